@@ -1,0 +1,71 @@
+//! Benchmarks of the event loop's core: the event queue, one replication of the M/M/c
+//! validation model and of the default scenario, and a batch of replications.
+//!
+//! `cargo bench` measures; `cargo test --benches` (run by CI) executes each once.
+//! Compare a change against main: `cargo bench -- --save-baseline main` on main, then
+//! `cargo bench -- --baseline main` on the branch.
+
+use backlog::commands::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME};
+use backlog::engine::queue::{EventKind, EventQueue};
+use backlog::engine::run_replication;
+use backlog::replicate::{RunOptions, run};
+use backlog::validate::load_str;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+
+fn event_queue(c: &mut Criterion) {
+    let mut group = c.benchmark_group("event_queue");
+    const EVENTS: u64 = 10_000;
+    group.throughput(Throughput::Elements(EVENTS));
+    group.bench_function("push_pop_interleaved_64_pending", |b| {
+        b.iter(|| {
+            let mut queue = EventQueue::with_capacity(64);
+            let mut time = 0i64;
+            for i in 0..64u16 {
+                queue.push(i64::from(i) * 997 % 1_000, EventKind::Arrival { stream: i });
+            }
+            for i in 0..EVENTS {
+                let (t, kind) = queue.pop().unwrap_or((time, EventKind::Call { port: 0 }));
+                time = t;
+                queue.push(time + (i as i64 * 7_919) % 10_000, kind);
+            }
+            black_box(queue.len())
+        })
+    });
+    group.bench_function("ties_at_one_tick", |b| {
+        b.iter(|| {
+            let mut queue = EventQueue::with_capacity(EVENTS as usize);
+            for i in 0..EVENTS {
+                queue.push(42, EventKind::Arrival { stream: (i % 100) as u16 });
+            }
+            let mut count = 0;
+            while queue.pop().is_some() {
+                count += 1;
+            }
+            black_box(count)
+        })
+    });
+    group.finish();
+}
+
+fn engine(c: &mut Criterion) {
+    let mmc_text = include_str!("../scenarios/mmc.toml");
+    let mmc = load_str("mmc.toml", mmc_text, Path::new("scenarios")).expect("scenarios/mmc.toml is valid").model;
+    let customers = (mmc.horizon_days as f64 * 4.5) as u64;
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(customers));
+    group.bench_function("mmc_one_replication", |b| b.iter(|| black_box(run_replication(&mmc, 0).events)));
+    let default = load_str(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO, Path::new(".")).expect("default scenario is valid").model;
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("tijuana_2018_one_replication", |b| b.iter(|| black_box(run_replication(&default, 0).events)));
+    group.bench_function("tijuana_2018_16_replications", |b| {
+        let options = RunOptions { replications: Some(16), threads: None, progress: false };
+        b.iter(|| black_box(run(&default, &options).map(|r| r.events).unwrap_or(0)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, event_queue, engine);
+criterion_main!(benches);

@@ -1,0 +1,267 @@
+//! The commands behind the CLI: `run` and `check`. `main.rs` parses arguments into these
+//! requests; everything else happens here so that it can be tested without a process.
+
+use crate::engine::run_replication_traced;
+use crate::error::{Diagnostic, Error, InputError};
+use crate::model::{Capacity, Model, Source, ticks_to_days};
+use crate::overrides::{self, Override};
+use crate::replicate::{self, RunOptions};
+use crate::report::csv::{daily_csv, replications_csv, summary_csv, waits_csv};
+use crate::report::json::to_json;
+use crate::report::table::to_table;
+use crate::report::trace::CsvTrace;
+use crate::report::{Provenance, Summary};
+use crate::validate::{self, Loaded};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The built-in default scenario: the Tijuana caravan of November 2018.
+pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/tijuana-2018.toml");
+
+/// Name under which the built-in scenario appears in messages.
+pub const DEFAULT_SCENARIO_NAME: &str = "tijuana-2018.toml (built in)";
+
+/// Which scenario to use.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScenarioInput {
+    /// The built-in default.
+    BuiltIn,
+    /// A file.
+    File(PathBuf),
+}
+
+/// Output format on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// A readable table.
+    #[default]
+    Table,
+    /// The JSON summary.
+    Json,
+    /// The summary as CSV.
+    Csv,
+}
+
+/// Everything `backlog run` needs.
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    /// The scenario (built in when `None`).
+    pub scenario: Option<PathBuf>,
+    /// Replications (the file's default when `None`).
+    pub replications: Option<u32>,
+    /// Seed (the file's when `None`).
+    pub seed: Option<u64>,
+    /// Horizon (the file's when `None`).
+    pub horizon_days: Option<u32>,
+    /// Worker threads (all cores when `None`).
+    pub threads: Option<usize>,
+    /// Format on stdout.
+    pub format: Format,
+    /// Folder for summary.json, daily.csv, waits.csv, replications.csv.
+    pub out: Option<PathBuf>,
+    /// File for the event trace of replication 0.
+    pub trace: Option<PathBuf>,
+    /// No progress bar.
+    pub quiet: bool,
+}
+
+/// Loads a scenario (file or built in) with overrides applied; returns it and the text as run.
+pub fn load(scenario: Option<&Path>, changes: &[Override]) -> Result<(Loaded, String), Error> {
+    let (name, text, base_dir) = match scenario {
+        None => (
+            DEFAULT_SCENARIO_NAME.to_owned(),
+            DEFAULT_SCENARIO.to_owned(),
+            PathBuf::from("."),
+        ),
+        Some(path) => {
+            // Read through the validator so that a missing or unreadable file gets its message.
+            let loaded = validate::load_file(path)?;
+            let base = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            (path.display().to_string(), loaded.source.text.to_string(), base)
+        }
+    };
+    let text = overrides::apply(&text, changes)?;
+    let loaded = validate::load_str(&name, &text, &base_dir)?;
+    Ok((loaded, text))
+}
+
+/// `backlog run`: simulates and reports.
+pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
+    let mut changes = Vec::new();
+    if let Some(seed) = request.seed {
+        changes.push(Override::integer(
+            "run.seed",
+            i64::try_from(seed).map_err(|_| bad_flag("--seed", "at most 9223372036854775807"))?,
+        ));
+    }
+    if let Some(horizon) = request.horizon_days {
+        changes.push(Override::integer("run.horizon_days", i64::from(horizon)));
+    }
+    if let Some(replications) = request.replications {
+        changes.push(Override::integer("run.replications", i64::from(replications)));
+    }
+    if request.threads == Some(0) {
+        return Err(bad_flag("--threads", "at least 1"));
+    }
+    let (loaded, text) = load(request.scenario.as_deref(), &changes)?;
+    let model = &loaded.model;
+    let options = RunOptions {
+        replications: None,
+        threads: request.threads,
+        progress: !request.quiet,
+    };
+    let results = replicate::run(model, &options)?;
+    let provenance = Provenance::new(model, &text, results.replications);
+    let summary = Summary::new(model, &results, provenance.clone());
+
+    if let Some(path) = &request.trace {
+        write_trace(model, &provenance, path)?;
+    }
+    if let Some(dir) = &request.out {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let files = [
+            ("summary.json", to_json(&summary)),
+            ("summary.csv", summary_csv(&summary)),
+            ("daily.csv", daily_csv(model, &results, &provenance)),
+            ("waits.csv", waits_csv(model, &results, &provenance)),
+            ("replications.csv", replications_csv(model, &results, &provenance)),
+            ("scenario.toml", text),
+        ];
+        for (name, contents) in files {
+            write_atomically(&dir.join(name), contents.as_bytes())?;
+        }
+    }
+    let output = match request.format {
+        Format::Table => to_table(&summary, |day| model.date_of_day(day).map(|d| d.to_string())),
+        Format::Json => to_json(&summary),
+        Format::Csv => summary_csv(&summary),
+    };
+    write_stdout(stdout, output.as_bytes())
+}
+
+fn bad_flag(flag: &str, expected: &str) -> Error {
+    Error::Input(InputError::single(Diagnostic::new(format!(
+        "{flag} must be {expected}"
+    ))))
+}
+
+/// Writes to stdout; a closed pipe (`backlog run | head`) is not an error.
+fn write_stdout(stdout: &mut dyn Write, bytes: &[u8]) -> Result<(), Error> {
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Write {
+            path: "standard output".into(),
+            source: error,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `path` through a temporary file in the same folder, renamed into place when complete.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    let error = |source| Error::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&temporary, contents).and_then(|()| std::fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result.map_err(error)
+}
+
+fn write_trace(model: &Model, provenance: &Provenance, path: &Path) -> Result<(), Error> {
+    let error = |source| Error::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut buffer = Vec::new();
+    let mut trace = CsvTrace::new(&mut buffer, model, &provenance.line());
+    run_replication_traced(model, 0, &mut trace);
+    trace.finish().map_err(error)?;
+    write_atomically(path, &buffer)
+}
+
+/// `backlog check`: validates and prints a short summary of the scenario.
+pub fn check(scenario: Option<&Path>, stdout: &mut dyn Write) -> Result<(), Error> {
+    let (loaded, _) = load(scenario, &[])?;
+    write_stdout(stdout, describe(&loaded.model).as_bytes())
+}
+
+/// A short human description of a model: ports, capacity, streams and their totals.
+pub fn describe(model: &Model) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: ok", model.name);
+    let period = match model.start_date {
+        Some(date) => format!("{} days from {date}", model.horizon_days),
+        None => format!("{} days", model.horizon_days),
+    };
+    let _ = writeln!(
+        out,
+        "  {period}; seed {}; {} replications",
+        model.seed, model.replications
+    );
+    if model.classes.len() > 1 {
+        let _ = writeln!(out, "  classes (highest priority first): {}", model.classes.join(", "));
+    }
+    for port in &model.ports {
+        let capacity = match &port.capacity {
+            Capacity::Quota(quota) => {
+                let days = quota.quota_by_day.iter().filter(|&&q| q > 0.0).count();
+                let total: f64 = quota.quota_by_day.iter().sum();
+                format!(
+                    "daily quota on {days} of {} days, {} places in all",
+                    model.horizon_days,
+                    total.round()
+                )
+            }
+            Capacity::Officers(officers) => {
+                let most = officers.officers_by_day.iter().copied().max().unwrap_or(0);
+                format!(
+                    "up to {most} officers, claims taking {:.2} days on average, shift {:.1}-{:.1} h",
+                    officers.service_days.mean(),
+                    ticks_to_days(officers.shift_start) * 24.0,
+                    ticks_to_days(officers.shift_end) * 24.0
+                )
+            }
+        };
+        let _ = writeln!(out, "  port {}: {:?}; {capacity}", port.name, port.discipline);
+    }
+    for stream in &model.streams {
+        let people = expected_people(stream, model);
+        let _ = writeln!(
+            out,
+            "  stream {} -> {}: about {} people{}",
+            stream.name,
+            model.ports[stream.port].name,
+            people.round(),
+            if stream.join_share < 1.0 {
+                format!(" ({:.0}% join the list)", stream.join_share * 100.0)
+            } else {
+                String::new()
+            }
+        );
+    }
+    out
+}
+
+/// Expected people a stream brings within the horizon.
+pub fn expected_people(stream: &crate::model::Stream, model: &Model) -> f64 {
+    let horizon = f64::from(model.horizon_days);
+    match &stream.source {
+        Source::Segments { segments, .. } => segments.iter().map(|s| s.people as f64).sum(),
+        Source::Poisson { pieces } => pieces
+            .iter()
+            .map(|p| (p.end_days.min(horizon) - p.start_days).max(0.0) * p.groups_per_day * stream.group_size.mean())
+            .sum(),
+        Source::Records { records } => records.iter().map(|r| f64::from(r.size)).sum(),
+    }
+}

@@ -1,0 +1,319 @@
+//! Lazy arrival generators: each stream produces its next group only when the previous one
+//! has arrived, so the event queue holds one pending arrival per stream.
+
+use super::rng::{SimRng, keyed_rng};
+use crate::model::{Dist, Segment, Shape, Source, Stream, Ticks, days_to_ticks};
+use rand::RngExt;
+use rand::distr::Distribution;
+use rand_distr::Exp1;
+use statrs::function::erf::{erfc, erfc_inv};
+
+/// The next group of a stream, before the per-group draws the engine makes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pending {
+    /// When it reaches the list.
+    pub arrival: Ticks,
+    /// When its wait started.
+    pub joined: Ticks,
+    /// People in it.
+    pub size: u32,
+    /// Class index.
+    pub class: u16,
+}
+
+/// The arrival state of one stream in one replication.
+#[derive(Debug)]
+pub struct StreamGen {
+    /// The stream's own random numbers (times, classes, and the engine's per-group draws).
+    pub rng: SimRng,
+    sizes: SimRng,
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    /// Spreading segment `segment`'s people over its window in time order.
+    Segment {
+        segment: usize,
+        groups_left: u64,
+        people_left: u64,
+        position: f64,
+    },
+    /// A pre-sorted batch (an initial backlog whose people had already waited).
+    Buffered {
+        groups: Vec<Pending>,
+        next: usize,
+    },
+    Poisson {
+        piece: usize,
+        t_days: f64,
+    },
+    Records {
+        next: usize,
+    },
+}
+
+impl StreamGen {
+    /// The generator of `stream` in replication `replication`.
+    pub fn new(stream: &Stream, seed: u64, replication: u32) -> Self {
+        let mut generator = StreamGen {
+            rng: keyed_rng(seed, replication, "stream", &stream.name, 0),
+            sizes: keyed_rng(seed, replication, "stream-sizes", &stream.name, 0),
+            state: State::Records { next: 0 },
+        };
+        match &stream.source {
+            Source::Segments { segments, waited_days } => {
+                generator.start_segment(stream, segments, 0, seed, replication);
+                if let Some(waited) = waited_days {
+                    let groups = generator.buffer_all(stream, segments, waited, seed, replication);
+                    generator.state = State::Buffered { groups, next: 0 };
+                }
+            }
+            Source::Poisson { .. } => generator.state = State::Poisson { piece: 0, t_days: 0.0 },
+            Source::Records { .. } => {}
+        }
+        generator
+    }
+
+    /// Positions the generator at the start of segment `index`, counting its groups.
+    ///
+    /// The count uses a copy of the segment's size stream, which the generator then replays,
+    /// so that arrival times can be drawn in order without storing the groups.
+    fn start_segment(&mut self, stream: &Stream, segments: &[Segment], index: usize, seed: u64, replication: u32) {
+        let part = 1 + index as u64;
+        self.sizes = keyed_rng(seed, replication, "stream-sizes", &stream.name, part);
+        let (groups, people) = match segments.get(index) {
+            Some(segment) => {
+                let mut counting = self.sizes.clone();
+                (
+                    count_groups(segment.people, &stream.group_size, &mut counting),
+                    segment.people,
+                )
+            }
+            None => (0, 0),
+        };
+        self.state = State::Segment {
+            segment: index,
+            groups_left: groups,
+            people_left: people,
+            position: 0.0,
+        };
+    }
+
+    /// Draws every group of a backlog at once and sorts it by when their waits started.
+    fn buffer_all(
+        &mut self,
+        stream: &Stream,
+        segments: &[Segment],
+        waited: &Dist,
+        seed: u64,
+        replication: u32,
+    ) -> Vec<Pending> {
+        let mut groups = Vec::new();
+        while let Some(mut pending) = self.next_from_segments(stream, segments, seed, replication) {
+            pending.joined = pending.arrival - days_to_ticks(waited.sample(&mut self.rng));
+            groups.push(pending);
+        }
+        groups.sort_by_key(|pending| pending.joined);
+        groups
+    }
+
+    /// The next group, or `None` when the stream is exhausted.
+    #[inline]
+    pub fn next(&mut self, stream: &Stream, seed: u64, replication: u32) -> Option<Pending> {
+        match &stream.source {
+            Source::Segments { segments, .. } => match &mut self.state {
+                State::Buffered { groups, next } => {
+                    let pending = groups.get(*next).copied();
+                    *next += 1;
+                    pending
+                }
+                _ => self.next_from_segments(stream, segments, seed, replication),
+            },
+            Source::Poisson { pieces } => {
+                let State::Poisson { piece, t_days } = &mut self.state else {
+                    return None;
+                };
+                loop {
+                    let current = pieces.get(*piece)?;
+                    if current.groups_per_day <= 0.0 {
+                        *piece += 1;
+                        continue;
+                    }
+                    let start = t_days.max(current.start_days);
+                    let gap: f64 = Exp1.sample(&mut self.rng);
+                    let t = start + gap / current.groups_per_day;
+                    if t >= current.end_days {
+                        // Memoryless: the next piece starts afresh at its own start.
+                        *piece += 1;
+                        *t_days = current.end_days;
+                        continue;
+                    }
+                    *t_days = t;
+                    let arrival = days_to_ticks(t);
+                    let size = draw_size(&stream.group_size, &mut self.sizes);
+                    let class = draw_class(&stream.class_cumulative, &mut self.rng);
+                    return Some(Pending {
+                        arrival,
+                        joined: arrival,
+                        size,
+                        class,
+                    });
+                }
+            }
+            Source::Records { records } => {
+                let State::Records { next } = &mut self.state else {
+                    return None;
+                };
+                let record = records.get(*next)?;
+                *next += 1;
+                Some(Pending {
+                    arrival: record.arrival,
+                    joined: record.joined,
+                    size: record.size,
+                    class: record.class,
+                })
+            }
+        }
+    }
+
+    fn next_from_segments(
+        &mut self,
+        stream: &Stream,
+        segments: &[Segment],
+        seed: u64,
+        replication: u32,
+    ) -> Option<Pending> {
+        loop {
+            let State::Segment {
+                segment,
+                groups_left,
+                people_left,
+                position,
+            } = &mut self.state
+            else {
+                return None;
+            };
+            let index = *segment;
+            let current = segments.get(index)?;
+            if *groups_left == 0 {
+                self.start_segment(stream, segments, index + 1, seed, replication);
+                continue;
+            }
+            // The next of `groups_left` ordered uniforms on [position, 1).
+            let e: f64 = Exp1.sample(&mut self.rng);
+            *position += (1.0 - *position) * -(-e / *groups_left as f64).exp_m1();
+            *groups_left -= 1;
+            let size = if *groups_left == 0 {
+                saturating_u32(*people_left)
+            } else {
+                draw_size(&stream.group_size, &mut self.sizes).min(saturating_u32(*people_left))
+            };
+            *people_left -= u64::from(size);
+            let fraction = shape_quantile(current.shape, *position);
+            let arrival = days_to_ticks(current.start_days + (current.end_days - current.start_days) * fraction);
+            let class = draw_class(&stream.class_cumulative, &mut self.rng);
+            return Some(Pending {
+                arrival,
+                joined: arrival,
+                size,
+                class,
+            });
+        }
+    }
+}
+
+fn count_groups(people: u64, group_size: &Dist, sizes: &mut SimRng) -> u64 {
+    if let Dist::Fixed(size) = group_size {
+        let size = (*size as u64).max(1);
+        return people.div_ceil(size);
+    }
+    let mut left = people;
+    let mut groups = 0;
+    while left > 0 {
+        left = left.saturating_sub(u64::from(draw_size(group_size, sizes)));
+        groups += 1;
+    }
+    groups
+}
+
+fn saturating_u32(value: u64) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// A group size: whole and at least 1 (validation guarantees whole values).
+#[inline]
+fn draw_size(group_size: &Dist, rng: &mut SimRng) -> u32 {
+    match group_size {
+        Dist::Fixed(size) => *size as u32,
+        other => (other.sample(rng) as u32).max(1),
+    }
+}
+
+/// A class index from cumulative shares.
+#[inline]
+pub fn draw_class(cumulative: &[f64], rng: &mut SimRng) -> u16 {
+    if cumulative.len() <= 1 {
+        return 0;
+    }
+    let u: f64 = rng.random();
+    cumulative.iter().position(|&c| u < c).unwrap_or(cumulative.len() - 1) as u16
+}
+
+/// Maps a uniform position in [0, 1) to a fraction of the window, for a shape.
+fn shape_quantile(shape: Shape, u: f64) -> f64 {
+    match shape {
+        Shape::Uniform => u,
+        Shape::Triangular { peak_fraction: p } => {
+            if u < p {
+                (u * p).sqrt()
+            } else {
+                1.0 - ((1.0 - u) * (1.0 - p)).sqrt()
+            }
+        }
+        Shape::Normal => {
+            // Normal with mean 1/2 and sd 1/6, cut at 0 and 1 (±3 sd).
+            let lo = 0.5 * erfc(3.0 / std::f64::consts::SQRT_2);
+            let p = lo + u * (1.0 - 2.0 * lo);
+            let z = -std::f64::consts::SQRT_2 * erfc_inv(2.0 * p);
+            (0.5 + z / 6.0).clamp(0.0, 1.0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_monotone_and_cover_the_window() {
+        for shape in [Shape::Uniform, Shape::Triangular { peak_fraction: 0.3 }, Shape::Normal] {
+            let mut previous = -1.0;
+            for i in 0..=1000 {
+                let u = f64::from(i) / 1000.0 * 0.999_999;
+                let x = shape_quantile(shape, u);
+                assert!(x >= previous && (0.0..=1.0).contains(&x), "{shape:?} {u} {x}");
+                previous = x;
+            }
+            assert!(shape_quantile(shape, 0.0) < 0.01);
+            assert!(
+                (shape_quantile(shape, 0.5)
+                    - if let Shape::Triangular { .. } = shape {
+                        1.0 - (0.5f64 * 0.7).sqrt()
+                    } else {
+                        0.5
+                    })
+                .abs()
+                    < 1e-6
+            );
+        }
+    }
+
+    #[test]
+    fn counts_groups_exactly() {
+        let mut rng = keyed_rng(1, 0, "t", "t", 0);
+        assert_eq!(count_groups(1000, &Dist::Fixed(10.0), &mut rng), 100);
+        assert_eq!(count_groups(1001, &Dist::Fixed(10.0), &mut rng), 101);
+        assert_eq!(count_groups(0, &Dist::Fixed(3.0), &mut rng), 0);
+    }
+}

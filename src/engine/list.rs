@@ -1,0 +1,194 @@
+//! A port's waiting list: groups in list order, removable from either end or at random.
+//!
+//! Groups taken from the middle (lottery draws) leave a tombstone that is skipped at the ends
+//! and swept out once tombstones are half the list, so every operation is O(1) amortised.
+
+use super::rng::SimRng;
+use crate::model::Ticks;
+use rand::RngExt;
+use std::collections::VecDeque;
+
+/// A group on a list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Waiting {
+    /// When its wait started (before day 0 for an initial backlog).
+    pub joined: Ticks,
+    /// When it reached the list in the simulation.
+    pub arrival: Ticks,
+    /// When it gives up if still waiting (`Ticks::MAX`: never).
+    pub deadline: Ticks,
+    /// Trace identifier.
+    pub id: u32,
+    /// People in the group; 0 marks a tombstone.
+    pub size: u32,
+    /// Class index.
+    pub class: u16,
+    /// Outcome index if it gives up.
+    pub outcome: u8,
+    /// Whether it counts in per-person statistics (joined after the warm-up).
+    pub counted: bool,
+}
+
+/// One lane of a list (priority lists have one lane per class).
+#[derive(Debug, Default)]
+pub struct Lane {
+    groups: VecDeque<Waiting>,
+    tombstones: usize,
+}
+
+impl Lane {
+    /// Groups on the lane (tombstones excluded).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.groups.len() - self.tombstones
+    }
+
+    /// Whether no group is on the lane.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds a group at the end.
+    #[inline]
+    pub fn push_back(&mut self, group: Waiting) {
+        self.groups.push_back(group);
+    }
+
+    /// Index of the first group, dropping tombstones in front of it.
+    #[inline]
+    pub fn front_index(&mut self) -> Option<usize> {
+        while let Some(front) = self.groups.front() {
+            if front.size != 0 {
+                return Some(0);
+            }
+            self.groups.pop_front();
+            self.tombstones -= 1;
+        }
+        None
+    }
+
+    /// Index of the last group, dropping tombstones behind it.
+    #[inline]
+    pub fn back_index(&mut self) -> Option<usize> {
+        while let Some(back) = self.groups.back() {
+            if back.size != 0 {
+                return Some(self.groups.len() - 1);
+            }
+            self.groups.pop_back();
+            self.tombstones -= 1;
+        }
+        None
+    }
+
+    /// Index of a group drawn uniformly at random.
+    #[inline]
+    pub fn random_index(&mut self, rng: &mut SimRng) -> Option<usize> {
+        if self.is_empty() {
+            return None;
+        }
+        if self.tombstones * 2 > self.groups.len() {
+            self.groups.retain(|group| group.size != 0);
+            self.tombstones = 0;
+        }
+        // At most half are tombstones, so this takes two draws on average.
+        loop {
+            let index = rng.random_range(0..self.groups.len());
+            if self.groups[index].size != 0 {
+                return Some(index);
+            }
+        }
+    }
+
+    /// The group at `index` (from one of the `*_index` methods).
+    #[inline]
+    pub fn get(&self, index: usize) -> &Waiting {
+        &self.groups[index]
+    }
+
+    /// Removes and returns the group at `index`.
+    #[inline]
+    pub fn take(&mut self, index: usize) -> Waiting {
+        if index == 0 {
+            self.groups
+                .pop_front()
+                .unwrap_or_else(|| unreachable!("index from front_index"))
+        } else if index + 1 == self.groups.len() {
+            self.groups
+                .pop_back()
+                .unwrap_or_else(|| unreachable!("index from back_index"))
+        } else {
+            let group = self.groups[index];
+            self.groups[index].size = 0;
+            self.tombstones += 1;
+            group
+        }
+    }
+
+    /// Removes every group, oldest first in list order.
+    pub fn drain(&mut self) -> impl Iterator<Item = Waiting> + '_ {
+        self.tombstones = 0;
+        self.groups.drain(..).filter(|group| group.size != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rng::keyed_rng;
+
+    fn group(id: u32) -> Waiting {
+        Waiting {
+            joined: 0,
+            arrival: 0,
+            deadline: Ticks::MAX,
+            id,
+            size: 1,
+            class: 0,
+            outcome: 0,
+            counted: true,
+        }
+    }
+
+    #[test]
+    fn front_back_and_random_removal() {
+        let mut lane = Lane::default();
+        for id in 0..10 {
+            lane.push_back(group(id));
+        }
+        let front = lane.front_index().unwrap();
+        assert_eq!(lane.take(front).id, 0);
+        let back = lane.back_index().unwrap();
+        assert_eq!(lane.take(back).id, 9);
+        let mut rng = keyed_rng(1, 0, "test", "lane", 0);
+        let mut drawn = Vec::new();
+        while let Some(index) = lane.random_index(&mut rng) {
+            drawn.push(lane.take(index).id);
+        }
+        drawn.sort_unstable();
+        assert_eq!(drawn, (1..9).collect::<Vec<_>>());
+        assert!(lane.is_empty());
+        assert_eq!(lane.front_index(), None);
+    }
+
+    #[test]
+    fn lottery_is_uniform_over_groups() {
+        let mut rng = keyed_rng(5, 0, "test", "lottery", 0);
+        let mut first_pick = [0u32; 5];
+        for _ in 0..50_000 {
+            let mut lane = Lane::default();
+            for id in 0..5 {
+                lane.push_back(group(id));
+            }
+            let middle = 2;
+            lane.take(middle); // leave a tombstone in the middle
+            let index = lane.random_index(&mut rng).unwrap();
+            first_pick[lane.get(index).id as usize] += 1;
+        }
+        assert_eq!(first_pick[2], 0);
+        for id in [0, 1, 3, 4] {
+            // Each of four has p = 1/4: 12,500 ± 5 sd (sd ≈ 97).
+            assert!((first_pick[id] as i64 - 12_500).abs() < 500, "{first_pick:?}");
+        }
+    }
+}

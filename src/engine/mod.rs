@@ -1,0 +1,636 @@
+//! The discrete-event engine: one replication of a model.
+//!
+//! Events live in an [`EventQueue`] ordered by (tick, phase, sequence). At one tick,
+//! service completions come first, then arrivals, then list calls and shift starts, each
+//! group in the order scheduled; so a list called at the instant people arrive sees them.
+//!
+//! Work the engine can settle lazily it does not schedule:
+//! - each stream has at most one pending arrival; the next is drawn when it arrives;
+//! - a group that runs out of patience is not an event: it is found, and counted as having
+//!   left at its deadline, when it reaches the front of the list or when the run ends;
+//! - daily counts are kept as difference arrays over days, updated when a group joins and
+//!   corrected when it leaves early, so no end-of-day events are needed.
+
+pub mod arrivals;
+pub mod list;
+pub mod queue;
+pub mod rng;
+
+use crate::model::{
+    Capacity, Counts, Discipline, Model, NoShow, Officers, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks, days_to_ticks,
+};
+use crate::stats::{AGE_THRESHOLDS_DAYS, DailySeries, PeopleStats, PortResult, Replication};
+use arrivals::{Pending, StreamGen};
+use list::{Lane, Waiting};
+use queue::{EventKind, EventQueue};
+use rand::RngExt;
+use rand::distr::Distribution;
+use rand_distr::Poisson;
+use rng::{SimRng, keyed_rng};
+
+/// What a trace line reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceEvent {
+    /// A group joined the list.
+    Join,
+    /// A group arrived but did not join the list.
+    NoJoin,
+    /// A group was processed (its wait ended).
+    Process,
+    /// A group was found to have given up (at its deadline).
+    Abandon,
+    /// A called group was absent and lost its place.
+    NoShowDrop,
+    /// A called group was absent and was sent to the end of the list.
+    NoShowBack,
+    /// An officer finished a claim.
+    ServiceEnd,
+    /// A quota port called its list (group = 0, people = the day's quota).
+    Call,
+    /// A group was still on the list at the horizon.
+    StillWaiting,
+}
+
+impl TraceEvent {
+    /// Name used in trace files.
+    pub fn name(self) -> &'static str {
+        match self {
+            TraceEvent::Join => "join",
+            TraceEvent::NoJoin => "no_join",
+            TraceEvent::Process => "process",
+            TraceEvent::Abandon => "abandon",
+            TraceEvent::NoShowDrop => "no_show_drop",
+            TraceEvent::NoShowBack => "no_show_back",
+            TraceEvent::ServiceEnd => "service_end",
+            TraceEvent::Call => "call",
+            TraceEvent::StillWaiting => "still_waiting",
+        }
+    }
+}
+
+/// A receiver of every event of a replication; [`NoTrace`] compiles to nothing.
+pub trait Trace {
+    /// Called for each event: time, what, port, group id, people, people on the port's list
+    /// after the event (counting people who have given up only once they are found).
+    fn record(&mut self, time: Ticks, event: TraceEvent, port: usize, group: u32, people: u32, list_people: u64);
+}
+
+/// The trace that records nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoTrace;
+
+impl Trace for NoTrace {
+    #[inline(always)]
+    fn record(&mut self, _: Ticks, _: TraceEvent, _: usize, _: u32, _: u32, _: u64) {}
+}
+
+/// Runs replication `replication` of `model`.
+pub fn run_replication(model: &Model, replication: u32) -> Replication {
+    run_replication_traced(model, replication, &mut NoTrace)
+}
+
+/// Runs replication `replication` of `model`, reporting every event to `trace`.
+pub fn run_replication_traced<T: Trace>(model: &Model, replication: u32, trace: &mut T) -> Replication {
+    let mut sim = Sim::new(model, replication);
+    sim.run(trace);
+    sim.finish(trace)
+}
+
+/// Day index of a tick (floor), clamped to [0, horizon].
+#[inline]
+fn day_of(time: Ticks, horizon_days: usize) -> usize {
+    time.div_euclid(TICKS_PER_DAY).clamp(0, horizon_days as Ticks) as usize
+}
+
+/// Daily bookkeeping of one port: difference arrays turned into counts at the end.
+struct DayBook {
+    horizon_days: usize,
+    /// Per age threshold: +people on the first day-end a group counts, −people on the first it doesn't.
+    presence_diff: [Vec<i64>; 4],
+    arrived: Vec<u64>,
+    processed: Vec<u64>,
+    /// People leaving unprocessed per day, counted ahead at their deadline and undone if served first.
+    abandoned: Vec<i64>,
+}
+
+impl DayBook {
+    fn new(horizon_days: usize) -> Self {
+        DayBook {
+            horizon_days,
+            presence_diff: std::array::from_fn(|_| vec![0; horizon_days + 1]),
+            arrived: vec![0; horizon_days],
+            processed: vec![0; horizon_days],
+            abandoned: vec![0; horizon_days + 1],
+        }
+    }
+
+    /// First day-end at which `group` is on the list with more than `threshold` days waited.
+    #[inline]
+    fn start_day(&self, group: &Waiting, threshold_days: i64) -> usize {
+        day_of(group.arrival, self.horizon_days)
+            .max(day_of(group.joined + threshold_days * TICKS_PER_DAY, self.horizon_days))
+    }
+
+    /// First day-end at which a group leaving at `time` is no longer on the list.
+    #[inline]
+    fn end_day(&self, time: Ticks) -> usize {
+        if time == Ticks::MAX {
+            self.horizon_days
+        } else {
+            day_of(time, self.horizon_days)
+        }
+    }
+
+    #[inline]
+    fn join(&mut self, group: &Waiting) {
+        let size = i64::from(group.size);
+        let end = self.end_day(group.deadline);
+        for (k, &threshold) in AGE_THRESHOLDS_DAYS.iter().enumerate() {
+            let start = self.start_day(group, threshold);
+            if start < end {
+                self.presence_diff[k][start] += size;
+                self.presence_diff[k][end] -= size;
+            }
+        }
+        if end < self.horizon_days {
+            self.abandoned[end] += size;
+        }
+        if let Some(arrived) = self.arrived.get_mut(day_of(group.arrival, self.horizon_days)) {
+            *arrived += u64::from(group.size);
+        }
+    }
+
+    /// `group` leaves the list at `time`, before its deadline.
+    #[inline]
+    fn leave_early(&mut self, group: &Waiting, time: Ticks) {
+        let size = i64::from(group.size);
+        let old_end = self.end_day(group.deadline);
+        let new_end = self.end_day(time);
+        for (k, &threshold) in AGE_THRESHOLDS_DAYS.iter().enumerate() {
+            let start = self.start_day(group, threshold);
+            let cut = start.max(new_end);
+            if cut < old_end {
+                self.presence_diff[k][cut] -= size;
+                self.presence_diff[k][old_end] += size;
+            }
+        }
+        if old_end < self.horizon_days {
+            self.abandoned[old_end] -= size;
+        }
+    }
+
+    fn into_series(self) -> DailySeries {
+        let days = self.horizon_days;
+        let prefix = |diff: &Vec<i64>| -> Vec<u64> {
+            let mut running = 0i64;
+            diff[..days]
+                .iter()
+                .map(|d| {
+                    running += d;
+                    running.max(0) as u64
+                })
+                .collect()
+        };
+        DailySeries {
+            arrived: self.arrived,
+            processed: self.processed,
+            abandoned: self.abandoned[..days].iter().map(|&n| n.max(0) as u64).collect(),
+            on_list: std::array::from_fn(|k| prefix(&self.presence_diff[k])),
+        }
+    }
+}
+
+struct PortState {
+    lanes: Vec<Lane>,
+    /// People held in the lanes (including those whose patience ran out but who were not yet found).
+    people_on_list: u64,
+    busy_officers: u32,
+    rng: SimRng,
+    /// Absent groups sent back during a call, re-queued when the call ends.
+    sent_back: Vec<Waiting>,
+    by_class: Vec<PeopleStats>,
+    days: DayBook,
+}
+
+struct Sim<'m> {
+    model: &'m Model,
+    replication: u32,
+    horizon: Ticks,
+    horizon_days: usize,
+    warm_up: Ticks,
+    queue: EventQueue,
+    streams: Vec<StreamGen>,
+    pending: Vec<Option<Pending>>,
+    ports: Vec<PortState>,
+    next_group_id: u32,
+    no_show_outcome: u8,
+    events: u64,
+}
+
+impl<'m> Sim<'m> {
+    fn new(model: &'m Model, replication: u32) -> Self {
+        let horizon_days = model.horizon_days as usize;
+        let outcomes = model.outcomes.len();
+        let ports = model
+            .ports
+            .iter()
+            .map(|port| {
+                let lanes = match port.discipline {
+                    Discipline::Priority => model.classes.len(),
+                    _ => 1,
+                };
+                PortState {
+                    lanes: (0..lanes).map(|_| Lane::default()).collect(),
+                    people_on_list: 0,
+                    busy_officers: 0,
+                    rng: keyed_rng(model.seed, replication, "port", &port.name, 0),
+                    sent_back: Vec::new(),
+                    by_class: (0..model.classes.len()).map(|_| PeopleStats::new(outcomes)).collect(),
+                    days: DayBook::new(horizon_days),
+                }
+            })
+            .collect();
+        let no_show_outcome = model.outcomes.iter().position(|name| name == "no_show").unwrap_or(0) as u8;
+        let mut sim = Sim {
+            model,
+            replication,
+            horizon: model.horizon_ticks(),
+            horizon_days,
+            warm_up: Ticks::from(model.warm_up_days) * TICKS_PER_DAY,
+            queue: EventQueue::with_capacity(model.streams.len() + 64),
+            streams: Vec::with_capacity(model.streams.len()),
+            pending: vec![None; model.streams.len()],
+            ports,
+            next_group_id: 0,
+            no_show_outcome,
+            events: 0,
+        };
+        for (index, stream) in model.streams.iter().enumerate() {
+            sim.streams.push(StreamGen::new(stream, model.seed, replication));
+            sim.schedule_next_arrival(index);
+        }
+        for (index, port) in model.ports.iter().enumerate() {
+            match &port.capacity {
+                Capacity::Quota(quota) => sim.schedule_call(index, quota, 0),
+                Capacity::Officers(officers) => sim.schedule_shift(index, officers, 0),
+            }
+        }
+        sim
+    }
+
+    fn schedule_next_arrival(&mut self, stream: usize) {
+        let next = self.streams[stream].next(&self.model.streams[stream], self.model.seed, self.replication);
+        self.pending[stream] = next.filter(|pending| pending.arrival < self.horizon);
+        if let Some(pending) = &self.pending[stream] {
+            self.queue
+                .push(pending.arrival.max(0), EventKind::Arrival { stream: stream as u16 });
+        }
+    }
+
+    /// Schedules the next call of a quota port on or after day `from_day`.
+    fn schedule_call(&mut self, port: usize, quota: &Quota, from_day: usize) {
+        if let Some(day) = (from_day..self.horizon_days).find(|&day| quota.quota_by_day[day] > 0.0) {
+            self.queue.push(
+                day as Ticks * TICKS_PER_DAY + quota.call_offset,
+                EventKind::Call { port: port as u16 },
+            );
+        }
+    }
+
+    /// Schedules the next shift start of an officers port on or after day `from_day`.
+    fn schedule_shift(&mut self, port: usize, officers: &Officers, from_day: usize) {
+        if let Some(day) = (from_day..self.horizon_days).find(|&day| officers.officers_by_day[day] > 0) {
+            self.queue.push(
+                day as Ticks * TICKS_PER_DAY + officers.shift_start,
+                EventKind::ShiftStart { port: port as u16 },
+            );
+        }
+    }
+
+    fn run<T: Trace>(&mut self, trace: &mut T) {
+        while let Some((time, event)) = self.queue.pop() {
+            if time >= self.horizon {
+                break;
+            }
+            self.events += 1;
+            match event {
+                EventKind::Arrival { stream } => self.arrive(stream as usize, time, trace),
+                EventKind::Call { port } => self.call(port as usize, time, trace),
+                EventKind::ShiftStart { port } => {
+                    let port = port as usize;
+                    self.start_services(port, time, trace);
+                    if let Capacity::Officers(officers) = &self.model.ports[port].capacity {
+                        self.schedule_shift(port, officers, day_of(time, self.horizon_days) + 1);
+                    }
+                }
+                EventKind::ServiceDone { port } => {
+                    let port = port as usize;
+                    let state = &mut self.ports[port];
+                    state.busy_officers -= 1;
+                    trace.record(time, TraceEvent::ServiceEnd, port, 0, 0, state.people_on_list);
+                    self.start_services(port, time, trace);
+                }
+            }
+        }
+    }
+
+    fn arrive<T: Trace>(&mut self, stream_index: usize, time: Ticks, trace: &mut T) {
+        let Some(pending) = self.pending[stream_index].take() else {
+            return;
+        };
+        let stream = &self.model.streams[stream_index];
+        let rng = &mut self.streams[stream_index].rng;
+        let id = self.next_group_id;
+        self.next_group_id = self.next_group_id.wrapping_add(1);
+        let port_index = stream.port;
+        let counted = self.warm_up == 0 || pending.arrival >= self.warm_up;
+        let joins = stream.join_share >= 1.0 || rng.random::<f64>() < stream.join_share;
+        if !joins {
+            let state = &mut self.ports[port_index];
+            if counted {
+                state.by_class[pending.class as usize].did_not_join += u64::from(pending.size);
+            }
+            trace.record(
+                time,
+                TraceEvent::NoJoin,
+                port_index,
+                id,
+                pending.size,
+                state.people_on_list,
+            );
+            self.schedule_next_arrival(stream_index);
+            return;
+        }
+        let deadline = match &stream.patience_by_class[pending.class as usize] {
+            Some(patience) => time.saturating_add(days_to_ticks(patience.sample(rng))),
+            None => Ticks::MAX,
+        };
+        let outcome = if deadline == Ticks::MAX {
+            0
+        } else {
+            let u: f64 = rng.random();
+            stream.outcome_cumulative.iter().position(|&c| u < c).unwrap_or(0) as u8
+        };
+        let group = Waiting {
+            joined: pending.joined,
+            arrival: time,
+            deadline,
+            id,
+            size: pending.size,
+            class: pending.class,
+            outcome,
+            counted,
+        };
+        let state = &mut self.ports[port_index];
+        if counted {
+            state.by_class[group.class as usize].arrived += u64::from(group.size);
+        }
+        state.days.join(&group);
+        let lane = if state.lanes.len() > 1 { group.class as usize } else { 0 };
+        state.lanes[lane].push_back(group);
+        state.people_on_list += u64::from(group.size);
+        trace.record(time, TraceEvent::Join, port_index, id, group.size, state.people_on_list);
+        self.schedule_next_arrival(stream_index);
+        if let Capacity::Officers(_) = self.model.ports[port_index].capacity {
+            self.start_services(port_index, time, trace);
+        }
+    }
+
+    /// A quota port calls its list.
+    fn call<T: Trace>(&mut self, port_index: usize, time: Ticks, trace: &mut T) {
+        let port = &self.model.ports[port_index];
+        let Capacity::Quota(quota) = &port.capacity else { return };
+        let day = day_of(time, self.horizon_days);
+        let state = &mut self.ports[port_index];
+        let nominal = quota.quota_by_day[day];
+        let budget = match quota.randomness {
+            QuotaRandomness::Fixed => nominal.floor() as u64,
+            QuotaRandomness::Poisson => {
+                Poisson::new(nominal).map_or(0, |poisson| poisson.sample(&mut state.rng) as u64)
+            }
+        };
+        trace.record(
+            time,
+            TraceEvent::Call,
+            port_index,
+            0,
+            u32::try_from(budget).unwrap_or(u32::MAX),
+            state.people_on_list,
+        );
+        let oldest_slots = match port.discipline {
+            Discipline::Mixed { oldest_share } => (oldest_share * budget as f64).round() as u64,
+            _ => budget,
+        };
+        let mut used = 0u64;
+        while used < budget {
+            let Some((lane, index)) = pick(&mut state.lanes, &mut state.rng, port.discipline, used < oldest_slots)
+            else {
+                break;
+            };
+            let group = *state.lanes[lane].get(index);
+            if group.deadline <= time {
+                state.lanes[lane].take(index);
+                abandon(state, &group, port_index, trace);
+                continue;
+            }
+            let cost = match quota.counts {
+                Counts::People => u64::from(group.size),
+                Counts::Groups => 1,
+            };
+            // A group that doesn't fit keeps its place and ends the call, unless it is larger
+            // than the whole day's quota: then it is taken alone, so it never blocks the list.
+            if used + cost > budget && used > 0 {
+                break;
+            }
+            state.lanes[lane].take(index);
+            if quota.no_show_share > 0.0 && state.rng.random::<f64>() < quota.no_show_share {
+                match quota.no_show {
+                    NoShow::Drop => {
+                        state.people_on_list -= u64::from(group.size);
+                        state.days.leave_early(&group, time);
+                        if let Some(abandoned) = state.days.abandoned.get_mut(day) {
+                            *abandoned += i64::from(group.size);
+                        }
+                        if group.counted {
+                            let stats = &mut state.by_class[group.class as usize];
+                            stats.abandoned.record(time - group.joined, group.size);
+                            stats.abandoned_by_outcome[self.no_show_outcome as usize] += u64::from(group.size);
+                        }
+                        trace.record(
+                            time,
+                            TraceEvent::NoShowDrop,
+                            port_index,
+                            group.id,
+                            group.size,
+                            state.people_on_list,
+                        );
+                    }
+                    NoShow::Back => {
+                        state.sent_back.push(group);
+                        trace.record(
+                            time,
+                            TraceEvent::NoShowBack,
+                            port_index,
+                            group.id,
+                            group.size,
+                            state.people_on_list,
+                        );
+                    }
+                }
+                continue;
+            }
+            used += cost.min(budget);
+            process(state, &group, time, port_index, trace);
+        }
+        let single_lane = state.lanes.len() == 1;
+        for group in state.sent_back.drain(..) {
+            let lane = if single_lane { 0 } else { group.class as usize };
+            state.lanes[lane].push_back(group);
+        }
+        self.schedule_call(port_index, quota, day + 1);
+    }
+
+    /// Idle officers on shift take the next groups from the list.
+    fn start_services<T: Trace>(&mut self, port_index: usize, time: Ticks, trace: &mut T) {
+        let port = &self.model.ports[port_index];
+        let Capacity::Officers(officers) = &port.capacity else {
+            return;
+        };
+        let day = day_of(time, self.horizon_days);
+        let on_duty = officers.officers_by_day.get(day).copied().unwrap_or(0);
+        let time_of_day = time.rem_euclid(TICKS_PER_DAY);
+        if on_duty == 0 || time_of_day < officers.shift_start || time_of_day >= officers.shift_end {
+            return;
+        }
+        let state = &mut self.ports[port_index];
+        while state.busy_officers < on_duty {
+            let oldest = match port.discipline {
+                Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
+                _ => true,
+            };
+            let Some((lane, index)) = pick(&mut state.lanes, &mut state.rng, port.discipline, oldest) else {
+                break;
+            };
+            let group = state.lanes[lane].take(index);
+            if group.deadline <= time {
+                abandon(state, &group, port_index, trace);
+                continue;
+            }
+            process(state, &group, time, port_index, trace);
+            state.busy_officers += 1;
+            let service = days_to_ticks(officers.service_days.sample(&mut state.rng)).max(0);
+            self.queue.push(
+                time.saturating_add(service),
+                EventKind::ServiceDone {
+                    port: port_index as u16,
+                },
+            );
+        }
+    }
+
+    fn finish<T: Trace>(mut self, trace: &mut T) -> Replication {
+        let horizon = self.horizon;
+        let mut ports = Vec::with_capacity(self.ports.len());
+        for (port_index, mut state) in self.ports.drain(..).enumerate() {
+            let mut lanes = std::mem::take(&mut state.lanes);
+            for lane in &mut lanes {
+                for group in lane.drain() {
+                    if group.deadline < horizon {
+                        abandon(&mut state, &group, port_index, trace);
+                    } else {
+                        state.people_on_list -= u64::from(group.size);
+                        if group.counted {
+                            state.by_class[group.class as usize]
+                                .waiting_at_end
+                                .record(horizon - group.joined, group.size);
+                        }
+                        trace.record(
+                            horizon,
+                            TraceEvent::StillWaiting,
+                            port_index,
+                            group.id,
+                            group.size,
+                            state.people_on_list,
+                        );
+                    }
+                }
+            }
+            ports.push(PortResult {
+                by_class: state.by_class,
+                daily: state.days.into_series(),
+            });
+        }
+        Replication {
+            index: self.replication,
+            ports,
+            events: self.events,
+        }
+    }
+}
+
+/// The next candidate on the list: (lane, index), or `None` if the list is empty.
+#[inline]
+fn pick(lanes: &mut [Lane], rng: &mut SimRng, discipline: Discipline, oldest: bool) -> Option<(usize, usize)> {
+    match discipline {
+        Discipline::Fifo => lanes[0].front_index().map(|index| (0, index)),
+        Discipline::Lifo => lanes[0].back_index().map(|index| (0, index)),
+        Discipline::Priority => lanes
+            .iter_mut()
+            .enumerate()
+            .find_map(|(lane, l)| l.front_index().map(|index| (lane, index))),
+        Discipline::Mixed { .. } => {
+            let index = if oldest {
+                lanes[0].front_index()
+            } else {
+                lanes[0].random_index(rng)
+            };
+            index.map(|index| (0, index))
+        }
+    }
+}
+
+/// Records that `group` (already taken off the list) gave up at its deadline.
+#[inline]
+fn abandon<T: Trace>(state: &mut PortState, group: &Waiting, port_index: usize, trace: &mut T) {
+    state.people_on_list -= u64::from(group.size);
+    if group.counted {
+        let stats = &mut state.by_class[group.class as usize];
+        stats.abandoned.record(group.deadline - group.joined, group.size);
+        stats.abandoned_by_outcome[group.outcome as usize] += u64::from(group.size);
+    }
+    trace.record(
+        group.deadline,
+        TraceEvent::Abandon,
+        port_index,
+        group.id,
+        group.size,
+        state.people_on_list,
+    );
+}
+
+/// Records that `group` (already taken off the list) is processed at `time`.
+#[inline]
+fn process<T: Trace>(state: &mut PortState, group: &Waiting, time: Ticks, port_index: usize, trace: &mut T) {
+    state.people_on_list -= u64::from(group.size);
+    state.days.leave_early(group, time);
+    let day = day_of(time, state.days.horizon_days);
+    if let Some(processed) = state.days.processed.get_mut(day) {
+        *processed += u64::from(group.size);
+    }
+    if group.counted {
+        state.by_class[group.class as usize]
+            .processed
+            .record(time - group.joined, group.size);
+    }
+    trace.record(
+        time,
+        TraceEvent::Process,
+        port_index,
+        group.id,
+        group.size,
+        state.people_on_list,
+    );
+}
+
+#[cfg(test)]
+mod tests;

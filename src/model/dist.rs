@@ -1,0 +1,151 @@
+//! Validated probability distributions, sampled without allocation or dynamic dispatch.
+
+use rand::Rng;
+use rand::distr::Distribution;
+use rand::distr::Uniform;
+use rand::distr::weighted::WeightedIndex;
+use rand_distr::{Exp, Gamma, LogNormal, Normal, Triangular};
+
+/// A distribution of a non-negative quantity (days, or people per group).
+#[derive(Debug, Clone)]
+pub enum Dist {
+    /// Always the same value.
+    Fixed(f64),
+    /// Exponential with the given mean.
+    Exponential {
+        /// The sampler.
+        exp: Exp<f64>,
+        /// Its mean.
+        mean: f64,
+    },
+    /// Uniform on [min, max).
+    Uniform {
+        /// The sampler.
+        uniform: Uniform<f64>,
+        /// Its mean.
+        mean: f64,
+    },
+    /// Triangular on [min, max] with a mode.
+    Triangular {
+        /// The sampler.
+        triangular: Triangular<f64>,
+        /// Its mean.
+        mean: f64,
+    },
+    /// Normal truncated at 0 (values below 0 are drawn again; needs mean > 0).
+    TruncatedNormal {
+        /// The untruncated normal.
+        normal: Normal<f64>,
+        /// Mean of the truncated distribution.
+        mean: f64,
+    },
+    /// Lognormal with the given mean and standard deviation (of the value, not its log).
+    LogNormal {
+        /// The sampler.
+        lognormal: LogNormal<f64>,
+        /// Its mean.
+        mean: f64,
+    },
+    /// Gamma with shape and scale.
+    Gamma {
+        /// The sampler.
+        gamma: Gamma<f64>,
+        /// Its mean.
+        mean: f64,
+    },
+    /// Values with weights.
+    Empirical {
+        /// The values.
+        values: Vec<f64>,
+        /// Index sampler by weight.
+        index: WeightedIndex<f64>,
+        /// Weighted mean.
+        mean: f64,
+    },
+}
+
+impl Dist {
+    /// Draws one value (never negative).
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Dist::Fixed(value) => *value,
+            Dist::Exponential { exp, .. } => exp.sample(rng),
+            Dist::Uniform { uniform, .. } => uniform.sample(rng),
+            Dist::Triangular { triangular, .. } => triangular.sample(rng),
+            Dist::TruncatedNormal { normal, .. } => loop {
+                let value = normal.sample(rng);
+                if value >= 0.0 {
+                    break value;
+                }
+            },
+            Dist::LogNormal { lognormal, .. } => lognormal.sample(rng),
+            Dist::Gamma { gamma, .. } => gamma.sample(rng),
+            Dist::Empirical { values, index, .. } => values[index.sample(rng)],
+        }
+    }
+
+    /// The mean of the distribution.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Dist::Fixed(value) => *value,
+            Dist::Exponential { mean, .. }
+            | Dist::Uniform { mean, .. }
+            | Dist::Triangular { mean, .. }
+            | Dist::TruncatedNormal { mean, .. }
+            | Dist::LogNormal { mean, .. }
+            | Dist::Gamma { mean, .. }
+            | Dist::Empirical { mean, .. } => *mean,
+        }
+    }
+
+    /// Whether every value it can produce is a whole number (group sizes need this).
+    pub fn is_integer_valued(&self) -> bool {
+        match self {
+            Dist::Fixed(value) => value.fract() == 0.0,
+            Dist::Empirical { values, .. } => values.iter().all(|v| v.fract() == 0.0),
+            _ => false,
+        }
+    }
+
+    /// The largest value it can produce, if bounded.
+    pub fn max_value(&self) -> Option<f64> {
+        match self {
+            Dist::Fixed(value) => Some(*value),
+            Dist::Empirical { values, .. } => values.iter().copied().reduce(f64::max),
+            _ => None,
+        }
+    }
+}
+
+/// Mean of a normal(mu, sigma) truncated to [0, inf).
+pub fn truncated_normal_mean(mu: f64, sigma: f64) -> f64 {
+    let alpha = -mu / sigma;
+    let pdf = (-0.5 * alpha * alpha).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let tail = 0.5 * statrs::function::erf::erfc(alpha / std::f64::consts::SQRT_2);
+    mu + sigma * pdf / tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    #[test]
+    fn truncated_normal_mean_matches_sampling() {
+        let normal = Normal::new(1.0, 2.0).unwrap();
+        let dist = Dist::TruncatedNormal {
+            normal,
+            mean: truncated_normal_mean(1.0, 2.0),
+        };
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        let n = 200_000;
+        let samples: Vec<f64> = (0..n).map(|_| dist.sample(&mut rng)).collect();
+        let mean = samples.iter().sum::<f64>() / n as f64;
+        let var = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let half_width = 4.0 * (var / n as f64).sqrt();
+        assert!((mean - dist.mean()).abs() < half_width, "{mean} vs {}", dist.mean());
+        assert!(samples.iter().all(|&x| x >= 0.0));
+    }
+}

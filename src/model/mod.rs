@@ -1,0 +1,274 @@
+//! Validated domain types: what the engine simulates. Built only by [`crate::validate`].
+//!
+//! Time is measured in integer ticks of one second ([`TICKS_PER_DAY`] per day) from day 0,
+//! so that events at the same instant compare exactly and ties are broken by a documented rule.
+
+pub mod calendar;
+pub mod dist;
+
+pub use calendar::Date;
+pub use dist::Dist;
+
+/// Engine time unit: one second.
+pub type Ticks = i64;
+
+/// Ticks in one day.
+pub const TICKS_PER_DAY: Ticks = 86_400;
+
+/// Converts days to ticks, rounding to the nearest second.
+#[inline]
+pub fn days_to_ticks(days: f64) -> Ticks {
+    (days * TICKS_PER_DAY as f64).round() as Ticks
+}
+
+/// Converts ticks to days.
+#[inline]
+pub fn ticks_to_days(ticks: Ticks) -> f64 {
+    ticks as f64 / TICKS_PER_DAY as f64
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Short name.
+    pub name: String,
+    /// Longer description (may be empty).
+    pub description: String,
+    /// Calendar date of day 0, if given.
+    pub start_date: Option<Date>,
+    /// Simulated days; the run covers [0, horizon_days).
+    pub horizon_days: u32,
+    /// Seed of all random streams.
+    pub seed: u64,
+    /// Number of replications.
+    pub replications: u32,
+    /// People who joined before this day are left out of per-person statistics.
+    pub warm_up_days: u32,
+    /// Class names, highest priority first (at least one).
+    pub classes: Vec<String>,
+    /// Named outcomes of people who leave the list unprocessed.
+    pub outcomes: Vec<String>,
+    /// Ports.
+    pub ports: Vec<Port>,
+    /// Arrival streams.
+    pub streams: Vec<Stream>,
+    /// Dated policy changes and closures, for reports and charts.
+    pub markers: Vec<Marker>,
+}
+
+impl Model {
+    /// End of the run in ticks.
+    pub fn horizon_ticks(&self) -> Ticks {
+        Ticks::from(self.horizon_days) * TICKS_PER_DAY
+    }
+
+    /// Date of day `day`, if the scenario has a start date.
+    pub fn date_of_day(&self, day: i64) -> Option<Date> {
+        self.start_date.map(|start| start.plus_days(day))
+    }
+}
+
+/// A dated event worth marking on charts: a capacity change or a closure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// Port index.
+    pub port: usize,
+    /// Day it takes effect.
+    pub day: u32,
+    /// What happened.
+    pub label: String,
+}
+
+/// A processing point with its own list.
+#[derive(Debug, Clone)]
+pub struct Port {
+    /// Name.
+    pub name: String,
+    /// Who is taken from the list next.
+    pub discipline: Discipline,
+    /// How people are processed.
+    pub capacity: Capacity,
+}
+
+/// Order in which the list is served.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Discipline {
+    /// First in, first out.
+    Fifo,
+    /// Last in, first out.
+    Lifo,
+    /// Strict priority by class (class order in the file), FIFO within a class.
+    Priority,
+    /// A share of slots to the longest-waiting, the rest by lottery among everyone waiting.
+    Mixed {
+        /// Share of each day's slots (or of officers' picks) given to the longest-waiting.
+        oldest_share: f64,
+    },
+}
+
+/// How a port processes people.
+#[derive(Debug, Clone)]
+pub enum Capacity {
+    /// Metering: a number called from the list at a set time each processing day.
+    Quota(Quota),
+    /// Officers working shifts, one claim each at a time.
+    Officers(Officers),
+}
+
+/// The daily-quota form.
+#[derive(Debug, Clone)]
+pub struct Quota {
+    /// Nominal quota of each day of the horizon (0 on closed and non-processing days).
+    pub quota_by_day: Vec<f64>,
+    /// Time of the daily call after midnight.
+    pub call_offset: Ticks,
+    /// Whether the day's quota is random.
+    pub randomness: QuotaRandomness,
+    /// Share of called groups who are absent.
+    pub no_show_share: f64,
+    /// What happens to absent groups.
+    pub no_show: NoShow,
+    /// What the quota counts.
+    pub counts: Counts,
+}
+
+/// Day-to-day randomness of a quota.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum QuotaRandomness {
+    /// Exactly the nominal quota (rounded down).
+    Fixed,
+    /// Poisson with the nominal quota as mean.
+    Poisson,
+}
+
+/// What happens to a group that is absent when called.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NoShow {
+    /// Removed from the list (counted as leaving with outcome `no_show`).
+    Drop,
+    /// Sent to the end of the list, keeping its original joining time.
+    Back,
+}
+
+/// What a quota counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Counts {
+    /// People: a group is called only if it fits in what is left of the day's quota.
+    People,
+    /// Groups (list numbers): each call takes one whole group.
+    Groups,
+}
+
+/// The officers form.
+#[derive(Debug, Clone)]
+pub struct Officers {
+    /// Officers on duty each day of the horizon (0 on closed and non-working days).
+    pub officers_by_day: Vec<u32>,
+    /// Time one officer spends on one group, in days.
+    pub service_days: Dist,
+    /// Start of the daily shift after midnight.
+    pub shift_start: Ticks,
+    /// End of the daily shift after midnight (at most one day).
+    pub shift_end: Ticks,
+}
+
+impl Officers {
+    /// Whether officers work around the clock on every day they work.
+    pub fn is_round_the_clock(&self) -> bool {
+        self.shift_start == 0 && self.shift_end == TICKS_PER_DAY
+    }
+}
+
+/// An arrival stream.
+#[derive(Debug, Clone)]
+pub struct Stream {
+    /// Name; keys the stream's random numbers.
+    pub name: String,
+    /// Port index.
+    pub port: usize,
+    /// When groups arrive.
+    pub source: Source,
+    /// People per group (whole numbers, at least 1).
+    pub group_size: Dist,
+    /// Cumulative class shares, one per class, last = 1.
+    pub class_cumulative: Vec<f64>,
+    /// Share of arriving groups who join the list.
+    pub join_share: f64,
+    /// Patience per class (`None`: that class never leaves).
+    pub patience_by_class: Vec<Option<Dist>>,
+    /// Cumulative shares over `Model::outcomes` for people who leave, last = 1.
+    pub outcome_cumulative: Vec<f64>,
+}
+
+/// Where a stream's arrival times come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Fixed numbers of people spread over windows (initial backlog, waves, curves).
+    Segments {
+        /// Consecutive pieces, each with its own count.
+        segments: Vec<Segment>,
+        /// Time already waited before arrival (initial backlog only).
+        waited_days: Option<Dist>,
+    },
+    /// Poisson arrivals with a piecewise-constant rate.
+    Poisson {
+        /// Pieces in time order, not overlapping.
+        pieces: Vec<RatePiece>,
+    },
+    /// Recorded groups read from a CSV file, in time order.
+    Records {
+        /// The groups.
+        records: Vec<Record>,
+    },
+}
+
+/// A fixed number of people arriving over a window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// Start of the window, days.
+    pub start_days: f64,
+    /// End of the window, days (equal to the start for a batch at one instant).
+    pub end_days: f64,
+    /// People arriving in the window.
+    pub people: u64,
+    /// Shape of the arrival density over the window.
+    pub shape: Shape,
+}
+
+/// Shape of arrivals over a window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    /// Flat.
+    Uniform,
+    /// Rising to a peak, then falling; the peak as a fraction of the window.
+    Triangular {
+        /// Where the peak is, 0..=1 of the window.
+        peak_fraction: f64,
+    },
+    /// Normal centred on the window with a standard deviation of a sixth of it, cut at its ends.
+    Normal,
+}
+
+/// A piece of a Poisson rate schedule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RatePiece {
+    /// Start, days.
+    pub start_days: f64,
+    /// End, days.
+    pub end_days: f64,
+    /// Groups per day (the people rate divided by the mean group size).
+    pub groups_per_day: f64,
+}
+
+/// A recorded group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Record {
+    /// When the group reaches the list.
+    pub arrival: Ticks,
+    /// When its wait started (earlier than arrival for a snapshot of a list).
+    pub joined: Ticks,
+    /// People in the group.
+    pub size: u32,
+    /// Class index.
+    pub class: u16,
+}

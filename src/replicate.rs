@@ -1,0 +1,153 @@
+//! Many replications in parallel, merged in replication order so that results are
+//! byte-identical whatever the number of threads.
+
+use crate::engine::run_replication;
+use crate::error::Error;
+use crate::model::Model;
+use crate::stats::summary::Scalars;
+use crate::stats::{DailySeries, PeopleStats, Replication};
+use rayon::prelude::*;
+
+/// How to run the replications.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Number of replications (the model's default when `None`).
+    pub replications: Option<u32>,
+    /// Worker threads (all cores when `None`).
+    pub threads: Option<usize>,
+    /// Show a progress bar on stderr (only drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Scalars of one replication for every scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationRow {
+    /// Replication number.
+    pub index: u32,
+    /// Events handled.
+    pub events: u64,
+    /// Everyone.
+    pub total: Scalars,
+    /// Per port.
+    pub ports: Vec<Scalars>,
+    /// Per class.
+    pub classes: Vec<Scalars>,
+}
+
+/// Everything a run produced, merged over replications.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// Replications run.
+    pub replications: u32,
+    /// One row per replication, in order.
+    pub rows: Vec<ReplicationRow>,
+    /// People statistics pooled over replications: everyone.
+    pub pooled_total: PeopleStats,
+    /// Pooled per port.
+    pub pooled_ports: Vec<PeopleStats>,
+    /// Pooled per class.
+    pub pooled_classes: Vec<PeopleStats>,
+    /// Daily series per port, then per replication.
+    pub daily_by_port: Vec<Vec<DailySeries>>,
+    /// Daily series summed over ports, per replication.
+    pub daily_total: Vec<DailySeries>,
+    /// Events handled in all replications.
+    pub events: u64,
+}
+
+impl Results {
+    fn new(model: &Model) -> Self {
+        let outcomes = model.outcomes.len();
+        Results {
+            replications: 0,
+            rows: Vec::new(),
+            pooled_total: PeopleStats::new(outcomes),
+            pooled_ports: model.ports.iter().map(|_| PeopleStats::new(outcomes)).collect(),
+            pooled_classes: model.classes.iter().map(|_| PeopleStats::new(outcomes)).collect(),
+            daily_by_port: model.ports.iter().map(|_| Vec::new()).collect(),
+            daily_total: Vec::new(),
+            events: 0,
+        }
+    }
+
+    /// Folds in the next replication (they must come in order).
+    fn absorb(&mut self, model: &Model, replication: Replication) {
+        let outcomes = model.outcomes.len();
+        let total = replication.total_people(outcomes);
+        let total_daily = replication.total_daily();
+        let ports: Vec<PeopleStats> = (0..model.ports.len())
+            .map(|p| replication.port_people(p, outcomes))
+            .collect();
+        let classes: Vec<PeopleStats> = (0..model.classes.len())
+            .map(|c| replication.class_people(c, outcomes))
+            .collect();
+        self.rows.push(ReplicationRow {
+            index: replication.index,
+            events: replication.events,
+            total: Scalars::of(&total, Some(&total_daily)),
+            ports: ports
+                .iter()
+                .zip(&replication.ports)
+                .map(|(people, port)| Scalars::of(people, Some(&port.daily)))
+                .collect(),
+            classes: classes.iter().map(|people| Scalars::of(people, None)).collect(),
+        });
+        self.pooled_total.merge(&total);
+        for (pooled, people) in self.pooled_ports.iter_mut().zip(&ports) {
+            pooled.merge(people);
+        }
+        for (pooled, people) in self.pooled_classes.iter_mut().zip(&classes) {
+            pooled.merge(people);
+        }
+        for (series, port) in self.daily_by_port.iter_mut().zip(replication.ports) {
+            series.push(port.daily);
+        }
+        self.daily_total.push(total_daily);
+        self.events += replication.events;
+        self.replications += 1;
+    }
+}
+
+/// Runs the model's replications on a thread pool and merges them in order.
+pub fn run(model: &Model, options: &RunOptions) -> Result<Results, Error> {
+    let replications = options.replications.unwrap_or(model.replications);
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = options.threads {
+        builder = builder.num_threads(threads);
+    }
+    let pool = builder
+        .build()
+        .map_err(|error| Error::Runtime(format!("cannot start worker threads: {error}")))?;
+    let progress = if options.progress {
+        indicatif::ProgressBar::with_draw_target(Some(u64::from(replications)), indicatif::ProgressDrawTarget::stderr())
+            .with_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {elapsed} (eta {eta})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut results = Results::new(model);
+    // Chunks bound memory (each replication holds histograms) while keeping every core busy.
+    let chunk = (pool.current_num_threads() * 4).max(8) as u32;
+    let mut start = 0;
+    while start < replications {
+        let end = (start + chunk).min(replications);
+        let batch: Vec<Replication> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|r| {
+                    let replication = run_replication(model, r);
+                    progress.inc(1);
+                    replication
+                })
+                .collect()
+        });
+        for replication in batch {
+            results.absorb(model, replication);
+        }
+        start = end;
+    }
+    progress.finish_and_clear();
+    Ok(results)
+}

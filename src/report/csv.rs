@@ -1,0 +1,333 @@
+//! CSV writers: the summary (`--format csv`), and the `daily.csv`, `waits.csv` and
+//! `replications.csv` files of `--out`. Each starts with a `#` line of provenance
+//! (pandas: `comment="#"`; R: `comment.char = "#"`).
+
+use super::{Provenance, ScopeSummary, Summary, WAIT_NAMES, csv_number};
+use crate::model::{Model, TICKS_PER_DAY};
+use crate::replicate::Results;
+use crate::stats::summary::{BAND_PERCENTILES, Estimate, Scalars, daily_bands};
+use crate::stats::{AGE_THRESHOLDS_DAYS, DailySeries, PeopleStats, WaitAccumulator};
+
+fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new())
+}
+
+fn finish(provenance: &Provenance, writer: ::csv::Writer<Vec<u8>>) -> String {
+    // Writing to a Vec cannot fail, and every field written is valid UTF-8.
+    let body = writer
+        .into_inner()
+        .map_err(|error| error.to_string())
+        .unwrap_or_default();
+    format!("# {}\n{}", provenance.line(), String::from_utf8_lossy(&body))
+}
+
+fn estimate_fields(estimate: &Estimate) -> [String; 3] {
+    let field = |value: Option<f64>| value.map_or_else(String::new, csv_number);
+    [
+        field(estimate.mean),
+        field(estimate.ci95_low),
+        field(estimate.ci95_high),
+    ]
+}
+
+/// The summary as CSV: one row per scope and metric, with mean and 95% CI.
+pub fn summary_csv(summary: &Summary) -> String {
+    let mut w = writer();
+    let _ = w.write_record(["scope", "name", "metric", "mean", "ci95_low", "ci95_high"]);
+    let mut scope_rows = |kind: &str, scope: &ScopeSummary| {
+        let mut row = |metric: &str, estimate: &Estimate| {
+            let [mean, low, high] = estimate_fields(estimate);
+            let _ = w.write_record([kind, &scope.name, metric, &mean, &low, &high]);
+        };
+        row("arrived", &scope.arrived);
+        row("did_not_join", &scope.did_not_join);
+        row("processed", &scope.processed);
+        row("abandoned", &scope.abandoned);
+        row("waiting_at_end", &scope.waiting_at_end);
+        let waits = &scope.wait_days;
+        for (name, estimate) in
+            WAIT_NAMES
+                .iter()
+                .zip([&waits.mean, &waits.p50, &waits.p90, &waits.p95, &waits.p99, &waits.max])
+        {
+            row(&format!("wait_days_{name}"), estimate);
+        }
+        row("abandoned_waited_days_mean", &scope.abandoned_waited_days);
+        row(
+            "waiting_at_end_waited_days_mean",
+            &scope.waiting_at_end_waited_days.mean,
+        );
+        row("waiting_at_end_waited_days_max", &scope.waiting_at_end_waited_days.max);
+        for (outcome, estimate) in &scope.abandoned_by_outcome {
+            row(&format!("abandoned_{outcome}"), estimate);
+        }
+        if let Some(first) = &scope.first_empty {
+            row("first_empty_day", &first.day);
+        }
+        if let Some(peak) = &scope.peak_list {
+            row("peak_list", peak);
+        }
+    };
+    scope_rows("all", &summary.total);
+    for port in &summary.ports {
+        scope_rows("port", port);
+    }
+    for class in &summary.classes {
+        scope_rows("class", class);
+    }
+    finish(&summary.provenance, w)
+}
+
+/// Names of the daily quantities, in column order.
+const DAILY_SERIES: [&str; 8] = [
+    "on_list",
+    "processed",
+    "arrived",
+    "abandoned",
+    "over_30_days",
+    "over_90_days",
+    "over_180_days",
+    "quoted_wait_days",
+];
+
+fn daily_values(series: &DailySeries) -> [Vec<f64>; 8] {
+    let as_f64 = |values: &Vec<u64>| values.iter().map(|&v| v as f64).collect::<Vec<_>>();
+    debug_assert_eq!(AGE_THRESHOLDS_DAYS, [0, 30, 90, 180]);
+    [
+        as_f64(&series.on_list[0]),
+        as_f64(&series.processed),
+        as_f64(&series.arrived),
+        as_f64(&series.abandoned),
+        as_f64(&series.on_list[1]),
+        as_f64(&series.on_list[2]),
+        as_f64(&series.on_list[3]),
+        series
+            .quoted_wait_days()
+            .into_iter()
+            .map(|q| q.unwrap_or(f64::INFINITY))
+            .collect(),
+    ]
+}
+
+/// `daily.csv`: per scope (all and each port), day and quantity, the mean across replications
+/// and the 5/25/50/75/95 percentile bands.
+pub fn daily_csv(model: &Model, results: &Results, provenance: &Provenance) -> String {
+    let mut w = writer();
+    let mut header = vec![
+        "scope".to_owned(),
+        "day".into(),
+        "date".into(),
+        "series".into(),
+        "mean".into(),
+    ];
+    header.extend(BAND_PERCENTILES.iter().map(|p| format!("p{p}")));
+    let _ = w.write_record(&header);
+    let mut scopes: Vec<(String, &Vec<DailySeries>)> = vec![("all".to_owned(), &results.daily_total)];
+    if model.ports.len() > 1 {
+        scopes.extend(
+            model
+                .ports
+                .iter()
+                .zip(&results.daily_by_port)
+                .map(|(port, series)| (format!("port:{}", port.name), series)),
+        );
+    }
+    for (scope, per_replication) in scopes {
+        let values: Vec<[Vec<f64>; 8]> = per_replication.iter().map(daily_values).collect();
+        let bands: Vec<Vec<[f64; 5]>> = (0..DAILY_SERIES.len())
+            .map(|s| daily_bands(&values.iter().map(|v| v[s].clone()).collect::<Vec<_>>()))
+            .collect();
+        for day in 0..model.horizon_days as usize {
+            let date = model.date_of_day(day as i64).map(|d| d.to_string()).unwrap_or_default();
+            for (s, name) in DAILY_SERIES.iter().enumerate() {
+                let mean = values.iter().map(|v| v[s][day]).sum::<f64>() / values.len().max(1) as f64;
+                let mut record = vec![
+                    scope.clone(),
+                    day.to_string(),
+                    date.clone(),
+                    (*name).to_owned(),
+                    csv_number(mean),
+                ];
+                record.extend(bands[s][day].iter().map(|&b| csv_number(b)));
+                let _ = w.write_record(&record);
+            }
+        }
+    }
+    finish(provenance, w)
+}
+
+/// A bin width in days that gives at most about 60 bins up to `max_days`.
+fn bin_width_days(max_days: f64) -> f64 {
+    const WIDTHS: [f64; 14] = [
+        0.25, 0.5, 1.0, 2.0, 5.0, 7.0, 10.0, 14.0, 30.0, 60.0, 90.0, 180.0, 365.0, 730.0,
+    ];
+    WIDTHS
+        .iter()
+        .copied()
+        .find(|w| max_days / w <= 60.0)
+        .unwrap_or((max_days / 60.0).ceil())
+}
+
+/// `waits.csv`: per scope and population (processed, still waiting, abandoned), quantiles of
+/// the waits pooled over replications, then a histogram (people per bin, mean per replication).
+pub fn waits_csv(model: &Model, results: &Results, provenance: &Provenance) -> String {
+    let mut w = writer();
+    let _ = w.write_record(["scope", "population", "statistic", "from_days", "to_days", "value"]);
+    let mut scopes: Vec<(String, &PeopleStats)> = vec![("all".to_owned(), &results.pooled_total)];
+    if model.ports.len() > 1 {
+        scopes.extend(
+            model
+                .ports
+                .iter()
+                .zip(&results.pooled_ports)
+                .map(|(port, p)| (format!("port:{}", port.name), p)),
+        );
+    }
+    if model.classes.len() > 1 {
+        scopes.extend(
+            model
+                .classes
+                .iter()
+                .zip(&results.pooled_classes)
+                .map(|(class, p)| (format!("class:{class}"), p)),
+        );
+    }
+    let replications = f64::from(results.replications.max(1));
+    for (scope, people) in scopes {
+        let populations: [(&str, &WaitAccumulator); 3] = [
+            ("processed", &people.processed),
+            ("still_waiting", &people.waiting_at_end),
+            ("abandoned", &people.abandoned),
+        ];
+        for (population, waits) in populations {
+            let _ = w.write_record([
+                &scope,
+                population,
+                "people",
+                "",
+                "",
+                &csv_number(waits.people as f64 / replications),
+            ]);
+            if waits.people == 0 {
+                continue;
+            }
+            let _ = w.write_record([&scope, population, "mean", "", "", &csv_number(waits.mean_days())]);
+            for q in [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99] {
+                let name = format!("p{}", q * 100.0);
+                let _ = w.write_record([&scope, population, &name, "", "", &csv_number(waits.quantile_days(q))]);
+            }
+            let _ = w.write_record([&scope, population, "max", "", "", &csv_number(waits.max_days())]);
+        }
+        let max_days = populations
+            .iter()
+            .map(|(_, waits)| if waits.people > 0 { waits.max_days() } else { 0.0 })
+            .fold(0.0, f64::max);
+        let width = bin_width_days(max_days);
+        let bins = ((max_days / width).floor() as usize) + 1;
+        for (population, waits) in populations {
+            if waits.people == 0 {
+                continue;
+            }
+            for bin in 0..bins {
+                let from = bin as f64 * width;
+                let to = from + width;
+                let low = (from * TICKS_PER_DAY as f64) as u64;
+                let high = ((to * TICKS_PER_DAY as f64) as u64).saturating_sub(1);
+                let people = waits.histogram.count_between(low, high) as f64 / replications;
+                let _ = w.write_record([
+                    &scope,
+                    population,
+                    "bin",
+                    &csv_number(from),
+                    &csv_number(to),
+                    &csv_number(people),
+                ]);
+            }
+        }
+    }
+    finish(provenance, w)
+}
+
+/// `replications.csv`: one row per replication and scope with its scalar results.
+pub fn replications_csv(model: &Model, results: &Results, provenance: &Provenance) -> String {
+    let mut w = writer();
+    let mut header: Vec<String> = [
+        "replication",
+        "scope",
+        "events",
+        "arrived",
+        "did_not_join",
+        "processed",
+        "abandoned",
+        "waiting_at_end",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(WAIT_NAMES.iter().map(|name| format!("wait_days_{name}")));
+    header.extend(
+        [
+            "abandoned_waited_days_mean",
+            "waiting_at_end_waited_days_mean",
+            "waiting_at_end_waited_days_max",
+            "first_empty_day",
+            "peak_list",
+        ]
+        .map(String::from),
+    );
+    header.extend(model.outcomes.iter().map(|outcome| format!("abandoned_{outcome}")));
+    let _ = w.write_record(&header);
+    for row in &results.rows {
+        let mut scopes: Vec<(String, &Scalars)> = vec![("all".to_owned(), &row.total)];
+        if model.ports.len() > 1 {
+            scopes.extend(
+                model
+                    .ports
+                    .iter()
+                    .zip(&row.ports)
+                    .map(|(port, s)| (format!("port:{}", port.name), s)),
+            );
+        }
+        if model.classes.len() > 1 {
+            scopes.extend(
+                model
+                    .classes
+                    .iter()
+                    .zip(&row.classes)
+                    .map(|(class, s)| (format!("class:{class}"), s)),
+            );
+        }
+        for (scope, s) in scopes {
+            let mut record = vec![row.index.to_string(), scope, row.events.to_string()];
+            record.extend([s.arrived, s.did_not_join, s.processed, s.abandoned, s.waiting_at_end].map(csv_number));
+            record.extend(s.wait_days.map(csv_number));
+            record.extend(
+                [
+                    s.abandoned_waited_days_mean,
+                    s.waiting_at_end_waited_days[0],
+                    s.waiting_at_end_waited_days[1],
+                    s.first_empty_day,
+                    s.peak_list,
+                ]
+                .map(csv_number),
+            );
+            record.extend(s.abandoned_by_outcome.iter().map(|&n| csv_number(n)));
+            let _ = w.write_record(&record);
+        }
+    }
+    finish(provenance, w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bin_widths_are_round() {
+        assert_eq!(bin_width_days(10.0), 0.25);
+        assert_eq!(bin_width_days(100.0), 2.0);
+        assert_eq!(bin_width_days(400.0), 7.0);
+        assert_eq!(bin_width_days(100_000.0), 1667.0);
+    }
+}

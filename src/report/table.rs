@@ -1,0 +1,172 @@
+//! The human-readable summary printed on stdout by default.
+
+use super::{ScopeSummary, Summary};
+use crate::stats::summary::Estimate;
+use std::fmt::Write as _;
+
+/// Formats a count with thousands separators and no decimals.
+fn count(value: f64) -> String {
+    let rounded = value.round();
+    let digits = format!("{}", rounded.abs() as u64);
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if rounded < 0.0 { format!("-{grouped}") } else { grouped }
+}
+
+fn days(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// `mean [low, high]`, or `–` when undefined.
+fn estimate(estimate: &Estimate, format: fn(f64) -> String) -> String {
+    match (estimate.mean, estimate.ci95_low, estimate.ci95_high) {
+        (Some(mean), Some(low), Some(high)) => format!("{} [{}, {}]", format(mean), format(low), format(high)),
+        (Some(mean), _, _) => format(mean),
+        _ => "–".to_owned(),
+    }
+}
+
+fn mean_only(estimate: &Estimate, format: fn(f64) -> String) -> String {
+    estimate.mean.map_or_else(|| "–".to_owned(), format)
+}
+
+/// The table, ending in a newline.
+pub fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> String {
+    let mut out = String::new();
+    let p = &summary.provenance;
+    let total = &summary.total;
+    let _ = writeln!(out, "{}", p.scenario);
+    let period = match &summary.start_date {
+        Some(date) => format!("{} days from {date}", summary.horizon_days),
+        None => format!("{} days", summary.horizon_days),
+    };
+    let _ = writeln!(
+        out,
+        "{period}; {} replications; seed {}; backlog {}; scenario sha256 {}",
+        p.replications,
+        p.seed,
+        p.version,
+        &p.scenario_sha256[..12.min(p.scenario_sha256.len())]
+    );
+    if summary.warm_up_days > 0 {
+        let _ = writeln!(
+            out,
+            "People who joined before day {} are left out (warm-up).",
+            summary.warm_up_days
+        );
+    }
+    let _ = writeln!(out, "Means per replication with 95% confidence intervals.\n");
+
+    let _ = writeln!(out, "People");
+    let rows = [
+        ("joined the list", &total.arrived),
+        ("processed", &total.processed),
+        ("left unprocessed", &total.abandoned),
+        ("still waiting at the end", &total.waiting_at_end),
+        ("did not join", &total.did_not_join),
+    ];
+    for (label, value) in rows {
+        let _ = writeln!(out, "  {label:<26} {}", estimate(value, count));
+    }
+    for (outcome, value) in &total.abandoned_by_outcome {
+        if value.mean.is_some_and(|m| m > 0.0) {
+            let _ = writeln!(out, "    left: {outcome:<18} {}", estimate(value, count));
+        }
+    }
+
+    let _ = writeln!(out, "\nWait of people processed, days (from joining the list)");
+    let w = &total.wait_days;
+    for (label, value) in [
+        ("mean", &w.mean),
+        ("p50", &w.p50),
+        ("p90", &w.p90),
+        ("p95", &w.p95),
+        ("p99", &w.p99),
+        ("max", &w.max),
+    ] {
+        let _ = writeln!(out, "  {label:<26} {}", estimate(value, days));
+    }
+    let _ = writeln!(
+        out,
+        "  {:<26} {}",
+        "waited before leaving",
+        estimate(&total.abandoned_waited_days, days)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<26} mean {}, longest {} (censored: their waits go on)",
+        "still waiting: waited so far",
+        mean_only(&total.waiting_at_end_waited_days.mean, days),
+        mean_only(&total.waiting_at_end_waited_days.max, days)
+    );
+
+    let _ = writeln!(out, "\nList");
+    if let Some(peak) = &total.peak_list {
+        let _ = writeln!(out, "  {:<26} {}", "peak length (people)", estimate(peak, count));
+    }
+    if let Some(first) = &total.first_empty {
+        let text = match first.day.mean {
+            Some(day) => {
+                let date = date_of_day(day.round() as i64)
+                    .map(|d| format!(" (~{d})"))
+                    .unwrap_or_default();
+                format!(
+                    "day {}{date} on average, in {} of {} replications",
+                    days(day),
+                    first.replications_emptied,
+                    p.replications
+                )
+            }
+            None => format!("never, in {} replications", p.replications),
+        };
+        let _ = writeln!(out, "  {:<26} {text}", "first emptied");
+    }
+
+    if summary.ports.len() > 1 {
+        breakdown(&mut out, "By port", &summary.ports);
+    }
+    if summary.classes.len() > 1 {
+        breakdown(&mut out, "By class", &summary.classes);
+    }
+    out
+}
+
+fn breakdown(out: &mut String, title: &str, scopes: &[ScopeSummary]) {
+    let _ = writeln!(out, "\n{title} (means)");
+    let _ = writeln!(
+        out,
+        "  {:<20} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
+        "", "joined", "processed", "left", "waiting", "wait", "p50", "p90"
+    );
+    for scope in scopes {
+        let _ = writeln!(
+            out,
+            "  {:<20} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
+            scope.name,
+            mean_only(&scope.arrived, count),
+            mean_only(&scope.processed, count),
+            mean_only(&scope.abandoned, count),
+            mean_only(&scope.waiting_at_end, count),
+            mean_only(&scope.wait_days.mean, days),
+            mean_only(&scope.wait_days.p50, days),
+            mean_only(&scope.wait_days.p90, days),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_grouped() {
+        assert_eq!(count(1234567.4), "1,234,567");
+        assert_eq!(count(999.0), "999");
+        assert_eq!(count(-1000.0), "-1,000");
+    }
+}

@@ -1,0 +1,50 @@
+//! `--trace FILE`: every event of one replication as CSV, for checking the model by hand.
+
+use crate::engine::{Trace, TraceEvent};
+use crate::model::{Model, Ticks, ticks_to_days};
+use std::io::Write;
+
+/// Writes trace lines to `out`; the first write error is kept and later lines are skipped.
+pub struct CsvTrace<'m, W: Write> {
+    out: W,
+    model: &'m Model,
+    error: Option<std::io::Error>,
+}
+
+impl<'m, W: Write> CsvTrace<'m, W> {
+    /// A trace writer for `model`; writes the header at once.
+    pub fn new(mut out: W, model: &'m Model, provenance_line: &str) -> Self {
+        let error = writeln!(
+            out,
+            "# {provenance_line}\ntime_days,event,port,group,people,list_people"
+        )
+        .err();
+        CsvTrace { out, model, error }
+    }
+
+    /// Flushes and returns the writer, or the first error.
+    pub fn finish(mut self) -> Result<W, std::io::Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Trace for CsvTrace<'_, W> {
+    fn record(&mut self, time: Ticks, event: TraceEvent, port: usize, group: u32, people: u32, list_people: u64) {
+        if self.error.is_some() {
+            return;
+        }
+        let port = self.model.ports.get(port).map_or("", |p| p.name.as_str());
+        if let Err(error) = writeln!(
+            self.out,
+            "{:.6},{},{port},{group},{people},{list_people}",
+            ticks_to_days(time),
+            event.name()
+        ) {
+            self.error = Some(error);
+        }
+    }
+}

@@ -1,0 +1,601 @@
+//! Validation: turns a [`RawScenario`] into a [`Model`], reporting every problem found as a
+//! [`Diagnostic`] that points at the offending place in the scenario (or CSV) file.
+//!
+//! Validation carries on after an error wherever the rest can still be checked, so that one
+//! run shows as many problems as possible. A model is returned only when there are none.
+
+mod csv_input;
+mod dist;
+mod ports;
+mod streams;
+mod suggest;
+
+use crate::error::{Diagnostic, InputError, SourceFile};
+use crate::model::{Date, Model};
+use crate::scenario::{self, DayOrDate, RawClass, RawRun, RawScenario, S};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A validated scenario with the text it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The validated model.
+    pub model: Model,
+    /// The scenario file, for later messages that point into it.
+    pub source: SourceFile,
+}
+
+/// Reads and validates a scenario file; CSV files it names are resolved relative to its folder.
+pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
+    let shown = path.display().to_string();
+    let text = read_text(path)
+        .map_err(|problem| InputError::single(Diagnostic::new(problem.message("scenario file", &shown))))?;
+    let base_dir = path.parent().unwrap_or(Path::new(""));
+    load_str(&shown, &text, base_dir)
+}
+
+/// Validates scenario text; `name` is shown in messages, CSV paths resolve against `base_dir`.
+pub fn load_str(name: &str, text: &str, base_dir: &Path) -> Result<Loaded, InputError> {
+    let source = SourceFile {
+        name: name.to_owned(),
+        text: Arc::from(text),
+    };
+    if text.trim().is_empty() {
+        return Err(InputError::single(
+            Diagnostic::new(format!("the scenario file `{name}` is empty")).with_help(
+                "a scenario needs `schema = 1`, a [run] table, and at least one [[ports]] and one [[streams]] table",
+            ),
+        ));
+    }
+    let raw = scenario::parse(text).map_err(|error| InputError::single(suggest::toml_error(&source, &error)))?;
+    let mut ctx = Ctx::new(&source, base_dir);
+    let model = validate(&mut ctx, &raw);
+    match model {
+        Some(model) if ctx.diagnostics.is_empty() => Ok(Loaded { model, source }),
+        _ => {
+            if ctx.diagnostics.is_empty() {
+                // Every path that yields no model reports why; this is a safety net.
+                ctx.diagnostics.push(Diagnostic::new(format!(
+                    "`{name}` could not be validated (internal error: no problem was reported)"
+                )));
+            }
+            Err(InputError {
+                diagnostics: ctx.diagnostics,
+            })
+        }
+    }
+}
+
+fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
+    if *raw.schema.get_ref() != 1 {
+        ctx.error_help(
+            raw.schema.span(),
+            format!("unsupported schema version {}", raw.schema.get_ref()),
+            "this version of backlog reads files with `schema = 1`",
+        );
+    }
+    let run = run(ctx, &raw.run);
+    let classes = classes(ctx, &raw.classes);
+    let ports = ports::ports(ctx, &raw.ports);
+    let streams = streams::streams(ctx, &raw.streams, &classes);
+    let (run, classes, ports, streams) = (run?, classes?, ports?, streams?);
+    let outcomes = streams::outcomes(&streams, ports.drops_no_shows);
+    let mut markers = ports.markers;
+    markers.sort_by_key(|marker| (marker.day, marker.port));
+    Some(Model {
+        name: run.name,
+        description: run.description,
+        start_date: run.start_date,
+        horizon_days: run.horizon_days,
+        seed: run.seed,
+        replications: run.replications,
+        warm_up_days: run.warm_up_days,
+        classes: classes.into_iter().map(|class| class.name).collect(),
+        streams: streams
+            .into_iter()
+            .zip(outcomes.cumulative)
+            .map(|(partial, cumulative)| partial.finish(cumulative))
+            .collect(),
+        outcomes: outcomes.names,
+        ports: ports.ports,
+        markers,
+    })
+}
+
+/// The validated `[run]` table.
+struct Run {
+    name: String,
+    description: String,
+    start_date: Option<Date>,
+    horizon_days: u32,
+    seed: u64,
+    replications: u32,
+    warm_up_days: u32,
+}
+
+/// Longest horizon accepted, in days.
+const MAX_HORIZON: f64 = 10_000_000.0;
+
+fn run(ctx: &mut Ctx, raw: &RawRun) -> Option<Run> {
+    let name = raw.name.get_ref().trim();
+    if name.is_empty() {
+        ctx.error(raw.name.span(), "`name` must not be empty");
+    }
+    if let Some(start) = &raw.start_date {
+        let datetime = start.get_ref();
+        match scenario::date_only(datetime) {
+            None => ctx.error_help(
+                start.span(),
+                format!("`start_date` must be a date, found `{datetime}`"),
+                "write just the date, e.g. `start_date = 2018-11-15` (no time of day)",
+            ),
+            Some(date) => {
+                let date = to_date(date);
+                if date.is_valid() {
+                    ctx.start = StartDate::Valid(date);
+                } else {
+                    ctx.error(start.span(), format!("`start_date` {date} is not a real date"));
+                }
+            }
+        }
+        if !matches!(ctx.start, StartDate::Valid(_)) {
+            ctx.start = StartDate::Invalid;
+        }
+    }
+    let horizon = ctx.check(
+        &raw.horizon_days,
+        "horizon_days",
+        WHOLE,
+        Lo::Excl(0.0),
+        Hi::Incl(MAX_HORIZON),
+    );
+    ctx.horizon = horizon.map(|h| h as u32);
+    let seed = ctx.check_int(&raw.seed, "seed", 0, i64::MAX).map(|seed| seed as u64);
+    let replications = match &raw.replications {
+        None => Some(100),
+        Some(value) => ctx.check_int(value, "replications", 1, 1_000_000).map(|r| r as u32),
+    };
+    let warm_up_days = match &raw.warm_up_days {
+        None => Some(0),
+        Some(value) => {
+            let hi = horizon.map_or(Hi::None, Hi::Excl);
+            ctx.check(value, "warm_up_days", WHOLE, Lo::Incl(0.0), hi)
+                .map(|w| w as u32)
+        }
+    };
+    if name.is_empty() {
+        return None;
+    }
+    Some(Run {
+        name: name.to_owned(),
+        description: raw.description.clone().unwrap_or_default(),
+        start_date: ctx.start_date(),
+        horizon_days: ctx.horizon?,
+        seed: seed?,
+        replications: replications?,
+        warm_up_days: warm_up_days?,
+    })
+}
+
+/// A validated priority class.
+pub(crate) struct Class {
+    /// Its name.
+    pub name: String,
+    /// Its own patience, overriding the stream's.
+    pub patience: Option<crate::model::Dist>,
+}
+
+fn classes(ctx: &mut Ctx, raw: &[RawClass]) -> Option<Vec<Class>> {
+    if raw.is_empty() {
+        return Some(vec![Class {
+            name: "all".to_owned(),
+            patience: None,
+        }]);
+    }
+    let mut seen = HashMap::new();
+    let mut ok = true;
+    let mut classes = Vec::new();
+    for class in raw {
+        let name = ctx.check_name(&class.name, "class").unwrap_or_default();
+        if name.is_empty() || !ctx.unique(&mut seen, &name, class.name.span(), "class") {
+            ok = false;
+        }
+        let patience = match &class.patience_days {
+            None => None,
+            Some(raw) => match dist::dist(ctx, raw, "patience_days") {
+                Some(dist) => Some(dist),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+        };
+        classes.push(Class {
+            name: name.to_owned(),
+            patience,
+        });
+    }
+    if classes.len() > usize::from(u16::MAX) {
+        ctx.error(raw[0].name.span(), "a scenario may declare at most 65,535 classes");
+        ok = false;
+    }
+    ok.then_some(classes)
+}
+
+/// Whether `run.start_date` was given, and if so whether it was valid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum StartDate {
+    /// Not given.
+    Absent,
+    /// Given but wrong (already reported).
+    Invalid,
+    /// Given and valid.
+    Valid(Date),
+}
+
+/// Lower bound of a number.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Lo {
+    Incl(f64),
+    Excl(f64),
+}
+
+/// Upper bound of a number.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Hi {
+    None,
+    Incl(f64),
+    Excl(f64),
+}
+
+/// Whether a number must be whole.
+pub(crate) const WHOLE: bool = true;
+/// A number may be fractional.
+pub(crate) const ANY: bool = false;
+
+/// State shared by the validation of one scenario: where it came from and what was found.
+pub(crate) struct Ctx<'a> {
+    pub source: &'a SourceFile,
+    pub base_dir: &'a Path,
+    pub diagnostics: Vec<Diagnostic>,
+    pub start: StartDate,
+    /// The horizon in days, if valid.
+    pub horizon: Option<u32>,
+    /// Port names in file order (also of invalid ports, so that streams can refer to them).
+    pub port_names: Vec<String>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(source: &'a SourceFile, base_dir: &'a Path) -> Self {
+        Ctx {
+            source,
+            base_dir,
+            diagnostics: Vec::new(),
+            start: StartDate::Absent,
+            horizon: None,
+            port_names: Vec::new(),
+        }
+    }
+
+    pub fn start_date(&self) -> Option<Date> {
+        match self.start {
+            StartDate::Valid(date) => Some(date),
+            _ => None,
+        }
+    }
+
+    /// Weekday (0 = Monday) of day 0.
+    pub fn weekday_of_day0(&self) -> u32 {
+        self.start_date().map_or(0, Date::weekday)
+    }
+
+    /// A diagnostic at a span of the scenario file (clamped to the text).
+    pub fn diagnostic(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let end = span.end.min(self.source.text.len());
+        Diagnostic::at(self.source, span.start.min(end)..end, message)
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let diagnostic = self.diagnostic(span, message);
+        self.push(diagnostic);
+    }
+
+    pub fn error_help(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+        let diagnostic = self.diagnostic(span, message).with_help(help);
+        self.push(diagnostic);
+    }
+
+    /// The text at a span, shortened for messages.
+    pub fn written(&self, span: Range<usize>) -> String {
+        let text = self.source.text.get(span).unwrap_or("").trim();
+        if text.chars().count() > 40 {
+            format!("{}…", text.chars().take(40).collect::<String>())
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// Line of a byte offset, for "first defined on line N" notes.
+    pub fn line_of(&self, offset: usize) -> usize {
+        crate::error::line_col(&self.source.text, offset).0
+    }
+
+    /// Records `name` as used; reports a duplicate and returns false if it already was.
+    pub fn unique(&mut self, seen: &mut HashMap<String, usize>, name: &str, span: Range<usize>, what: &str) -> bool {
+        if let Some(&first) = seen.get(name) {
+            let line = self.line_of(first);
+            self.error_help(
+                span,
+                format!("there is already a {what} named `{name}`"),
+                format!("{what} names must be unique; the first `{name}` is on line {line}"),
+            );
+            false
+        } else {
+            seen.insert(name.to_owned(), span.start);
+            true
+        }
+    }
+
+    /// Checks a name made of letters, digits, `_` and `-`.
+    pub fn check_name(&mut self, name: &S<String>, what: &str) -> Option<String> {
+        let text = name.get_ref();
+        if text.is_empty() {
+            self.error(name.span(), format!("a {what} name must not be empty"));
+            return None;
+        }
+        if let Some(bad) = text.chars().find(|&c| !(c.is_alphanumeric() || c == '_' || c == '-')) {
+            let fixed: String = text
+                .trim()
+                .chars()
+                .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
+                .collect();
+            let shown = if bad == ' ' {
+                "a space".to_owned()
+            } else {
+                format!("`{bad}`")
+            };
+            self.error_help(
+                name.span(),
+                format!("{what} names may contain only letters, digits, `_` and `-`, but `{text}` contains {shown}"),
+                format!("write it as `{fixed}`"),
+            );
+            return None;
+        }
+        Some(text.clone())
+    }
+
+    /// Checks a number: finite, within bounds and (if `whole`) a whole number.
+    pub fn check(&mut self, value: &S<f64>, key: &str, whole: bool, lo: Lo, hi: Hi) -> Option<f64> {
+        let v = *value.get_ref();
+        let written = self.written(value.span());
+        if !v.is_finite() {
+            self.error(
+                value.span(),
+                format!("`{key}` must be a finite number, found `{written}`"),
+            );
+            return None;
+        }
+        let below = match lo {
+            Lo::Incl(min) => v < min,
+            Lo::Excl(min) => v <= min,
+        };
+        let above = match hi {
+            Hi::None => false,
+            Hi::Incl(max) => v > max,
+            Hi::Excl(max) => v >= max,
+        };
+        if below || above || (whole && v.fract() != 0.0) {
+            self.error(
+                value.span(),
+                format!("`{key}` must be {}, found `{written}`", describe(whole, lo, hi)),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// Checks an integer against inclusive bounds.
+    pub fn check_int(&mut self, value: &S<i64>, key: &str, min: i64, max: i64) -> Option<i64> {
+        let v = *value.get_ref();
+        if v < min || v > max {
+            let hi = if max == i64::MAX {
+                Hi::None
+            } else {
+                Hi::Incl(max as f64)
+            };
+            let expected = describe(WHOLE, Lo::Incl(min as f64), hi);
+            self.error(value.span(), format!("`{key}` must be {expected}, found `{v}`"));
+            return None;
+        }
+        Some(v)
+    }
+
+    /// Picks one of a set of words, with a suggestion for a near miss.
+    pub fn choice<T: Copy>(&mut self, value: &S<String>, key: &str, options: &[(&str, T)]) -> Option<T> {
+        let text = value.get_ref();
+        if let Some((_, choice)) = options.iter().find(|(word, _)| word == text) {
+            return Some(*choice);
+        }
+        let words: Vec<&str> = options.iter().map(|(word, _)| *word).collect();
+        self.error_help(
+            value.span(),
+            format!("`{key}` cannot be `{text}`"),
+            suggest::help(text, &words, &format!("`{key}` can be")),
+        );
+        None
+    }
+
+    /// Converts a day number or date to a day number (days after day 0).
+    pub fn day(&mut self, value: &S<DayOrDate>, key: &str) -> Option<f64> {
+        match *value.get_ref() {
+            DayOrDate::Day(day) if day.is_finite() => Some(day),
+            DayOrDate::Day(_) => {
+                let written = self.written(value.span());
+                self.error(
+                    value.span(),
+                    format!("`{key}` must be a finite number, found `{written}`"),
+                );
+                None
+            }
+            DayOrDate::Date(date) => {
+                let date = to_date(date);
+                if !date.is_valid() {
+                    self.error(value.span(), format!("`{key}` {date} is not a real date"));
+                    return None;
+                }
+                match self.start {
+                    StartDate::Valid(start) => Some((date.days_since_epoch() - start.days_since_epoch()) as f64),
+                    StartDate::Invalid => None,
+                    StartDate::Absent => {
+                        self.error_help(
+                            value.span(),
+                            format!("`{key}` is a date, but the scenario has no start date"),
+                            format!(
+                                "add `start_date = …` under [run] (the date of day 0, e.g. `start_date = {date}`), or write a day number instead"
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// A day number or date for messages: `day 12` or `2019-01-05, day 400`.
+    pub fn describe_day(&self, value: &S<DayOrDate>, day: f64) -> String {
+        match value.get_ref() {
+            DayOrDate::Day(_) => format!("day {day}"),
+            DayOrDate::Date(date) => format!("{}, day {day}", to_date(*date)),
+        }
+    }
+
+    /// A day within the simulated period [0, horizon].
+    pub fn day_in_period(&mut self, value: &S<DayOrDate>, key: &str) -> Option<f64> {
+        let day = self.day(value, key)?;
+        let horizon = self.horizon.map_or(f64::INFINITY, f64::from);
+        if day < 0.0 || day > horizon {
+            let shown = self.describe_day(value, day);
+            let period = self.period();
+            self.error(
+                value.span(),
+                format!("`{key}` ({shown}) is outside the simulated period ({period})"),
+            );
+            return None;
+        }
+        Some(day)
+    }
+
+    /// A whole day within the simulated period.
+    pub fn whole_day(&mut self, value: &S<DayOrDate>, key: &str, why: &str) -> Option<f64> {
+        let day = self.day_in_period(value, key)?;
+        if day.fract() != 0.0 {
+            self.error_help(
+                value.span(),
+                format!("`{key}` must be a whole day, found day {day}"),
+                why.to_owned(),
+            );
+            return None;
+        }
+        Some(day)
+    }
+
+    /// "day 0 to day H", with dates when there is a start date.
+    pub fn period(&self) -> String {
+        let horizon = self.horizon.unwrap_or(0);
+        match self.start_date() {
+            Some(start) => format!(
+                "day 0 to day {horizon}, {start} to {}",
+                start.plus_days(i64::from(horizon))
+            ),
+            None => format!("day 0 to day {horizon}"),
+        }
+    }
+}
+
+/// "a whole number from 1 to 1,000,000" and the like.
+pub(crate) fn describe(whole: bool, lo: Lo, hi: Hi) -> String {
+    let noun = if whole { "a whole number" } else { "a number" };
+    let n = |v: f64| group_thousands(v);
+    match (lo, hi) {
+        (Lo::Incl(a), Hi::Incl(b)) => format!("{noun} from {} to {}", n(a), n(b)),
+        (Lo::Incl(a), Hi::Excl(b)) => format!("{noun} of at least {} and less than {}", n(a), n(b)),
+        (Lo::Excl(a), Hi::Incl(b)) => format!("{noun} greater than {} and at most {}", n(a), n(b)),
+        (Lo::Excl(a), Hi::Excl(b)) => format!("{noun} greater than {} and less than {}", n(a), n(b)),
+        (Lo::Incl(a), Hi::None) => format!("{noun} of at least {}", n(a)),
+        (Lo::Excl(a), Hi::None) => format!("{noun} greater than {}", n(a)),
+    }
+}
+
+/// 1000000 → "1,000,000"; fractions and small numbers as usual.
+pub(crate) fn group_thousands(value: f64) -> String {
+    let plain = format!("{value}");
+    if value.fract() != 0.0 || value.abs() < 10_000.0 || plain.contains('e') {
+        return plain;
+    }
+    let (sign, digits) = plain.strip_prefix('-').map_or(("", plain.as_str()), |d| ("-", d));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+/// Converts a TOML date to a calendar date.
+pub(crate) fn to_date(date: toml::value::Date) -> Date {
+    Date {
+        year: i32::from(date.year),
+        month: u32::from(date.month),
+        day: u32::from(date.day),
+    }
+}
+
+/// Why a file could not be read as text.
+pub(crate) enum ReadProblem {
+    NotFound,
+    Folder,
+    NotText,
+    Empty,
+    Other(std::io::Error),
+}
+
+impl ReadProblem {
+    /// "cannot read the scenario file `x`: …".
+    pub fn message(&self, what: &str, shown: &str) -> String {
+        match self {
+            ReadProblem::NotFound => format!("the {what} `{shown}` does not exist"),
+            ReadProblem::Folder => format!("`{shown}` is a folder, not a {what}"),
+            ReadProblem::NotText => format!("the {what} `{shown}` is not a text file (it must be UTF-8 text)"),
+            ReadProblem::Empty => format!("the {what} `{shown}` is empty"),
+            ReadProblem::Other(error) => format!("cannot read the {what} `{shown}`: {error}"),
+        }
+    }
+}
+
+/// Reads a UTF-8 text file that is not empty.
+pub(crate) fn read_text(path: &Path) -> Result<String, ReadProblem> {
+    if path.is_dir() {
+        return Err(ReadProblem::Folder);
+    }
+    let bytes = std::fs::read(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => ReadProblem::NotFound,
+        std::io::ErrorKind::IsADirectory => ReadProblem::Folder,
+        _ => ReadProblem::Other(error),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| ReadProblem::NotText)?;
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(ReadProblem::Empty);
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,616 @@
+//! Ports: discipline, capacity (quota or officers), weekdays, closures and schedules.
+
+use super::{ANY, Ctx, Hi, Lo, dist, suggest};
+use crate::model::calendar::WEEKDAYS;
+use crate::model::{
+    Capacity, Counts, Discipline, Marker, NoShow, Officers, Port, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks,
+};
+use crate::scenario::{RawCapacity, RawClosure, RawPort, S};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// The validated ports with their chart markers.
+pub(crate) struct PortsOut {
+    pub ports: Vec<Port>,
+    pub markers: Vec<Marker>,
+    /// Whether some port drops absent groups (so the outcome `no_show` exists).
+    pub drops_no_shows: bool,
+}
+
+/// Largest daily quota accepted.
+const MAX_QUOTA: f64 = 1e9;
+/// Largest number of officers accepted.
+const MAX_OFFICERS: i64 = 1_000_000;
+
+pub(crate) fn ports(ctx: &mut Ctx, raw: &S<Vec<RawPort>>) -> Option<PortsOut> {
+    let list = raw.get_ref();
+    if list.is_empty() {
+        ctx.error_help(
+            raw.span(),
+            "the scenario needs at least one port",
+            "add a [[ports]] table with a `name` and a [ports.capacity] table",
+        );
+    }
+    let mut seen = HashMap::new();
+    let mut ok = !list.is_empty();
+    for port in list {
+        ctx.port_names.push(port.name.get_ref().clone());
+        match ctx.check_name(&port.name, "port") {
+            Some(name) => ok &= ctx.unique(&mut seen, &name, port.name.span(), "port"),
+            None => ok = false,
+        }
+    }
+    let mut out = PortsOut {
+        ports: Vec::new(),
+        markers: Vec::new(),
+        drops_no_shows: false,
+    };
+    for (index, port) in list.iter().enumerate() {
+        let discipline = discipline(ctx, port);
+        let capacity = capacity(ctx, &port.capacity, &port.name, index, &mut out.markers);
+        match (discipline, capacity) {
+            (Some(discipline), Some(capacity)) => {
+                if let Capacity::Quota(quota) = &capacity {
+                    out.drops_no_shows |= quota.no_show_share > 0.0 && quota.no_show == NoShow::Drop;
+                }
+                out.ports.push(Port {
+                    name: port.name.get_ref().clone(),
+                    discipline,
+                    capacity,
+                });
+            }
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn discipline(ctx: &mut Ctx, port: &RawPort) -> Option<Discipline> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        Fifo,
+        Lifo,
+        Priority,
+        Mixed,
+    }
+    let kind = match &port.discipline {
+        None => Some(Kind::Fifo),
+        Some(value) => ctx.choice(
+            value,
+            "discipline",
+            &[
+                ("fifo", Kind::Fifo),
+                ("lifo", Kind::Lifo),
+                ("priority", Kind::Priority),
+                ("mixed", Kind::Mixed),
+            ],
+        ),
+    };
+    let oldest_share = match (&port.oldest_share, kind) {
+        (Some(share), Some(Kind::Mixed)) => ctx.check(share, "oldest_share", ANY, Lo::Incl(0.0), Hi::Incl(1.0)),
+        (Some(share), _) => {
+            ctx.error_help(
+                share.span(),
+                "`oldest_share` is only used with discipline = \"mixed\"",
+                "remove it, or set `discipline = \"mixed\"`",
+            );
+            None
+        }
+        (None, Some(Kind::Mixed)) => {
+            let span = port.discipline.as_ref().map_or(port.name.span(), S::span);
+            ctx.error_help(
+                span,
+                "discipline \"mixed\" needs `oldest_share`",
+                "add e.g. `oldest_share = 0.5`: the share of each day's places given to those who have waited longest; the rest is a lottery",
+            );
+            None
+        }
+        (None, _) => Some(0.0),
+    };
+    match kind? {
+        Kind::Fifo => Some(Discipline::Fifo),
+        Kind::Lifo => Some(Discipline::Lifo),
+        Kind::Priority => Some(Discipline::Priority),
+        Kind::Mixed => Some(Discipline::Mixed {
+            oldest_share: oldest_share?,
+        }),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Form {
+    Quota,
+    Officers,
+}
+
+impl Form {
+    fn name(self) -> &'static str {
+        match self {
+            Form::Quota => "quota",
+            Form::Officers => "officers",
+        }
+    }
+}
+
+/// A validated schedule entry: the day it takes effect, the new value and its marker label.
+struct Change {
+    day: u32,
+    value: f64,
+    label: Option<String>,
+}
+
+fn capacity(
+    ctx: &mut Ctx,
+    raw: &RawCapacity,
+    port_name: &S<String>,
+    port: usize,
+    markers: &mut Vec<Marker>,
+) -> Option<Capacity> {
+    let form = ctx.choice(
+        &raw.kind,
+        "kind",
+        &[("quota", Form::Quota), ("officers", Form::Officers)],
+    );
+    if let Some(form) = form {
+        wrong_form_keys(ctx, raw, form);
+    }
+    let open = open_days(ctx, raw, port_name, port, markers);
+    let changes = schedule(ctx, raw, form);
+    let form = form?;
+    let capacity = match form {
+        Form::Quota => quota(ctx, raw, open, changes),
+        Form::Officers => officers(ctx, raw, open, changes),
+    };
+    // Markers of schedule changes are added only once the port is known to be valid enough.
+    capacity.map(|(capacity, changes)| {
+        for change in changes {
+            let label = change.label.unwrap_or_else(|| match form {
+                Form::Quota => format!("quota {}/day", change.value),
+                Form::Officers if change.value == 1.0 => "1 officer".to_owned(),
+                Form::Officers => format!("{} officers", change.value),
+            });
+            markers.push(Marker {
+                port,
+                day: change.day,
+                label,
+            });
+        }
+        capacity
+    })
+}
+
+/// A key's name and, if present, where its value is.
+type KeySpan = (&'static str, Option<Range<usize>>);
+
+/// Reports keys of the other capacity form.
+fn wrong_form_keys(ctx: &mut Ctx, raw: &RawCapacity, form: Form) {
+    let quota_keys: [KeySpan; 6] = [
+        ("quota_per_day", raw.quota_per_day.as_ref().map(S::span)),
+        ("call_time_hours", raw.call_time_hours.as_ref().map(S::span)),
+        ("randomness", raw.randomness.as_ref().map(S::span)),
+        ("no_show_share", raw.no_show_share.as_ref().map(S::span)),
+        ("no_show", raw.no_show.as_ref().map(S::span)),
+        ("counts", raw.counts.as_ref().map(S::span)),
+    ];
+    let officer_keys: [KeySpan; 4] = [
+        ("officers", raw.officers.as_ref().map(S::span)),
+        ("service_days", raw.service_days.as_ref().map(|d| d.span.clone())),
+        ("shift_start_hours", raw.shift_start_hours.as_ref().map(S::span)),
+        ("shift_end_hours", raw.shift_end_hours.as_ref().map(S::span)),
+    ];
+    let (wrong, other): (&[KeySpan], Form) = match form {
+        Form::Quota => (&officer_keys, Form::Officers),
+        Form::Officers => (&quota_keys, Form::Quota),
+    };
+    for (key, span) in wrong {
+        if let Some(span) = span {
+            let other = other.name();
+            ctx.error_help(
+                span.clone(),
+                format!("`{key}` belongs to the {other} form (kind = \"{other}\")"),
+                format!(
+                    "this port has kind = \"{}\"; remove `{key}`, or change `kind`",
+                    form.name()
+                ),
+            );
+        }
+    }
+}
+
+/// Which days of the horizon the port works: its weekdays minus its closures.
+/// Adds a marker per closure. `None` if something is wrong or the horizon is unknown.
+fn open_days(
+    ctx: &mut Ctx,
+    raw: &RawCapacity,
+    port_name: &S<String>,
+    port: usize,
+    markers: &mut Vec<Marker>,
+) -> Option<Vec<bool>> {
+    let weekdays = weekdays(ctx, raw);
+    let mut closed = Vec::new();
+    let mut ok = true;
+    for closure in &raw.closures {
+        match closure_days(ctx, closure, port_name) {
+            Some((from, to)) => closed.push((from, to, closure.label.clone())),
+            None => ok = false,
+        }
+    }
+    let weekdays = weekdays?;
+    let horizon = ctx.horizon?;
+    if !ok {
+        return None;
+    }
+    let first = ctx.weekday_of_day0();
+    let mut open: Vec<bool> = (0..horizon).map(|d| weekdays[((first + d % 7) % 7) as usize]).collect();
+    for (from, to, label) in closed {
+        for day in open.iter_mut().take(to as usize + 1).skip(from as usize) {
+            *day = false;
+        }
+        markers.push(Marker {
+            port,
+            day: from,
+            label: label.unwrap_or_else(|| "closed".to_owned()),
+        });
+    }
+    Some(open)
+}
+
+/// The processing weekdays, Monday first.
+fn weekdays(ctx: &mut Ctx, raw: &RawCapacity) -> Option<[bool; 7]> {
+    let Some(list) = &raw.weekdays else {
+        return Some([true; 7]);
+    };
+    if list.get_ref().is_empty() {
+        ctx.error_help(
+            list.span(),
+            "`weekdays` must name at least one day",
+            "to close the port for a while, use `closures`; to remove it, delete the port",
+        );
+        return None;
+    }
+    let mut days = [false; 7];
+    let mut ok = true;
+    for name in list.get_ref() {
+        let text = name.get_ref();
+        match WEEKDAYS.iter().position(|day| day == text) {
+            Some(i) if days[i] => {
+                ctx.error(name.span(), format!("`{text}` is listed twice in `weekdays`"));
+                ok = false;
+            }
+            Some(i) => days[i] = true,
+            None => {
+                ctx.error_help(
+                    name.span(),
+                    format!("`{text}` is not a weekday name"),
+                    suggest::help(text, &WEEKDAYS, "weekdays are written"),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(days)
+}
+
+const WHOLE_DAYS: &str = "closures and capacity changes apply to whole days";
+
+/// First and last closed day of a closure.
+fn closure_days(ctx: &mut Ctx, closure: &RawClosure, port_name: &S<String>) -> Option<(u32, u32)> {
+    match (&closure.on, &closure.from, &closure.to) {
+        (Some(on), None, None) => {
+            let day = ctx.whole_day(on, "on", WHOLE_DAYS)? as u32;
+            Some((day, day))
+        }
+        (Some(on), _, _) => {
+            ctx.error_help(
+                on.span(),
+                "a closure has either `on` (one day) or `from` and `to` (a range of days), not both",
+                "remove `on`, or remove `from` and `to`",
+            );
+            None
+        }
+        (None, Some(from), Some(to)) => {
+            let from_day = ctx.whole_day(from, "from", WHOLE_DAYS);
+            let to_day = ctx.whole_day(to, "to", WHOLE_DAYS);
+            let (from_day, to_day) = (from_day?, to_day?);
+            if to_day < from_day {
+                let shown = ctx.describe_day(from, from_day);
+                ctx.error_help(
+                    to.span(),
+                    format!("the closure ends before it starts: `to` is before `from` ({shown})"),
+                    "`to` is the last closed day; for a single day, write `on = …`",
+                );
+                return None;
+            }
+            Some((from_day as u32, to_day as u32))
+        }
+        (None, Some(from), None) => {
+            ctx.error_help(
+                from.span(),
+                "this closure has `from` but no `to`",
+                "add `to = …` (the last closed day), or write `on = …` for a single day",
+            );
+            None
+        }
+        (None, None, Some(to)) => {
+            ctx.error_help(
+                to.span(),
+                "this closure has `to` but no `from`",
+                "add `from = …` (the first closed day)",
+            );
+            None
+        }
+        (None, None, None) => {
+            ctx.error_help(
+                port_name.span(),
+                format!(
+                    "a closure of port `{}` has neither `on` nor `from` and `to`",
+                    port_name.get_ref()
+                ),
+                "write e.g. `{ on = 2018-12-25 }` or `{ from = 10, to = 20 }`",
+            );
+            None
+        }
+    }
+}
+
+/// Validates the schedule entries; `form` is `None` when the capacity kind is unknown.
+fn schedule(ctx: &mut Ctx, raw: &RawCapacity, form: Option<Form>) -> Option<Vec<Change>> {
+    let mut changes = Vec::new();
+    let mut ok = true;
+    let mut previous: Option<(f64, String)> = None;
+    for entry in &raw.schedule {
+        let day = ctx.whole_day(&entry.from, "from", WHOLE_DAYS);
+        if let Some(day) = day {
+            if let Some((before, shown)) = &previous
+                && day <= *before
+            {
+                let this = ctx.describe_day(&entry.from, day);
+                ctx.error_help(
+                    entry.from.span(),
+                    format!("schedule entries must be in time order, but this one ({this}) is not after the previous one ({shown})"),
+                    "sort the [[ports.capacity.schedule]] entries by `from`, one entry per day",
+                );
+                ok = false;
+            }
+            previous = Some((day, ctx.describe_day(&entry.from, day)));
+        } else {
+            ok = false;
+        }
+        let value = match form {
+            None => None,
+            Some(Form::Quota) => {
+                if let Some(officers) = &entry.officers {
+                    ctx.error_help(
+                        officers.span(),
+                        "`officers` belongs to the officers form (kind = \"officers\")",
+                        "this port has kind = \"quota\"; schedule entries change `quota_per_day`",
+                    );
+                    ok = false;
+                }
+                match &entry.quota_per_day {
+                    Some(quota) => ctx.check(quota, "quota_per_day", ANY, Lo::Incl(0.0), Hi::Incl(MAX_QUOTA)),
+                    None => {
+                        ctx.error_help(
+                            entry.from.span(),
+                            "this schedule entry has no `quota_per_day`",
+                            "add the quota in force from this day, e.g. `quota_per_day = 40`",
+                        );
+                        None
+                    }
+                }
+            }
+            Some(Form::Officers) => {
+                if let Some(quota) = &entry.quota_per_day {
+                    ctx.error_help(
+                        quota.span(),
+                        "`quota_per_day` belongs to the quota form (kind = \"quota\")",
+                        "this port has kind = \"officers\"; schedule entries change `officers`",
+                    );
+                    ok = false;
+                }
+                match &entry.officers {
+                    Some(officers) => ctx.check_int(officers, "officers", 0, MAX_OFFICERS).map(|v| v as f64),
+                    None => {
+                        ctx.error_help(
+                            entry.from.span(),
+                            "this schedule entry has no `officers`",
+                            "add the number of officers from this day, e.g. `officers = 4`",
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        match (day, value) {
+            (Some(day), Some(value)) => changes.push(Change {
+                day: day as u32,
+                value,
+                label: entry.label.clone(),
+            }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(changes)
+}
+
+/// The value in force on each day (base, then the latest change), 0 on days the port is shut.
+fn by_day(base: f64, changes: &[Change], open: &[bool]) -> Vec<f64> {
+    let mut current = base;
+    let mut next = changes.iter().peekable();
+    let mut out = Vec::with_capacity(open.len());
+    for (day, &is_open) in open.iter().enumerate() {
+        while let Some(change) = next.next_if(|change| change.day as usize <= day) {
+            current = change.value;
+        }
+        out.push(if is_open { current } else { 0.0 });
+    }
+    out
+}
+
+/// Hours after midnight to ticks, staying within the day.
+fn hours_to_ticks(hours: f64) -> Ticks {
+    ((hours * 3600.0).round() as Ticks).clamp(0, TICKS_PER_DAY)
+}
+
+fn quota(
+    ctx: &mut Ctx,
+    raw: &RawCapacity,
+    open: Option<Vec<bool>>,
+    changes: Option<Vec<Change>>,
+) -> Option<(Capacity, Vec<Change>)> {
+    let base = match &raw.quota_per_day {
+        Some(quota) => ctx.check(quota, "quota_per_day", ANY, Lo::Incl(0.0), Hi::Incl(MAX_QUOTA)),
+        None => {
+            ctx.error_help(
+                raw.kind.span(),
+                "a quota port needs `quota_per_day`",
+                "add the number called from the list each processing day, e.g. `quota_per_day = 40`",
+            );
+            None
+        }
+    };
+    let call_time = match &raw.call_time_hours {
+        None => Some(0.0),
+        Some(hours) => ctx.check(hours, "call_time_hours", ANY, Lo::Incl(0.0), Hi::Excl(24.0)),
+    };
+    let randomness = match &raw.randomness {
+        None => Some(QuotaRandomness::Fixed),
+        Some(value) => ctx.choice(
+            value,
+            "randomness",
+            &[("fixed", QuotaRandomness::Fixed), ("poisson", QuotaRandomness::Poisson)],
+        ),
+    };
+    let no_show_share = match &raw.no_show_share {
+        None => Some(0.0),
+        Some(share) => ctx.check(share, "no_show_share", ANY, Lo::Incl(0.0), Hi::Excl(1.0)),
+    };
+    let no_show = match &raw.no_show {
+        None => Some(NoShow::Drop),
+        Some(value) => ctx.choice(value, "no_show", &[("drop", NoShow::Drop), ("back", NoShow::Back)]),
+    };
+    let counts = match &raw.counts {
+        None => Some(Counts::People),
+        Some(value) => ctx.choice(
+            value,
+            "counts",
+            &[("people", Counts::People), ("groups", Counts::Groups)],
+        ),
+    };
+    let changes = changes?;
+    let quota = Quota {
+        quota_by_day: by_day(base?, &changes, &open?),
+        call_offset: hours_to_ticks(call_time?).min(TICKS_PER_DAY - 1),
+        randomness: randomness?,
+        no_show_share: no_show_share?,
+        no_show: no_show?,
+        counts: counts?,
+    };
+    Some((Capacity::Quota(quota), changes))
+}
+
+fn officers(
+    ctx: &mut Ctx,
+    raw: &RawCapacity,
+    open: Option<Vec<bool>>,
+    changes: Option<Vec<Change>>,
+) -> Option<(Capacity, Vec<Change>)> {
+    let base = match &raw.officers {
+        Some(officers) => ctx.check_int(officers, "officers", 0, MAX_OFFICERS),
+        None => {
+            ctx.error_help(
+                raw.kind.span(),
+                "an officers port needs `officers`",
+                "add the number of officers on duty, e.g. `officers = 3`",
+            );
+            None
+        }
+    };
+    let service = match &raw.service_days {
+        Some(raw_dist) => dist::dist(ctx, raw_dist, "service_days").and_then(|service| {
+            if service.mean() > 0.0 {
+                Some(service)
+            } else {
+                ctx.error(
+                    raw_dist.span.clone(),
+                    "`service_days` must take some time: its mean is 0",
+                );
+                None
+            }
+        }),
+        None => {
+            ctx.error_help(
+                raw.kind.span(),
+                "an officers port needs `service_days`",
+                "add the time one officer spends on one claim, e.g. `service_days = { dist = \"exponential\", mean = 0.5 }`",
+            );
+            None
+        }
+    };
+    let start = match &raw.shift_start_hours {
+        None => Some(0.0),
+        Some(hours) => ctx.check(hours, "shift_start_hours", ANY, Lo::Incl(0.0), Hi::Excl(24.0)),
+    };
+    let end = match &raw.shift_end_hours {
+        None => Some(24.0),
+        Some(hours) => ctx.check(hours, "shift_end_hours", ANY, Lo::Excl(0.0), Hi::Incl(24.0)),
+    };
+    if let (Some(start), Some(end)) = (start, end)
+        && start >= end
+    {
+        let span = raw
+            .shift_end_hours
+            .as_ref()
+            .or(raw.shift_start_hours.as_ref())
+            .map_or(raw.kind.span(), S::span);
+        ctx.error_help(
+            span,
+            format!("the shift must end after it starts, but `shift_end_hours` ({end}) is not after `shift_start_hours` ({start})"),
+            "shifts cannot run past midnight; use hours from 0 to 24",
+        );
+        return None;
+    }
+    let changes = changes?;
+    let officers_by_day = by_day(base? as f64, &changes, &open?)
+        .into_iter()
+        .map(|v| v as u32)
+        .collect();
+    let officers = Officers {
+        officers_by_day,
+        service_days: service?,
+        shift_start: hours_to_ticks(start?),
+        shift_end: hours_to_ticks(end?),
+    };
+    Some((Capacity::Officers(officers), changes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_in_force() {
+        let changes = [
+            Change {
+                day: 2,
+                value: 5.0,
+                label: None,
+            },
+            Change {
+                day: 4,
+                value: 7.0,
+                label: None,
+            },
+        ];
+        let open = [true, true, true, false, true, true];
+        assert_eq!(by_day(1.0, &changes, &open), vec![1.0, 1.0, 5.0, 0.0, 7.0, 7.0]);
+        assert_eq!(by_day(3.0, &[], &[]), Vec::<f64>::new());
+    }
+
+    #[test]
+    fn hours() {
+        assert_eq!(hours_to_ticks(0.0), 0);
+        assert_eq!(hours_to_ticks(8.5), 30_600);
+        assert_eq!(hours_to_ticks(24.0), TICKS_PER_DAY);
+    }
+}
