@@ -37,7 +37,12 @@ fn event_queue(c: &mut Criterion) {
         b.iter(|| {
             let mut queue = EventQueue::with_capacity(EVENTS as usize);
             for i in 0..EVENTS {
-                queue.push(42, EventKind::Arrival { stream: (i % 100) as u16 });
+                queue.push(
+                    42,
+                    EventKind::Arrival {
+                        stream: (i % 100) as u16,
+                    },
+                );
             }
             let mut count = 0;
             while queue.pop().is_some() {
@@ -51,17 +56,29 @@ fn event_queue(c: &mut Criterion) {
 
 fn engine(c: &mut Criterion) {
     let mmc_text = include_str!("../scenarios/mmc.toml");
-    let mmc = load_str("mmc.toml", mmc_text, Path::new("scenarios")).expect("scenarios/mmc.toml is valid").model;
+    let mmc = load_str("mmc.toml", mmc_text, Path::new("scenarios"))
+        .expect("scenarios/mmc.toml is valid")
+        .model;
     let customers = (mmc.horizon_days as f64 * 4.5) as u64;
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
     group.throughput(Throughput::Elements(customers));
-    group.bench_function("mmc_one_replication", |b| b.iter(|| black_box(run_replication(&mmc, 0).events)));
-    let default = load_str(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO, Path::new(".")).expect("default scenario is valid").model;
+    group.bench_function("mmc_one_replication", |b| {
+        b.iter(|| black_box(run_replication(&mmc, 0).events))
+    });
+    let default = load_str(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO, Path::new("."))
+        .expect("default scenario is valid")
+        .model;
     group.throughput(Throughput::Elements(1));
-    group.bench_function("tijuana_2018_one_replication", |b| b.iter(|| black_box(run_replication(&default, 0).events)));
+    group.bench_function("tijuana_2018_one_replication", |b| {
+        b.iter(|| black_box(run_replication(&default, 0).events))
+    });
     group.bench_function("tijuana_2018_16_replications", |b| {
-        let options = RunOptions { replications: Some(16), threads: None, progress: false };
+        let options = RunOptions {
+            replications: Some(16),
+            threads: None,
+            progress: false,
+        };
         b.iter(|| black_box(run(&default, &options).map(|r| r.events).unwrap_or(0)))
     });
     group.finish();

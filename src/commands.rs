@@ -3,7 +3,7 @@
 
 use crate::engine::run_replication_traced;
 use crate::error::{Diagnostic, Error, InputError};
-use crate::model::{Capacity, Model, Source, ticks_to_days};
+use crate::model::{Capacity, Discipline, Model, Source, ticks_to_days};
 use crate::overrides::{self, Override};
 use crate::replicate::{self, RunOptions};
 use crate::report::csv::{daily_csv, replications_csv, summary_csv, waits_csv};
@@ -97,16 +97,13 @@ pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
     if let Some(horizon) = request.horizon_days {
         changes.push(Override::integer("run.horizon_days", i64::from(horizon)));
     }
-    if let Some(replications) = request.replications {
-        changes.push(Override::integer("run.replications", i64::from(replications)));
-    }
     if request.threads == Some(0) {
         return Err(bad_flag("--threads", "at least 1"));
     }
     let (loaded, text) = load(request.scenario.as_deref(), &changes)?;
     let model = &loaded.model;
     let options = RunOptions {
-        replications: None,
+        replications: request.replications,
         threads: request.threads,
         progress: !request.quiet,
     };
@@ -233,7 +230,18 @@ pub fn describe(model: &Model) -> String {
                 )
             }
         };
-        let _ = writeln!(out, "  port {}: {:?}; {capacity}", port.name, port.discipline);
+        let discipline = match port.discipline {
+            Discipline::Fifo => "first in, first out".to_owned(),
+            Discipline::Lifo => "last in, first out".to_owned(),
+            Discipline::Priority => "priority by class".to_owned(),
+            Discipline::Mixed { oldest_share } => {
+                format!(
+                    "{:.0}% of places to the longest-waiting, the rest by lottery",
+                    oldest_share * 100.0
+                )
+            }
+        };
+        let _ = writeln!(out, "  port {}: {discipline}; {capacity}", port.name);
     }
     for stream in &model.streams {
         let people = expected_people(stream, model);

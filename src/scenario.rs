@@ -298,7 +298,7 @@ impl<'de> Deserialize<'de> for RawDist {
                 value: Some(Spanned::new(span.clone(), value)),
                 ..RawDistFields::default()
             },
-            DistInput::Table(fields) => fields,
+            DistInput::Table(fields) => *fields,
         };
         Ok(RawDist { span, fields })
     }
@@ -306,7 +306,7 @@ impl<'de> Deserialize<'de> for RawDist {
 
 enum DistInput {
     Number(f64),
-    Table(RawDistFields),
+    Table(Box<RawDistFields>),
 }
 
 impl<'de> Deserialize<'de> for DistInput {
@@ -327,7 +327,8 @@ impl<'de> Deserialize<'de> for DistInput {
                 Ok(DistInput::Number(v))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DistInput, A::Error> {
-                RawDistFields::deserialize(de::value::MapAccessDeserializer::new(map)).map(DistInput::Table)
+                RawDistFields::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|fields| DistInput::Table(Box::new(fields)))
             }
         }
         deserializer.deserialize_any(DistVisitor)

@@ -18,8 +18,13 @@ fn count(value: f64) -> String {
     if rounded < 0.0 { format!("-{grouped}") } else { grouped }
 }
 
+/// Days with two decimals below 10 (waits of M/M/c size), one above.
 fn days(value: f64) -> String {
-    format!("{value:.1}")
+    if value.abs() < 10.0 {
+        format!("{value:.2}")
+    } else {
+        format!("{value:.1}")
+    }
 }
 
 /// `mean [low, high]`, or `–` when undefined.
@@ -62,7 +67,9 @@ pub fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) 
     }
     let _ = writeln!(out, "Means per replication with 95% confidence intervals.\n");
 
-    let _ = writeln!(out, "People");
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let heading = |lines: &mut Vec<(String, String)>, title: &str| lines.push((String::new(), title.to_owned()));
+    heading(&mut lines, "People");
     let rows = [
         ("joined the list", &total.arrived),
         ("processed", &total.processed),
@@ -71,15 +78,14 @@ pub fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) 
         ("did not join", &total.did_not_join),
     ];
     for (label, value) in rows {
-        let _ = writeln!(out, "  {label:<26} {}", estimate(value, count));
+        lines.push((label.to_owned(), estimate(value, count)));
     }
     for (outcome, value) in &total.abandoned_by_outcome {
         if value.mean.is_some_and(|m| m > 0.0) {
-            let _ = writeln!(out, "    left: {outcome:<18} {}", estimate(value, count));
+            lines.push((format!("  left: {}", outcome.replace('_', " ")), estimate(value, count)));
         }
     }
-
-    let _ = writeln!(out, "\nWait of people processed, days (from joining the list)");
+    heading(&mut lines, "Wait of people processed, days (from joining the list)");
     let w = &total.wait_days;
     for (label, value) in [
         ("mean", &w.mean),
@@ -89,25 +95,24 @@ pub fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) 
         ("p99", &w.p99),
         ("max", &w.max),
     ] {
-        let _ = writeln!(out, "  {label:<26} {}", estimate(value, days));
+        lines.push((label.to_owned(), estimate(value, days)));
     }
-    let _ = writeln!(
-        out,
-        "  {:<26} {}",
-        "waited before leaving",
-        estimate(&total.abandoned_waited_days, days)
-    );
-    let _ = writeln!(
-        out,
-        "  {:<26} mean {}, longest {} (censored: their waits go on)",
-        "still waiting: waited so far",
-        mean_only(&total.waiting_at_end_waited_days.mean, days),
-        mean_only(&total.waiting_at_end_waited_days.max, days)
-    );
-
-    let _ = writeln!(out, "\nList");
+    heading(&mut lines, "Other waits, days");
+    lines.push((
+        "waited before leaving".to_owned(),
+        estimate(&total.abandoned_waited_days, days),
+    ));
+    lines.push((
+        "still waiting: waited so far".to_owned(),
+        format!(
+            "mean {}, longest {} (censored: their waits go on)",
+            mean_only(&total.waiting_at_end_waited_days.mean, days),
+            mean_only(&total.waiting_at_end_waited_days.max, days)
+        ),
+    ));
+    heading(&mut lines, "List");
     if let Some(peak) = &total.peak_list {
-        let _ = writeln!(out, "  {:<26} {}", "peak length (people)", estimate(peak, count));
+        lines.push(("peak length (people)".to_owned(), estimate(peak, count)));
     }
     if let Some(first) = &total.first_empty {
         let text = match first.day.mean {
@@ -124,7 +129,16 @@ pub fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) 
             }
             None => format!("never, in {} replications", p.replications),
         };
-        let _ = writeln!(out, "  {:<26} {text}", "first emptied");
+        lines.push(("first emptied".to_owned(), text));
+    }
+    let width = lines.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0);
+    for (i, (label, value)) in lines.iter().enumerate() {
+        if label.is_empty() {
+            let gap = if i == 0 { "" } else { "\n" };
+            let _ = writeln!(out, "{gap}{value}");
+        } else {
+            let _ = writeln!(out, "  {label:<width$}  {value}");
+        }
     }
 
     if summary.ports.len() > 1 {

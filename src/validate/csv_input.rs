@@ -185,9 +185,10 @@ impl Reader<'_, '_> {
                     && ticks < *before
                 {
                     let (_, span) = field(columns.time);
+                    let line = row.position().map_or(0, csv::Position::line);
                     self.error(
                         span,
-                        format!("rows must be in time order, but this row's `day` ({shown}) is before the previous row's ({before_shown})"),
+                        format!("rows must be in time order, but line {line} ({shown}) is before the row above it ({before_shown})"),
                         Some("sort the file by `day`".to_owned()),
                     );
                     ok = false;

@@ -257,9 +257,13 @@ pub(crate) const ANY: bool = false;
 
 /// State shared by the validation of one scenario: where it came from and what was found.
 pub(crate) struct Ctx<'a> {
+    /// The scenario file.
     pub source: &'a SourceFile,
+    /// Folder that CSV paths are relative to.
     pub base_dir: &'a Path,
+    /// Problems found so far.
     pub diagnostics: Vec<Diagnostic>,
+    /// `run.start_date`.
     pub start: StartDate,
     /// The horizon in days, if valid.
     pub horizon: Option<u32>,
@@ -268,6 +272,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// A context with no problems found yet.
     pub fn new(source: &'a SourceFile, base_dir: &'a Path) -> Self {
         Ctx {
             source,
@@ -279,6 +284,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The start date, if given and valid.
     pub fn start_date(&self) -> Option<Date> {
         match self.start {
             StartDate::Valid(date) => Some(date),
@@ -297,15 +303,18 @@ impl<'a> Ctx<'a> {
         Diagnostic::at(self.source, span.start.min(end)..end, message)
     }
 
+    /// Records a problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
 
+    /// Records a problem at a span of the scenario file.
     pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
         let diagnostic = self.diagnostic(span, message);
         self.push(diagnostic);
     }
 
+    /// Records a problem at a span of the scenario file, with a suggestion.
     pub fn error_help(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
         let diagnostic = self.diagnostic(span, message).with_help(help);
         self.push(diagnostic);
@@ -318,6 +327,21 @@ impl<'a> Ctx<'a> {
             format!("{}…", text.chars().take(40).collect::<String>())
         } else {
             text.to_owned()
+        }
+    }
+
+    /// Where the key of a table entry is written, found from its value's span (TOML maps do not
+    /// keep key spans): the last occurrence of `key` before the value on the same line, or the
+    /// value's span if there is none.
+    pub fn key_span(&self, value: Range<usize>, key: &str) -> Range<usize> {
+        let text = &self.source.text;
+        let Some(before) = text.get(..value.start) else {
+            return value;
+        };
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        match before.get(line_start..).and_then(|line| line.rfind(key)) {
+            Some(i) if !key.is_empty() => line_start + i..line_start + i + key.len(),
+            _ => value,
         }
     }
 
@@ -507,7 +531,9 @@ impl<'a> Ctx<'a> {
 
     /// "day 0 to day H", with dates when there is a start date.
     pub fn period(&self) -> String {
-        let horizon = self.horizon.unwrap_or(0);
+        let Some(horizon) = self.horizon else {
+            return "which starts at day 0".to_owned();
+        };
         match self.start_date() {
             Some(start) => format!(
                 "day 0 to day {horizon}, {start} to {}",

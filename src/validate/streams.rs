@@ -336,8 +336,8 @@ fn group_size(ctx: &mut Ctx, raw: &Option<RawDist>) -> Option<Dist> {
         return Some(Dist::Fixed(1.0));
     };
     let size = dist::dist(ctx, raw, "group_size")?;
-    let example = "use a fixed number (e.g. `group_size = 3`) or an empirical distribution of whole numbers \
-                   (e.g. `{ dist = \"empirical\", values = [1, 2, 3, 4], weights = [4, 3, 2, 1] }`)";
+    let example =
+        "for example `group_size = 3`, or `{ dist = \"empirical\", values = [1, 2, 3, 4], weights = [4, 3, 2, 1] }`";
     let smallest = match &size {
         Dist::Fixed(value) => Some(*value),
         Dist::Empirical { values, .. } => values.iter().copied().reduce(f64::min),
@@ -346,7 +346,7 @@ fn group_size(ctx: &mut Ctx, raw: &Option<RawDist>) -> Option<Dist> {
     let Some(smallest) = smallest else {
         ctx.error_help(
             raw.span.clone(),
-            "`group_size` must give whole numbers of people, which this distribution does not",
+            "`group_size` must give whole numbers of people, so it must be a fixed number or an empirical distribution",
             example,
         );
         return None;
@@ -431,7 +431,7 @@ fn shares(ctx: &mut Ctx, map: &S<BTreeMap<String, S<f64>>>, key: &str) -> Option
     let mut ok = true;
     for (name, share) in map.get_ref() {
         match ctx.check(share, &format!("{key}.{name}"), ANY, Lo::Incl(0.0), Hi::Incl(1.0)) {
-            Some(value) => out.push((name.clone(), value, share.span())),
+            Some(value) => out.push((name.clone(), value, ctx.key_span(share.span(), name))),
             None => ok = false,
         }
     }
@@ -458,7 +458,7 @@ fn outcome_shares(ctx: &mut Ctx, raw: &RawStream) -> Option<Option<Vec<(String, 
     };
     let mut ok = true;
     for (name, share) in map.get_ref() {
-        let spanned = S::new(share.span(), name.clone());
+        let spanned = S::new(ctx.key_span(share.span(), name), name.clone());
         if ctx.check_name(&spanned, "outcome").is_none() {
             ok = false;
         } else if name == UNSPECIFIED || name == NO_SHOW {
@@ -468,7 +468,7 @@ fn outcome_shares(ctx: &mut Ctx, raw: &RawStream) -> Option<Option<Vec<(String, 
                 "it is used for people who give up in streams without `outcomes`"
             };
             ctx.error_help(
-                share.span(),
+                spanned.span(),
                 format!("`{name}` is a reserved outcome name: {why}"),
                 "choose another name",
             );

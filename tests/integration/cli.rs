@@ -18,7 +18,11 @@ pub fn project_root() -> PathBuf {
 
 fn stdout_of(command: &mut Command) -> String {
     let output = command.output().expect("backlog runs");
-    assert!(output.status.success(), "failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).expect("stdout is UTF-8")
 }
 
@@ -43,7 +47,11 @@ fn json_summary_has_the_documented_fields() {
     assert_eq!(json["replications"], 8);
     for key in ["arrived", "processed", "abandoned", "waiting_at_end"] {
         for field in ["mean", "ci95_low", "ci95_high"] {
-            assert!(json[key][field].is_number(), "{key}.{field} is not a number: {}", json[key]);
+            assert!(
+                json[key][field].is_number(),
+                "{key}.{field} is not a number: {}",
+                json[key]
+            );
         }
     }
     for stat in ["mean", "p50", "p90", "p95", "p99", "max"] {
@@ -82,7 +90,10 @@ fn out_writes_every_file_with_provenance() {
     for name in ["daily.csv", "waits.csv", "replications.csv", "summary.csv"] {
         let text = std::fs::read_to_string(out.join(name)).unwrap_or_else(|_| panic!("{name} written"));
         let first = text.lines().next().unwrap_or_default();
-        assert!(first.starts_with("# backlog ") && first.contains(&sha), "{name} provenance: {first}");
+        assert!(
+            first.starts_with("# backlog ") && first.contains(&sha),
+            "{name} provenance: {first}"
+        );
         assert!(text.lines().count() > 2, "{name} has rows");
     }
     let replications = std::fs::read_to_string(out.join("replications.csv")).expect("replications.csv");
@@ -173,10 +184,21 @@ fn bad_scenarios_point_at_the_problem() {
     for path in files {
         let relative = path.strip_prefix(project_root()).unwrap_or(&path).to_path_buf();
         let output = backlog().arg("check").arg(&relative).output().expect("backlog runs");
-        assert_eq!(output.status.code(), Some(2), "{} should be rejected", relative.display());
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{} should be rejected",
+            relative.display()
+        );
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let name = Path::new(&relative).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        assert!(stderr.contains(&format!("{}:", relative.display())), "names the file:line:col: {stderr}");
+        let name = Path::new(&relative)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        assert!(
+            stderr.contains(&format!("{}:", relative.display())),
+            "names the file:line:col: {stderr}"
+        );
         insta::assert_snapshot!(format!("bad_{name}"), stderr);
     }
 }

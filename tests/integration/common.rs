@@ -22,16 +22,24 @@ pub fn model_from(text: &str) -> Model {
 /// replication), which `replicate::run` merges away; `properties.rs` checks that
 /// `replicate::run` reports exactly what the engine returns.
 pub fn replications(model: &Model, count: u32) -> Vec<Replication> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(count.max(1) as usize) as u32;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count.max(1) as usize) as u32;
     let mut runs: Vec<Replication> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|first| {
                 scope.spawn(move || {
-                    (first..count).step_by(threads as usize).map(|r| run_replication(model, r)).collect::<Vec<_>>()
+                    (first..count)
+                        .step_by(threads as usize)
+                        .map(|r| run_replication(model, r))
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|handle| handle.join().expect("a replication panicked")).collect()
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("a replication panicked"))
+            .collect()
     });
     runs.sort_by_key(|replication| replication.index);
     runs
@@ -47,7 +55,10 @@ pub const Z_9995: f64 = 3.290_526_731_491_926;
 /// interval): by 0.5% at df = 5, under 0.04% from df = 9 and under 0.001% from df = 19; the
 /// theory tests use 20 or 30 replications. Infinite df gives the normal quantile.
 pub fn t_quantile_9995(df: usize) -> f64 {
-    assert!(df >= 5, "the expansion is only used for at least 5 degrees of freedom, got {df}");
+    assert!(
+        df >= 5,
+        "the expansion is only used for at least 5 degrees of freedom, got {df}"
+    );
     let z = Z_9995;
     let n = df as f64;
     let (z3, z5, z7, z9) = (z.powi(3), z.powi(5), z.powi(7), z.powi(9));
@@ -74,10 +85,17 @@ impl Interval {
     pub fn t999(values: &[f64]) -> Interval {
         let n = values.len();
         assert!(n >= 6, "need at least 6 replications for an interval, got {n}");
-        assert!(values.iter().all(|v| v.is_finite()), "non-finite observation in {values:?}");
+        assert!(
+            values.iter().all(|v| v.is_finite()),
+            "non-finite observation in {values:?}"
+        );
         let mean = values.iter().sum::<f64>() / n as f64;
         let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        Interval { mean, half_width: t_quantile_9995(n - 1) * (variance / n as f64).sqrt(), n }
+        Interval {
+            mean,
+            half_width: t_quantile_9995(n - 1) * (variance / n as f64).sqrt(),
+            n,
+        }
     }
 
     /// Whether `value` lies in the interval.
@@ -87,14 +105,21 @@ impl Interval {
 
     /// Fails the test, saying what was compared, unless `theory` lies in the interval.
     pub fn assert_covers(&self, what: &str, theory: f64) {
-        assert!(self.contains(theory), "{what}: theory {theory:.6} is outside the simulated 99.9% interval {self}");
+        assert!(
+            self.contains(theory),
+            "{what}: theory {theory:.6} is outside the simulated 99.9% interval {self}"
+        );
         println!("{what}: simulated {self}, theory {theory:.6}");
     }
 }
 
 impl fmt::Display for Interval {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.6} ± {:.6} (99.9%, {} replications)", self.mean, self.half_width, self.n)
+        write!(
+            f,
+            "{:.6} ± {:.6} (99.9%, {} replications)",
+            self.mean, self.half_width, self.n
+        )
     }
 }
 
@@ -121,7 +146,12 @@ impl ErlangC {
         let c = f64::from(servers);
         assert!(a < c, "unstable queue: offered load {a} with {servers} servers");
         let b = (1..=servers).fold(1.0, |b, k| a * b / (f64::from(k) + a * b));
-        ErlangC { servers, lambda, mu, p_wait: c * b / (c - a * (1.0 - b)) }
+        ErlangC {
+            servers,
+            lambda,
+            mu,
+            p_wait: c * b / (c - a * (1.0 - b)),
+        }
     }
 
     /// Rate at which the wait tail decays: cμ − λ.
@@ -171,7 +201,14 @@ pub struct Recorder {
 
 impl Trace for Recorder {
     fn record(&mut self, time: Ticks, event: TraceEvent, port: usize, group: u32, people: u32, list_people: u64) {
-        self.events.push(Event { time, event, port, group, people, list_people });
+        self.events.push(Event {
+            time,
+            event,
+            port,
+            group,
+            people,
+            list_people,
+        });
     }
 }
 
@@ -194,7 +231,14 @@ mod tests {
     #[test]
     fn t_quantile_matches_tables() {
         // Two-sided 99.9% critical values of Student's t (0.9995 quantile), from standard tables.
-        for (df, table) in [(9, 4.781), (10, 4.587), (19, 3.883), (29, 3.659), (60, 3.460), (120, 3.373)] {
+        for (df, table) in [
+            (9, 4.781),
+            (10, 4.587),
+            (19, 3.883),
+            (29, 3.659),
+            (60, 3.460),
+            (120, 3.373),
+        ] {
             let t = t_quantile_9995(df);
             assert!((t - table).abs() / table < 5e-4, "df {df}: {t} vs {table}");
         }

@@ -16,7 +16,11 @@ fn every_shipped_scenario_checks_and_runs() {
         let relative = path.strip_prefix(project_root()).unwrap_or(&path).to_path_buf();
         backlog().arg("check").arg(&relative).assert().success();
         // Two replications keep the suite fast; the defaults run in the benchmarks and docs.
-        backlog().args(["run", "--quiet", "--replications", "2"]).arg(&relative).assert().success();
+        backlog()
+            .args(["run", "--quiet", "--replications", "2"])
+            .arg(&relative)
+            .assert()
+            .success();
     }
 }
 

@@ -24,7 +24,11 @@ use std::sync::OnceLock;
 /// A single-port officers scenario: Poisson arrivals of single people, FIFO, round-the-clock
 /// shifts, nobody leaves. `service` is a TOML distribution.
 fn officers_scenario(name: &str, officers: u32, service: &str, people_per_day: f64, run: RunLength) -> String {
-    let RunLength { horizon_days, warm_up_days, replications } = run;
+    let RunLength {
+        horizon_days,
+        warm_up_days,
+        replications,
+    } = run;
     format!(
         r#"schema = 1
 
@@ -80,7 +84,10 @@ impl Case {
     /// Everyone's scalars in each replication, as `replicate::run` reports them in `rows`.
     fn scalars(&self) -> Vec<Scalars> {
         let outcomes = self.model.outcomes.len();
-        self.runs.iter().map(|r| Scalars::of(&r.total_people(outcomes), Some(&r.total_daily()))).collect()
+        self.runs
+            .iter()
+            .map(|r| Scalars::of(&r.total_people(outcomes), Some(&r.total_daily())))
+            .collect()
     }
 
     /// Interval of the mean wait of people processed (after the warm-up).
@@ -150,7 +157,11 @@ fn mm1() -> &'static Case {
     CASE.get_or_init(|| {
         let (lambda, mu) = MM1;
         let service = format!("{{ dist = \"exponential\", mean = {} }}", 1.0 / mu);
-        let run = RunLength { horizon_days: 3000, warm_up_days: 60, replications: 30 };
+        let run = RunLength {
+            horizon_days: 3000,
+            warm_up_days: 60,
+            replications: 30,
+        };
         Case::run(&officers_scenario("M/M/1", 1, &service, lambda, run))
     })
 }
@@ -167,7 +178,11 @@ fn mmc() -> &'static Case {
     CASE.get_or_init(|| {
         let (servers, lambda, mu) = MMC;
         let service = format!("{{ dist = \"exponential\", mean = {} }}", 1.0 / mu);
-        let run = RunLength { horizon_days: 1200, warm_up_days: 20, replications: 30 };
+        let run = RunLength {
+            horizon_days: 1200,
+            warm_up_days: 20,
+            replications: 30,
+        };
         Case::run(&officers_scenario("M/M/5", servers, &service, lambda, run))
     })
 }
@@ -177,13 +192,15 @@ fn m_m_1_mean_wait_and_wait_tail() {
     let (lambda, mu) = MM1;
     let rho = lambda / mu;
     let case = mm1();
-    case.mean_wait().assert_covers("M/M/1 mean wait Wq = ρ/(μ−λ) (days)", rho / (mu - lambda));
+    case.mean_wait()
+        .assert_covers("M/M/1 mean wait Wq = ρ/(μ−λ) (days)", rho / (mu - lambda));
     // P(wait > t) = ρ e^{−(μ−λ) t}; t = 0 is P(an arrival finds the officer busy) = ρ.
     // Each replication's share is one observation: the waits of successive people are
     // strongly correlated, so a binomial error over all people would be far too narrow.
     for t in [0.0, 0.2, 1.0] {
         let theory = rho * (-(mu - lambda) * t).exp();
-        case.share_waiting_above(t).assert_covers(&format!("M/M/1 P(wait > {t} days) = ρ e^(−(μ−λ)t)"), theory);
+        case.share_waiting_above(t)
+            .assert_covers(&format!("M/M/1 P(wait > {t} days) = ρ e^(−(μ−λ)t)"), theory);
     }
 }
 
@@ -192,9 +209,12 @@ fn m_m_c_matches_erlang_c() {
     let (servers, lambda, mu) = MMC;
     let queue = ErlangC::new(servers, lambda, mu);
     let case = mmc();
-    case.mean_wait().assert_covers("M/M/5 mean wait Wq = C/(cμ−λ) (days)", queue.mean_wait());
-    case.share_waiting_above(0.0).assert_covers("M/M/5 P(wait > 0) = Erlang C", queue.p_wait);
-    case.share_waiting_above(0.1).assert_covers("M/M/5 P(wait > 0.1 days) = C e^(−(cμ−λ)t)", queue.p_wait_above(0.1));
+    case.mean_wait()
+        .assert_covers("M/M/5 mean wait Wq = C/(cμ−λ) (days)", queue.mean_wait());
+    case.share_waiting_above(0.0)
+        .assert_covers("M/M/5 P(wait > 0) = Erlang C", queue.p_wait);
+    case.share_waiting_above(0.1)
+        .assert_covers("M/M/5 P(wait > 0.1 days) = C e^(−(cμ−λ)t)", queue.p_wait_above(0.1));
 }
 
 /// M/D/1 through `replicate::run`, the path the command line takes.
@@ -208,12 +228,25 @@ fn m_m_c_matches_erlang_c() {
 fn m_d_1_matches_pollaczek_khinchine() {
     let (lambda, service) = (7.5, 0.1);
     let rho = lambda * service;
-    let run = RunLength { horizon_days: 3000, warm_up_days: 60, replications: 20 };
-    let model = model_from(&officers_scenario("M/D/1", 1, &format!("{{ dist = \"fixed\", value = {service} }}"), lambda, run));
+    let run = RunLength {
+        horizon_days: 3000,
+        warm_up_days: 60,
+        replications: 20,
+    };
+    let model = model_from(&officers_scenario(
+        "M/D/1",
+        1,
+        &format!("{{ dist = \"fixed\", value = {service} }}"),
+        lambda,
+        run,
+    ));
     let results = replicate::run(&model, &RunOptions::default()).expect("the run succeeds");
     assert_eq!(results.rows.len(), 20);
     let waits: Vec<f64> = results.rows.iter().map(|row| row.total.wait_days[0]).collect();
-    Interval::t999(&waits).assert_covers("M/D/1 mean wait Wq = ρD/(2(1−ρ)) (days)", rho * service / (2.0 * (1.0 - rho)));
+    Interval::t999(&waits).assert_covers(
+        "M/D/1 mean wait Wq = ρD/(2(1−ρ)) (days)",
+        rho * service / (2.0 * (1.0 - rho)),
+    );
     // The pooled waits agree with the rows: same people, same total wait.
     let people: f64 = results.rows.iter().map(|row| row.total.processed).sum();
     assert_eq!(results.pooled_total.processed.people as f64, people);
@@ -230,12 +263,20 @@ fn littles_law_holds_on_the_daily_series() {
     let (lambda, mu) = MM1;
     let rho = lambda / mu;
     let mm1 = mm1();
-    mm1.mean_list().assert_covers("M/M/1 mean list length Lq = λ Wq (people)", lambda * rho / (mu - lambda));
-    mm1.little_gap().assert_covers("M/M/1 sample path L − λ̂ W (people)", 0.0);
+    mm1.mean_list().assert_covers(
+        "M/M/1 mean list length Lq = λ Wq (people)",
+        lambda * rho / (mu - lambda),
+    );
+    mm1.little_gap()
+        .assert_covers("M/M/1 sample path L − λ̂ W (people)", 0.0);
     let (servers, lambda, mu) = MMC;
     let mmc = mmc();
-    mmc.mean_list().assert_covers("M/M/5 mean list length Lq = λ Wq (people)", ErlangC::new(servers, lambda, mu).mean_queue());
-    mmc.little_gap().assert_covers("M/M/5 sample path L − λ̂ W (people)", 0.0);
+    mmc.mean_list().assert_covers(
+        "M/M/5 mean list length Lq = λ Wq (people)",
+        ErlangC::new(servers, lambda, mu).mean_queue(),
+    );
+    mmc.little_gap()
+        .assert_covers("M/M/5 sample path L − λ̂ W (people)", 0.0);
 }
 
 /// The semantics of scenarios/deterministic.toml, worked out by hand: 1,000 single people on
@@ -269,40 +310,91 @@ group_size = 1
 fn deterministic_list_is_served_as_worked_out_by_hand() {
     let model = model_from(DETERMINISTIC);
     // Three replications: nothing is random, so all three are the same.
-    let results = replicate::run(&model, &RunOptions { replications: Some(3), ..RunOptions::default() })
-        .expect("the run succeeds");
+    let results = replicate::run(
+        &model,
+        &RunOptions {
+            replications: Some(3),
+            ..RunOptions::default()
+        },
+    )
+    .expect("the run succeeds");
     for row in &results.rows {
         let total = &row.total;
-        assert_eq!((total.arrived, total.processed, total.abandoned, total.waiting_at_end), (1000.0, 1000.0, 0.0, 0.0));
+        assert_eq!(
+            (total.arrived, total.processed, total.abandoned, total.waiting_at_end),
+            (1000.0, 1000.0, 0.0, 0.0)
+        );
         // Days 0..9 serve 100 each: mean (0 + 1 + … + 9) / 10 = 4.5, longest 9.
-        assert!((total.wait_days[0] - 4.5).abs() < 1e-12, "mean wait {}", total.wait_days[0]);
+        assert!(
+            (total.wait_days[0] - 4.5).abs() < 1e-12,
+            "mean wait {}",
+            total.wait_days[0]
+        );
         assert_eq!(total.wait_days[5], 9.0, "longest wait");
         assert_eq!(total.first_empty_day, 9.0);
         assert_eq!(total.peak_list, 900.0, "the list at the end of day 0, after its call");
     }
     for daily in &results.daily_total {
-        let expected: Vec<u64> = (0..15).map(|day: u64| 1000u64.saturating_sub(100 * (day + 1))).collect();
+        let expected: Vec<u64> = (0..15)
+            .map(|day: u64| 1000u64.saturating_sub(100 * (day + 1)))
+            .collect();
         assert_eq!(daily.on_list[0], expected, "list at each day's end");
         let served: Vec<u64> = (0..15).map(|day| if day < 10 { 100 } else { 0 }).collect();
         assert_eq!(daily.processed, served);
     }
-    println!("deterministic: mean wait {} days (exact 4.5), first empty day {}", results.rows[0].total.wait_days[0], 9);
+    println!(
+        "deterministic: mean wait {} days (exact 4.5), first empty day {}",
+        results.rows[0].total.wait_days[0], 9
+    );
 
     // The k-th person (k = 1…1000, in list order) is processed at 00:00 on day ⌊(k−1)/100⌋.
     let mut recorder = Recorder::default();
     run_replication_traced(&model, 0, &mut recorder);
-    let joined: Vec<u32> = recorder.events.iter().filter(|e| e.event == TraceEvent::Join).map(|e| e.group).collect();
+    let joined: Vec<u32> = recorder
+        .events
+        .iter()
+        .filter(|e| e.event == TraceEvent::Join)
+        .map(|e| e.group)
+        .collect();
     assert_eq!(joined.len(), 1000);
-    assert!(recorder.events.iter().filter(|e| e.event == TraceEvent::Join).all(|e| e.time == 0 && e.people == 1));
-    let processed: Vec<_> = recorder.events.iter().filter(|e| e.event == TraceEvent::Process).collect();
+    assert!(
+        recorder
+            .events
+            .iter()
+            .filter(|e| e.event == TraceEvent::Join)
+            .all(|e| e.time == 0 && e.people == 1)
+    );
+    let processed: Vec<_> = recorder
+        .events
+        .iter()
+        .filter(|e| e.event == TraceEvent::Process)
+        .collect();
     assert_eq!(processed.len(), 1000);
     for (index, event) in processed.iter().enumerate() {
         let k = index as i64 + 1;
         assert_eq!(event.group, joined[index], "person {k} is served in list order");
-        assert_eq!(event.time, (k - 1) / 100 * TICKS_PER_DAY, "person {k} waits ⌊(k−1)/100⌋ days");
+        assert_eq!(
+            event.time,
+            (k - 1) / 100 * TICKS_PER_DAY,
+            "person {k} waits ⌊(k−1)/100⌋ days"
+        );
         assert_eq!(event.list_people, 1000 - k as u64, "list after person {k}");
     }
-    let calls: Vec<_> = recorder.events.iter().filter(|e| e.event == TraceEvent::Call).map(|e| (e.time, e.people)).collect();
-    assert_eq!(calls, (0..15).map(|day| (day * TICKS_PER_DAY, 100)).collect::<Vec<_>>(), "one call of 100 each day");
-    assert!(!recorder.events.iter().any(|e| matches!(e.event, TraceEvent::StillWaiting | TraceEvent::Abandon)));
+    let calls: Vec<_> = recorder
+        .events
+        .iter()
+        .filter(|e| e.event == TraceEvent::Call)
+        .map(|e| (e.time, e.people))
+        .collect();
+    assert_eq!(
+        calls,
+        (0..15).map(|day| (day * TICKS_PER_DAY, 100)).collect::<Vec<_>>(),
+        "one call of 100 each day"
+    );
+    assert!(
+        !recorder
+            .events
+            .iter()
+            .any(|e| matches!(e.event, TraceEvent::StillWaiting | TraceEvent::Abandon))
+    );
 }
