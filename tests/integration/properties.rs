@@ -62,10 +62,7 @@ enum Classes {
     /// Two classes `c0` (higher priority) and `c1`, each perhaps with its own patience.
     /// With `sized`, each stream is all of one class, with odd households for `c0` and even ones
     /// for `c1`, so that a group's class can be read from its size in the trace.
-    Two {
-        patience: [Option<Patience>; 2],
-        sized: bool,
-    },
+    Two { patience: [Option<Patience>; 2], sized: bool },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -103,18 +100,8 @@ enum DisciplineSpec {
 
 #[derive(Debug, Clone)]
 enum CapacitySpec {
-    Quota {
-        quota: f64,
-        call_hours: f64,
-        poisson: bool,
-        groups: bool,
-        no_show: Option<(f64, bool)>,
-    },
-    Officers {
-        officers: u32,
-        service: Patience,
-        shift: Option<(u32, u32)>,
-    },
+    Quota { quota: f64, call_hours: f64, poisson: bool, groups: bool, no_show: Option<(f64, bool)> },
+    Officers { officers: u32, service: Patience, shift: Option<(u32, u32)> },
 }
 
 #[derive(Debug, Clone)]
@@ -150,15 +137,8 @@ fn classes() -> impl Strategy<Value = Classes> {
     prop_oneof![
         Just(Classes::Implicit),
         proptest::option::of(patience()).prop_map(Classes::One),
-        (
-            proptest::option::of(patience()),
-            proptest::option::of(patience()),
-            any::<bool>()
-        )
-            .prop_map(|(a, b, sized)| Classes::Two {
-                patience: [a, b],
-                sized
-            }),
+        (proptest::option::of(patience()), proptest::option::of(patience()), any::<bool>())
+            .prop_map(|(a, b, sized)| Classes::Two { patience: [a, b], sized }),
     ]
 }
 
@@ -180,27 +160,24 @@ fn capacity() -> impl Strategy<Value = CapacitySpec> {
         any::<bool>(),
         proptest::option::of((1..=5u32, any::<bool>())),
     )
-        .prop_map(
-            |(quota, half, call_hours, poisson, groups, no_show)| CapacitySpec::Quota {
-                quota: f64::from(quota) + if half { 0.5 } else { 0.0 },
-                call_hours,
-                poisson,
-                groups,
-                no_show: no_show.map(|(tenths, back)| (f64::from(tenths) / 10.0, back)),
-            },
-        );
-    let officers =
-        (1..=4u32, patience(), proptest::option::of((0..=12u32, 1..=12u32))).prop_map(|(officers, service, shift)| {
-            CapacitySpec::Officers {
-                officers,
-                // Services of a few hours to a few days.
-                service: match service {
-                    Patience::Fixed(days) => Patience::Fixed(days / 5.0),
-                    Patience::Exponential(mean) => Patience::Exponential(mean / 5.0),
-                },
-                shift: shift.map(|(start, length)| (start, start + length)),
-            }
+        .prop_map(|(quota, half, call_hours, poisson, groups, no_show)| CapacitySpec::Quota {
+            quota: f64::from(quota) + if half { 0.5 } else { 0.0 },
+            call_hours,
+            poisson,
+            groups,
+            no_show: no_show.map(|(tenths, back)| (f64::from(tenths) / 10.0, back)),
         });
+    let officers = (1..=4u32, patience(), proptest::option::of((0..=12u32, 1..=12u32))).prop_map(
+        |(officers, service, shift)| CapacitySpec::Officers {
+            officers,
+            // Services of a few hours to a few days.
+            service: match service {
+                Patience::Fixed(days) => Patience::Fixed(days / 5.0),
+                Patience::Exponential(mean) => Patience::Exponential(mean / 5.0),
+            },
+            shift: shift.map(|(start, length)| (start, start + length)),
+        },
+    );
     prop_oneof![quota, officers]
 }
 
@@ -211,28 +188,17 @@ fn port() -> impl Strategy<Value = PortSpec> {
         proptest::option::weighted(0.3, 1..=127u8),
         proptest::option::weighted(0.3, (0.0..1.0f64, 1..=3u32)),
     )
-        .prop_map(|(discipline, capacity, weekdays, closure)| PortSpec {
-            discipline,
-            capacity,
-            weekdays,
-            closure,
-        })
+        .prop_map(|(discipline, capacity, weekdays, closure)| PortSpec { discipline, capacity, weekdays, closure })
 }
 
 fn kind() -> impl Strategy<Value = KindSpec> {
     prop_oneof![
         (0..=150u32, proptest::option::of(0..=40u32)).prop_map(|(people, waited)| KindSpec::Backlog { people, waited }),
-        (1..=200u32, 0.0..1.0f64, 0.0..1.0f64, 0..3u8).prop_map(|(people, from, to, shape)| KindSpec::Wave {
-            people,
-            from,
-            to,
-            shape
-        }),
+        (1..=200u32, 0.0..1.0f64, 0.0..1.0f64, 0..3u8)
+            .prop_map(|(people, from, to, shape)| KindSpec::Wave { people, from, to, shape }),
         proptest::collection::vec((0.0..1.0f64, 0..=80u32), 1..=3).prop_map(|points| KindSpec::Curve { points }),
-        (1..=50u32, proptest::option::of(0.0..1.0f64)).prop_map(|(halves, until)| KindSpec::Poisson {
-            people_per_day: f64::from(halves) / 2.0,
-            until
-        }),
+        (1..=50u32, proptest::option::of(0.0..1.0f64))
+            .prop_map(|(halves, until)| KindSpec::Poisson { people_per_day: f64::from(halves) / 2.0, until }),
     ]
 }
 
@@ -246,17 +212,15 @@ fn stream() -> impl Strategy<Value = StreamSpec> {
         proptest::option::weighted(0.3, 1..=4u32),
         any::<bool>(),
     )
-        .prop_map(
-            |(port, kind, size, class, patience, join_quarters, outcomes)| StreamSpec {
-                port,
-                kind,
-                size,
-                class,
-                patience,
-                join_share: join_quarters.map(|q| f64::from(q) / 4.0),
-                outcomes,
-            },
-        )
+        .prop_map(|(port, kind, size, class, patience, join_quarters, outcomes)| StreamSpec {
+            port,
+            kind,
+            size,
+            class,
+            patience,
+            join_share: join_quarters.map(|q| f64::from(q) / 4.0),
+            outcomes,
+        })
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -267,13 +231,7 @@ fn spec() -> impl Strategy<Value = Spec> {
         proptest::collection::vec(port(), 1..=2),
         proptest::collection::vec(stream(), 1..=3),
     )
-        .prop_map(|(horizon_days, seed, classes, ports, streams)| Spec {
-            horizon_days,
-            seed,
-            classes,
-            ports,
-            streams,
-        })
+        .prop_map(|(horizon_days, seed, classes, ports, streams)| Spec { horizon_days, seed, classes, ports, streams })
 }
 
 impl Spec {
@@ -294,11 +252,7 @@ impl Spec {
     fn toml(&self) -> String {
         let mut text = String::new();
         let h = self.horizon_days;
-        let _ = write!(
-            text,
-            "schema = 1\n\n[run]\nname = \"random\"\nhorizon_days = {h}\nseed = {}\nreplications = 2\n",
-            self.seed
-        );
+        let _ = write!(text, "schema = 1\n\n[run]\nname = \"random\"\nhorizon_days = {h}\nseed = {}\nreplications = 2\n", self.seed);
         match &self.classes {
             Classes::Implicit => {}
             Classes::One(patience) => {
@@ -328,17 +282,8 @@ impl Spec {
             }
             text.push_str("\n[ports.capacity]\n");
             match &port.capacity {
-                CapacitySpec::Quota {
-                    quota,
-                    call_hours,
-                    poisson,
-                    groups,
-                    no_show,
-                } => {
-                    let _ = writeln!(
-                        text,
-                        "kind = \"quota\"\nquota_per_day = {quota:?}\ncall_time_hours = {call_hours:?}"
-                    );
+                CapacitySpec::Quota { quota, call_hours, poisson, groups, no_show } => {
+                    let _ = writeln!(text, "kind = \"quota\"\nquota_per_day = {quota:?}\ncall_time_hours = {call_hours:?}");
                     let randomness = if *poisson { "poisson" } else { "fixed" };
                     let counts = if *groups { "groups" } else { "people" };
                     let _ = writeln!(text, "randomness = \"{randomness}\"\ncounts = \"{counts}\"");
@@ -347,16 +292,8 @@ impl Spec {
                         let _ = writeln!(text, "no_show_share = {share:?}\nno_show = \"{what}\"");
                     }
                 }
-                CapacitySpec::Officers {
-                    officers,
-                    service,
-                    shift,
-                } => {
-                    let _ = writeln!(
-                        text,
-                        "kind = \"officers\"\nofficers = {officers}\nservice_days = {}",
-                        service.toml()
-                    );
+                CapacitySpec::Officers { officers, service, shift } => {
+                    let _ = writeln!(text, "kind = \"officers\"\nofficers = {officers}\nservice_days = {}", service.toml());
                     if let Some((start, end)) = shift {
                         let _ = writeln!(text, "shift_start_hours = {start}\nshift_end_hours = {end}");
                     }
@@ -364,19 +301,14 @@ impl Spec {
             }
             if let Some(mask) = port.weekdays {
                 let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-                let days: Vec<String> = (0..7)
-                    .filter(|k| mask & (1 << k) != 0)
-                    .map(|k| format!("\"{}\"", names[k]))
-                    .collect();
+                let days: Vec<String> =
+                    (0..7).filter(|k| mask & (1 << k) != 0).map(|k| format!("\"{}\"", names[k])).collect();
                 let _ = writeln!(text, "weekdays = [{}]", days.join(", "));
             }
             if let Some((from, length)) = port.closure {
                 let from = self.day(from);
                 let to = (from + length - 1).min(h - 1);
-                let _ = writeln!(
-                    text,
-                    "\n[[ports.capacity.closures]]\nfrom = {from}\nto = {to}\nlabel = \"closed\""
-                );
+                let _ = writeln!(text, "\n[[ports.capacity.closures]]\nfrom = {from}\nto = {to}\nlabel = \"closed\"");
             }
         }
         for (index, stream) in self.streams.iter().enumerate() {
@@ -398,30 +330,15 @@ impl Spec {
                 }
                 _ => (stream.size.min(4), None),
             };
-            let whole = |people: u32| {
-                if sized_class.is_some() {
-                    people - people % size
-                } else {
-                    people
-                }
-            };
+            let whole = |people: u32| if sized_class.is_some() { people - people % size } else { people };
             match &stream.kind {
                 KindSpec::Backlog { people, waited } => {
                     let _ = writeln!(text, "kind = \"backlog\"\npeople = {}", whole(*people));
                     if let Some(max) = waited {
-                        let _ = writeln!(
-                            text,
-                            "waited_days = {{ dist = \"uniform\", min = 0, max = {} }}",
-                            max + 1
-                        );
+                        let _ = writeln!(text, "waited_days = {{ dist = \"uniform\", min = 0, max = {} }}", max + 1);
                     }
                 }
-                KindSpec::Wave {
-                    people,
-                    from,
-                    to,
-                    shape,
-                } => {
+                KindSpec::Wave { people, from, to, shape } => {
                     let start = self.day(from.min(*to));
                     let end = (start + 1 + ((from.max(*to) * f64::from(h)) as u32).saturating_sub(start)).min(h);
                     let shape = ["uniform", "triangular", "normal"][usize::from(*shape)];
@@ -507,10 +424,7 @@ struct Shadow {
 
 impl Shadow {
     fn new(lanes: usize) -> Self {
-        Shadow {
-            lanes: (0..lanes).map(|_| BTreeMap::new()).collect(),
-            ..Shadow::default()
-        }
+        Shadow { lanes: (0..lanes).map(|_| BTreeMap::new()).collect(), ..Shadow::default() }
     }
 
     fn push(&mut self, lane: usize, id: u32) {
@@ -536,10 +450,7 @@ impl Shadow {
     }
 
     fn back(&self) -> Option<u32> {
-        self.lanes
-            .iter()
-            .rev()
-            .find_map(|lane| lane.values().next_back().copied())
+        self.lanes.iter().rev().find_map(|lane| lane.values().next_back().copied())
     }
 
     fn is_empty(&self) -> bool {
@@ -585,12 +496,7 @@ macro_rules! ensure {
 }
 
 /// Replays the trace of one replication and checks it against the model and the results.
-fn check_replication(
-    spec: &Spec,
-    model: &Model,
-    events: &[Event],
-    replication: &Replication,
-) -> Result<(), TestCaseError> {
+fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: &Replication) -> Result<(), TestCaseError> {
     let horizon = model.horizon_ticks();
     let ports = model.ports.len();
     let outcomes = model.outcomes.len();
@@ -601,22 +507,11 @@ fn check_replication(
     for event in events {
         match event.event {
             TraceEvent::Join | TraceEvent::NoJoin => {
-                ensure!(
-                    event.group == arrivals,
-                    "group ids are not given in arrival order: {event:?} after {arrivals} arrivals"
-                );
+                ensure!(event.group == arrivals, "group ids are not given in arrival order: {event:?} after {arrivals} arrivals");
                 arrivals += 1;
-                ensure!(
-                    (0..horizon).contains(&event.time),
-                    "arrival outside the horizon: {event:?}"
-                );
+                ensure!((0..horizon).contains(&event.time), "arrival outside the horizon: {event:?}");
                 if event.event == TraceEvent::Join {
-                    let group = Group {
-                        port: event.port,
-                        size: event.people,
-                        joined: event.time,
-                        gave_up_at: None,
-                    };
+                    let group = Group { port: event.port, size: event.people, joined: event.time, gave_up_at: None };
                     groups.insert(event.group, group);
                 }
             }
@@ -674,10 +569,7 @@ fn check_replication(
             }
         }
         if event.event != TraceEvent::Abandon {
-            ensure!(
-                event.time >= last_time,
-                "events out of time order at #{index}: {event:?} after time {last_time}"
-            );
+            ensure!(event.time >= last_time, "events out of time order at #{index}: {event:?} after time {last_time}");
             last_time = event.time;
         }
         let port = event.port;
@@ -687,8 +579,7 @@ fn check_replication(
         match event.event {
             TraceEvent::Join => {
                 let lane = if shadows[port].lanes.len() > 1 {
-                    spec.class_of_size(event.people)
-                        .unwrap_or_else(|| unreachable!("classes are known here"))
+                    spec.class_of_size(event.people).unwrap_or_else(|| unreachable!("classes are known here"))
                 } else {
                     0
                 };
@@ -699,33 +590,18 @@ fn check_replication(
             TraceEvent::NoJoin => people[port][4] += u64::from(event.people),
             TraceEvent::Process | TraceEvent::NoShowDrop | TraceEvent::NoShowBack => {
                 let Some(group) = group else {
-                    return Err(TestCaseError::fail(format!(
-                        "pick of a group that never joined: {event:?}"
-                    )));
+                    return Err(TestCaseError::fail(format!("pick of a group that never joined: {event:?}")));
                 };
-                ensure!(
-                    group.port == port && group.size == event.people,
-                    "pick at the wrong port or size: {event:?} {group:?}"
-                );
-                ensure!(
-                    event.time >= group.joined,
-                    "taken before joining (negative wait): {event:?} {group:?}"
-                );
+                ensure!(group.port == port && group.size == event.people, "pick at the wrong port or size: {event:?} {group:?}");
+                ensure!(event.time >= group.joined, "taken before joining (negative wait): {event:?} {group:?}");
                 ensure!(event.time < horizon, "taken at or after the horizon: {event:?}");
                 // The discipline names the group taken.
                 let shadow = &shadows[port];
-                ensure!(
-                    shadow.lane_of(event.group).is_some(),
-                    "picked a group that is not on the list: {event:?}"
-                );
+                ensure!(shadow.lane_of(event.group).is_some(), "picked a group that is not on the list: {event:?}");
                 let rule = match (&open, model.ports[port].discipline) {
                     (Some(call), Discipline::Mixed { oldest_share }) if call.port == port => {
                         let oldest_slots = (oldest_share * call.budget as f64).round() as u64;
-                        if call.used < oldest_slots {
-                            Rule::Front
-                        } else {
-                            Rule::Any
-                        }
+                        if call.used < oldest_slots { Rule::Front } else { Rule::Any }
                     }
                     _ => rules[port],
                 };
@@ -743,9 +619,7 @@ fn check_replication(
                 );
                 // A group past its deadline is never taken; one taken for good never gives up.
                 ensure!(
-                    group
-                        .gave_up_at
-                        .is_none_or(|deadline| deadline > event.time && event.event == TraceEvent::NoShowBack),
+                    group.gave_up_at.is_none_or(|deadline| deadline > event.time && event.event == TraceEvent::NoShowBack),
                     "group {} was taken at {} but is reported giving up at {:?}",
                     event.group,
                     event.time,
@@ -757,11 +631,7 @@ fn check_replication(
                     TraceEvent::Process => {
                         list_people[port] -= u64::from(event.people);
                         people[port][1] += u64::from(event.people);
-                        ensure!(
-                            done.insert(event.group, event.event).is_none(),
-                            "group {} ended twice",
-                            event.group
-                        );
+                        ensure!(done.insert(event.group, event.event).is_none(), "group {} ended twice", event.group);
                         match capacity {
                             Capacity::Quota(quota) => {
                                 let Some(call) = open.as_mut().filter(|call| call.port == port) else {
@@ -786,11 +656,7 @@ fn check_replication(
                                     "claim started outside the shift: {event:?}"
                                 );
                                 busy[port] += 1;
-                                ensure!(
-                                    busy[port] <= on_duty,
-                                    "{} claims in service with {on_duty} officers on duty: {event:?}",
-                                    busy[port]
-                                );
+                                ensure!(busy[port] <= on_duty, "{} claims in service with {on_duty} officers on duty: {event:?}", busy[port]);
                             }
                         }
                         if rules[port] == Rule::Front
@@ -798,92 +664,49 @@ fn check_replication(
                             && let Some(previous) = last_processed[port]
                         {
                             let backs = matches!(capacity, Capacity::Quota(q) if q.no_show_share > 0.0 && q.no_show == backlog::model::NoShow::Back);
-                            ensure!(
-                                backs || event.group > previous,
-                                "FIFO processed group {} after {previous}",
-                                event.group
-                            );
+                            ensure!(backs || event.group > previous, "FIFO processed group {} after {previous}", event.group);
                         }
                         last_processed[port] = Some(event.group);
                     }
                     TraceEvent::NoShowDrop => {
                         list_people[port] -= u64::from(event.people);
                         people[port][2] += u64::from(event.people);
-                        ensure!(
-                            done.insert(event.group, event.event).is_none(),
-                            "group {} ended twice",
-                            event.group
-                        );
+                        ensure!(done.insert(event.group, event.event).is_none(), "group {} ended twice", event.group);
                     }
                     _ => shadows[port].sent_back.push((lane, event.group)),
                 }
                 if event.event != TraceEvent::Process {
-                    ensure!(
-                        matches!(capacity, Capacity::Quota(q) if q.no_show_share > 0.0),
-                        "no-show at a port without no-shows"
-                    );
+                    ensure!(matches!(capacity, Capacity::Quota(q) if q.no_show_share > 0.0), "no-show at a port without no-shows");
                 }
             }
             TraceEvent::Abandon => {
                 let Some(group) = group else {
-                    return Err(TestCaseError::fail(format!(
-                        "abandon of a group that never joined: {event:?}"
-                    )));
+                    return Err(TestCaseError::fail(format!("abandon of a group that never joined: {event:?}")));
                 };
-                ensure!(
-                    group.port == port && group.size == event.people,
-                    "abandon at the wrong port or size: {event:?}"
-                );
-                ensure!(
-                    event.time >= group.joined && event.time < horizon,
-                    "deadline out of range: {event:?} {group:?}"
-                );
-                ensure!(
-                    shadows[port].remove(event.group),
-                    "abandon of a group not on the list: {event:?}"
-                );
+                ensure!(group.port == port && group.size == event.people, "abandon at the wrong port or size: {event:?}");
+                ensure!(event.time >= group.joined && event.time < horizon, "deadline out of range: {event:?} {group:?}");
+                ensure!(shadows[port].remove(event.group), "abandon of a group not on the list: {event:?}");
                 list_people[port] -= u64::from(event.people);
                 people[port][2] += u64::from(event.people);
-                ensure!(
-                    done.insert(event.group, event.event).is_none(),
-                    "group {} ended twice",
-                    event.group
-                );
+                ensure!(done.insert(event.group, event.event).is_none(), "group {} ended twice", event.group);
             }
             TraceEvent::StillWaiting => {
-                ensure!(
-                    event.time == horizon,
-                    "still waiting reported at {} instead of the horizon",
-                    event.time
-                );
-                ensure!(
-                    shadows[port].remove(event.group),
-                    "still waiting but not on the list: {event:?}"
-                );
+                ensure!(event.time == horizon, "still waiting reported at {} instead of the horizon", event.time);
+                ensure!(shadows[port].remove(event.group), "still waiting but not on the list: {event:?}");
                 list_people[port] -= u64::from(event.people);
                 people[port][3] += u64::from(event.people);
-                ensure!(
-                    done.insert(event.group, event.event).is_none(),
-                    "group {} ended twice",
-                    event.group
-                );
+                ensure!(done.insert(event.group, event.event).is_none(), "group {} ended twice", event.group);
             }
             TraceEvent::Call => {
                 let Capacity::Quota(quota) = capacity else {
                     return Err(TestCaseError::fail(format!("call at an officers port: {event:?}")));
                 };
                 let day = (event.time / TICKS_PER_DAY) as usize;
-                ensure!(
-                    event.time % TICKS_PER_DAY == quota.call_offset,
-                    "call at the wrong time of day: {event:?}"
-                );
+                ensure!(event.time % TICKS_PER_DAY == quota.call_offset, "call at the wrong time of day: {event:?}");
                 ensure!(calls[port].last() != Some(&day), "two calls on day {day}");
                 calls[port].push(day);
                 if quota.randomness == QuotaRandomness::Fixed {
-                    ensure!(
-                        u64::from(event.people) == quota.quota_by_day[day].floor() as u64,
-                        "fixed quota not used: {event:?}"
-                    );
+                    ensure!(u64::from(event.people) == quota.quota_by_day[day].floor() as u64, "fixed quota not used: {event:?}");
                 }
                 open = Some(OpenCall {
                     port,
@@ -911,25 +734,13 @@ fn check_replication(
     if let Some(call) = open.take() {
         end_call(model, &call, &shadows[call.port], &groups, rules[call.port])?;
     }
-    ensure!(
-        groups.keys().all(|id| done.contains_key(id)),
-        "some group that joined never left the list nor was still waiting at the end"
-    );
+    ensure!(groups.keys().all(|id| done.contains_key(id)), "some group that joined never left the list nor was still waiting at the end");
     for (port, shadow) in shadows.iter().enumerate() {
-        ensure!(
-            shadow.is_empty() && shadow.sent_back.is_empty(),
-            "port {port}: groups left on the list after the end"
-        );
+        ensure!(shadow.is_empty() && shadow.sent_back.is_empty(), "port {port}: groups left on the list after the end");
         // A quota port calls on each day it has a quota, and only then.
         if let Capacity::Quota(quota) = &model.ports[port].capacity {
-            let expected: Vec<usize> = (0..quota.quota_by_day.len())
-                .filter(|&d| quota.quota_by_day[d] > 0.0)
-                .collect();
-            ensure!(
-                calls[port] == expected,
-                "port {port} called on days {:?}, expected {expected:?}",
-                calls[port]
-            );
+            let expected: Vec<usize> = (0..quota.quota_by_day.len()).filter(|&d| quota.quota_by_day[d] > 0.0).collect();
+            ensure!(calls[port] == expected, "port {port} called on days {:?}, expected {expected:?}", calls[port]);
         }
     }
 
@@ -946,22 +757,10 @@ fn check_replication(
             stats.waiting_at_end.people
         );
         for class in &replication.ports[port].by_class {
-            ensure!(
-                class.arrived == class.processed.people + class.abandoned.people + class.waiting_at_end.people,
-                "class conservation at port {port}"
-            );
-            ensure!(
-                class.abandoned.people == class.abandoned_by_outcome.iter().sum::<u64>(),
-                "outcomes do not add up at port {port}"
-            );
+            ensure!(class.arrived == class.processed.people + class.abandoned.people + class.waiting_at_end.people, "class conservation at port {port}");
+            ensure!(class.abandoned.people == class.abandoned_by_outcome.iter().sum::<u64>(), "outcomes do not add up at port {port}");
         }
-        let counted = (
-            stats.arrived,
-            stats.processed.people,
-            stats.abandoned.people,
-            stats.waiting_at_end.people,
-            stats.did_not_join,
-        );
+        let counted = (stats.arrived, stats.processed.people, stats.abandoned.people, stats.waiting_at_end.people, stats.did_not_join);
         ensure!(
             counted == (joined, processed, left, waiting, not_joined),
             "port {port}: statistics {counted:?} but the trace says {:?}",
@@ -970,39 +769,18 @@ fn check_replication(
         let daily = &replication.ports[port].daily;
         let days = model.horizon_days as usize;
         ensure!(daily.days() == days, "daily series of {} days", daily.days());
-        let sums = (
-            daily.arrived.iter().sum::<u64>(),
-            daily.processed.iter().sum::<u64>(),
-            daily.abandoned.iter().sum::<u64>(),
-        );
-        ensure!(
-            sums == (joined, processed, left),
-            "port {port}: daily sums {sums:?} vs trace {:?}",
-            (joined, processed, left)
-        );
+        let sums = (daily.arrived.iter().sum::<u64>(), daily.processed.iter().sum::<u64>(), daily.abandoned.iter().sum::<u64>());
+        ensure!(sums == (joined, processed, left), "port {port}: daily sums {sums:?} vs trace {:?}", (joined, processed, left));
         let mut running = 0i64;
         for day in 0..days {
             running += daily.arrived[day] as i64 - daily.processed[day] as i64 - daily.abandoned[day] as i64;
-            ensure!(
-                daily.on_list[0][day] as i64 == running,
-                "port {port} day {day}: list {} but flows give {running}",
-                daily.on_list[0][day]
-            );
+            ensure!(daily.on_list[0][day] as i64 == running, "port {port} day {day}: list {} but flows give {running}", daily.on_list[0][day]);
             for k in 1..4 {
-                ensure!(
-                    daily.on_list[k][day] <= daily.on_list[k - 1][day],
-                    "age bands not nested on day {day}"
-                );
+                ensure!(daily.on_list[k][day] <= daily.on_list[k - 1][day], "age bands not nested on day {day}");
             }
         }
-        ensure!(
-            running as u64 == waiting,
-            "port {port}: list at the last day-end {running}, still waiting {waiting}"
-        );
-        ensure!(
-            stats.processed.sum_ticks >= 0 && stats.abandoned.sum_ticks >= 0,
-            "negative waits"
-        );
+        ensure!(running as u64 == waiting, "port {port}: list at the last day-end {running}, still waiting {waiting}");
+        ensure!(stats.processed.sum_ticks >= 0 && stats.abandoned.sum_ticks >= 0, "negative waits");
     }
     Ok(())
 }
@@ -1015,9 +793,8 @@ fn end_call(
     groups: &HashMap<u32, Group>,
     rule: Rule,
 ) -> Result<(), TestCaseError> {
-    let Capacity::Quota(quota) = &model.ports[call.port].capacity else {
-        unreachable!("calls are at quota ports")
-    };
+    let Capacity::Quota(quota) = &model.ports[call.port].capacity else { unreachable!("calls are at quota ports") };
+    ensure!(call.budget > 0 || call.groups == 0, "port {} took {} groups with a quota of 0", call.port, call.groups);
     match quota.counts {
         Counts::People => ensure!(
             call.people <= call.budget || (call.groups == 1 && u64::from(call.largest) > call.budget),
@@ -1039,14 +816,9 @@ fn end_call(
     }
     // Quota left over: the list was emptied, or the call stopped at a group that does not fit
     // (and had not given up), which keeps its place.
-    let mixed_lottery =
-        matches!(model.ports[call.port].discipline, Discipline::Mixed { oldest_share } if oldest_share < 1.0);
+    let mixed_lottery = matches!(model.ports[call.port].discipline, Discipline::Mixed { oldest_share } if oldest_share < 1.0);
     if call.used < call.budget && rule != Rule::Any && !mixed_lottery {
-        let next = if rule == Rule::Back {
-            shadow.back()
-        } else {
-            shadow.front()
-        };
+        let next = if rule == Rule::Back { shadow.back() } else { shadow.front() };
         if let Some(id) = next {
             let group = groups[&id];
             let fits = quota.counts == Counts::Groups || u64::from(group.size) <= call.budget - call.used;
@@ -1102,65 +874,29 @@ fn check_case(spec: &Spec) -> Result<(), TestCaseError> {
         check_replication(spec, &model, &first.events, &traced)?;
         let mut second = Recorder::default();
         let again = run_replication_traced(&model, r, &mut second);
-        ensure!(
-            first.events == second.events,
-            "replication {r}: the same run gave different events"
-        );
-        ensure!(
-            same_replication(&traced, &again),
-            "replication {r}: the same run gave different results"
-        );
+        ensure!(first.events == second.events, "replication {r}: the same run gave different events");
+        ensure!(same_replication(&traced, &again), "replication {r}: the same run gave different results");
         let untraced = run_replication(&model, r);
-        ensure!(
-            same_replication(&traced, &untraced),
-            "replication {r}: tracing changed the results"
-        );
+        ensure!(same_replication(&traced, &untraced), "replication {r}: tracing changed the results");
         engine_runs.push(untraced);
     }
     let run = |threads| {
-        replicate::run(
-            &model,
-            &RunOptions {
-                replications: Some(3),
-                threads: Some(threads),
-                progress: false,
-            },
-        )
-        .map_err(|error| TestCaseError::fail(format!("run failed: {error}")))
+        replicate::run(&model, &RunOptions { replications: Some(3), threads: Some(threads), progress: false })
+            .map_err(|error| TestCaseError::fail(format!("run failed: {error}")))
     };
     let (one, two) = (run(1)?, run(2)?);
     // Debug text compares NaN (an undefined statistic) equal to NaN, unlike `==`.
-    ensure!(
-        format!("{:?}", one.rows) == format!("{:?}", two.rows),
-        "rows differ between 1 and 2 threads"
-    );
-    ensure!(
-        one.daily_total == two.daily_total && one.daily_by_port == two.daily_by_port,
-        "daily series differ between 1 and 2 threads"
-    );
-    ensure!(
-        same_people(&one.pooled_total, &two.pooled_total),
-        "pooled results differ between 1 and 2 threads"
-    );
-    ensure!(
-        one.events == two.events && one.replications == 3,
-        "event counts differ between 1 and 2 threads"
-    );
+    ensure!(format!("{:?}", one.rows) == format!("{:?}", two.rows), "rows differ between 1 and 2 threads");
+    ensure!(one.daily_total == two.daily_total && one.daily_by_port == two.daily_by_port, "daily series differ between 1 and 2 threads");
+    ensure!(same_people(&one.pooled_total, &two.pooled_total), "pooled results differ between 1 and 2 threads");
+    ensure!(one.events == two.events && one.replications == 3, "event counts differ between 1 and 2 threads");
     let outcomes = model.outcomes.len();
     for (row, replication) in one.rows.iter().zip(&engine_runs) {
         let total = Scalars::of(&replication.total_people(outcomes), Some(&replication.total_daily()));
-        ensure!(
-            format!("{:?}", row.total) == format!("{total:?}"),
-            "row {} differs from the engine's replication",
-            row.index
-        );
+        ensure!(format!("{:?}", row.total) == format!("{total:?}"), "row {} differs from the engine's replication", row.index);
         for (p, scalars) in row.ports.iter().enumerate() {
             let port = Scalars::of(&replication.port_people(p, outcomes), Some(&replication.ports[p].daily));
-            ensure!(
-                format!("{scalars:?}") == format!("{port:?}"),
-                "row {} port {p} differs from the engine",
-                row.index
-            );
+            ensure!(format!("{scalars:?}") == format!("{port:?}"), "row {} port {p} differs from the engine", row.index);
         }
     }
     Ok(())
@@ -1175,93 +911,4 @@ proptest! {
             return Err(TestCaseError::fail(format!("{error}\n--- scenario ---\n{}", spec.toml())));
         }
     }
-}
-
-#[test]
-fn tmp_mutations_and_coverage() {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
-    let mut runner = TestRunner::deterministic();
-    let mut stats: BTreeMap<String, u32> = BTreeMap::new();
-    let mut caught: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-    for _ in 0..300 {
-        let spec = spec().new_tree(&mut runner).unwrap().current();
-        let model = model_from(&spec.toml());
-        let mut rec = Recorder::default();
-        let rep = run_replication_traced(&model, 0, &mut rec);
-        assert!(check_replication(&spec, &model, &rec.events, &rep).is_ok());
-        let mut seen = std::collections::BTreeSet::new();
-        for e in &rec.events {
-            let d = format!(
-                "{:?}/{:?}",
-                e.event,
-                match model.ports[e.port].discipline {
-                    Discipline::Mixed { .. } => "Mixed".to_string(),
-                    d => format!("{d:?}"),
-                }
-            );
-            seen.insert(d);
-        }
-        for s in seen {
-            *stats.entry(s).or_default() += 1;
-        }
-        // Mutations.
-        let mut try_mut = |name: &str, events: Vec<Event>| {
-            let entry = caught.entry(name.to_string()).or_default();
-            entry.0 += 1;
-            if check_replication(&spec, &model, &events, &rep).is_err() {
-                entry.1 += 1;
-            }
-        };
-        // swap two consecutive picks at the same port and time
-        if let Some(i) = (0..rec.events.len().saturating_sub(1)).find(|&i| {
-            rec.events[i].event == TraceEvent::Process
-                && rec.events[i + 1].event == TraceEvent::Process
-                && rec.events[i].port == rec.events[i + 1].port
-                && rec.events[i].group != rec.events[i + 1].group
-                && model.ports[rec.events[i].port].discipline != (Discipline::Mixed { oldest_share: 0.0 })
-        }) {
-            let mut ev = rec.events.clone();
-            ev.swap(i, i + 1);
-            // fix list_people so only order differs
-            let (a, b) = (ev[i].list_people, ev[i + 1].list_people);
-            let _ = (a, b);
-            ev[i].list_people = rec.events[i].list_people;
-            ev[i + 1].list_people = rec.events[i + 1].list_people;
-            try_mut(
-                &format!(
-                    "swap picks {:?}",
-                    match model.ports[ev[i].port].discipline {
-                        Discipline::Mixed { .. } => "Mixed".to_string(),
-                        d => format!("{d:?}"),
-                    }
-                ),
-                ev,
-            );
-        }
-        // reduce a call budget below what was used
-        if let Some(i) = rec
-            .events
-            .iter()
-            .position(|e| e.event == TraceEvent::Call && e.people > 0)
-        {
-            let mut ev = rec.events.clone();
-            if ev.get(i + 1).is_some_and(|n| n.event == TraceEvent::Process) {
-                ev[i].people = 0;
-                try_mut("budget 0", ev);
-            }
-        }
-        // drop the last process event that is followed by something at the same port
-        if let Some(i) = rec.events.iter().position(|e| e.event == TraceEvent::Process) {
-            let mut ev = rec.events.clone();
-            ev.remove(i);
-            try_mut("drop process", ev);
-        }
-        if let Some(i) = rec.events.iter().position(|e| e.event == TraceEvent::ServiceEnd) {
-            let mut ev = rec.events.clone();
-            ev.remove(i);
-            try_mut("drop service end", ev);
-        }
-    }
-    println!("{stats:#?}\n{caught:#?}");
 }

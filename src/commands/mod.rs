@@ -16,7 +16,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The built-in default scenario: the Tijuana caravan of November 2018.
-pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/tijuana-2018.toml");
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/tijuana-2018.toml");
 
 /// Name under which the built-in scenario appears in messages.
 pub const DEFAULT_SCENARIO_NAME: &str = "tijuana-2018.toml (built in)";
