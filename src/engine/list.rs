@@ -55,6 +55,12 @@ impl Lane {
         self.groups.push_back(group);
     }
 
+    /// Adds a group at the front (served last under LIFO).
+    #[inline]
+    pub fn push_front(&mut self, group: Waiting) {
+        self.groups.push_front(group);
+    }
+
     /// Index of the first group, dropping tombstones in front of it.
     #[inline]
     pub fn front_index(&mut self) -> Option<usize> {

@@ -124,38 +124,33 @@ impl DayBook {
         }
     }
 
-    /// First day-end at which `group` is on the list with more than `threshold` days waited.
+    /// First day-end at which `group` is on the list with more than each threshold of days
+    /// waited; non-decreasing over the thresholds.
     #[inline]
-    fn start_day(&self, group: &Waiting, threshold_days: i64) -> usize {
-        day_of(group.arrival, self.horizon_days)
-            .max(day_of(group.joined + threshold_days * TICKS_PER_DAY, self.horizon_days))
-    }
-
-    /// First day-end at which a group leaving at `time` is no longer on the list.
-    #[inline]
-    fn end_day(&self, time: Ticks) -> usize {
-        if time == Ticks::MAX {
-            self.horizon_days
-        } else {
-            day_of(time, self.horizon_days)
-        }
+    fn start_days(&self, group: &Waiting) -> [usize; 4] {
+        let horizon = self.horizon_days as Ticks;
+        let arrival_day = group.arrival.div_euclid(TICKS_PER_DAY).clamp(0, horizon);
+        let joined_day = group.joined.div_euclid(TICKS_PER_DAY);
+        AGE_THRESHOLDS_DAYS.map(|threshold| (joined_day + threshold).max(arrival_day).min(horizon) as usize)
     }
 
     #[inline]
     fn join(&mut self, group: &Waiting) {
         let size = i64::from(group.size);
-        let end = self.end_day(group.deadline);
-        for (k, &threshold) in AGE_THRESHOLDS_DAYS.iter().enumerate() {
-            let start = self.start_day(group, threshold);
-            if start < end {
-                self.presence_diff[k][start] += size;
-                self.presence_diff[k][end] -= size;
+        let end = day_of(group.deadline, self.horizon_days);
+        let starts = self.start_days(group);
+        // Starts grow with the threshold, so the thresholds a group reaches form a prefix.
+        for (diff, start) in self.presence_diff.iter_mut().zip(starts) {
+            if start >= end {
+                break;
             }
+            diff[start] += size;
+            diff[end] -= size;
         }
         if end < self.horizon_days {
             self.abandoned[end] += size;
         }
-        if let Some(arrived) = self.arrived.get_mut(day_of(group.arrival, self.horizon_days)) {
+        if let Some(arrived) = self.arrived.get_mut(starts[0]) {
             *arrived += u64::from(group.size);
         }
     }
@@ -164,14 +159,16 @@ impl DayBook {
     #[inline]
     fn leave_early(&mut self, group: &Waiting, time: Ticks) {
         let size = i64::from(group.size);
-        let old_end = self.end_day(group.deadline);
-        let new_end = self.end_day(time);
-        for (k, &threshold) in AGE_THRESHOLDS_DAYS.iter().enumerate() {
-            let start = self.start_day(group, threshold);
-            let cut = start.max(new_end);
-            if cut < old_end {
-                self.presence_diff[k][cut] -= size;
-                self.presence_diff[k][old_end] += size;
+        let old_end = day_of(group.deadline, self.horizon_days);
+        let new_end = day_of(time, self.horizon_days);
+        if new_end < old_end {
+            let starts = self.start_days(group);
+            for (diff, start) in self.presence_diff.iter_mut().zip(starts) {
+                if start >= old_end {
+                    break;
+                }
+                diff[start.max(new_end)] -= size;
+                diff[old_end] += size;
             }
         }
         if old_end < self.horizon_days {
@@ -282,8 +279,8 @@ impl<'m> Sim<'m> {
         let next = self.streams[stream].next(&self.model.streams[stream], self.model.seed, self.replication);
         self.pending[stream] = next.filter(|pending| pending.arrival < self.horizon);
         if let Some(pending) = &self.pending[stream] {
-            self.queue
-                .push(pending.arrival.max(0), EventKind::Arrival { stream: stream as u16 });
+            let waited = pending.arrival - pending.joined;
+            self.queue.push_arrival(pending.arrival.max(0), waited, stream as u16);
         }
     }
 
@@ -298,8 +295,14 @@ impl<'m> Sim<'m> {
     }
 
     /// Schedules the next shift start of an officers port on or after day `from_day`.
+    ///
+    /// Round-the-clock officers keep taking claims across midnight, so they need a shift
+    /// start only on a day when more of them are on duty than the day before.
     fn schedule_shift(&mut self, port: usize, officers: &Officers, from_day: usize) {
-        if let Some(day) = (from_day..self.horizon_days).find(|&day| officers.officers_by_day[day] > 0) {
+        let on_duty = &officers.officers_by_day;
+        let continuous = officers.is_round_the_clock();
+        let needs_start = |day: usize| on_duty[day] > 0 && (!continuous || day == 0 || on_duty[day] > on_duty[day - 1]);
+        if let Some(day) = (from_day..self.horizon_days).find(|&day| needs_start(day)) {
             self.queue.push(
                 day as Ticks * TICKS_PER_DAY + officers.shift_start,
                 EventKind::ShiftStart { port: port as u16 },
@@ -365,7 +368,7 @@ impl<'m> Sim<'m> {
             Some(patience) => time.saturating_add(days_to_ticks(patience.sample(rng))),
             None => Ticks::MAX,
         };
-        let outcome = if deadline == Ticks::MAX {
+        let outcome = if deadline == Ticks::MAX || stream.outcome_cumulative.len() <= 1 {
             0
         } else {
             let u: f64 = rng.random();
@@ -482,10 +485,16 @@ impl<'m> Sim<'m> {
             used += cost.min(budget);
             process(state, &group, time, port_index, trace);
         }
+        // Absent groups go to the end of the line: the back of the list, or under LIFO
+        // (which serves the back first) the front.
         let single_lane = state.lanes.len() == 1;
         for group in state.sent_back.drain(..) {
-            let lane = if single_lane { 0 } else { group.class as usize };
-            state.lanes[lane].push_back(group);
+            let lane = &mut state.lanes[if single_lane { 0 } else { group.class as usize }];
+            if port.discipline == Discipline::Lifo {
+                lane.push_front(group);
+            } else {
+                lane.push_back(group);
+            }
         }
         self.schedule_call(port_index, quota, day + 1);
     }

@@ -1,10 +1,12 @@
-//! The event queue: a binary min-heap ordered by (time, phase, sequence number).
+//! The event queue: a binary min-heap ordered by (time, phase, sequence number), each
+//! event packed into one `u128`.
 //!
 //! Events at the same tick come out by phase first (service completions, then arrivals,
-//! then list calls and shift starts), then in the order they were scheduled.
+//! then list calls and shift starts), then in the order they were scheduled, except that
+//! arrivals at one tick come out longest-waiting first (see [`EventQueue::push_arrival`]).
 
 use crate::model::Ticks;
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 /// What happens at an event.
@@ -35,7 +37,7 @@ pub enum EventKind {
 impl EventKind {
     /// Rank among events at the same tick.
     #[inline]
-    fn phase(self) -> u64 {
+    fn phase(self) -> u8 {
         match self {
             EventKind::ServiceDone { .. } => 0,
             EventKind::Arrival { .. } => 1,
@@ -44,36 +46,52 @@ impl EventKind {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    /// time << 2 | phase: one integer comparison orders by time, then phase.
-    key: u64,
-    seq: u64,
-    kind: EventKind,
+/// Bits of an encoded event, from the most significant: time (40), phase (2), sequence (48),
+/// kind (2), port or stream index (16). One `u128` comparison then orders events by time,
+/// phase and sequence, and the heap moves 16 bytes per entry.
+const INDEX_BITS: u32 = 16;
+const KIND_BITS: u32 = 2;
+const SEQ_BITS: u32 = 48;
+const PHASE_BITS: u32 = 2;
+const SEQ_SHIFT: u32 = INDEX_BITS + KIND_BITS;
+const PHASE_SHIFT: u32 = SEQ_SHIFT + SEQ_BITS;
+const TIME_SHIFT: u32 = PHASE_SHIFT + PHASE_BITS;
+
+/// The latest time the queue can hold: 2^40 ticks, about 12.7 million days.
+pub const MAX_TIME: Ticks = (1 << 40) - 1;
+
+#[inline]
+fn encode(time: Ticks, seq: u64, kind: EventKind) -> u128 {
+    let (tag, index) = match kind {
+        EventKind::ServiceDone { port } => (0u128, port),
+        EventKind::Arrival { stream } => (1, stream),
+        EventKind::Call { port } => (2, port),
+        EventKind::ShiftStart { port } => (3, port),
+    };
+    ((time as u128) << TIME_SHIFT)
+        | (u128::from(kind.phase()) << PHASE_SHIFT)
+        | (u128::from(seq) << SEQ_SHIFT)
+        | (tag << INDEX_BITS)
+        | u128::from(index)
 }
 
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key && self.seq == other.seq
-    }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Entry {
-    // Reversed: BinaryHeap is a max-heap and we want the earliest event on top.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.key, other.seq).cmp(&(self.key, self.seq))
-    }
+#[inline]
+fn decode(entry: u128) -> (Ticks, EventKind) {
+    let time = (entry >> TIME_SHIFT) as Ticks;
+    let index = entry as u16;
+    let kind = match (entry >> INDEX_BITS) & 0b11 {
+        0 => EventKind::ServiceDone { port: index },
+        1 => EventKind::Arrival { stream: index },
+        2 => EventKind::Call { port: index },
+        _ => EventKind::ShiftStart { port: index },
+    };
+    (time, kind)
 }
 
 /// A time-ordered queue of events with a deterministic order for ties.
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: BinaryHeap<Entry>,
+    heap: BinaryHeap<Reverse<u128>>,
     next_seq: u64,
 }
 
@@ -86,23 +104,35 @@ impl EventQueue {
         }
     }
 
-    /// Schedules `kind` at `time` (which must be ≥ 0).
+    /// Schedules `kind` at `time`, which must be in `0..=MAX_TIME`.
     #[inline]
     pub fn push(&mut self, time: Ticks, kind: EventKind) {
-        debug_assert!(time >= 0);
-        let key = ((time as u64) << 2) | kind.phase();
-        self.heap.push(Entry {
-            key,
-            seq: self.next_seq,
-            kind,
-        });
+        debug_assert!((0..=MAX_TIME).contains(&time));
+        debug_assert!(self.next_seq < 1 << SEQ_BITS);
+        self.heap.push(Reverse(encode(time, self.next_seq, kind)));
         self.next_seq += 1;
+    }
+
+    /// Schedules the arrival of `stream`'s next group at `time`, whose wait started
+    /// `waited` ticks earlier.
+    ///
+    /// Arrivals at the same tick come out longest-waiting first, then in stream order,
+    /// instead of in scheduling order: so the people of several initial backlogs join the
+    /// list in the order they signed it, and a batch of one stream is not interleaved with
+    /// another's.
+    #[inline]
+    pub fn push_arrival(&mut self, time: Ticks, waited: Ticks, stream: u16) {
+        debug_assert!((0..=MAX_TIME).contains(&time));
+        const MOST: u64 = (1 << SEQ_BITS) - 1;
+        let rank = MOST - (waited.max(0) as u64).min(MOST);
+        self.heap
+            .push(Reverse(encode(time, rank, EventKind::Arrival { stream })));
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(Ticks, EventKind)> {
-        self.heap.pop().map(|entry| ((entry.key >> 2) as Ticks, entry.kind))
+        self.heap.pop().map(|Reverse(entry)| decode(entry))
     }
 
     /// Number of pending events.
@@ -129,6 +159,17 @@ mod tests {
         queue.push(10, EventKind::Arrival { stream: 0 });
         queue.push(10, EventKind::ServiceDone { port: 3 });
         let order: Vec<_> = std::iter::from_fn(|| queue.pop()).collect();
+        let mut arrivals = EventQueue::default();
+        arrivals.push_arrival(3, 0, 0);
+        arrivals.push_arrival(3, 50, 1);
+        arrivals.push_arrival(3, 0, 2);
+        arrivals.push_arrival(2, 0, 3);
+        let streams: Vec<_> = std::iter::from_fn(|| arrivals.pop()).map(|(_, kind)| kind).collect();
+        assert_eq!(
+            streams,
+            [3, 1, 0, 2].map(|stream| EventKind::Arrival { stream }).to_vec(),
+            "earliest tick first, then longest waiting, then stream order"
+        );
         assert_eq!(
             order,
             vec![

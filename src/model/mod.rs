@@ -15,10 +15,13 @@ pub type Ticks = i64;
 /// Ticks in one day.
 pub const TICKS_PER_DAY: Ticks = 86_400;
 
-/// Converts days to ticks, rounding to the nearest second.
+/// Converts days to ticks, rounding to the nearest second (halves away from zero).
 #[inline]
 pub fn days_to_ticks(days: f64) -> Ticks {
-    (days * TICKS_PER_DAY as f64).round() as Ticks
+    // `f64::round` is a libm call on baseline x86-64; this is the same rounding inline.
+    // The cast saturates, so huge values clamp instead of wrapping.
+    let ticks = days * TICKS_PER_DAY as f64;
+    (if ticks >= 0.0 { ticks + 0.5 } else { ticks - 0.5 }) as Ticks
 }
 
 /// Converts ticks to days.

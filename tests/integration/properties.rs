@@ -62,7 +62,10 @@ enum Classes {
     /// Two classes `c0` (higher priority) and `c1`, each perhaps with its own patience.
     /// With `sized`, each stream is all of one class, with odd households for `c0` and even ones
     /// for `c1`, so that a group's class can be read from its size in the trace.
-    Two { patience: [Option<Patience>; 2], sized: bool },
+    Two {
+        patience: [Option<Patience>; 2],
+        sized: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -100,8 +103,18 @@ enum DisciplineSpec {
 
 #[derive(Debug, Clone)]
 enum CapacitySpec {
-    Quota { quota: f64, call_hours: f64, poisson: bool, groups: bool, no_show: Option<(f64, bool)> },
-    Officers { officers: u32, service: Patience, shift: Option<(u32, u32)> },
+    Quota {
+        quota: f64,
+        call_hours: f64,
+        poisson: bool,
+        groups: bool,
+        no_show: Option<(f64, bool)>,
+    },
+    Officers {
+        officers: u32,
+        service: Patience,
+        shift: Option<(u32, u32)>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -137,8 +150,15 @@ fn classes() -> impl Strategy<Value = Classes> {
     prop_oneof![
         Just(Classes::Implicit),
         proptest::option::of(patience()).prop_map(Classes::One),
-        (proptest::option::of(patience()), proptest::option::of(patience()), any::<bool>())
-            .prop_map(|(a, b, sized)| Classes::Two { patience: [a, b], sized }),
+        (
+            proptest::option::of(patience()),
+            proptest::option::of(patience()),
+            any::<bool>()
+        )
+            .prop_map(|(a, b, sized)| Classes::Two {
+                patience: [a, b],
+                sized
+            }),
     ]
 }
 
@@ -160,24 +180,27 @@ fn capacity() -> impl Strategy<Value = CapacitySpec> {
         any::<bool>(),
         proptest::option::of((1..=5u32, any::<bool>())),
     )
-        .prop_map(|(quota, half, call_hours, poisson, groups, no_show)| CapacitySpec::Quota {
-            quota: f64::from(quota) + if half { 0.5 } else { 0.0 },
-            call_hours,
-            poisson,
-            groups,
-            no_show: no_show.map(|(tenths, back)| (f64::from(tenths) / 10.0, back)),
-        });
-    let officers = (1..=4u32, patience(), proptest::option::of((0..=12u32, 1..=12u32))).prop_map(
-        |(officers, service, shift)| CapacitySpec::Officers {
-            officers,
-            // Services of a few hours to a few days.
-            service: match service {
-                Patience::Fixed(days) => Patience::Fixed(days / 5.0),
-                Patience::Exponential(mean) => Patience::Exponential(mean / 5.0),
+        .prop_map(
+            |(quota, half, call_hours, poisson, groups, no_show)| CapacitySpec::Quota {
+                quota: f64::from(quota) + if half { 0.5 } else { 0.0 },
+                call_hours,
+                poisson,
+                groups,
+                no_show: no_show.map(|(tenths, back)| (f64::from(tenths) / 10.0, back)),
             },
-            shift: shift.map(|(start, length)| (start, start + length)),
-        },
-    );
+        );
+    let officers =
+        (1..=4u32, patience(), proptest::option::of((0..=12u32, 1..=12u32))).prop_map(|(officers, service, shift)| {
+            CapacitySpec::Officers {
+                officers,
+                // Services of a few hours to a few days.
+                service: match service {
+                    Patience::Fixed(days) => Patience::Fixed(days / 5.0),
+                    Patience::Exponential(mean) => Patience::Exponential(mean / 5.0),
+                },
+                shift: shift.map(|(start, length)| (start, start + length)),
+            }
+        });
     prop_oneof![quota, officers]
 }
 
@@ -188,17 +211,28 @@ fn port() -> impl Strategy<Value = PortSpec> {
         proptest::option::weighted(0.3, 1..=127u8),
         proptest::option::weighted(0.3, (0.0..1.0f64, 1..=3u32)),
     )
-        .prop_map(|(discipline, capacity, weekdays, closure)| PortSpec { discipline, capacity, weekdays, closure })
+        .prop_map(|(discipline, capacity, weekdays, closure)| PortSpec {
+            discipline,
+            capacity,
+            weekdays,
+            closure,
+        })
 }
 
 fn kind() -> impl Strategy<Value = KindSpec> {
     prop_oneof![
         (0..=150u32, proptest::option::of(0..=40u32)).prop_map(|(people, waited)| KindSpec::Backlog { people, waited }),
-        (1..=200u32, 0.0..1.0f64, 0.0..1.0f64, 0..3u8)
-            .prop_map(|(people, from, to, shape)| KindSpec::Wave { people, from, to, shape }),
+        (1..=200u32, 0.0..1.0f64, 0.0..1.0f64, 0..3u8).prop_map(|(people, from, to, shape)| KindSpec::Wave {
+            people,
+            from,
+            to,
+            shape
+        }),
         proptest::collection::vec((0.0..1.0f64, 0..=80u32), 1..=3).prop_map(|points| KindSpec::Curve { points }),
-        (1..=50u32, proptest::option::of(0.0..1.0f64))
-            .prop_map(|(halves, until)| KindSpec::Poisson { people_per_day: f64::from(halves) / 2.0, until }),
+        (1..=50u32, proptest::option::of(0.0..1.0f64)).prop_map(|(halves, until)| KindSpec::Poisson {
+            people_per_day: f64::from(halves) / 2.0,
+            until
+        }),
     ]
 }
 
@@ -212,15 +246,17 @@ fn stream() -> impl Strategy<Value = StreamSpec> {
         proptest::option::weighted(0.3, 1..=4u32),
         any::<bool>(),
     )
-        .prop_map(|(port, kind, size, class, patience, join_quarters, outcomes)| StreamSpec {
-            port,
-            kind,
-            size,
-            class,
-            patience,
-            join_share: join_quarters.map(|q| f64::from(q) / 4.0),
-            outcomes,
-        })
+        .prop_map(
+            |(port, kind, size, class, patience, join_quarters, outcomes)| StreamSpec {
+                port,
+                kind,
+                size,
+                class,
+                patience,
+                join_share: join_quarters.map(|q| f64::from(q) / 4.0),
+                outcomes,
+            },
+        )
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -231,7 +267,13 @@ fn spec() -> impl Strategy<Value = Spec> {
         proptest::collection::vec(port(), 1..=2),
         proptest::collection::vec(stream(), 1..=3),
     )
-        .prop_map(|(horizon_days, seed, classes, ports, streams)| Spec { horizon_days, seed, classes, ports, streams })
+        .prop_map(|(horizon_days, seed, classes, ports, streams)| Spec {
+            horizon_days,
+            seed,
+            classes,
+            ports,
+            streams,
+        })
 }
 
 impl Spec {
@@ -252,7 +294,11 @@ impl Spec {
     fn toml(&self) -> String {
         let mut text = String::new();
         let h = self.horizon_days;
-        let _ = write!(text, "schema = 1\n\n[run]\nname = \"random\"\nhorizon_days = {h}\nseed = {}\nreplications = 2\n", self.seed);
+        let _ = write!(
+            text,
+            "schema = 1\n\n[run]\nname = \"random\"\nhorizon_days = {h}\nseed = {}\nreplications = 2\n",
+            self.seed
+        );
         match &self.classes {
             Classes::Implicit => {}
             Classes::One(patience) => {
@@ -282,8 +328,17 @@ impl Spec {
             }
             text.push_str("\n[ports.capacity]\n");
             match &port.capacity {
-                CapacitySpec::Quota { quota, call_hours, poisson, groups, no_show } => {
-                    let _ = writeln!(text, "kind = \"quota\"\nquota_per_day = {quota:?}\ncall_time_hours = {call_hours:?}");
+                CapacitySpec::Quota {
+                    quota,
+                    call_hours,
+                    poisson,
+                    groups,
+                    no_show,
+                } => {
+                    let _ = writeln!(
+                        text,
+                        "kind = \"quota\"\nquota_per_day = {quota:?}\ncall_time_hours = {call_hours:?}"
+                    );
                     let randomness = if *poisson { "poisson" } else { "fixed" };
                     let counts = if *groups { "groups" } else { "people" };
                     let _ = writeln!(text, "randomness = \"{randomness}\"\ncounts = \"{counts}\"");
@@ -292,8 +347,16 @@ impl Spec {
                         let _ = writeln!(text, "no_show_share = {share:?}\nno_show = \"{what}\"");
                     }
                 }
-                CapacitySpec::Officers { officers, service, shift } => {
-                    let _ = writeln!(text, "kind = \"officers\"\nofficers = {officers}\nservice_days = {}", service.toml());
+                CapacitySpec::Officers {
+                    officers,
+                    service,
+                    shift,
+                } => {
+                    let _ = writeln!(
+                        text,
+                        "kind = \"officers\"\nofficers = {officers}\nservice_days = {}",
+                        service.toml()
+                    );
                     if let Some((start, end)) = shift {
                         let _ = writeln!(text, "shift_start_hours = {start}\nshift_end_hours = {end}");
                     }
@@ -301,14 +364,19 @@ impl Spec {
             }
             if let Some(mask) = port.weekdays {
                 let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-                let days: Vec<String> =
-                    (0..7).filter(|k| mask & (1 << k) != 0).map(|k| format!("\"{}\"", names[k])).collect();
+                let days: Vec<String> = (0..7)
+                    .filter(|k| mask & (1 << k) != 0)
+                    .map(|k| format!("\"{}\"", names[k]))
+                    .collect();
                 let _ = writeln!(text, "weekdays = [{}]", days.join(", "));
             }
             if let Some((from, length)) = port.closure {
                 let from = self.day(from);
                 let to = (from + length - 1).min(h - 1);
-                let _ = writeln!(text, "\n[[ports.capacity.closures]]\nfrom = {from}\nto = {to}\nlabel = \"closed\"");
+                let _ = writeln!(
+                    text,
+                    "\n[[ports.capacity.closures]]\nfrom = {from}\nto = {to}\nlabel = \"closed\""
+                );
             }
         }
         for (index, stream) in self.streams.iter().enumerate() {
@@ -330,15 +398,30 @@ impl Spec {
                 }
                 _ => (stream.size.min(4), None),
             };
-            let whole = |people: u32| if sized_class.is_some() { people - people % size } else { people };
+            let whole = |people: u32| {
+                if sized_class.is_some() {
+                    people - people % size
+                } else {
+                    people
+                }
+            };
             match &stream.kind {
                 KindSpec::Backlog { people, waited } => {
                     let _ = writeln!(text, "kind = \"backlog\"\npeople = {}", whole(*people));
                     if let Some(max) = waited {
-                        let _ = writeln!(text, "waited_days = {{ dist = \"uniform\", min = 0, max = {} }}", max + 1);
+                        let _ = writeln!(
+                            text,
+                            "waited_days = {{ dist = \"uniform\", min = 0, max = {} }}",
+                            max + 1
+                        );
                     }
                 }
-                KindSpec::Wave { people, from, to, shape } => {
+                KindSpec::Wave {
+                    people,
+                    from,
+                    to,
+                    shape,
+                } => {
                     let start = self.day(from.min(*to));
                     let end = (start + 1 + ((from.max(*to) * f64::from(h)) as u32).saturating_sub(start)).min(h);
                     let shape = ["uniform", "triangular", "normal"][usize::from(*shape)];
@@ -414,17 +497,26 @@ enum Rule {
 #[derive(Debug, Default)]
 struct Shadow {
     /// One lane per class under priority (when classes can be read from sizes), else one.
-    lanes: Vec<BTreeMap<u64, u32>>,
+    lanes: Vec<BTreeMap<i64, u32>>,
     /// Where each group on the list is: (lane, position key).
-    position: HashMap<u32, (usize, u64)>,
-    /// Absent groups of the current call, put back at the end of the list when it ends.
+    position: HashMap<u32, (usize, i64)>,
+    /// Absent groups of the current call, put back at the end of the line when it ends.
     sent_back: Vec<(usize, u32)>,
-    next_key: u64,
+    next_key: i64,
+    /// Key for the next group put at the front (below every key used so far).
+    next_front_key: i64,
+    /// Under LIFO the end of the line is the front of the list.
+    lifo: bool,
 }
 
 impl Shadow {
-    fn new(lanes: usize) -> Self {
-        Shadow { lanes: (0..lanes).map(|_| BTreeMap::new()).collect(), ..Shadow::default() }
+    fn new(lanes: usize, lifo: bool) -> Self {
+        Shadow {
+            lanes: (0..lanes).map(|_| BTreeMap::new()).collect(),
+            next_front_key: -1,
+            lifo,
+            ..Shadow::default()
+        }
     }
 
     fn push(&mut self, lane: usize, id: u32) {
@@ -450,7 +542,10 @@ impl Shadow {
     }
 
     fn back(&self) -> Option<u32> {
-        self.lanes.iter().rev().find_map(|lane| lane.values().next_back().copied())
+        self.lanes
+            .iter()
+            .rev()
+            .find_map(|lane| lane.values().next_back().copied())
     }
 
     fn is_empty(&self) -> bool {
@@ -459,7 +554,13 @@ impl Shadow {
 
     fn flush_sent_back(&mut self) {
         for (lane, id) in std::mem::take(&mut self.sent_back) {
-            self.push(lane, id);
+            if self.lifo {
+                self.lanes[lane].insert(self.next_front_key, id);
+                self.position.insert(id, (lane, self.next_front_key));
+                self.next_front_key -= 1;
+            } else {
+                self.push(lane, id);
+            }
         }
     }
 }
@@ -496,7 +597,12 @@ macro_rules! ensure {
 }
 
 /// Replays the trace of one replication and checks it against the model and the results.
-fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: &Replication) -> Result<(), TestCaseError> {
+fn check_replication(
+    spec: &Spec,
+    model: &Model,
+    events: &[Event],
+    replication: &Replication,
+) -> Result<(), TestCaseError> {
     let horizon = model.horizon_ticks();
     let ports = model.ports.len();
     let outcomes = model.outcomes.len();
@@ -507,11 +613,22 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
     for event in events {
         match event.event {
             TraceEvent::Join | TraceEvent::NoJoin => {
-                ensure!(event.group == arrivals, "group ids are not given in arrival order: {event:?} after {arrivals} arrivals");
+                ensure!(
+                    event.group == arrivals,
+                    "group ids are not given in arrival order: {event:?} after {arrivals} arrivals"
+                );
                 arrivals += 1;
-                ensure!((0..horizon).contains(&event.time), "arrival outside the horizon: {event:?}");
+                ensure!(
+                    (0..horizon).contains(&event.time),
+                    "arrival outside the horizon: {event:?}"
+                );
                 if event.event == TraceEvent::Join {
-                    let group = Group { port: event.port, size: event.people, joined: event.time, gave_up_at: None };
+                    let group = Group {
+                        port: event.port,
+                        size: event.people,
+                        joined: event.time,
+                        gave_up_at: None,
+                    };
                     groups.insert(event.group, group);
                 }
             }
@@ -543,7 +660,9 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
         Discipline::Priority if rules[port] == Rule::Front => model.classes.len(),
         _ => 1,
     };
-    let mut shadows: Vec<Shadow> = (0..ports).map(|p| Shadow::new(lanes_of(p))).collect();
+    let mut shadows: Vec<Shadow> = (0..ports)
+        .map(|p| Shadow::new(lanes_of(p), model.ports[p].discipline == Discipline::Lifo))
+        .collect();
     let mut list_people = vec![0u64; ports];
     let mut busy = vec![0u32; ports];
     let mut done: HashMap<u32, TraceEvent> = HashMap::new();
@@ -569,7 +688,10 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
             }
         }
         if event.event != TraceEvent::Abandon {
-            ensure!(event.time >= last_time, "events out of time order at #{index}: {event:?} after time {last_time}");
+            ensure!(
+                event.time >= last_time,
+                "events out of time order at #{index}: {event:?} after time {last_time}"
+            );
             last_time = event.time;
         }
         let port = event.port;
@@ -579,7 +701,8 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
         match event.event {
             TraceEvent::Join => {
                 let lane = if shadows[port].lanes.len() > 1 {
-                    spec.class_of_size(event.people).unwrap_or_else(|| unreachable!("classes are known here"))
+                    spec.class_of_size(event.people)
+                        .unwrap_or_else(|| unreachable!("classes are known here"))
                 } else {
                     0
                 };
@@ -590,18 +713,33 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
             TraceEvent::NoJoin => people[port][4] += u64::from(event.people),
             TraceEvent::Process | TraceEvent::NoShowDrop | TraceEvent::NoShowBack => {
                 let Some(group) = group else {
-                    return Err(TestCaseError::fail(format!("pick of a group that never joined: {event:?}")));
+                    return Err(TestCaseError::fail(format!(
+                        "pick of a group that never joined: {event:?}"
+                    )));
                 };
-                ensure!(group.port == port && group.size == event.people, "pick at the wrong port or size: {event:?} {group:?}");
-                ensure!(event.time >= group.joined, "taken before joining (negative wait): {event:?} {group:?}");
+                ensure!(
+                    group.port == port && group.size == event.people,
+                    "pick at the wrong port or size: {event:?} {group:?}"
+                );
+                ensure!(
+                    event.time >= group.joined,
+                    "taken before joining (negative wait): {event:?} {group:?}"
+                );
                 ensure!(event.time < horizon, "taken at or after the horizon: {event:?}");
                 // The discipline names the group taken.
                 let shadow = &shadows[port];
-                ensure!(shadow.lane_of(event.group).is_some(), "picked a group that is not on the list: {event:?}");
+                ensure!(
+                    shadow.lane_of(event.group).is_some(),
+                    "picked a group that is not on the list: {event:?}"
+                );
                 let rule = match (&open, model.ports[port].discipline) {
                     (Some(call), Discipline::Mixed { oldest_share }) if call.port == port => {
                         let oldest_slots = (oldest_share * call.budget as f64).round() as u64;
-                        if call.used < oldest_slots { Rule::Front } else { Rule::Any }
+                        if call.used < oldest_slots {
+                            Rule::Front
+                        } else {
+                            Rule::Any
+                        }
                     }
                     _ => rules[port],
                 };
@@ -619,7 +757,9 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
                 );
                 // A group past its deadline is never taken; one taken for good never gives up.
                 ensure!(
-                    group.gave_up_at.is_none_or(|deadline| deadline > event.time && event.event == TraceEvent::NoShowBack),
+                    group
+                        .gave_up_at
+                        .is_none_or(|deadline| deadline > event.time && event.event == TraceEvent::NoShowBack),
                     "group {} was taken at {} but is reported giving up at {:?}",
                     event.group,
                     event.time,
@@ -631,7 +771,11 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
                     TraceEvent::Process => {
                         list_people[port] -= u64::from(event.people);
                         people[port][1] += u64::from(event.people);
-                        ensure!(done.insert(event.group, event.event).is_none(), "group {} ended twice", event.group);
+                        ensure!(
+                            done.insert(event.group, event.event).is_none(),
+                            "group {} ended twice",
+                            event.group
+                        );
                         match capacity {
                             Capacity::Quota(quota) => {
                                 let Some(call) = open.as_mut().filter(|call| call.port == port) else {
@@ -656,7 +800,11 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
                                     "claim started outside the shift: {event:?}"
                                 );
                                 busy[port] += 1;
-                                ensure!(busy[port] <= on_duty, "{} claims in service with {on_duty} officers on duty: {event:?}", busy[port]);
+                                ensure!(
+                                    busy[port] <= on_duty,
+                                    "{} claims in service with {on_duty} officers on duty: {event:?}",
+                                    busy[port]
+                                );
                             }
                         }
                         if rules[port] == Rule::Front
@@ -664,49 +812,92 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
                             && let Some(previous) = last_processed[port]
                         {
                             let backs = matches!(capacity, Capacity::Quota(q) if q.no_show_share > 0.0 && q.no_show == backlog::model::NoShow::Back);
-                            ensure!(backs || event.group > previous, "FIFO processed group {} after {previous}", event.group);
+                            ensure!(
+                                backs || event.group > previous,
+                                "FIFO processed group {} after {previous}",
+                                event.group
+                            );
                         }
                         last_processed[port] = Some(event.group);
                     }
                     TraceEvent::NoShowDrop => {
                         list_people[port] -= u64::from(event.people);
                         people[port][2] += u64::from(event.people);
-                        ensure!(done.insert(event.group, event.event).is_none(), "group {} ended twice", event.group);
+                        ensure!(
+                            done.insert(event.group, event.event).is_none(),
+                            "group {} ended twice",
+                            event.group
+                        );
                     }
                     _ => shadows[port].sent_back.push((lane, event.group)),
                 }
                 if event.event != TraceEvent::Process {
-                    ensure!(matches!(capacity, Capacity::Quota(q) if q.no_show_share > 0.0), "no-show at a port without no-shows");
+                    ensure!(
+                        matches!(capacity, Capacity::Quota(q) if q.no_show_share > 0.0),
+                        "no-show at a port without no-shows"
+                    );
                 }
             }
             TraceEvent::Abandon => {
                 let Some(group) = group else {
-                    return Err(TestCaseError::fail(format!("abandon of a group that never joined: {event:?}")));
+                    return Err(TestCaseError::fail(format!(
+                        "abandon of a group that never joined: {event:?}"
+                    )));
                 };
-                ensure!(group.port == port && group.size == event.people, "abandon at the wrong port or size: {event:?}");
-                ensure!(event.time >= group.joined && event.time < horizon, "deadline out of range: {event:?} {group:?}");
-                ensure!(shadows[port].remove(event.group), "abandon of a group not on the list: {event:?}");
+                ensure!(
+                    group.port == port && group.size == event.people,
+                    "abandon at the wrong port or size: {event:?}"
+                );
+                ensure!(
+                    event.time >= group.joined && event.time < horizon,
+                    "deadline out of range: {event:?} {group:?}"
+                );
+                ensure!(
+                    shadows[port].remove(event.group),
+                    "abandon of a group not on the list: {event:?}"
+                );
                 list_people[port] -= u64::from(event.people);
                 people[port][2] += u64::from(event.people);
-                ensure!(done.insert(event.group, event.event).is_none(), "group {} ended twice", event.group);
+                ensure!(
+                    done.insert(event.group, event.event).is_none(),
+                    "group {} ended twice",
+                    event.group
+                );
             }
             TraceEvent::StillWaiting => {
-                ensure!(event.time == horizon, "still waiting reported at {} instead of the horizon", event.time);
-                ensure!(shadows[port].remove(event.group), "still waiting but not on the list: {event:?}");
+                ensure!(
+                    event.time == horizon,
+                    "still waiting reported at {} instead of the horizon",
+                    event.time
+                );
+                ensure!(
+                    shadows[port].remove(event.group),
+                    "still waiting but not on the list: {event:?}"
+                );
                 list_people[port] -= u64::from(event.people);
                 people[port][3] += u64::from(event.people);
-                ensure!(done.insert(event.group, event.event).is_none(), "group {} ended twice", event.group);
+                ensure!(
+                    done.insert(event.group, event.event).is_none(),
+                    "group {} ended twice",
+                    event.group
+                );
             }
             TraceEvent::Call => {
                 let Capacity::Quota(quota) = capacity else {
                     return Err(TestCaseError::fail(format!("call at an officers port: {event:?}")));
                 };
                 let day = (event.time / TICKS_PER_DAY) as usize;
-                ensure!(event.time % TICKS_PER_DAY == quota.call_offset, "call at the wrong time of day: {event:?}");
+                ensure!(
+                    event.time % TICKS_PER_DAY == quota.call_offset,
+                    "call at the wrong time of day: {event:?}"
+                );
                 ensure!(calls[port].last() != Some(&day), "two calls on day {day}");
                 calls[port].push(day);
                 if quota.randomness == QuotaRandomness::Fixed {
-                    ensure!(u64::from(event.people) == quota.quota_by_day[day].floor() as u64, "fixed quota not used: {event:?}");
+                    ensure!(
+                        u64::from(event.people) == quota.quota_by_day[day].floor() as u64,
+                        "fixed quota not used: {event:?}"
+                    );
                 }
                 open = Some(OpenCall {
                     port,
@@ -734,20 +925,31 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
     if let Some(call) = open.take() {
         end_call(model, &call, &shadows[call.port], &groups, rules[call.port])?;
     }
-    ensure!(groups.keys().all(|id| done.contains_key(id)), "some group that joined never left the list nor was still waiting at the end");
+    ensure!(
+        groups.keys().all(|id| done.contains_key(id)),
+        "some group that joined never left the list nor was still waiting at the end"
+    );
     for (port, shadow) in shadows.iter().enumerate() {
-        ensure!(shadow.is_empty() && shadow.sent_back.is_empty(), "port {port}: groups left on the list after the end");
+        ensure!(
+            shadow.is_empty() && shadow.sent_back.is_empty(),
+            "port {port}: groups left on the list after the end"
+        );
         // A quota port calls on each day it has a quota, and only then.
         if let Capacity::Quota(quota) = &model.ports[port].capacity {
-            let expected: Vec<usize> = (0..quota.quota_by_day.len()).filter(|&d| quota.quota_by_day[d] > 0.0).collect();
-            ensure!(calls[port] == expected, "port {port} called on days {:?}, expected {expected:?}", calls[port]);
+            let expected: Vec<usize> = (0..quota.quota_by_day.len())
+                .filter(|&d| quota.quota_by_day[d] > 0.0)
+                .collect();
+            ensure!(
+                calls[port] == expected,
+                "port {port} called on days {:?}, expected {expected:?}",
+                calls[port]
+            );
         }
     }
 
     // Conservation, and the trace, the statistics and the daily series agree.
-    for port in 0..ports {
+    for (port, &[joined, processed, left, waiting, not_joined]) in people.iter().enumerate() {
         let stats = replication.port_people(port, outcomes);
-        let [joined, processed, left, waiting, not_joined] = people[port];
         ensure!(
             stats.arrived == stats.processed.people + stats.abandoned.people + stats.waiting_at_end.people,
             "port {port}: joined {} ≠ processed {} + left {} + still waiting {}",
@@ -757,10 +959,22 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
             stats.waiting_at_end.people
         );
         for class in &replication.ports[port].by_class {
-            ensure!(class.arrived == class.processed.people + class.abandoned.people + class.waiting_at_end.people, "class conservation at port {port}");
-            ensure!(class.abandoned.people == class.abandoned_by_outcome.iter().sum::<u64>(), "outcomes do not add up at port {port}");
+            ensure!(
+                class.arrived == class.processed.people + class.abandoned.people + class.waiting_at_end.people,
+                "class conservation at port {port}"
+            );
+            ensure!(
+                class.abandoned.people == class.abandoned_by_outcome.iter().sum::<u64>(),
+                "outcomes do not add up at port {port}"
+            );
         }
-        let counted = (stats.arrived, stats.processed.people, stats.abandoned.people, stats.waiting_at_end.people, stats.did_not_join);
+        let counted = (
+            stats.arrived,
+            stats.processed.people,
+            stats.abandoned.people,
+            stats.waiting_at_end.people,
+            stats.did_not_join,
+        );
         ensure!(
             counted == (joined, processed, left, waiting, not_joined),
             "port {port}: statistics {counted:?} but the trace says {:?}",
@@ -769,18 +983,39 @@ fn check_replication(spec: &Spec, model: &Model, events: &[Event], replication: 
         let daily = &replication.ports[port].daily;
         let days = model.horizon_days as usize;
         ensure!(daily.days() == days, "daily series of {} days", daily.days());
-        let sums = (daily.arrived.iter().sum::<u64>(), daily.processed.iter().sum::<u64>(), daily.abandoned.iter().sum::<u64>());
-        ensure!(sums == (joined, processed, left), "port {port}: daily sums {sums:?} vs trace {:?}", (joined, processed, left));
+        let sums = (
+            daily.arrived.iter().sum::<u64>(),
+            daily.processed.iter().sum::<u64>(),
+            daily.abandoned.iter().sum::<u64>(),
+        );
+        ensure!(
+            sums == (joined, processed, left),
+            "port {port}: daily sums {sums:?} vs trace {:?}",
+            (joined, processed, left)
+        );
         let mut running = 0i64;
         for day in 0..days {
             running += daily.arrived[day] as i64 - daily.processed[day] as i64 - daily.abandoned[day] as i64;
-            ensure!(daily.on_list[0][day] as i64 == running, "port {port} day {day}: list {} but flows give {running}", daily.on_list[0][day]);
+            ensure!(
+                daily.on_list[0][day] as i64 == running,
+                "port {port} day {day}: list {} but flows give {running}",
+                daily.on_list[0][day]
+            );
             for k in 1..4 {
-                ensure!(daily.on_list[k][day] <= daily.on_list[k - 1][day], "age bands not nested on day {day}");
+                ensure!(
+                    daily.on_list[k][day] <= daily.on_list[k - 1][day],
+                    "age bands not nested on day {day}"
+                );
             }
         }
-        ensure!(running as u64 == waiting, "port {port}: list at the last day-end {running}, still waiting {waiting}");
-        ensure!(stats.processed.sum_ticks >= 0 && stats.abandoned.sum_ticks >= 0, "negative waits");
+        ensure!(
+            running as u64 == waiting,
+            "port {port}: list at the last day-end {running}, still waiting {waiting}"
+        );
+        ensure!(
+            stats.processed.sum_ticks >= 0 && stats.abandoned.sum_ticks >= 0,
+            "negative waits"
+        );
     }
     Ok(())
 }
@@ -793,8 +1028,15 @@ fn end_call(
     groups: &HashMap<u32, Group>,
     rule: Rule,
 ) -> Result<(), TestCaseError> {
-    let Capacity::Quota(quota) = &model.ports[call.port].capacity else { unreachable!("calls are at quota ports") };
-    ensure!(call.budget > 0 || call.groups == 0, "port {} took {} groups with a quota of 0", call.port, call.groups);
+    let Capacity::Quota(quota) = &model.ports[call.port].capacity else {
+        unreachable!("calls are at quota ports")
+    };
+    ensure!(
+        call.budget > 0 || call.groups == 0,
+        "port {} took {} groups with a quota of 0",
+        call.port,
+        call.groups
+    );
     match quota.counts {
         Counts::People => ensure!(
             call.people <= call.budget || (call.groups == 1 && u64::from(call.largest) > call.budget),
@@ -816,9 +1058,14 @@ fn end_call(
     }
     // Quota left over: the list was emptied, or the call stopped at a group that does not fit
     // (and had not given up), which keeps its place.
-    let mixed_lottery = matches!(model.ports[call.port].discipline, Discipline::Mixed { oldest_share } if oldest_share < 1.0);
+    let mixed_lottery =
+        matches!(model.ports[call.port].discipline, Discipline::Mixed { oldest_share } if oldest_share < 1.0);
     if call.used < call.budget && rule != Rule::Any && !mixed_lottery {
-        let next = if rule == Rule::Back { shadow.back() } else { shadow.front() };
+        let next = if rule == Rule::Back {
+            shadow.back()
+        } else {
+            shadow.front()
+        };
         if let Some(id) = next {
             let group = groups[&id];
             let fits = quota.counts == Counts::Groups || u64::from(group.size) <= call.budget - call.used;
@@ -874,29 +1121,65 @@ fn check_case(spec: &Spec) -> Result<(), TestCaseError> {
         check_replication(spec, &model, &first.events, &traced)?;
         let mut second = Recorder::default();
         let again = run_replication_traced(&model, r, &mut second);
-        ensure!(first.events == second.events, "replication {r}: the same run gave different events");
-        ensure!(same_replication(&traced, &again), "replication {r}: the same run gave different results");
+        ensure!(
+            first.events == second.events,
+            "replication {r}: the same run gave different events"
+        );
+        ensure!(
+            same_replication(&traced, &again),
+            "replication {r}: the same run gave different results"
+        );
         let untraced = run_replication(&model, r);
-        ensure!(same_replication(&traced, &untraced), "replication {r}: tracing changed the results");
+        ensure!(
+            same_replication(&traced, &untraced),
+            "replication {r}: tracing changed the results"
+        );
         engine_runs.push(untraced);
     }
     let run = |threads| {
-        replicate::run(&model, &RunOptions { replications: Some(3), threads: Some(threads), progress: false })
-            .map_err(|error| TestCaseError::fail(format!("run failed: {error}")))
+        replicate::run(
+            &model,
+            &RunOptions {
+                replications: Some(3),
+                threads: Some(threads),
+                progress: false,
+            },
+        )
+        .map_err(|error| TestCaseError::fail(format!("run failed: {error}")))
     };
     let (one, two) = (run(1)?, run(2)?);
     // Debug text compares NaN (an undefined statistic) equal to NaN, unlike `==`.
-    ensure!(format!("{:?}", one.rows) == format!("{:?}", two.rows), "rows differ between 1 and 2 threads");
-    ensure!(one.daily_total == two.daily_total && one.daily_by_port == two.daily_by_port, "daily series differ between 1 and 2 threads");
-    ensure!(same_people(&one.pooled_total, &two.pooled_total), "pooled results differ between 1 and 2 threads");
-    ensure!(one.events == two.events && one.replications == 3, "event counts differ between 1 and 2 threads");
+    ensure!(
+        format!("{:?}", one.rows) == format!("{:?}", two.rows),
+        "rows differ between 1 and 2 threads"
+    );
+    ensure!(
+        one.daily_total == two.daily_total && one.daily_by_port == two.daily_by_port,
+        "daily series differ between 1 and 2 threads"
+    );
+    ensure!(
+        same_people(&one.pooled_total, &two.pooled_total),
+        "pooled results differ between 1 and 2 threads"
+    );
+    ensure!(
+        one.events == two.events && one.replications == 3,
+        "event counts differ between 1 and 2 threads"
+    );
     let outcomes = model.outcomes.len();
     for (row, replication) in one.rows.iter().zip(&engine_runs) {
         let total = Scalars::of(&replication.total_people(outcomes), Some(&replication.total_daily()));
-        ensure!(format!("{:?}", row.total) == format!("{total:?}"), "row {} differs from the engine's replication", row.index);
+        ensure!(
+            format!("{:?}", row.total) == format!("{total:?}"),
+            "row {} differs from the engine's replication",
+            row.index
+        );
         for (p, scalars) in row.ports.iter().enumerate() {
             let port = Scalars::of(&replication.port_people(p, outcomes), Some(&replication.ports[p].daily));
-            ensure!(format!("{scalars:?}") == format!("{port:?}"), "row {} port {p} differs from the engine", row.index);
+            ensure!(
+                format!("{scalars:?}") == format!("{port:?}"),
+                "row {} port {p} differs from the engine",
+                row.index
+            );
         }
     }
     Ok(())
