@@ -54,6 +54,31 @@ fn event_queue(c: &mut Criterion) {
     group.finish();
 }
 
+/// The reference workloads of docs/performance.md, one replication each.
+fn workloads(c: &mut Criterion) {
+    let mut group = c.benchmark_group("workloads");
+    group.sample_size(10);
+    for (name, text, people) in [
+        (
+            "w1_mmc_1m_customers",
+            include_str!("workloads/w1-mmc.toml"),
+            1_000_000u64,
+        ),
+        (
+            "w2_metering_x100",
+            include_str!("workloads/w2-metering.toml"),
+            3_270_000,
+        ),
+    ] {
+        let model = load_str(name, text, Path::new("benches/workloads"))
+            .expect("workload is valid")
+            .model;
+        group.throughput(Throughput::Elements(people));
+        group.bench_function(name, |b| b.iter(|| black_box(run_replication(&model, 0).events)));
+    }
+    group.finish();
+}
+
 fn engine(c: &mut Criterion) {
     let mmc_text = include_str!("../scenarios/mmc.toml");
     let mmc = load_str("mmc.toml", mmc_text, Path::new("scenarios"))
@@ -84,5 +109,5 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, event_queue, engine);
+criterion_group!(benches, event_queue, engine, workloads);
 criterion_main!(benches);

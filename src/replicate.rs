@@ -70,41 +70,86 @@ impl Results {
         }
     }
 
-    /// Folds in the next replication (they must come in order).
-    fn absorb(&mut self, model: &Model, replication: Replication) {
+    /// Appends the next replication's digest (digests must come in replication order).
+    fn absorb(&mut self, digest: Digest) {
+        self.events += digest.row.events;
+        self.rows.push(digest.row);
+        for (series, daily) in self.daily_by_port.iter_mut().zip(digest.daily_by_port) {
+            series.push(daily);
+        }
+        self.daily_total.push(digest.daily_total);
+        self.replications += 1;
+    }
+
+    /// Adds people statistics pooled over some replications.
+    fn merge_pooled(&mut self, pooled: &Pooled) {
+        self.pooled_total.merge(&pooled.total);
+        for (mine, theirs) in self.pooled_ports.iter_mut().zip(&pooled.ports) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.pooled_classes.iter_mut().zip(&pooled.classes) {
+            mine.merge(theirs);
+        }
+    }
+}
+
+/// People statistics of everyone, each port and each class, over one or more replications.
+#[derive(Debug, Clone)]
+struct Pooled {
+    total: PeopleStats,
+    ports: Vec<PeopleStats>,
+    classes: Vec<PeopleStats>,
+}
+
+impl Pooled {
+    fn merge(mut self, other: Pooled) -> Pooled {
+        self.total.merge(&other.total);
+        for (mine, theirs) in self.ports.iter_mut().zip(&other.ports) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.classes.iter_mut().zip(&other.classes) {
+            mine.merge(theirs);
+        }
+        self
+    }
+}
+
+/// One replication boiled down to what `Results` keeps; made on the worker threads.
+struct Digest {
+    row: ReplicationRow,
+    pooled: Option<Pooled>,
+    daily_by_port: Vec<DailySeries>,
+    daily_total: DailySeries,
+}
+
+impl Digest {
+    fn new(model: &Model, replication: Replication) -> Self {
         let outcomes = model.outcomes.len();
         let total = replication.total_people(outcomes);
-        let total_daily = replication.total_daily();
+        let daily_total = replication.total_daily();
         let ports: Vec<PeopleStats> = (0..model.ports.len())
             .map(|p| replication.port_people(p, outcomes))
             .collect();
         let classes: Vec<PeopleStats> = (0..model.classes.len())
             .map(|c| replication.class_people(c, outcomes))
             .collect();
-        self.rows.push(ReplicationRow {
+        let row = ReplicationRow {
             index: replication.index,
             events: replication.events,
-            total: Scalars::of(&total, Some(&total_daily)),
+            total: Scalars::of(&total, Some(&daily_total)),
             ports: ports
                 .iter()
                 .zip(&replication.ports)
                 .map(|(people, port)| Scalars::of(people, Some(&port.daily)))
                 .collect(),
             classes: classes.iter().map(|people| Scalars::of(people, None)).collect(),
-        });
-        self.pooled_total.merge(&total);
-        for (pooled, people) in self.pooled_ports.iter_mut().zip(&ports) {
-            pooled.merge(people);
+        };
+        Digest {
+            row,
+            pooled: Some(Pooled { total, ports, classes }),
+            daily_by_port: replication.ports.into_iter().map(|port| port.daily).collect(),
+            daily_total,
         }
-        for (pooled, people) in self.pooled_classes.iter_mut().zip(&classes) {
-            pooled.merge(people);
-        }
-        for (series, port) in self.daily_by_port.iter_mut().zip(replication.ports) {
-            series.push(port.daily);
-        }
-        self.daily_total.push(total_daily);
-        self.events += replication.events;
-        self.replications += 1;
     }
 }
 
@@ -133,18 +178,29 @@ pub fn run(model: &Model, options: &RunOptions) -> Result<Results, Error> {
     let mut start = 0;
     while start < replications {
         let end = (start + chunk).min(replications);
-        let batch: Vec<Replication> = pool.install(|| {
+        let mut batch: Vec<Digest> = pool.install(|| {
             (start..end)
                 .into_par_iter()
                 .map(|r| {
-                    let replication = run_replication(model, r);
+                    let digest = Digest::new(model, run_replication(model, r));
                     progress.inc(1);
-                    replication
+                    digest
                 })
                 .collect()
         });
-        for replication in batch {
-            results.absorb(model, replication);
+        // Pooled statistics are exact integer sums, so merging them in a parallel tree gives
+        // the same result as merging in order.
+        let pooled = pool.install(|| {
+            batch
+                .par_iter_mut()
+                .filter_map(|digest| digest.pooled.take())
+                .reduce_with(Pooled::merge)
+        });
+        if let Some(pooled) = &pooled {
+            results.merge_pooled(pooled);
+        }
+        for digest in batch {
+            results.absorb(digest);
         }
         start = end;
     }

@@ -13,10 +13,14 @@ use std::collections::VecDeque;
 pub struct Waiting {
     /// When its wait started (before day 0 for an initial backlog).
     pub joined: Ticks,
-    /// When it reached the list in the simulation.
-    pub arrival: Ticks,
     /// When it gives up if still waiting (`Ticks::MAX`: never).
     pub deadline: Ticks,
+    /// Day its wait started (floor; negative before day 0).
+    pub joined_day: i32,
+    /// Day it reached the list.
+    pub arrival_day: u32,
+    /// Day of its deadline, at most the horizon (kept so daily counts need no division).
+    pub deadline_day: u32,
     /// Trace identifier.
     pub id: u32,
     /// People in the group; 0 marks a tombstone.
@@ -146,8 +150,10 @@ mod tests {
     fn group(id: u32) -> Waiting {
         Waiting {
             joined: 0,
-            arrival: 0,
             deadline: Ticks::MAX,
+            joined_day: 0,
+            arrival_day: 0,
+            deadline_day: 10,
             id,
             size: 1,
             class: 0,

@@ -128,16 +128,16 @@ impl DayBook {
     /// waited; non-decreasing over the thresholds.
     #[inline]
     fn start_days(&self, group: &Waiting) -> [usize; 4] {
-        let horizon = self.horizon_days as Ticks;
-        let arrival_day = group.arrival.div_euclid(TICKS_PER_DAY).clamp(0, horizon);
-        let joined_day = group.joined.div_euclid(TICKS_PER_DAY);
+        let horizon = self.horizon_days as i64;
+        let arrival_day = i64::from(group.arrival_day);
+        let joined_day = i64::from(group.joined_day);
         AGE_THRESHOLDS_DAYS.map(|threshold| (joined_day + threshold).max(arrival_day).min(horizon) as usize)
     }
 
     #[inline]
     fn join(&mut self, group: &Waiting) {
         let size = i64::from(group.size);
-        let end = day_of(group.deadline, self.horizon_days);
+        let end = group.deadline_day as usize;
         let starts = self.start_days(group);
         // Starts grow with the threshold, so the thresholds a group reaches form a prefix.
         for (diff, start) in self.presence_diff.iter_mut().zip(starts) {
@@ -155,19 +155,18 @@ impl DayBook {
         }
     }
 
-    /// `group` leaves the list at `time`, before its deadline.
+    /// `group` leaves the list on day `day`, before its deadline.
     #[inline]
-    fn leave_early(&mut self, group: &Waiting, time: Ticks) {
+    fn leave_early(&mut self, group: &Waiting, day: usize) {
         let size = i64::from(group.size);
-        let old_end = day_of(group.deadline, self.horizon_days);
-        let new_end = day_of(time, self.horizon_days);
-        if new_end < old_end {
+        let old_end = group.deadline_day as usize;
+        if day < old_end {
             let starts = self.start_days(group);
             for (diff, start) in self.presence_diff.iter_mut().zip(starts) {
                 if start >= old_end {
                     break;
                 }
-                diff[start.max(new_end)] -= size;
+                diff[start.max(day)] -= size;
                 diff[old_end] += size;
             }
         }
@@ -376,8 +375,13 @@ impl<'m> Sim<'m> {
         };
         let group = Waiting {
             joined: pending.joined,
-            arrival: time,
             deadline,
+            joined_day: pending
+                .joined
+                .div_euclid(TICKS_PER_DAY)
+                .clamp(i32::MIN.into(), i32::MAX.into()) as i32,
+            arrival_day: day_of(time, self.horizon_days) as u32,
+            deadline_day: day_of(deadline, self.horizon_days) as u32,
             id,
             size: pending.size,
             class: pending.class,
@@ -450,7 +454,7 @@ impl<'m> Sim<'m> {
                 match quota.no_show {
                     NoShow::Drop => {
                         state.people_on_list -= u64::from(group.size);
-                        state.days.leave_early(&group, time);
+                        state.days.leave_early(&group, day);
                         if let Some(abandoned) = state.days.abandoned.get_mut(day) {
                             *abandoned += i64::from(group.size);
                         }
@@ -621,8 +625,8 @@ fn abandon<T: Trace>(state: &mut PortState, group: &Waiting, port_index: usize, 
 #[inline]
 fn process<T: Trace>(state: &mut PortState, group: &Waiting, time: Ticks, port_index: usize, trace: &mut T) {
     state.people_on_list -= u64::from(group.size);
-    state.days.leave_early(group, time);
     let day = day_of(time, state.days.horizon_days);
+    state.days.leave_early(group, day);
     if let Some(processed) = state.days.processed.get_mut(day) {
         *processed += u64::from(group.size);
     }
