@@ -18,6 +18,9 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// The run was interrupted (Ctrl-C): exit code 130, and nothing was written.
+    #[error("interrupted: no results were written")]
+    Interrupted,
     /// Something else failed at run time: exit code 1.
     #[error("{0}")]
     Runtime(String),
@@ -29,6 +32,7 @@ impl Error {
         match self {
             Error::Input(_) => 2,
             Error::Write { .. } | Error::Runtime(_) => 1,
+            Error::Interrupted => 130,
         }
     }
 }

@@ -178,6 +178,10 @@ pub fn run(model: &Model, options: &RunOptions) -> Result<Results, Error> {
     let mut start = 0;
     while start < replications {
         let end = (start + chunk).min(replications);
+        if crate::interrupt::requested() {
+            progress.abandon();
+            return Err(Error::Interrupted);
+        }
         let mut batch: Vec<Digest> = pool.install(|| {
             (start..end)
                 .into_par_iter()
@@ -201,6 +205,10 @@ pub fn run(model: &Model, options: &RunOptions) -> Result<Results, Error> {
         }
         for digest in batch {
             results.absorb(digest);
+        }
+        if crate::interrupt::requested() {
+            progress.abandon();
+            return Err(Error::Interrupted);
         }
         start = end;
     }

@@ -1,11 +1,16 @@
 //! The commands behind the CLI: `run` and `check`. `main.rs` parses arguments into these
 //! requests; everything else happens here so that it can be tested without a process.
 
+pub mod chart;
+pub mod compare;
+pub mod sweep;
+pub mod target;
+
 use crate::engine::run_replication_traced;
 use crate::error::{Diagnostic, Error, InputError};
 use crate::model::{Capacity, Discipline, Model, Source, ticks_to_days};
 use crate::overrides::{self, Override};
-use crate::replicate::{self, RunOptions};
+use crate::replicate::{self, Results, RunOptions};
 use crate::report::csv::{daily_csv, replications_csv, summary_csv, waits_csv};
 use crate::report::json::to_json;
 use crate::report::table::to_table;
@@ -63,31 +68,73 @@ pub struct RunRequest {
     pub trace: Option<PathBuf>,
     /// No progress bar.
     pub quiet: bool,
+    /// Also draw every chart into `out` (PNG and SVG).
+    pub charts: bool,
+    /// Also write `report.html` into `out`.
+    pub report: bool,
+    /// `--set PATH=VALUE` overrides, applied in order (before `seed` and `horizon_days`).
+    pub sets: Vec<String>,
+    /// Write into an `--out` folder even if it holds files that are not a backlog run.
+    pub force: bool,
+}
+
+/// A scenario's text as read, before overrides.
+#[derive(Debug, Clone)]
+pub struct ScenarioText {
+    /// Name shown in messages: the path as given, or that of the built-in scenario.
+    pub name: String,
+    /// The text.
+    pub text: String,
+    /// Folder that CSV paths in the scenario are relative to.
+    pub base_dir: PathBuf,
+}
+
+impl ScenarioText {
+    /// Reads a scenario file, or the built-in one when `None`.
+    pub fn read(scenario: Option<&Path>) -> Result<ScenarioText, Error> {
+        Ok(match scenario {
+            None => ScenarioText {
+                name: DEFAULT_SCENARIO_NAME.to_owned(),
+                text: DEFAULT_SCENARIO.to_owned(),
+                base_dir: PathBuf::from("."),
+            },
+            Some(path) => {
+                let name = path.display().to_string();
+                let text = validate::read_text(path)
+                    .map_err(|problem| InputError::single(problem.diagnostic("scenario file", &name)))?;
+                let base_dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                ScenarioText { name, text, base_dir }
+            }
+        })
+    }
+
+    /// Applies `changes` and validates the result; returns it and the text as run. Messages
+    /// about the changed text name it `FILE (as changed on the command line)` and mark the
+    /// values that `--set` put there.
+    pub fn load(&self, changes: &[Override]) -> Result<(Loaded, String), Error> {
+        let text = overrides::apply(&self.text, changes)?;
+        if changes.is_empty() {
+            return Ok((validate::load_str(&self.name, &text, &self.base_dir)?, text));
+        }
+        let name = match self.name.strip_suffix(')') {
+            Some(open) => format!("{open}, as changed on the command line)"),
+            None => format!("{} (as changed on the command line)", self.name),
+        };
+        match validate::load_str(&name, &text, &self.base_dir) {
+            Ok(loaded) => Ok((loaded, text)),
+            Err(error) => Err(Error::Input(overrides::explain(error, &text, changes))),
+        }
+    }
 }
 
 /// Loads a scenario (file or built in) with overrides applied; returns it and the text as run.
 pub fn load(scenario: Option<&Path>, changes: &[Override]) -> Result<(Loaded, String), Error> {
-    let (name, text, base_dir) = match scenario {
-        None => (
-            DEFAULT_SCENARIO_NAME.to_owned(),
-            DEFAULT_SCENARIO.to_owned(),
-            PathBuf::from("."),
-        ),
-        Some(path) => {
-            // Read through the validator so that a missing or unreadable file gets its message.
-            let loaded = validate::load_file(path)?;
-            let base = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            (path.display().to_string(), loaded.source.text.to_string(), base)
-        }
-    };
-    let text = overrides::apply(&text, changes)?;
-    let loaded = validate::load_str(&name, &text, &base_dir)?;
-    Ok((loaded, text))
+    ScenarioText::read(scenario)?.load(changes)
 }
 
 /// `backlog run`: simulates and reports.
 pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
-    let mut changes = Vec::new();
+    let mut changes = overrides::parse_all(&request.sets)?;
     if let Some(seed) = request.seed {
         changes.push(Override::integer(
             "run.seed",
@@ -100,7 +147,11 @@ pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
     if request.threads == Some(0) {
         return Err(bad_flag("--threads", "at least 1"));
     }
+    chart::check_run_flags(request.charts, request.report, request.out.as_deref())?;
     let (loaded, text) = load(request.scenario.as_deref(), &changes)?;
+    if let Some(dir) = &request.out {
+        check_out_dir(dir, request.force)?;
+    }
     let model = &loaded.model;
     let options = RunOptions {
         replications: request.replications,
@@ -115,21 +166,8 @@ pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
         write_trace(model, &provenance, path)?;
     }
     if let Some(dir) = &request.out {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.display().to_string(),
-            source,
-        })?;
-        let files = [
-            ("summary.json", to_json(&summary)),
-            ("summary.csv", summary_csv(&summary)),
-            ("daily.csv", daily_csv(model, &results, &provenance)),
-            ("waits.csv", waits_csv(model, &results, &provenance)),
-            ("replications.csv", replications_csv(model, &results, &provenance)),
-            ("scenario.toml", text),
-        ];
-        for (name, contents) in files {
-            write_atomically(&dir.join(name), contents.as_bytes())?;
-        }
+        write_results(dir, model, &text, &results, &summary)?;
+        chart::after_run(dir, request.charts, request.report)?;
     }
     let output = match request.format {
         Format::Table => to_table(&summary, |day| model.date_of_day(day).map(|d| d.to_string())),
@@ -137,6 +175,57 @@ pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
         Format::Csv => summary_csv(&summary),
     };
     write_stdout(stdout, output.as_bytes())
+}
+
+/// Writes the files of a results folder (what `run --out DIR` writes, without charts):
+/// summary.json, summary.csv, daily.csv, waits.csv, replications.csv, scenario.toml (`text`,
+/// the scenario as run) and markers.csv.
+pub fn write_results(dir: &Path, model: &Model, text: &str, results: &Results, summary: &Summary) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let provenance = &summary.provenance;
+    let files = [
+        ("summary.json", to_json(summary)),
+        ("summary.csv", summary_csv(summary)),
+        ("daily.csv", daily_csv(model, results, provenance)),
+        ("waits.csv", waits_csv(model, results, provenance)),
+        ("replications.csv", replications_csv(model, results, provenance)),
+        ("scenario.toml", text.to_owned()),
+        ("markers.csv", crate::chart::data::markers_csv(model, provenance)),
+    ];
+    for (name, contents) in files {
+        write_atomically(&dir.join(name), contents.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Refuses an `--out` folder that holds anything but a previous backlog run, unless forced,
+/// so that a typo never mixes results into (or overwrites files in) an unrelated folder.
+pub fn check_out_dir(dir: &Path, force: bool) -> Result<(), Error> {
+    if force {
+        return Ok(());
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        // Missing: it will be created. Unreadable or not a folder: writing will say why.
+        return Ok(());
+    };
+    let names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let previous_run = names.iter().any(|n| n == "summary.json") && names.iter().any(|n| n == "scenario.toml");
+    if names.is_empty() || previous_run {
+        return Ok(());
+    }
+    Err(Error::Input(InputError::single(
+        Diagnostic::new(format!(
+            "the --out folder `{}` is not empty and does not hold a previous backlog run",
+            dir.display()
+        ))
+        .with_help("choose a new or empty folder, or add --force to write into it anyway"),
+    )))
 }
 
 fn bad_flag(flag: &str, expected: &str) -> Error {
@@ -182,14 +271,23 @@ fn write_trace(model: &Model, provenance: &Provenance, path: &Path) -> Result<()
     let mut buffer = Vec::new();
     let mut trace = CsvTrace::new(&mut buffer, model, &provenance.line());
     run_replication_traced(model, 0, &mut trace);
+    if crate::interrupt::requested() {
+        return Err(Error::Interrupted);
+    }
     trace.finish().map_err(error)?;
     write_atomically(path, &buffer)
 }
 
-/// `backlog check`: validates and prints a short summary of the scenario.
-pub fn check(scenario: Option<&Path>, stdout: &mut dyn Write) -> Result<(), Error> {
-    let (loaded, _) = load(scenario, &[])?;
-    write_stdout(stdout, describe(&loaded.model).as_bytes())
+/// `backlog check`: validates and prints a short summary of the scenario, with `--set`
+/// overrides (`PATH=VALUE`) applied.
+pub fn check(scenario: Option<&Path>, sets: &[String], stdout: &mut dyn Write) -> Result<(), Error> {
+    let changes = overrides::parse_all(sets)?;
+    let (loaded, _) = load(scenario, &changes)?;
+    let mut text = describe(&loaded.model);
+    for change in &changes {
+        text.push_str(&format!("  set {change}\n"));
+    }
+    write_stdout(stdout, text.as_bytes())
 }
 
 /// A short human description of a model: ports, capacity, streams and their totals.

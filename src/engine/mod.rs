@@ -315,6 +315,10 @@ impl<'m> Sim<'m> {
                 break;
             }
             self.events += 1;
+            // A cheap check every 65,536 events keeps Ctrl-C prompt even in one long replication.
+            if self.events & 0xffff == 0 && crate::interrupt::requested() {
+                break;
+            }
             match event {
                 EventKind::Arrival { stream } => self.arrive(stream as usize, time, trace),
                 EventKind::Call { port } => self.call(port as usize, time, trace),

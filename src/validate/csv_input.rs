@@ -62,7 +62,9 @@ pub(crate) fn records(ctx: &mut Ctx, file: &S<String>, kind: CsvKind, classes: O
                     "the first row must name the columns: {}",
                     suggest::quoted_list(&kind.columns())
                 ),
-                _ => "check the file name".to_owned(),
+                _ => problem
+                    .help("CSV file")
+                    .unwrap_or_else(|| "check the file name".to_owned()),
             };
             ctx.error_help(file.span(), message, help);
             return None;
@@ -237,6 +239,24 @@ impl Reader<'_, '_> {
     fn columns(&mut self, text: &str, headers: &csv::StringRecord, classes: Option<&[&str]>) -> Option<Columns> {
         let spans = field_spans(text, 0);
         let allowed = self.kind.columns();
+        // A file without its header row: the first row holds a time, not a column name.
+        if let Some(first) = headers.get(0)
+            && parse_time(first.trim()).is_some()
+        {
+            let example = match self.kind {
+                CsvKind::Snapshot => "signed,size",
+                CsvKind::Trace => "day,size",
+            };
+            self.error(
+                row_span(text, 0),
+                "the file has no header row: its first row holds data, not column names",
+                Some(format!(
+                    "add a first row naming the columns, e.g. `{example}` (the columns can be {})",
+                    suggest::quoted_list(&allowed)
+                )),
+            );
+            return None;
+        }
         let mut found: [Option<usize>; 3] = [None; 3];
         let mut ok = true;
         for (i, header) in headers.iter().enumerate() {
@@ -387,7 +407,7 @@ impl Reader<'_, '_> {
                 self.error(
                     span,
                     format!("`size` must be a whole number of at least 1, found `{value}`"),
-                    None,
+                    Some("`size` is the number of people in the group, in digits: 1, 2, 3, …".to_owned()),
                 );
                 None
             }

@@ -8,7 +8,7 @@ mod csv_input;
 mod dist;
 mod ports;
 mod streams;
-mod suggest;
+pub(crate) mod suggest;
 
 use crate::error::{Diagnostic, InputError, SourceFile};
 use crate::model::{Date, Model};
@@ -30,8 +30,7 @@ pub struct Loaded {
 /// Reads and validates a scenario file; CSV files it names are resolved relative to its folder.
 pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
     let shown = path.display().to_string();
-    let text = read_text(path)
-        .map_err(|problem| InputError::single(Diagnostic::new(problem.message("scenario file", &shown))))?;
+    let text = read_text(path).map_err(|problem| InputError::single(problem.diagnostic("scenario file", &shown)))?;
     let base_dir = path.parent().unwrap_or(Path::new(""));
     load_str(&shown, &text, base_dir)
 }
@@ -399,9 +398,10 @@ impl<'a> Ctx<'a> {
         let v = *value.get_ref();
         let written = self.written(value.span());
         if !v.is_finite() {
-            self.error(
+            self.error_help(
                 value.span(),
                 format!("`{key}` must be a finite number, found `{written}`"),
+                format!("{}; write {}", not_finite(v), describe(whole, lo, hi)),
             );
             return None;
         }
@@ -415,10 +415,23 @@ impl<'a> Ctx<'a> {
             Hi::Excl(max) => v >= max,
         };
         if below || above || (whole && v.fract() != 0.0) {
-            self.error(
-                value.span(),
-                format!("`{key}` must be {}, found `{written}`", describe(whole, lo, hi)),
-            );
+            let message = format!("`{key}` must be {}, found `{written}`", describe(whole, lo, hi));
+            // A share written as a percentage: 80 for 0.8.
+            let share = matches!(lo, Lo::Incl(0.0) | Lo::Excl(0.0)) && matches!(hi, Hi::Incl(1.0) | Hi::Excl(1.0));
+            if share && (2.0..=100.0).contains(&v) {
+                self.error_help(
+                    value.span(),
+                    message,
+                    format!(
+                        "shares are fractions of 1, not percentages: write {} for {v}%",
+                        v / 100.0
+                    ),
+                );
+            } else if key.ends_with("_hours") && v == 24.0 && matches!(hi, Hi::Excl(_)) {
+                self.error_help(value.span(), message, "midnight is hour 0: write 0");
+            } else {
+                self.error(value.span(), message);
+            }
             return None;
         }
         Some(v)
@@ -459,11 +472,12 @@ impl<'a> Ctx<'a> {
     pub fn day(&mut self, value: &S<DayOrDate>, key: &str) -> Option<f64> {
         match *value.get_ref() {
             DayOrDate::Day(day) if day.is_finite() => Some(day),
-            DayOrDate::Day(_) => {
+            DayOrDate::Day(day) => {
                 let written = self.written(value.span());
-                self.error(
+                self.error_help(
                     value.span(),
                     format!("`{key}` must be a finite number, found `{written}`"),
+                    format!("{}; write a day number or a date", not_finite(day)),
                 );
                 None
             }
@@ -506,9 +520,17 @@ impl<'a> Ctx<'a> {
         if day < 0.0 || day > horizon {
             let shown = self.describe_day(value, day);
             let period = self.period();
-            self.error(
+            let help = match (self.start_date(), day < 0.0) {
+                (Some(start), true) => {
+                    format!("day 0 is `start_date` ({start}); move the date, or an earlier `start_date`")
+                }
+                (None, true) => "days are counted from day 0, the start of the run".to_owned(),
+                (_, false) => "move it into the period, or make `horizon_days` longer".to_owned(),
+            };
+            self.error_help(
                 value.span(),
                 format!("`{key}` ({shown}) is outside the simulated period ({period})"),
+                help,
             );
             return None;
         }
@@ -541,6 +563,15 @@ impl<'a> Ctx<'a> {
             ),
             None => format!("day 0 to day {horizon}"),
         }
+    }
+}
+
+/// What a NaN or infinite number means, for messages.
+fn not_finite(value: f64) -> &'static str {
+    if value.is_nan() {
+        "`nan` means \"not a number\""
+    } else {
+        "`inf` means infinity"
     }
 }
 
@@ -588,20 +619,69 @@ pub(crate) fn to_date(date: toml::value::Date) -> Date {
 pub(crate) enum ReadProblem {
     NotFound,
     Folder,
-    NotText,
+    /// Mostly zero bytes and control characters: an image, a spreadsheet, an archive…
+    Binary,
+    /// UTF-16 text (a byte-order mark FF FE or FE FF), as some Windows editors save "Unicode".
+    Utf16,
+    /// Text in another encoding (e.g. Latin-1): the first byte that is not UTF-8, where it is.
+    NotUtf8 {
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
     Empty,
     Other(std::io::Error),
 }
 
 impl ReadProblem {
-    /// "cannot read the scenario file `x`: …".
+    /// "the scenario file `x` does not exist" and the like: what is wrong, and where.
     pub fn message(&self, what: &str, shown: &str) -> String {
         match self {
             ReadProblem::NotFound => format!("the {what} `{shown}` does not exist"),
             ReadProblem::Folder => format!("`{shown}` is a folder, not a {what}"),
-            ReadProblem::NotText => format!("the {what} `{shown}` is not a text file (it must be UTF-8 text)"),
+            ReadProblem::Binary => format!("the {what} `{shown}` is not a text file (it looks like a binary file)"),
+            ReadProblem::Utf16 => format!("the {what} `{shown}` is saved as UTF-16 text, but backlog reads UTF-8"),
+            ReadProblem::NotUtf8 { line, column, byte } => format!(
+                "the {what} `{shown}` is not UTF-8 text: line {line}, column {column} has the byte 0x{byte:02X}, which UTF-8 does not allow"
+            ),
             ReadProblem::Empty => format!("the {what} `{shown}` is empty"),
             ReadProblem::Other(error) => format!("cannot read the {what} `{shown}`: {error}"),
+        }
+    }
+
+    /// How to fix it, where that is clear.
+    pub fn help(&self, what: &str) -> Option<String> {
+        match self {
+            ReadProblem::NotFound => Some(format!(
+                "check the name and the folder; a {what} given on the command line is relative to the folder you run backlog in"
+            )),
+            ReadProblem::Folder => Some(format!("give the path of a {what} inside the folder")),
+            ReadProblem::Binary => Some(format!(
+                "a {what} is plain text; check that this is the file you meant (a spreadsheet must be exported as CSV)"
+            )),
+            ReadProblem::Utf16 | ReadProblem::NotUtf8 { .. } if what.contains("CSV") => Some(
+                "save the file as UTF-8 (in Excel: Save As, \"CSV UTF-8\"; in other programs, choose the encoding \"UTF-8\")"
+                    .to_owned(),
+            ),
+            ReadProblem::Utf16 | ReadProblem::NotUtf8 { .. } => {
+                Some("save the file as UTF-8 (in most editors: Save As, then choose the encoding \"UTF-8\")".to_owned())
+            }
+            ReadProblem::Empty => Some(if what.contains("CSV") {
+                "the first row must name the columns, and each further row is one group".to_owned()
+            } else {
+                "a scenario needs `schema = 1`, a [run] table, and at least one [[ports]] and one [[streams]] table"
+                    .to_owned()
+            }),
+            ReadProblem::Other(_) => None,
+        }
+    }
+
+    /// The message and its help as a diagnostic without a position.
+    pub fn diagnostic(&self, what: &str, shown: &str) -> Diagnostic {
+        let diagnostic = Diagnostic::new(self.message(what, shown));
+        match self.help(what) {
+            Some(help) => diagnostic.with_help(help),
+            None => diagnostic,
         }
     }
 }
@@ -616,11 +696,40 @@ pub(crate) fn read_text(path: &Path) -> Result<String, ReadProblem> {
         std::io::ErrorKind::IsADirectory => ReadProblem::Folder,
         _ => ReadProblem::Other(error),
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| ReadProblem::NotText)?;
+    let text = text_of(bytes)?;
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Err(ReadProblem::Empty);
     }
     Ok(text)
+}
+
+/// The bytes as UTF-8 text, or why they are not.
+fn text_of(bytes: Vec<u8>) -> Result<String, ReadProblem> {
+    let error = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(error) => error,
+    };
+    let bytes = error.as_bytes();
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ReadProblem::Utf16);
+    }
+    // Text in another encoding has few control characters; binary files have many.
+    let head = &bytes[..bytes.len().min(4096)];
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+        .count();
+    if head.contains(&0) || control * 20 > head.len() {
+        return Err(ReadProblem::Binary);
+    }
+    let valid = error.utf8_error().valid_up_to();
+    let before = String::from_utf8_lossy(&bytes[..valid]);
+    let (line, column) = crate::error::line_col(&before, before.len());
+    Err(ReadProblem::NotUtf8 {
+        line,
+        column,
+        byte: bytes.get(valid).copied().unwrap_or(0),
+    })
 }
 
 #[cfg(test)]

@@ -264,6 +264,17 @@ fn port_index(ctx: &mut Ctx, port: &S<String>) -> Option<usize> {
     if let Some(index) = ctx.port_names.iter().position(|p| p == name) {
         return Some(index);
     }
+    // A port whose name has a character names may not contain is already reported, with the
+    // name to write instead; a stream that already uses that name needs no second message.
+    let fixed = |port: &String| -> String {
+        port.trim()
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
+            .collect()
+    };
+    if ctx.port_names.iter().any(|port| fixed(port) == *name && port != name) {
+        return None;
+    }
     let names: Vec<&str> = ctx.port_names.iter().map(String::as_str).collect();
     let help = if names.is_empty() {
         "declare the port in a [[ports]] table".to_owned()

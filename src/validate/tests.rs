@@ -208,7 +208,7 @@ fn toml_errors_suggest_keys() {
     assert_eq!(d.help.as_deref(), Some("add at least one [[streams]] table"));
 
     let text = scenario("", &format!("{PORT}closures = [{{ on = \"2018-11-15\" }}]\n"), STREAM);
-    let d = expect(&text, "invalid type: string", at(&text, "\"2018-11-15\""));
+    let d = expect(&text, "found the text \"2018-11-15\"", at(&text, "\"2018-11-15\""));
     assert!(d.help.unwrap_or_default().contains("without quotes"));
 
     let text = "schema = 1\n[run\n";
@@ -228,12 +228,21 @@ fn files() {
     assert!(error.diagnostics[0].message.contains("is a folder"), "{error}");
 
     let binary = dir.path().join("b.toml");
-    fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    fs::write(&binary, [0x00, 0x01, 0x41, 0xff]).unwrap();
     assert!(
         load_file(&binary).unwrap_err().diagnostics[0]
             .message
             .contains("not a text file")
     );
+    fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    assert!(
+        load_file(&binary).unwrap_err().diagnostics[0]
+            .message
+            .contains("UTF-16")
+    );
+    fs::write(&binary, b"name = \"a\xf1o\"").unwrap();
+    let error = load_file(&binary).unwrap_err();
+    assert!(error.diagnostics[0].message.contains("line 1, column 10"), "{error}");
 
     let empty = dir.path().join("e.toml");
     fs::write(&empty, "  \n").unwrap();

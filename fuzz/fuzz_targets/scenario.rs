@@ -1,0 +1,31 @@
+//! Scenario text → parsing and validation → (if valid and small) one replication.
+//!
+//! Every outcome is fine except a panic, a hang or a lost person: invalid input must give
+//! diagnostics (which are rendered, to exercise the file:line:col code), valid input must run.
+
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    // CSV files named by a scenario are looked for next to the shipped scenarios, so the seeds
+    // that read scenarios/data/*.csv load.
+    let base = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios"));
+    match backlog::validate::load_str("fuzz.toml", text, base) {
+        Ok(loaded) => {
+            let _ = backlog::commands::describe(&loaded.model);
+            common::run_and_check(&loaded.model);
+        }
+        Err(error) => {
+            assert!(!error.diagnostics.is_empty(), "an error says what is wrong");
+            let _ = error.to_string();
+        }
+    }
+});

@@ -1,0 +1,587 @@
+//! Policy analysis: the metrics that sweeps, comparisons and goal-seeking report, running many
+//! variants of a scenario with common random numbers, and paired differences.
+//!
+//! **Common random numbers.** Every random stream of the engine is seeded from (scenario seed,
+//! replication, role, name): an arrival stream from its `name`, a port from its `name`
+//! (see [`crate::engine::rng`]). Nothing depends on the position of a stream in the file or
+//! on which other streams exist. So replication *r* of two variants of a scenario (two sweep
+//! points, two compared files) sees the same arrivals wherever the variants agree, and the
+//! difference between them in replication *r* is due to the policy, not to luck. Differences
+//! are therefore taken replication by replication ([`paired_difference`]); their confidence
+//! intervals are much narrower than those of independent runs ([`unpaired_difference`]).
+//!
+//! - [`sweep`]: values of one or two parameters, and the grid of points they make;
+//! - [`compare`]: metrics of several scenarios side by side, with paired differences;
+//! - [`target`]: the monotone search for the parameter value that meets a goal.
+
+pub mod compare;
+pub mod sweep;
+pub mod target;
+
+use crate::engine::run_replication;
+use crate::error::{Diagnostic, Error, InputError};
+use crate::model::Model;
+use crate::replicate::Results;
+use crate::stats::summary::{Estimate, Scalars};
+use crate::validate::suggest;
+use rayon::prelude::*;
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// A number reported per replication that sweeps, comparisons and goals are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// People processed.
+    Processed,
+    /// People who left unprocessed.
+    Abandoned,
+    /// People still waiting at the end of the run.
+    WaitingAtEnd,
+    /// Mean wait of people processed, days.
+    WaitMean,
+    /// Median wait, days.
+    WaitP50,
+    /// 90th percentile of waits, days.
+    WaitP90,
+    /// 99th percentile of waits, days.
+    WaitP99,
+    /// The first day at whose end nobody was on the list.
+    FirstEmptyDay,
+    /// The longest list at a day's end.
+    PeakList,
+}
+
+impl Metric {
+    /// Every metric, in the order of tables.
+    pub const ALL: [Metric; 9] = [
+        Metric::Processed,
+        Metric::Abandoned,
+        Metric::WaitingAtEnd,
+        Metric::WaitMean,
+        Metric::WaitP50,
+        Metric::WaitP90,
+        Metric::WaitP99,
+        Metric::FirstEmptyDay,
+        Metric::PeakList,
+    ];
+
+    /// The name used on the command line and in CSV and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Processed => "processed",
+            Metric::Abandoned => "abandoned",
+            Metric::WaitingAtEnd => "waiting_at_end",
+            Metric::WaitMean => "wait_mean",
+            Metric::WaitP50 => "wait_p50",
+            Metric::WaitP90 => "wait_p90",
+            Metric::WaitP99 => "wait_p99",
+            Metric::FirstEmptyDay => "first_empty_day",
+            Metric::PeakList => "peak_list",
+        }
+    }
+
+    /// A short label for tables and charts.
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Processed => "processed",
+            Metric::Abandoned => "left unprocessed",
+            Metric::WaitingAtEnd => "still waiting",
+            Metric::WaitMean => "wait mean",
+            Metric::WaitP50 => "wait p50",
+            Metric::WaitP90 => "wait p90",
+            Metric::WaitP99 => "wait p99",
+            Metric::FirstEmptyDay => "first empty day",
+            Metric::PeakList => "peak list",
+        }
+    }
+
+    /// What it means, in a sentence fragment.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Metric::Processed => "people processed",
+            Metric::Abandoned => "people who left unprocessed",
+            Metric::WaitingAtEnd => "people still waiting at the end",
+            Metric::WaitMean => "the mean wait of people processed (days)",
+            Metric::WaitP50 => "the median wait of people processed (days)",
+            Metric::WaitP90 => "the 90th-percentile wait of people processed (days)",
+            Metric::WaitP99 => "the 99th-percentile wait of people processed (days)",
+            Metric::FirstEmptyDay => "the first day at whose end nobody was on the list",
+            Metric::PeakList => "the longest list at a day's end (people)",
+        }
+    }
+
+    /// Whether it is measured in days (else it counts people).
+    pub fn in_days(self) -> bool {
+        matches!(
+            self,
+            Metric::WaitMean | Metric::WaitP50 | Metric::WaitP90 | Metric::WaitP99 | Metric::FirstEmptyDay
+        )
+    }
+
+    /// Its value in one replication: NaN when undefined (no wait when nobody was processed; no
+    /// first empty day when the list never emptied).
+    pub fn value(self, scalars: &Scalars) -> f64 {
+        match self {
+            Metric::Processed => scalars.processed,
+            Metric::Abandoned => scalars.abandoned,
+            Metric::WaitingAtEnd => scalars.waiting_at_end,
+            Metric::WaitMean => scalars.wait_days[0],
+            Metric::WaitP50 => scalars.wait_days[1],
+            Metric::WaitP90 => scalars.wait_days[2],
+            Metric::WaitP99 => scalars.wait_days[4],
+            Metric::FirstEmptyDay => scalars.first_empty_day,
+            Metric::PeakList => scalars.peak_list,
+        }
+    }
+
+    /// The value as a goal sees it: a list that never emptied emptied later than any day.
+    pub fn goal_value(self, scalars: &Scalars) -> f64 {
+        let value = self.value(scalars);
+        if self == Metric::FirstEmptyDay && value.is_nan() {
+            f64::INFINITY
+        } else {
+            value
+        }
+    }
+
+    /// Reads a metric name (or a common short form such as `p90`, `waiting` or `left`).
+    pub fn parse(text: &str) -> Result<Metric, InputError> {
+        let key = text.trim().to_lowercase().replace(['-', ' '], "_");
+        let found = Metric::ALL
+            .iter()
+            .copied()
+            .find(|m| m.name() == key)
+            .or(match key.as_str() {
+                "left" | "left_unprocessed" | "abandoned_people" => Some(Metric::Abandoned),
+                "waiting" | "still_waiting" | "waiting_at_the_end" => Some(Metric::WaitingAtEnd),
+                "mean" | "wait" | "mean_wait" => Some(Metric::WaitMean),
+                "p50" | "median" | "wait_median" => Some(Metric::WaitP50),
+                "p90" => Some(Metric::WaitP90),
+                "p99" => Some(Metric::WaitP99),
+                "first_empty" | "emptied" | "empty_day" | "first_emptied" => Some(Metric::FirstEmptyDay),
+                "peak" | "peak_list_length" => Some(Metric::PeakList),
+                _ => None,
+            });
+        found.ok_or_else(|| {
+            let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+            InputError::single(
+                Diagnostic::new(format!("unknown metric `{text}`")).with_help(suggest::help(
+                    &key,
+                    &names,
+                    "the metrics are",
+                )),
+            )
+        })
+    }
+}
+
+/// Whose metrics: everyone, or the people of one port.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Everyone at every port.
+    #[default]
+    Total,
+    /// One port, by name.
+    Port(String),
+}
+
+impl Scope {
+    /// `None` for everyone, or the index of the port in `model`.
+    pub fn index(&self, model: &Model) -> Result<Option<usize>, InputError> {
+        match self {
+            Scope::Total => Ok(None),
+            Scope::Port(name) => match model.ports.iter().position(|port| &port.name == name) {
+                Some(index) => Ok(Some(index)),
+                None => {
+                    let names: Vec<&str> = model.ports.iter().map(|port| port.name.as_str()).collect();
+                    Err(InputError::single(
+                        Diagnostic::new(format!("`{}` has no port named `{name}`", model.name))
+                            .with_help(suggest::help(name, &names, "its ports are")),
+                    ))
+                }
+            },
+        }
+    }
+
+    /// `all`, or the port's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Scope::Total => "all",
+            Scope::Port(name) => name,
+        }
+    }
+}
+
+/// The scalars of one scope in each replication of one variant, in replication order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runs {
+    /// One per replication.
+    pub scalars: Vec<Scalars>,
+}
+
+impl Runs {
+    /// The runs of one scope of a `replicate::run`.
+    pub fn of(results: &Results, port: Option<usize>) -> Runs {
+        Runs {
+            scalars: results
+                .rows
+                .iter()
+                .map(|row| match port {
+                    None => row.total.clone(),
+                    Some(p) => row.ports[p].clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Values of `metric`, one per replication (NaN where undefined).
+    pub fn values(&self, metric: Metric) -> Vec<f64> {
+        self.scalars.iter().map(|s| metric.value(s)).collect()
+    }
+
+    /// Mean and 95% interval of `metric` over the replications where it is defined.
+    pub fn estimate(&self, metric: Metric) -> Estimate {
+        Estimate::from_values(&self.values(metric))
+    }
+
+    /// Replications in which the list emptied at some day's end.
+    pub fn emptied(&self) -> usize {
+        self.scalars.iter().filter(|s| s.first_empty_day.is_finite()).count()
+    }
+
+    /// Number of replications.
+    pub fn len(&self) -> usize {
+        self.scalars.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.scalars.is_empty()
+    }
+}
+
+/// A variant to run: a model and the port whose metrics are kept (`None`: everyone).
+#[derive(Debug, Clone, Copy)]
+pub struct Variant<'a> {
+    /// The validated scenario.
+    pub model: &'a Model,
+    /// Port index, or everyone.
+    pub port: Option<usize>,
+}
+
+/// Worker threads for [`run_variants`]; `None` uses every core.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        builder = builder.num_threads(threads);
+    }
+    builder
+        .build()
+        .map_err(|error| Error::Runtime(format!("cannot start worker threads: {error}")))
+}
+
+/// Runs replications `0..replications` of every variant, all of them in parallel on `pool`.
+///
+/// Replication r of every variant uses the same random streams wherever the variants have
+/// streams and ports of the same names (common random numbers). Results come back in variant
+/// then replication order, so they do not depend on the number of threads. Ctrl-C stops the
+/// runs with [`Error::Interrupted`].
+pub fn run_variants(
+    pool: &rayon::ThreadPool,
+    variants: &[Variant<'_>],
+    replications: u32,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<Runs>, Error> {
+    let tasks: Vec<(usize, u32)> = (0..variants.len())
+        .flat_map(|v| (0..replications).map(move |r| (v, r)))
+        .collect();
+    let scalars: Vec<Scalars> = pool.install(|| {
+        tasks
+            .par_iter()
+            .map(|&(v, r)| {
+                let Variant { model, port } = variants[v];
+                let replication = run_replication(model, r);
+                let outcomes = model.outcomes.len();
+                let scalars = match port {
+                    None => Scalars::of(&replication.total_people(outcomes), Some(&replication.total_daily())),
+                    Some(p) => Scalars::of(&replication.port_people(p, outcomes), Some(&replication.ports[p].daily)),
+                };
+                progress.inc(1);
+                scalars
+            })
+            .collect()
+    });
+    if crate::interrupt::requested() {
+        progress.abandon();
+        return Err(Error::Interrupted);
+    }
+    let mut runs: Vec<Runs> = variants.iter().map(|_| Runs { scalars: Vec::new() }).collect();
+    for ((v, _), scalars) in tasks.into_iter().zip(scalars) {
+        runs[v].scalars.push(scalars);
+    }
+    Ok(runs)
+}
+
+/// A progress bar on stderr over `total` runs (hidden when `show` is false or stderr is not a
+/// terminal).
+pub fn progress_bar(total: u64, show: bool, what: &str) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr()).with_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{bar:40}} {{pos}}/{{len}} {what}  {{elapsed}} (eta {{eta}})"
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    )
+}
+
+/// Mean of `b − a` replication by replication, with its 95% interval (Student t), over the
+/// replications where both are defined: the paired difference of common random numbers.
+pub fn paired_difference(a: &[f64], b: &[f64]) -> Estimate {
+    let differences: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .map(|(x, y)| y - x)
+        .collect();
+    Estimate::from_values(&differences)
+}
+
+/// Difference of the means `b − a` with Welch's 95% interval, as if the two had been run
+/// independently: what the difference would be known to without pairing.
+pub fn unpaired_difference(a: &[f64], b: &[f64]) -> Estimate {
+    let moments = |values: &[f64]| {
+        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let n = finite.len() as f64;
+        let mean = finite.iter().sum::<f64>() / n;
+        let variance = if finite.len() > 1 {
+            finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
+        } else {
+            f64::NAN
+        };
+        (n, mean, variance)
+    };
+    let (na, ma, va) = moments(a);
+    let (nb, mb, vb) = moments(b);
+    if na == 0.0 || nb == 0.0 {
+        return Estimate {
+            mean: None,
+            ci95_low: None,
+            ci95_high: None,
+        };
+    }
+    let mean = mb - ma;
+    if !(va.is_finite() && vb.is_finite()) {
+        return Estimate {
+            mean: Some(mean),
+            ci95_low: None,
+            ci95_high: None,
+        };
+    }
+    let (sa, sb) = (va / na, vb / nb);
+    let se = (sa + sb).sqrt();
+    let half = if se == 0.0 {
+        0.0
+    } else {
+        let df = (sa + sb).powi(2) / (sa.powi(2) / (na - 1.0) + sb.powi(2) / (nb - 1.0));
+        t_quantile(0.975, df) * se
+    };
+    Estimate {
+        mean: Some(mean),
+        ci95_low: Some(mean - half),
+        ci95_high: Some(mean + half),
+    }
+}
+
+/// The `p` quantile of Student's t with `df` (possibly fractional) degrees of freedom.
+pub fn t_quantile(p: f64, df: f64) -> f64 {
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |t| t.inverse_cdf(p))
+}
+
+/// Whether `b − a` is clearly above (`Some(true)`) or below (`Some(false)`) zero: its
+/// two-sided `level` interval, replication by replication, excludes zero. With one replication
+/// (no interval) any difference counts; `None` when neither.
+pub fn clear_sign(a: &[f64], b: &[f64], level: f64) -> Option<bool> {
+    let differences: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .map(|(x, y)| y - x)
+        .collect();
+    let n = differences.len();
+    if n == 0 {
+        return None;
+    }
+    let mean = differences.iter().sum::<f64>() / n as f64;
+    let half = if n == 1 {
+        0.0
+    } else {
+        let variance = differences.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        t_quantile(0.5 + level / 2.0, (n - 1) as f64) * (variance / n as f64).sqrt()
+    };
+    if mean - half > 0.0 {
+        Some(true)
+    } else if mean + half < 0.0 {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A count with thousands separators.
+pub fn format_count(value: f64) -> String {
+    if !value.is_finite() {
+        return "–".to_owned();
+    }
+    let rounded = value.round();
+    let digits = format!("{}", rounded.abs() as u64);
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if rounded < 0.0 { format!("-{grouped}") } else { grouped }
+}
+
+/// Days: two decimals below 10, one above.
+pub fn format_days(value: f64) -> String {
+    if !value.is_finite() {
+        "–".to_owned()
+    } else if value.abs() < 10.0 {
+        format!("{value:.2}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+/// A value of `metric` as a table shows it.
+pub fn format_metric(metric: Metric, value: f64) -> String {
+    if metric.in_days() {
+        format_days(value)
+    } else if value.is_finite() && value.abs() < 100.0 && value.fract() != 0.0 {
+        format!("{value:.1}")
+    } else {
+        format_count(value)
+    }
+}
+
+/// `mean ±half-width` (or just the mean, or `–`).
+pub fn format_plus_minus(metric: Metric, estimate: &Estimate) -> String {
+    match (estimate.mean, estimate.half_width()) {
+        // A count's interval is shown to the same precision as the count.
+        (Some(mean), Some(half)) if !metric.in_days() && mean.abs() >= 100.0 => {
+            format!("{} ±{}", format_count(mean), format_count(half))
+        }
+        (Some(mean), Some(half)) => format!("{} ±{}", format_metric(metric, mean), format_metric(metric, half)),
+        (Some(mean), None) => format_metric(metric, mean),
+        _ => "–".to_owned(),
+    }
+}
+
+/// `mean [low, high]` (or just the mean, or `–`), with a sign when `signed`.
+pub fn format_interval(metric: Metric, estimate: &Estimate, signed: bool) -> String {
+    let show = |value: f64| {
+        let text = format_metric(metric, value);
+        if signed && value > 0.0 && text != "0" && text != "0.00" {
+            format!("+{text}")
+        } else {
+            text
+        }
+    };
+    match (estimate.mean, estimate.ci95_low, estimate.ci95_high) {
+        (Some(mean), Some(low), Some(high)) => format!("{} [{}, {}]", show(mean), show(low), show(high)),
+        (Some(mean), _, _) => show(mean),
+        _ => "–".to_owned(),
+    }
+}
+
+/// Pads the cells of `rows` into aligned columns (the first left-aligned, the others right).
+pub fn align(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|row| row.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let pad = widths[c].saturating_sub(cell.chars().count());
+            if c == 0 {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str("  ");
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_parse_by_name_and_short_form() {
+        for metric in Metric::ALL {
+            assert_eq!(Metric::parse(metric.name()).unwrap(), metric);
+        }
+        assert_eq!(Metric::parse("p90").unwrap(), Metric::WaitP90);
+        assert_eq!(Metric::parse("waiting-at-end").unwrap(), Metric::WaitingAtEnd);
+        let message = Metric::parse("wait_p95").unwrap_err().to_string();
+        assert!(
+            message.contains("did you mean `wait_p90`?") || message.contains("wait_p99"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn paired_intervals_are_narrower_when_runs_move_together() {
+        let a = [10.0, 12.0, 9.0, 14.0, 11.0, 13.0];
+        let b: Vec<f64> = a.iter().map(|x| x + 1.0 + 0.01 * x).collect();
+        let paired = paired_difference(&a, &b);
+        let unpaired = unpaired_difference(&a, &b);
+        assert!((paired.mean.unwrap() - unpaired.mean.unwrap()).abs() < 1e-12);
+        assert!(paired.half_width().unwrap() < 0.1 * unpaired.half_width().unwrap());
+        assert_eq!(clear_sign(&a, &b, 0.999), Some(true));
+        assert_eq!(clear_sign(&b, &a, 0.999), Some(false));
+        assert_eq!(clear_sign(&a, &a, 0.999), None);
+        assert_eq!(clear_sign(&[1.0], &[0.5], 0.999), Some(false));
+        // Welch with equal variances and sizes: t(2n - 2) times the pooled standard error.
+        let x = [1.0, 2.0, 3.0];
+        let y = [2.0, 3.0, 4.0];
+        let welch = unpaired_difference(&x, &y);
+        let expected = t_quantile(0.975, 4.0) * (2.0f64 / 3.0).sqrt();
+        assert!((welch.half_width().unwrap() - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn numbers_format_for_tables() {
+        assert_eq!(format_count(28123.4), "28,123");
+        assert_eq!(format_days(3.456), "3.46");
+        assert_eq!(format_days(31.44), "31.4");
+        let estimate = Estimate::from_values(&[1.0, 2.0, 3.0]);
+        assert_eq!(
+            format_interval(Metric::WaitMean, &estimate, true),
+            "+2.00 [-0.48, +4.48]"
+        );
+        assert_eq!(
+            align(&[vec!["a".into(), "1".into()], vec!["bbb".into(), "22".into()]]),
+            "a     1\nbbb  22\n"
+        );
+    }
+}

@@ -1,0 +1,398 @@
+//! Two or more results folders on the same axes, one colour each, with a legend: the median
+//! backlog (with its middle-50% band), the median quoted wait, the cumulative share of waits,
+//! or where people went (grouped bars).
+
+use super::canvas::{Canvas, Drawn};
+use super::data::{Band, Results};
+use super::layout::{self, Axis, Frame, LegendItem, Mark, PlotSpec, Swatch, Ticks};
+use super::outcomes::{self, BarRow};
+use super::series;
+use super::style::{self, SERIES};
+use super::{Kind, quoted};
+use crate::model::Date;
+use plotters::prelude::DrawingBackend;
+use plotters::style::RGBColor;
+
+/// The most folders one comparison shows (one colour each).
+pub const MAX_SERIES: usize = SERIES.len();
+
+/// Legend labels when none are given: scenario names, or folder names when those repeat.
+pub fn default_labels(results: &[Results]) -> Vec<String> {
+    let names: Vec<String> = results.iter().map(|r| r.scenario.clone()).collect();
+    if distinct(&names) {
+        return names;
+    }
+    let folders: Vec<String> = results
+        .iter()
+        .map(|r| {
+            r.dir
+                .file_name()
+                .map_or_else(|| r.dir.display().to_string(), |n| n.to_string_lossy().into_owned())
+        })
+        .collect();
+    if distinct(&folders) {
+        folders
+    } else {
+        results.iter().map(|r| r.dir.display().to_string()).collect()
+    }
+}
+
+fn distinct(names: &[String]) -> bool {
+    let mut sorted = names.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    sorted.len() == names.len()
+}
+
+fn color(i: usize) -> RGBColor {
+    SERIES[i % SERIES.len()]
+}
+
+/// The source line of several folders.
+pub fn source_line(results: &[Results]) -> String {
+    let same_version = results.windows(2).all(|w| w[0].version == w[1].version);
+    let mut parts: Vec<String> = results
+        .iter()
+        .map(|r| {
+            let run = format!(
+                "scenario {}; seed {}; {}",
+                r.scenario,
+                r.seed,
+                super::data::replications(r.replications)
+            );
+            if same_version {
+                run
+            } else {
+                format!("backlog v{}; {run}", r.version)
+            }
+        })
+        .collect();
+    // Variants of one scenario (same name, seed and replications) are named once.
+    let mut unique: Vec<String> = Vec::new();
+    for part in &parts {
+        if !unique.contains(part) {
+            unique.push(part.clone());
+        }
+    }
+    if unique.len() == 1 && parts.len() > 1 {
+        parts = vec![format!("{} (each of the {} results)", unique[0], parts.len())];
+    } else {
+        parts = unique;
+    }
+    match (same_version, results.first()) {
+        (true, Some(first)) => format!("Simulated with backlog v{}; {}", first.version, parts.join(" | ")),
+        _ => format!("Simulated with {}", parts.join(" | ")),
+    }
+}
+
+/// The start date shared by every folder, if they all have the same one.
+fn shared_start(results: &[Results]) -> Option<Date> {
+    let first = results.first()?.start_date?;
+    results.iter().all(|r| r.start_date == Some(first)).then_some(first)
+}
+
+/// Policy markers, when every folder has the same ones (else none: they would not say whose).
+fn shared_marks(results: &[Results]) -> Vec<Mark> {
+    match results.first() {
+        Some(first)
+            if results
+                .iter()
+                .all(|r| r.markers == first.markers && r.start_date == first.start_date) =>
+        {
+            layout::policy_marks(first)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `Median of 200 runs each` (or `of each result's runs` when they differ).
+fn runs_of(results: &[Results]) -> String {
+    let first = results[0].replications;
+    if results.iter().all(|r| r.replications == first) {
+        format!("{first} simulated runs each")
+    } else {
+        "each result's simulated runs".to_owned()
+    }
+}
+
+fn subtitle(results: &[Results], what: &str) -> String {
+    let mut parts = vec![what.to_owned()];
+    let first = &results[0];
+    if results
+        .iter()
+        .all(|r| r.start_date == first.start_date && r.horizon_days == first.horizon_days)
+    {
+        parts.push(first.period());
+    }
+    parts.join(" · ")
+}
+
+fn time_axis(results: &[Results]) -> Axis {
+    let start = shared_start(results);
+    let horizon = results.iter().map(|r| r.horizon_days).max().unwrap_or(1);
+    Axis::new(0.0, f64::from(horizon), super::time_title(start), Ticks::Time(start))
+}
+
+/// Draws a comparison of `kind`.
+pub fn draw<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    kind: Kind,
+    results: &[Results],
+    labels: &[String],
+    title: Option<&str>,
+) -> Drawn {
+    if results.is_empty() {
+        return Ok(());
+    }
+    let legend: Vec<LegendItem> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| LegendItem::new(label.clone(), Swatch::Line(color(i))))
+        .collect();
+    match kind {
+        Kind::Backlog => backlog(c, results, legend, title),
+        Kind::Quoted => quoted_waits(c, results, legend, title),
+        Kind::Waits => waits(c, results, legend, title),
+        Kind::Outcomes => where_people_went(c, results, labels, title),
+    }
+}
+
+/// Days per point for folders drawn on one axis.
+fn shared_bucket<DB: DrawingBackend>(c: &Canvas<DB>, results: &[Results]) -> usize {
+    let days = results.iter().map(|r| r.horizon_days as usize).max().unwrap_or(1);
+    series::bucket_days(days, super::approx_plot_width(c, 1.0))
+}
+
+fn backlog<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    results: &[Results],
+    legend: Vec<LegendItem>,
+    title: Option<&str>,
+) -> Drawn {
+    let bucket = shared_bucket(c, results);
+    let frame = Frame {
+        title: title.unwrap_or("People waiting on the list").to_owned(),
+        subtitle: subtitle(
+            results,
+            &format!("Median of {}; shaded: the middle 50% of runs", runs_of(results)),
+        ),
+        legend,
+        notes: series::bucket_note(bucket).into_iter().collect(),
+        source: source_line(results),
+    };
+    let body = layout::draw_frame(c, &frame)?;
+    let y_max = results
+        .iter()
+        .flat_map(|r| r.series("on_list").iter().map(|b| b.p75))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let marks = shared_marks(results);
+    let spec = PlotSpec {
+        x: time_axis(results),
+        y: Axis::new(0.0, y_max, "People on the list", Ticks::Numbers),
+        y2: None,
+        marks: &marks,
+    };
+    let plot = layout::layout_plot(c, body, &spec);
+    plot.draw_grid(c)?;
+    let points: Vec<Vec<(f64, Band)>> = results
+        .iter()
+        .map(|r| series::daily_points(r.series("on_list"), bucket))
+        .collect();
+    for (i, points) in points.iter().enumerate() {
+        let inner: Vec<(f64, f64, f64)> = points.iter().map(|(x, b)| (*x, b.p25, b.p75)).collect();
+        series::band(c, &plot, &inner, color(i), 0.14)?;
+    }
+    for (i, points) in points.iter().enumerate() {
+        let median: Vec<(f64, f64)> = points.iter().map(|(x, b)| (*x, b.p50)).collect();
+        series::line(c, &plot, plot.y, &median, color(i), 3.0)?;
+    }
+    plot.draw_axes(c)
+}
+
+fn quoted_waits<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    results: &[Results],
+    legend: Vec<LegendItem>,
+    title: Option<&str>,
+) -> Drawn {
+    let bucket = shared_bucket(c, results);
+    let points: Vec<Vec<(f64, Band)>> = results
+        .iter()
+        .map(|r| series::daily_points(r.series("quoted_wait_days"), bucket))
+        .collect();
+    let frame = Frame {
+        title: title.unwrap_or("The wait a newcomer would be quoted").to_owned(),
+        subtitle: subtitle(
+            results,
+            &format!(
+                "Median of {}; list length ÷ people processed per day over the past 30 days",
+                runs_of(results)
+            ),
+        ),
+        legend,
+        notes: std::iter::once("Gaps: nobody processed in the past 30 days, so no wait can be quoted.".to_owned())
+            .chain(series::bucket_note(bucket))
+            .collect(),
+        source: source_line(results),
+    };
+    let body = layout::draw_frame(c, &frame)?;
+    let max_days = points
+        .iter()
+        .map(|points| {
+            let bands: Vec<Band> = points.iter().map(|(_, b)| *b).collect();
+            quoted::finite_max(&bands, |b| b.p50)
+        })
+        .fold(0.0, f64::max);
+    let unit = quoted::unit_for(max_days);
+    let marks = shared_marks(results);
+    let spec = PlotSpec {
+        x: time_axis(results),
+        y: Axis::new(
+            0.0,
+            (max_days / unit.days).max(1.0),
+            format!("Quoted wait, {}", unit.name),
+            Ticks::Numbers,
+        ),
+        y2: None,
+        marks: &marks,
+    };
+    let plot = layout::layout_plot(c, body, &spec);
+    plot.draw_grid(c)?;
+    for (i, points) in points.iter().enumerate() {
+        let median: Vec<(f64, f64)> = points.iter().map(|(x, b)| (*x, b.p50 / unit.days)).collect();
+        series::line(c, &plot, plot.y, &median, color(i), 3.0)?;
+    }
+    plot.draw_axes(c)
+}
+
+fn waits<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    results: &[Results],
+    legend: Vec<LegendItem>,
+    title: Option<&str>,
+) -> Drawn {
+    let processed: Vec<Vec<(f64, f64)>> = results
+        .iter()
+        .map(|r| {
+            let bins = r.waits.get("processed").map_or(&[][..], |p| p.bins.as_slice());
+            let total: f64 = bins.iter().map(|b| b.people).sum();
+            let mut cumulative = 0.0;
+            let mut points = vec![(0.0, 0.0)];
+            for bin in bins {
+                if total <= 0.0 || cumulative >= total {
+                    break;
+                }
+                cumulative += bin.people;
+                points.push((bin.to, 100.0 * cumulative / total));
+            }
+            points
+        })
+        .collect();
+    let still: Vec<String> = results
+        .iter()
+        .zip(&legend)
+        .filter_map(|(r, item)| {
+            let people = r.waits.get("still_waiting")?.people;
+            (people > 0.0).then(|| format!("{} {}", item.label, style::count(people)))
+        })
+        .collect();
+    let mut notes = Vec::new();
+    if !still.is_empty() {
+        notes.push(format!(
+            "Not in the curves: people still waiting at the end, per run: {}. Their waits go on.",
+            still.join("; ")
+        ));
+    }
+    let frame = Frame {
+        title: title
+            .unwrap_or("How long people waited before being processed")
+            .to_owned(),
+        subtitle: subtitle(
+            results,
+            &format!(
+                "Share of people processed who had waited at most a given time; {}, pooled",
+                runs_of(results)
+            ),
+        ),
+        legend,
+        notes,
+        source: source_line(results),
+    };
+    let body = layout::draw_frame(c, &frame)?;
+    let x_max = processed
+        .iter()
+        .filter_map(|points| points.last().map(|p| p.0))
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let spec = PlotSpec {
+        x: Axis::new(0.0, x_max, "Wait, days", Ticks::Numbers),
+        y: Axis::new(0.0, 100.0, "Processed within this wait", Ticks::Percent),
+        y2: None,
+        marks: &[],
+    };
+    let plot = layout::layout_plot(c, body, &spec);
+    plot.draw_grid(c)?;
+    for (i, points) in processed.iter().enumerate() {
+        series::line(c, &plot, plot.y, points, color(i), 3.0)?;
+    }
+    plot.draw_axes(c)
+}
+
+fn where_people_went<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    results: &[Results],
+    labels: &[String],
+    title: Option<&str>,
+) -> Drawn {
+    let legend: Vec<LegendItem> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| LegendItem::new(label.clone(), Swatch::Fill(color(i), 1.0)))
+        .collect();
+    let frame = Frame {
+        title: title.unwrap_or("Where people went").to_owned(),
+        subtitle: subtitle(
+            results,
+            &format!("People per run at the end: means of {}", runs_of(results)),
+        ),
+        legend,
+        notes: Vec::new(),
+        source: source_line(results),
+    };
+    let body = layout::draw_frame(c, &frame)?;
+    // Rows in the order they first appear; a folder without a row gets 0.
+    let per_folder: Vec<Vec<BarRow>> = results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| outcomes::end_rows(r, Some(color(i))))
+        .collect();
+    let mut labels_in_order: Vec<String> = Vec::new();
+    for rows in &per_folder {
+        for row in rows {
+            if !labels_in_order.contains(&row.label) {
+                labels_in_order.push(row.label.clone());
+            }
+        }
+    }
+    let rows: Vec<BarRow> = labels_in_order
+        .into_iter()
+        .map(|label| BarRow {
+            bars: per_folder
+                .iter()
+                .enumerate()
+                .map(|(i, rows)| {
+                    let value = rows
+                        .iter()
+                        .find(|row| row.label == label)
+                        .and_then(|row| row.bars.first())
+                        .map_or(0.0, |bar| bar.0);
+                    (value, color(i))
+                })
+                .collect(),
+            label,
+        })
+        .collect();
+    outcomes::draw_bars(c, body, "", &rows)
+}

@@ -1,0 +1,503 @@
+//! Reading a results folder written by `backlog run --out`, and the `markers.csv` file that
+//! `run --out` writes for the charts.
+//!
+//! Charts need `summary.json`, `daily.csv` and `waits.csv`. Policy markers come from
+//! `markers.csv`; folders written before it existed fall back to validating the saved
+//! `scenario.toml` again, and are drawn without markers if that fails (e.g. a scenario whose
+//! CSV inputs are not next to it), with a note.
+
+use super::style::parse_date;
+use crate::error::{Diagnostic, Error, InputError};
+use crate::model::{Date, Model};
+use crate::report::Provenance;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Files every chart needs.
+pub const REQUIRED_FILES: [&str; 3] = ["summary.json", "daily.csv", "waits.csv"];
+
+/// One day of one daily series: the mean and percentile bands across replications.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    /// Mean.
+    pub mean: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// A histogram bin of waits: people per replication with a wait in `[from, to)` days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bin {
+    /// Start, days.
+    pub from: f64,
+    /// End, days.
+    pub to: f64,
+    /// People per replication.
+    pub people: f64,
+}
+
+/// Waits of one population (processed, still waiting, abandoned) from `waits.csv`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Population {
+    /// People per replication.
+    pub people: f64,
+    /// Statistics by name (`mean`, `p50`, `p90`, `p99`, `max`, …), days.
+    pub stats: BTreeMap<String, f64>,
+    /// Histogram.
+    pub bins: Vec<Bin>,
+}
+
+/// A dated policy change to mark on time charts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkerRow {
+    /// Day it takes effect.
+    pub day: u32,
+    /// What happened (with the port name when the scenario has several ports).
+    pub label: String,
+}
+
+/// Everything the charts and the report use from one results folder.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// The folder.
+    pub dir: PathBuf,
+    /// backlog version that wrote it.
+    pub version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// SHA-256 of the scenario text as run.
+    pub scenario_sha256: String,
+    /// Seed.
+    pub seed: u64,
+    /// Replications.
+    pub replications: u32,
+    /// Date of day 0.
+    pub start_date: Option<Date>,
+    /// Simulated days.
+    pub horizon_days: u32,
+    /// Warm-up days.
+    pub warm_up_days: u32,
+    /// Names of the ports.
+    pub ports: Vec<String>,
+    /// The whole summary.json.
+    pub summary: Value,
+    /// Daily series of everyone (scope `all`) by name, one band per day.
+    pub daily: BTreeMap<String, Vec<Band>>,
+    /// Waits of everyone (scope `all`) by population.
+    pub waits: BTreeMap<String, Population>,
+    /// Policy markers, by day.
+    pub markers: Vec<MarkerRow>,
+    /// The saved scenario.toml, if present.
+    pub scenario_text: Option<String>,
+    /// Things the user should know (e.g. markers could not be read).
+    pub notes: Vec<String>,
+}
+
+/// `1 replication`, `200 replications`.
+pub fn replications(n: u32) -> String {
+    if n == 1 {
+        "1 replication".to_owned()
+    } else {
+        format!("{n} replications")
+    }
+}
+
+fn input(message: String, help: Option<String>) -> Error {
+    let diagnostic = Diagnostic::new(message);
+    Error::Input(InputError::single(match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }))
+}
+
+/// Checks that `dir` is a results folder with every file the charts need.
+pub fn check_folder(dir: &Path) -> Result<(), Error> {
+    if !dir.is_dir() {
+        return Err(input(
+            format!("no results folder at `{}`", dir.display()),
+            Some(format!(
+                "write one with `backlog run --out {}`, then draw its charts",
+                dir.display()
+            )),
+        ));
+    }
+    let missing: Vec<&str> = REQUIRED_FILES
+        .iter()
+        .copied()
+        .filter(|name| !dir.join(name).is_file())
+        .collect();
+    if let Some(first) = missing.first() {
+        let list = missing.join(", ");
+        return Err(input(
+            format!("the results folder `{}` has no {list}", dir.display()),
+            Some(format!(
+                "charts are drawn from the files `backlog run --out DIR` writes ({}); `{}` is missing",
+                REQUIRED_FILES.join(", "),
+                dir.join(first).display()
+            )),
+        ));
+    }
+    Ok(())
+}
+
+fn read(dir: &Path, name: &str) -> Result<String, Error> {
+    let path = dir.join(name);
+    std::fs::read_to_string(&path)
+        .map_err(|error| input(format!("cannot read {name} in `{}`: {error}", dir.display()), None))
+}
+
+fn bad_file(dir: &Path, name: &str, problem: impl std::fmt::Display) -> Error {
+    input(
+        format!(
+            "{} is not a file `backlog run --out` wrote: {problem}",
+            dir.join(name).display()
+        ),
+        Some("write the folder again with `backlog run --out DIR`".to_owned()),
+    )
+}
+
+/// A CSV file's rows as maps from column name to text (the `#` provenance line skipped).
+fn csv_rows(dir: &Path, name: &str, text: &str, columns: &[&str]) -> Result<Vec<Vec<String>>, Error> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|error| bad_file(dir, name, error))?.clone();
+    let index: Vec<usize> = columns
+        .iter()
+        .map(|column| {
+            headers
+                .iter()
+                .position(|h| h == *column)
+                .ok_or_else(|| bad_file(dir, name, format!("it has no `{column}` column")))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|error| bad_file(dir, name, error))?;
+        rows.push(index.iter().map(|&i| record.get(i).unwrap_or("").to_owned()).collect());
+    }
+    Ok(rows)
+}
+
+/// A number as the CSV writers write it: empty is undefined (NaN), `inf` infinite.
+fn number(dir: &Path, name: &str, text: &str) -> Result<f64, Error> {
+    if text.is_empty() {
+        return Ok(f64::NAN);
+    }
+    text.parse::<f64>()
+        .map_err(|_| bad_file(dir, name, format!("`{text}` is not a number")))
+}
+
+fn parse_daily(dir: &Path, text: &str) -> Result<BTreeMap<String, Vec<Band>>, Error> {
+    let name = "daily.csv";
+    let rows = csv_rows(
+        dir,
+        name,
+        text,
+        &["scope", "day", "series", "mean", "p5", "p25", "p50", "p75", "p95"],
+    )?;
+    let mut series: BTreeMap<String, Vec<Band>> = BTreeMap::new();
+    for row in rows.iter().filter(|row| row[0] == "all") {
+        let day: usize = row[1]
+            .parse()
+            .map_err(|_| bad_file(dir, name, format!("`{}` is not a day", row[1])))?;
+        let values: Vec<f64> = row[3..]
+            .iter()
+            .map(|v| number(dir, name, v))
+            .collect::<Result<_, _>>()?;
+        let band = Band {
+            mean: values[0],
+            p5: values[1],
+            p25: values[2],
+            p50: values[3],
+            p75: values[4],
+            p95: values[5],
+        };
+        let days = series.entry(row[2].clone()).or_default();
+        if day != days.len() {
+            return Err(bad_file(
+                dir,
+                name,
+                format!("day {day} of `{}` is out of order", row[2]),
+            ));
+        }
+        days.push(band);
+    }
+    for needed in ["on_list", "processed", "arrived", "abandoned", "quoted_wait_days"] {
+        if !series.contains_key(needed) {
+            return Err(bad_file(dir, name, format!("it has no `{needed}` series")));
+        }
+    }
+    Ok(series)
+}
+
+fn parse_waits(dir: &Path, text: &str) -> Result<BTreeMap<String, Population>, Error> {
+    let name = "waits.csv";
+    let rows = csv_rows(
+        dir,
+        name,
+        text,
+        &["scope", "population", "statistic", "from_days", "to_days", "value"],
+    )?;
+    let mut populations: BTreeMap<String, Population> = BTreeMap::new();
+    for row in rows.iter().filter(|row| row[0] == "all") {
+        let population = populations.entry(row[1].clone()).or_default();
+        let value = number(dir, name, &row[5])?;
+        match row[2].as_str() {
+            "people" => population.people = value,
+            "bin" => population.bins.push(Bin {
+                from: number(dir, name, &row[3])?,
+                to: number(dir, name, &row[4])?,
+                people: value,
+            }),
+            statistic => {
+                population.stats.insert(statistic.to_owned(), value);
+            }
+        }
+    }
+    Ok(populations)
+}
+
+/// `markers.csv`: the scenario's dated policy changes and closures, for charts.
+pub fn markers_csv(model: &Model, provenance: &Provenance) -> String {
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = writer.write_record(["port", "day", "date", "label"]);
+    for marker in &model.markers {
+        let date = model
+            .date_of_day(i64::from(marker.day))
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let port = model.ports.get(marker.port).map_or("", |p| p.name.as_str());
+        let _ = writer.write_record([port, &marker.day.to_string(), &date, &marker.label]);
+    }
+    let body = writer.into_inner().unwrap_or_default();
+    format!("# {}\n{}", provenance.line(), String::from_utf8_lossy(&body))
+}
+
+fn with_port(port: &str, label: &str, several_ports: bool) -> String {
+    if several_ports && !port.is_empty() {
+        format!("{port}: {label}")
+    } else {
+        label.to_owned()
+    }
+}
+
+/// Markers from markers.csv, else from the saved scenario, else none (with a note).
+fn read_markers(
+    dir: &Path,
+    scenario_text: Option<&str>,
+    several_ports: bool,
+    notes: &mut Vec<String>,
+) -> Result<Vec<MarkerRow>, Error> {
+    let name = "markers.csv";
+    if dir.join(name).is_file() {
+        let text = read(dir, name)?;
+        let rows = csv_rows(dir, name, &text, &["port", "day", "label"])?;
+        let mut markers = Vec::with_capacity(rows.len());
+        for row in rows {
+            let day = row[1]
+                .parse()
+                .map_err(|_| bad_file(dir, name, format!("`{}` is not a day", row[1])))?;
+            markers.push(MarkerRow {
+                day,
+                label: with_port(&row[0], &row[2], several_ports),
+            });
+        }
+        return Ok(markers);
+    }
+    let Some(text) = scenario_text else {
+        notes.push(format!(
+            "{} has neither markers.csv nor scenario.toml: charts are drawn without policy markers",
+            dir.display()
+        ));
+        return Ok(Vec::new());
+    };
+    match crate::validate::load_str(&dir.join("scenario.toml").display().to_string(), text, dir) {
+        Ok(loaded) => {
+            let model = loaded.model;
+            Ok(model
+                .markers
+                .iter()
+                .map(|marker| MarkerRow {
+                    day: marker.day,
+                    label: with_port(
+                        model.ports.get(marker.port).map_or("", |p| p.name.as_str()),
+                        &marker.label,
+                        several_ports,
+                    ),
+                })
+                .collect())
+        }
+        Err(_) => {
+            notes.push(format!(
+                "{} has no markers.csv and its scenario.toml does not validate on its own (are its CSV \
+                 inputs elsewhere?): charts are drawn without policy markers",
+                dir.display()
+            ));
+            Ok(Vec::new())
+        }
+    }
+}
+
+impl Results {
+    /// Reads a results folder; errors name the folder or the missing file.
+    pub fn load(dir: &Path) -> Result<Results, Error> {
+        check_folder(dir)?;
+        let summary_text = read(dir, "summary.json")?;
+        let summary: Value =
+            serde_json::from_str(&summary_text).map_err(|error| bad_file(dir, "summary.json", error))?;
+        let field = |key: &str| {
+            summary
+                .get(key)
+                .ok_or_else(|| bad_file(dir, "summary.json", format!("it has no `{key}`")))
+        };
+        let text_field = |key: &str| -> Result<String, Error> {
+            field(key)?
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| bad_file(dir, "summary.json", format!("`{key}` is not text")))
+        };
+        let integer = |key: &str| -> Result<u64, Error> {
+            field(key)?
+                .as_u64()
+                .ok_or_else(|| bad_file(dir, "summary.json", format!("`{key}` is not a whole number")))
+        };
+        let version = text_field("version")?;
+        let scenario = text_field("scenario")?;
+        let scenario_sha256 = text_field("scenario_sha256")?;
+        let seed = integer("seed")?;
+        let replications = u32::try_from(integer("replications")?).unwrap_or(u32::MAX);
+        let horizon_days = u32::try_from(integer("horizon_days")?).unwrap_or(u32::MAX);
+        let warm_up_days = summary
+            .get("warm_up_days")
+            .and_then(Value::as_u64)
+            .map_or(0, |d| u32::try_from(d).unwrap_or(u32::MAX));
+        let start_date = summary.get("start_date").and_then(Value::as_str).and_then(parse_date);
+        let ports: Vec<String> = summary
+            .get("ports")
+            .and_then(Value::as_array)
+            .map(|ports| {
+                ports
+                    .iter()
+                    .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let daily = parse_daily(dir, &read(dir, "daily.csv")?)?;
+        let waits = parse_waits(dir, &read(dir, "waits.csv")?)?;
+        let scenario_text = if dir.join("scenario.toml").is_file() {
+            Some(read(dir, "scenario.toml")?)
+        } else {
+            None
+        };
+        let mut notes = Vec::new();
+        let mut markers = read_markers(dir, scenario_text.as_deref(), ports.len() > 1, &mut notes)?;
+        markers.retain(|marker| marker.day < horizon_days);
+        Ok(Results {
+            dir: dir.to_path_buf(),
+            version,
+            scenario,
+            scenario_sha256,
+            seed,
+            replications,
+            start_date,
+            horizon_days,
+            warm_up_days,
+            ports,
+            summary,
+            daily,
+            waits,
+            markers,
+            scenario_text,
+            notes,
+        })
+    }
+
+    /// A daily series of everyone (empty if absent).
+    pub fn series(&self, name: &str) -> &[Band] {
+        self.daily.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Date of a day, if the scenario has a start date.
+    pub fn date_of_day(&self, day: i64) -> Option<Date> {
+        self.start_date.map(|start| start.plus_days(day))
+    }
+
+    /// The mean of a summary number (`summary.json` `key.mean`), if defined.
+    pub fn mean(&self, key: &str) -> Option<f64> {
+        self.summary.get(key)?.get("mean")?.as_f64()
+    }
+
+    /// Means of people who left, by outcome, in the order summary.json gives them.
+    pub fn left_by_outcome(&self) -> Vec<(String, f64)> {
+        self.summary
+            .get("abandoned_by_outcome")
+            .and_then(Value::as_object)
+            .map(|outcomes| {
+                outcomes
+                    .iter()
+                    .filter_map(|(name, estimate)| Some((name.clone(), estimate.get("mean")?.as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The source line every chart carries.
+    pub fn source_line(&self) -> String {
+        format!(
+            "Simulated with backlog v{}; scenario {}; seed {}; {}",
+            self.version,
+            self.scenario,
+            self.seed,
+            replications(self.replications)
+        )
+    }
+
+    /// `1 Nov 2018 – 31 Oct 2019` or `365 days`.
+    pub fn period(&self) -> String {
+        match self.start_date {
+            Some(start) if self.horizon_days > 0 => format!(
+                "{} – {}",
+                super::style::long_date(start),
+                super::style::long_date(start.plus_days(i64::from(self.horizon_days) - 1))
+            ),
+            _ => format!("{} days", super::style::count(f64::from(self.horizon_days))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn daily_rows_of_other_scopes_are_ignored_and_inf_is_infinite() {
+        let text = "# backlog\nscope,day,date,series,mean,p5,p25,p50,p75,p95\n\
+                    all,0,,on_list,1,0,1,1,2,3\nport:a,0,,on_list,9,9,9,9,9,9\n\
+                    all,0,,processed,1,1,1,1,1,1\nall,0,,arrived,1,1,1,1,1,1\n\
+                    all,0,,abandoned,0,0,0,0,0,0\nall,0,,quoted_wait_days,inf,1,2,inf,inf,inf\n";
+        let daily = parse_daily(Path::new("x"), text).expect("parses");
+        assert_eq!(daily["on_list"].len(), 1);
+        assert_eq!(daily["on_list"][0].p95, 3.0);
+        assert!(daily["quoted_wait_days"][0].p50.is_infinite());
+    }
+
+    #[test]
+    fn a_missing_series_names_the_file() {
+        let text = "scope,day,date,series,mean,p5,p25,p50,p75,p95\nall,0,,on_list,1,0,1,1,2,3\n";
+        let error = parse_daily(Path::new("x"), text).expect_err("incomplete").to_string();
+        assert!(error.contains("daily.csv"), "{error}");
+        assert!(error.contains("processed"), "{error}");
+    }
+}

@@ -1,0 +1,179 @@
+//! Publication-ready charts of a results folder (PNG and SVG), and the one-file HTML report.
+//!
+//! Charts are drawn from the files `backlog run --out` writes, never from a new simulation, so
+//! they can be redrawn at any size and always match the data beside them. The same folder
+//! gives byte-identical files: nothing depends on the time, the machine's fonts or hash order.
+//!
+//! - [`data`] reads a results folder;
+//! - [`backlog`], [`waits`], [`quoted`], [`outcomes`] draw one folder, [`compare`] several;
+//! - [`layout`] and [`series`] are shared: the frame (title, subtitle, legend, source line),
+//!   axes, labelled markers and data marks; [`style`] the palette, fonts and number formats;
+//! - [`canvas`] draws on SVG or PNG; [`html`] writes `report.html`.
+
+pub mod backlog;
+pub mod canvas;
+pub mod compare;
+pub mod data;
+pub mod html;
+pub mod layout;
+pub mod outcomes;
+pub mod quoted;
+pub mod series;
+pub mod style;
+pub mod waits;
+
+pub use data::Results;
+
+use crate::error::Error;
+use canvas::{Canvas, Drawn};
+use plotters::prelude::DrawingBackend;
+
+/// What a chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// People on the list over time, with bands across replications and policy markers.
+    Backlog,
+    /// The distribution of waits of people processed, and the people still waiting.
+    Waits,
+    /// What a newcomer would be told each day.
+    Quoted,
+    /// Where people went: processed, left (by outcome), still waiting.
+    Outcomes,
+}
+
+impl Kind {
+    /// Every kind, in the order charts are listed.
+    pub const ALL: [Kind; 4] = [Kind::Backlog, Kind::Waits, Kind::Quoted, Kind::Outcomes];
+
+    /// The name used on the command line and in file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Backlog => "backlog",
+            Kind::Waits => "waits",
+            Kind::Quoted => "quoted",
+            Kind::Outcomes => "outcomes",
+        }
+    }
+}
+
+/// An image format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// PNG.
+    Png,
+    /// SVG.
+    Svg,
+}
+
+impl Format {
+    /// File extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+/// Size and title of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Width, pixels.
+    pub width: u32,
+    /// Height, pixels.
+    pub height: u32,
+    /// A title instead of the chart's own.
+    pub title: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            width: style::DEFAULT_SIZE.0,
+            height: style::DEFAULT_SIZE.1,
+            title: None,
+        }
+    }
+}
+
+/// A chart to draw: one kind of one folder, or several folders compared.
+#[derive(Debug, Clone, Copy)]
+pub enum Chart<'a> {
+    /// One results folder.
+    Single(Kind, &'a Results),
+    /// Several results folders on the same axes, with their legend labels.
+    Compare(Kind, &'a [Results], &'a [String]),
+}
+
+impl Chart<'_> {
+    /// File name without extension: `backlog`, or `compare-backlog`.
+    pub fn file_stem(&self) -> String {
+        match self {
+            Chart::Single(kind, _) => kind.name().to_owned(),
+            Chart::Compare(kind, ..) => format!("compare-{}", kind.name()),
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>, title: Option<&str>) -> Drawn {
+        match *self {
+            Chart::Single(Kind::Backlog, results) => backlog::draw(c, results, title),
+            Chart::Single(Kind::Waits, results) => waits::draw(c, results, title),
+            Chart::Single(Kind::Quoted, results) => quoted::draw(c, results, title),
+            Chart::Single(Kind::Outcomes, results) => outcomes::draw(c, results, title),
+            Chart::Compare(kind, results, labels) => compare::draw(c, kind, results, labels, title),
+        }
+    }
+
+    /// The chart as SVG text.
+    pub fn svg(&self, options: &Options) -> Result<String, Error> {
+        canvas::svg(options.width, options.height, |c| {
+            self.draw(c, options.title.as_deref())
+        })
+    }
+
+    /// The chart as PNG bytes.
+    pub fn png(&self, options: &Options) -> Result<Vec<u8>, Error> {
+        canvas::png(options.width, options.height, |c| {
+            self.draw(c, options.title.as_deref())
+        })
+    }
+
+    /// The chart in `format`.
+    pub fn render(&self, format: Format, options: &Options) -> Result<Vec<u8>, Error> {
+        match format {
+            Format::Png => self.png(options),
+            Format::Svg => self.svg(options).map(String::into_bytes),
+        }
+    }
+}
+
+/// `Tijuana 2018 caravan · 200 simulated runs · 1 Nov 2018 – 31 Oct 2019`.
+pub(crate) fn subtitle(results: &Results, what: &str) -> String {
+    let runs = if results.replications == 1 {
+        "1 simulated run".to_owned()
+    } else {
+        format!("{} simulated runs", style::count(f64::from(results.replications)))
+    };
+    let mut parts = vec![results.scenario.clone()];
+    if !what.is_empty() {
+        parts.push(what.to_owned());
+    }
+    parts.push(runs);
+    parts.push(results.period());
+    parts.join(" · ")
+}
+
+/// About how wide a plot taking `share` of the chart's width will be, in pixels (to choose how
+/// many days each point averages before the layout is known).
+pub(crate) fn approx_plot_width<DB: DrawingBackend>(c: &Canvas<DB>, share: f64) -> i32 {
+    ((f64::from(c.width) - 140.0 * c.scale) * share) as i32
+}
+
+/// Title of the time axis.
+pub(crate) fn time_title(start: Option<crate::model::Date>) -> &'static str {
+    if start.is_some() {
+        "Date"
+    } else {
+        "Days from the start of the simulation"
+    }
+}

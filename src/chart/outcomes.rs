@@ -1,0 +1,276 @@
+//! Where people went: on the left, everyone who joined the list, stacked by what had become of
+//! them by each day (processed, left unprocessed, still on the list); on the right, bars at the
+//! end of the run, with people who left broken down by the outcomes the scenario names.
+
+use super::canvas::{Align, Canvas, Drawn, Rect};
+use super::data::Results;
+use super::layout::{self, Axis, Frame, LegendItem, PlotSpec, Swatch, Ticks};
+use super::series;
+use super::style::{self, BLUE, GREEN, INK, LIGHT, MUTED, VERMILLION, size};
+use plotters::prelude::DrawingBackend;
+use plotters::style::RGBColor;
+
+/// One row of a bar panel: a label and one bar per series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarRow {
+    /// What the row counts.
+    pub label: String,
+    /// Values and colours.
+    pub bars: Vec<(f64, RGBColor)>,
+}
+
+/// Horizontal bars in `rect`: each row's label above its bars when there is room, else in a
+/// column to their left; each value at its bar's end.
+pub fn draw_bars<DB: DrawingBackend>(c: &Canvas<DB>, rect: Rect, title: &str, rows: &[BarRow]) -> Drawn {
+    let mut y = rect.y0;
+    for line in layout::wrap(c, title, rect.width(), size::LABEL, true) {
+        c.text(&line, rect.x0, y, size::LABEL, true, INK, Align::Left)?;
+        y += c.line_height(size::LABEL);
+    }
+    if !title.is_empty() {
+        y += c.px(8.0);
+    }
+    let label_h = c.line_height(size::LABEL);
+    let bars: i32 = rows.iter().map(|r| r.bars.len() as i32).sum::<i32>().max(1);
+    let n = rows.len().max(1) as i32;
+    let bar_gap = c.px(3.0);
+    let max_bar = c.px(22.0);
+    let label_lines = |width: i32| -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|row| layout::wrap(c, &row.label, width, size::LABEL, false))
+            .collect()
+    };
+    // Labels above bars: the room left after the labels goes to bars and gaps between rows.
+    let above = label_lines(rect.width());
+    let lines: i32 = above.iter().map(|l| l.len() as i32).sum();
+    let room = (rect.y1 - y - lines * label_h - bars * bar_gap).max(0);
+    let stacked_bar_h = ((room - n * c.px(12.0)) / bars).min(max_bar);
+    let stacked = stacked_bar_h >= c.px(8.0);
+    let (labels, label_w) = if stacked {
+        (above, 0)
+    } else {
+        let w = rect.width() * 9 / 20;
+        (label_lines(w - c.px(8.0)), w)
+    };
+    let value_w = rows
+        .iter()
+        .flat_map(|r| r.bars.iter())
+        .map(|(v, _)| c.measure(&style::count(*v), size::NOTE, false))
+        .max()
+        .unwrap_or(0);
+    let max = rows
+        .iter()
+        .flat_map(|r| r.bars.iter())
+        .map(|(v, _)| *v)
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+        .max(1e-9);
+    let bar_x = rect.x0 + label_w;
+    let full = (rect.x1 - bar_x - value_w - c.px(10.0)).max(c.px(20.0));
+    let text_h = c.line_height(size::NOTE);
+    let (bar_h, row_gap) = if stacked {
+        (stacked_bar_h, ((room - bars * stacked_bar_h) / n).clamp(0, c.px(12.0)))
+    } else {
+        let row_h = (rect.y1 - y) / n;
+        let per_row = rows.iter().map(|r| r.bars.len() as i32).max().unwrap_or(1).max(1);
+        (((row_h - c.px(4.0)) / per_row - bar_gap).clamp(2, max_bar), 0)
+    };
+    for (row, lines) in rows.iter().zip(&labels) {
+        let bars_h = row.bars.len() as i32 * (bar_h + bar_gap);
+        let row_top = y;
+        if stacked {
+            for line in lines {
+                c.text(line, rect.x0, y, size::LABEL, false, INK, Align::Left)?;
+                y += label_h;
+            }
+        } else {
+            let block = lines.len() as i32 * label_h;
+            let mut line_y = row_top + (bars_h.max(block) - block) / 2;
+            for line in lines {
+                c.text(line, bar_x - c.px(8.0), line_y, size::LABEL, false, INK, Align::Right)?;
+                line_y += label_h;
+            }
+            y += (block - bars_h).max(0) / 2;
+        }
+        for (value, color) in &row.bars {
+            let length = if value.is_finite() {
+                ((value / max) * f64::from(full)).round() as i32
+            } else {
+                0
+            };
+            c.fill_rect(
+                Rect {
+                    x0: bar_x,
+                    y0: y,
+                    x1: bar_x + length.max(1),
+                    y1: y + bar_h,
+                },
+                *color,
+                1.0,
+            )?;
+            c.text(
+                &style::count(*value),
+                bar_x + length.max(1) + c.px(6.0),
+                y + (bar_h - text_h) / 2,
+                size::NOTE,
+                false,
+                MUTED,
+                Align::Left,
+            )?;
+            y += bar_h + bar_gap;
+        }
+        if !stacked {
+            y = y.max(row_top + lines.len() as i32 * label_h);
+        }
+        y += row_gap;
+    }
+    Ok(())
+}
+
+/// `crossed_irregularly` → `crossed irregularly`.
+pub fn outcome_label(outcome: &str) -> String {
+    outcome.replace('_', " ")
+}
+
+/// The rows at the end of a run: processed, left by outcome (largest first), still waiting,
+/// and did not join (when anybody did not).
+pub fn end_rows(results: &Results, color: Option<RGBColor>) -> Vec<BarRow> {
+    let pick = |own: RGBColor| color.unwrap_or(own);
+    let mut rows = vec![BarRow {
+        label: "Processed".to_owned(),
+        bars: vec![(results.mean("processed").unwrap_or(0.0), pick(GREEN))],
+    }];
+    let mut left = results.left_by_outcome();
+    left.retain(|(_, v)| *v > 0.0);
+    left.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    if left.is_empty() {
+        rows.push(BarRow {
+            label: "Left the list".to_owned(),
+            bars: vec![(results.mean("abandoned").unwrap_or(0.0), pick(VERMILLION))],
+        });
+    }
+    for (outcome, value) in left {
+        rows.push(BarRow {
+            label: format!("Left: {}", outcome_label(&outcome)),
+            bars: vec![(value, pick(VERMILLION))],
+        });
+    }
+    rows.push(BarRow {
+        label: "Still waiting".to_owned(),
+        bars: vec![(results.mean("waiting_at_end").unwrap_or(0.0), pick(BLUE))],
+    });
+    if results.mean("did_not_join").is_some_and(|v| v > 0.0) {
+        rows.push(BarRow {
+            label: "Did not join the list".to_owned(),
+            bars: vec![(results.mean("did_not_join").unwrap_or(0.0), pick(LIGHT))],
+        });
+    }
+    rows
+}
+
+/// Cumulative sums of a daily series' means.
+fn cumulative(results: &Results, name: &str) -> Vec<f64> {
+    results
+        .series(name)
+        .iter()
+        .scan(0.0, |sum, band| {
+            *sum += if band.mean.is_finite() { band.mean } else { 0.0 };
+            Some(*sum)
+        })
+        .collect()
+}
+
+/// Draws the chart.
+pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option<&str>) -> Drawn {
+    let mut legend = vec![
+        LegendItem::new("Processed", Swatch::Fill(GREEN, 1.0)),
+        LegendItem::new("Left the list unprocessed", Swatch::Fill(VERMILLION, 1.0)),
+        LegendItem::new("On the list", Swatch::Fill(BLUE, 1.0)),
+    ];
+    if results.mean("did_not_join").is_some_and(|v| v > 0.0) {
+        legend.push(LegendItem::new("Did not join", Swatch::Fill(LIGHT, 1.0)));
+    }
+    let mut notes = vec![format!(
+        "Means of {} runs. What people who left did is the scenario's assumption.",
+        results.replications
+    )];
+    if results.warm_up_days > 0 {
+        notes.push(format!(
+            "Bars leave out people who joined before day {} (warm-up); the areas include everyone.",
+            results.warm_up_days
+        ));
+    }
+    let frame = Frame {
+        title: title.unwrap_or("Where people went").to_owned(),
+        subtitle: super::subtitle(results, "everyone who joined the list"),
+        legend,
+        notes,
+        source: results.source_line(),
+    };
+    let body = layout::draw_frame(c, &frame)?;
+    let split = body.x0 + (f64::from(body.width()) * 0.62) as i32;
+    let left_body = Rect { x1: split, ..body };
+    let right_body = Rect {
+        x0: split + c.px(36.0),
+        ..body
+    };
+
+    let processed = cumulative(results, "processed");
+    let left = cumulative(results, "abandoned");
+    let on_list: Vec<f64> = results
+        .series("on_list")
+        .iter()
+        .map(|b| if b.mean.is_finite() { b.mean } else { 0.0 })
+        .collect();
+    let days = processed.len().min(left.len()).min(on_list.len());
+    let y_max = (0..days)
+        .map(|d| processed[d] + left[d] + on_list[d])
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let marks = layout::policy_marks(results);
+    let spec = PlotSpec {
+        x: Axis::new(
+            0.0,
+            f64::from(results.horizon_days),
+            super::time_title(results.start_date),
+            Ticks::Time(results.start_date),
+        ),
+        y: Axis::new(0.0, y_max, "People who joined, by what became of them", Ticks::Numbers),
+        y2: None,
+        marks: &marks,
+    };
+    let plot = layout::layout_plot(c, left_body, &spec);
+    plot.draw_grid(c)?;
+    // Many days: every k-th day (the areas are cumulative, so sampling loses nothing visible).
+    let step = series::bucket_days(days, plot.rect.width());
+    let keep: Vec<usize> = (0..days).filter(|d| d % step == 0 || d + 1 == days).collect();
+    let pick = |values: &[f64]| keep.iter().map(|&d| values[d]).collect::<Vec<f64>>();
+    let xs: Vec<f64> = keep.iter().map(|&d| d as f64 + 1.0).collect();
+    series::stacked(
+        c,
+        &plot,
+        &xs,
+        &[
+            (&pick(&processed), GREEN),
+            (&pick(&left), VERMILLION),
+            (&pick(&on_list), BLUE),
+        ],
+    )?;
+    plot.draw_axes(c)?;
+
+    let end = match results.date_of_day(i64::from(results.horizon_days) - 1) {
+        Some(date) => format!("At the end ({}), people per run", style::long_date(date)),
+        None => format!("At the end (day {}), people per run", results.horizon_days),
+    };
+    draw_bars(c, right_body, &end, &end_rows(results, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_read_as_words() {
+        assert_eq!(outcome_label("crossed_irregularly"), "crossed irregularly");
+    }
+}

@@ -1,0 +1,141 @@
+//! Quoted wait over time: what a newcomer would be told each day (the list length divided by
+//! the number processed per day over the previous 30 days), in days, weeks or years.
+
+use super::canvas::{Canvas, Drawn, Rect};
+use super::data::{Band, Results};
+use super::layout::{self, Axis, Frame, LegendItem, PlotSpec, Swatch, Ticks};
+use super::series;
+use super::style::{LIGHT, VERMILLION};
+use plotters::prelude::DrawingBackend;
+
+/// A unit for waits that keeps the numbers on the axis readable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Unit {
+    /// Name, plural.
+    pub name: &'static str,
+    /// Days in one unit.
+    pub days: f64,
+}
+
+/// Days up to 4 months, weeks up to 3 years, years beyond.
+pub fn unit_for(max_days: f64) -> Unit {
+    if max_days <= 120.0 {
+        Unit {
+            name: "days",
+            days: 1.0,
+        }
+    } else if max_days <= 3.0 * 365.0 {
+        Unit {
+            name: "weeks",
+            days: 7.0,
+        }
+    } else {
+        Unit {
+            name: "years",
+            days: 365.25,
+        }
+    }
+}
+
+/// The highest finite value of `pick` over the bands.
+pub fn finite_max(bands: &[Band], pick: impl Fn(&Band) -> f64) -> f64 {
+    bands.iter().map(pick).filter(|v| v.is_finite()).fold(0.0, f64::max)
+}
+
+/// Draws the chart.
+pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option<&str>) -> Drawn {
+    let daily = results.series("quoted_wait_days");
+    let bucket = series::bucket_days(daily.len(), super::approx_plot_width(c, 1.0));
+    let points = series::daily_points(daily, bucket);
+    let no_quote: Vec<usize> = (0..daily.len()).filter(|&d| daily[d].p50.is_infinite()).collect();
+    let mut legend = super::backlog::band_legend(results.replications, VERMILLION);
+    if !no_quote.is_empty() {
+        legend.push(LegendItem::new(
+            "No quote: nobody processed in the past 30 days",
+            Swatch::Fill(LIGHT, 0.45),
+        ));
+    }
+    let frame = Frame {
+        title: title.unwrap_or("The wait a newcomer would be quoted").to_owned(),
+        subtitle: super::subtitle(results, "list length ÷ people processed per day over the past 30 days"),
+        legend,
+        notes: std::iter::once(
+            "This is how waits are usually reported. People then wait longer or shorter than quoted when \
+             capacity changes: see the chart of waits."
+                .to_owned(),
+        )
+        .chain(series::bucket_note(bucket))
+        .collect(),
+        source: results.source_line(),
+    };
+    let body = layout::draw_frame(c, &frame)?;
+    let bands: Vec<Band> = points.iter().map(|(_, b)| *b).collect();
+    let max_days = finite_max(&bands, |b| b.p95).max(finite_max(&bands, |b| b.p50));
+    let unit = unit_for(max_days);
+    let marks = layout::policy_marks(results);
+    let spec = PlotSpec {
+        x: Axis::new(
+            0.0,
+            f64::from(results.horizon_days),
+            super::time_title(results.start_date),
+            Ticks::Time(results.start_date),
+        ),
+        y: Axis::new(
+            0.0,
+            (max_days / unit.days).max(1.0),
+            format!("Quoted wait, {}", unit.name),
+            Ticks::Numbers,
+        ),
+        y2: None,
+        marks: &marks,
+    };
+    let plot = layout::layout_plot(c, body, &spec);
+    // Days without a quote, shaded behind everything.
+    for run in day_runs(&no_quote) {
+        let rect = Rect {
+            x0: plot.x.clamped(run.0 as f64 + 0.5),
+            y0: plot.rect.y0,
+            x1: plot.x.clamped(run.1 as f64 + 1.5),
+            y1: plot.rect.y1,
+        };
+        c.fill_rect(rect, LIGHT, 0.45)?;
+    }
+    plot.draw_grid(c)?;
+    let scaled = |v: f64| v / unit.days;
+    let outer: Vec<(f64, f64, f64)> = points.iter().map(|(x, b)| (*x, scaled(b.p5), scaled(b.p95))).collect();
+    let inner: Vec<(f64, f64, f64)> = points.iter().map(|(x, b)| (*x, scaled(b.p25), scaled(b.p75))).collect();
+    let median: Vec<(f64, f64)> = points.iter().map(|(x, b)| (*x, scaled(b.p50))).collect();
+    series::band(c, &plot, &outer, VERMILLION, super::backlog::OUTER_ALPHA)?;
+    series::band(c, &plot, &inner, VERMILLION, super::backlog::INNER_ALPHA)?;
+    series::line(c, &plot, plot.y, &median, VERMILLION, 3.0)?;
+    plot.draw_axes(c)
+}
+
+/// Consecutive days as (first, last) runs.
+fn day_runs(days: &[usize]) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &day in days {
+        match runs.last_mut() {
+            Some(run) if run.1 + 1 == day => run.1 = day,
+            _ => runs.push((day, day)),
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_keep_numbers_small() {
+        assert_eq!(unit_for(60.0).name, "days");
+        assert_eq!(unit_for(400.0).name, "weeks");
+        assert_eq!(unit_for(2000.0).name, "years");
+    }
+
+    #[test]
+    fn days_group_into_runs() {
+        assert_eq!(day_runs(&[1, 2, 3, 7, 9, 10]), vec![(1, 3), (7, 7), (9, 10)]);
+    }
+}

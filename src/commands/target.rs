@@ -1,0 +1,631 @@
+//! `backlog target`: the smallest (or largest) value of a parameter that meets a goal on a
+//! metric, found by a monotone search on paired replications (see [`crate::analysis::target`]).
+
+use super::{Format, ScenarioText, write_stdout};
+use crate::analysis::target::{self, Answer, Bound, Boundary, Direction, Goal, Grid, Refusal, Turn};
+use crate::analysis::{self, Metric, Scope, Variant, align, format_count, format_interval, format_metric};
+use crate::error::{Diagnostic, Error, InputError};
+use crate::model::Date;
+use crate::overrides::{self, Override};
+use crate::report::Provenance;
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Everything `backlog target` needs.
+#[derive(Debug, Clone, Default)]
+pub struct TargetRequest {
+    /// The scenario (built in when `None`).
+    pub scenario: Option<PathBuf>,
+    /// Dotted path of the parameter searched, as for `--set`.
+    pub param: String,
+    /// The metric of the goal.
+    pub metric: String,
+    /// The goal: the metric at most this…
+    pub at_most: Option<f64>,
+    /// …or at least this.
+    pub at_least: Option<f64>,
+    /// Judge the goal on runs cut at this day (a day number, or a date with `start_date`).
+    pub by_day: Option<String>,
+    /// `LOW:HIGH` (or `LOW:HIGH:STEP`) of the parameter; default a tenth to ten times its value.
+    pub range: Option<String>,
+    /// Distance between values tried (default 1 for whole numbers, else a thousandth of the range).
+    pub step: Option<f64>,
+    /// `--set PATH=VALUE` applied first.
+    pub sets: Vec<String>,
+    /// Replications at every value (the scenario's when `None`).
+    pub replications: Option<u32>,
+    /// Worker threads (all cores when `None`).
+    pub threads: Option<usize>,
+    /// Format on stdout.
+    pub format: Format,
+    /// Metrics of one port only (everyone when `None`).
+    pub port: Option<String>,
+    /// No progress display.
+    pub quiet: bool,
+}
+
+/// A search's results.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Provenance of the scenario as searched (after `--set` and `--by-day`).
+    pub provenance: Provenance,
+    /// The parameter.
+    pub param: String,
+    /// The goal.
+    pub goal: Goal,
+    /// The day the runs were cut at, with `--by-day`.
+    pub by_day: Option<u32>,
+    /// The values searched.
+    pub grid: Grid,
+    /// Whose metrics.
+    pub scope: Scope,
+    /// What was found.
+    pub answer: Answer,
+}
+
+fn input(message: impl Into<String>, help: impl Into<String>) -> Error {
+    Error::Input(InputError::single(Diagnostic::new(message).with_help(help)))
+}
+
+/// A value of the parameter as written in tables and messages.
+fn show(grid: &Grid, value: f64) -> String {
+    match grid.places {
+        Some(places) => format!("{value:.*}", places as usize),
+        None => format!("{value}"),
+    }
+}
+
+/// A 1-2-5 step near `raw`, with its decimal places.
+fn nice_step(raw: f64) -> (f64, Option<u32>) {
+    if raw.is_nan() || raw <= 0.0 || raw.is_infinite() {
+        return (1.0, Some(0));
+    }
+    let exponent = raw.log10().floor();
+    let base = 10f64.powf(exponent);
+    let mantissa = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .find(|m| m * base >= raw * 0.999)
+        .unwrap_or(10.0);
+    let step = mantissa * base;
+    let places = if step >= 1.0 { 0 } else { (-step.log10().floor()) as u32 };
+    (step, Some(places))
+}
+
+fn decimals(text: &str) -> Option<u32> {
+    let text = text.trim();
+    if text.contains(['e', 'E']) {
+        None
+    } else {
+        Some(text.split_once('.').map_or(0, |(_, f)| f.len() as u32))
+    }
+}
+
+fn combine(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    Some(a?.max(b?))
+}
+
+/// The grid from `--range`, `--step` and the parameter's current value.
+fn grid(request: &TargetRequest, current: Option<f64>) -> Result<Grid, Error> {
+    let example = "for example --range 10:500";
+    let (low, high, places, range_step) = match &request.range {
+        Some(spec) => {
+            let parts: Vec<&str> = spec.split(':').collect();
+            if !(2..=3).contains(&parts.len()) {
+                return Err(input(format!("--range expects LOW:HIGH, got `{spec}`"), example));
+            }
+            let number = |text: &str| -> Result<f64, Error> {
+                text.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(|| input(format!("--range `{spec}`: `{text}` is not a number"), example))
+            };
+            let (low, high) = (number(parts[0])?, number(parts[1])?);
+            if high <= low {
+                return Err(input(
+                    format!("--range `{spec}`: the high end must be above the low end"),
+                    example,
+                ));
+            }
+            let places = combine(decimals(parts[0]), decimals(parts[1]));
+            (low, high, places, parts.get(2).map(|s| s.trim().to_owned()))
+        }
+        None => {
+            let Some(value) = current.filter(|v| *v > 0.0) else {
+                return Err(input(
+                    format!("{} has no positive number to search around", request.param),
+                    "give the values to search with --range LOW:HIGH",
+                ));
+            };
+            if value.fract() == 0.0 {
+                ((value / 10.0).floor().max(1.0), value * 10.0, Some(0), None)
+            } else {
+                (value / 10.0, value * 10.0, None, None)
+            }
+        }
+    };
+    let step_text = request.step.map(|step| format!("{step}")).or(range_step);
+    let (step, places) = match step_text {
+        Some(text) => {
+            let step = text.parse::<f64>().unwrap_or(f64::NAN);
+            if step.is_nan() || step <= 0.0 || step.is_infinite() {
+                return Err(input(
+                    format!("the step `{text}` must be a number above 0"),
+                    "for example --step 1",
+                ));
+            }
+            (step, combine(decimals(&text), places))
+        }
+        None if places == Some(0) && high - low >= 10.0 => (1.0, Some(0)),
+        None => {
+            let (step, step_places) = nice_step((high - low) / 1000.0);
+            (step, combine(step_places, places))
+        }
+    };
+    let grid = Grid::new(low, high, step, places);
+    if grid.count > 10_000_000 {
+        return Err(input(
+            format!("the range with step {step} has {} values", grid.count),
+            "use a larger --step",
+        ));
+    }
+    Ok(grid)
+}
+
+/// `--by-day`: a day number, or a date counted from the scenario's start date.
+fn by_day(text: &str, start: Option<Date>) -> Result<u32, Error> {
+    let text = text.trim();
+    let bad = || {
+        input(
+            format!("--by-day `{text}` is not a day number or a date"),
+            "for example --by-day 90, or --by-day 2019-01-01 with a scenario that has a start_date",
+        )
+    };
+    let day = if let Ok(day) = text.parse::<i64>() {
+        day
+    } else {
+        let value = overrides::parse_value(text);
+        let date = value.as_datetime().and_then(|d| d.date).ok_or_else(bad)?;
+        let Some(start) = start else {
+            return Err(input(
+                format!("--by-day {text} is a date, but the scenario has no start_date"),
+                "give a day number instead",
+            ));
+        };
+        let date = Date {
+            year: i32::from(date.year),
+            month: u32::from(date.month),
+            day: u32::from(date.day),
+        };
+        date.days_since_epoch() - start.days_since_epoch()
+    };
+    if day < 1 {
+        return Err(input(
+            format!("--by-day {text} is not after day 0"),
+            "the runs are cut at that day, so it must be at least day 1",
+        ));
+    }
+    u32::try_from(day).map_err(|_| bad())
+}
+
+/// Runs the search.
+pub fn run_target(request: &TargetRequest) -> Result<Target, Error> {
+    if request.threads == Some(0) {
+        return Err(input("--threads must be at least 1", "leave it out to use every core"));
+    }
+    let metric = Metric::parse(&request.metric)?;
+    let bound = match (request.at_most, request.at_least) {
+        (Some(x), None) => Bound::AtMost(x),
+        (None, Some(x)) => Bound::AtLeast(x),
+        _ => {
+            return Err(input(
+                "give the goal with exactly one of --at-most or --at-least",
+                "for example --metric wait_p90 --at-most 30",
+            ));
+        }
+    };
+    let goal = Goal { metric, bound };
+    let mut sets = overrides::parse_all(&request.sets)?;
+    let base = ScenarioText::read(request.scenario.as_deref())?;
+    let mut cut = None;
+    if let Some(text) = &request.by_day {
+        let (loaded, _) = base.load(&sets)?;
+        let day = by_day(text, loaded.model.start_date)?;
+        sets.push(Override::integer("run.horizon_days", i64::from(day)));
+        cut = Some(day);
+    }
+    let (first, text) = base.load(&sets)?;
+    let current = overrides::current(&text, &request.param)?;
+    let current_number = current.as_ref().and_then(crate::analysis::sweep::numeric);
+    if current.is_some() && current_number.is_none() {
+        return Err(input(
+            format!(
+                "{} is not a number in this scenario, so it cannot be searched",
+                request.param
+            ),
+            "search a numeric key, e.g. ports.<name>.capacity.quota_per_day",
+        ));
+    }
+    let grid = grid(request, current_number)?;
+    let replications = request.replications.unwrap_or(first.model.replications);
+    let scope = request.port.clone().map_or(Scope::Total, Scope::Port);
+    // An unknown port is reported before anything runs.
+    scope.index(&first.model)?;
+    let pool = analysis::thread_pool(request.threads)?;
+    let spinner = if request.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+    };
+    let mut tried = 0usize;
+    let found = target::search(&grid, &goal, |values| {
+        let models = values
+            .iter()
+            .map(|&value| {
+                let mut changes = sets.clone();
+                changes.push(Override::number(&request.param, value));
+                base.load(&changes)
+                    .map(|(loaded, _)| loaded.model)
+                    .map_err(|error| match error {
+                        Error::Input(mut input) => {
+                            input.diagnostics.insert(
+                                0,
+                                Diagnostic::new(format!(
+                                    "the search tried {}={}, which the scenario does not accept:",
+                                    request.param,
+                                    show(&grid, value)
+                                ))
+                                .with_help("search a range the key allows, with --range LOW:HIGH"),
+                            );
+                            Error::Input(input)
+                        }
+                        other => other,
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let ports = models
+            .iter()
+            .map(|model| scope.index(model))
+            .collect::<Result<Vec<_>, _>>()?;
+        let variants: Vec<Variant<'_>> = models
+            .iter()
+            .zip(&ports)
+            .map(|(model, &port)| Variant { model, port })
+            .collect();
+        tried += values.len();
+        spinner.set_message(format!("searching: {tried} values tried"));
+        spinner.tick();
+        let runs = analysis::run_variants(&pool, &variants, replications, &indicatif::ProgressBar::hidden())?;
+        Ok(runs
+            .iter()
+            .map(|r| r.scalars.iter().map(|s| metric.goal_value(s)).collect())
+            .collect())
+    })?;
+    spinner.finish_and_clear();
+    match found {
+        Ok(answer) => Ok(Target {
+            scenario: first.model.name.clone(),
+            provenance: Provenance::new(&first.model, &text, replications),
+            param: request.param.clone(),
+            goal,
+            by_day: cut,
+            grid,
+            scope,
+            answer,
+        }),
+        Err(refusal) => Err(refusal_error(&refusal, &request.param, &goal, &grid, cut)),
+    }
+}
+
+fn share_text(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+fn turn_text(turn: &Turn, grid: &Grid, as_share: bool, metric: Metric) -> String {
+    let value = |v: f64| {
+        if as_share {
+            share_text(v)
+        } else {
+            format_metric(metric, v)
+        }
+    };
+    format!(
+        "from {} at {} to {} at {}",
+        value(turn.from_mean),
+        show(grid, turn.from),
+        value(turn.to_mean),
+        show(grid, turn.to)
+    )
+}
+
+/// A refusal as a message: what was asked, why there is no answer, and what to do.
+pub fn refusal_error(refusal: &Refusal, param: &str, goal: &Goal, grid: &Grid, by_day: Option<u32>) -> Error {
+    let range = format!("{}–{}", show(grid, grid.low), show(grid, grid.high()));
+    let cut = by_day.map_or(String::new(), |d| format!(" by day {d}"));
+    let estimate = |e: &target::Evaluation| format_interval(goal.metric, &e.estimate(), false);
+    let (message, help) = match refusal {
+        Refusal::NotMonotone { what, rise, fall } => {
+            let as_share = what.starts_with("share");
+            (
+                format!(
+                    "cannot search {param} for {}{cut}: the {what} is not monotone over {range}",
+                    goal.describe()
+                ),
+                format!(
+                    "it rises {} but falls {}; a monotone search needs it to go one way only. Narrow --range to one side, or look at the whole range with `backlog sweep --param {param} --range {}:{}`",
+                    turn_text(rise, grid, as_share, goal.metric),
+                    turn_text(fall, grid, as_share, goal.metric),
+                    show(grid, grid.low),
+                    show(grid, grid.high())
+                ),
+            )
+        }
+        Refusal::NeverMet { best, worst } => (
+            format!(
+                "the goal {}{cut} cannot be met with {param} in {range}",
+                goal.describe()
+            ),
+            format!(
+                "at {} it holds in {} of {} replications ({} = {}), and at {} in {}; widen --range or ask for a goal within reach",
+                show(grid, best.value),
+                best.met,
+                best.values.len(),
+                goal.metric.label(),
+                estimate(best),
+                show(grid, worst.value),
+                worst.met
+            ),
+        ),
+        Refusal::AlwaysMet { worst } => (
+            format!(
+                "the goal {}{cut} already holds at {} = {}, the least favourable end of {range}",
+                goal.describe(),
+                param,
+                show(grid, worst.value)
+            ),
+            format!(
+                "it holds in {} of {} replications there ({} = {}); the answer lies beyond the range: widen --range",
+                worst.met,
+                worst.values.len(),
+                goal.metric.label(),
+                estimate(worst)
+            ),
+        ),
+    };
+    input(message, help)
+}
+
+/// `backlog target`: runs the search and prints the answer.
+pub fn target(request: &TargetRequest, stdout: &mut dyn Write) -> Result<(), Error> {
+    let result = run_target(request)?;
+    let output = match request.format {
+        Format::Table => to_table(&result),
+        Format::Json => to_json(&result),
+        Format::Csv => to_csv(&result),
+    };
+    write_stdout(stdout, output.as_bytes())
+}
+
+fn boundary_text(grid: &Grid, boundary: Boundary) -> String {
+    match boundary {
+        Boundary::At(v) => show(grid, v),
+        Boundary::AtEnd(v) => format!("{} (end of the range)", show(grid, v)),
+    }
+}
+
+/// The answer as text, with the values tried.
+pub fn to_table(t: &Target) -> String {
+    let a = &t.answer;
+    let which = match a.direction {
+        Direction::Smallest => "smallest",
+        Direction::Largest => "largest",
+    };
+    let cut = t
+        .by_day
+        .map_or(String::new(), |d| format!(" by day {d} (runs cut there)"));
+    let whose = match &t.scope {
+        Scope::Total => String::new(),
+        Scope::Port(name) => format!(" at port {name}"),
+    };
+    let mut out = format!(
+        "{}: the {which} {} with {}{cut}{whose}\n",
+        t.scenario,
+        t.param,
+        t.goal.describe()
+    );
+    out.push_str(&format!(
+        "Searched {}–{} in steps of {}; {} replication(s) at every value tried, the same ones (common random numbers); seed {}\n\n",
+        show(&t.grid, t.grid.low),
+        show(&t.grid, t.grid.high()),
+        show(&t.grid, t.grid.step),
+        a.replications,
+        t.provenance.seed
+    ));
+    out.push_str(&format!("Answer: {}\n", show(&t.grid, a.answer)));
+    if let Some(e) = a.at_answer() {
+        out.push_str(&format!(
+            "  the goal holds there in {} of {} replication(s); {} = {}{}\n",
+            e.met,
+            e.values.len(),
+            t.goal.metric.label(),
+            format_interval(t.goal.metric, &e.estimate(), false),
+            if t.goal.metric.in_days() { " days" } else { "" }
+        ));
+    }
+    let (from, to) = match a.direction {
+        Direction::Smallest => (a.five, a.ninety_five),
+        Direction::Largest => (a.ninety_five, a.five),
+    };
+    out.push_str(&format!(
+        "Uncertainty: {} to {}: the goal holds in at least 5% of replications from {}, in at least 95% from {}{}\n",
+        show(&t.grid, from.value()),
+        show(&t.grid, to.value()),
+        boundary_text(&t.grid, a.five),
+        boundary_text(&t.grid, a.ninety_five),
+        if from.value() == to.value() {
+            " (every replication meets it from the same value)"
+        } else {
+            ""
+        }
+    ));
+    out.push_str(&format!(
+        "Search: {} values tried, {} simulation runs\n\n",
+        a.evaluations.len(),
+        format_count(a.runs() as f64)
+    ));
+    let mut rows = vec![vec![
+        t.param.rsplit('.').next().unwrap_or(&t.param).to_owned(),
+        "goal met in".to_owned(),
+        format!(
+            "{}{}",
+            t.goal.metric.label(),
+            if t.goal.metric.in_days() { " (days)" } else { "" }
+        ),
+    ]];
+    for e in &a.evaluations {
+        rows.push(vec![
+            show(&t.grid, e.value),
+            format!("{}/{}", e.met, e.values.len()),
+            format_interval(t.goal.metric, &e.estimate(), false),
+        ]);
+    }
+    out.push_str(&align(&rows));
+    out
+}
+
+/// The values tried as CSV, with the answer in comment lines at the top.
+pub fn to_csv(t: &Target) -> String {
+    let a = &t.answer;
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record([
+        t.param.as_str(),
+        "replications_meeting_goal",
+        "replications",
+        "share_meeting_goal",
+        &format!("{}_mean", t.goal.metric.name()),
+        &format!("{}_ci95_low", t.goal.metric.name()),
+        &format!("{}_ci95_high", t.goal.metric.name()),
+    ]);
+    let cell = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v}"));
+    for e in &a.evaluations {
+        let estimate = e.estimate();
+        let _ = writer.write_record([
+            show(&t.grid, e.value),
+            e.met.to_string(),
+            e.values.len().to_string(),
+            format!("{}", e.share()),
+            cell(estimate.mean),
+            cell(estimate.ci95_low),
+            cell(estimate.ci95_high),
+        ]);
+    }
+    let body = writer
+        .into_inner()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
+    format!(
+        "# {}\n# goal: {}{}; answer {}; holds in at least 5% of replications from {}, in at least 95% from {}; {} simulation runs\n{body}",
+        t.provenance.line(),
+        t.goal.describe(),
+        t.by_day.map_or(String::new(), |d| format!(" by day {d}")),
+        show(&t.grid, a.answer),
+        boundary_text(&t.grid, a.five),
+        boundary_text(&t.grid, a.ninety_five),
+        a.runs()
+    )
+}
+
+/// The answer as JSON.
+pub fn to_json(t: &Target) -> String {
+    let a = &t.answer;
+    let boundary = |b: Boundary| {
+        json!({
+            "value": b.value(),
+            "at_end_of_range": matches!(b, Boundary::AtEnd(_)),
+        })
+    };
+    let (kind, limit) = match t.goal.bound {
+        Bound::AtMost(x) => ("at_most", x),
+        Bound::AtLeast(x) => ("at_least", x),
+    };
+    let evaluations: Vec<_> = a
+        .evaluations
+        .iter()
+        .map(|e| {
+            json!({
+                "value": e.value,
+                "replications_meeting_goal": e.met,
+                "replications": e.values.len(),
+                "metric": e.estimate(),
+            })
+        })
+        .collect();
+    let document = json!({
+        "provenance": t.provenance,
+        "param": t.param,
+        "scope": t.scope.name(),
+        "goal": { "metric": t.goal.metric.name(), kind: limit, "by_day": t.by_day },
+        "range": { "low": t.grid.low, "high": t.grid.high(), "step": t.grid.step },
+        "direction": match a.direction { Direction::Smallest => "smallest", Direction::Largest => "largest" },
+        "answer": a.answer,
+        "five_percent": boundary(a.five),
+        "ninety_five_percent": boundary(a.ninety_five),
+        "values_tried": a.evaluations.len(),
+        "simulation_runs": a.runs(),
+        "evaluations": evaluations,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_round() {
+        assert_eq!(nice_step(0.0013), (0.002, Some(3)));
+        assert_eq!(nice_step(0.001), (0.001, Some(3)));
+        assert_eq!(nice_step(4.0), (5.0, Some(0)));
+    }
+
+    #[test]
+    fn grids_follow_the_range_and_the_current_value() {
+        let request = |range: Option<&str>, step: Option<f64>| TargetRequest {
+            range: range.map(str::to_owned),
+            step,
+            param: "x".into(),
+            ..TargetRequest::default()
+        };
+        let g = grid(&request(None, None), Some(100.0)).unwrap();
+        assert_eq!((g.low, g.high(), g.step), (10.0, 1000.0, 1.0));
+        let g = grid(&request(Some("0.1:0.9"), None), None).unwrap();
+        assert_eq!((g.low, g.step, g.places), (0.1, 0.001, Some(3)));
+        assert!((g.high() - 0.9).abs() < 1e-12);
+        let g = grid(&request(Some("10:20:0.5"), None), None).unwrap();
+        assert_eq!((g.count, g.places), (21, Some(1)));
+        let g = grid(&request(Some("10:20"), Some(2.0)), None).unwrap();
+        assert_eq!(g.count, 6);
+        assert!(grid(&request(Some("20:10"), None), None).is_err());
+        assert!(grid(&request(None, None), None).is_err());
+        assert!(grid(&request(Some("1:2"), Some(0.0)), None).is_err());
+    }
+
+    #[test]
+    fn days_and_dates_cut_the_runs() {
+        let start = Date {
+            year: 2018,
+            month: 11,
+            day: 1,
+        };
+        assert_eq!(by_day("5", None).unwrap(), 5);
+        assert_eq!(by_day("2019-01-01", Some(start)).unwrap(), 61);
+        assert!(by_day("2019-01-01", None).is_err());
+        assert!(by_day("0", None).is_err());
+        assert!(by_day("soon", None).is_err());
+    }
+}

@@ -1,0 +1,445 @@
+//! Charts and the HTML report end to end: `run --charts --report`, `chart`, `chart --compare`
+//! and `report`, with no system fonts in reach.
+
+use crate::cli::backlog;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const KINDS: [&str; 4] = ["backlog", "waits", "quoted", "outcomes"];
+
+/// fontconfig cannot find its configuration: text must come from the embedded font.
+const NO_FONTCONFIG: (&str, &str) = ("FONTCONFIG_FILE", "/nonexistent/fonts.conf");
+
+/// A folder of the test build that the tests can use and leave behind.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("charts").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+/// Runs the default scenario once (4 replications) with `--charts --report`, fontconfig out of
+/// reach; every test reads this folder and writes elsewhere.
+fn results() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = scratch("default").join("results");
+        backlog()
+            .env(NO_FONTCONFIG.0, NO_FONTCONFIG.1)
+            .args(["run", "--quiet", "--replications", "4", "--charts", "--report", "--out"])
+            .arg(&dir)
+            .assert()
+            .success();
+        dir
+    })
+}
+
+/// A second folder: the same scenario with another seed.
+fn other_results() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = scratch("other").join("results");
+        backlog()
+            .args(["run", "--quiet", "--replications", "4", "--seed", "7", "--out"])
+            .arg(&dir)
+            .assert()
+            .success();
+        dir
+    })
+}
+
+struct Image {
+    width: u32,
+    height: u32,
+    rgb: Vec<u8>,
+}
+
+fn decode_png(path: &Path) -> Image {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap_or_else(|e| panic!("{} is a PNG: {e}", path.display()));
+    let mut buffer = vec![0; reader.output_buffer_size().expect("buffer size")];
+    let info = reader.next_frame(&mut buffer).expect("one frame");
+    assert_eq!(info.color_type, png::ColorType::Rgb, "{}", path.display());
+    assert_eq!(info.bit_depth, png::BitDepth::Eight, "{}", path.display());
+    buffer.truncate(info.buffer_size());
+    Image {
+        width: info.width,
+        height: info.height,
+        rgb: buffer,
+    }
+}
+
+/// Variance of luminance over the pixels of rows `rows` (0-255 scale).
+fn luminance_variance(image: &Image, rows: std::ops::Range<u32>) -> f64 {
+    let row_len = image.width as usize * 3;
+    let values: Vec<f64> = image.rgb[rows.start as usize * row_len..rows.end as usize * row_len]
+        .chunks_exact(3)
+        .map(|p| 0.299 * f64::from(p[0]) + 0.587 * f64::from(p[1]) + 0.114 * f64::from(p[2]))
+        .collect();
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64
+}
+
+fn assert_not_blank(path: &Path, image: &Image) {
+    let variance = luminance_variance(image, 0..image.height);
+    assert!(
+        variance > 200.0,
+        "{} looks blank: luminance variance {variance}",
+        path.display()
+    );
+    let inked = image.rgb.chunks_exact(3).filter(|p| p.iter().any(|&c| c < 200)).count();
+    let share = inked as f64 / f64::from(image.width * image.height);
+    assert!(share > 0.02, "{} has almost nothing drawn: {share}", path.display());
+}
+
+/// The text of every `<text>` element of an SVG (entities left as they are).
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|rest| {
+            let start = rest.find('>')? + 1;
+            let end = rest.find("</text>")?;
+            Some(rest[start..end].trim().to_owned())
+        })
+        .collect()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn run_writes_every_chart_in_both_formats_and_the_report() {
+    let dir = results();
+    for kind in KINDS {
+        for extension in ["png", "svg"] {
+            let path = dir.join(format!("{kind}.{extension}"));
+            assert!(path.is_file(), "{} written", path.display());
+        }
+        let image = decode_png(&dir.join(format!("{kind}.png")));
+        assert_eq!((image.width, image.height), (1200, 675), "{kind}.png size");
+        assert_not_blank(&dir.join(format!("{kind}.png")), &image);
+    }
+    assert!(dir.join("report.html").is_file());
+    assert!(dir.join("markers.csv").is_file());
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .expect("listing")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn svgs_keep_titles_and_axis_labels_as_text() {
+    let expected: [(&str, &[&str]); 4] = [
+        (
+            "backlog",
+            &[
+                "People waiting on the list",
+                "People on the list",
+                "Date",
+                "Nov 2018",
+                "Simulated with backlog v",
+            ],
+        ),
+        (
+            "waits",
+            &[
+                "How long people waited before being processed",
+                "People per bin (average per run)",
+                "Processed within this wait",
+                "Half waited",
+            ],
+        ),
+        (
+            "quoted",
+            &["The wait a newcomer would be quoted", "Quoted wait, ", "Date"],
+        ),
+        (
+            "outcomes",
+            &["Where people went", "Processed", "Still waiting", "Left: returned home"],
+        ),
+    ];
+    for (kind, texts) in expected {
+        let svg = read(&results().join(format!("{kind}.svg")));
+        assert!(
+            svg.starts_with("<svg") || svg.starts_with("<?xml"),
+            "{kind}.svg is an SVG"
+        );
+        let found = svg_texts(&svg);
+        for text in texts {
+            assert!(
+                found.iter().any(|t| t.starts_with(text)),
+                "{kind}.svg has no <text> starting with {text:?}; it has {found:?}"
+            );
+        }
+        let source = found
+            .iter()
+            .find(|t| t.starts_with("Simulated with backlog v"))
+            .expect("source line");
+        assert!(
+            source.contains("scenario Tijuana 2018 caravan; seed 20181113; 4 replications"),
+            "{source}"
+        );
+        assert!(svg.contains("DejaVu Sans"), "{kind}.svg names its font");
+    }
+    // Policy markers are drawn on time charts (labels or a numbered key).
+    let backlog = svg_texts(&read(&results().join("backlog.svg")));
+    assert!(
+        backlog.iter().any(|t| t.contains("cut to 20/day")),
+        "the Jan 25 2019 cut is labelled: {backlog:?}"
+    );
+}
+
+#[test]
+fn a_png_is_drawn_at_the_requested_size() {
+    let out = scratch("size");
+    backlog()
+        .args([
+            "chart", "--kind", "backlog", "--format", "png", "--size", "800x450", "--out",
+        ])
+        .arg(&out)
+        .arg(results())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("backlog.png"));
+    let image = decode_png(&out.join("backlog.png"));
+    assert_eq!((image.width, image.height), (800, 450));
+    assert_not_blank(&out.join("backlog.png"), &image);
+    assert!(!out.join("backlog.svg").exists(), "--format png writes no SVG");
+}
+
+#[test]
+fn text_is_drawn_with_the_embedded_font_when_fontconfig_is_out_of_reach() {
+    let out = scratch("fonts");
+    for (folder, title) in [("a", "First title"), ("b", "Another, longer title")] {
+        backlog()
+            .env(NO_FONTCONFIG.0, NO_FONTCONFIG.1)
+            .args([
+                "chart", "--kind", "waits", "--format", "png", "--size", "600x338", "--title", title, "--out",
+            ])
+            .arg(out.join(folder))
+            .arg(results())
+            .assert()
+            .success();
+    }
+    let a = decode_png(&out.join("a/waits.png"));
+    let b = decode_png(&out.join("b/waits.png"));
+    // The title band (top 60 pixels) holds ink, and differs with the title's text.
+    assert!(luminance_variance(&a, 0..60) > 100.0, "the title is drawn");
+    let row_len = a.width as usize * 3;
+    assert_ne!(
+        a.rgb[..60 * row_len],
+        b.rgb[..60 * row_len],
+        "the title's text is drawn"
+    );
+    assert_eq!(a.rgb[200 * row_len..], b.rgb[200 * row_len..], "only the title differs");
+}
+
+#[test]
+fn the_binary_links_neither_fontconfig_nor_freetype() {
+    let binary = assert_cmd::cargo::cargo_bin("backlog");
+    let bytes = std::fs::read(&binary).expect("the binary");
+    for library in ["libfontconfig", "libfreetype"] {
+        assert!(
+            !bytes.windows(library.len()).any(|w| w == library.as_bytes()),
+            "{} mentions {library}",
+            binary.display()
+        );
+    }
+    match std::process::Command::new("ldd").arg(&binary).output() {
+        Ok(output) if output.status.success() => {
+            let libraries = String::from_utf8_lossy(&output.stdout);
+            assert!(!libraries.contains("fontconfig"), "{libraries}");
+            assert!(!libraries.contains("freetype"), "{libraries}");
+        }
+        _ => eprintln!("ldd is not available: checked the binary's bytes only"),
+    }
+}
+
+#[test]
+fn the_same_folder_gives_byte_identical_svgs() {
+    let out = scratch("again");
+    backlog()
+        .args(["chart", "--format", "svg", "--out"])
+        .arg(&out)
+        .arg(results())
+        .assert()
+        .success();
+    for kind in KINDS {
+        let name = format!("{kind}.svg");
+        assert!(
+            std::fs::read(out.join(&name)).expect("redrawn") == std::fs::read(results().join(&name)).expect("drawn"),
+            "{name} differs when drawn again"
+        );
+    }
+}
+
+#[test]
+fn a_missing_folder_or_file_is_named() {
+    let out = scratch("missing");
+    backlog()
+        .args(["chart"])
+        .arg(out.join("nowhere"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no results folder"))
+        .stderr(predicate::str::contains("nowhere"));
+    let partial = out.join("partial");
+    std::fs::create_dir_all(&partial).expect("folder");
+    for name in ["summary.json", "daily.csv", "scenario.toml"] {
+        std::fs::copy(results().join(name), partial.join(name)).expect("copy");
+    }
+    backlog()
+        .args(["chart"])
+        .arg(&partial)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has no waits.csv"));
+    backlog()
+        .args(["report"])
+        .arg(&partial)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("waits.csv"));
+    assert!(
+        !partial.join("backlog.png").exists(),
+        "nothing drawn from a partial folder"
+    );
+}
+
+#[test]
+fn bad_flags_are_input_errors() {
+    for size in ["big", "1200", "10x10", "1200x675x2"] {
+        backlog()
+            .args(["chart", "--size", size])
+            .arg(results())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--size must be WIDTHxHEIGHT"));
+    }
+    backlog()
+        .args(["run", "--quiet", "--replications", "2", "--charts"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--charts needs --out"));
+    backlog()
+        .args(["chart", "--labels", "a,b,c", "--compare"])
+        .arg(results())
+        .arg(other_results())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("3 labels for 2 folders"));
+}
+
+#[test]
+fn comparisons_overlay_folders_with_a_legend() {
+    let out = scratch("compare");
+    backlog()
+        .args(["chart", "--format", "svg", "--labels", "Seed 20181113,Seed 7", "--out"])
+        .arg(&out)
+        .arg("--compare")
+        .arg(results())
+        .arg(other_results())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("compare-backlog.svg"));
+    for kind in KINDS {
+        let texts = svg_texts(&read(&out.join(format!("compare-{kind}.svg"))));
+        for label in ["Seed 20181113", "Seed 7"] {
+            assert!(
+                texts.iter().any(|t| t == label),
+                "compare-{kind}.svg has no legend {label}: {texts:?}"
+            );
+        }
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("seed 20181113") && t.contains("seed 7")),
+            "compare-{kind}.svg has the source of both folders"
+        );
+    }
+    backlog()
+        .args([
+            "chart", "--kind", "backlog", "--format", "png", "--size", "600x338", "--out",
+        ])
+        .arg(&out)
+        .arg("--compare")
+        .arg(results())
+        .arg(other_results())
+        .assert()
+        .success();
+    let image = decode_png(&out.join("compare-backlog.png"));
+    assert_not_blank(&out.join("compare-backlog.png"), &image);
+}
+
+#[test]
+fn the_report_is_one_self_contained_file_with_every_chart() {
+    let html = read(&results().join("report.html"));
+    for forbidden in ["http:", "https:", "src=", "<script", "<link", "@import", "url("] {
+        assert!(!html.contains(forbidden), "report.html contains {forbidden:?}");
+    }
+    assert_eq!(html.matches("<svg").count(), KINDS.len(), "one inline SVG per chart");
+    for kind in KINDS {
+        assert!(html.contains(&format!("<section id=\"{kind}\">")), "section {kind}");
+    }
+    for text in [
+        "People waiting on the list",
+        "Where people went",
+        "<table class=\"summary\">",
+        "Wait of people processed",
+        "schema = 1",
+        "Simulated with backlog v",
+        "20181113",
+    ] {
+        assert!(html.contains(text), "report.html lacks {text:?}");
+    }
+    // `backlog report` writes the same file again.
+    let out = scratch("report").join("report.html");
+    backlog()
+        .args(["report", "--out"])
+        .arg(&out)
+        .arg(results())
+        .assert()
+        .success();
+    assert!(read(&out) == html, "report.html is deterministic");
+}
+
+#[test]
+fn folders_without_markers_csv_take_markers_from_the_saved_scenario() {
+    let out = scratch("old-folder");
+    let old = out.join("results");
+    std::fs::create_dir_all(&old).expect("folder");
+    for name in ["summary.json", "daily.csv", "waits.csv", "scenario.toml"] {
+        std::fs::copy(results().join(name), old.join(name)).expect("copy");
+    }
+    backlog()
+        .args(["chart", "--kind", "backlog", "--format", "svg"])
+        .arg(&old)
+        .assert()
+        .success();
+    assert!(
+        svg_texts(&read(&old.join("backlog.svg")))
+            .iter()
+            .any(|t| t.contains("cut to 20/day")),
+        "markers re-read from scenario.toml"
+    );
+    // A scenario that no longer validates on its own: drawn without markers, with a note.
+    std::fs::write(old.join("scenario.toml"), "schema = 1\n[run]\nname = \"x\"\n").expect("write");
+    backlog()
+        .args(["chart", "--kind", "backlog", "--format", "svg"])
+        .arg(&old)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("without policy markers"));
+    assert!(
+        !svg_texts(&read(&old.join("backlog.svg")))
+            .iter()
+            .any(|t| t.contains("cut to 20/day")),
+        "no markers"
+    );
+}
