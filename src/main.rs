@@ -136,6 +136,12 @@ struct RunArgs {
     /// Write into an --out folder even if it holds files that are not a previous backlog run.
     #[arg(long)]
     force: bool,
+    /// Refuse to run when one replication is expected to bring more people than this [default: 100000000].
+    #[arg(long, value_name = "N")]
+    max_people: Option<u64>,
+    /// Refuse to run when the run is expected to need more memory than this, e.g. 16G [default: 8G].
+    #[arg(long, value_name = "SIZE", value_parser = backlog::commands::parse_size)]
+    max_memory: Option<u64>,
     /// Change a value of the scenario first, e.g. --set ports.san_ysidro.capacity.quota_per_day=150 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     sets: Vec<String>,
@@ -331,6 +337,8 @@ fn main() -> ExitCode {
                 trace: args.trace,
                 quiet: args.quiet,
                 force: args.force,
+                max_people: args.max_people,
+                max_memory_bytes: args.max_memory,
                 charts: args.charts,
                 report: args.report,
                 sets: args.sets,

@@ -76,6 +76,10 @@ pub struct RunRequest {
     pub sets: Vec<String>,
     /// Write into an `--out` folder even if it holds files that are not a backlog run.
     pub force: bool,
+    /// Refuse to run when a replication is expected to bring more people than this.
+    pub max_people: Option<u64>,
+    /// Refuse to run when the run is expected to need more memory than this many bytes.
+    pub max_memory_bytes: Option<u64>,
 }
 
 /// A scenario's text as read, before overrides.
@@ -153,6 +157,12 @@ pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
         check_out_dir(dir, request.force)?;
     }
     let model = &loaded.model;
+    let estimate = Estimate::of(
+        model,
+        request.replications.unwrap_or(model.replications),
+        request.threads,
+    );
+    estimate.check(request.max_people, request.max_memory_bytes)?;
     let options = RunOptions {
         replications: request.replications,
         threads: request.threads,
@@ -199,6 +209,97 @@ pub fn write_results(dir: &Path, model: &Model, text: &str, results: &Results, s
         write_atomically(&dir.join(name), contents.as_bytes())?;
     }
     Ok(())
+}
+
+/// Default of `--max-people`: people expected in one replication.
+pub const DEFAULT_MAX_PEOPLE: u64 = 100_000_000;
+
+/// Default of `--max-memory`: 8 GiB.
+pub const DEFAULT_MAX_MEMORY_BYTES: u64 = 8 << 30;
+
+/// What a run is expected to need, worked out from the scenario before running it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// People expected to arrive in one replication.
+    pub people_per_replication: f64,
+    /// Peak memory, in bytes (an upper bound: it assumes everyone could be waiting at once).
+    pub memory_bytes: f64,
+}
+
+impl Estimate {
+    /// The estimate for `replications` replications of `model` on `threads` threads.
+    pub fn of(model: &Model, replications: u32, threads: Option<usize>) -> Estimate {
+        let people: f64 = model.streams.iter().map(|stream| expected_people(stream, model)).sum();
+        // Replications in flight at once: the replication loop's chunk (four per thread).
+        let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let in_flight = f64::from(replications).min((threads * 4).max(8) as f64);
+        let days = f64::from(model.horizon_days) * (model.ports.len() + 1) as f64;
+        // A waiting group takes 40 bytes (48 in a growing deque); a simulated day about 120
+        // bytes of bookkeeping per port while running and 64 bytes kept per replication after.
+        let per_running = people * 48.0 + days * 120.0;
+        let kept = f64::from(replications) * days * 64.0;
+        Estimate {
+            people_per_replication: people,
+            memory_bytes: in_flight * per_running + kept,
+        }
+    }
+
+    /// Refuses the run when it goes past a limit, saying which number and what to do.
+    pub fn check(&self, max_people: Option<u64>, max_memory_bytes: Option<u64>) -> Result<(), Error> {
+        let max_people = max_people.unwrap_or(DEFAULT_MAX_PEOPLE);
+        let max_memory = max_memory_bytes.unwrap_or(DEFAULT_MAX_MEMORY_BYTES);
+        if self.people_per_replication > max_people as f64 {
+            return Err(Error::Input(InputError::single(
+                Diagnostic::new(format!(
+                    "the scenario brings about {:.0} people per replication, more than the limit of {max_people}",
+                    self.people_per_replication
+                ))
+                .with_help("check the arrival numbers and rates; to run it anyway raise the limit with --max-people"),
+            )));
+        }
+        if self.memory_bytes > max_memory as f64 {
+            return Err(Error::Input(InputError::single(
+                Diagnostic::new(format!(
+                    "the run may need about {:.1} GiB of memory, more than the limit of {:.1} GiB",
+                    self.memory_bytes / f64::from(1u32 << 30),
+                    max_memory as f64 / f64::from(1u32 << 30)
+                ))
+                .with_help(
+                    "use fewer replications or a shorter horizon, or raise the limit with --max-memory (e.g. 16G)",
+                ),
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Parses a size such as `8G`, `500M`, `2048K` or a number of bytes.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => (&text[..i], text[i..].to_ascii_uppercase()),
+        None => (text, String::new()),
+    };
+    let scale: u64 = match unit.trim_end_matches("IB").trim_end_matches('B') {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "T" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size: write e.g. 8G, 500M or a number of bytes"
+            ));
+        }
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write e.g. 8G, 500M or a number of bytes"))?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(format!("`{text}` must be a positive size"));
+    }
+    Ok((value * scale as f64).min(u64::MAX as f64) as u64)
 }
 
 /// Refuses an `--out` folder that holds anything but a previous backlog run, unless forced,
@@ -369,5 +470,32 @@ pub fn expected_people(stream: &crate::model::Stream, model: &Model) -> f64 {
             .map(|p| (p.end_days.min(horizon) - p.start_days).max(0.0) * p.groups_per_day * stream.group_size.mean())
             .sum(),
         Source::Records { records } => records.iter().map(|r| f64::from(r.size)).sum(),
+    }
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("8G"), Ok(8 << 30));
+        assert_eq!(parse_size("500M"), Ok(500 << 20));
+        assert_eq!(parse_size("1.5GiB"), Ok(3 << 29));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("-1G").is_err());
+    }
+
+    #[test]
+    fn estimates_scale_with_people_and_replications() {
+        let (loaded, _) = load(None, &[]).unwrap();
+        let one = Estimate::of(&loaded.model, 1, Some(1));
+        let many = Estimate::of(&loaded.model, 1000, Some(2));
+        assert!((20_000.0..40_000.0).contains(&one.people_per_replication), "{one:?}");
+        assert!(many.memory_bytes > one.memory_bytes);
+        assert!(one.check(None, None).is_ok());
+        assert!(one.check(Some(1000), None).is_err());
+        assert!(many.check(None, Some(1 << 20)).is_err());
     }
 }

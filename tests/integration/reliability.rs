@@ -114,3 +114,29 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn resource_guards_refuse_before_running() {
+    let assert = backlog()
+        .args(["run", "--quiet", "--max-people", "1000"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("people per replication") && stderr.contains("--max-people"),
+        "{stderr}"
+    );
+    let assert = backlog()
+        .args(["run", "--quiet", "--max-memory", "1M"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("GiB of memory") && stderr.contains("--max-memory"),
+        "{stderr}"
+    );
+    backlog()
+        .args(["run", "--quiet", "--max-memory", "lots"])
+        .assert()
+        .code(2);
+}
