@@ -80,6 +80,9 @@ pub(crate) fn dist(ctx: &mut Ctx, raw: &RawDist, key: &str) -> Option<Dist> {
             ok = false;
         }
     }
+    if ok {
+        ok = within_largest(ctx, raw, key);
+    }
     let mut d = DistCtx { ctx, raw, key, kind };
     let dist = match *kind {
         "fixed" => d.fixed(),
@@ -91,7 +94,78 @@ pub(crate) fn dist(ctx: &mut Ctx, raw: &RawDist, key: &str) -> Option<Dist> {
         "gamma" => d.gamma(),
         _ => d.empirical(),
     };
-    if ok { dist } else { None }
+    let dist = dist.filter(|_| ok)?;
+    if dist.mean() > LARGEST {
+        let unit = unit(key);
+        ctx.error_help(
+            raw.span.clone(),
+            format!(
+                "the mean of `{key}` is {:e}{unit}, more than the largest allowed, {}{unit}",
+                dist.mean(),
+                super::group_thousands(LARGEST)
+            ),
+            "make the parameters smaller",
+        );
+        return None;
+    }
+    Some(dist)
+}
+
+/// Largest value, mean or spread of a distribution: the longest horizon, 10,000,000 days
+/// (about 27,000 years). Durations beyond it cannot be simulated (times would overflow).
+const LARGEST: f64 = super::MAX_HORIZON;
+
+/// " days" for a key measured in days.
+fn unit(key: &str) -> &'static str {
+    if key.ends_with("_days") { " days" } else { "" }
+}
+
+/// Reports parameters (other than a gamma's `shape` and the `weights`) larger than [`LARGEST`].
+fn within_largest(ctx: &mut Ctx, raw: &RawDist, key: &str) -> bool {
+    let f = &raw.fields;
+    let scalars = [
+        ("value", &f.value),
+        ("mean", &f.mean),
+        ("sd", &f.sd),
+        ("min", &f.min),
+        ("mode", &f.mode),
+        ("max", &f.max),
+        ("scale", &f.scale),
+    ];
+    let mut too_large: Vec<(String, Range<usize>, String)> = Vec::new();
+    for (name, field) in scalars {
+        if let Some(field) = field
+            && *field.get_ref() > LARGEST
+        {
+            let name = if field.span() == raw.span { key } else { name };
+            too_large.push((name.to_owned(), field.span(), ctx.written(field.span())));
+        }
+    }
+    if let Some(values) = &f.values
+        && let Some(largest) = values
+            .get_ref()
+            .iter()
+            .copied()
+            .filter(|v| *v > LARGEST)
+            .reduce(f64::max)
+    {
+        too_large.push(("values".to_owned(), values.span(), format!("{largest}")));
+    }
+    let unit = unit(key);
+    for (name, span, written) in &too_large {
+        ctx.error_help(
+            span.clone(),
+            format!(
+                "`{name}` must be at most {}{unit}, found `{written}`",
+                super::group_thousands(LARGEST)
+            ),
+            format!(
+                "{}{unit} is the longest that can be simulated (about 27,000 years)",
+                super::group_thousands(LARGEST)
+            ),
+        );
+    }
+    too_large.is_empty()
 }
 
 struct DistCtx<'c, 'a, 'r> {
