@@ -536,8 +536,10 @@ impl<'m> Sim<'m> {
             process(state, &group, time, port_index, trace);
             state.busy_officers += 1;
             let service = days_to_ticks(officers.service_days.sample(&mut state.rng)).max(0);
+            // A completion at or after the horizon is never handled, so it is scheduled at the
+            // horizon: every time stays within the queue's range however long a service is.
             self.queue.push(
-                time.saturating_add(service),
+                time.saturating_add(service).min(self.horizon),
                 EventKind::ServiceDone {
                     port: port_index as u16,
                 },

@@ -191,7 +191,6 @@ fn the_longest_waits_and_patience_allowed_run_cleanly() {
 /// such a claim past that limit (`src/engine/mod.rs`, `time.saturating_add(service)`): a
 /// debug build panics in `EventQueue::push`, a release build encodes a wrong time.
 #[test]
-#[ignore = "engine: a service end past queue::MAX_TIME (see docs/reliability.md); run with --ignored once fixed"]
 fn service_times_beyond_the_event_queue_run_cleanly() {
     runs_cleanly(&small(
         "kind = \"officers\"\nofficers = 2\nservice_days = { dist = \"exponential\", mean = 10000000 }",
