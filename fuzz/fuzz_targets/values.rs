@@ -63,6 +63,8 @@ impl Bytes<'_> {
 
     /// A duration distribution (days) with parameters up to `max`; a fixed value is at least `min`.
     fn dist(&mut self, min: f64, max: f64) -> String {
+        // Now and then as long as the format allows: 10,000,000 days.
+        let max = if self.byte() < 32 { 1e7 } else { max };
         match self.byte() % 8 {
             0 => format!("{:?}", self.num(min, max)),
             1 => format!("{{ dist = \"exponential\", mean = {:?} }}", self.num(1e-6, max)),

@@ -120,13 +120,14 @@ fn unit(key: &str) -> &'static str {
     if key.ends_with("_days") { " days" } else { "" }
 }
 
-/// Reports parameters (other than a gamma's `shape` and the `weights`) larger than [`LARGEST`].
+/// Reports finite parameters larger than [`LARGEST`]; infinite ones are reported as not finite
+/// by the checks of each kind. A gamma's `shape`, the `weights` and an `sd` are not durations:
+/// a distribution whose mean they make too large is reported once it is built.
 fn within_largest(ctx: &mut Ctx, raw: &RawDist, key: &str) -> bool {
     let f = &raw.fields;
     let scalars = [
         ("value", &f.value),
         ("mean", &f.mean),
-        ("sd", &f.sd),
         ("min", &f.min),
         ("mode", &f.mode),
         ("max", &f.max),
@@ -135,6 +136,7 @@ fn within_largest(ctx: &mut Ctx, raw: &RawDist, key: &str) -> bool {
     let mut too_large: Vec<(String, Range<usize>, String)> = Vec::new();
     for (name, field) in scalars {
         if let Some(field) = field
+            && field.get_ref().is_finite()
             && *field.get_ref() > LARGEST
         {
             let name = if field.span() == raw.span { key } else { name };
@@ -146,7 +148,7 @@ fn within_largest(ctx: &mut Ctx, raw: &RawDist, key: &str) -> bool {
             .get_ref()
             .iter()
             .copied()
-            .filter(|v| *v > LARGEST)
+            .filter(|v| v.is_finite() && *v > LARGEST)
             .reduce(f64::max)
     {
         too_large.push(("values".to_owned(), values.span(), format!("{largest}")));
@@ -606,6 +608,19 @@ mod tests {
                 .0
                 .contains("too extreme")
         );
+    }
+
+    #[test]
+    fn durations_beyond_the_longest_horizon() {
+        let e = err("1e300");
+        assert_eq!(e[0].0, "`service_days` must be at most 10,000,000 days, found `1e300`");
+        let e = err("{ dist = \"uniform\", min = 0, max = 2e7 }");
+        assert_eq!(e[0].0, "`max` must be at most 10,000,000 days, found `2e7`");
+        assert_eq!(e[0].1, (1, 40));
+        let e = err("{ dist = \"gamma\", shape = 1e300, scale = 1 }");
+        assert!(e[0].0.starts_with("the mean of `service_days` is 1e300 days"), "{e:?}");
+        assert!(parse("10000000").is_ok());
+        assert!(parse("{ dist = \"exponential\", mean = 1e7 }").is_ok());
     }
 
     #[test]
