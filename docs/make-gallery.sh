@@ -38,4 +38,10 @@ done
   --title "How many people sign the list decides whether it ever clears" > /dev/null
 cp "$work/compare/compare-backlog.png" "$img/tijuana-compare-backlog.png"
 
+# A sweep: the what-if scenario (100 a day all year) at other daily quotas, and the chart of
+# the 90th-percentile wait against the quota that `sweep --out` draws.
+"$backlog" sweep scenarios/policy-what-if.toml --quiet --out "$work/sweep" --chart-metric wait_p90 \
+  --param ports.san_ysidro.capacity.quota_per_day --values 60,80,100,150,200,300 > /dev/null
+cp "$work/sweep/sweep.png" "$img/policy-what-if-sweep.png"
+
 ls -l "$img"

@@ -184,9 +184,13 @@ struct SweepArgs {
     /// Evenly spaced values of the preceding --param, LOW:HIGH:STEP, e.g. 50:300:25.
     #[arg(long, value_name = "LOW:HIGH:STEP", allow_hyphen_values = true)]
     range: Vec<String>,
-    /// Folder for sweep.csv, sweep.json and one results folder per point.
+    /// Folder for sweep.csv, sweep.json, the chart (sweep.png, sweep.svg) and one results folder per point.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// The metric the chart draws against the first --param (needs --out): processed, abandoned,
+    /// waiting_at_end, wait_mean, wait_p50, wait_p90, wait_p99, first_empty_day or peak_list [default: wait_p90].
+    #[arg(long, value_name = "METRIC")]
+    chart_metric: Option<String>,
     #[command(flatten)]
     common: AnalysisArgs,
 }
@@ -358,6 +362,7 @@ fn main() -> ExitCode {
                     out: args.out,
                     port: args.common.port,
                     quiet: args.common.quiet,
+                    chart_metric: args.chart_metric,
                 };
                 commands::sweep::sweep(&request, &mut stdout)
             }

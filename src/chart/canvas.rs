@@ -5,7 +5,7 @@
 use super::style::{self, BACKGROUND, FAMILY};
 use crate::error::Error;
 use plotters::coord::Shift;
-use plotters::element::{DashedPathElement, PathElement, Polygon, Rectangle, Text};
+use plotters::element::{Circle, DashedPathElement, PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, ShapeStyle, TextStyle};
@@ -173,6 +173,16 @@ impl<DB: DrawingBackend> Canvas<DB> {
                 [(rect.x0, rect.y0), (rect.x1, rect.y1)],
                 color.mix(alpha).filled(),
             ))
+            .map_err(drawing_error)
+    }
+
+    /// A filled circle of `radius` pixels around `center`.
+    pub fn circle(&self, center: (i32, i32), radius: i32, color: RGBColor, alpha: f64) -> Drawn {
+        if radius <= 0 {
+            return Ok(());
+        }
+        self.area
+            .draw(&Circle::new(center, radius, color.mix(alpha).filled()))
             .map_err(drawing_error)
     }
 

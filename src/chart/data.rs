@@ -466,14 +466,7 @@ impl Results {
 
     /// `1 Nov 2018 – 31 Oct 2019` or `365 days`.
     pub fn period(&self) -> String {
-        match self.start_date {
-            Some(start) if self.horizon_days > 0 => format!(
-                "{} – {}",
-                super::style::long_date(start),
-                super::style::long_date(start.plus_days(i64::from(self.horizon_days) - 1))
-            ),
-            _ => format!("{} days", super::style::count(f64::from(self.horizon_days))),
-        }
+        super::period(self.start_date, self.horizon_days)
     }
 }
 

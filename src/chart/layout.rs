@@ -193,6 +193,9 @@ pub enum Ticks {
     Percent,
     /// Days from the start: month names when the scenario has a start date, day numbers otherwise.
     Time(Option<Date>),
+    /// Named categories at 0, 1, 2, … labelled with the axis's `categories` (horizontal axis
+    /// only): values that are not numbers, such as `fifo` and `lifo`.
+    Categories,
 }
 
 /// An axis: its range, title and labels.
@@ -206,6 +209,8 @@ pub struct Axis {
     pub title: String,
     /// Labelling.
     pub ticks: Ticks,
+    /// Labels of [`Ticks::Categories`], in order (empty otherwise).
+    pub categories: Vec<String>,
 }
 
 impl Axis {
@@ -216,6 +221,19 @@ impl Axis {
             max,
             title: title.into(),
             ticks,
+            categories: Vec::new(),
+        }
+    }
+
+    /// A horizontal axis of named categories at 0, 1, 2, …, with half a step of room at
+    /// either end.
+    pub fn categories(title: impl Into<String>, labels: Vec<String>) -> Self {
+        Axis {
+            min: -0.5,
+            max: labels.len().max(1) as f64 - 0.5,
+            title: title.into(),
+            ticks: Ticks::Categories,
+            categories: labels,
         }
     }
 }
@@ -527,6 +545,16 @@ pub fn layout_plot<DB: DrawingBackend>(c: &Canvas<DB>, body: Rect, spec: &PlotSp
         Ticks::Time(start) => {
             let label_w = c.measure(if start.is_some() { "Mmm 0000" } else { "00000" }, size::LABEL, false);
             let ticks = time_ticks(spec.x.min, spec.x.max, start, right - left, label_w);
+            (spec.x.min, spec.x.max, ticks)
+        }
+        Ticks::Categories => {
+            let ticks = spec
+                .x
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(i, label)| (i as f64, label.clone()))
+                .collect();
             (spec.x.min, spec.x.max, ticks)
         }
         _ => {

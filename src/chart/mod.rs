@@ -6,6 +6,8 @@
 //!
 //! - [`data`] reads a results folder;
 //! - [`backlog`], [`waits`], [`quoted`], [`outcomes`] draw one folder, [`compare`] several;
+//! - [`sweep`] draws a metric of `backlog sweep` against the swept parameter (from the sweep's
+//!   results in memory, written next to `sweep.csv`);
 //! - [`layout`] and [`series`] are shared: the frame (title, subtitle, legend, source line),
 //!   axes, labelled markers and data marks; [`style`] the palette, fonts and number formats;
 //! - [`canvas`] draws on SVG or PNG; [`html`] writes `report.html`.
@@ -20,6 +22,7 @@ pub mod outcomes;
 pub mod quoted;
 pub mod series;
 pub mod style;
+pub mod sweep;
 pub mod waits;
 
 pub use data::Results;
@@ -96,21 +99,24 @@ impl Default for Options {
     }
 }
 
-/// A chart to draw: one kind of one folder, or several folders compared.
+/// A chart to draw: one kind of one folder, several folders compared, or a sweep.
 #[derive(Debug, Clone, Copy)]
 pub enum Chart<'a> {
     /// One results folder.
     Single(Kind, &'a Results),
     /// Several results folders on the same axes, with their legend labels.
     Compare(Kind, &'a [Results], &'a [String]),
+    /// A metric of a sweep against the swept parameter.
+    Sweep(&'a sweep::SweepChart),
 }
 
 impl Chart<'_> {
-    /// File name without extension: `backlog`, or `compare-backlog`.
+    /// File name without extension: `backlog`, `compare-backlog` or `sweep`.
     pub fn file_stem(&self) -> String {
         match self {
             Chart::Single(kind, _) => kind.name().to_owned(),
             Chart::Compare(kind, ..) => format!("compare-{}", kind.name()),
+            Chart::Sweep(_) => "sweep".to_owned(),
         }
     }
 
@@ -121,6 +127,7 @@ impl Chart<'_> {
             Chart::Single(Kind::Quoted, results) => quoted::draw(c, results, title),
             Chart::Single(Kind::Outcomes, results) => outcomes::draw(c, results, title),
             Chart::Compare(kind, results, labels) => compare::draw(c, kind, results, labels, title),
+            Chart::Sweep(data) => sweep::draw(c, data, title),
         }
     }
 
@@ -161,6 +168,19 @@ pub(crate) fn subtitle(results: &Results, what: &str) -> String {
     parts.push(runs);
     parts.push(results.period());
     parts.join(" · ")
+}
+
+/// `1 Nov 2018 – 31 Oct 2019` (the first and last simulated days), or `365 days` without a
+/// start date.
+pub fn period(start_date: Option<crate::model::Date>, horizon_days: u32) -> String {
+    match start_date {
+        Some(start) if horizon_days > 0 => format!(
+            "{} – {}",
+            style::long_date(start),
+            style::long_date(start.plus_days(i64::from(horizon_days) - 1))
+        ),
+        _ => format!("{} days", style::count(f64::from(horizon_days))),
+    }
 }
 
 /// About how wide a plot taking `share` of the chart's width will be, in pixels (to choose how

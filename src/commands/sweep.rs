@@ -1,11 +1,14 @@
 //! `backlog sweep`: one scenario run at each value of one or two parameters (a grid), every
-//! point with the same replications (common random numbers), one row per point.
+//! point with the same replications (common random numbers), one row per point; with `--out`,
+//! also a chart of one metric against the first parameter (`sweep.png`, `sweep.svg`).
 
 use super::{Format, ScenarioText, write_atomically, write_results, write_stdout};
 use crate::analysis::sweep::{self, Axis, PointSummary};
 use crate::analysis::{self, Metric, Runs, Scope, Variant, align, format_plus_minus};
+use crate::chart::sweep::{MAX_LINES, SweepChart};
+use crate::chart::{self, Chart, Options};
 use crate::error::{Diagnostic, Error, InputError};
-use crate::model::Model;
+use crate::model::{Date, Model};
 use crate::overrides::{self, Override};
 use crate::replicate::{self, RunOptions};
 use crate::report::{Provenance, Summary};
@@ -47,13 +50,19 @@ pub struct SweepRequest {
     pub threads: Option<usize>,
     /// Format on stdout.
     pub format: Format,
-    /// Folder for one results folder per point and sweep.csv / sweep.json.
+    /// Folder for one results folder per point, sweep.csv, sweep.json and the chart.
     pub out: Option<PathBuf>,
     /// Metrics of one port only (everyone when `None`).
     pub port: Option<String>,
     /// No progress bar.
     pub quiet: bool,
+    /// The metric of the chart written with `out`, as `Metric::parse` reads it
+    /// ([`DEFAULT_CHART_METRIC`] when `None`).
+    pub chart_metric: Option<String>,
 }
+
+/// The metric of the sweep chart when `--chart-metric` is not given.
+pub const DEFAULT_CHART_METRIC: Metric = Metric::WaitP90;
 
 /// A sweep's results.
 #[derive(Debug, Clone)]
@@ -74,6 +83,9 @@ pub struct Sweep {
     pub summaries: Vec<PointSummary>,
     /// Start date and horizon, for the table's heading.
     pub period: String,
+    /// Start date and horizon of every point, when they are all the same (`None` when the
+    /// sweep changes them), for the chart.
+    pub shared_period: Option<(Option<Date>, u32)>,
 }
 
 fn input(message: impl Into<String>, help: impl Into<String>) -> Error {
@@ -212,6 +224,7 @@ pub fn run_sweep(request: &SweepRequest) -> Result<Sweep, Error> {
         .zip(&runs)
         .map(|(point, runs)| PointSummary::new(point, runs))
         .collect();
+    let shared_period = shared_period(loaded.iter().map(|(model, _)| model));
     let model = &first.model;
     let period = match model.start_date {
         Some(date) => format!("{} days from {date}", model.horizon_days),
@@ -226,15 +239,90 @@ pub fn run_sweep(request: &SweepRequest) -> Result<Sweep, Error> {
         runs,
         summaries,
         period,
+        shared_period,
     })
 }
 
-/// `backlog sweep`: runs the sweep and prints it (and writes files with `--out`).
+/// The start date and horizon of every model, if they all have the same ones.
+fn shared_period<'a>(mut models: impl Iterator<Item = &'a Model>) -> Option<(Option<Date>, u32)> {
+    let first = models.next()?;
+    let period = (first.start_date, first.horizon_days);
+    models
+        .all(|model| (model.start_date, model.horizon_days) == period)
+        .then_some(period)
+}
+
+/// The metric of the chart that `--out` writes, checked before anything runs: `--chart-metric`
+/// (any name `Metric::parse` reads) or [`DEFAULT_CHART_METRIC`]; `None` without `--out`.
+pub fn chart_metric(request: &SweepRequest) -> Result<Option<Metric>, Error> {
+    let Some(text) = &request.chart_metric else {
+        return Ok(request.out.as_ref().map(|_| DEFAULT_CHART_METRIC));
+    };
+    let metric = Metric::parse(text).map_err(|error| {
+        let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        let list = crate::validate::suggest::quoted_list(&names);
+        let help = match error.diagnostics.first().and_then(|d| d.help.as_deref()) {
+            Some(suggestion) if suggestion.starts_with("did you mean") => {
+                format!("{suggestion} The metrics are {list}.")
+            }
+            _ => format!("the metrics are {list}"),
+        };
+        input(format!("unknown --chart-metric `{text}`"), help)
+    })?;
+    if request.out.is_none() {
+        return Err(input(
+            "--chart-metric needs --out DIR: the chart is written next to sweep.csv",
+            format!("e.g. `backlog sweep … --out results --chart-metric {}`", metric.name()),
+        ));
+    }
+    Ok(Some(metric))
+}
+
+/// The chart of `metric` across the sweep, or why there is none (a note for the user): more
+/// values of the second parameter than lines a chart can tell apart.
+pub fn chart_of(sweep: &Sweep, metric: Metric) -> Result<SweepChart, String> {
+    let chart = SweepChart {
+        provenance: sweep.provenance.clone(),
+        period: sweep.shared_period,
+        port: match &sweep.scope {
+            Scope::Total => None,
+            Scope::Port(name) => Some(name.clone()),
+        },
+        metric,
+        axes: sweep.axes.clone(),
+        estimates: sweep.summaries.iter().map(|summary| summary.estimate(metric)).collect(),
+    };
+    if chart.lines() > MAX_LINES {
+        let second = &sweep.axes[1];
+        return Err(format!(
+            "no sweep chart: the second --param {} has {} values, more than the {MAX_LINES} lines a chart can \
+             tell apart; give it fewer values, or give it first (along the horizontal axis)",
+            second.path,
+            second.values.len()
+        ));
+    }
+    Ok(chart)
+}
+
+/// `backlog sweep`: runs the sweep and prints it; with `--out`, also writes sweep.csv,
+/// sweep.json and the chart of the `--chart-metric` (sweep.png and sweep.svg).
 pub fn sweep(request: &SweepRequest, stdout: &mut dyn Write) -> Result<(), Error> {
+    let metric = chart_metric(request)?;
     let result = run_sweep(request)?;
     if let Some(dir) = &request.out {
         write_atomically(&dir.join("sweep.csv"), to_csv(&result).as_bytes())?;
         write_atomically(&dir.join("sweep.json"), to_json(&result).as_bytes())?;
+        match chart_of(&result, metric.unwrap_or(DEFAULT_CHART_METRIC)) {
+            Ok(chart) => {
+                super::chart::write_charts(
+                    &[Chart::Sweep(&chart)],
+                    dir,
+                    &[chart::Format::Png, chart::Format::Svg],
+                    &Options::default(),
+                )?;
+            }
+            Err(note) => eprintln!("note: {note}"),
+        }
     }
     let output = match request.format {
         Format::Table => to_table(&result),

@@ -443,3 +443,228 @@ fn folders_without_markers_csv_take_markers_from_the_saved_scenario() {
         "no markers"
     );
 }
+
+/// Runs `backlog sweep` with `args` into a fresh scratch folder `name` (fontconfig out of reach)
+/// and returns the folder.
+fn sweep_into(name: &str, args: &[&str]) -> PathBuf {
+    let out = scratch(name).join("sweep");
+    backlog()
+        .env(NO_FONTCONFIG.0, NO_FONTCONFIG.1)
+        .args(["sweep", "--quiet"])
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+#[test]
+fn sweep_out_draws_the_chosen_metric_against_the_parameter_with_its_interval() {
+    // Ciudad Juárez for 60 days at 30 to 50 a day: the mean wait, with a band (4 runs).
+    let out = sweep_into(
+        "sweep-juarez",
+        &[
+            "scenarios/juarez-2019.toml",
+            "-r",
+            "4",
+            "--set",
+            "run.horizon_days=60",
+            "--param",
+            "ports.ciudad_juarez.capacity.quota_per_day",
+            "--values",
+            "30,40,50",
+            "--chart-metric",
+            "wait-mean",
+        ],
+    );
+    for file in [
+        "sweep.csv",
+        "sweep.json",
+        "sweep.png",
+        "sweep.svg",
+        "quota_per_day=40/summary.json",
+    ] {
+        assert!(out.join(file).is_file(), "{file} written");
+    }
+    let png = std::fs::read(out.join("sweep.png")).expect("sweep.png");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "sweep.png is a PNG");
+    let image = decode_png(&out.join("sweep.png"));
+    assert_eq!((image.width, image.height), (1200, 675));
+    assert_not_blank(&out.join("sweep.png"), &image);
+
+    let svg = read(&out.join("sweep.svg"));
+    assert!(
+        svg.starts_with("<svg") || svg.starts_with("<?xml"),
+        "sweep.svg is an SVG"
+    );
+    let texts = svg_texts(&svg);
+    for expected in [
+        "Ciudad Juarez 2018-19 — Mean wait of people processed",
+        "Wait, days (mean)",
+        "ports.ciudad_juarez.capacity.quota_per_day",
+        "30",
+        "40",
+        "50",
+        "Mean of 4 runs",
+        "95% confidence interval of the mean",
+        "Simulated with backlog v",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == expected || t.starts_with(expected)),
+            "sweep.svg has no <text> {expected:?}: {texts:?}"
+        );
+    }
+    assert!(svg.contains("<polygon"), "the 95% band is drawn");
+    assert_eq!(
+        svg.matches("<circle").count(),
+        2 * 3,
+        "a marker (dot on a white ring) per point"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .expect("listing")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+
+    // The chart does not depend on the number of threads.
+    let again = sweep_into(
+        "sweep-juarez-1-thread",
+        &[
+            "scenarios/juarez-2019.toml",
+            "-r",
+            "4",
+            "--threads",
+            "1",
+            "--set",
+            "run.horizon_days=60",
+            "--param",
+            "ports.ciudad_juarez.capacity.quota_per_day",
+            "--values",
+            "30,40,50",
+            "--chart-metric",
+            "wait_mean",
+        ],
+    );
+    assert!(
+        read(&again.join("sweep.svg")) == svg,
+        "sweep.svg is the same with one thread"
+    );
+}
+
+#[test]
+fn a_sweep_grid_draws_one_line_per_value_of_the_second_parameter() {
+    // No --chart-metric: the 90th-percentile wait.
+    let out = sweep_into(
+        "sweep-grid",
+        &[
+            "scenarios/deterministic.toml",
+            "--param",
+            "ports.port.capacity.quota_per_day",
+            "--values",
+            "100,150,200",
+            "--param",
+            "ports.port.discipline",
+            "--values",
+            "fifo,lifo",
+        ],
+    );
+    let texts = svg_texts(&read(&out.join("sweep.svg")));
+    for expected in [
+        "Deterministic check — 90th-percentile wait of people processed",
+        "Wait, days (90th percentile)",
+        "ports.port.capacity.quota_per_day",
+        "discipline = fifo",
+        "discipline = lifo",
+        "100",
+        "150",
+        "200",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == expected || t.starts_with(expected)),
+            "sweep.svg has no <text> {expected:?}: {texts:?}"
+        );
+    }
+    let image = decode_png(&out.join("sweep.png"));
+    assert_not_blank(&out.join("sweep.png"), &image);
+
+    // Values that are not numbers along the horizontal axis are categories.
+    let out = sweep_into(
+        "sweep-categories",
+        &[
+            "scenarios/deterministic.toml",
+            "--param",
+            "ports.port.discipline",
+            "--values",
+            "fifo,lifo",
+            "--chart-metric",
+            "p50",
+        ],
+    );
+    let texts = svg_texts(&read(&out.join("sweep.svg")));
+    for expected in ["fifo", "lifo", "Wait, days (median)", "ports.port.discipline"] {
+        assert!(texts.iter().any(|t| t == expected), "{expected:?}: {texts:?}");
+    }
+}
+
+#[test]
+fn sweep_chart_metrics_are_checked_before_anything_runs() {
+    let out = scratch("sweep-bad-metric").join("sweep");
+    backlog()
+        .args(["sweep", "scenarios/deterministic.toml", "--quiet"])
+        .args([
+            "--param",
+            "run.seed",
+            "--values",
+            "1,2",
+            "--chart-metric",
+            "wait_p95",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown --chart-metric `wait_p95`"))
+        .stderr(predicate::str::contains("`wait_p90`"))
+        .stderr(predicate::str::contains("`peak_list`"));
+    assert!(!out.exists(), "nothing written");
+    backlog()
+        .args(["sweep", "scenarios/deterministic.toml", "--quiet"])
+        .args([
+            "--param",
+            "run.seed",
+            "--values",
+            "1,2",
+            "--chart-metric",
+            "throughput",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the metrics are `processed`, "));
+    backlog()
+        .args(["sweep", "scenarios/deterministic.toml", "--quiet"])
+        .args(["--param", "run.seed", "--values", "1,2", "--chart-metric", "p90"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--chart-metric needs --out"));
+}
+
+#[test]
+fn a_sweep_with_more_lines_than_colours_writes_its_data_and_says_why_there_is_no_chart() {
+    let out = scratch("sweep-many-lines").join("sweep");
+    backlog()
+        .args(["sweep", "scenarios/deterministic.toml", "--quiet"])
+        .args(["--param", "ports.port.capacity.quota_per_day", "--values", "100,200"])
+        .args(["--param", "run.seed", "--range", "1:8:1", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "no sweep chart: the second --param run.seed has 8 values, more than the 7 lines a chart can tell apart",
+        ));
+    assert!(out.join("sweep.csv").is_file());
+    assert!(!out.join("sweep.png").exists() && !out.join("sweep.svg").exists());
+}
