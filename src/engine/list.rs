@@ -19,8 +19,6 @@ pub struct Waiting {
     pub joined_day: i32,
     /// Day it reached the list.
     pub arrival_day: u32,
-    /// Day of its deadline, at most the horizon (kept so daily counts need no division).
-    pub deadline_day: u32,
     /// Trace identifier.
     pub id: u32,
     /// People in the group; 0 marks a tombstone.
@@ -153,7 +151,6 @@ mod tests {
             deadline: Ticks::MAX,
             joined_day: 0,
             arrival_day: 0,
-            deadline_day: 10,
             id,
             size: 1,
             class: 0,
