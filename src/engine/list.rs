@@ -76,6 +76,18 @@ impl Lane {
         None
     }
 
+    /// Removes and returns the first group, dropping tombstones in front of it.
+    #[inline]
+    pub fn pop_front(&mut self) -> Option<Waiting> {
+        loop {
+            let group = self.groups.pop_front()?;
+            if group.size != 0 {
+                return Some(group);
+            }
+            self.tombstones -= 1;
+        }
+    }
+
     /// Index of the last group, dropping tombstones behind it.
     #[inline]
     pub fn back_index(&mut self) -> Option<usize> {
@@ -167,6 +179,7 @@ mod tests {
         }
         let front = lane.front_index().unwrap();
         assert_eq!(lane.take(front).id, 0);
+        assert_eq!(lane.pop_front().unwrap().id, 1);
         let back = lane.back_index().unwrap();
         assert_eq!(lane.take(back).id, 9);
         let mut rng = keyed_rng(1, 0, "test", "lane", 0);
@@ -175,7 +188,7 @@ mod tests {
             drawn.push(lane.take(index).id);
         }
         drawn.sort_unstable();
-        assert_eq!(drawn, (1..9).collect::<Vec<_>>());
+        assert_eq!(drawn, (2..9).collect::<Vec<_>>());
         assert!(lane.is_empty());
         assert_eq!(lane.front_index(), None);
     }

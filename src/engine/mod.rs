@@ -226,6 +226,9 @@ struct PortState {
     /// People held in the lanes (including those whose patience ran out but who were not yet found).
     people_on_list: u64,
     busy_officers: u32,
+    /// Most officers on duty on any day (0 for quota ports): at that many busy, arrivals
+    /// need not look for an idle one.
+    max_officers: u32,
     rng: SimRng,
     /// Absent groups sent back during a call, re-queued when the call ends.
     sent_back: Vec<Waiting>,
@@ -264,6 +267,10 @@ impl<'m> Sim<'m> {
                     lanes: (0..lanes).map(|_| Lane::default()).collect(),
                     people_on_list: 0,
                     busy_officers: 0,
+                    max_officers: match &port.capacity {
+                        Capacity::Officers(officers) => officers.officers_by_day.iter().copied().max().unwrap_or(0),
+                        Capacity::Quota(_) => 0,
+                    },
                     rng: keyed_rng(model.seed, replication, "port", &port.name, 0),
                     sent_back: Vec::new(),
                     by_class: (0..model.classes.len()).map(|_| PeopleStats::new(outcomes)).collect(),
@@ -530,6 +537,9 @@ impl<'m> Sim<'m> {
 
     /// Idle officers on shift take the next groups from the list.
     fn start_services<T: Trace>(&mut self, port_index: usize, time: Ticks, trace: &mut T) {
+        if self.ports[port_index].busy_officers >= self.ports[port_index].max_officers {
+            return;
+        }
         let port = &self.model.ports[port_index];
         let Capacity::Officers(officers) = &port.capacity else {
             return;
@@ -542,14 +552,19 @@ impl<'m> Sim<'m> {
         }
         let state = &mut self.ports[port_index];
         while state.busy_officers < on_duty {
-            let oldest = match port.discipline {
-                Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
-                _ => true,
+            let next = if port.discipline == Discipline::Fifo {
+                state.lanes[0].pop_front()
+            } else {
+                let oldest = match port.discipline {
+                    Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
+                    _ => true,
+                };
+                pick(&mut state.lanes, &mut state.rng, port.discipline, oldest)
+                    .map(|(lane, index)| state.lanes[lane].take(index))
             };
-            let Some((lane, index)) = pick(&mut state.lanes, &mut state.rng, port.discipline, oldest) else {
+            let Some(group) = next else {
                 break;
             };
-            let group = state.lanes[lane].take(index);
             if group.deadline <= time {
                 abandon(state, &group, port_index, trace);
                 continue;
@@ -610,7 +625,7 @@ impl<'m> Sim<'m> {
 }
 
 /// The next candidate on the list: (lane, index), or `None` if the list is empty.
-#[inline]
+#[inline(always)]
 fn pick(lanes: &mut [Lane], rng: &mut SimRng, discipline: Discipline, oldest: bool) -> Option<(usize, usize)> {
     match discipline {
         Discipline::Fifo => lanes[0].front_index().map(|index| (0, index)),
