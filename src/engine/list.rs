@@ -19,8 +19,6 @@ pub struct Waiting {
     pub joined_day: i32,
     /// Day it reached the list.
     pub arrival_day: u32,
-    /// Day of its deadline, at most the horizon (kept so daily counts need no division).
-    pub deadline_day: u32,
     /// Trace identifier.
     pub id: u32,
     /// People in the group; 0 marks a tombstone.
@@ -76,6 +74,18 @@ impl Lane {
             self.tombstones -= 1;
         }
         None
+    }
+
+    /// Removes and returns the first group, dropping tombstones in front of it.
+    #[inline]
+    pub fn pop_front(&mut self) -> Option<Waiting> {
+        loop {
+            let group = self.groups.pop_front()?;
+            if group.size != 0 {
+                return Some(group);
+            }
+            self.tombstones -= 1;
+        }
     }
 
     /// Index of the last group, dropping tombstones behind it.
@@ -153,7 +163,6 @@ mod tests {
             deadline: Ticks::MAX,
             joined_day: 0,
             arrival_day: 0,
-            deadline_day: 10,
             id,
             size: 1,
             class: 0,
@@ -170,6 +179,7 @@ mod tests {
         }
         let front = lane.front_index().unwrap();
         assert_eq!(lane.take(front).id, 0);
+        assert_eq!(lane.pop_front().unwrap().id, 1);
         let back = lane.back_index().unwrap();
         assert_eq!(lane.take(back).id, 9);
         let mut rng = keyed_rng(1, 0, "test", "lane", 0);
@@ -178,7 +188,7 @@ mod tests {
             drawn.push(lane.take(index).id);
         }
         drawn.sort_unstable();
-        assert_eq!(drawn, (1..9).collect::<Vec<_>>());
+        assert_eq!(drawn, (2..9).collect::<Vec<_>>());
         assert!(lane.is_empty());
         assert_eq!(lane.front_index(), None);
     }

@@ -102,84 +102,105 @@ fn day_of(time: Ticks, horizon_days: usize) -> usize {
     time.div_euclid(TICKS_PER_DAY).clamp(0, horizon_days as Ticks) as usize
 }
 
-/// Daily bookkeeping of one port: difference arrays turned into counts at the end.
+/// Daily bookkeeping of one port, in rows of `1 << row_shift` days (see
+/// [`crate::stats::row_days_for`]).
+///
+/// Flows are counted as they happen. A group's time on the list is known once it leaves
+/// (processed, found to have given up, absent, or still there at the horizon), so only
+/// then does it go into the age profile: +people on the first row-end it counts past each
+/// age threshold, −people on the first it doesn't. The list length needs no entry of its
+/// own: it is the running total of arrivals minus departures.
 struct DayBook {
-    horizon_days: usize,
-    /// Per age threshold: +people on the first day-end a group counts, −people on the first it doesn't.
-    presence_diff: [Vec<i64>; 4],
+    horizon_days: u32,
+    row_shift: u32,
+    rows: usize,
     arrived: Vec<u64>,
     processed: Vec<u64>,
-    /// People leaving unprocessed per day, counted ahead at their deadline and undone if served first.
-    abandoned: Vec<i64>,
+    abandoned: Vec<u64>,
+    /// Difference arrays of the ages past 30, 90 and 180 days (`rows + 1` long).
+    over_diff: [Vec<i64>; 3],
 }
 
 impl DayBook {
-    fn new(horizon_days: usize) -> Self {
+    fn new(horizon_days: u32) -> Self {
+        let row_days = crate::stats::row_days_for(horizon_days);
+        let rows = (horizon_days as usize).div_ceil(row_days as usize);
         DayBook {
             horizon_days,
-            presence_diff: std::array::from_fn(|_| vec![0; horizon_days + 1]),
-            arrived: vec![0; horizon_days],
-            processed: vec![0; horizon_days],
-            abandoned: vec![0; horizon_days + 1],
+            row_shift: row_days.trailing_zeros(),
+            rows,
+            arrived: vec![0; rows],
+            processed: vec![0; rows],
+            abandoned: vec![0; rows],
+            over_diff: std::array::from_fn(|_| vec![0; rows + 1]),
         }
     }
 
-    /// First day-end at which `group` is on the list with more than each threshold of days
-    /// waited; non-decreasing over the thresholds.
+    /// Row of a day before the horizon.
     #[inline]
-    fn start_days(&self, group: &Waiting) -> [usize; 4] {
-        let horizon = self.horizon_days as i64;
-        let arrival_day = i64::from(group.arrival_day);
-        let joined_day = i64::from(group.joined_day);
-        AGE_THRESHOLDS_DAYS.map(|threshold| (joined_day + threshold).max(arrival_day).min(horizon) as usize)
+    fn row(&self, day: u32) -> usize {
+        (day >> self.row_shift) as usize
     }
 
     #[inline]
     fn join(&mut self, group: &Waiting) {
+        let row = self.row(group.arrival_day);
+        self.arrived[row] += u64::from(group.size);
+    }
+
+    /// `group` is processed on `day`.
+    #[inline]
+    fn processed(&mut self, group: &Waiting, day: u32) {
+        let row = self.row(day);
+        self.processed[row] += u64::from(group.size);
+        self.leave(group, day);
+    }
+
+    /// `group` leaves unprocessed on `day` (its deadline, or the day it was found absent).
+    #[inline]
+    fn abandoned(&mut self, group: &Waiting, day: u32) {
+        let row = self.row(day);
+        self.abandoned[row] += u64::from(group.size);
+        self.leave(group, day);
+    }
+
+    /// `group` is on the list at the end of every day before `end_day` (at most the horizon).
+    #[inline]
+    fn leave(&mut self, group: &Waiting, end_day: u32) {
+        let end = i64::from(end_day);
+        let end_row = if end_day >= self.horizon_days {
+            self.rows
+        } else {
+            self.row(end_day)
+        };
         let size = i64::from(group.size);
-        let end = group.deadline_day as usize;
-        let starts = self.start_days(group);
-        // Starts grow with the threshold, so the thresholds a group reaches form a prefix.
-        for (diff, start) in self.presence_diff.iter_mut().zip(starts) {
+        let arrival_day = i64::from(group.arrival_day);
+        for (diff, threshold) in self.over_diff.iter_mut().zip(&AGE_THRESHOLDS_DAYS[1..]) {
+            let start = (i64::from(group.joined_day) + threshold).max(arrival_day);
+            // Later thresholds start later, so once one is not reached none after it is.
             if start >= end {
                 break;
             }
-            diff[start] += size;
-            diff[end] -= size;
-        }
-        if end < self.horizon_days {
-            self.abandoned[end] += size;
-        }
-        if let Some(arrived) = self.arrived.get_mut(starts[0]) {
-            *arrived += u64::from(group.size);
-        }
-    }
-
-    /// `group` leaves the list on day `day`, before its deadline.
-    #[inline]
-    fn leave_early(&mut self, group: &Waiting, day: usize) {
-        let size = i64::from(group.size);
-        let old_end = group.deadline_day as usize;
-        if day < old_end {
-            let starts = self.start_days(group);
-            for (diff, start) in self.presence_diff.iter_mut().zip(starts) {
-                if start >= old_end {
-                    break;
-                }
-                diff[start.max(day)] -= size;
-                diff[old_end] += size;
-            }
-        }
-        if old_end < self.horizon_days {
-            self.abandoned[old_end] -= size;
+            diff[(start as u32 >> self.row_shift) as usize] += size;
+            diff[end_row] -= size;
         }
     }
 
     fn into_series(self) -> DailySeries {
-        let days = self.horizon_days;
-        let prefix = |diff: &Vec<i64>| -> Vec<u64> {
+        let mut running = 0i64;
+        let length = self
+            .arrived
+            .iter()
+            .zip(&self.processed)
+            .zip(&self.abandoned)
+            .map(|((&arrived, &processed), &abandoned)| {
+                running += arrived as i64 - processed as i64 - abandoned as i64;
+                running.max(0) as u64
+            })
+            .collect();
+        let over = |diff: &Vec<i64>| -> Vec<u64> {
             let mut running = 0i64;
-            diff[..days]
+            diff[..self.rows]
                 .iter()
                 .map(|d| {
                     running += d;
@@ -187,11 +208,15 @@ impl DayBook {
                 })
                 .collect()
         };
+        let [over_30, over_90, over_180] = &self.over_diff;
+        let on_list = [length, over(over_30), over(over_90), over(over_180)];
         DailySeries {
+            row_days: 1 << self.row_shift,
+            horizon_days: self.horizon_days,
             arrived: self.arrived,
             processed: self.processed,
-            abandoned: self.abandoned[..days].iter().map(|&n| n.max(0) as u64).collect(),
-            on_list: std::array::from_fn(|k| prefix(&self.presence_diff[k])),
+            abandoned: self.abandoned,
+            on_list,
         }
     }
 }
@@ -201,6 +226,9 @@ struct PortState {
     /// People held in the lanes (including those whose patience ran out but who were not yet found).
     people_on_list: u64,
     busy_officers: u32,
+    /// Most officers on duty on any day (0 for quota ports): at that many busy, arrivals
+    /// need not look for an idle one.
+    max_officers: u32,
     rng: SimRng,
     /// Absent groups sent back during a call, re-queued when the call ends.
     sent_back: Vec<Waiting>,
@@ -239,10 +267,14 @@ impl<'m> Sim<'m> {
                     lanes: (0..lanes).map(|_| Lane::default()).collect(),
                     people_on_list: 0,
                     busy_officers: 0,
+                    max_officers: match &port.capacity {
+                        Capacity::Officers(officers) => officers.officers_by_day.iter().copied().max().unwrap_or(0),
+                        Capacity::Quota(_) => 0,
+                    },
                     rng: keyed_rng(model.seed, replication, "port", &port.name, 0),
                     sent_back: Vec::new(),
                     by_class: (0..model.classes.len()).map(|_| PeopleStats::new(outcomes)).collect(),
-                    days: DayBook::new(horizon_days),
+                    days: DayBook::new(model.horizon_days),
                 }
             })
             .collect();
@@ -385,7 +417,6 @@ impl<'m> Sim<'m> {
                 .div_euclid(TICKS_PER_DAY)
                 .clamp(i32::MIN.into(), i32::MAX.into()) as i32,
             arrival_day: day_of(time, self.horizon_days) as u32,
-            deadline_day: day_of(deadline, self.horizon_days) as u32,
             id,
             size: pending.size,
             class: pending.class,
@@ -458,10 +489,7 @@ impl<'m> Sim<'m> {
                 match quota.no_show {
                     NoShow::Drop => {
                         state.people_on_list -= u64::from(group.size);
-                        state.days.leave_early(&group, day);
-                        if let Some(abandoned) = state.days.abandoned.get_mut(day) {
-                            *abandoned += i64::from(group.size);
-                        }
+                        state.days.abandoned(&group, day as u32);
                         if group.counted {
                             let stats = &mut state.by_class[group.class as usize];
                             stats.abandoned.record(time - group.joined, group.size);
@@ -509,6 +537,9 @@ impl<'m> Sim<'m> {
 
     /// Idle officers on shift take the next groups from the list.
     fn start_services<T: Trace>(&mut self, port_index: usize, time: Ticks, trace: &mut T) {
+        if self.ports[port_index].busy_officers >= self.ports[port_index].max_officers {
+            return;
+        }
         let port = &self.model.ports[port_index];
         let Capacity::Officers(officers) = &port.capacity else {
             return;
@@ -521,14 +552,19 @@ impl<'m> Sim<'m> {
         }
         let state = &mut self.ports[port_index];
         while state.busy_officers < on_duty {
-            let oldest = match port.discipline {
-                Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
-                _ => true,
+            let next = if port.discipline == Discipline::Fifo {
+                state.lanes[0].pop_front()
+            } else {
+                let oldest = match port.discipline {
+                    Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
+                    _ => true,
+                };
+                pick(&mut state.lanes, &mut state.rng, port.discipline, oldest)
+                    .map(|(lane, index)| state.lanes[lane].take(index))
             };
-            let Some((lane, index)) = pick(&mut state.lanes, &mut state.rng, port.discipline, oldest) else {
+            let Some(group) = next else {
                 break;
             };
-            let group = state.lanes[lane].take(index);
             if group.deadline <= time {
                 abandon(state, &group, port_index, trace);
                 continue;
@@ -558,6 +594,7 @@ impl<'m> Sim<'m> {
                         abandon(&mut state, &group, port_index, trace);
                     } else {
                         state.people_on_list -= u64::from(group.size);
+                        state.days.leave(&group, state.days.horizon_days);
                         if group.counted {
                             state.by_class[group.class as usize]
                                 .waiting_at_end
@@ -588,7 +625,7 @@ impl<'m> Sim<'m> {
 }
 
 /// The next candidate on the list: (lane, index), or `None` if the list is empty.
-#[inline]
+#[inline(always)]
 fn pick(lanes: &mut [Lane], rng: &mut SimRng, discipline: Discipline, oldest: bool) -> Option<(usize, usize)> {
     match discipline {
         Discipline::Fifo => lanes[0].front_index().map(|index| (0, index)),
@@ -612,6 +649,8 @@ fn pick(lanes: &mut [Lane], rng: &mut SimRng, discipline: Discipline, oldest: bo
 #[inline]
 fn abandon<T: Trace>(state: &mut PortState, group: &Waiting, port_index: usize, trace: &mut T) {
     state.people_on_list -= u64::from(group.size);
+    let day = day_of(group.deadline, state.days.horizon_days as usize) as u32;
+    state.days.abandoned(group, day);
     if group.counted {
         let stats = &mut state.by_class[group.class as usize];
         stats.abandoned.record(group.deadline - group.joined, group.size);
@@ -631,11 +670,8 @@ fn abandon<T: Trace>(state: &mut PortState, group: &Waiting, port_index: usize, 
 #[inline]
 fn process<T: Trace>(state: &mut PortState, group: &Waiting, time: Ticks, port_index: usize, trace: &mut T) {
     state.people_on_list -= u64::from(group.size);
-    let day = day_of(time, state.days.horizon_days);
-    state.days.leave_early(group, day);
-    if let Some(processed) = state.days.processed.get_mut(day) {
-        *processed += u64::from(group.size);
-    }
+    let day = day_of(time, state.days.horizon_days as usize) as u32;
+    state.days.processed(group, day);
     if group.counted {
         state.by_class[group.class as usize]
             .processed

@@ -92,14 +92,23 @@ const DAILY_SERIES: [&str; 8] = [
     "quoted_wait_days",
 ];
 
+/// The daily quantities of one replication, one value per row: list lengths at the row's
+/// end, flows as people per day (averaged over the row's days when rows are longer than a day).
 fn daily_values(series: &DailySeries) -> [Vec<f64>; 8] {
     let as_f64 = |values: &Vec<u64>| values.iter().map(|&v| v as f64).collect::<Vec<_>>();
+    let per_day = |values: &Vec<u64>| {
+        values
+            .iter()
+            .enumerate()
+            .map(|(row, &v)| v as f64 / f64::from(series.days_in_row(row).max(1)))
+            .collect::<Vec<_>>()
+    };
     debug_assert_eq!(AGE_THRESHOLDS_DAYS, [0, 30, 90, 180]);
     [
         as_f64(&series.on_list[0]),
-        as_f64(&series.processed),
-        as_f64(&series.arrived),
-        as_f64(&series.abandoned),
+        per_day(&series.processed),
+        per_day(&series.arrived),
+        per_day(&series.abandoned),
         as_f64(&series.on_list[1]),
         as_f64(&series.on_list[2]),
         as_f64(&series.on_list[3]),
@@ -112,7 +121,9 @@ fn daily_values(series: &DailySeries) -> [Vec<f64>; 8] {
 }
 
 /// `daily.csv`: per scope (all and each port), day and quantity, the mean across replications
-/// and the 5/25/50/75/95 percentile bands.
+/// and the 5/25/50/75/95 percentile bands. One line per day, or per row of the daily series
+/// for horizons longer than [`crate::stats::MAX_SERIES_ROWS`] days (`day` is then the row's
+/// first day).
 pub fn daily_csv(model: &Model, results: &Results, provenance: &Provenance) -> String {
     let mut w = writer();
     let mut header = vec![
@@ -139,10 +150,14 @@ pub fn daily_csv(model: &Model, results: &Results, provenance: &Provenance) -> S
         let bands: Vec<Vec<[f64; 5]>> = (0..DAILY_SERIES.len())
             .map(|s| daily_bands(&values.iter().map(|v| v[s].clone()).collect::<Vec<_>>()))
             .collect();
-        for day in 0..model.horizon_days as usize {
-            let date = model.date_of_day(day as i64).map(|d| d.to_string()).unwrap_or_default();
+        let Some(first) = per_replication.first() else {
+            continue;
+        };
+        for row in 0..first.rows() {
+            let day = first.first_day(row);
+            let date = model.date_of_day(i64::from(day)).map(|d| d.to_string()).unwrap_or_default();
             for (s, name) in DAILY_SERIES.iter().enumerate() {
-                let mean = values.iter().map(|v| v[s][day]).sum::<f64>() / values.len().max(1) as f64;
+                let mean = values.iter().map(|v| v[s][row]).sum::<f64>() / values.len().max(1) as f64;
                 let mut record = vec![
                     scope.clone(),
                     day.to_string(),
@@ -150,7 +165,7 @@ pub fn daily_csv(model: &Model, results: &Results, provenance: &Provenance) -> S
                     (*name).to_owned(),
                     csv_number(mean),
                 ];
-                record.extend(bands[s][day].iter().map(|&b| csv_number(b)));
+                record.extend(bands[s][row].iter().map(|&b| csv_number(b)));
                 let _ = w.write_record(&record);
             }
         }

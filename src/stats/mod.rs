@@ -1,13 +1,14 @@
 //! Mergeable statistics: per replication, then combined across replications in order.
 //!
-//! Every accumulator here has an exact `merge` (integer sums and HDR histogram counts), so
+//! Every accumulator here has an exact `merge` (integer sums and histogram counts), so
 //! replications run on any number of threads, or shards run on other machines, combine to
 //! the same numbers.
 
+pub mod histogram;
 pub mod summary;
 
 use crate::model::{TICKS_PER_DAY, Ticks, ticks_to_days};
-use hdrhistogram::Histogram;
+use histogram::LogHistogram;
 
 /// Ages (days on the list) whose counts the daily series track; 0 is the list length.
 pub const AGE_THRESHOLDS_DAYS: [i64; 4] = [0, 30, 90, 180];
@@ -16,7 +17,7 @@ pub const AGE_THRESHOLDS_DAYS: [i64; 4] = [0, 30, 90, 180];
 pub const QUOTED_WAIT_WINDOW_DAYS: usize = 30;
 
 /// Waits of people, weighted by group size: exact count, sum and maximum plus a histogram.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WaitAccumulator {
     /// People recorded.
     pub people: u64,
@@ -25,26 +26,9 @@ pub struct WaitAccumulator {
     /// Longest wait in ticks.
     pub max_ticks: Ticks,
     /// Distribution of waits in ticks (seconds), three significant digits.
-    pub histogram: Histogram<u64>,
+    pub histogram: LogHistogram,
 }
 
-impl Default for WaitAccumulator {
-    fn default() -> Self {
-        WaitAccumulator {
-            people: 0,
-            sum_ticks: 0,
-            max_ticks: 0,
-            histogram: new_histogram(),
-        }
-    }
-}
-
-fn new_histogram() -> Histogram<u64> {
-    // Three significant digits with auto-resize never fails to construct.
-    let mut histogram = Histogram::new(3).unwrap_or_else(|_| unreachable!("3 is a valid precision"));
-    histogram.auto(true);
-    histogram
-}
 
 impl WaitAccumulator {
     /// Records `people` people who waited `wait_ticks`.
@@ -54,8 +38,7 @@ impl WaitAccumulator {
         self.people += u64::from(people);
         self.sum_ticks += i128::from(wait) * i128::from(people);
         self.max_ticks = self.max_ticks.max(wait);
-        // With auto-resize, recording can only fail on count overflow past u64.
-        let _ = self.histogram.record_n(wait as u64, u64::from(people));
+        self.histogram.record_n(wait as u64, u64::from(people));
     }
 
     /// Adds another accumulator's records.
@@ -63,7 +46,7 @@ impl WaitAccumulator {
         self.people += other.people;
         self.sum_ticks += other.sum_ticks;
         self.max_ticks = self.max_ticks.max(other.max_ticks);
-        let _ = self.histogram.add(&other.histogram);
+        self.histogram.add(&other.histogram);
     }
 
     /// Mean wait in days (NaN when empty).
@@ -145,37 +128,71 @@ impl PeopleStats {
     }
 }
 
-/// Day-by-day counts of one port in one replication (day d is [d, d+1)).
+/// Rows a daily series keeps at most; longer horizons are kept at a coarser resolution
+/// (see [`row_days_for`]), so memory stays bounded however many days are simulated.
+pub const MAX_SERIES_ROWS: usize = 1 << 18;
+
+/// Days per row of the daily series for a horizon: 1 up to [`MAX_SERIES_ROWS`] days, then
+/// the smallest power of two that keeps the rows within that bound.
+pub fn row_days_for(horizon_days: u32) -> u32 {
+    let mut row_days = 1u32;
+    while (horizon_days as usize).div_ceil(row_days as usize) > MAX_SERIES_ROWS {
+        row_days *= 2;
+    }
+    row_days
+}
+
+/// Day-by-day counts of one port in one replication (row r covers days
+/// `[r · row_days, (r + 1) · row_days)`; with the usual `row_days` = 1, row d is day d).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DailySeries {
-    /// People who joined the list during the day.
+    /// Days per row (a power of two; 1 unless the horizon exceeds [`MAX_SERIES_ROWS`] days).
+    pub row_days: u32,
+    /// Simulated days (the last row may cover fewer than `row_days`).
+    pub horizon_days: u32,
+    /// People who joined the list during the row's days.
     pub arrived: Vec<u64>,
-    /// People processed during the day.
+    /// People processed during the row's days.
     pub processed: Vec<u64>,
-    /// People who left the list unprocessed during the day.
+    /// People who left the list unprocessed during the row's days.
     pub abandoned: Vec<u64>,
-    /// People on the list at the end of the day, by age threshold ([`AGE_THRESHOLDS_DAYS`]):
-    /// `on_list[0]` is the list length, `on_list[1]` those who had waited more than 30 days, …
+    /// People on the list at the end of the row's last day, by age threshold
+    /// ([`AGE_THRESHOLDS_DAYS`]): `on_list[0]` is the list length, `on_list[1]` those who
+    /// had waited more than 30 days, …
     pub on_list: [Vec<u64>; 4],
 }
 
 impl DailySeries {
-    /// All-zero series of `days` days.
-    pub fn zeros(days: usize) -> Self {
+    /// All-zero series of a horizon of `horizon_days` days.
+    pub fn zeros(horizon_days: u32) -> Self {
+        let row_days = row_days_for(horizon_days);
+        let rows = (horizon_days as usize).div_ceil(row_days as usize);
         DailySeries {
-            arrived: vec![0; days],
-            processed: vec![0; days],
-            abandoned: vec![0; days],
-            on_list: std::array::from_fn(|_| vec![0; days]),
+            row_days,
+            horizon_days,
+            arrived: vec![0; rows],
+            processed: vec![0; rows],
+            abandoned: vec![0; rows],
+            on_list: std::array::from_fn(|_| vec![0; rows]),
         }
     }
 
-    /// Number of days.
-    pub fn days(&self) -> usize {
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
         self.arrived.len()
     }
 
-    /// Adds another port's series day by day (for totals over ports).
+    /// First day of row `row`.
+    pub fn first_day(&self, row: usize) -> u32 {
+        (row as u32).saturating_mul(self.row_days)
+    }
+
+    /// Days covered by row `row` (fewer than `row_days` only in a partial last row).
+    pub fn days_in_row(&self, row: usize) -> u32 {
+        self.row_days.min(self.horizon_days.saturating_sub(self.first_day(row)))
+    }
+
+    /// Adds another port's series row by row (for totals over ports).
     pub fn add(&mut self, other: &DailySeries) {
         let add = |mine: &mut Vec<u64>, theirs: &Vec<u64>| {
             for (m, t) in mine.iter_mut().zip(theirs) {
@@ -190,19 +207,23 @@ impl DailySeries {
         }
     }
 
-    /// What a newcomer would be told on each day: list length divided by the mean daily
-    /// processing of the trailing [`QUOTED_WAIT_WINDOW_DAYS`] days (`None` when nobody was processed).
+    /// What a newcomer would be told at the end of each row: list length divided by the
+    /// mean daily processing of the trailing [`QUOTED_WAIT_WINDOW_DAYS`] days, or of the
+    /// row itself when rows are longer (`None` when nobody was processed).
     pub fn quoted_wait_days(&self) -> Vec<Option<f64>> {
-        let mut window_sum = 0u64;
-        (0..self.days())
-            .map(|day| {
-                window_sum += self.processed[day];
-                if day >= QUOTED_WAIT_WINDOW_DAYS {
-                    window_sum -= self.processed[day - QUOTED_WAIT_WINDOW_DAYS];
+        let window_rows = (QUOTED_WAIT_WINDOW_DAYS / self.row_days as usize).max(1);
+        let mut window_people = 0u64;
+        let mut window_days = 0u64;
+        (0..self.rows())
+            .map(|row| {
+                window_people += self.processed[row];
+                window_days += u64::from(self.days_in_row(row));
+                if row >= window_rows {
+                    window_people -= self.processed[row - window_rows];
+                    window_days -= u64::from(self.days_in_row(row - window_rows));
                 }
-                let window = (day + 1).min(QUOTED_WAIT_WINDOW_DAYS) as f64;
-                let rate = window_sum as f64 / window;
-                let length = self.on_list[0][day] as f64;
+                let rate = window_people as f64 / window_days.max(1) as f64;
+                let length = self.on_list[0][row] as f64;
                 if length == 0.0 {
                     Some(0.0)
                 } else if rate > 0.0 {
@@ -214,15 +235,16 @@ impl DailySeries {
             .collect()
     }
 
-    /// The first day at whose end the list is empty after someone had joined it.
+    /// The first day at whose end the list is empty after someone had joined it (to the
+    /// resolution of the rows: the last day of the first such row).
     pub fn first_empty_day(&self) -> Option<u32> {
         let first_join = self.arrived.iter().position(|&n| n > 0)?;
-        (first_join..self.days())
-            .find(|&day| self.on_list[0][day] == 0)
-            .map(|day| day as u32)
+        (first_join..self.rows())
+            .find(|&row| self.on_list[0][row] == 0)
+            .map(|row| self.first_day(row) + self.days_in_row(row) - 1)
     }
 
-    /// The longest list at a day's end.
+    /// The longest list at a row's end.
     pub fn peak_list(&self) -> u64 {
         self.on_list[0].iter().copied().max().unwrap_or(0)
     }
@@ -280,8 +302,8 @@ impl Replication {
 
     /// Daily series summed over ports.
     pub fn total_daily(&self) -> DailySeries {
-        let days = self.ports.first().map_or(0, |port| port.daily.days());
-        let mut total = DailySeries::zeros(days);
+        let horizon_days = self.ports.first().map_or(0, |port| port.daily.horizon_days);
+        let mut total = DailySeries::zeros(horizon_days);
         for port in &self.ports {
             total.add(&port.daily);
         }
@@ -312,11 +334,30 @@ mod tests {
     #[test]
     fn quoted_wait_uses_trailing_processing() {
         let mut daily = DailySeries::zeros(3);
+        assert_eq!(daily.row_days, 1);
         daily.processed = vec![10, 0, 20];
         daily.on_list[0] = vec![100, 100, 0];
         daily.arrived = vec![200, 0, 0];
         assert_eq!(daily.quoted_wait_days(), vec![Some(10.0), Some(20.0), Some(0.0)]);
         assert_eq!(daily.first_empty_day(), Some(2));
         assert_eq!(daily.peak_list(), 100);
+    }
+
+    #[test]
+    fn long_horizons_use_coarser_rows() {
+        assert_eq!(row_days_for(365), 1);
+        assert_eq!(row_days_for(MAX_SERIES_ROWS as u32), 1);
+        assert_eq!(row_days_for(MAX_SERIES_ROWS as u32 + 1), 2);
+        assert_eq!(row_days_for(2_222_222), 16);
+        let mut daily = DailySeries::zeros(MAX_SERIES_ROWS as u32 * 2 + 3);
+        assert_eq!((daily.row_days, daily.rows()), (4, MAX_SERIES_ROWS / 2 + 1));
+        let last = daily.rows() - 1;
+        assert_eq!(daily.days_in_row(last), 3);
+        daily.arrived[0] = 5;
+        daily.on_list[0][0] = 5;
+        daily.processed = vec![8; daily.rows()];
+        // Rows are 4 days long, so the quoted wait looks back over 7 rows (28 days).
+        assert_eq!(daily.quoted_wait_days()[0], Some(2.5));
+        assert_eq!(daily.first_empty_day(), Some(7));
     }
 }

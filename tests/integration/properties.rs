@@ -982,7 +982,12 @@ fn check_replication(
         );
         let daily = &replication.ports[port].daily;
         let days = model.horizon_days as usize;
-        ensure!(daily.days() == days, "daily series of {} days", daily.days());
+        ensure!(
+            daily.rows() == days && daily.row_days == 1,
+            "daily series of {} rows of {} days",
+            daily.rows(),
+            daily.row_days
+        );
         let sums = (
             daily.arrived.iter().sum::<u64>(),
             daily.processed.iter().sum::<u64>(),
