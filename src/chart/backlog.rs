@@ -32,12 +32,12 @@ pub fn band_legend(replications: u32, color: plotters::style::RGBColor) -> Vec<L
 pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option<&str>) -> Drawn {
     let on_list = results.series("on_list");
     let bucket = series::bucket_days(on_list.len(), super::approx_plot_width(c, 1.0));
-    let points = series::daily_points(on_list, bucket);
+    let points = series::daily_points(on_list, bucket, results.row_days);
     let frame = Frame {
         title: title.unwrap_or("People waiting on the list").to_owned(),
         subtitle: super::subtitle(results, "people on the list at the end of each day"),
         legend: band_legend(results.replications, BLUE),
-        notes: series::bucket_note(bucket).into_iter().collect(),
+        notes: series::bucket_note(bucket, results.row_days).into_iter().collect(),
         source: results.source_line(),
     };
     let body = layout::draw_frame(c, &frame)?;

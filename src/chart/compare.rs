@@ -157,9 +157,14 @@ pub fn draw<DB: DrawingBackend>(
     }
 }
 
-/// Days per point for folders drawn on one axis.
+/// Days per row of the daily series of folders drawn on one axis (the longest).
+fn shared_row_days(results: &[Results]) -> u32 {
+    results.iter().map(|r| r.row_days).max().unwrap_or(1)
+}
+
+/// Rows per point for folders drawn on one axis.
 fn shared_bucket<DB: DrawingBackend>(c: &Canvas<DB>, results: &[Results]) -> usize {
-    let days = results.iter().map(|r| r.horizon_days as usize).max().unwrap_or(1);
+    let days = results.iter().map(|r| r.series("on_list").len()).max().unwrap_or(1);
     series::bucket_days(days, super::approx_plot_width(c, 1.0))
 }
 
@@ -177,7 +182,9 @@ fn backlog<DB: DrawingBackend>(
             &format!("Median of {}; shaded: the middle 50% of runs", runs_of(results)),
         ),
         legend,
-        notes: series::bucket_note(bucket).into_iter().collect(),
+        notes: series::bucket_note(bucket, shared_row_days(results))
+            .into_iter()
+            .collect(),
         source: source_line(results),
     };
     let body = layout::draw_frame(c, &frame)?;
@@ -198,7 +205,7 @@ fn backlog<DB: DrawingBackend>(
     plot.draw_grid(c)?;
     let points: Vec<Vec<(f64, Band)>> = results
         .iter()
-        .map(|r| series::daily_points(r.series("on_list"), bucket))
+        .map(|r| series::daily_points(r.series("on_list"), bucket, r.row_days))
         .collect();
     for (i, points) in points.iter().enumerate() {
         let inner: Vec<(f64, f64, f64)> = points.iter().map(|(x, b)| (*x, b.p25, b.p75)).collect();
@@ -220,7 +227,7 @@ fn quoted_waits<DB: DrawingBackend>(
     let bucket = shared_bucket(c, results);
     let points: Vec<Vec<(f64, Band)>> = results
         .iter()
-        .map(|r| series::daily_points(r.series("quoted_wait_days"), bucket))
+        .map(|r| series::daily_points(r.series("quoted_wait_days"), bucket, r.row_days))
         .collect();
     let frame = Frame {
         title: title.unwrap_or("The wait a newcomer would be quoted").to_owned(),
@@ -233,7 +240,7 @@ fn quoted_waits<DB: DrawingBackend>(
         ),
         legend,
         notes: std::iter::once("Gaps: nobody processed in the past 30 days, so no wait can be quoted.".to_owned())
-            .chain(series::bucket_note(bucket))
+            .chain(series::bucket_note(bucket, shared_row_days(results)))
             .collect(),
         source: source_line(results),
     };

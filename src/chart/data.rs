@@ -92,6 +92,8 @@ pub struct Results {
     pub summary: Value,
     /// Daily series of everyone (scope `all`) by name, one band per day.
     pub daily: BTreeMap<String, Vec<Band>>,
+    /// Days per row of `daily` (1, unless the horizon was too long to keep every day).
+    pub row_days: u32,
     /// Waits of everyone (scope `all`) by population.
     pub waits: BTreeMap<String, Population>,
     /// Policy markers, by day.
@@ -197,7 +199,9 @@ fn number(dir: &Path, name: &str, text: &str) -> Result<f64, Error> {
         .map_err(|_| bad_file(dir, name, format!("`{text}` is not a number")))
 }
 
-fn parse_daily(dir: &Path, text: &str) -> Result<BTreeMap<String, Vec<Band>>, Error> {
+/// The daily bands by series name, and the days per row (rows start at day 0 and step by a
+/// fixed number of days, which is 1 unless the horizon was very long).
+fn parse_daily(dir: &Path, text: &str) -> Result<(BTreeMap<String, Vec<Band>>, u32), Error> {
     let name = "daily.csv";
     let rows = csv_rows(
         dir,
@@ -206,10 +210,22 @@ fn parse_daily(dir: &Path, text: &str) -> Result<BTreeMap<String, Vec<Band>>, Er
         &["scope", "day", "series", "mean", "p5", "p25", "p50", "p75", "p95"],
     )?;
     let mut series: BTreeMap<String, Vec<Band>> = BTreeMap::new();
-    for row in rows.iter().filter(|row| row[0] == "all") {
-        let day: usize = row[1]
+    let all: Vec<&Vec<String>> = rows.iter().filter(|row| row[0] == "all").collect();
+    let day_of = |row: &Vec<String>| -> Result<usize, Error> {
+        row[1]
             .parse()
-            .map_err(|_| bad_file(dir, name, format!("`{}` is not a day", row[1])))?;
+            .map_err(|_| bad_file(dir, name, format!("`{}` is not a day", row[1])))
+    };
+    let mut row_days = 1;
+    for row in &all {
+        let day = day_of(row)?;
+        if day > 0 {
+            row_days = day;
+            break;
+        }
+    }
+    for row in all {
+        let day = day_of(row)?;
         let values: Vec<f64> = row[3..]
             .iter()
             .map(|v| number(dir, name, v))
@@ -223,7 +239,7 @@ fn parse_daily(dir: &Path, text: &str) -> Result<BTreeMap<String, Vec<Band>>, Er
             p95: values[5],
         };
         let days = series.entry(row[2].clone()).or_default();
-        if day != days.len() {
+        if day != days.len() * row_days {
             return Err(bad_file(
                 dir,
                 name,
@@ -237,7 +253,8 @@ fn parse_daily(dir: &Path, text: &str) -> Result<BTreeMap<String, Vec<Band>>, Er
             return Err(bad_file(dir, name, format!("it has no `{needed}` series")));
         }
     }
-    Ok(series)
+    let row_days = u32::try_from(row_days).map_err(|_| bad_file(dir, name, "its days are too far apart"))?;
+    Ok((series, row_days))
 }
 
 fn parse_waits(dir: &Path, text: &str) -> Result<BTreeMap<String, Population>, Error> {
@@ -394,7 +411,7 @@ impl Results {
                     .collect()
             })
             .unwrap_or_default();
-        let daily = parse_daily(dir, &read(dir, "daily.csv")?)?;
+        let (daily, row_days) = parse_daily(dir, &read(dir, "daily.csv")?)?;
         let waits = parse_waits(dir, &read(dir, "waits.csv")?)?;
         let scenario_text = if dir.join("scenario.toml").is_file() {
             Some(read(dir, "scenario.toml")?)
@@ -417,6 +434,7 @@ impl Results {
             ports,
             summary,
             daily,
+            row_days,
             waits,
             markers,
             scenario_text,
@@ -480,7 +498,8 @@ mod tests {
                     all,0,,on_list,1,0,1,1,2,3\nport:a,0,,on_list,9,9,9,9,9,9\n\
                     all,0,,processed,1,1,1,1,1,1\nall,0,,arrived,1,1,1,1,1,1\n\
                     all,0,,abandoned,0,0,0,0,0,0\nall,0,,quoted_wait_days,inf,1,2,inf,inf,inf\n";
-        let daily = parse_daily(Path::new("x"), text).expect("parses");
+        let (daily, row_days) = parse_daily(Path::new("x"), text).expect("parses");
+        assert_eq!(row_days, 1);
         assert_eq!(daily["on_list"].len(), 1);
         assert_eq!(daily["on_list"][0].p95, 3.0);
         assert!(daily["quoted_wait_days"][0].p50.is_infinite());

@@ -168,13 +168,22 @@ pub fn end_rows(results: &Results, color: Option<RGBColor>) -> Vec<BarRow> {
     rows
 }
 
-/// Cumulative sums of a daily series' means.
+/// Cumulative sums of a daily series' means (people per day, times the days of each row).
 fn cumulative(results: &Results, name: &str) -> Vec<f64> {
+    let row_days = results.row_days.max(1);
     results
         .series(name)
         .iter()
-        .scan(0.0, |sum, band| {
-            *sum += if band.mean.is_finite() { band.mean } else { 0.0 };
+        .enumerate()
+        .scan(0.0, |sum, (row, band)| {
+            let days = row_days
+                .min(results.horizon_days.saturating_sub(row as u32 * row_days))
+                .max(1);
+            *sum += if band.mean.is_finite() {
+                band.mean * f64::from(days)
+            } else {
+                0.0
+            };
             Some(*sum)
         })
         .collect()
@@ -245,7 +254,11 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option
     let step = series::bucket_days(days, plot.rect.width());
     let keep: Vec<usize> = (0..days).filter(|d| d % step == 0 || d + 1 == days).collect();
     let pick = |values: &[f64]| keep.iter().map(|&d| values[d]).collect::<Vec<f64>>();
-    let xs: Vec<f64> = keep.iter().map(|&d| d as f64 + 1.0).collect();
+    let row_days = f64::from(results.row_days.max(1));
+    let xs: Vec<f64> = keep
+        .iter()
+        .map(|&d| ((d as f64 + 1.0) * row_days).min(f64::from(results.horizon_days)))
+        .collect();
     series::stacked(
         c,
         &plot,
@@ -260,7 +273,10 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option
 
     let end = match results.date_of_day(i64::from(results.horizon_days) - 1) {
         Some(date) => format!("At the end ({}), people per run", style::long_date(date)),
-        None => format!("At the end (day {}), people per run", results.horizon_days),
+        None => format!(
+            "At the end (day {}), people per run",
+            style::count(f64::from(results.horizon_days))
+        ),
     };
     draw_bars(c, right_body, &end, &end_rows(results, None))
 }

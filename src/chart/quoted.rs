@@ -46,7 +46,7 @@ pub fn finite_max(bands: &[Band], pick: impl Fn(&Band) -> f64) -> f64 {
 pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option<&str>) -> Drawn {
     let daily = results.series("quoted_wait_days");
     let bucket = series::bucket_days(daily.len(), super::approx_plot_width(c, 1.0));
-    let points = series::daily_points(daily, bucket);
+    let points = series::daily_points(daily, bucket, results.row_days);
     let no_quote: Vec<usize> = (0..daily.len()).filter(|&d| daily[d].p50.is_infinite()).collect();
     let mut legend = super::backlog::band_legend(results.replications, VERMILLION);
     if !no_quote.is_empty() {
@@ -64,7 +64,7 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option
              capacity changes: see the chart of waits."
                 .to_owned(),
         )
-        .chain(series::bucket_note(bucket))
+        .chain(series::bucket_note(bucket, results.row_days))
         .collect(),
         source: results.source_line(),
     };
@@ -93,9 +93,9 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option
     // Days without a quote, shaded behind everything.
     for run in day_runs(&no_quote) {
         let rect = Rect {
-            x0: plot.x.clamped(run.0 as f64 + 0.5),
+            x0: plot.x.clamped((run.0 as f64 + 0.5) * f64::from(results.row_days)),
             y0: plot.rect.y0,
-            x1: plot.x.clamped(run.1 as f64 + 1.5),
+            x1: plot.x.clamped((run.1 as f64 + 1.5) * f64::from(results.row_days)),
             y1: plot.rect.y1,
         };
         c.fill_rect(rect, LIGHT, 0.45)?;

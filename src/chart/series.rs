@@ -70,9 +70,10 @@ fn bucket_mean(values: impl Iterator<Item = f64>) -> f64 {
 }
 
 /// Daily bands as points on a day axis (day d's value at d + 1, the end of the day), averaged
-/// over `bucket` days at a time when `bucket` > 1.
-pub fn daily_points(bands: &[Band], bucket: usize) -> Vec<(f64, Band)> {
+/// over `bucket` rows at a time when `bucket` > 1; each row covers `row_days` days.
+pub fn daily_points(bands: &[Band], bucket: usize, row_days: u32) -> Vec<(f64, Band)> {
     let bucket = bucket.max(1);
+    let row_days = f64::from(row_days.max(1));
     bands
         .chunks(bucket)
         .enumerate()
@@ -92,14 +93,26 @@ pub fn daily_points(bands: &[Band], bucket: usize) -> Vec<(f64, Band)> {
                 p75: mean(|b| b.p75),
                 p95: mean(|b| b.p95),
             };
-            (x, band)
+            (x * row_days, band)
         })
         .collect()
 }
 
-/// The note on a chart whose points average several days.
-pub fn bucket_note(bucket: usize) -> Option<String> {
-    (bucket > 1).then(|| format!("Each point is the average of {bucket} days (too many days to draw one by one)."))
+/// The note on a chart whose points stand for several days: `bucket` rows of `row_days` days.
+pub fn bucket_note(bucket: usize, row_days: u32) -> Option<String> {
+    match (bucket > 1, row_days > 1) {
+        (false, false) => None,
+        (true, false) => Some(format!(
+            "Each point is the average of {bucket} days (too many days to draw one by one)."
+        )),
+        (false, true) => Some(format!(
+            "Each point covers {row_days} days: runs this long keep their daily counts in steps of {row_days} days."
+        )),
+        (true, true) => Some(format!(
+            "Each point is the average of {} days (runs this long keep their daily counts in steps of {row_days} days).",
+            bucket * row_days as usize
+        )),
+    }
 }
 
 /// A line through `(x, y)` points; breaks where y is not finite.
@@ -201,12 +214,15 @@ mod tests {
             band(f64::INFINITY),
             band(f64::NAN),
         ];
-        let points = daily_points(&bands, 2);
+        let points = daily_points(&bands, 2, 1);
         assert_eq!(points.len(), 3);
         assert_eq!(points[0], (1.5, band(2.0)));
         assert!(points[1].1.p50.is_infinite());
         assert!(points[2].1.p50.is_nan());
-        assert_eq!(daily_points(&bands, 1)[0].0, 1.0);
+        assert_eq!(daily_points(&bands, 1, 1)[0].0, 1.0);
+        assert_eq!(daily_points(&bands, 1, 4)[1].0, 8.0);
+        assert_eq!(bucket_note(1, 1), None);
+        assert!(bucket_note(3, 2).is_some_and(|note| note.contains("6 days")));
     }
 
     #[test]

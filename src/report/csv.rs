@@ -155,7 +155,10 @@ pub fn daily_csv(model: &Model, results: &Results, provenance: &Provenance) -> S
         };
         for row in 0..first.rows() {
             let day = first.first_day(row);
-            let date = model.date_of_day(i64::from(day)).map(|d| d.to_string()).unwrap_or_default();
+            let date = model
+                .date_of_day(i64::from(day))
+                .map(|d| d.to_string())
+                .unwrap_or_default();
             for (s, name) in DAILY_SERIES.iter().enumerate() {
                 let mean = values.iter().map(|v| v[s][row]).sum::<f64>() / values.len().max(1) as f64;
                 let mut record = vec![

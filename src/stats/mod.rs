@@ -29,7 +29,6 @@ pub struct WaitAccumulator {
     pub histogram: LogHistogram,
 }
 
-
 impl WaitAccumulator {
     /// Records `people` people who waited `wait_ticks`.
     #[inline]

@@ -668,3 +668,53 @@ fn a_sweep_with_more_lines_than_colours_writes_its_data_and_says_why_there_is_no
     assert!(out.join("sweep.csv").is_file());
     assert!(!out.join("sweep.png").exists() && !out.join("sweep.svg").exists());
 }
+
+/// Horizons past `MAX_SERIES_ROWS` days keep daily counts in rows of several days: daily.csv
+/// then steps by that many days, flows stay per day, and the charts still draw on a day axis.
+#[test]
+fn very_long_horizons_write_and_chart_coarser_rows() {
+    let dir = scratch("long-horizon");
+    let scenario = dir.join("long.toml");
+    std::fs::write(
+        &scenario,
+        "schema = 1\n[run]\nname = \"long\"\nhorizon_days = 600000\nseed = 7\nreplications = 2\n\
+         [[ports]]\nname = \"office\"\n[ports.capacity]\nkind = \"officers\"\nofficers = 1\n\
+         service_days = { dist = \"exponential\", mean = 20.0 }\n\
+         [[streams]]\nname = \"arrivals\"\nport = \"office\"\nkind = \"poisson\"\npeople_per_day = 0.01\n",
+    )
+    .expect("scenario written");
+    let out = dir.join("results");
+    backlog()
+        .env(NO_FONTCONFIG.0, NO_FONTCONFIG.1)
+        .args(["run", "--quiet", "--charts", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let daily = read(&out.join("daily.csv"));
+    let days: Vec<u64> = daily
+        .lines()
+        .filter(|line| line.starts_with("all,") && line.contains(",arrived,"))
+        .map(|line| line.split(',').nth(1).expect("day").parse().expect("a day"))
+        .collect();
+    // 600,000 days in at most 2^18 rows: rows of 4 days.
+    assert_eq!(days.len(), 150_000);
+    assert!(days.iter().enumerate().all(|(row, &day)| day == row as u64 * 4));
+    let arrived_per_day: f64 = daily
+        .lines()
+        .filter(|line| line.starts_with("all,") && line.contains(",arrived,"))
+        .map(|line| line.split(',').nth(4).expect("mean").parse::<f64>().expect("a number"))
+        .sum::<f64>()
+        / days.len() as f64;
+    // 0.01 a day: 6,000 expected over the run, per-day means average to about 0.01.
+    assert!((arrived_per_day - 0.01).abs() < 0.002, "{arrived_per_day}");
+    for kind in KINDS {
+        let image = decode_png(&out.join(format!("{kind}.png")));
+        assert_not_blank(&out.join(format!("{kind}.png")), &image);
+    }
+    let svg = read(&out.join("backlog.svg"));
+    assert!(
+        svg.contains("steps of 4 days"),
+        "the chart says how coarse its rows are"
+    );
+}
