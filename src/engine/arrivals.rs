@@ -9,7 +9,7 @@ use rand_distr::Exp1;
 use statrs::function::erf::{erfc, erfc_inv};
 
 /// The next group of a stream, before the per-group draws the engine makes.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Pending {
     /// When it reaches the list.
     pub arrival: Ticks,
@@ -47,6 +47,8 @@ enum State {
     Poisson {
         piece: usize,
         t_days: f64,
+        /// Mean days between groups in the current piece (a multiply is much cheaper than a divide).
+        mean_gap_days: f64,
     },
     Records {
         next: usize,
@@ -69,7 +71,13 @@ impl StreamGen {
                     generator.state = State::Buffered { groups, next: 0 };
                 }
             }
-            Source::Poisson { .. } => generator.state = State::Poisson { piece: 0, t_days: 0.0 },
+            Source::Poisson { pieces } => {
+                generator.state = State::Poisson {
+                    piece: 0,
+                    t_days: 0.0,
+                    mean_gap_days: pieces.first().map_or(0.0, |piece| 1.0 / piece.groups_per_day),
+                }
+            }
             Source::Records { .. } => {}
         }
         generator
@@ -118,61 +126,77 @@ impl StreamGen {
         groups
     }
 
-    /// The next group, or `None` when the stream is exhausted.
+    /// Draws the next group into `out`; `false` (leaving `out` as it was) when the stream is
+    /// exhausted.
+    ///
+    /// Writing into the caller's slot instead of returning the group keeps the hot Poisson
+    /// path free of a copy through the stack, which cost a store-forwarding stall per arrival.
     #[inline]
-    pub fn next(&mut self, stream: &Stream, seed: u64, replication: u32) -> Option<Pending> {
+    pub fn next_into(&mut self, stream: &Stream, seed: u64, replication: u32, out: &mut Pending) -> bool {
         match &stream.source {
-            Source::Segments { segments, .. } => match &mut self.state {
-                State::Buffered { groups, next } => {
-                    let pending = groups.get(*next).copied();
-                    *next += 1;
-                    pending
-                }
-                _ => self.next_from_segments(stream, segments, seed, replication),
-            },
+            Source::Segments { segments, .. } => {
+                let next = match &mut self.state {
+                    State::Buffered { groups, next } => {
+                        let pending = groups.get(*next).copied();
+                        *next += 1;
+                        pending
+                    }
+                    _ => self.next_from_segments(stream, segments, seed, replication),
+                };
+                next.map(|pending| *out = pending).is_some()
+            }
             Source::Poisson { pieces } => {
-                let State::Poisson { piece, t_days } = &mut self.state else {
-                    return None;
+                let State::Poisson {
+                    piece,
+                    t_days,
+                    mean_gap_days,
+                } = &mut self.state
+                else {
+                    return false;
                 };
                 loop {
-                    let current = pieces.get(*piece)?;
+                    let Some(current) = pieces.get(*piece) else {
+                        return false;
+                    };
                     if current.groups_per_day <= 0.0 {
                         *piece += 1;
+                        *mean_gap_days = pieces.get(*piece).map_or(0.0, |next| 1.0 / next.groups_per_day);
                         continue;
                     }
                     let start = t_days.max(current.start_days);
                     let gap: f64 = Exp1.sample(&mut self.rng);
-                    let t = start + gap / current.groups_per_day;
+                    let t = start + gap * *mean_gap_days;
                     if t >= current.end_days {
                         // Memoryless: the next piece starts afresh at its own start.
                         *piece += 1;
+                        *mean_gap_days = pieces.get(*piece).map_or(0.0, |next| 1.0 / next.groups_per_day);
                         *t_days = current.end_days;
                         continue;
                     }
                     *t_days = t;
                     let arrival = days_to_ticks(t);
-                    let size = draw_size(&stream.group_size, &mut self.sizes);
-                    let class = draw_class(&stream.class_cumulative, &mut self.rng);
-                    return Some(Pending {
-                        arrival,
-                        joined: arrival,
-                        size,
-                        class,
-                    });
+                    out.arrival = arrival;
+                    out.joined = arrival;
+                    out.size = draw_size(&stream.group_size, &mut self.sizes);
+                    out.class = draw_class(&stream.class_cumulative, &mut self.rng);
+                    return true;
                 }
             }
             Source::Records { records } => {
                 let State::Records { next } = &mut self.state else {
-                    return None;
+                    return false;
                 };
-                let record = records.get(*next)?;
+                let Some(record) = records.get(*next) else {
+                    return false;
+                };
                 *next += 1;
-                Some(Pending {
+                *out = Pending {
                     arrival: record.arrival,
                     joined: record.joined,
                     size: record.size,
                     class: record.class,
-                })
+                };
+                true
             }
         }
     }

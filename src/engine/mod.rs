@@ -244,7 +244,8 @@ struct Sim<'m> {
     warm_up: Ticks,
     queue: EventQueue,
     streams: Vec<StreamGen>,
-    pending: Vec<Option<Pending>>,
+    /// Each stream's next group (meaningful while its arrival event is pending).
+    pending: Vec<Pending>,
     ports: Vec<PortState>,
     next_group_id: u32,
     no_show_outcome: u8,
@@ -287,7 +288,7 @@ impl<'m> Sim<'m> {
             warm_up: Ticks::from(model.warm_up_days) * TICKS_PER_DAY,
             queue: EventQueue::with_capacity(model.streams.len() + 64),
             streams: Vec::with_capacity(model.streams.len()),
-            pending: vec![None; model.streams.len()],
+            pending: vec![Pending::default(); model.streams.len()],
             ports,
             next_group_id: 0,
             no_show_outcome,
@@ -307,11 +308,13 @@ impl<'m> Sim<'m> {
     }
 
     fn schedule_next_arrival(&mut self, stream: usize) {
-        let next = self.streams[stream].next(&self.model.streams[stream], self.model.seed, self.replication);
-        self.pending[stream] = next.filter(|pending| pending.arrival < self.horizon);
-        if let Some(pending) = &self.pending[stream] {
-            let waited = pending.arrival - pending.joined;
-            self.queue.push_arrival(pending.arrival.max(0), waited, stream as u16);
+        let slot = &mut self.pending[stream];
+        // A stream with no next group before the horizon simply has no event.
+        if self.streams[stream].next_into(&self.model.streams[stream], self.model.seed, self.replication, slot)
+            && slot.arrival < self.horizon
+        {
+            let waited = slot.arrival - slot.joined;
+            self.queue.push_arrival(slot.arrival.max(0), waited, stream as u16);
         }
     }
 
@@ -373,9 +376,7 @@ impl<'m> Sim<'m> {
     }
 
     fn arrive<T: Trace>(&mut self, stream_index: usize, time: Ticks, trace: &mut T) {
-        let Some(pending) = self.pending[stream_index].take() else {
-            return;
-        };
+        let pending = self.pending[stream_index];
         let stream = &self.model.streams[stream_index];
         let rng = &mut self.streams[stream_index].rng;
         let id = self.next_group_id;
