@@ -15,8 +15,6 @@ pub struct Waiting {
     pub joined: Ticks,
     /// When it gives up if still waiting (`Ticks::MAX`: never).
     pub deadline: Ticks,
-    /// Day its wait started (floor; negative before day 0).
-    pub joined_day: i32,
     /// Day it reached the list.
     pub arrival_day: u32,
     /// Trace identifier.
@@ -157,11 +155,15 @@ mod tests {
     use super::*;
     use crate::engine::rng::keyed_rng;
 
+    #[test]
+    fn a_group_fits_in_half_a_cache_line() {
+        assert_eq!(std::mem::size_of::<Waiting>(), 32);
+    }
+
     fn group(id: u32) -> Waiting {
         Waiting {
             joined: 0,
             deadline: Ticks::MAX,
-            joined_day: 0,
             arrival_day: 0,
             id,
             size: 1,

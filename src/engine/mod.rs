@@ -8,8 +8,8 @@
 //! - each stream has at most one pending arrival; the next is drawn when it arrives;
 //! - a group that runs out of patience is not an event: it is found, and counted as having
 //!   left at its deadline, when it reaches the front of the list or when the run ends;
-//! - daily counts are kept as difference arrays over days, updated when a group joins and
-//!   corrected when it leaves early, so no end-of-day events are needed.
+//! - daily counts are kept as flows and difference arrays over days, filled in when a group
+//!   joins and when it leaves, so no end-of-day events are needed.
 
 pub mod arrivals;
 pub mod list;
@@ -175,8 +175,9 @@ impl DayBook {
         };
         let size = i64::from(group.size);
         let arrival_day = i64::from(group.arrival_day);
+        let joined_day = group.joined.div_euclid(TICKS_PER_DAY);
         for (diff, threshold) in self.over_diff.iter_mut().zip(&AGE_THRESHOLDS_DAYS[1..]) {
-            let start = (i64::from(group.joined_day) + threshold).max(arrival_day);
+            let start = (joined_day + threshold).max(arrival_day);
             // Later thresholds start later, so once one is not reached none after it is.
             if start >= end {
                 break;
@@ -198,17 +199,21 @@ impl DayBook {
                 running.max(0) as u64
             })
             .collect();
-        let over = |diff: &Vec<i64>| -> Vec<u64> {
+        let rows = self.rows;
+        // Running totals in place: the difference arrays become the counts.
+        let over = |diff: Vec<i64>| -> Vec<u64> {
             let mut running = 0i64;
-            diff[..self.rows]
-                .iter()
+            let mut counts: Vec<u64> = diff
+                .into_iter()
                 .map(|d| {
                     running += d;
                     running.max(0) as u64
                 })
-                .collect()
+                .collect();
+            counts.truncate(rows);
+            counts
         };
-        let [over_30, over_90, over_180] = &self.over_diff;
+        let [over_30, over_90, over_180] = self.over_diff;
         let on_list = [length, over(over_30), over(over_90), over(over_180)];
         DailySeries {
             row_days: 1 << self.row_shift,
@@ -229,6 +234,9 @@ struct PortState {
     /// Most officers on duty on any day (0 for quota ports): at that many busy, arrivals
     /// need not look for an idle one.
     max_officers: u32,
+    /// Whether that many officers are on duty around the clock every day, so that starting
+    /// a service never needs the calendar.
+    always_on_duty: bool,
     rng: SimRng,
     /// Absent groups sent back during a call, re-queued when the call ends.
     sent_back: Vec<Waiting>,
@@ -271,6 +279,13 @@ impl<'m> Sim<'m> {
                     max_officers: match &port.capacity {
                         Capacity::Officers(officers) => officers.officers_by_day.iter().copied().max().unwrap_or(0),
                         Capacity::Quota(_) => 0,
+                    },
+                    always_on_duty: match &port.capacity {
+                        Capacity::Officers(officers) => {
+                            officers.is_round_the_clock()
+                                && officers.officers_by_day.windows(2).all(|pair| pair[0] == pair[1])
+                        }
+                        Capacity::Quota(_) => false,
                     },
                     rng: keyed_rng(model.seed, replication, "port", &port.name, 0),
                     sent_back: Vec::new(),
@@ -413,10 +428,6 @@ impl<'m> Sim<'m> {
         let group = Waiting {
             joined: pending.joined,
             deadline,
-            joined_day: pending
-                .joined
-                .div_euclid(TICKS_PER_DAY)
-                .clamp(i32::MIN.into(), i32::MAX.into()) as i32,
             arrival_day: day_of(time, self.horizon_days) as u32,
             id,
             size: pending.size,
@@ -538,19 +549,25 @@ impl<'m> Sim<'m> {
 
     /// Idle officers on shift take the next groups from the list.
     fn start_services<T: Trace>(&mut self, port_index: usize, time: Ticks, trace: &mut T) {
-        if self.ports[port_index].busy_officers >= self.ports[port_index].max_officers {
+        let state = &self.ports[port_index];
+        if state.busy_officers >= state.max_officers {
             return;
         }
         let port = &self.model.ports[port_index];
         let Capacity::Officers(officers) = &port.capacity else {
             return;
         };
-        let day = day_of(time, self.horizon_days);
-        let on_duty = officers.officers_by_day.get(day).copied().unwrap_or(0);
-        let time_of_day = time.rem_euclid(TICKS_PER_DAY);
-        if on_duty == 0 || time_of_day < officers.shift_start || time_of_day >= officers.shift_end {
-            return;
-        }
+        let on_duty = if state.always_on_duty {
+            state.max_officers
+        } else {
+            let day = day_of(time, self.horizon_days);
+            let on_duty = officers.officers_by_day.get(day).copied().unwrap_or(0);
+            let time_of_day = time.rem_euclid(TICKS_PER_DAY);
+            if on_duty == 0 || time_of_day < officers.shift_start || time_of_day >= officers.shift_end {
+                return;
+            }
+            on_duty
+        };
         let state = &mut self.ports[port_index];
         while state.busy_officers < on_duty {
             let next = if port.discipline == Discipline::Fifo {
