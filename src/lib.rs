@@ -11,6 +11,7 @@ pub mod chart;
 pub mod commands;
 pub mod engine;
 pub mod error;
+pub mod format;
 pub mod interrupt;
 pub mod model;
 pub mod overrides;

@@ -6,7 +6,7 @@ use backlog::commands::chart::{ChartRequest, Formats, ReportRequest};
 use backlog::commands::compare::CompareRequest;
 use backlog::commands::sweep::{Param, SweepRequest, Values};
 use backlog::commands::target::TargetRequest;
-use backlog::commands::{self, Format, RunRequest};
+use backlog::commands::{self, Format, RunRequest, RunSettings};
 use backlog::error::{Diagnostic, Error, InputError};
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -170,6 +170,20 @@ struct AnalysisArgs {
     quiet: bool,
 }
 
+impl AnalysisArgs {
+    /// The settings every command shares, and the `--port` whose metrics are reported.
+    fn into_settings_and_port(self) -> (RunSettings, Option<String>) {
+        let settings = RunSettings {
+            sets: self.sets,
+            replications: self.replications,
+            threads: self.threads.map(|t| t as usize),
+            format: format_of(self.format),
+            quiet: self.quiet,
+        };
+        (settings, self.port)
+    }
+}
+
 #[derive(Debug, clap::Args)]
 struct SweepArgs {
     /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
@@ -328,40 +342,35 @@ fn main() -> ExitCode {
         Command::Run(args) => {
             let request = RunRequest {
                 scenario: args.scenario,
-                replications: args.replications,
+                settings: RunSettings {
+                    sets: args.sets,
+                    replications: args.replications,
+                    threads: args.threads.map(|t| t as usize),
+                    format: format_of(args.format),
+                    quiet: args.quiet,
+                },
                 seed: args.seed,
                 horizon_days: args.horizon_days,
-                threads: args.threads.map(|t| t as usize),
-                format: match args.format {
-                    FormatArg::Table => Format::Table,
-                    FormatArg::Json => Format::Json,
-                    FormatArg::Csv => Format::Csv,
-                },
                 out: args.out,
                 trace: args.trace,
-                quiet: args.quiet,
                 force: args.force,
                 max_people: args.max_people,
                 max_memory_bytes: args.max_memory,
                 charts: args.charts,
                 report: args.report,
-                sets: args.sets,
             };
             commands::run(&request, &mut stdout)
         }
         Command::Check { scenario, sets } => commands::check(scenario.as_deref(), &sets, &mut stdout),
         Command::Sweep(args) => match sweep_params(&args, matches.subcommand_matches("sweep")) {
             Ok(params) => {
+                let (settings, port) = args.common.into_settings_and_port();
                 let request = SweepRequest {
                     scenario: args.scenario,
                     params,
-                    sets: args.common.sets,
-                    replications: args.common.replications,
-                    threads: args.common.threads.map(|t| t as usize),
-                    format: format_of(args.common.format),
+                    settings,
                     out: args.out,
-                    port: args.common.port,
-                    quiet: args.common.quiet,
+                    port,
                     chart_metric: args.chart_metric,
                 };
                 commands::sweep::sweep(&request, &mut stdout)
@@ -369,20 +378,18 @@ fn main() -> ExitCode {
             Err(error) => Err(error),
         },
         Command::Compare(args) => {
+            let (settings, port) = args.common.into_settings_and_port();
             let request = CompareRequest {
                 scenarios: args.scenarios,
-                sets: args.common.sets,
-                replications: args.common.replications,
+                settings,
                 seed: args.seed,
-                threads: args.common.threads.map(|t| t as usize),
-                format: format_of(args.common.format),
                 out: args.out,
-                port: args.common.port,
-                quiet: args.common.quiet,
+                port,
             };
             commands::compare::compare(&request, &mut stdout)
         }
         Command::Target(args) => {
+            let (settings, port) = args.common.into_settings_and_port();
             let request = TargetRequest {
                 scenario: args.scenario,
                 param: args.param,
@@ -392,12 +399,8 @@ fn main() -> ExitCode {
                 by_day: args.by_day,
                 range: args.range,
                 step: args.step,
-                sets: args.common.sets,
-                replications: args.common.replications,
-                threads: args.common.threads.map(|t| t as usize),
-                format: format_of(args.common.format),
-                port: args.common.port,
-                quiet: args.common.quiet,
+                settings,
+                port,
             };
             commands::target::target(&request, &mut stdout)
         }

@@ -20,6 +20,7 @@ pub mod target;
 
 use crate::engine::run_replication;
 use crate::error::{Diagnostic, Error, InputError};
+use crate::format::thousands;
 use crate::model::Model;
 use crate::replicate::Results;
 use crate::stats::summary::{Estimate, Scalars};
@@ -340,13 +341,16 @@ pub fn progress_bar(total: u64, show: bool, what: &str) -> indicatif::ProgressBa
 /// Mean of `b − a` replication by replication, with its 95% interval (Student t), over the
 /// replications where both are defined: the paired difference of common random numbers.
 pub fn paired_difference(a: &[f64], b: &[f64]) -> Estimate {
-    let differences: Vec<f64> = a
-        .iter()
+    Estimate::from_values(&replication_differences(a, b))
+}
+
+/// `b − a` replication by replication, over the replications where both are defined.
+fn replication_differences(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter()
         .zip(b)
         .filter(|(x, y)| x.is_finite() && y.is_finite())
         .map(|(x, y)| y - x)
-        .collect();
-    Estimate::from_values(&differences)
+        .collect()
 }
 
 /// Difference of the means `b − a` with Welch's 95% interval, as if the two had been run
@@ -404,12 +408,7 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
 /// two-sided `level` interval, replication by replication, excludes zero. With one replication
 /// (no interval) any difference counts; `None` when neither.
 pub fn clear_sign(a: &[f64], b: &[f64], level: f64) -> Option<bool> {
-    let differences: Vec<f64> = a
-        .iter()
-        .zip(b)
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .map(|(x, y)| y - x)
-        .collect();
+    let differences = replication_differences(a, b);
     let n = differences.len();
     if n == 0 {
         return None;
@@ -430,23 +429,6 @@ pub fn clear_sign(a: &[f64], b: &[f64], level: f64) -> Option<bool> {
     }
 }
 
-/// A count with thousands separators.
-pub fn format_count(value: f64) -> String {
-    if !value.is_finite() {
-        return "–".to_owned();
-    }
-    let rounded = value.round();
-    let digits = format!("{}", rounded.abs() as u64);
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if rounded < 0.0 { format!("-{grouped}") } else { grouped }
-}
-
 /// Days: two decimals below 10, one above.
 pub fn format_days(value: f64) -> String {
     if !value.is_finite() {
@@ -465,7 +447,7 @@ pub fn format_metric(metric: Metric, value: f64) -> String {
     } else if value.is_finite() && value.abs() < 100.0 && value.fract() != 0.0 {
         format!("{value:.1}")
     } else {
-        format_count(value)
+        thousands(value)
     }
 }
 
@@ -474,7 +456,7 @@ pub fn format_plus_minus(metric: Metric, estimate: &Estimate) -> String {
     match (estimate.mean, estimate.half_width()) {
         // A count's interval is shown to the same precision as the count.
         (Some(mean), Some(half)) if !metric.in_days() && mean.abs() >= 100.0 => {
-            format!("{} ±{}", format_count(mean), format_count(half))
+            format!("{} ±{}", thousands(mean), thousands(half))
         }
         (Some(mean), Some(half)) => format!("{} ±{}", format_metric(metric, mean), format_metric(metric, half)),
         (Some(mean), None) => format_metric(metric, mean),
@@ -571,7 +553,6 @@ mod tests {
 
     #[test]
     fn numbers_format_for_tables() {
-        assert_eq!(format_count(28123.4), "28,123");
         assert_eq!(format_days(3.456), "3.46");
         assert_eq!(format_days(31.44), "31.4");
         let estimate = Estimate::from_values(&[1.0, 2.0, 3.0]);

@@ -2,11 +2,12 @@
 //! 50% and 90% of replications as bands, and dated policy changes as labelled markers.
 
 use super::canvas::{Canvas, Drawn};
-use super::data::Results;
-use super::layout::{self, Axis, Frame, LegendItem, PlotSpec, Swatch, Ticks};
+use super::data::{Band, Results};
+use super::layout::{self, Axis, Frame, LegendItem, Plot, Swatch, Ticks, Timeline};
 use super::series;
 use super::style::BLUE;
 use plotters::prelude::DrawingBackend;
+use plotters::style::RGBColor;
 
 /// Opacity of the 90% band.
 pub const OUTER_ALPHA: f64 = 0.16;
@@ -14,7 +15,7 @@ pub const OUTER_ALPHA: f64 = 0.16;
 pub const INNER_ALPHA: f64 = 0.30;
 
 /// The legend of a median with two bands.
-pub fn band_legend(replications: u32, color: plotters::style::RGBColor) -> Vec<LegendItem> {
+pub fn band_legend(replications: u32, color: RGBColor) -> Vec<LegendItem> {
     if replications == 1 {
         return vec![LegendItem::new("One simulated run", Swatch::Line(color))];
     }
@@ -48,26 +49,33 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max)
         .max(1.0);
-    let marks = layout::policy_marks(results);
-    let spec = PlotSpec {
-        x: Axis::new(
-            0.0,
-            f64::from(results.horizon_days),
-            super::time_title(results.start_date),
-            Ticks::Time(results.start_date),
-        ),
-        y: Axis::new(0.0, y_max, "People on the list", Ticks::Numbers),
-        y2: None,
-        marks: &marks,
-    };
-    let plot = layout::layout_plot(c, body, &spec);
+    let y = Axis::new(0.0, y_max, "People on the list", Ticks::Numbers);
+    let plot = Timeline::of(results).layout_plot(c, body, y);
     plot.draw_grid(c)?;
     // The value of day d is the count at its end, i.e. at d + 1 on the axis.
-    let outer: Vec<(f64, f64, f64)> = points.iter().map(|(x, b)| (*x, b.p5, b.p95)).collect();
-    let inner: Vec<(f64, f64, f64)> = points.iter().map(|(x, b)| (*x, b.p25, b.p75)).collect();
-    let median: Vec<(f64, f64)> = points.iter().map(|(x, b)| (*x, b.p50)).collect();
-    series::band(c, &plot, &outer, BLUE, OUTER_ALPHA)?;
-    series::band(c, &plot, &inner, BLUE, INNER_ALPHA)?;
-    series::line(c, &plot, plot.y, &median, BLUE, 3.0)?;
+    draw_median_with_bands(c, &plot, &points, BLUE, 1.0)?;
     plot.draw_axes(c)
+}
+
+/// Draws the median of `points` as a line over the bands of the middle 90% and 50% of runs,
+/// every value divided by `divisor` (1 to draw them as they are).
+pub fn draw_median_with_bands<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot: &Plot,
+    points: &[(f64, Band)],
+    color: RGBColor,
+    divisor: f64,
+) -> Drawn {
+    let outer: Vec<(f64, f64, f64)> = points
+        .iter()
+        .map(|(x, b)| (*x, b.p5 / divisor, b.p95 / divisor))
+        .collect();
+    let inner: Vec<(f64, f64, f64)> = points
+        .iter()
+        .map(|(x, b)| (*x, b.p25 / divisor, b.p75 / divisor))
+        .collect();
+    let median: Vec<(f64, f64)> = points.iter().map(|(x, b)| (*x, b.p50 / divisor)).collect();
+    series::band(c, plot, &outer, color, OUTER_ALPHA)?;
+    series::band(c, plot, &inner, color, INNER_ALPHA)?;
+    series::line(c, plot, plot.y, &median, color, 3.0)
 }

@@ -4,11 +4,12 @@
 
 use super::canvas::{Canvas, Drawn};
 use super::data::{Band, Results};
-use super::layout::{self, Axis, Frame, LegendItem, Mark, PlotSpec, Swatch, Ticks};
+use super::layout::{self, Axis, Frame, LegendItem, Mark, Plot, PlotSpec, Swatch, Ticks, Timeline};
 use super::outcomes::{self, BarRow};
 use super::series;
-use super::style::{self, SERIES};
+use super::style::SERIES;
 use super::{Kind, quoted};
+use crate::format::thousands;
 use crate::model::Date;
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
@@ -105,6 +106,16 @@ fn shared_marks(results: &[Results]) -> Vec<Mark> {
     }
 }
 
+/// The days of every folder on one axis: the start date they share, the longest horizon and
+/// the policy markers they share.
+fn shared_timeline(results: &[Results]) -> Timeline {
+    Timeline {
+        start: shared_start(results),
+        horizon_days: results.iter().map(|r| r.horizon_days).max().unwrap_or(1),
+        marks: shared_marks(results),
+    }
+}
+
 /// `Median of 200 runs each` (or `of each result's runs` when they differ).
 fn runs_of(results: &[Results]) -> String {
     let first = results[0].replications;
@@ -125,12 +136,6 @@ fn subtitle(results: &[Results], what: &str) -> String {
         parts.push(first.period());
     }
     parts.join(" · ")
-}
-
-fn time_axis(results: &[Results]) -> Axis {
-    let start = shared_start(results);
-    let horizon = results.iter().map(|r| r.horizon_days).max().unwrap_or(1);
-    Axis::new(0.0, f64::from(horizon), super::time_title(start), Ticks::Time(start))
 }
 
 /// Draws a comparison of `kind`.
@@ -168,6 +173,30 @@ fn shared_bucket<DB: DrawingBackend>(c: &Canvas<DB>, results: &[Results]) -> usi
     series::bucket_days(days, super::approx_plot_width(c, 1.0))
 }
 
+/// Each folder's daily series `name` as points of `bucket` rows each.
+fn shared_points(results: &[Results], name: &str, bucket: usize) -> Vec<Vec<(f64, Band)>> {
+    results
+        .iter()
+        .map(|r| series::daily_points(r.series(name), bucket, r.row_days))
+        .collect()
+}
+
+/// The median of each folder's points, divided by `divisor` (1 to keep it as it is).
+fn medians(points: &[Vec<(f64, Band)>], divisor: f64) -> Vec<Vec<(f64, f64)>> {
+    points
+        .iter()
+        .map(|points| points.iter().map(|(x, b)| (*x, b.p50 / divisor)).collect())
+        .collect()
+}
+
+/// Draws one line per folder, each in its colour.
+fn draw_lines<DB: DrawingBackend>(c: &Canvas<DB>, plot: &Plot, lines: &[Vec<(f64, f64)>]) -> Drawn {
+    for (i, points) in lines.iter().enumerate() {
+        series::line(c, plot, plot.y, points, color(i), 3.0)?;
+    }
+    Ok(())
+}
+
 fn backlog<DB: DrawingBackend>(
     c: &Canvas<DB>,
     results: &[Results],
@@ -194,27 +223,15 @@ fn backlog<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max)
         .max(1.0);
-    let marks = shared_marks(results);
-    let spec = PlotSpec {
-        x: time_axis(results),
-        y: Axis::new(0.0, y_max, "People on the list", Ticks::Numbers),
-        y2: None,
-        marks: &marks,
-    };
-    let plot = layout::layout_plot(c, body, &spec);
+    let y = Axis::new(0.0, y_max, "People on the list", Ticks::Numbers);
+    let plot = shared_timeline(results).layout_plot(c, body, y);
     plot.draw_grid(c)?;
-    let points: Vec<Vec<(f64, Band)>> = results
-        .iter()
-        .map(|r| series::daily_points(r.series("on_list"), bucket, r.row_days))
-        .collect();
+    let points = shared_points(results, "on_list", bucket);
     for (i, points) in points.iter().enumerate() {
         let inner: Vec<(f64, f64, f64)> = points.iter().map(|(x, b)| (*x, b.p25, b.p75)).collect();
         series::band(c, &plot, &inner, color(i), 0.14)?;
     }
-    for (i, points) in points.iter().enumerate() {
-        let median: Vec<(f64, f64)> = points.iter().map(|(x, b)| (*x, b.p50)).collect();
-        series::line(c, &plot, plot.y, &median, color(i), 3.0)?;
-    }
+    draw_lines(c, &plot, &medians(&points, 1.0))?;
     plot.draw_axes(c)
 }
 
@@ -225,10 +242,7 @@ fn quoted_waits<DB: DrawingBackend>(
     title: Option<&str>,
 ) -> Drawn {
     let bucket = shared_bucket(c, results);
-    let points: Vec<Vec<(f64, Band)>> = results
-        .iter()
-        .map(|r| series::daily_points(r.series("quoted_wait_days"), bucket, r.row_days))
-        .collect();
+    let points = shared_points(results, "quoted_wait_days", bucket);
     let frame = Frame {
         title: title.unwrap_or("The wait a newcomer would be quoted").to_owned(),
         subtitle: subtitle(
@@ -253,24 +267,9 @@ fn quoted_waits<DB: DrawingBackend>(
         })
         .fold(0.0, f64::max);
     let unit = quoted::unit_for(max_days);
-    let marks = shared_marks(results);
-    let spec = PlotSpec {
-        x: time_axis(results),
-        y: Axis::new(
-            0.0,
-            (max_days / unit.days).max(1.0),
-            format!("Quoted wait, {}", unit.name),
-            Ticks::Numbers,
-        ),
-        y2: None,
-        marks: &marks,
-    };
-    let plot = layout::layout_plot(c, body, &spec);
+    let plot = shared_timeline(results).layout_plot(c, body, unit.axis(max_days));
     plot.draw_grid(c)?;
-    for (i, points) in points.iter().enumerate() {
-        let median: Vec<(f64, f64)> = points.iter().map(|(x, b)| (*x, b.p50 / unit.days)).collect();
-        series::line(c, &plot, plot.y, &median, color(i), 3.0)?;
-    }
+    draw_lines(c, &plot, &medians(&points, unit.days))?;
     plot.draw_axes(c)
 }
 
@@ -302,7 +301,7 @@ fn waits<DB: DrawingBackend>(
         .zip(&legend)
         .filter_map(|(r, item)| {
             let people = r.waits.get("still_waiting")?.people;
-            (people > 0.0).then(|| format!("{} {}", item.label, style::count(people)))
+            (people > 0.0).then(|| format!("{} {}", item.label, thousands(people)))
         })
         .collect();
     let mut notes = Vec::new();
@@ -341,9 +340,7 @@ fn waits<DB: DrawingBackend>(
     };
     let plot = layout::layout_plot(c, body, &spec);
     plot.draw_grid(c)?;
-    for (i, points) in processed.iter().enumerate() {
-        series::line(c, &plot, plot.y, points, color(i), 3.0)?;
-    }
+    draw_lines(c, &plot, &processed)?;
     plot.draw_axes(c)
 }
 

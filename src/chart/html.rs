@@ -7,6 +7,7 @@ use super::data::Results;
 use super::style;
 use super::{Chart, Kind, Options};
 use crate::error::Error;
+use crate::format::thousands;
 use serde_json::Value;
 use std::fmt::Write as _;
 
@@ -76,7 +77,7 @@ fn summary_table(results: &Results) -> String {
         ("processed", "processed"),
         ("left unprocessed", "abandoned"),
     ] {
-        rows.push((label.to_owned(), estimate(s.get(key), style::count)));
+        rows.push((label.to_owned(), estimate(s.get(key), thousands)));
     }
     for (outcome, value) in results.left_by_outcome() {
         if value > 0.0 {
@@ -85,15 +86,15 @@ fn summary_table(results: &Results) -> String {
                     "&nbsp;&nbsp;left: {}",
                     escape(&super::outcomes::outcome_label(&outcome))
                 ),
-                estimate(path(s, &["abandoned_by_outcome", &outcome]), style::count),
+                estimate(path(s, &["abandoned_by_outcome", &outcome]), thousands),
             ));
         }
     }
     rows.push((
         "still waiting at the end".to_owned(),
-        estimate(s.get("waiting_at_end"), style::count),
+        estimate(s.get("waiting_at_end"), thousands),
     ));
-    rows.push(("did not join".to_owned(), estimate(s.get("did_not_join"), style::count)));
+    rows.push(("did not join".to_owned(), estimate(s.get("did_not_join"), thousands)));
     heading(&mut rows, "Wait of people processed, days (from joining the list)");
     for stat in ["mean", "p50", "p90", "p95", "p99", "max"] {
         rows.push((stat.to_owned(), estimate(path(s, &["wait_days", stat]), days)));
@@ -113,7 +114,7 @@ fn summary_table(results: &Results) -> String {
     ));
     heading(&mut rows, "List");
     if let Some(peak) = s.get("peak_list") {
-        rows.push(("peak length (people)".to_owned(), estimate(Some(peak), style::count)));
+        rows.push(("peak length (people)".to_owned(), estimate(Some(peak), thousands)));
     }
     if let Some(first) = s.get("first_empty") {
         let emptied = first.get("replications_emptied").and_then(Value::as_u64).unwrap_or(0);
@@ -169,10 +170,10 @@ fn summary_table(results: &Results) -> String {
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
                 escape(scope.get("name").and_then(Value::as_str).unwrap_or("")),
-                mean(&["arrived"], style::count),
-                mean(&["processed"], style::count),
-                mean(&["abandoned"], style::count),
-                mean(&["waiting_at_end"], style::count),
+                mean(&["arrived"], thousands),
+                mean(&["processed"], thousands),
+                mean(&["abandoned"], thousands),
+                mean(&["waiting_at_end"], thousands),
                 mean(&["wait_days", "mean"], days),
                 mean(&["wait_days", "p50"], days),
                 mean(&["wait_days", "p90"], days),
@@ -254,7 +255,7 @@ pub fn report(results: &Results, options: &Options) -> Result<String, Error> {
     let _ = writeln!(
         html,
         "<p>{} simulated runs, {}.</p>\n<p class=\"source\">{}</p>\n</header>",
-        style::count(f64::from(results.replications)),
+        thousands(f64::from(results.replications)),
         escape(&results.period()),
         escape(&results.source_line())
     );

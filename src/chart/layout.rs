@@ -5,6 +5,7 @@
 use super::canvas::{Align, Canvas, Drawn, Rect};
 use super::style::{self, GRID, INK, MARKER, MUTED, nice_ticks, size};
 use crate::error::Error;
+use crate::format::thousands;
 use crate::model::Date;
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
@@ -377,7 +378,7 @@ fn percent_ticks(intervals: usize) -> Vec<(f64, String)> {
     (0..=intervals)
         .map(|k| {
             let v = 100.0 * k as f64 / intervals as f64;
-            (v, format!("{}%", style::count(v)))
+            (v, format!("{}%", thousands(v)))
         })
         .collect()
 }
@@ -845,6 +846,43 @@ impl Plot {
             MUTED,
             Align::Center,
         )
+    }
+}
+
+/// The days a chart over time spans, and the policy changes marked on them.
+pub struct Timeline {
+    /// Date of day 0, when the scenario has a start date (the axis is then labelled with dates).
+    pub start: Option<Date>,
+    /// The last day on the axis.
+    pub horizon_days: u32,
+    /// Markers of policy changes.
+    pub marks: Vec<Mark>,
+}
+
+impl Timeline {
+    /// The days of one results folder, with its policy changes.
+    pub fn of(results: &super::data::Results) -> Self {
+        Timeline {
+            start: results.start_date,
+            horizon_days: results.horizon_days,
+            marks: policy_marks(results),
+        }
+    }
+
+    /// Lays out in `body` a plot of `y` against these days, with the policy changes marked.
+    pub fn layout_plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, body: Rect, y: Axis) -> Plot {
+        let title = if self.start.is_some() {
+            "Date"
+        } else {
+            "Days from the start of the simulation"
+        };
+        let spec = PlotSpec {
+            x: Axis::new(0.0, f64::from(self.horizon_days), title, Ticks::Time(self.start)),
+            y,
+            y2: None,
+            marks: &self.marks,
+        };
+        layout_plot(c, body, &spec)
     }
 }
 

@@ -28,6 +28,7 @@ pub mod waits;
 pub use data::Results;
 
 use crate::error::Error;
+use crate::format::thousands;
 use canvas::{Canvas, Drawn};
 use plotters::prelude::DrawingBackend;
 
@@ -159,7 +160,7 @@ pub(crate) fn subtitle(results: &Results, what: &str) -> String {
     let runs = if results.replications == 1 {
         "1 simulated run".to_owned()
     } else {
-        format!("{} simulated runs", style::count(f64::from(results.replications)))
+        format!("{} simulated runs", thousands(f64::from(results.replications)))
     };
     let mut parts = vec![results.scenario.clone()];
     if !what.is_empty() {
@@ -179,7 +180,7 @@ pub fn period(start_date: Option<crate::model::Date>, horizon_days: u32) -> Stri
             style::long_date(start),
             style::long_date(start.plus_days(i64::from(horizon_days) - 1))
         ),
-        _ => format!("{} days", style::count(f64::from(horizon_days))),
+        _ => format!("{} days", thousands(f64::from(horizon_days))),
     }
 }
 
@@ -187,13 +188,4 @@ pub fn period(start_date: Option<crate::model::Date>, horizon_days: u32) -> Stri
 /// many days each point averages before the layout is known).
 pub(crate) fn approx_plot_width<DB: DrawingBackend>(c: &Canvas<DB>, share: f64) -> i32 {
     ((f64::from(c.width) - 140.0 * c.scale) * share) as i32
-}
-
-/// Title of the time axis.
-pub(crate) fn time_title(start: Option<crate::model::Date>) -> &'static str {
-    if start.is_some() {
-        "Date"
-    } else {
-        "Days from the start of the simulation"
-    }
 }

@@ -4,9 +4,10 @@
 
 use super::canvas::{Align, Canvas, Drawn, Rect};
 use super::data::Results;
-use super::layout::{self, Axis, Frame, LegendItem, PlotSpec, Swatch, Ticks};
+use super::layout::{self, Axis, Frame, LegendItem, Swatch, Ticks, Timeline};
 use super::series;
 use super::style::{self, BLUE, GREEN, INK, LIGHT, MUTED, VERMILLION, size};
+use crate::format::thousands;
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
@@ -55,7 +56,7 @@ pub fn draw_bars<DB: DrawingBackend>(c: &Canvas<DB>, rect: Rect, title: &str, ro
     let value_w = rows
         .iter()
         .flat_map(|r| r.bars.iter())
-        .map(|(v, _)| c.measure(&style::count(*v), size::NOTE, false))
+        .map(|(v, _)| c.measure(&thousands(*v), size::NOTE, false))
         .max()
         .unwrap_or(0);
     let max = rows
@@ -109,7 +110,7 @@ pub fn draw_bars<DB: DrawingBackend>(c: &Canvas<DB>, rect: Rect, title: &str, ro
                 1.0,
             )?;
             c.text(
-                &style::count(*value),
+                &thousands(*value),
                 bar_x + length.max(1) + c.px(6.0),
                 y + (bar_h - text_h) / 2,
                 size::NOTE,
@@ -236,19 +237,8 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option
         .map(|d| processed[d] + left[d] + on_list[d])
         .fold(0.0, f64::max)
         .max(1.0);
-    let marks = layout::policy_marks(results);
-    let spec = PlotSpec {
-        x: Axis::new(
-            0.0,
-            f64::from(results.horizon_days),
-            super::time_title(results.start_date),
-            Ticks::Time(results.start_date),
-        ),
-        y: Axis::new(0.0, y_max, "People who joined, by what became of them", Ticks::Numbers),
-        y2: None,
-        marks: &marks,
-    };
-    let plot = layout::layout_plot(c, left_body, &spec);
+    let y = Axis::new(0.0, y_max, "People who joined, by what became of them", Ticks::Numbers);
+    let plot = Timeline::of(results).layout_plot(c, left_body, y);
     plot.draw_grid(c)?;
     // Many days: every k-th day (the areas are cumulative, so sampling loses nothing visible).
     let step = series::bucket_days(days, plot.rect.width());
@@ -275,7 +265,7 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option
         Some(date) => format!("At the end ({}), people per run", style::long_date(date)),
         None => format!(
             "At the end (day {}), people per run",
-            style::count(f64::from(results.horizon_days))
+            thousands(f64::from(results.horizon_days))
         ),
     };
     draw_bars(c, right_body, &end, &end_rows(results, None))

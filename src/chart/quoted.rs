@@ -3,7 +3,7 @@
 
 use super::canvas::{Canvas, Drawn, Rect};
 use super::data::{Band, Results};
-use super::layout::{self, Axis, Frame, LegendItem, PlotSpec, Swatch, Ticks};
+use super::layout::{self, Axis, Frame, LegendItem, Swatch, Ticks, Timeline};
 use super::series;
 use super::style::{LIGHT, VERMILLION};
 use plotters::prelude::DrawingBackend;
@@ -15,6 +15,18 @@ pub struct Unit {
     pub name: &'static str,
     /// Days in one unit.
     pub days: f64,
+}
+
+impl Unit {
+    /// The vertical axis of quoted waits up to `max_days`, in this unit.
+    pub fn axis(self, max_days: f64) -> Axis {
+        Axis::new(
+            0.0,
+            (max_days / self.days).max(1.0),
+            format!("Quoted wait, {}", self.name),
+            Ticks::Numbers,
+        )
+    }
 }
 
 /// Days up to 4 months, weeks up to 3 years, years beyond.
@@ -72,24 +84,7 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option
     let bands: Vec<Band> = points.iter().map(|(_, b)| *b).collect();
     let max_days = finite_max(&bands, |b| b.p95).max(finite_max(&bands, |b| b.p50));
     let unit = unit_for(max_days);
-    let marks = layout::policy_marks(results);
-    let spec = PlotSpec {
-        x: Axis::new(
-            0.0,
-            f64::from(results.horizon_days),
-            super::time_title(results.start_date),
-            Ticks::Time(results.start_date),
-        ),
-        y: Axis::new(
-            0.0,
-            (max_days / unit.days).max(1.0),
-            format!("Quoted wait, {}", unit.name),
-            Ticks::Numbers,
-        ),
-        y2: None,
-        marks: &marks,
-    };
-    let plot = layout::layout_plot(c, body, &spec);
+    let plot = Timeline::of(results).layout_plot(c, body, unit.axis(max_days));
     // Days without a quote, shaded behind everything.
     for run in day_runs(&no_quote) {
         let rect = Rect {
@@ -101,13 +96,7 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option
         c.fill_rect(rect, LIGHT, 0.45)?;
     }
     plot.draw_grid(c)?;
-    let scaled = |v: f64| v / unit.days;
-    let outer: Vec<(f64, f64, f64)> = points.iter().map(|(x, b)| (*x, scaled(b.p5), scaled(b.p95))).collect();
-    let inner: Vec<(f64, f64, f64)> = points.iter().map(|(x, b)| (*x, scaled(b.p25), scaled(b.p75))).collect();
-    let median: Vec<(f64, f64)> = points.iter().map(|(x, b)| (*x, scaled(b.p50))).collect();
-    series::band(c, &plot, &outer, VERMILLION, super::backlog::OUTER_ALPHA)?;
-    series::band(c, &plot, &inner, VERMILLION, super::backlog::INNER_ALPHA)?;
-    series::line(c, &plot, plot.y, &median, VERMILLION, 3.0)?;
+    super::backlog::draw_median_with_bands(c, &plot, &points, VERMILLION, unit.days)?;
     plot.draw_axes(c)
 }
 

@@ -1,6 +1,7 @@
 //! The look shared by every chart: palette, embedded fonts, text sizes, and how numbers and
 //! dates are written.
 
+use crate::format::thousands;
 use crate::model::Date;
 use plotters::style::{FontStyle, RGBColor};
 use std::sync::Once;
@@ -81,29 +82,12 @@ pub fn scale_for(width: u32, height: u32) -> f64 {
     if ratio >= 1.0 { ratio } else { ratio.sqrt().max(0.6) }
 }
 
-/// A count with thousands separators: `12,345`.
-pub fn count(value: f64) -> String {
-    if !value.is_finite() {
-        return "–".to_owned();
-    }
-    let rounded = value.round();
-    let digits = format!("{}", rounded.abs() as u64);
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if rounded < 0.0 { format!("-{grouped}") } else { grouped }
-}
-
 /// A number of days for labels: whole days from 10 on, one decimal below.
 pub fn days(value: f64) -> String {
     if !value.is_finite() {
         "–".to_owned()
     } else if value.abs() >= 9.95 {
-        count(value)
+        thousands(value)
     } else {
         let text = format!("{value:.1}");
         text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
@@ -130,11 +114,11 @@ pub fn tick(value: f64, step: f64) -> String {
         })
         .unwrap_or(6) as usize;
     if decimals == 0 || value == 0.0 {
-        return count(value);
+        return thousands(value);
     }
     let text = format!("{:.decimals$}", value.abs());
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let whole = count(whole.parse::<f64>().unwrap_or(0.0));
+    let whole = thousands(whole.parse::<f64>().unwrap_or(0.0));
     let sign = if value < 0.0 { "-" } else { "" };
     format!("{sign}{whole}.{fraction}")
 }
@@ -191,9 +175,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_and_days_read_well() {
-        assert_eq!(count(1_234_567.4), "1,234,567");
-        assert_eq!(count(-1000.0), "-1,000");
+    fn days_and_ticks_read_well() {
         assert_eq!(days(3.04), "3");
         assert_eq!(days(3.25), "3.2");
         assert_eq!(days(21.4), "21");

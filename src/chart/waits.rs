@@ -7,6 +7,7 @@ use super::data::{Bin, Results};
 use super::layout::{self, Axis, Frame, LegendItem, Mark, PlotSpec, Swatch, Ticks};
 use super::series;
 use super::style::{self, BLUE, INK, ORANGE};
+use crate::format::thousands;
 use plotters::prelude::DrawingBackend;
 
 /// Bins of two populations on the same edges, trimmed after the last one with anybody.
@@ -49,7 +50,7 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option
         notes.push(format!(
             "Orange: the {} people a run still waiting at the end, by how long they had waited so far. \
              Their waits go on, so the waits of people processed understate what newcomers face.",
-            style::count(still.people)
+            thousands(still.people)
         ));
     }
     if results.warm_up_days > 0 {

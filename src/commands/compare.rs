@@ -2,16 +2,15 @@
 //! replications (common random numbers), their metrics side by side, and each one's paired
 //! difference from the first.
 
-use super::sweep::metrics_json;
-use super::{Format, ScenarioText, write_atomically, write_results, write_stdout};
+use super::sweep::{estimate_cells, metrics_json};
+use super::{Format, RunSettings, ScenarioText, run_each_variant, write_atomically, write_stdout};
 use crate::analysis::compare::{self as paired, MetricRow, narrowing};
-use crate::analysis::{self, Metric, Runs, Scope, Variant, align, format_interval, format_metric};
+use crate::analysis::{Metric, Runs, Scope, Variant, align, format_interval, format_metric};
 use crate::chart::{self, Chart, Kind, Options};
 use crate::error::{Diagnostic, Error, InputError};
 use crate::model::Model;
 use crate::overrides::{self, Override};
-use crate::replicate::{self, RunOptions};
-use crate::report::{Provenance, Summary};
+use crate::report::Provenance;
 use crate::stats::summary::Estimate;
 use serde_json::{Map, Value as Json, json};
 use std::io::Write;
@@ -22,22 +21,15 @@ use std::path::{Path, PathBuf};
 pub struct CompareRequest {
     /// Two or more scenario files; the first is the baseline.
     pub scenarios: Vec<PathBuf>,
-    /// `--set PATH=VALUE` applied to every scenario.
-    pub sets: Vec<String>,
-    /// Replications (the first scenario's when `None`).
-    pub replications: Option<u32>,
+    /// Overrides (applied to every scenario), replications, threads, format on stdout and
+    /// progress bar.
+    pub settings: RunSettings,
     /// Seed of every scenario (the first scenario's when `None`).
     pub seed: Option<u64>,
-    /// Worker threads (all cores when `None`).
-    pub threads: Option<usize>,
-    /// Format on stdout.
-    pub format: Format,
     /// Folder for one results folder per scenario, comparison.csv/json and the comparison charts.
     pub out: Option<PathBuf>,
     /// Metrics of one port only (everyone when `None`); every scenario must have it.
     pub port: Option<String>,
-    /// No progress bar.
-    pub quiet: bool,
 }
 
 /// One compared scenario.
@@ -95,10 +87,10 @@ pub fn run_compare(request: &CompareRequest) -> Result<Comparison, Error> {
             "for example: backlog compare scenarios/tijuana-2018.toml scenarios/tijuana-mpp-2019.toml",
         ));
     }
-    if request.threads == Some(0) {
+    if request.settings.threads == Some(0) {
         return Err(input("--threads must be at least 1", "leave it out to use every core"));
     }
-    let sets = overrides::parse_all(&request.sets)?;
+    let sets = overrides::parse_all(&request.settings.sets)?;
     let texts: Vec<ScenarioText> = request
         .scenarios
         .iter()
@@ -111,7 +103,7 @@ pub fn run_compare(request: &CompareRequest) -> Result<Comparison, Error> {
         .map(|text| text.load(&sets).map(|(loaded, text)| (loaded.model, text)))
         .collect::<Result<_, _>>()?;
     let seed = request.seed.unwrap_or(own[0].0.seed);
-    let replications = request.replications.unwrap_or(own[0].0.replications);
+    let replications = request.settings.replications.unwrap_or(own[0].0.replications);
     let seed_override = Override::integer(
         "run.seed",
         i64::try_from(seed).map_err(|_| input("--seed is too large", "use a seed up to 9223372036854775807"))?,
@@ -142,44 +134,23 @@ pub fn run_compare(request: &CompareRequest) -> Result<Comparison, Error> {
             provenance: Provenance::new(model, text, replications),
         })
         .collect();
+    let folders = folder_names(&request.scenarios);
     if let Some(dir) = &request.out {
-        super::sweep::check_out_folder(dir, "comparison.csv", &folder_names(&request.scenarios))?;
+        super::sweep::check_out_folder(dir, "comparison.csv", &folders)?;
     }
+    let variants: Vec<Variant<'_>> = loaded
+        .iter()
+        .zip(&ports)
+        .map(|((model, ..), &port)| Variant { model, port })
+        .collect();
+    let texts: Vec<&str> = loaded.iter().map(|(_, text, ..)| text.as_str()).collect();
+    let out = request.out.as_deref().map(|dir| (dir, folders.as_slice()));
+    let runs = run_each_variant(&request.settings, &variants, &texts, replications, out)?;
     let mut notes = Vec::new();
-    let runs: Vec<Runs> = match &request.out {
-        None => {
-            let pool = analysis::thread_pool(request.threads)?;
-            let variants: Vec<Variant<'_>> = loaded
-                .iter()
-                .zip(&ports)
-                .map(|((model, ..), &port)| Variant { model, port })
-                .collect();
-            let total = variants.len() as u64 * u64::from(replications);
-            let progress = analysis::progress_bar(total, !request.quiet, "runs");
-            let runs = analysis::run_variants(&pool, &variants, replications, &progress)?;
-            progress.finish_and_clear();
-            runs
-        }
-        Some(dir) => {
-            let folders = folder_names(&request.scenarios);
-            let mut runs = Vec::new();
-            for (((model, text, ..), &port), folder) in loaded.iter().zip(&ports).zip(&folders) {
-                let options = RunOptions {
-                    replications: Some(replications),
-                    threads: request.threads,
-                    progress: !request.quiet,
-                };
-                let results = replicate::run(model, &options)?;
-                let provenance = Provenance::new(model, text, results.replications);
-                let summary = Summary::new(model, &results, provenance);
-                write_results(&dir.join(folder), model, text, &results, &summary)?;
-                runs.push(Runs::of(&results, port));
-            }
-            let labels: Vec<String> = scenarios.iter().map(|s| format!("{}: {}", s.letter, s.name)).collect();
-            notes.extend(write_charts(dir, &folders, &labels)?);
-            runs
-        }
-    };
+    if let Some(dir) = &request.out {
+        let labels: Vec<String> = scenarios.iter().map(|s| format!("{}: {}", s.letter, s.name)).collect();
+        notes.extend(write_charts(dir, &folders, &labels)?);
+    }
     let rows = paired::compare(&runs);
     Ok(Comparison {
         scenarios,
@@ -249,7 +220,7 @@ pub fn compare(request: &CompareRequest, stdout: &mut dyn Write) -> Result<(), E
         write_atomically(&dir.join("comparison.csv"), to_csv(&comparison).as_bytes())?;
         write_atomically(&dir.join("comparison.json"), to_json(&comparison).as_bytes())?;
     }
-    let output = match request.format {
+    let output = match request.settings.format {
         Format::Table => to_table(&comparison),
         Format::Json => to_json(&comparison),
         Format::Csv => to_csv(&comparison),
@@ -317,11 +288,6 @@ pub fn to_table(comparison: &Comparison) -> String {
     out
 }
 
-fn cells(estimate: &Estimate) -> [String; 3] {
-    let cell = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v}"));
-    [cell(estimate.mean), cell(estimate.ci95_low), cell(estimate.ci95_high)]
-}
-
 /// The comparison as CSV: one row per scenario and metric, with the paired and unpaired
 /// difference from the first scenario.
 pub fn to_csv(comparison: &Comparison) -> String {
@@ -350,12 +316,12 @@ pub fn to_csv(comparison: &Comparison) -> String {
                 comparison.scope.name().to_owned(),
                 row.metric.name().to_owned(),
             ];
-            record.extend(cells(&row.estimates[i]));
+            record.extend(estimate_cells(&row.estimates[i]));
             if i == 0 {
                 record.extend(std::iter::repeat_n(String::new(), 5));
             } else {
-                record.extend(cells(&row.paired[i - 1]));
-                let [_, low, high] = cells(&row.unpaired[i - 1]);
+                record.extend(estimate_cells(&row.paired[i - 1]));
+                let [_, low, high] = estimate_cells(&row.unpaired[i - 1]);
                 record.push(low);
                 record.push(high);
             }

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod sweep;
 pub mod target;
 
+use crate::analysis::{self, Runs, Variant};
 use crate::engine::run_replication_traced;
 use crate::error::{Diagnostic, Error, InputError};
 use crate::model::{Capacity, Discipline, Model, Source, ticks_to_days};
@@ -47,33 +48,54 @@ pub enum Format {
     Csv,
 }
 
+/// The options that `run`, `sweep`, `compare` and `target` share: how the scenario is changed
+/// and run, and how the results are shown.
+#[derive(Debug, Clone, Default)]
+pub struct RunSettings {
+    /// `--set PATH=VALUE` overrides, applied in order to every scenario before anything else.
+    pub sets: Vec<String>,
+    /// Replications of every run (the scenario's when `None`; with `compare`, the first
+    /// scenario's).
+    pub replications: Option<u32>,
+    /// Worker threads (all cores when `None`).
+    pub threads: Option<usize>,
+    /// Format on stdout.
+    pub format: Format,
+    /// No progress bar.
+    pub quiet: bool,
+}
+
+impl RunSettings {
+    /// Options for running `replications` of one scenario (its own number when `None`) with
+    /// these threads and progress bar.
+    pub fn run_options(&self, replications: Option<u32>) -> RunOptions {
+        RunOptions {
+            replications,
+            threads: self.threads,
+            progress: !self.quiet,
+        }
+    }
+}
+
 /// Everything `backlog run` needs.
 #[derive(Debug, Clone, Default)]
 pub struct RunRequest {
     /// The scenario (built in when `None`).
     pub scenario: Option<PathBuf>,
-    /// Replications (the file's default when `None`).
-    pub replications: Option<u32>,
+    /// Overrides, replications, threads, format on stdout and progress bar.
+    pub settings: RunSettings,
     /// Seed (the file's when `None`).
     pub seed: Option<u64>,
     /// Horizon (the file's when `None`).
     pub horizon_days: Option<u32>,
-    /// Worker threads (all cores when `None`).
-    pub threads: Option<usize>,
-    /// Format on stdout.
-    pub format: Format,
     /// Folder for summary.json, daily.csv, waits.csv, replications.csv.
     pub out: Option<PathBuf>,
     /// File for the event trace of replication 0.
     pub trace: Option<PathBuf>,
-    /// No progress bar.
-    pub quiet: bool,
     /// Also draw every chart into `out` (PNG and SVG).
     pub charts: bool,
     /// Also write `report.html` into `out`.
     pub report: bool,
-    /// `--set PATH=VALUE` overrides, applied in order (before `seed` and `horizon_days`).
-    pub sets: Vec<String>,
     /// Write into an `--out` folder even if it holds files that are not a backlog run.
     pub force: bool,
     /// Refuse to run when a replication is expected to bring more people than this.
@@ -138,7 +160,7 @@ pub fn load(scenario: Option<&Path>, changes: &[Override]) -> Result<(Loaded, St
 
 /// `backlog run`: simulates and reports.
 pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
-    let mut changes = overrides::parse_all(&request.sets)?;
+    let mut changes = overrides::parse_all(&request.settings.sets)?;
     if let Some(seed) = request.seed {
         changes.push(Override::integer(
             "run.seed",
@@ -148,7 +170,7 @@ pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
     if let Some(horizon) = request.horizon_days {
         changes.push(Override::integer("run.horizon_days", i64::from(horizon)));
     }
-    if request.threads == Some(0) {
+    if request.settings.threads == Some(0) {
         return Err(bad_flag("--threads", "at least 1"));
     }
     chart::check_run_flags(request.charts, request.report, request.out.as_deref())?;
@@ -159,16 +181,11 @@ pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
     let model = &loaded.model;
     let estimate = Estimate::of(
         model,
-        request.replications.unwrap_or(model.replications),
-        request.threads,
+        request.settings.replications.unwrap_or(model.replications),
+        request.settings.threads,
     );
     estimate.check(request.max_people, request.max_memory_bytes)?;
-    let options = RunOptions {
-        replications: request.replications,
-        threads: request.threads,
-        progress: !request.quiet,
-    };
-    let results = replicate::run(model, &options)?;
+    let results = replicate::run(model, &request.settings.run_options(request.settings.replications))?;
     let provenance = Provenance::new(model, &text, results.replications);
     let summary = Summary::new(model, &results, provenance.clone());
 
@@ -179,12 +196,43 @@ pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
         write_results(dir, model, &text, &results, &summary)?;
         chart::after_run(dir, request.charts, request.report)?;
     }
-    let output = match request.format {
+    let output = match request.settings.format {
         Format::Table => to_table(&summary, |day| model.date_of_day(day).map(|d| d.to_string())),
         Format::Json => to_json(&summary),
         Format::Csv => summary_csv(&summary),
     };
     write_stdout(stdout, output.as_bytes())
+}
+
+/// Runs `replications` of every variant (of a sweep or comparison) with common random numbers:
+/// all in parallel, kept in memory; or, with `out` (a folder and each variant's folder name in
+/// it), one variant after another, each writing its results folder as `run --out` does.
+/// `texts` are the variants' scenarios as run.
+pub(crate) fn run_each_variant(
+    settings: &RunSettings,
+    variants: &[Variant<'_>],
+    texts: &[&str],
+    replications: u32,
+    out: Option<(&Path, &[String])>,
+) -> Result<Vec<Runs>, Error> {
+    let Some((dir, folders)) = out else {
+        let pool = analysis::thread_pool(settings.threads)?;
+        let total = variants.len() as u64 * u64::from(replications);
+        let progress = analysis::progress_bar(total, !settings.quiet, "runs");
+        let runs = analysis::run_variants(&pool, variants, replications, &progress)?;
+        progress.finish_and_clear();
+        return Ok(runs);
+    };
+    let options = settings.run_options(Some(replications));
+    let mut runs = Vec::new();
+    for ((variant, text), folder) in variants.iter().zip(texts).zip(folders) {
+        let results = replicate::run(variant.model, &options)?;
+        let provenance = Provenance::new(variant.model, text, results.replications);
+        let summary = Summary::new(variant.model, &results, provenance);
+        write_results(&dir.join(folder), variant.model, text, &results, &summary)?;
+        runs.push(Runs::of(&results, variant.port));
+    }
+    Ok(runs)
 }
 
 /// Writes the files of a results folder (what `run --out DIR` writes, without charts):
@@ -308,14 +356,10 @@ pub fn check_out_dir(dir: &Path, force: bool) -> Result<(), Error> {
     if force {
         return Ok(());
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Some(names) = entry_names(dir) else {
         // Missing: it will be created. Unreadable or not a folder: writing will say why.
         return Ok(());
     };
-    let names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
     let previous_run = names.iter().any(|n| n == "summary.json") && names.iter().any(|n| n == "scenario.toml");
     if names.is_empty() || previous_run {
         return Ok(());
@@ -327,6 +371,18 @@ pub fn check_out_dir(dir: &Path, force: bool) -> Result<(), Error> {
         ))
         .with_help("choose a new or empty folder, or add --force to write into it anyway"),
     )))
+}
+
+/// The names of the files and folders in `dir`, or `None` when it cannot be listed (missing,
+/// unreadable or not a folder).
+pub(crate) fn entry_names(dir: &Path) -> Option<Vec<String>> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    Some(
+        entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect(),
+    )
 }
 
 fn bad_flag(flag: &str, expected: &str) -> Error {

@@ -2,16 +2,15 @@
 //! point with the same replications (common random numbers), one row per point; with `--out`,
 //! also a chart of one metric against the first parameter (`sweep.png`, `sweep.svg`).
 
-use super::{Format, ScenarioText, write_atomically, write_results, write_stdout};
+use super::{Format, RunSettings, ScenarioText, run_each_variant, write_atomically, write_stdout};
 use crate::analysis::sweep::{self, Axis, PointSummary};
-use crate::analysis::{self, Metric, Runs, Scope, Variant, align, format_plus_minus};
+use crate::analysis::{Metric, Runs, Scope, Variant, align, format_plus_minus};
 use crate::chart::sweep::{MAX_LINES, SweepChart};
 use crate::chart::{self, Chart, Options};
 use crate::error::{Diagnostic, Error, InputError};
 use crate::model::{Date, Model};
 use crate::overrides::{self, Override};
-use crate::replicate::{self, RunOptions};
-use crate::report::{Provenance, Summary};
+use crate::report::Provenance;
 use crate::stats::summary::Estimate;
 use serde_json::{Map, Value as Json, json};
 use std::io::Write;
@@ -42,20 +41,13 @@ pub struct SweepRequest {
     pub scenario: Option<PathBuf>,
     /// One or two parameters.
     pub params: Vec<Param>,
-    /// `--set PATH=VALUE` applied to every point first.
-    pub sets: Vec<String>,
-    /// Replications at every point (the scenario's when `None`).
-    pub replications: Option<u32>,
-    /// Worker threads (all cores when `None`).
-    pub threads: Option<usize>,
-    /// Format on stdout.
-    pub format: Format,
+    /// Overrides (applied to every point first), replications at every point, threads, format
+    /// on stdout and progress bar.
+    pub settings: RunSettings,
     /// Folder for one results folder per point, sweep.csv, sweep.json and the chart.
     pub out: Option<PathBuf>,
     /// Metrics of one port only (everyone when `None`).
     pub port: Option<String>,
-    /// No progress bar.
-    pub quiet: bool,
     /// The metric of the chart written with `out`, as `Metric::parse` reads it
     /// ([`DEFAULT_CHART_METRIC`] when `None`).
     pub chart_metric: Option<String>,
@@ -129,13 +121,9 @@ pub fn axes(params: &[Param]) -> Result<Vec<Axis>, Error> {
 /// Refuses an `--out` folder that holds anything but a previous `sweep` or `compare` (its
 /// `marker` file), as `run --out` does, so that results never mix with unrelated files.
 pub(crate) fn check_out_folder(dir: &std::path::Path, marker: &str, folders: &[String]) -> Result<(), Error> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Some(names) = super::entry_names(dir) else {
         return Ok(());
     };
-    let names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
     if !names.is_empty() && !names.iter().any(|n| n == marker) {
         return Err(input(
             format!(
@@ -169,14 +157,14 @@ pub(crate) fn load_points(
 
 /// Runs a sweep and returns its results; with `out`, also writes one results folder per point.
 pub fn run_sweep(request: &SweepRequest) -> Result<Sweep, Error> {
-    if request.threads == Some(0) {
+    if request.settings.threads == Some(0) {
         return Err(input("--threads must be at least 1", "leave it out to use every core"));
     }
     let axes = axes(&request.params)?;
-    let sets = overrides::parse_all(&request.sets)?;
+    let sets = overrides::parse_all(&request.settings.sets)?;
     let base = ScenarioText::read(request.scenario.as_deref())?;
     let (first, text) = base.load(&sets)?;
-    let replications = request.replications.unwrap_or(first.model.replications);
+    let replications = request.settings.replications.unwrap_or(first.model.replications);
     let scope = request.port.clone().map_or(Scope::Total, Scope::Port);
     let points = sweep::grid(&axes)?;
     let loaded = load_points(&base, &sets, &points)?;
@@ -184,41 +172,18 @@ pub fn run_sweep(request: &SweepRequest) -> Result<Sweep, Error> {
         .iter()
         .map(|(model, _)| scope.index(model))
         .collect::<Result<_, _>>()?;
+    let folders: Vec<String> = points.iter().map(|point| folder_name(point)).collect();
     if let Some(dir) = &request.out {
-        let folders: Vec<String> = points.iter().map(|point| folder_name(point)).collect();
         check_out_folder(dir, "sweep.csv", &folders)?;
     }
-    let pool = analysis::thread_pool(request.threads)?;
-    let runs: Vec<Runs> = match &request.out {
-        None => {
-            let variants: Vec<Variant<'_>> = loaded
-                .iter()
-                .zip(&ports)
-                .map(|((model, _), &port)| Variant { model, port })
-                .collect();
-            let total = variants.len() as u64 * u64::from(replications);
-            let progress = analysis::progress_bar(total, !request.quiet, "runs");
-            let runs = analysis::run_variants(&pool, &variants, replications, &progress)?;
-            progress.finish_and_clear();
-            runs
-        }
-        Some(dir) => {
-            let mut runs = Vec::new();
-            for ((point, (model, text)), &port) in points.iter().zip(&loaded).zip(&ports) {
-                let options = RunOptions {
-                    replications: Some(replications),
-                    threads: request.threads,
-                    progress: !request.quiet,
-                };
-                let results = replicate::run(model, &options)?;
-                let provenance = Provenance::new(model, text, results.replications);
-                let summary = Summary::new(model, &results, provenance);
-                write_results(&dir.join(folder_name(point)), model, text, &results, &summary)?;
-                runs.push(Runs::of(&results, port));
-            }
-            runs
-        }
-    };
+    let variants: Vec<Variant<'_>> = loaded
+        .iter()
+        .zip(&ports)
+        .map(|((model, _), &port)| Variant { model, port })
+        .collect();
+    let texts: Vec<&str> = loaded.iter().map(|(_, text)| text.as_str()).collect();
+    let out = request.out.as_deref().map(|dir| (dir, folders.as_slice()));
+    let runs = run_each_variant(&request.settings, &variants, &texts, replications, out)?;
     let summaries = points
         .iter()
         .zip(&runs)
@@ -324,7 +289,7 @@ pub fn sweep(request: &SweepRequest, stdout: &mut dyn Write) -> Result<(), Error
             Err(note) => eprintln!("note: {note}"),
         }
     }
-    let output = match request.format {
+    let output = match request.settings.format {
         Format::Table => to_table(&result),
         Format::Json => to_json(&result),
         Format::Csv => to_csv(&result),
@@ -402,7 +367,8 @@ pub fn to_table(sweep: &Sweep) -> String {
     out
 }
 
-fn estimate_cells(estimate: &Estimate) -> [String; 3] {
+/// The mean and the ends of the 95% interval of `estimate` as CSV cells (empty when undefined).
+pub(crate) fn estimate_cells(estimate: &Estimate) -> [String; 3] {
     let cell = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v}"));
     [cell(estimate.mean), cell(estimate.ci95_low), cell(estimate.ci95_high)]
 }

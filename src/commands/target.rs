@@ -1,10 +1,11 @@
 //! `backlog target`: the smallest (or largest) value of a parameter that meets a goal on a
 //! metric, found by a monotone search on paired replications (see [`crate::analysis::target`]).
 
-use super::{Format, ScenarioText, write_stdout};
+use super::{Format, RunSettings, ScenarioText, write_stdout};
 use crate::analysis::target::{self, Answer, Bound, Boundary, Direction, Goal, Grid, Refusal, Turn};
-use crate::analysis::{self, Metric, Scope, Variant, align, format_count, format_interval, format_metric};
+use crate::analysis::{self, Metric, Scope, Variant, align, format_interval, format_metric};
 use crate::error::{Diagnostic, Error, InputError};
+use crate::format::thousands;
 use crate::model::Date;
 use crate::overrides::{self, Override};
 use crate::report::Provenance;
@@ -31,18 +32,11 @@ pub struct TargetRequest {
     pub range: Option<String>,
     /// Distance between values tried (default 1 for whole numbers, else a thousandth of the range).
     pub step: Option<f64>,
-    /// `--set PATH=VALUE` applied first.
-    pub sets: Vec<String>,
-    /// Replications at every value (the scenario's when `None`).
-    pub replications: Option<u32>,
-    /// Worker threads (all cores when `None`).
-    pub threads: Option<usize>,
-    /// Format on stdout.
-    pub format: Format,
+    /// Overrides (applied first), replications at every value, threads, format on stdout and
+    /// progress display.
+    pub settings: RunSettings,
     /// Metrics of one port only (everyone when `None`).
     pub port: Option<String>,
-    /// No progress display.
-    pub quiet: bool,
 }
 
 /// A search's results.
@@ -213,7 +207,7 @@ fn by_day(text: &str, start: Option<Date>) -> Result<u32, Error> {
 
 /// Runs the search.
 pub fn run_target(request: &TargetRequest) -> Result<Target, Error> {
-    if request.threads == Some(0) {
+    if request.settings.threads == Some(0) {
         return Err(input("--threads must be at least 1", "leave it out to use every core"));
     }
     let metric = Metric::parse(&request.metric)?;
@@ -228,7 +222,7 @@ pub fn run_target(request: &TargetRequest) -> Result<Target, Error> {
         }
     };
     let goal = Goal { metric, bound };
-    let mut sets = overrides::parse_all(&request.sets)?;
+    let mut sets = overrides::parse_all(&request.settings.sets)?;
     let base = ScenarioText::read(request.scenario.as_deref())?;
     let mut cut = None;
     if let Some(text) = &request.by_day {
@@ -250,12 +244,12 @@ pub fn run_target(request: &TargetRequest) -> Result<Target, Error> {
         ));
     }
     let grid = grid(request, current_number)?;
-    let replications = request.replications.unwrap_or(first.model.replications);
+    let replications = request.settings.replications.unwrap_or(first.model.replications);
     let scope = request.port.clone().map_or(Scope::Total, Scope::Port);
     // An unknown port is reported before anything runs.
     scope.index(&first.model)?;
-    let pool = analysis::thread_pool(request.threads)?;
-    let spinner = if request.quiet {
+    let pool = analysis::thread_pool(request.settings.threads)?;
+    let spinner = if request.settings.quiet {
         indicatif::ProgressBar::hidden()
     } else {
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
@@ -401,7 +395,7 @@ pub fn refusal_error(refusal: &Refusal, param: &str, goal: &Goal, grid: &Grid, b
 /// `backlog target`: runs the search and prints the answer.
 pub fn target(request: &TargetRequest, stdout: &mut dyn Write) -> Result<(), Error> {
     let result = run_target(request)?;
-    let output = match request.format {
+    let output = match request.settings.format {
         Format::Table => to_table(&result),
         Format::Json => to_json(&result),
         Format::Csv => to_csv(&result),
@@ -474,7 +468,7 @@ pub fn to_table(t: &Target) -> String {
     out.push_str(&format!(
         "Search: {} values tried, {} simulation runs\n\n",
         a.evaluations.len(),
-        format_count(a.runs() as f64)
+        thousands(a.runs() as f64)
     ));
     let mut rows = vec![vec![
         t.param.rsplit('.').next().unwrap_or(&t.param).to_owned(),

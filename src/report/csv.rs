@@ -5,8 +5,8 @@
 use super::{Provenance, ScopeSummary, Summary, WAIT_NAMES, csv_number};
 use crate::model::{Model, TICKS_PER_DAY};
 use crate::replicate::Results;
-use crate::stats::summary::{BAND_PERCENTILES, Estimate, Scalars, daily_bands};
-use crate::stats::{AGE_THRESHOLDS_DAYS, DailySeries, PeopleStats, WaitAccumulator};
+use crate::stats::summary::{BAND_PERCENTILES, Estimate, daily_bands};
+use crate::stats::{AGE_THRESHOLDS_DAYS, DailySeries, WaitAccumulator};
 
 fn writer() -> ::csv::Writer<Vec<u8>> {
     ::csv::WriterBuilder::new()
@@ -21,6 +21,32 @@ fn finish(provenance: &Provenance, writer: ::csv::Writer<Vec<u8>>) -> String {
         .map_err(|error| error.to_string())
         .unwrap_or_default();
     format!("# {}\n{}", provenance.line(), String::from_utf8_lossy(&body))
+}
+
+/// The scopes a file breaks results down by, each named as in its `scope` column: `all` for
+/// `total`, then `port:NAME` for each of `ports` and `class:NAME` for each of `classes`, the
+/// ports (classes) only when the model has more than one.
+fn named_scopes<'a, T>(model: &Model, total: &'a T, ports: &'a [T], classes: &'a [T]) -> Vec<(String, &'a T)> {
+    let mut scopes = vec![("all".to_owned(), total)];
+    if model.ports.len() > 1 {
+        scopes.extend(
+            model
+                .ports
+                .iter()
+                .zip(ports)
+                .map(|(port, p)| (format!("port:{}", port.name), p)),
+        );
+    }
+    if model.classes.len() > 1 {
+        scopes.extend(
+            model
+                .classes
+                .iter()
+                .zip(classes)
+                .map(|(class, c)| (format!("class:{class}"), c)),
+        );
+    }
+    scopes
 }
 
 fn estimate_fields(estimate: &Estimate) -> [String; 3] {
@@ -135,16 +161,8 @@ pub fn daily_csv(model: &Model, results: &Results, provenance: &Provenance) -> S
     ];
     header.extend(BAND_PERCENTILES.iter().map(|p| format!("p{p}")));
     let _ = w.write_record(&header);
-    let mut scopes: Vec<(String, &Vec<DailySeries>)> = vec![("all".to_owned(), &results.daily_total)];
-    if model.ports.len() > 1 {
-        scopes.extend(
-            model
-                .ports
-                .iter()
-                .zip(&results.daily_by_port)
-                .map(|(port, series)| (format!("port:{}", port.name), series)),
-        );
-    }
+    // Daily series are kept for everyone and each port, not for classes.
+    let scopes = named_scopes(model, &results.daily_total, &results.daily_by_port, &[]);
     for (scope, per_replication) in scopes {
         let values: Vec<[Vec<f64>; 8]> = per_replication.iter().map(daily_values).collect();
         let bands: Vec<Vec<[f64; 5]>> = (0..DAILY_SERIES.len())
@@ -193,25 +211,12 @@ fn bin_width_days(max_days: f64) -> f64 {
 pub fn waits_csv(model: &Model, results: &Results, provenance: &Provenance) -> String {
     let mut w = writer();
     let _ = w.write_record(["scope", "population", "statistic", "from_days", "to_days", "value"]);
-    let mut scopes: Vec<(String, &PeopleStats)> = vec![("all".to_owned(), &results.pooled_total)];
-    if model.ports.len() > 1 {
-        scopes.extend(
-            model
-                .ports
-                .iter()
-                .zip(&results.pooled_ports)
-                .map(|(port, p)| (format!("port:{}", port.name), p)),
-        );
-    }
-    if model.classes.len() > 1 {
-        scopes.extend(
-            model
-                .classes
-                .iter()
-                .zip(&results.pooled_classes)
-                .map(|(class, p)| (format!("class:{class}"), p)),
-        );
-    }
+    let scopes = named_scopes(
+        model,
+        &results.pooled_total,
+        &results.pooled_ports,
+        &results.pooled_classes,
+    );
     let replications = f64::from(results.replications.max(1));
     for (scope, people) in scopes {
         let populations: [(&str, &WaitAccumulator); 3] = [
@@ -297,26 +302,7 @@ pub fn replications_csv(model: &Model, results: &Results, provenance: &Provenanc
     header.extend(model.outcomes.iter().map(|outcome| format!("abandoned_{outcome}")));
     let _ = w.write_record(&header);
     for row in &results.rows {
-        let mut scopes: Vec<(String, &Scalars)> = vec![("all".to_owned(), &row.total)];
-        if model.ports.len() > 1 {
-            scopes.extend(
-                model
-                    .ports
-                    .iter()
-                    .zip(&row.ports)
-                    .map(|(port, s)| (format!("port:{}", port.name), s)),
-            );
-        }
-        if model.classes.len() > 1 {
-            scopes.extend(
-                model
-                    .classes
-                    .iter()
-                    .zip(&row.classes)
-                    .map(|(class, s)| (format!("class:{class}"), s)),
-            );
-        }
-        for (scope, s) in scopes {
+        for (scope, s) in named_scopes(model, &row.total, &row.ports, &row.classes) {
             let mut record = vec![row.index.to_string(), scope, row.events.to_string()];
             record.extend([s.arrived, s.did_not_join, s.processed, s.abandoned, s.waiting_at_end].map(csv_number));
             record.extend(s.wait_days.map(csv_number));

@@ -1,22 +1,9 @@
 //! The human-readable summary printed on stdout by default.
 
 use super::{ScopeSummary, Summary};
+use crate::format::thousands;
 use crate::stats::summary::Estimate;
 use std::fmt::Write as _;
-
-/// Formats a count with thousands separators and no decimals.
-fn count(value: f64) -> String {
-    let rounded = value.round();
-    let digits = format!("{}", rounded.abs() as u64);
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if rounded < 0.0 { format!("-{grouped}") } else { grouped }
-}
 
 /// Days with two decimals below 10 (waits of M/M/c size), one above.
 fn days(value: f64) -> String {
@@ -78,11 +65,14 @@ pub fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) 
         ("did not join", &total.did_not_join),
     ];
     for (label, value) in rows {
-        lines.push((label.to_owned(), estimate(value, count)));
+        lines.push((label.to_owned(), estimate(value, thousands)));
     }
     for (outcome, value) in &total.abandoned_by_outcome {
         if value.mean.is_some_and(|m| m > 0.0) {
-            lines.push((format!("  left: {}", outcome.replace('_', " ")), estimate(value, count)));
+            lines.push((
+                format!("  left: {}", outcome.replace('_', " ")),
+                estimate(value, thousands),
+            ));
         }
     }
     heading(&mut lines, "Wait of people processed, days (from joining the list)");
@@ -112,7 +102,7 @@ pub fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) 
     ));
     heading(&mut lines, "List");
     if let Some(peak) = &total.peak_list {
-        lines.push(("peak length (people)".to_owned(), estimate(peak, count)));
+        lines.push(("peak length (people)".to_owned(), estimate(peak, thousands)));
     }
     if let Some(first) = &total.first_empty {
         let text = match first.day.mean {
@@ -162,25 +152,13 @@ fn breakdown(out: &mut String, title: &str, scopes: &[ScopeSummary]) {
             out,
             "  {:<20} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
             scope.name,
-            mean_only(&scope.arrived, count),
-            mean_only(&scope.processed, count),
-            mean_only(&scope.abandoned, count),
-            mean_only(&scope.waiting_at_end, count),
+            mean_only(&scope.arrived, thousands),
+            mean_only(&scope.processed, thousands),
+            mean_only(&scope.abandoned, thousands),
+            mean_only(&scope.waiting_at_end, thousands),
             mean_only(&scope.wait_days.mean, days),
             mean_only(&scope.wait_days.p50, days),
             mean_only(&scope.wait_days.p90, days),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_are_grouped() {
-        assert_eq!(count(1234567.4), "1,234,567");
-        assert_eq!(count(999.0), "999");
-        assert_eq!(count(-1000.0), "-1,000");
     }
 }

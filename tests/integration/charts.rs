@@ -2,6 +2,7 @@
 //! and `report`, with no system fonts in reach.
 
 use crate::cli::backlog;
+use crate::common::assert_no_temporary_files;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -19,15 +20,17 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// Runs the default scenario once (4 replications) with `--charts --report`, fontconfig out of
-/// reach; every test reads this folder and writes elsewhere.
-fn results() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = scratch("default").join("results");
+/// Runs `backlog run --quiet --replications 4 FLAGS --out DIR` on the default scenario with
+/// fontconfig out of reach, the first time `folder` is asked for, into `results` under the
+/// scratch folder `name`; returns DIR.
+fn run_once(folder: &'static OnceLock<PathBuf>, name: &str, flags: &[&str]) -> &'static Path {
+    folder.get_or_init(|| {
+        let dir = scratch(name).join("results");
         backlog()
             .env(NO_FONTCONFIG.0, NO_FONTCONFIG.1)
-            .args(["run", "--quiet", "--replications", "4", "--charts", "--report", "--out"])
+            .args(["run", "--quiet", "--replications", "4"])
+            .args(flags)
+            .arg("--out")
             .arg(&dir)
             .assert()
             .success();
@@ -35,18 +38,17 @@ fn results() -> &'static Path {
     })
 }
 
+/// Runs the default scenario once (4 replications) with `--charts --report`, fontconfig out of
+/// reach; every test reads this folder and writes elsewhere.
+fn results() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    run_once(&DIR, "default", &["--charts", "--report"])
+}
+
 /// A second folder: the same scenario with another seed.
 fn other_results() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = scratch("other").join("results");
-        backlog()
-            .args(["run", "--quiet", "--replications", "4", "--seed", "7", "--out"])
-            .arg(&dir)
-            .assert()
-            .success();
-        dir
-    })
+    run_once(&DIR, "other", &["--seed", "7"])
 }
 
 struct Image {
@@ -125,12 +127,7 @@ fn run_writes_every_chart_in_both_formats_and_the_report() {
     }
     assert!(dir.join("report.html").is_file());
     assert!(dir.join("markers.csv").is_file());
-    let leftovers: Vec<_> = std::fs::read_dir(dir)
-        .expect("listing")
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    assert_no_temporary_files(dir);
 }
 
 #[test]
@@ -459,6 +456,14 @@ fn sweep_into(name: &str, args: &[&str]) -> PathBuf {
     out
 }
 
+/// Fails the test unless one of the `<text>` elements of sweep.svg starts with `expected`.
+fn assert_sweep_text(texts: &[String], expected: &str) {
+    assert!(
+        texts.iter().any(|t| t == expected || t.starts_with(expected)),
+        "sweep.svg has no <text> {expected:?}: {texts:?}"
+    );
+}
+
 #[test]
 fn sweep_out_draws_the_chosen_metric_against_the_parameter_with_its_interval() {
     // Ciudad Juárez for 60 days at 30 to 50 a day: the mean wait, with a band (4 runs).
@@ -510,10 +515,7 @@ fn sweep_out_draws_the_chosen_metric_against_the_parameter_with_its_interval() {
         "95% confidence interval of the mean",
         "Simulated with backlog v",
     ] {
-        assert!(
-            texts.iter().any(|t| t == expected || t.starts_with(expected)),
-            "sweep.svg has no <text> {expected:?}: {texts:?}"
-        );
+        assert_sweep_text(&texts, expected);
     }
     assert!(svg.contains("<polygon"), "the 95% band is drawn");
     assert_eq!(
@@ -521,12 +523,7 @@ fn sweep_out_draws_the_chosen_metric_against_the_parameter_with_its_interval() {
         2 * 3,
         "a marker (dot on a white ring) per point"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(&out)
-        .expect("listing")
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    assert_no_temporary_files(&out);
 
     // The chart does not depend on the number of threads.
     let again = sweep_into(
@@ -581,10 +578,7 @@ fn a_sweep_grid_draws_one_line_per_value_of_the_second_parameter() {
         "150",
         "200",
     ] {
-        assert!(
-            texts.iter().any(|t| t == expected || t.starts_with(expected)),
-            "sweep.svg has no <text> {expected:?}: {texts:?}"
-        );
+        assert_sweep_text(&texts, expected);
     }
     let image = decode_png(&out.join("sweep.png"));
     assert_not_blank(&out.join("sweep.png"), &image);
@@ -608,9 +602,9 @@ fn a_sweep_grid_draws_one_line_per_value_of_the_second_parameter() {
     }
 }
 
-#[test]
-fn sweep_chart_metrics_are_checked_before_anything_runs() {
-    let out = scratch("sweep-bad-metric").join("sweep");
+/// Runs a sweep of two seeds of the deterministic scenario into `out` with `--chart-metric
+/// METRIC`, and asserts that it fails as bad input.
+fn sweep_with_bad_chart_metric(metric: &str, out: &Path) -> assert_cmd::assert::Assert {
     backlog()
         .args(["sweep", "scenarios/deterministic.toml", "--quiet"])
         .args([
@@ -619,31 +613,23 @@ fn sweep_chart_metrics_are_checked_before_anything_runs() {
             "--values",
             "1,2",
             "--chart-metric",
-            "wait_p95",
+            metric,
             "--out",
         ])
-        .arg(&out)
+        .arg(out)
         .assert()
         .code(2)
+}
+
+#[test]
+fn sweep_chart_metrics_are_checked_before_anything_runs() {
+    let out = scratch("sweep-bad-metric").join("sweep");
+    sweep_with_bad_chart_metric("wait_p95", &out)
         .stderr(predicate::str::contains("unknown --chart-metric `wait_p95`"))
         .stderr(predicate::str::contains("`wait_p90`"))
         .stderr(predicate::str::contains("`peak_list`"));
     assert!(!out.exists(), "nothing written");
-    backlog()
-        .args(["sweep", "scenarios/deterministic.toml", "--quiet"])
-        .args([
-            "--param",
-            "run.seed",
-            "--values",
-            "1,2",
-            "--chart-metric",
-            "throughput",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("the metrics are `processed`, "));
+    sweep_with_bad_chart_metric("throughput", &out).stderr(predicate::str::contains("the metrics are `processed`, "));
     backlog()
         .args(["sweep", "scenarios/deterministic.toml", "--quiet"])
         .args(["--param", "run.seed", "--values", "1,2", "--chart-metric", "p90"])

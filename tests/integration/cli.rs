@@ -1,5 +1,6 @@
 //! The `backlog` binary end to end: commands, formats, output files, exit codes.
 
+use crate::common::assert_no_temporary_files;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
@@ -99,12 +100,7 @@ fn out_writes_every_file_with_provenance() {
     let replications = std::fs::read_to_string(out.join("replications.csv")).expect("replications.csv");
     assert_eq!(replications.lines().filter(|line| line.contains(",all,")).count(), 4);
     assert!(out.join("scenario.toml").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(&out)
-        .expect("listing")
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    assert_no_temporary_files(&out);
 }
 
 #[test]

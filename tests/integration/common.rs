@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: scenario loading, replications run in parallel,
-//! confidence intervals at 99.9%, Erlang C, and a trace recorder.
+//! confidence intervals at 99.9%, Erlang C, a trace recorder, and a check that output folders
+//! hold no temporary files.
 
 use backlog::engine::{Trace, TraceEvent, run_replication};
 use backlog::model::{Model, Ticks};
@@ -14,6 +15,16 @@ pub fn model_from(text: &str) -> Model {
         Ok(loaded) => loaded.model,
         Err(error) => panic!("the scenario was rejected:\n{error}\n--- scenario ---\n{text}"),
     }
+}
+
+/// Fails the test if `dir` holds temporary files (`*.tmp`) left behind by a write.
+pub fn assert_no_temporary_files(dir: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .expect("listing")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
 
 /// Replications `0..count` of `model`, run directly on the engine on all cores, in order.

@@ -8,7 +8,7 @@ use backlog::analysis::{
 };
 use backlog::commands::sweep::{Param, SweepRequest, Values, run_sweep, to_csv};
 use backlog::commands::target::{TargetRequest, run_target};
-use backlog::commands::{self, ScenarioText};
+use backlog::commands::{self, RunSettings, ScenarioText};
 use backlog::error::Error;
 use backlog::model::{Capacity, Model};
 use backlog::overrides::Override;
@@ -172,10 +172,13 @@ fn quota_sweep(threads: usize, out: Option<PathBuf>) -> backlog::commands::sweep
             path: "ports.san_ysidro.capacity.quota_per_day".into(),
             values: Values::List("50,100,200,400".into()),
         }],
-        replications: Some(4),
-        threads: Some(threads),
+        settings: RunSettings {
+            replications: Some(4),
+            threads: Some(threads),
+            quiet: true,
+            ..RunSettings::default()
+        },
         out,
-        quiet: true,
         ..SweepRequest::default()
     })
     .expect("the sweep runs")
@@ -327,7 +330,10 @@ fn deterministic_target(metric: &str, bound: f64, by_day: Option<&str>, range: O
         at_most: Some(bound),
         by_day: by_day.map(str::to_owned),
         range: range.map(str::to_owned),
-        quiet: true,
+        settings: RunSettings {
+            quiet: true,
+            ..RunSettings::default()
+        },
         ..TargetRequest::default()
     }
 }
@@ -388,7 +394,10 @@ fn target_refuses_goals_out_of_reach_and_metrics_that_are_not_monotone() {
         metric: "wait_mean".into(),
         at_most: Some(1.0),
         range: Some("0:30".into()),
-        quiet: true,
+        settings: RunSettings {
+            quiet: true,
+            ..RunSettings::default()
+        },
         ..TargetRequest::default()
     };
     let error = run_target(&request).expect_err("no answer");
