@@ -151,7 +151,25 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        self.render(f, "error")
+    }
+}
+
+/// Something accepted that the user may want to know, such as a dated entry after the end of
+/// the simulated period: rendered like a [`Diagnostic`], but headed `note:`. It never stops a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note(pub Diagnostic);
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.render(f, "note")
+    }
+}
+
+impl Diagnostic {
+    /// Writes the diagnostic headed by `level` (`error`, `note`), with its place and caret.
+    fn render(&self, f: &mut fmt::Formatter<'_>, level: &str) -> fmt::Result {
+        writeln!(f, "{level}: {}", self.message)?;
         if let Some((source, span)) = &self.location {
             let text = &source.text;
             let start = floor_char_boundary(text, span.start.min(text.len()));
@@ -198,6 +216,23 @@ mod tests {
         assert_eq!(
             diagnostic.to_string(),
             "error: unknown key `bad`\n --> s.toml:2:1\n  |\n2 | bad = 2\n  | ^^^ not a key here\n  = help: did you mean `bar`?\n"
+        );
+    }
+
+    #[test]
+    fn notes_render_like_errors_headed_note() {
+        let source = SourceFile {
+            name: "s.toml".into(),
+            text: "a = 1\non = 45\n".into(),
+        };
+        let note = Note(Diagnostic::at(
+            &source,
+            11..13,
+            "`on` (day 45) is after the simulated period",
+        ));
+        assert_eq!(
+            note.to_string(),
+            "note: `on` (day 45) is after the simulated period\n --> s.toml:2:6\n  |\n2 | on = 45\n  |      ^^\n"
         );
     }
 }

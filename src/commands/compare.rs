@@ -100,7 +100,12 @@ pub fn run_compare(request: &CompareRequest) -> Result<Comparison, Error> {
     // and replications of all unless the flags do.
     let own: Vec<(Model, String)> = texts
         .iter()
-        .map(|text| text.load(&sets).map(|(loaded, text)| (loaded.model, text)))
+        .map(|text| {
+            text.load(&sets).map(|(loaded, text)| {
+                super::print_notes(&loaded.notes, request.settings.quiet);
+                (loaded.model, text)
+            })
+        })
         .collect::<Result<_, _>>()?;
     let seed = request.seed.unwrap_or(own[0].0.seed);
     let replications = request.settings.replications.unwrap_or(own[0].0.replications);

@@ -8,7 +8,7 @@ pub mod target;
 
 use crate::analysis::{self, Runs, Variant};
 use crate::engine::run_replication_traced;
-use crate::error::{Diagnostic, Error, InputError};
+use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::model::{Capacity, Discipline, Model, Source, ticks_to_days};
 use crate::overrides::{self, Override};
 use crate::replicate::{self, Results, RunOptions};
@@ -175,6 +175,7 @@ pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
     }
     chart::check_run_flags(request.charts, request.report, request.out.as_deref())?;
     let (loaded, text) = load(request.scenario.as_deref(), &changes)?;
+    print_notes(&loaded.notes, request.settings.quiet);
     if let Some(dir) = &request.out {
         check_out_dir(dir, request.force)?;
     }
@@ -391,6 +392,16 @@ fn bad_flag(flag: &str, expected: &str) -> Error {
     ))))
 }
 
+/// Prints the notes of a loaded scenario to stderr (stdout is for results), unless `quiet`.
+/// Commands that load a scenario many times print the notes of one load.
+pub(crate) fn print_notes(notes: &[Note], quiet: bool) {
+    if !quiet {
+        for note in notes {
+            eprintln!("{note}");
+        }
+    }
+}
+
 /// Writes to stdout; a closed pipe (`backlog run | head`) is not an error.
 fn write_stdout(stdout: &mut dyn Write, bytes: &[u8]) -> Result<(), Error> {
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
@@ -440,6 +451,7 @@ fn write_trace(model: &Model, provenance: &Provenance, path: &Path) -> Result<()
 pub fn check(scenario: Option<&Path>, sets: &[String], stdout: &mut dyn Write) -> Result<(), Error> {
     let changes = overrides::parse_all(sets)?;
     let (loaded, _) = load(scenario, &changes)?;
+    print_notes(&loaded.notes, false);
     let mut text = describe(&loaded.model);
     for change in &changes {
         text.push_str(&format!("  set {change}\n"));

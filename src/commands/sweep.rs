@@ -164,6 +164,7 @@ pub fn run_sweep(request: &SweepRequest) -> Result<Sweep, Error> {
     let sets = overrides::parse_all(&request.settings.sets)?;
     let base = ScenarioText::read(request.scenario.as_deref())?;
     let (first, text) = base.load(&sets)?;
+    super::print_notes(&first.notes, request.settings.quiet);
     let replications = request.settings.replications.unwrap_or(first.model.replications);
     let scope = request.port.clone().map_or(Scope::Total, Scope::Port);
     let points = sweep::grid(&axes)?;

@@ -232,6 +232,7 @@ pub fn run_target(request: &TargetRequest) -> Result<Target, Error> {
         cut = Some(day);
     }
     let (first, text) = base.load(&sets)?;
+    super::print_notes(&first.notes, request.settings.quiet);
     let current = overrides::current(&text, &request.param)?;
     let current_number = current.as_ref().and_then(crate::analysis::sweep::numeric);
     if current.is_some() && current_number.is_none() {

@@ -4,7 +4,7 @@
 
 use super::streams::MAX_GROUP;
 use super::{Ctx, MAX_HORIZON, ReadProblem, StartDate, read_text, suggest};
-use crate::error::{Diagnostic, SourceFile};
+use crate::error::{Diagnostic, Note, SourceFile};
 use crate::model::{Date, Record, Ticks, days_to_ticks};
 use crate::scenario::S;
 use std::ops::Range;
@@ -79,8 +79,10 @@ pub(crate) fn records(ctx: &mut Ctx, file: &S<String>, kind: CsvKind, classes: O
         kind,
         reported: 0,
         more: 0,
+        after: None,
     };
     let records = reader.read(classes);
+    let after = reader.after.take();
     if reader.more > 0 {
         let more = reader.more;
         let name = reader.source.name.clone();
@@ -90,7 +92,11 @@ pub(crate) fn records(ctx: &mut Ctx, file: &S<String>, kind: CsvKind, classes: O
         )));
     }
     let records = records?;
-    if records.is_empty() {
+    if let Some(after) = &after {
+        let note = after.note(&reader.source, ctx);
+        ctx.notes.push(note);
+    }
+    if records.is_empty() && after.is_none() {
         ctx.error_help(
             file.span(),
             format!("the CSV file `{written}` has no rows after its header"),
@@ -114,6 +120,43 @@ struct Reader<'c, 'a> {
     kind: CsvKind,
     reported: usize,
     more: usize,
+    /// Rows of a trace at or after the end of the simulated period, which are left out.
+    after: Option<After>,
+}
+
+/// The rows of a trace at or after the end of the simulated period: where the first is, and
+/// how many there are. (Rows are in time order, so they are the last rows of the file.)
+struct After {
+    span: Range<usize>,
+    day: f64,
+    shown: String,
+    rows: usize,
+}
+
+impl After {
+    /// The note that these rows have no effect in the run, at the first of them.
+    fn note(&self, source: &SourceFile, ctx: &Ctx) -> Note {
+        let period = ctx.period();
+        let place = if ctx.horizon.is_some_and(|horizon| self.day == f64::from(horizon)) {
+            "at the end of"
+        } else {
+            "after"
+        };
+        let effect = match self.rows {
+            1 => " and has no effect in this run".to_owned(),
+            2 => ": this row and the row after it have no effect in this run".to_owned(),
+            rows => format!(
+                ": this row and the {} rows after it have no effect in this run",
+                rows - 1
+            ),
+        };
+        let message = format!(
+            "`day` ({}) is {place} the simulated period ({period}){effect}",
+            self.shown
+        );
+        let end = self.span.end.min(source.text.len());
+        Note(Diagnostic::at(source, self.span.start.min(end)..end, message))
+    }
 }
 
 /// A time in a CSV field.
@@ -178,10 +221,11 @@ impl Reader<'_, '_> {
                 (Some(i), Some(classes)) => self.class(field(i), classes),
                 _ => Some(0),
             };
-            let (Some((ticks, shown)), Some(size), Some(class)) = (time, size, class) else {
+            let (Some((day, shown)), Some(size), Some(class)) = (time, size, class) else {
                 ok = false;
                 continue;
             };
+            let ticks = days_to_ticks(day);
             if self.kind == CsvKind::Trace {
                 if let Some((before, before_shown)) = &previous
                     && ticks < *before
@@ -195,7 +239,25 @@ impl Reader<'_, '_> {
                     );
                     ok = false;
                 }
+                // Arrivals at or after the end of the simulated period are left out (noted).
+                let after = self.ctx.horizon.is_some_and(|horizon| day >= f64::from(horizon));
+                if after {
+                    match &mut self.after {
+                        Some(after) => after.rows += 1,
+                        None => {
+                            self.after = Some(After {
+                                span: field(columns.time).1,
+                                day,
+                                shown: shown.clone(),
+                                rows: 1,
+                            });
+                        }
+                    }
+                }
                 previous = Some((ticks, shown));
+                if after {
+                    continue;
+                }
             }
             let (arrival, joined) = match self.kind {
                 CsvKind::Snapshot => (0, ticks),
@@ -319,8 +381,8 @@ impl Reader<'_, '_> {
         })
     }
 
-    /// The time in ticks and as shown in messages.
-    fn time(&mut self, (value, span): (&str, Range<usize>)) -> Option<(Ticks, String)> {
+    /// The time in days and as shown in messages.
+    fn time(&mut self, (value, span): (&str, Range<usize>)) -> Option<(f64, String)> {
         let column = self.kind.time_column();
         let Some(time) = parse_time(value) else {
             let found = if value.is_empty() {
@@ -376,7 +438,7 @@ impl Reader<'_, '_> {
                 self.error(span, format!("`signed` ({shown}) is too far in the past"), None);
                 None
             }
-            CsvKind::Trace if day < 0.0 || self.ctx.horizon.is_some_and(|h| day >= f64::from(h)) => {
+            CsvKind::Trace if day < 0.0 => {
                 let period = self.ctx.period();
                 self.error(
                     span,
@@ -385,7 +447,7 @@ impl Reader<'_, '_> {
                 );
                 None
             }
-            _ => Some((days_to_ticks(day), shown)),
+            _ => Some((day, shown)),
         }
     }
 

@@ -3,6 +3,12 @@
 //!
 //! Validation carries on after an error wherever the rest can still be checked, so that one
 //! run shows as many problems as possible. A model is returned only when there are none.
+//!
+//! Cutting a run short never makes a valid scenario invalid: anything dated after the end of
+//! the simulated period has no effect in the run and is accepted with a [`Note`]. An entry
+//! that starts after the end (a schedule change, a closure, a wave, a rate piece, a curve, rows
+//! of a trace) is left out of the model; a window that starts within the period and ends after
+//! it is kept whole, and what falls after the end simply does not happen within the run.
 
 mod csv_input;
 mod dist;
@@ -10,7 +16,7 @@ mod ports;
 mod streams;
 pub(crate) mod suggest;
 
-use crate::error::{Diagnostic, InputError, SourceFile};
+use crate::error::{Diagnostic, InputError, Note, SourceFile};
 use crate::model::{Date, Model};
 use crate::scenario::{self, DayOrDate, RawClass, RawRun, RawScenario, S};
 use std::collections::HashMap;
@@ -25,6 +31,9 @@ pub struct Loaded {
     pub model: Model,
     /// The scenario file, for later messages that point into it.
     pub source: SourceFile,
+    /// Things accepted that the user may want to know (dated entries after the end of the
+    /// simulated period), in the order found; commands print them to stderr.
+    pub notes: Vec<Note>,
 }
 
 /// Reads and validates a scenario file; CSV files it names are resolved relative to its folder.
@@ -52,7 +61,11 @@ pub fn load_str(name: &str, text: &str, base_dir: &Path) -> Result<Loaded, Input
     let mut ctx = Ctx::new(&source, base_dir);
     let model = validate(&mut ctx, &raw);
     match model {
-        Some(model) if ctx.diagnostics.is_empty() => Ok(Loaded { model, source }),
+        Some(model) if ctx.diagnostics.is_empty() => Ok(Loaded {
+            model,
+            notes: ctx.notes,
+            source,
+        }),
         _ => {
             if ctx.diagnostics.is_empty() {
                 // Every path that yields no model reports why; this is a safety net.
@@ -262,6 +275,8 @@ pub(crate) struct Ctx<'a> {
     pub base_dir: &'a Path,
     /// Problems found so far.
     pub diagnostics: Vec<Diagnostic>,
+    /// Notes found so far (they matter only when there are no problems).
+    pub notes: Vec<Note>,
     /// `run.start_date`.
     pub start: StartDate,
     /// The horizon in days, if valid.
@@ -277,6 +292,7 @@ impl<'a> Ctx<'a> {
             source,
             base_dir,
             diagnostics: Vec::new(),
+            notes: Vec::new(),
             start: StartDate::Absent,
             horizon: None,
             port_names: Vec::new(),
@@ -513,19 +529,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A day within the simulated period [0, horizon].
+    /// A day on or after day 0. A day after the end of the simulated period is accepted: the
+    /// caller leaves out what it dates (see [`Ctx::after_period`]) and notes it.
     pub fn day_in_period(&mut self, value: &S<DayOrDate>, key: &str) -> Option<f64> {
         let day = self.day(value, key)?;
-        let horizon = self.horizon.map_or(f64::INFINITY, f64::from);
-        if day < 0.0 || day > horizon {
+        if day < 0.0 {
             let shown = self.describe_day(value, day);
             let period = self.period();
-            let help = match (self.start_date(), day < 0.0) {
-                (Some(start), true) => {
-                    format!("day 0 is `start_date` ({start}); move the date, or an earlier `start_date`")
-                }
-                (None, true) => "days are counted from day 0, the start of the run".to_owned(),
-                (_, false) => "move it into the period, or make `horizon_days` longer".to_owned(),
+            let help = match self.start_date() {
+                Some(start) => format!("day 0 is `start_date` ({start}); move the date, or an earlier `start_date`"),
+                None => "days are counted from day 0, the start of the run".to_owned(),
             };
             self.error_help(
                 value.span(),
@@ -537,7 +550,41 @@ impl<'a> Ctx<'a> {
         Some(day)
     }
 
-    /// A whole day within the simulated period.
+    /// Whether `day` is after the end of the simulated period, so that what it dates has no
+    /// effect in the run (the end itself, day `horizon_days`, is not after it).
+    pub fn after_period(&self, day: f64) -> bool {
+        self.horizon.is_some_and(|horizon| day > f64::from(horizon))
+    }
+
+    /// Notes that `value` (`day`, after the period) dates an entry that is left out of the run.
+    pub fn note_ignored(&mut self, value: &S<DayOrDate>, key: &str, day: f64) {
+        let shown = self.describe_day(value, day);
+        let message = format!(
+            "`{key}` ({shown}) is after the simulated period ({}) and has no effect in this run",
+            self.period()
+        );
+        self.note(value.span(), message);
+    }
+
+    /// Notes that `value` (`day`, after the period) ends a window that starts within it: only
+    /// the part of the `what` (wave, closure, …) before the end of the period is in the run.
+    pub fn note_cut(&mut self, value: &S<DayOrDate>, key: &str, day: f64, what: &str) {
+        let shown = self.describe_day(value, day);
+        let horizon = self.horizon.unwrap_or(0);
+        let message = format!(
+            "`{key}` ({shown}) is after the simulated period ({}): only the part of the {what} before day {horizon} is in this run",
+            self.period()
+        );
+        self.note(value.span(), message);
+    }
+
+    /// Records a note at a span of the scenario file.
+    pub fn note(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let note = Note(self.diagnostic(span, message));
+        self.notes.push(note);
+    }
+
+    /// A whole day on or after day 0 (see [`Ctx::day_in_period`]).
     pub fn whole_day(&mut self, value: &S<DayOrDate>, key: &str, why: &str) -> Option<f64> {
         let day = self.day_in_period(value, key)?;
         if day.fract() != 0.0 {

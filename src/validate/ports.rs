@@ -231,7 +231,8 @@ fn open_days(
     let mut ok = true;
     for closure in &raw.closures {
         match closure_days(ctx, closure, port_name) {
-            Some((from, to)) => closed.push((from, to, closure.label.clone())),
+            Some(Some((from, to))) => closed.push((from, to, closure.label.clone())),
+            Some(None) => {}
             None => ok = false,
         }
     }
@@ -293,12 +294,17 @@ fn weekdays(ctx: &mut Ctx, raw: &RawCapacity) -> Option<[bool; 7]> {
 
 const WHOLE_DAYS: &str = "closures and capacity changes apply to whole days";
 
-/// First and last closed day of a closure.
-fn closure_days(ctx: &mut Ctx, closure: &RawClosure, port_name: &S<String>) -> Option<(u32, u32)> {
+/// First and last closed day of a closure, the last at most the end of the simulated period;
+/// `Some(None)` for a closure that starts after the end (noted, and left out).
+fn closure_days(ctx: &mut Ctx, closure: &RawClosure, port_name: &S<String>) -> Option<Option<(u32, u32)>> {
     match (&closure.on, &closure.from, &closure.to) {
         (Some(on), None, None) => {
-            let day = ctx.whole_day(on, "on", WHOLE_DAYS)? as u32;
-            Some((day, day))
+            let day = ctx.whole_day(on, "on", WHOLE_DAYS)?;
+            if ctx.after_period(day) {
+                ctx.note_ignored(on, "on", day);
+                return Some(None);
+            }
+            Some(Some((day as u32, day as u32)))
         }
         (Some(on), _, _) => {
             ctx.error_help(
@@ -321,7 +327,18 @@ fn closure_days(ctx: &mut Ctx, closure: &RawClosure, port_name: &S<String>) -> O
                 );
                 return None;
             }
-            Some((from_day as u32, to_day as u32))
+            if ctx.after_period(from_day) {
+                ctx.note_ignored(from, "from", from_day);
+                return Some(None);
+            }
+            let mut last = to_day;
+            if let Some(horizon) = ctx.horizon
+                && ctx.after_period(to_day)
+            {
+                ctx.note_cut(to, "to", to_day, "closure");
+                last = f64::from(horizon);
+            }
+            Some(Some((from_day as u32, last as u32)))
         }
         (None, Some(from), None) => {
             ctx.error_help(
@@ -360,6 +377,8 @@ fn schedule(ctx: &mut Ctx, raw: &RawCapacity, form: Option<Form>) -> Option<Vec<
     let mut previous: Option<(f64, String)> = None;
     for entry in &raw.schedule {
         let day = ctx.whole_day(&entry.from, "from", WHOLE_DAYS);
+        // An entry after the end of the simulated period is checked like the others, then left out.
+        let after = day.is_some_and(|day| ctx.after_period(day));
         if let Some(day) = day {
             if let Some((before, shown)) = &previous
                 && day <= *before
@@ -373,6 +392,9 @@ fn schedule(ctx: &mut Ctx, raw: &RawCapacity, form: Option<Form>) -> Option<Vec<
                 ok = false;
             }
             previous = Some((day, ctx.describe_day(&entry.from, day)));
+            if after {
+                ctx.note_ignored(&entry.from, "from", day);
+            }
         } else {
             ok = false;
         }
@@ -422,6 +444,7 @@ fn schedule(ctx: &mut Ctx, raw: &RawCapacity, form: Option<Form>) -> Option<Vec<
             }
         };
         match (day, value) {
+            (Some(_), Some(_)) if after => {}
             (Some(day), Some(value)) => changes.push(Change {
                 day: day as u32,
                 value,

@@ -240,7 +240,11 @@ fn one_stream(ctx: &mut Ctx, raw: &RawStream, classes: Option<&[Class]>) -> Opti
                 *count += 1.0;
             }
         }
-        group_size = dist::from_counts(&sizes)?;
+        // A trace whose rows are all after the end of the simulated period brings nobody; its
+        // groups stay of size 1, and its class shares all on the first class.
+        if !sizes.is_empty() {
+            group_size = dist::from_counts(&sizes)?;
+        }
         let total = records.len().max(1) as f64;
         class_cumulative = cumulative(&counts.iter().map(|count| count / total).collect::<Vec<_>>());
     }
@@ -674,8 +678,19 @@ fn wave(ctx: &mut Ctx, raw: &RawStream) -> Option<Source> {
         people: count?,
         shape,
     };
+    // A wave that starts after the end of the simulated period is left out; one that starts
+    // within it keeps its whole window, and those due after the end do not arrive in the run.
+    let segments = if ctx.after_period(start) {
+        ctx.note_ignored(from, "from", start);
+        Vec::new()
+    } else {
+        if ctx.after_period(end) {
+            ctx.note_cut(to, "to", end, "wave");
+        }
+        vec![segment]
+    };
     Some(Source::Segments {
-        segments: vec![segment],
+        segments,
         waited_days: None,
     })
 }
@@ -735,9 +750,21 @@ fn curve_segments(ctx: &mut Ctx, curve: &S<Vec<RawCurvePoint>>) -> Option<Vec<Se
     if !ok {
         return None;
     }
+    // Points after the end of the simulated period: the first is noted; segments that start
+    // after the end are left out, and the one that spans it is kept whole.
+    if let Some(index) = checked.iter().position(|&(at, _)| ctx.after_period(at)) {
+        let (at, _) = checked[index];
+        let point = &points[index].at;
+        if index == 0 {
+            ctx.note_ignored(point, "at", at);
+        } else {
+            ctx.note_cut(point, "at", at, "curve");
+        }
+    }
     let mut segments = Vec::new();
     if let Some(&(at, count)) = checked.first()
         && count > 0
+        && !ctx.after_period(at)
     {
         segments.push(Segment {
             start_days: at,
@@ -749,6 +776,7 @@ fn curve_segments(ctx: &mut Ctx, curve: &S<Vec<RawCurvePoint>>) -> Option<Vec<Se
     for pair in checked.windows(2) {
         if let [(start, before), (end, after)] = *pair
             && after > before
+            && !ctx.after_period(start)
         {
             segments.push(Segment {
                 start_days: start,
@@ -766,6 +794,11 @@ fn poisson(ctx: &mut Ctx, raw: &RawStream, group_size: Option<&Dist>) -> Option<
         None => ctx.horizon.map(f64::from),
         Some(until) => ctx.day_in_period(until, "until"),
     };
+    if let (Some(written), Some(day)) = (&raw.until, until)
+        && ctx.after_period(day)
+    {
+        ctx.note_cut(written, "until", day, "stream");
+    }
     let mean_size = group_size.map(Dist::mean);
     let rate =
         |ctx: &mut Ctx, value: &S<f64>| ctx.check(value, "people_per_day", ANY, Lo::Incl(0.0), Hi::Incl(MAX_RATE));
@@ -834,6 +867,9 @@ fn poisson(ctx: &mut Ctx, raw: &RawStream, group_size: Option<&Dist>) -> Option<
                         ok = false;
                     }
                     previous = Some((from, ctx.describe_day(&entry.from, from)));
+                    if ctx.after_period(from) {
+                        ctx.note_ignored(&entry.from, "from", from);
+                    }
                 }
                 match (from, people_per_day) {
                     (Some(from), Some(r)) => starts.push((from, r, entry.from.span())),
@@ -844,15 +880,21 @@ fn poisson(ctx: &mut Ctx, raw: &RawStream, group_size: Option<&Dist>) -> Option<
             if !ok {
                 return None;
             }
+            // With `until` every piece must start before it. Without it the stream runs to the
+            // end of the simulated period, and a piece may start at or after the end (no effect);
+            // pieces that start after it are left out (noted above).
             let mut pieces = Vec::new();
             for (i, (start, people_per_day, span)) in starts.iter().enumerate() {
-                if *start >= until {
+                if raw.until.is_some() && *start >= until {
                     ctx.error_help(
                         span.clone(),
                         format!("this rate starts on or after the end of the stream (`until`, day {until})"),
                         "remove it, or move `until` later",
                     );
                     return None;
+                }
+                if ctx.after_period(*start) {
+                    continue;
                 }
                 let end = starts.get(i + 1).map_or(until, |next| next.0.min(until));
                 pieces.push(RatePiece {

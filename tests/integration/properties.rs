@@ -25,7 +25,11 @@
 //!   and the front for the `oldest_share` slots of `mixed`;
 //! - the same model and replication give the same events and results, traced or not, and
 //!   `replicate::run` on one or two threads gives the same rows, which are the engine's
-//!   replications summarised.
+//!   replications summarised;
+//! - cutting the run short (a smaller `horizon_days`, as `run --horizon-days` and `target
+//!   --by-day` do) leaves the scenario valid, whatever is dated after the cut, and changes
+//!   nothing before the cut: the cut run passes the checks above, and its events before the
+//!   cut are those of the full run, in the same order.
 
 use crate::common::{Event, Recorder, model_from};
 use backlog::engine::{TraceEvent, run_replication, run_replication_traced};
@@ -1190,12 +1194,74 @@ fn check_case(spec: &Spec) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Cuts the scenario at day `1 + fraction × (horizon − 1)` and compares the cut run with the
+/// full one, replication by replication.
+fn check_cut(spec: &Spec, fraction: f64) -> Result<(), TestCaseError> {
+    let text = spec.toml();
+    let h = spec.horizon_days;
+    let cut = 1 + ((fraction * f64::from(h - 1)) as u32).min(h - 1);
+    let line = format!("horizon_days = {h}\n");
+    ensure!(text.contains(&line), "no `{line}` in the scenario");
+    let cut_text = text.replacen(&line, &format!("horizon_days = {cut}\n"), 1);
+    let full = model_from(&text);
+    let cut_model = match backlog::validate::load_str("cut.toml", &cut_text, std::path::Path::new("")) {
+        Ok(loaded) => loaded.model,
+        Err(error) => {
+            return Err(TestCaseError::fail(format!(
+                "cut at day {cut}, the scenario is refused:\n{error}"
+            )));
+        }
+    };
+    let end = Ticks::from(cut) * TICKS_PER_DAY;
+    // Abandonments are reported when they are found (at a call, or when the run ends), so they
+    // are compared as sets; everything else in the order it happened.
+    let before_cut = |events: &[Event]| -> Vec<Event> {
+        events
+            .iter()
+            .filter(|e| e.time < end && !matches!(e.event, TraceEvent::Abandon | TraceEvent::StillWaiting))
+            .copied()
+            .collect()
+    };
+    let abandoned_before_cut = |events: &[Event]| -> Vec<(Ticks, usize, u32, u32)> {
+        let mut found: Vec<_> = events
+            .iter()
+            .filter(|e| e.time < end && e.event == TraceEvent::Abandon)
+            .map(|e| (e.time, e.port, e.group, e.people))
+            .collect();
+        found.sort_unstable();
+        found
+    };
+    for r in 0..2 {
+        let mut whole = Recorder::default();
+        run_replication_traced(&full, r, &mut whole);
+        let mut short = Recorder::default();
+        let replication = run_replication_traced(&cut_model, r, &mut short);
+        check_replication(spec, &cut_model, &short.events, &replication)?;
+        ensure!(
+            before_cut(&whole.events) == before_cut(&short.events),
+            "replication {r}: cut at day {cut}, the events before the cut differ from the full run's"
+        );
+        ensure!(
+            abandoned_before_cut(&whole.events) == abandoned_before_cut(&short.events),
+            "replication {r}: cut at day {cut}, the people who gave up before the cut differ"
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn invariants_hold_on_random_scenarios(spec in spec()) {
         if let Err(error) = check_case(&spec) {
+            return Err(TestCaseError::fail(format!("{error}\n--- scenario ---\n{}", spec.toml())));
+        }
+    }
+
+    #[test]
+    fn cutting_the_run_short_changes_nothing_before_the_cut(spec in spec(), fraction in 0.0..1.0f64) {
+        if let Err(error) = check_cut(&spec, fraction) {
             return Err(TestCaseError::fail(format!("{error}\n--- scenario ---\n{}", spec.toml())));
         }
     }
