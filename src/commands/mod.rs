@@ -531,14 +531,16 @@ pub fn describe(model: &Model) -> String {
 /// Expected people a stream brings within the horizon.
 pub fn expected_people(stream: &crate::model::Stream, model: &Model) -> f64 {
     let horizon = f64::from(model.horizon_days);
-    match &stream.source {
-        Source::Segments { segments, .. } => segments.iter().map(|s| s.people as f64).sum(),
+    let people: f64 = match &stream.source {
+        Source::Segments { segments, .. } => segments.iter().map(|s| s.expected_before(horizon)).sum(),
         Source::Poisson { pieces } => pieces
             .iter()
             .map(|p| (p.end_days.min(horizon) - p.start_days).max(0.0) * p.groups_per_day * stream.group_size.mean())
             .sum(),
-        Source::Records { records } => records.iter().map(|r| f64::from(r.size)).sum(),
-    }
+        Source::Records { records } => records.iter().map(|r| f64::from(r.size)).sum::<f64>(),
+    };
+    // An empty float sum is -0.0; adding 0.0 keeps "-0 people" out of messages.
+    people + 0.0
 }
 
 #[cfg(test)]

@@ -334,6 +334,39 @@ mod tests {
     }
 
     #[test]
+    fn share_before_inverts_the_quantile() {
+        for shape in [Shape::Uniform, Shape::Triangular { peak_fraction: 0.3 }, Shape::Normal] {
+            for i in 0..=100 {
+                let u = f64::from(i) / 100.0 * 0.999;
+                let share = shape.share_before(shape_quantile(shape, u));
+                assert!((share - u).abs() < 1e-9, "{shape:?}: {u} -> {share}");
+            }
+            assert_eq!(shape.share_before(-1.0), 0.0);
+            assert_eq!(shape.share_before(1.0), 1.0);
+        }
+        for p in [0.0, 1.0] {
+            let shape = Shape::Triangular { peak_fraction: p };
+            assert!((0.0..=1.0).contains(&shape.share_before(0.5)), "peak {p}");
+        }
+        let segment = Segment {
+            start_days: 10.0,
+            end_days: 20.0,
+            people: 1000,
+            shape: Shape::Uniform,
+        };
+        assert_eq!(segment.expected_before(15.0), 500.0);
+        assert_eq!(segment.expected_before(30.0), 1000.0);
+        let batch = Segment {
+            end_days: 10.0,
+            ..segment
+        };
+        assert_eq!(
+            (batch.expected_before(10.0), batch.expected_before(10.5)),
+            (0.0, 1000.0)
+        );
+    }
+
+    #[test]
     fn counts_groups_exactly() {
         let mut rng = keyed_rng(1, 0, "t", "t", 0);
         assert_eq!(count_groups(1000, &Dist::Fixed(10.0), &mut rng), 100);

@@ -252,6 +252,47 @@ pub enum Shape {
     Normal,
 }
 
+impl Shape {
+    /// Share of a window's arrivals in its first `fraction` (clamped to 0..=1) of it: the
+    /// distribution function of the shape.
+    pub fn share_before(self, fraction: f64) -> f64 {
+        let x = fraction.clamp(0.0, 1.0);
+        if x <= 0.0 || x >= 1.0 {
+            return x;
+        }
+        match self {
+            Shape::Uniform => x,
+            Shape::Triangular { peak_fraction: p } => {
+                if x < p {
+                    x * x / p
+                } else {
+                    1.0 - (1.0 - x) * (1.0 - x) / (1.0 - p)
+                }
+            }
+            Shape::Normal => {
+                use statrs::function::erf::erfc;
+                let normal_cdf = |z: f64| 0.5 * erfc(-z / std::f64::consts::SQRT_2);
+                let low = normal_cdf(-3.0);
+                ((normal_cdf((x - 0.5) * 6.0) - low) / (1.0 - 2.0 * low)).clamp(0.0, 1.0)
+            }
+        }
+    }
+}
+
+impl Segment {
+    /// Expected people of the segment who arrive before `day`.
+    pub fn expected_before(&self, day: f64) -> f64 {
+        let people = self.people as f64;
+        if self.end_days <= self.start_days {
+            return if self.start_days < day { people } else { 0.0 };
+        }
+        people
+            * self
+                .shape
+                .share_before((day - self.start_days) / (self.end_days - self.start_days))
+    }
+}
+
 /// A piece of a Poisson rate schedule.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RatePiece {

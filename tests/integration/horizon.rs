@@ -287,3 +287,26 @@ fn far_future_dates_run_cleanly() {
         );
     }
 }
+
+/// `check`'s estimate of the people a stream brings counts only those due before the end.
+#[test]
+fn people_estimates_count_only_the_part_of_a_window_in_the_run() {
+    let count_of = |horizon: &str| -> f64 {
+        let output = succeeds(&["check", "--set", &format!("run.horizon_days={horizon}")]);
+        let out = text(&output.stdout);
+        let line = out
+            .lines()
+            .find(|line| line.contains("stream caravan"))
+            .unwrap_or_else(|| panic!("no caravan line in:\n{out}"));
+        line.split("about ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {line}"))
+    };
+    let whole = count_of("365");
+    let cut = count_of("20");
+    // The caravan arrives from day 12 on: none of it by day 10, part of it by day 20.
+    assert_eq!(count_of("10"), 0.0);
+    assert!(cut > 0.0 && cut < whole, "{cut} of {whole}");
+}
