@@ -165,8 +165,19 @@ impl DayBook {
     }
 
     /// `group` is on the list at the end of every day before `end_day` (at most the horizon).
-    #[inline]
+    #[inline(always)]
     fn leave(&mut self, group: &Waiting, end_day: u32) {
+        // Most groups leave before they reach the first age threshold; checked inline, in
+        // ticks: floor(joined / day) + threshold >= end exactly when joined >= (end - threshold) · day.
+        let first_threshold = AGE_THRESHOLDS_DAYS[1];
+        if group.joined >= (i64::from(end_day) - first_threshold) * TICKS_PER_DAY || group.arrival_day >= end_day {
+            return;
+        }
+        self.record_ages(group, end_day);
+    }
+
+    /// The age profile of a group that reached at least the first age threshold.
+    fn record_ages(&mut self, group: &Waiting, end_day: u32) {
         let end = i64::from(end_day);
         let end_row = if end_day >= self.horizon_days {
             self.rows
@@ -548,11 +559,17 @@ impl<'m> Sim<'m> {
     }
 
     /// Idle officers on shift take the next groups from the list.
+    #[inline(always)]
     fn start_services<T: Trace>(&mut self, port_index: usize, time: Ticks, trace: &mut T) {
+        // Checked inline: at a busy port most arrivals find every officer busy.
         let state = &self.ports[port_index];
-        if state.busy_officers >= state.max_officers {
-            return;
+        if state.busy_officers < state.max_officers {
+            self.start_idle_officers(port_index, time, trace);
         }
+    }
+
+    fn start_idle_officers<T: Trace>(&mut self, port_index: usize, time: Ticks, trace: &mut T) {
+        let state = &self.ports[port_index];
         let port = &self.model.ports[port_index];
         let Capacity::Officers(officers) = &port.capacity else {
             return;
