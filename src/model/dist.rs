@@ -66,8 +66,18 @@ pub enum Dist {
 
 impl Dist {
     /// Draws one value (never negative).
-    #[inline]
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        // The common cases inline at the engine's call sites; the rest out of line.
+        match self {
+            Dist::Fixed(value) => *value,
+            Dist::Exponential { exp, .. } => exp.sample(rng),
+            other => other.sample_other(rng),
+        }
+    }
+
+    #[inline(never)]
+    fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Fixed(value) => *value,
             Dist::Exponential { exp, .. } => exp.sample(rng),
