@@ -333,6 +333,7 @@ impl<'m> Sim<'m> {
         sim
     }
 
+    #[inline(always)]
     fn schedule_next_arrival(&mut self, stream: usize) {
         let slot = &mut self.pending[stream];
         // A stream with no next group before the horizon simply has no event.
@@ -702,7 +703,7 @@ fn abandon<T: Trace>(state: &mut PortState, group: &Waiting, port_index: usize, 
 }
 
 /// Records that `group` (already taken off the list) is processed at `time`.
-#[inline]
+#[inline(always)]
 fn process<T: Trace>(state: &mut PortState, group: &Waiting, time: Ticks, port_index: usize, trace: &mut T) {
     state.people_on_list -= u64::from(group.size);
     let day = day_of(time, state.days.horizon_days as usize) as u32;
