@@ -131,7 +131,7 @@ impl StreamGen {
     ///
     /// Writing into the caller's slot instead of returning the group keeps the hot Poisson
     /// path free of a copy through the stack, which cost a store-forwarding stall per arrival.
-    #[inline]
+    #[inline(always)]
     pub fn next_into(&mut self, stream: &Stream, seed: u64, replication: u32, out: &mut Pending) -> bool {
         match &stream.source {
             Source::Segments { segments, .. } => {

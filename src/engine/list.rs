@@ -125,7 +125,7 @@ impl Lane {
     }
 
     /// Removes and returns the group at `index`.
-    #[inline]
+    #[inline(always)]
     pub fn take(&mut self, index: usize) -> Waiting {
         if index == 0 {
             self.groups
