@@ -333,7 +333,6 @@ impl<'m> Sim<'m> {
         sim
     }
 
-    #[inline(always)]
     fn schedule_next_arrival(&mut self, stream: usize) {
         let slot = &mut self.pending[stream];
         // A stream with no next group before the horizon simply has no event.
@@ -342,6 +341,23 @@ impl<'m> Sim<'m> {
         {
             let waited = slot.arrival - slot.joined;
             self.queue.push_arrival(slot.arrival.max(0), waited, stream as u16);
+        }
+    }
+
+    /// While `stream`'s arrival, still at the front of the queue, is handled: draws the
+    /// stream's next group and puts its arrival in that place, or removes the handled one
+    /// when the stream has no more groups before the horizon.
+    #[inline(always)]
+    fn advance_stream(&mut self, stream: usize) {
+        let slot = &mut self.pending[stream];
+        if self.streams[stream].next_into(&self.model.streams[stream], self.model.seed, self.replication, slot)
+            && slot.arrival < self.horizon
+        {
+            let waited = slot.arrival - slot.joined;
+            self.queue
+                .replace_earliest_with_arrival(slot.arrival.max(0), waited, stream as u16);
+        } else {
+            self.queue.pop();
         }
     }
 
@@ -372,9 +388,14 @@ impl<'m> Sim<'m> {
     }
 
     fn run<T: Trace>(&mut self, trace: &mut T) {
-        while let Some((time, event)) = self.queue.pop() {
+        // An arrival stays at the front of the queue while it is handled: its stream's next
+        // arrival then replaces it in one sift (see `advance_stream`); other events are popped.
+        while let Some((time, event)) = self.queue.peek() {
             if time >= self.horizon {
                 break;
+            }
+            if !matches!(event, EventKind::Arrival { .. }) {
+                self.queue.pop();
             }
             self.events += 1;
             // A cheap check every 65,536 events keeps Ctrl-C prompt even in one long replication.
@@ -424,7 +445,7 @@ impl<'m> Sim<'m> {
                 pending.size,
                 state.people_on_list,
             );
-            self.schedule_next_arrival(stream_index);
+            self.advance_stream(stream_index);
             return;
         }
         let deadline = match &stream.patience_by_class[pending.class as usize] {
@@ -456,7 +477,7 @@ impl<'m> Sim<'m> {
         state.lanes[lane].push_back(group);
         state.people_on_list += u64::from(group.size);
         trace.record(time, TraceEvent::Join, port_index, id, group.size, state.people_on_list);
-        self.schedule_next_arrival(stream_index);
+        self.advance_stream(stream_index);
         if let Capacity::Officers(_) = self.model.ports[port_index].capacity {
             self.start_services(port_index, time, trace);
         }
