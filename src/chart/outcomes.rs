@@ -177,9 +177,7 @@ fn cumulative(results: &Results, name: &str) -> Vec<f64> {
         .iter()
         .enumerate()
         .scan(0.0, |sum, (row, band)| {
-            let days = row_days
-                .min(results.horizon_days.saturating_sub(row as u32 * row_days))
-                .max(1);
+            let days = crate::stats::days_in_row(row, row_days, results.horizon_days).max(1);
             *sum += if band.mean.is_finite() {
                 band.mean * f64::from(days)
             } else {

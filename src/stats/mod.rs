@@ -141,6 +141,13 @@ pub fn row_days_for(horizon_days: u32) -> u32 {
     row_days
 }
 
+/// Days covered by row `row` of a daily series with `row_days` days per row over a horizon
+/// of `horizon_days` days (fewer than `row_days` only in a partial last row).
+pub fn days_in_row(row: usize, row_days: u32, horizon_days: u32) -> u32 {
+    let first_day = (row as u32).saturating_mul(row_days);
+    row_days.min(horizon_days.saturating_sub(first_day))
+}
+
 /// Day-by-day counts of one port in one replication (row r covers days
 /// `[r · row_days, (r + 1) · row_days)`; with the usual `row_days` = 1, row d is day d).
 #[derive(Debug, Clone, PartialEq)]
@@ -188,7 +195,7 @@ impl DailySeries {
 
     /// Days covered by row `row` (fewer than `row_days` only in a partial last row).
     pub fn days_in_row(&self, row: usize) -> u32 {
-        self.row_days.min(self.horizon_days.saturating_sub(self.first_day(row)))
+        days_in_row(row, self.row_days, self.horizon_days)
     }
 
     /// Adds another port's series row by row (for totals over ports).
