@@ -103,6 +103,7 @@ fn engine(c: &mut Criterion) {
             replications: Some(16),
             threads: None,
             progress: false,
+            ..RunOptions::default()
         };
         b.iter(|| black_box(run(&default, &options).map(|r| r.events).unwrap_or(0)))
     });

@@ -7,6 +7,7 @@ use backlog::commands::compare::CompareRequest;
 use backlog::commands::sweep::{Param, SweepRequest, Values};
 use backlog::commands::target::TargetRequest;
 use backlog::commands::{self, Format, RunRequest, RunSettings};
+use backlog::engine::Method;
 use backlog::error::{Diagnostic, Error, InputError};
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -145,6 +146,9 @@ struct RunArgs {
     /// Change a value of the scenario first, e.g. --set ports.san_ysidro.capacity.quota_per_day=150 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     sets: Vec<String>,
+    /// How replications are simulated; both give byte-identical results (event-loop: always the general event loop, for checking and benchmarking).
+    #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+    engine: EngineArg,
 }
 
 /// Flags shared by sweep, compare and target.
@@ -320,6 +324,15 @@ fn sweep_params(args: &SweepArgs, matches: Option<&ArgMatches>) -> Result<Vec<Pa
         .collect()
 }
 
+/// How replications are simulated.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EngineArg {
+    /// A direct recursion for officers serving a FIFO list around the clock with Poisson arrivals and no patience; the event loop otherwise.
+    Auto,
+    /// Always the general event loop.
+    EventLoop,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
     Table,
@@ -358,6 +371,10 @@ fn main() -> ExitCode {
                 max_memory_bytes: args.max_memory,
                 charts: args.charts,
                 report: args.report,
+                method: match args.engine {
+                    EngineArg::Auto => Method::Auto,
+                    EngineArg::EventLoop => Method::EventLoop,
+                },
             };
             commands::run(&request, &mut stdout)
         }

@@ -1,7 +1,7 @@
 //! Many replications in parallel, merged in replication order so that results are
 //! byte-identical whatever the number of threads.
 
-use crate::engine::run_replication;
+use crate::engine::{Method, run_replication_with};
 use crate::error::Error;
 use crate::model::Model;
 use crate::stats::summary::Scalars;
@@ -17,6 +17,8 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// How each replication is simulated (the results are the same).
+    pub method: Method,
 }
 
 /// Scalars of one replication for every scope.
@@ -186,7 +188,7 @@ pub fn run(model: &Model, options: &RunOptions) -> Result<Results, Error> {
             (start..end)
                 .into_par_iter()
                 .map(|r| {
-                    let digest = Digest::new(model, run_replication(model, r));
+                    let digest = Digest::new(model, run_replication_with(model, r, options.method));
                     progress.inc(1);
                     digest
                 })

@@ -7,7 +7,7 @@ pub mod sweep;
 pub mod target;
 
 use crate::analysis::{self, Runs, Variant};
-use crate::engine::run_replication_traced;
+use crate::engine::{Method, run_replication_traced};
 use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::model::{Capacity, Discipline, Model, Source, ticks_to_days};
 use crate::overrides::{self, Override};
@@ -73,6 +73,7 @@ impl RunSettings {
             replications,
             threads: self.threads,
             progress: !self.quiet,
+            method: Method::Auto,
         }
     }
 }
@@ -102,6 +103,8 @@ pub struct RunRequest {
     pub max_people: Option<u64>,
     /// Refuse to run when the run is expected to need more memory than this many bytes.
     pub max_memory_bytes: Option<u64>,
+    /// How each replication is simulated (the results are the same).
+    pub method: Method,
 }
 
 /// A scenario's text as read, before overrides.
@@ -186,7 +189,11 @@ pub fn run(request: &RunRequest, stdout: &mut dyn Write) -> Result<(), Error> {
         request.settings.threads,
     );
     estimate.check(request.max_people, request.max_memory_bytes)?;
-    let results = replicate::run(model, &request.settings.run_options(request.settings.replications))?;
+    let options = RunOptions {
+        method: request.method,
+        ..request.settings.run_options(request.settings.replications)
+    };
+    let results = replicate::run(model, &options)?;
     let provenance = Provenance::new(model, &text, results.replications);
     let summary = Summary::new(model, &results, provenance.clone());
 

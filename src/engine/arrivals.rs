@@ -2,7 +2,7 @@
 //! has arrived, so the event queue holds one pending arrival per stream.
 
 use super::rng::{SimRng, keyed_rng};
-use crate::model::{Dist, Segment, Shape, Source, Stream, Ticks, days_to_ticks};
+use crate::model::{Dist, Segment, Shape, Source, Stream, Ticks, days_to_ticks, non_negative_days_to_ticks};
 use rand::RngExt;
 use rand::distr::Distribution;
 use rand_distr::Exp1;
@@ -27,6 +27,8 @@ pub struct StreamGen {
     /// The stream's own random numbers (times, classes, and the engine's per-group draws).
     pub rng: SimRng,
     sizes: SimRng,
+    /// The group size when it is fixed (so the hot path skips matching the distribution).
+    fixed_size: Option<u32>,
     state: State,
 }
 
@@ -61,6 +63,10 @@ impl StreamGen {
         let mut generator = StreamGen {
             rng: keyed_rng(seed, replication, "stream", &stream.name, 0),
             sizes: keyed_rng(seed, replication, "stream-sizes", &stream.name, 0),
+            fixed_size: match stream.group_size {
+                Dist::Fixed(size) => Some(size as u32),
+                _ => None,
+            },
             state: State::Records { next: 0 },
         };
         match &stream.source {
@@ -174,10 +180,14 @@ impl StreamGen {
                         continue;
                     }
                     *t_days = t;
-                    let arrival = days_to_ticks(t);
+                    // Never before day 0: `t_days` starts there and only grows.
+                    let arrival = non_negative_days_to_ticks(t);
                     out.arrival = arrival;
                     out.joined = arrival;
-                    out.size = draw_size(&stream.group_size, &mut self.sizes);
+                    out.size = match self.fixed_size {
+                        Some(size) => size,
+                        None => draw_size(&stream.group_size, &mut self.sizes),
+                    };
                     out.class = draw_class(&stream.class_cumulative, &mut self.rng);
                     return true;
                 }

@@ -12,12 +12,14 @@
 //!   joins and when it leaves, so no end-of-day events are needed.
 
 pub mod arrivals;
+mod fifo_officers;
 pub mod list;
 pub mod queue;
 pub mod rng;
 
 use crate::model::{
     Capacity, Counts, Discipline, Model, NoShow, Officers, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks, days_to_ticks,
+    non_negative_days_to_ticks,
 };
 use crate::stats::{AGE_THRESHOLDS_DAYS, DailySeries, PeopleStats, PortResult, Replication};
 use arrivals::{Pending, StreamGen};
@@ -84,9 +86,38 @@ impl Trace for NoTrace {
     fn record(&mut self, _: Ticks, _: TraceEvent, _: usize, _: u32, _: u32, _: u64) {}
 }
 
+/// How a replication is simulated. Both give identical results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Method {
+    /// The direct recursion where it covers the model (officers working a FIFO list around
+    /// the clock, fed by Poisson streams without patience; see `fifo_officers`), the event
+    /// loop otherwise.
+    #[default]
+    Auto,
+    /// Always the general event loop.
+    EventLoop,
+}
+
+/// Whether [`Method::Auto`] simulates `model` by the direct recursion for FIFO officers
+/// instead of the event loop.
+pub fn uses_direct_recursion(model: &Model) -> bool {
+    fifo_officers::plan(model).is_some()
+}
+
 /// Runs replication `replication` of `model`.
 pub fn run_replication(model: &Model, replication: u32) -> Replication {
-    run_replication_traced(model, replication, &mut NoTrace)
+    run_replication_with(model, replication, Method::Auto)
+}
+
+/// Runs replication `replication` of `model` by `method`.
+pub fn run_replication_with(model: &Model, replication: u32, method: Method) -> Replication {
+    match method {
+        Method::Auto => match fifo_officers::plan(model) {
+            Some(plans) => fifo_officers::run(model, &plans, replication),
+            None => run_replication_traced(model, replication, &mut NoTrace),
+        },
+        Method::EventLoop => run_replication_traced(model, replication, &mut NoTrace),
+    }
 }
 
 /// Runs replication `replication` of `model`, reporting every event to `trace`.
@@ -628,7 +659,7 @@ impl<'m> Sim<'m> {
             }
             process(state, &group, time, port_index, trace);
             state.busy_officers += 1;
-            let service = days_to_ticks(officers.service_days.sample(&mut state.rng)).max(0);
+            let service = non_negative_days_to_ticks(officers.service_days.sample(&mut state.rng)).max(0);
             // A completion at or after the horizon is never handled, so it is scheduled at the
             // horizon: every time stays within the queue's range however long a service is.
             self.queue.push(

@@ -24,6 +24,13 @@ pub fn days_to_ticks(days: f64) -> Ticks {
     (if ticks >= 0.0 { ticks + 0.5 } else { ticks - 0.5 }) as Ticks
 }
 
+/// [`days_to_ticks`] of a value known not to be negative (a time on or after day 0), or
+/// whose negative results are clamped to 0 anyway: one branch fewer on the hot paths.
+#[inline(always)]
+pub fn non_negative_days_to_ticks(days: f64) -> Ticks {
+    (days * TICKS_PER_DAY as f64 + 0.5) as Ticks
+}
+
 /// Converts ticks to days.
 #[inline]
 pub fn ticks_to_days(ticks: Ticks) -> f64 {

@@ -4,6 +4,7 @@ mod bad_input;
 mod charts;
 mod cli;
 mod common;
+mod fifo_recursion;
 mod horizon;
 mod policy;
 mod properties;

@@ -1152,6 +1152,7 @@ fn check_case(spec: &Spec) -> Result<(), TestCaseError> {
                 replications: Some(3),
                 threads: Some(threads),
                 progress: false,
+                ..RunOptions::default()
             },
         )
         .map_err(|error| TestCaseError::fail(format!("run failed: {error}")))
