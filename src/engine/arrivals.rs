@@ -2,7 +2,7 @@
 //! has arrived, so the event queue holds one pending arrival per stream.
 
 use super::rng::{SimRng, keyed_rng};
-use crate::model::{Dist, Segment, Shape, Source, Stream, Ticks, days_to_ticks, non_negative_days_to_ticks};
+use crate::model::{Dist, RatePiece, Segment, Shape, Source, Stream, Ticks, days_to_ticks, non_negative_days_to_ticks};
 use rand::RngExt;
 use rand::distr::Distribution;
 use rand_distr::Exp1;
@@ -47,10 +47,14 @@ enum State {
         next: usize,
     },
     Poisson {
+        /// The current rate piece (`pieces.len()` when there is none left).
         piece: usize,
+        /// Time of the last group, or the current piece's start if that is later.
         t_days: f64,
         /// Mean days between groups in the current piece (a multiply is much cheaper than a divide).
         mean_gap_days: f64,
+        /// End of the current piece.
+        end_days: f64,
     },
     Records {
         next: usize,
@@ -78,11 +82,14 @@ impl StreamGen {
                 }
             }
             Source::Poisson { pieces } => {
+                let (mut piece, mut t_days, mut mean_gap_days, mut end_days) = (0, 0.0, 0.0, 0.0);
+                enter_piece(pieces, 0, &mut piece, &mut t_days, &mut mean_gap_days, &mut end_days);
                 generator.state = State::Poisson {
-                    piece: 0,
-                    t_days: 0.0,
-                    mean_gap_days: pieces.first().map_or(0.0, |piece| 1.0 / piece.groups_per_day),
-                }
+                    piece,
+                    t_days,
+                    mean_gap_days,
+                    end_days,
+                };
             }
             Source::Records { .. } => {}
         }
@@ -151,47 +158,7 @@ impl StreamGen {
                 };
                 next.map(|pending| *out = pending).is_some()
             }
-            Source::Poisson { pieces } => {
-                let State::Poisson {
-                    piece,
-                    t_days,
-                    mean_gap_days,
-                } = &mut self.state
-                else {
-                    return false;
-                };
-                loop {
-                    let Some(current) = pieces.get(*piece) else {
-                        return false;
-                    };
-                    if current.groups_per_day <= 0.0 {
-                        *piece += 1;
-                        *mean_gap_days = pieces.get(*piece).map_or(0.0, |next| 1.0 / next.groups_per_day);
-                        continue;
-                    }
-                    let start = t_days.max(current.start_days);
-                    let gap: f64 = Exp1.sample(&mut self.rng);
-                    let t = start + gap * *mean_gap_days;
-                    if t >= current.end_days {
-                        // Memoryless: the next piece starts afresh at its own start.
-                        *piece += 1;
-                        *mean_gap_days = pieces.get(*piece).map_or(0.0, |next| 1.0 / next.groups_per_day);
-                        *t_days = current.end_days;
-                        continue;
-                    }
-                    *t_days = t;
-                    // Never before day 0: `t_days` starts there and only grows.
-                    let arrival = non_negative_days_to_ticks(t);
-                    out.arrival = arrival;
-                    out.joined = arrival;
-                    out.size = match self.fixed_size {
-                        Some(size) => size,
-                        None => draw_size(&stream.group_size, &mut self.sizes),
-                    };
-                    out.class = draw_class(&stream.class_cumulative, &mut self.rng);
-                    return true;
-                }
-            }
+            Source::Poisson { pieces } => self.next_poisson_into(pieces, stream, out),
             Source::Records { records } => {
                 let State::Records { next } = &mut self.state else {
                     return false;
@@ -208,6 +175,44 @@ impl StreamGen {
                 };
                 true
             }
+        }
+    }
+
+    /// [`StreamGen::next_into`] for a Poisson stream with rate pieces `pieces`.
+    #[inline(always)]
+    pub fn next_poisson_into(&mut self, pieces: &[RatePiece], stream: &Stream, out: &mut Pending) -> bool {
+        let State::Poisson {
+            piece,
+            t_days,
+            mean_gap_days,
+            end_days,
+        } = &mut self.state
+        else {
+            return false;
+        };
+        loop {
+            if *piece >= pieces.len() {
+                return false;
+            }
+            let gap: f64 = Exp1.sample(&mut self.rng);
+            let t = *t_days + gap * *mean_gap_days;
+            if t >= *end_days {
+                // Memoryless: the next piece starts afresh at its own start.
+                *t_days = *end_days;
+                enter_piece(pieces, *piece + 1, piece, t_days, mean_gap_days, end_days);
+                continue;
+            }
+            *t_days = t;
+            // Never before day 0: `t_days` starts there and only grows.
+            let arrival = non_negative_days_to_ticks(t);
+            out.arrival = arrival;
+            out.joined = arrival;
+            out.size = match self.fixed_size {
+                Some(size) => size,
+                None => draw_size(&stream.group_size, &mut self.sizes),
+            };
+            out.class = draw_class(&stream.class_cumulative, &mut self.rng);
+            return true;
         }
     }
 
@@ -254,6 +259,29 @@ impl StreamGen {
                 class,
             });
         }
+    }
+}
+
+/// Moves a Poisson generator to the first piece from `index` on with a positive rate (past
+/// the last piece when there is none), and its time to at least that piece's start.
+#[inline(never)]
+fn enter_piece(
+    pieces: &[RatePiece],
+    index: usize,
+    piece: &mut usize,
+    t_days: &mut f64,
+    mean_gap_days: &mut f64,
+    end_days: &mut f64,
+) {
+    *piece = index;
+    while let Some(current) = pieces.get(*piece) {
+        if current.groups_per_day > 0.0 {
+            *t_days = t_days.max(current.start_days);
+            *mean_gap_days = 1.0 / current.groups_per_day;
+            *end_days = current.end_days;
+            return;
+        }
+        *piece += 1;
     }
 }
 

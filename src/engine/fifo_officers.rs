@@ -15,8 +15,10 @@
 use super::DayBook;
 use super::arrivals::{Pending, StreamGen};
 use super::list::Waiting;
-use super::rng::keyed_rng;
-use crate::model::{Capacity, Discipline, Dist, Model, Source, TICKS_PER_DAY, Ticks, non_negative_days_to_ticks};
+use super::rng::{SimRng, keyed_rng};
+use crate::model::{
+    Capacity, Discipline, Dist, Model, RatePiece, Source, Stream, TICKS_PER_DAY, Ticks, non_negative_days_to_ticks,
+};
 use crate::stats::{PeopleStats, PortResult, Replication};
 
 /// What the direct simulation needs of one port.
@@ -117,33 +119,51 @@ impl PortRun {
     }
 
     /// Takes every group of stream `stream_index` that arrives before the horizon.
+    ///
+    /// Drawing the random numbers and serving the groups are two stages, run on two cores
+    /// when there are two: while one block of groups is served, the next is drawn.
     fn serve_stream(&mut self, model: &Model, stream_index: usize, service_days: &Dist, replication: u32) {
         let stream = &model.streams[stream_index];
-        let port_name = &model.ports[stream.port].name;
-        let mut service_rng = keyed_rng(model.seed, replication, "port", port_name, 0);
-        let mut generator = StreamGen::new(stream, model.seed, replication);
-        let mut next = Pending::default();
+        let Source::Poisson { pieces } = &stream.source else {
+            return;
+        };
+        let mut draws = Draws {
+            generator: StreamGen::new(stream, model.seed, replication),
+            service_rng: keyed_rng(model.seed, replication, "port", &model.ports[stream.port].name, 0),
+            pieces,
+            stream,
+            service_days,
+            horizon: self.horizon,
+            exhausted: false,
+        };
+        let mut ready = Vec::with_capacity(BLOCK_GROUPS);
+        let mut next = Vec::with_capacity(BLOCK_GROUPS);
+        draws.fill(&mut ready);
+        while !ready.is_empty() && !crate::interrupt::requested() {
+            rayon::join(|| draws.fill(&mut next), || self.serve(&ready));
+            std::mem::swap(&mut ready, &mut next);
+        }
+    }
+
+    /// Serves a block of groups in arrival order.
+    #[inline(never)]
+    fn serve(&mut self, groups: &[Drawn]) {
         let horizon = self.horizon;
-        let mut arrivals = 0u64;
         // Groups that never start, and services that end at the horizon: neither makes an
-        // event of the event loop.
+        // event of the event loop; every other arrival and service end does.
         let mut never_started = 0u64;
         let mut cut_services = 0u64;
-        while generator.next_into(stream, model.seed, replication, &mut next) && next.arrival < horizon {
-            arrivals += 1;
-            if arrivals & 0xffff == 0 && crate::interrupt::requested() {
-                break;
-            }
+        for drawn in groups {
             // Poisson arrivals are at or after tick 0 (and before the horizon).
-            let time = next.arrival;
+            let time = drawn.arrival;
             let counted = self.warm_up == 0 || time >= self.warm_up;
             let group = Waiting {
                 joined: time,
                 deadline: Ticks::MAX,
                 arrival_day: day_index(time),
                 id: 0,
-                size: next.size,
-                class: next.class,
+                size: drawn.size,
+                class: drawn.class,
                 outcome: 0,
                 counted,
             };
@@ -166,8 +186,7 @@ impl PortRun {
             if counted {
                 stats.processed.record(start - time, group.size);
             }
-            let service = non_negative_days_to_ticks(service_days.sample(&mut service_rng)).max(0);
-            let done = start.saturating_add(service);
+            let done = start.saturating_add(drawn.service);
             if done >= horizon {
                 cut_services += 1;
                 self.free_at.replace_earliest(horizon);
@@ -175,9 +194,60 @@ impl PortRun {
                 self.free_at.replace_earliest(done);
             }
         }
-        // Each arrival is an event, and so is each service that ends before the horizon.
-        let services_ended = arrivals - never_started - cut_services;
-        self.events += arrivals + services_ended;
+        let arrivals = groups.len() as u64;
+        self.events += arrivals + (arrivals - never_started - cut_services);
+    }
+}
+
+/// Groups drawn per block: small enough for a block to stay in a core's cache, large enough
+/// that handing blocks between cores costs little.
+const BLOCK_GROUPS: usize = 1 << 15;
+
+/// A group as drawn ahead of being served.
+#[derive(Debug, Clone, Copy)]
+struct Drawn {
+    /// When it arrives.
+    arrival: Ticks,
+    /// How long its service takes, if it starts.
+    service: Ticks,
+    size: u32,
+    class: u16,
+}
+
+/// The random draws of one port's groups, in the order the event loop makes them: the
+/// stream's in arrival order, and the port's service times in order of service start, which
+/// under FIFO is arrival order too (a group that never starts takes a draw nobody uses).
+struct Draws<'m> {
+    generator: StreamGen,
+    service_rng: SimRng,
+    pieces: &'m [RatePiece],
+    stream: &'m Stream,
+    service_days: &'m Dist,
+    horizon: Ticks,
+    exhausted: bool,
+}
+
+impl Draws<'_> {
+    /// Replaces `block` by the next groups arriving before the horizon (none at the end).
+    fn fill(&mut self, block: &mut Vec<Drawn>) {
+        block.clear();
+        let mut next = Pending::default();
+        while block.len() < BLOCK_GROUPS && !self.exhausted {
+            if !(self.generator.next_poisson_into(self.pieces, self.stream, &mut next) && next.arrival < self.horizon) {
+                self.exhausted = true;
+                break;
+            }
+            block.push(Drawn {
+                arrival: next.arrival,
+                service: 0,
+                size: next.size,
+                class: next.class,
+            });
+        }
+        // The service times in a loop of their own, which keeps the sampler inlined.
+        for group in block.iter_mut() {
+            group.service = non_negative_days_to_ticks(self.service_days.sample(&mut self.service_rng)).max(0);
+        }
     }
 }
 
@@ -187,49 +257,82 @@ fn day_index(time: Ticks) -> u32 {
     (time as u64 / TICKS_PER_DAY as u64) as u32
 }
 
-/// The times at which a port's officers next free up, as a binary min-heap.
-struct OfficerTimes {
-    heap: Vec<Ticks>,
+/// Officers counts up to this are kept in a padded array and searched in full, without a
+/// branch; more in a binary heap.
+const FEW_OFFICERS: usize = 8;
+
+/// The times at which a port's officers next free up.
+enum OfficerTimes {
+    /// Up to [`FEW_OFFICERS`] officers, padded with `Ticks::MAX`, and where the earliest is.
+    Few {
+        times: [Ticks; FEW_OFFICERS],
+        earliest: usize,
+    },
+    /// A binary min-heap.
+    Many(Vec<Ticks>),
 }
 
 impl OfficerTimes {
     /// `officers` officers, all free from tick 0.
     fn new(officers: usize) -> Self {
-        OfficerTimes {
-            heap: vec![0; officers.max(1)],
+        if officers <= FEW_OFFICERS {
+            let mut times = [Ticks::MAX; FEW_OFFICERS];
+            times[..officers.max(1)].fill(0);
+            OfficerTimes::Few { times, earliest: 0 }
+        } else {
+            OfficerTimes::Many(vec![0; officers])
         }
     }
 
     /// When the first officer frees up.
     #[inline(always)]
     fn earliest(&self) -> Ticks {
-        self.heap[0]
+        match self {
+            OfficerTimes::Few { times, earliest } => times[*earliest & (FEW_OFFICERS - 1)],
+            OfficerTimes::Many(heap) => heap[0],
+        }
     }
 
     /// The first officer to free up is busy until `time` instead.
     #[inline(always)]
     fn replace_earliest(&mut self, time: Ticks) {
-        let heap = &mut self.heap[..];
-        let mut hole = 0;
-        loop {
-            let left = 2 * hole + 1;
-            if left >= heap.len() {
-                break;
+        match self {
+            OfficerTimes::Few { times, earliest } => {
+                times[*earliest & (FEW_OFFICERS - 1)] = time;
+                // A tournament in three rounds rather than a scan: the next group's start
+                // waits on this, so it is kept short.
+                let earlier = |a: usize, b: usize| if times[b] < times[a] { b } else { a };
+                let (a, b) = (earlier(0, 1), earlier(2, 3));
+                let (c, d) = (earlier(4, 5), earlier(6, 7));
+                let (e, f) = (earlier(a, b), earlier(c, d));
+                *earliest = earlier(e, f);
             }
-            let right = left + 1;
-            let child = if right < heap.len() && heap[right] < heap[left] {
-                right
-            } else {
-                left
-            };
-            if heap[child] >= time {
-                break;
-            }
-            heap[hole] = heap[child];
-            hole = child;
+            OfficerTimes::Many(heap) => sift_down_from_top(heap, time),
         }
-        heap[hole] = time;
     }
+}
+
+/// Replaces the top of a binary min-heap by `time` and restores the heap order.
+fn sift_down_from_top(heap: &mut [Ticks], time: Ticks) {
+    let mut hole = 0;
+    loop {
+        let left = 2 * hole + 1;
+        if left >= heap.len() {
+            break;
+        }
+        let right = left + 1;
+        let child = if right < heap.len() && heap[right] < heap[left] {
+            right
+        } else {
+            left
+        };
+        if heap[child] >= time {
+            break;
+        }
+        heap[hole] = heap[child];
+        hole = child;
+    }
+    heap[hole] = time;
 }
 
 #[cfg(test)]
@@ -238,16 +341,22 @@ mod tests {
 
     #[test]
     fn officer_times_always_give_the_earliest() {
-        let mut times = OfficerTimes::new(5);
-        let mut reference = [0 as Ticks; 5];
-        let mut x: Ticks = 7;
-        for _ in 0..1000 {
-            x = (x * 7919 + 13) % 10_007;
-            assert_eq!(times.earliest(), *reference.iter().min().unwrap());
-            let earliest = times.earliest();
-            let slot = reference.iter().position(|&t| t == earliest).unwrap();
-            reference[slot] = earliest + x;
-            times.replace_earliest(earliest + x);
+        for officers in [1, 2, 5, FEW_OFFICERS, FEW_OFFICERS + 1, 50] {
+            let mut times = OfficerTimes::new(officers);
+            let mut reference = vec![0 as Ticks; officers];
+            let mut x: Ticks = 7;
+            for _ in 0..1000 {
+                x = (x * 7919 + 13) % 10_007;
+                assert_eq!(
+                    times.earliest(),
+                    *reference.iter().min().unwrap(),
+                    "{officers} officers"
+                );
+                let earliest = times.earliest();
+                let slot = reference.iter().position(|&t| t == earliest).unwrap();
+                reference[slot] = earliest + x;
+                times.replace_earliest(earliest + x);
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::model::dist::truncated_normal_mean;
 use crate::scenario::{RawDist, RawDistFields, S};
 use rand::distr::Uniform;
 use rand::distr::weighted::WeightedIndex;
-use rand_distr::{Exp, Gamma, LogNormal, Normal, Triangular};
+use rand_distr::{Gamma, LogNormal, Normal, Triangular};
 use std::ops::Range;
 
 /// Distribution kinds and the fields each one takes.
@@ -225,10 +225,10 @@ impl DistCtx<'_, '_, '_> {
         if !rate.is_finite() {
             return self.invalid("the mean is too small");
         }
-        match Exp::new(rate) {
-            Ok(exp) => Some(Dist::Exponential { exp, mean }),
-            Err(error) => self.invalid(error),
-        }
+        Some(Dist::Exponential {
+            scale: 1.0 / rate,
+            mean,
+        })
     }
 
     fn uniform(&mut self) -> Option<Dist> {

@@ -242,7 +242,17 @@ fn open_days(
         return None;
     }
     let first = ctx.weekday_of_day0();
-    let mut open: Vec<bool> = (0..horizon).map(|d| weekdays[((first + d % 7) % 7) as usize]).collect();
+    let mut open: Vec<bool> = if weekdays == [true; 7] {
+        vec![true; horizon as usize]
+    } else {
+        weekdays
+            .iter()
+            .copied()
+            .cycle()
+            .skip((first % 7) as usize)
+            .take(horizon as usize)
+            .collect()
+    };
     for (from, to, label) in closed {
         for day in open.iter_mut().take(to as usize + 1).skip(from as usize) {
             *day = false;
@@ -458,14 +468,18 @@ fn schedule(ctx: &mut Ctx, raw: &RawCapacity, form: Option<Form>) -> Option<Vec<
 
 /// The value in force on each day (base, then the latest change), 0 on days the port is shut.
 fn by_day(base: f64, changes: &[Change], open: &[bool]) -> Vec<f64> {
-    let mut current = base;
-    let mut next = changes.iter().peekable();
+    // Changes come in day order; each holds from its day to the next change (filled a range
+    // at a time, as a long horizon has hundreds of thousands of days).
     let mut out = Vec::with_capacity(open.len());
-    for (day, &is_open) in open.iter().enumerate() {
-        while let Some(change) = next.next_if(|change| change.day as usize <= day) {
-            current = change.value;
-        }
-        out.push(if is_open { current } else { 0.0 });
+    let mut current = base;
+    for change in changes {
+        let day = (change.day as usize).min(open.len());
+        out.resize(day.max(out.len()), current);
+        current = change.value;
+    }
+    out.resize(open.len(), current);
+    for (value, &is_open) in out.iter_mut().zip(open) {
+        *value = if is_open { *value } else { 0.0 };
     }
     out
 }
