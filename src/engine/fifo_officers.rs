@@ -244,9 +244,21 @@ impl Draws<'_> {
                 class: next.class,
             });
         }
-        // The service times in a loop of their own, which keeps the sampler inlined.
-        for group in block.iter_mut() {
-            group.service = non_negative_days_to_ticks(self.service_days.sample(&mut self.service_rng)).max(0);
+        // The service times in a loop of their own, which keeps the sampler inlined, with the
+        // common exponential matched once per block rather than once per draw.
+        let rng = &mut self.service_rng;
+        let ticks = |days: f64| non_negative_days_to_ticks(days).max(0);
+        match self.service_days {
+            Dist::Exponential { scale, .. } => {
+                for group in block.iter_mut() {
+                    group.service = ticks(Dist::standard_exponential(rng) * scale);
+                }
+            }
+            other => {
+                for group in block.iter_mut() {
+                    group.service = ticks(other.sample(rng));
+                }
+            }
         }
     }
 }
@@ -263,22 +275,35 @@ const FEW_OFFICERS: usize = 8;
 
 /// The times at which a port's officers next free up.
 enum OfficerTimes {
-    /// Up to [`FEW_OFFICERS`] officers, padded with `Ticks::MAX`, and where the earliest is.
-    Few {
-        times: [Ticks; FEW_OFFICERS],
-        earliest: usize,
-    },
+    /// Up to [`FEW_OFFICERS`] officers, each slot holding a time and the slot's own index
+    /// (`time << 3 | index`, see [`pack`]), padded with `i64::MAX`; and the smallest slot.
+    Few { slots: [i64; FEW_OFFICERS], earliest: i64 },
     /// A binary min-heap.
     Many(Vec<Ticks>),
+}
+
+/// Bits of a slot's index in a packed officer time.
+const SLOT_BITS: u32 = FEW_OFFICERS.trailing_zeros();
+
+/// A time packed with its slot: packed values order as their times do (times are below
+/// 2^40 ticks, so the shift cannot overflow), and the minimum says where it is.
+#[inline(always)]
+fn pack(time: Ticks, slot: usize) -> i64 {
+    time << SLOT_BITS | slot as i64
 }
 
 impl OfficerTimes {
     /// `officers` officers, all free from tick 0.
     fn new(officers: usize) -> Self {
         if officers <= FEW_OFFICERS {
-            let mut times = [Ticks::MAX; FEW_OFFICERS];
-            times[..officers.max(1)].fill(0);
-            OfficerTimes::Few { times, earliest: 0 }
+            let mut slots = [i64::MAX; FEW_OFFICERS];
+            for (slot, packed) in slots.iter_mut().enumerate().take(officers.max(1)) {
+                *packed = pack(0, slot);
+            }
+            OfficerTimes::Few {
+                slots,
+                earliest: slots[0],
+            }
         } else {
             OfficerTimes::Many(vec![0; officers])
         }
@@ -288,7 +313,7 @@ impl OfficerTimes {
     #[inline(always)]
     fn earliest(&self) -> Ticks {
         match self {
-            OfficerTimes::Few { times, earliest } => times[*earliest & (FEW_OFFICERS - 1)],
+            OfficerTimes::Few { earliest, .. } => earliest >> SLOT_BITS,
             OfficerTimes::Many(heap) => heap[0],
         }
     }
@@ -297,15 +322,13 @@ impl OfficerTimes {
     #[inline(always)]
     fn replace_earliest(&mut self, time: Ticks) {
         match self {
-            OfficerTimes::Few { times, earliest } => {
-                times[*earliest & (FEW_OFFICERS - 1)] = time;
+            OfficerTimes::Few { slots, earliest } => {
+                let slot = (*earliest as usize) & (FEW_OFFICERS - 1);
+                slots[slot] = pack(time, slot);
                 // A tournament in three rounds rather than a scan: the next group's start
-                // waits on this, so it is kept short.
-                let earlier = |a: usize, b: usize| if times[b] < times[a] { b } else { a };
-                let (a, b) = (earlier(0, 1), earlier(2, 3));
-                let (c, d) = (earlier(4, 5), earlier(6, 7));
-                let (e, f) = (earlier(a, b), earlier(c, d));
-                *earliest = earlier(e, f);
+                // waits on it.
+                let [a, b, c, d, e, f, g, h] = *slots;
+                *earliest = a.min(b).min(c.min(d)).min(e.min(f).min(g.min(h)));
             }
             OfficerTimes::Many(heap) => sift_down_from_top(heap, time),
         }

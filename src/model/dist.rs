@@ -72,16 +72,23 @@ impl Dist {
         // The common cases inline at the engine's call sites; the rest out of line.
         match self {
             Dist::Fixed(value) => *value,
-            Dist::Exponential { scale, .. } => Distribution::<f64>::sample(&Exp1, rng) * scale,
+            Dist::Exponential { scale, .. } => Dist::standard_exponential(rng) * scale,
             other => other.sample_other(rng),
         }
+    }
+
+    /// A draw of the exponential with mean 1; [`Dist::Exponential`] multiplies it by its
+    /// `scale`.
+    #[inline(always)]
+    pub fn standard_exponential<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+        Distribution::<f64>::sample(&Exp1, rng)
     }
 
     #[inline(never)]
     fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Fixed(value) => *value,
-            Dist::Exponential { scale, .. } => Distribution::<f64>::sample(&Exp1, rng) * scale,
+            Dist::Exponential { scale, .. } => Dist::standard_exponential(rng) * scale,
             Dist::Uniform { uniform, .. } => uniform.sample(rng),
             Dist::Triangular { triangular, .. } => triangular.sample(rng),
             Dist::TruncatedNormal { normal, .. } => loop {

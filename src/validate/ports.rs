@@ -467,19 +467,19 @@ fn schedule(ctx: &mut Ctx, raw: &RawCapacity, form: Option<Form>) -> Option<Vec<
 }
 
 /// The value in force on each day (base, then the latest change), 0 on days the port is shut.
-fn by_day(base: f64, changes: &[Change], open: &[bool]) -> Vec<f64> {
+fn by_day<T: Copy + Default>(base: f64, changes: &[Change], open: &[bool], convert: impl Fn(f64) -> T) -> Vec<T> {
     // Changes come in day order; each holds from its day to the next change (filled a range
     // at a time, as a long horizon has hundreds of thousands of days).
     let mut out = Vec::with_capacity(open.len());
-    let mut current = base;
+    let mut current = convert(base);
     for change in changes {
         let day = (change.day as usize).min(open.len());
         out.resize(day.max(out.len()), current);
-        current = change.value;
+        current = convert(change.value);
     }
     out.resize(open.len(), current);
     for (value, &is_open) in out.iter_mut().zip(open) {
-        *value = if is_open { *value } else { 0.0 };
+        *value = if is_open { *value } else { T::default() };
     }
     out
 }
@@ -536,7 +536,7 @@ fn quota(
     };
     let changes = changes?;
     let quota = Quota {
-        quota_by_day: by_day(base?, &changes, &open?),
+        quota_by_day: by_day(base?, &changes, &open?, |quota| quota),
         call_offset: hours_to_ticks(call_time?).min(TICKS_PER_DAY - 1),
         randomness: randomness?,
         no_show_share: no_show_share?,
@@ -608,10 +608,7 @@ fn officers(
         return None;
     }
     let changes = changes?;
-    let officers_by_day = by_day(base? as f64, &changes, &open?)
-        .into_iter()
-        .map(|v| v as u32)
-        .collect();
+    let officers_by_day = by_day(base? as f64, &changes, &open?, |officers| officers as u32);
     let officers = Officers {
         officers_by_day,
         service_days: service?,
@@ -640,8 +637,9 @@ mod tests {
             },
         ];
         let open = [true, true, true, false, true, true];
-        assert_eq!(by_day(1.0, &changes, &open), vec![1.0, 1.0, 5.0, 0.0, 7.0, 7.0]);
-        assert_eq!(by_day(3.0, &[], &[]), Vec::<f64>::new());
+        assert_eq!(by_day(1.0, &changes, &open, |v| v), vec![1.0, 1.0, 5.0, 0.0, 7.0, 7.0]);
+        assert_eq!(by_day(3.0, &[], &[], |v| v), Vec::<f64>::new());
+        assert_eq!(by_day(2.0, &changes, &open, |v| v as u32), vec![2, 2, 5, 0, 7, 7]);
     }
 
     #[test]
