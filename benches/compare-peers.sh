@@ -50,10 +50,13 @@ echo
 
 read -r w1_s w1_kb w1_min <<<"$(median_of "$backlog" run benches/workloads/w1-mmc.toml --quiet)"
 w1_n=$("$backlog" run benches/workloads/w1-mmc.toml --quiet --format json | grep -m1 -A1 '"processed"' | tail -1 | tr -dc '0-9.')
+read -r w1e_s w1e_kb w1e_min <<<"$(median_of "$backlog" run benches/workloads/w1-mmc.toml --quiet --engine event-loop)"
+read -r w1s_s w1s_kb w1s_min <<<"$(median_of "$backlog" run benches/workloads/w1-mmc.toml --quiet --threads 1)"
 read -r w2_s w2_kb w2_min <<<"$(median_of "$backlog" run benches/workloads/w2-metering.toml --quiet)"
 w2_n=3270000
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 echo "W1 backlog: ${w1_s} s (fastest ${w1_min} s), peak ${w1_kb} KB, $(rate "$w1_n" "$w1_s") customers/s (whole process)"
+echo "   on one thread: ${w1s_s} s (fastest ${w1s_min} s); with --engine event-loop: ${w1e_s} s (fastest ${w1e_min} s), peak ${w1e_kb} KB"
 echo "W2 backlog: ${w2_s} s (fastest ${w2_min} s), peak ${w2_kb} KB, $(rate "$w2_n" "$w2_s") people/s (whole process)"
 
 if [ ! -d "$peers" ] || ! "$python" -c 'import simpy' 2>/dev/null; then
@@ -65,6 +68,7 @@ echo
 read -r s1_s s1_kb s1_min <<<"$(cd "$peers" && median_of "$python" mmc_simpy.py -n 1000000 --seed 1)"
 echo "W1 SimPy:   ${s1_s} s (fastest ${s1_min} s), peak ${s1_kb} KB, $(rate 1000000 "$s1_s") customers/s"
 echo "W1 ratio (customers per second, backlog / SimPy): $(awk -v a="$w1_n" -v b="$w1_s" -v c="$s1_s" 'BEGIN { printf "%.0fx", (a / b) / (1000000 / c) }') median, $(awk -v a="$w1_n" -v b="$w1_min" -v c="$s1_min" 'BEGIN { printf "%.0fx", (a / b) / (1000000 / c) }') fastest"
+echo "   on one thread: $(awk -v a="$w1_n" -v b="$w1s_s" -v c="$s1_s" 'BEGIN { printf "%.0fx", (a / b) / (1000000 / c) }') median; event loop: $(awk -v a="$w1_n" -v b="$w1e_s" -v c="$s1_s" 'BEGIN { printf "%.0fx", (a / b) / (1000000 / c) }') median"
 w2p_n=$((32700 * simpy_scale))
 read -r s2_s s2_kb s2_min <<<"$(cd "$peers" && median_of "$python" metering_simpy.py --scale "$simpy_scale" --seed 1)"
 echo "W2 SimPy at x${simpy_scale}: ${s2_s} s (fastest ${s2_min} s), peak ${s2_kb} KB, $(rate "$w2p_n" "$s2_s") people/s"

@@ -1,5 +1,6 @@
-//! Benchmarks of the event loop's core: the event queue, one replication of the M/M/c
-//! validation model and of the default scenario, and a batch of replications.
+//! Benchmarks of the engine's core: the event queue, the reference workloads (W1 by the
+//! direct recursion and by the event loop), one replication of the M/M/c validation model and
+//! of the default scenario, and a batch of replications.
 //!
 //! `cargo bench` measures; `cargo test --benches` (run by CI) executes each once.
 //! Compare a change against main: `cargo bench -- --save-baseline main` on main, then
@@ -7,7 +8,7 @@
 
 use backlog::commands::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME};
 use backlog::engine::queue::{EventKind, EventQueue};
-use backlog::engine::run_replication;
+use backlog::engine::{Method, run_replication, run_replication_with, uses_direct_recursion};
 use backlog::replicate::{RunOptions, run};
 use backlog::validate::load_str;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -75,6 +76,12 @@ fn workloads(c: &mut Criterion) {
             .model;
         group.throughput(Throughput::Elements(people));
         group.bench_function(name, |b| b.iter(|| black_box(run_replication(&model, 0).events)));
+        if uses_direct_recursion(&model) {
+            // W1 takes the direct recursion; the event loop on it stays measured too.
+            group.bench_function(format!("{name}_event_loop"), |b| {
+                b.iter(|| black_box(run_replication_with(&model, 0, Method::EventLoop).events))
+            });
+        }
     }
     group.finish();
 }

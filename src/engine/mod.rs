@@ -130,7 +130,8 @@ pub fn run_replication_traced<T: Trace>(model: &Model, replication: u32, trace: 
 /// Day index of a tick (floor), clamped to [0, horizon].
 #[inline]
 fn day_of(time: Ticks, horizon_days: usize) -> usize {
-    time.div_euclid(TICKS_PER_DAY).clamp(0, horizon_days as Ticks) as usize
+    // Unsigned division is cheaper than `div_euclid`, and the same for times from 0 on.
+    (time.max(0) as u64 / TICKS_PER_DAY as u64).min(horizon_days as u64) as usize
 }
 
 /// Daily bookkeeping of one port, in rows of `1 << row_shift` days (see

@@ -357,7 +357,7 @@ mod tests {
         assert_eq!(row_days_for(365), 1);
         assert_eq!(row_days_for(MAX_SERIES_ROWS as u32), 1);
         assert_eq!(row_days_for(MAX_SERIES_ROWS as u32 + 1), 2);
-        assert_eq!(row_days_for(2_222_222), 16);
+        assert_eq!(row_days_for(2_222_222), 256);
         let mut daily = DailySeries::zeros(MAX_SERIES_ROWS as u32 * 2 + 3);
         assert_eq!((daily.row_days, daily.rows()), (4, MAX_SERIES_ROWS / 2 + 1));
         let last = daily.rows() - 1;

@@ -124,6 +124,37 @@ fn results_do_not_depend_on_threads_but_do_on_the_seed() {
     assert_ne!(one, run("2", "8"), "another seed gives other results");
 }
 
+/// `--engine event-loop` gives the same bytes as the default, which takes the direct
+/// recursion for the M/M/c scenario, on one thread or two.
+#[test]
+fn both_engines_give_the_same_results() {
+    let run = |engine: &str, threads: &str| {
+        stdout_of(backlog().args([
+            "run",
+            "scenarios/mmc.toml",
+            "--quiet",
+            "--replications",
+            "3",
+            "--horizon-days",
+            "2000",
+            "--format",
+            "json",
+            "--engine",
+            engine,
+            "--threads",
+            threads,
+        ]))
+    };
+    let direct = run("auto", "2");
+    assert_eq!(direct, run("event-loop", "1"));
+    assert_eq!(direct, run("auto", "1"));
+    backlog()
+        .args(["run", "--engine", "fast"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("auto").and(predicate::str::contains("event-loop")));
+}
+
 #[test]
 fn trace_lists_every_event_of_replication_zero() {
     let dir = tempfile::tempdir().expect("temporary folder");
