@@ -201,7 +201,7 @@ impl PortRun {
 
 /// Groups drawn per block: small enough for a block to stay in a core's cache, large enough
 /// that handing blocks between cores costs little.
-const BLOCK_GROUPS: usize = 1 << 15;
+const BLOCK_GROUPS: usize = 1 << 14;
 
 /// A group as drawn ahead of being served.
 #[derive(Debug, Clone, Copy)]
