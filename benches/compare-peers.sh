@@ -32,13 +32,17 @@ backlog=target/release/backlog
 # median_of CMD...: runs CMD $runs times; prints "median_seconds peak_rss_kb fastest_seconds"
 # (the fastest run is the least disturbed by other work on a shared machine).
 median_of() {
-  local times=() rss=0 out record
+  local times=() rss=0 record
   record=$(mktemp)
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$record" "$@" >/dev/null 2>&1
-    out=$(tail -1 "$record")
-    times+=("${out% *}")
-    local r=${out#* }; [ "$r" -gt "$rss" ] && rss=$r
+    # Elapsed time from the clock in nanoseconds (/usr/bin/time rounds to 10 ms, too coarse
+    # for W1); peak memory from /usr/bin/time.
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$record" "$@" >/dev/null 2>&1
+    end=$(date +%s%N)
+    times+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')")
+    local r; r=$(tail -1 "$record"); [ "$r" -gt "$rss" ] && rss=$r
   done
   rm -f "$record"
   printf '%s\n' "${times[@]}" | sort -n | awk -v rss="$rss" '{a[NR]=$1} END {printf "%s %s %s\n", a[int((NR+1)/2)], rss, a[1]}'
