@@ -495,7 +495,7 @@ pub fn describe(model: &Model) -> String {
                 )
             }
             Capacity::Officers(officers) => {
-                let most = officers.officers_by_day.iter().copied().max().unwrap_or(0);
+                let most = officers.officers_by_day.max();
                 format!(
                     "up to {most} officers, claims taking {:.2} days on average, shift {:.1}-{:.1} h",
                     officers.service_days.mean(),

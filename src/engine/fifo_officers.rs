@@ -43,15 +43,12 @@ pub(super) fn plan(model: &Model) -> Option<Vec<PortPlan<'_>>> {
             let Capacity::Officers(officers) = &port.capacity else {
                 return None;
             };
-            let on_duty = *officers.officers_by_day.first()?;
-            let constant = officers.officers_by_day.iter().all(|&day| day == on_duty);
-            (port.discipline == Discipline::Fifo && officers.is_round_the_clock() && constant && on_duty > 0).then_some(
-                PortPlan {
-                    officers: on_duty,
-                    service_days: &officers.service_days,
-                    stream: None,
-                },
-            )
+            let on_duty = officers.officers_by_day.constant()?;
+            (port.discipline == Discipline::Fifo && officers.is_round_the_clock() && on_duty > 0).then_some(PortPlan {
+                officers: on_duty,
+                service_days: &officers.service_days,
+                stream: None,
+            })
         })
         .collect::<Option<Vec<_>>>()?;
     for (index, stream) in model.streams.iter().enumerate() {

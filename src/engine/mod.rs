@@ -320,13 +320,12 @@ impl<'m> Sim<'m> {
                     people_on_list: 0,
                     busy_officers: 0,
                     max_officers: match &port.capacity {
-                        Capacity::Officers(officers) => officers.officers_by_day.iter().copied().max().unwrap_or(0),
+                        Capacity::Officers(officers) => officers.officers_by_day.max(),
                         Capacity::Quota(_) => 0,
                     },
                     always_on_duty: match &port.capacity {
                         Capacity::Officers(officers) => {
-                            officers.is_round_the_clock()
-                                && officers.officers_by_day.windows(2).all(|pair| pair[0] == pair[1])
+                            officers.is_round_the_clock() && officers.officers_by_day.constant().is_some()
                         }
                         Capacity::Quota(_) => false,
                     },
@@ -410,7 +409,8 @@ impl<'m> Sim<'m> {
     fn schedule_shift(&mut self, port: usize, officers: &Officers, from_day: usize) {
         let on_duty = &officers.officers_by_day;
         let continuous = officers.is_round_the_clock();
-        let needs_start = |day: usize| on_duty[day] > 0 && (!continuous || day == 0 || on_duty[day] > on_duty[day - 1]);
+        let on = |day: usize| on_duty.get(day).unwrap_or(0);
+        let needs_start = |day: usize| on(day) > 0 && (!continuous || day == 0 || on(day) > on(day - 1));
         if let Some(day) = (from_day..self.horizon_days).find(|&day| needs_start(day)) {
             self.queue.push(
                 day as Ticks * TICKS_PER_DAY + officers.shift_start,
@@ -632,7 +632,7 @@ impl<'m> Sim<'m> {
             state.max_officers
         } else {
             let day = day_of(time, self.horizon_days);
-            let on_duty = officers.officers_by_day.get(day).copied().unwrap_or(0);
+            let on_duty = officers.officers_by_day.get(day).unwrap_or(0);
             let time_of_day = time.rem_euclid(TICKS_PER_DAY);
             if on_duty == 0 || time_of_day < officers.shift_start || time_of_day >= officers.shift_end {
                 return;

@@ -169,11 +169,70 @@ pub enum Counts {
     Groups,
 }
 
+/// A whole number for each day of the horizon, stored once when it is the same every day:
+/// a run of hundreds of thousands of days (queueing-theory checks) then holds no per-day array.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ByDay {
+    /// `value` on each of `days` days.
+    Every {
+        /// The value.
+        value: u32,
+        /// Number of days.
+        days: u32,
+    },
+    /// One value per day.
+    Daily(Vec<u32>),
+}
+
+impl ByDay {
+    /// The value on day `day`, `None` past the last day.
+    #[inline]
+    pub fn get(&self, day: usize) -> Option<u32> {
+        match self {
+            ByDay::Every { value, days } => (day < *days as usize).then_some(*value),
+            ByDay::Daily(values) => values.get(day).copied(),
+        }
+    }
+
+    /// The largest value (0 when there are no days).
+    pub fn max(&self) -> u32 {
+        match self {
+            ByDay::Every { value, days } => {
+                if *days > 0 {
+                    *value
+                } else {
+                    0
+                }
+            }
+            ByDay::Daily(values) => values.iter().copied().max().unwrap_or(0),
+        }
+    }
+
+    /// The value when it is the same on every day (and there is at least one day).
+    pub fn constant(&self) -> Option<u32> {
+        match self {
+            ByDay::Every { value, days } => (*days > 0).then_some(*value),
+            ByDay::Daily(values) => {
+                let first = *values.first()?;
+                values.iter().all(|&value| value == first).then_some(first)
+            }
+        }
+    }
+
+    /// Every day's value.
+    pub fn to_vec(&self) -> Vec<u32> {
+        match self {
+            ByDay::Every { value, days } => vec![*value; *days as usize],
+            ByDay::Daily(values) => values.clone(),
+        }
+    }
+}
+
 /// The officers form.
 #[derive(Debug, Clone)]
 pub struct Officers {
     /// Officers on duty each day of the horizon (0 on closed and non-working days).
-    pub officers_by_day: Vec<u32>,
+    pub officers_by_day: ByDay,
     /// Time one officer spends on one group, in days.
     pub service_days: Dist,
     /// Start of the daily shift after midnight.
@@ -322,4 +381,24 @@ pub struct Record {
     pub size: u32,
     /// Class index.
     pub class: u16,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn by_day_reads_the_same_stored_once_or_daily() {
+        let every = ByDay::Every { value: 3, days: 4 };
+        let daily = ByDay::Daily(vec![3, 3, 3, 3]);
+        for by_day in [&every, &daily] {
+            assert_eq!((by_day.get(0), by_day.get(3), by_day.get(4)), (Some(3), Some(3), None));
+            assert_eq!((by_day.max(), by_day.constant()), (3, Some(3)));
+            assert_eq!(by_day.to_vec(), vec![3; 4]);
+        }
+        let varying = ByDay::Daily(vec![2, 0, 5]);
+        assert_eq!((varying.max(), varying.constant(), varying.get(1)), (5, None, Some(0)));
+        let none = ByDay::Every { value: 7, days: 0 };
+        assert_eq!((none.max(), none.constant(), none.get(0)), (0, None, None));
+    }
 }

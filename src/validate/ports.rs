@@ -3,7 +3,7 @@
 use super::{ANY, Ctx, Hi, Lo, dist, suggest};
 use crate::model::calendar::WEEKDAYS;
 use crate::model::{
-    Capacity, Counts, Discipline, Marker, NoShow, Officers, Port, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks,
+    ByDay, Capacity, Counts, Discipline, Marker, NoShow, Officers, Port, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks,
 };
 use crate::scenario::{RawCapacity, RawClosure, RawPort, S};
 use std::collections::HashMap;
@@ -225,7 +225,7 @@ fn open_days(
     port_name: &S<String>,
     port: usize,
     markers: &mut Vec<Marker>,
-) -> Option<Vec<bool>> {
+) -> Option<OpenDays> {
     let weekdays = weekdays(ctx, raw);
     let mut closed = Vec::new();
     let mut ok = true;
@@ -240,6 +240,9 @@ fn open_days(
     let horizon = ctx.horizon?;
     if !ok {
         return None;
+    }
+    if weekdays == [true; 7] && closed.is_empty() {
+        return Some(OpenDays::Every(horizon));
     }
     let first = ctx.weekday_of_day0();
     let mut open: Vec<bool> = if weekdays == [true; 7] {
@@ -263,7 +266,25 @@ fn open_days(
             label: label.unwrap_or_else(|| "closed".to_owned()),
         });
     }
-    Some(open)
+    Some(OpenDays::Daily(open))
+}
+
+/// The days a port is open.
+enum OpenDays {
+    /// Every one of this many days (no per-day array needed).
+    Every(u32),
+    /// Day by day.
+    Daily(Vec<bool>),
+}
+
+impl OpenDays {
+    /// Whether the port is open on each day.
+    fn to_vec(&self) -> Vec<bool> {
+        match self {
+            OpenDays::Every(days) => vec![true; *days as usize],
+            OpenDays::Daily(open) => open.clone(),
+        }
+    }
 }
 
 /// The processing weekdays, Monday first.
@@ -492,7 +513,7 @@ fn hours_to_ticks(hours: f64) -> Ticks {
 fn quota(
     ctx: &mut Ctx,
     raw: &RawCapacity,
-    open: Option<Vec<bool>>,
+    open: Option<OpenDays>,
     changes: Option<Vec<Change>>,
 ) -> Option<(Capacity, Vec<Change>)> {
     let base = match &raw.quota_per_day {
@@ -536,7 +557,7 @@ fn quota(
     };
     let changes = changes?;
     let quota = Quota {
-        quota_by_day: by_day(base?, &changes, &open?, |quota| quota),
+        quota_by_day: by_day(base?, &changes, &open?.to_vec(), |quota| quota),
         call_offset: hours_to_ticks(call_time?).min(TICKS_PER_DAY - 1),
         randomness: randomness?,
         no_show_share: no_show_share?,
@@ -549,7 +570,7 @@ fn quota(
 fn officers(
     ctx: &mut Ctx,
     raw: &RawCapacity,
-    open: Option<Vec<bool>>,
+    open: Option<OpenDays>,
     changes: Option<Vec<Change>>,
 ) -> Option<(Capacity, Vec<Change>)> {
     let base = match &raw.officers {
@@ -608,7 +629,16 @@ fn officers(
         return None;
     }
     let changes = changes?;
-    let officers_by_day = by_day(base? as f64, &changes, &open?, |officers| officers as u32);
+    let base = base?;
+    let officers_by_day = match open? {
+        OpenDays::Every(days) if changes.is_empty() => ByDay::Every {
+            value: base as u32,
+            days,
+        },
+        open => ByDay::Daily(by_day(base as f64, &changes, &open.to_vec(), |officers| {
+            officers as u32
+        })),
+    };
     let officers = Officers {
         officers_by_day,
         service_days: service?,

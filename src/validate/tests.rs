@@ -554,7 +554,10 @@ fn officers_form() {
     let Capacity::Officers(officers) = &model.ports[0].capacity else {
         panic!()
     };
-    assert_eq!(officers.officers_by_day, vec![2, 2, 2, 1, 1, 4, 0, 4, 4, 4, 4, 4, 4, 0]);
+    assert_eq!(
+        officers.officers_by_day.to_vec(),
+        vec![2, 2, 2, 1, 1, 4, 0, 4, 4, 4, 4, 4, 4, 0]
+    );
     assert_eq!((officers.shift_start, officers.shift_end), (8 * 3600, 59_400));
     assert!(!officers.is_round_the_clock());
     assert!(matches!(officers.service_days, Dist::Exponential { mean, .. } if mean == 0.5));

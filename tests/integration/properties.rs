@@ -797,7 +797,7 @@ fn check_replication(
                             Capacity::Officers(officers) => {
                                 let day = (event.time / TICKS_PER_DAY) as usize;
                                 let time_of_day = event.time % TICKS_PER_DAY;
-                                let on_duty = officers.officers_by_day[day];
+                                let on_duty = officers.officers_by_day.get(day).expect("a day of the horizon");
                                 ensure!(on_duty > 0, "claim started on a day off: {event:?}");
                                 ensure!(
                                     (officers.shift_start..officers.shift_end).contains(&time_of_day),
