@@ -181,6 +181,27 @@ impl StreamGen {
     /// [`StreamGen::next_into`] for a Poisson stream with rate pieces `pieces`.
     #[inline(always)]
     pub fn next_poisson_into(&mut self, pieces: &[RatePiece], stream: &Stream, out: &mut Pending) -> bool {
+        self.poisson_block(pieces, stream, 1, |arrival, size, class| {
+            out.arrival = arrival;
+            out.joined = arrival;
+            out.size = size;
+            out.class = class;
+            true
+        })
+    }
+
+    /// Draws up to `limit` groups of a Poisson stream, exactly as that many calls of
+    /// [`StreamGen::next_poisson_into`] would, handing each group's arrival, size and class
+    /// to `take`. Returns `false` when the stream has no more groups or `take` returned
+    /// `false` (the group it was handed is drawn all the same).
+    #[inline(always)]
+    pub fn poisson_block(
+        &mut self,
+        pieces: &[RatePiece],
+        stream: &Stream,
+        limit: usize,
+        mut take: impl FnMut(Ticks, u32, u16) -> bool,
+    ) -> bool {
         let State::Poisson {
             piece,
             t_days,
@@ -190,30 +211,39 @@ impl StreamGen {
         else {
             return false;
         };
-        loop {
+        // The state stays in locals for the whole block.
+        let (mut t, mut mean_gap, mut end) = (*t_days, *mean_gap_days, *end_days);
+        let mut more = true;
+        let mut drawn = 0;
+        while drawn < limit {
             if *piece >= pieces.len() {
-                return false;
+                more = false;
+                break;
             }
             let gap: f64 = Exp1.sample(&mut self.rng);
-            let t = *t_days + gap * *mean_gap_days;
-            if t >= *end_days {
+            let next = t + gap * mean_gap;
+            if next >= end {
                 // Memoryless: the next piece starts afresh at its own start.
-                *t_days = *end_days;
-                enter_piece(pieces, *piece + 1, piece, t_days, mean_gap_days, end_days);
+                t = end;
+                enter_piece(pieces, *piece + 1, piece, &mut t, &mut mean_gap, &mut end);
                 continue;
             }
-            *t_days = t;
-            // Never before day 0: `t_days` starts there and only grows.
+            t = next;
+            // Never before day 0: the time starts there and only grows.
             let arrival = non_negative_days_to_ticks(t);
-            out.arrival = arrival;
-            out.joined = arrival;
-            out.size = match self.fixed_size {
+            let size = match self.fixed_size {
                 Some(size) => size,
                 None => draw_size(&stream.group_size, &mut self.sizes),
             };
-            out.class = draw_class(&stream.class_cumulative, &mut self.rng);
-            return true;
+            let class = draw_class(&stream.class_cumulative, &mut self.rng);
+            drawn += 1;
+            if !take(arrival, size, class) {
+                more = false;
+                break;
+            }
         }
+        (*t_days, *mean_gap_days, *end_days) = (t, mean_gap, end);
+        more
     }
 
     fn next_from_segments(

@@ -13,7 +13,7 @@
 //! identical to the event loop's. The tests check that on random models.
 
 use super::DayBook;
-use super::arrivals::{Pending, StreamGen};
+use super::arrivals::StreamGen;
 use super::list::Waiting;
 use super::rng::{SimRng, keyed_rng};
 use crate::model::{
@@ -228,19 +228,25 @@ impl Draws<'_> {
     /// Replaces `block` by the next groups arriving before the horizon (none at the end).
     fn fill(&mut self, block: &mut Vec<Drawn>) {
         block.clear();
-        let mut next = Pending::default();
-        while block.len() < BLOCK_GROUPS && !self.exhausted {
-            if !(self.generator.next_poisson_into(self.pieces, self.stream, &mut next) && next.arrival < self.horizon) {
-                self.exhausted = true;
-                break;
-            }
-            block.push(Drawn {
-                arrival: next.arrival,
-                service: 0,
-                size: next.size,
-                class: next.class,
-            });
+        if self.exhausted {
+            return;
         }
+        let horizon = self.horizon;
+        let more = self
+            .generator
+            .poisson_block(self.pieces, self.stream, BLOCK_GROUPS, |arrival, size, class| {
+                if arrival >= horizon {
+                    return false;
+                }
+                block.push(Drawn {
+                    arrival,
+                    service: 0,
+                    size,
+                    class,
+                });
+                true
+            });
+        self.exhausted = !more;
         // The service times in a loop of their own, which keeps the sampler inlined, with the
         // common exponential matched once per block rather than once per draw.
         let rng = &mut self.service_rng;
