@@ -69,9 +69,9 @@ pub(super) fn run(model: &Model, plans: &[PortPlan<'_>], replication: u32) -> Re
     let ports = plans
         .iter()
         .map(|plan| {
-            let mut simulation = PortRun::new(model, plan.officers);
+            let mut simulation = PortRun::new(model);
             if let Some(stream) = plan.stream {
-                simulation.serve_stream(model, stream, plan.service_days, replication);
+                simulation.serve_stream(model, stream, plan, replication);
             }
             events += simulation.events;
             PortResult {
@@ -91,8 +91,6 @@ pub(super) fn run(model: &Model, plans: &[PortPlan<'_>], replication: u32) -> Re
 struct PortRun {
     horizon: Ticks,
     warm_up: Ticks,
-    /// When each officer next frees up (at most the horizon).
-    free_at: OfficerTimes,
     by_class: Vec<PeopleStats>,
     days: DayBook,
     /// Events the event loop would have handled for this port.
@@ -100,12 +98,11 @@ struct PortRun {
 }
 
 impl PortRun {
-    fn new(model: &Model, officers: u32) -> Self {
+    fn new(model: &Model) -> Self {
         let horizon = model.horizon_ticks();
         PortRun {
             horizon,
             warm_up: Ticks::from(model.warm_up_days) * TICKS_PER_DAY,
-            free_at: OfficerTimes::new(officers as usize),
             by_class: (0..model.classes.len())
                 .map(|_| PeopleStats::new(model.outcomes.len()))
                 .collect(),
@@ -119,7 +116,7 @@ impl PortRun {
     ///
     /// Drawing the random numbers and serving the groups are two stages, run on two cores
     /// when there are two: while one block of groups is served, the next is drawn.
-    fn serve_stream(&mut self, model: &Model, stream_index: usize, service_days: &Dist, replication: u32) {
+    fn serve_stream(&mut self, model: &Model, stream_index: usize, plan: &PortPlan<'_>, replication: u32) {
         let stream = &model.streams[stream_index];
         let Source::Poisson { pieces } = &stream.source else {
             return;
@@ -129,22 +126,33 @@ impl PortRun {
             service_rng: keyed_rng(model.seed, replication, "port", &model.ports[stream.port].name, 0),
             pieces,
             stream,
-            service_days,
+            service_days: plan.service_days,
             horizon: self.horizon,
             exhausted: false,
         };
+        // Each form of the officers' times gets its own serving loop.
+        let officers = plan.officers as usize;
+        if officers <= FEW_OFFICERS {
+            self.pipeline(&mut draws, &mut FewOfficers::new(officers));
+        } else {
+            self.pipeline(&mut draws, &mut ManyOfficers::new(officers));
+        }
+    }
+
+    /// Draws and serves blocks until the stream has no more groups before the horizon.
+    fn pipeline<T: OfficerTimes + Send>(&mut self, draws: &mut Draws<'_>, free_at: &mut T) {
         let mut ready = Vec::with_capacity(BLOCK_GROUPS);
         let mut next = Vec::with_capacity(BLOCK_GROUPS);
         draws.fill(&mut ready);
         while !ready.is_empty() && !crate::interrupt::requested() {
-            rayon::join(|| draws.fill(&mut next), || self.serve(&ready));
+            rayon::join(|| draws.fill(&mut next), || self.serve(&ready, free_at));
             std::mem::swap(&mut ready, &mut next);
         }
     }
 
     /// Serves a block of groups in arrival order.
     #[inline(never)]
-    fn serve(&mut self, groups: &[Drawn]) {
+    fn serve<T: OfficerTimes>(&mut self, groups: &[Drawn], free_at: &mut T) {
         let horizon = self.horizon;
         // Groups that never start, and services that end at the horizon: neither makes an
         // event of the event loop; every other arrival and service end does.
@@ -169,7 +177,7 @@ impl PortRun {
                 stats.arrived += u64::from(group.size);
             }
             self.days.join(&group);
-            let start = time.max(self.free_at.earliest());
+            let start = time.max(free_at.earliest());
             if start >= horizon {
                 // Every officer is busy to the end: the group is still waiting then.
                 never_started += 1;
@@ -186,9 +194,9 @@ impl PortRun {
             let done = start.saturating_add(drawn.service);
             if done >= horizon {
                 cut_services += 1;
-                self.free_at.replace_earliest(horizon);
+                free_at.replace_earliest(horizon);
             } else {
-                self.free_at.replace_earliest(done);
+                free_at.replace_earliest(done);
             }
         }
         let arrivals = groups.len() as u64;
@@ -277,12 +285,18 @@ fn day_index(time: Ticks) -> u32 {
 const FEW_OFFICERS: usize = 8;
 
 /// The times at which a port's officers next free up.
-enum OfficerTimes {
-    /// Up to [`FEW_OFFICERS`] officers, each slot holding a time and the slot's own index
-    /// (`time << 3 | index`, see [`pack`]), padded with `i64::MAX`; and the smallest slot.
-    Few { slots: [i64; FEW_OFFICERS], earliest: i64 },
-    /// A binary min-heap.
-    Many(Vec<Ticks>),
+trait OfficerTimes {
+    /// When the first officer frees up.
+    fn earliest(&self) -> Ticks;
+    /// The first officer to free up is busy until `time` instead.
+    fn replace_earliest(&mut self, time: Ticks);
+}
+
+/// Up to [`FEW_OFFICERS`] officers: each slot holds a time and the slot's own index
+/// (`time << 3 | index`, see [`pack`]), padded with `i64::MAX`; and the smallest slot.
+struct FewOfficers {
+    slots: [i64; FEW_OFFICERS],
+    earliest: i64,
 }
 
 /// Bits of a slot's index in a packed officer time.
@@ -295,46 +309,59 @@ fn pack(time: Ticks, slot: usize) -> i64 {
     time << SLOT_BITS | slot as i64
 }
 
-impl OfficerTimes {
-    /// `officers` officers, all free from tick 0.
+impl FewOfficers {
+    /// `officers` (1 to [`FEW_OFFICERS`]) officers, all free from tick 0.
     fn new(officers: usize) -> Self {
-        if officers <= FEW_OFFICERS {
-            let mut slots = [i64::MAX; FEW_OFFICERS];
-            for (slot, packed) in slots.iter_mut().enumerate().take(officers.max(1)) {
-                *packed = pack(0, slot);
-            }
-            OfficerTimes::Few {
-                slots,
-                earliest: slots[0],
-            }
-        } else {
-            OfficerTimes::Many(vec![0; officers])
+        let mut slots = [i64::MAX; FEW_OFFICERS];
+        for (slot, packed) in slots.iter_mut().enumerate().take(officers.max(1)) {
+            *packed = pack(0, slot);
+        }
+        FewOfficers {
+            slots,
+            earliest: slots[0],
         }
     }
+}
 
-    /// When the first officer frees up.
+impl OfficerTimes for FewOfficers {
     #[inline(always)]
     fn earliest(&self) -> Ticks {
-        match self {
-            OfficerTimes::Few { earliest, .. } => earliest >> SLOT_BITS,
-            OfficerTimes::Many(heap) => heap[0],
-        }
+        self.earliest >> SLOT_BITS
     }
 
-    /// The first officer to free up is busy until `time` instead.
     #[inline(always)]
     fn replace_earliest(&mut self, time: Ticks) {
-        match self {
-            OfficerTimes::Few { slots, earliest } => {
-                let slot = (*earliest as usize) & (FEW_OFFICERS - 1);
-                slots[slot] = pack(time, slot);
-                // A tournament in three rounds rather than a scan: the next group's start
-                // waits on it.
-                let [a, b, c, d, e, f, g, h] = *slots;
-                *earliest = a.min(b).min(c.min(d)).min(e.min(f).min(g.min(h)));
-            }
-            OfficerTimes::Many(heap) => sift_down_from_top(heap, time),
+        let slot = (self.earliest as usize) & (FEW_OFFICERS - 1);
+        self.slots[slot] = pack(time, slot);
+        // A tournament in three rounds rather than a scan: the next group's start waits on it.
+        let [a, b, c, d, e, f, g, h] = self.slots;
+        self.earliest = a.min(b).min(c.min(d)).min(e.min(f).min(g.min(h)));
+    }
+}
+
+/// More officers: a binary min-heap of their times.
+struct ManyOfficers {
+    heap: Vec<Ticks>,
+}
+
+impl ManyOfficers {
+    /// `officers` officers, all free from tick 0.
+    fn new(officers: usize) -> Self {
+        ManyOfficers {
+            heap: vec![0; officers.max(1)],
         }
+    }
+}
+
+impl OfficerTimes for ManyOfficers {
+    #[inline(always)]
+    fn earliest(&self) -> Ticks {
+        self.heap[0]
+    }
+
+    #[inline(always)]
+    fn replace_earliest(&mut self, time: Ticks) {
+        sift_down_from_top(&mut self.heap, time);
     }
 }
 
@@ -367,8 +394,7 @@ mod tests {
 
     #[test]
     fn officer_times_always_give_the_earliest() {
-        for officers in [1, 2, 5, FEW_OFFICERS, FEW_OFFICERS + 1, 50] {
-            let mut times = OfficerTimes::new(officers);
+        fn check(times: &mut impl OfficerTimes, officers: usize) {
             let mut reference = vec![0 as Ticks; officers];
             let mut x: Ticks = 7;
             for _ in 0..1000 {
@@ -383,6 +409,12 @@ mod tests {
                 reference[slot] = earliest + x;
                 times.replace_earliest(earliest + x);
             }
+        }
+        for officers in [1, 2, 5, FEW_OFFICERS] {
+            check(&mut FewOfficers::new(officers), officers);
+        }
+        for officers in [1, 2, FEW_OFFICERS + 1, 50] {
+            check(&mut ManyOfficers::new(officers), officers);
         }
     }
 }

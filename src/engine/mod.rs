@@ -205,20 +205,24 @@ impl DayBook {
         if group.joined >= (i64::from(end_day) - first_threshold) * TICKS_PER_DAY || group.arrival_day >= end_day {
             return;
         }
-        self.record_ages(group, end_day);
+        self.record_ages(group.joined, group.arrival_day, group.size, end_day);
     }
 
-    /// The age profile of a group that reached at least the first age threshold.
-    fn record_ages(&mut self, group: &Waiting, end_day: u32) {
+    /// The age profile of a group that reached at least the first age threshold: `size`
+    /// people who joined at tick `joined`, reached the list on `arrival_day` and leave on
+    /// `end_day`. (Taking the fields rather than the group keeps callers from building one
+    /// in memory for this rare call.)
+    #[cold]
+    fn record_ages(&mut self, joined: Ticks, arrival_day: u32, size: u32, end_day: u32) {
         let end = i64::from(end_day);
         let end_row = if end_day >= self.horizon_days {
             self.rows
         } else {
             self.row(end_day)
         };
-        let size = i64::from(group.size);
-        let arrival_day = i64::from(group.arrival_day);
-        let joined_day = group.joined.div_euclid(TICKS_PER_DAY);
+        let size = i64::from(size);
+        let arrival_day = i64::from(arrival_day);
+        let joined_day = joined.div_euclid(TICKS_PER_DAY);
         for (diff, threshold) in self.over_diff.iter_mut().zip(&AGE_THRESHOLDS_DAYS[1..]) {
             let start = (joined_day + threshold).max(arrival_day);
             // Later thresholds start later, so once one is not reached none after it is.
