@@ -30,20 +30,21 @@ cargo build --release --locked --quiet
 backlog=target/release/backlog
 
 # median_of CMD...: runs CMD $runs times; prints "median_seconds peak_rss_kb fastest_seconds"
-# (the fastest run is the least disturbed by other work on a shared machine).
+# (the fastest run is the least disturbed by other work on a shared machine). Times come from
+# bash's own clock around the bare command: wrapping it in /usr/bin/time and date adds 5-7 ms
+# of process starts, a fifth of W1's time; peak memory comes from one more run under
+# /usr/bin/time.
 median_of() {
-  local times=() rss=0 record
-  record=$(mktemp)
+  local times=() record start end
   for _ in $(seq "$runs"); do
-    # Elapsed time from the clock in nanoseconds (/usr/bin/time rounds to 10 ms, too coarse
-    # for W1); peak memory from /usr/bin/time.
-    local start end
-    start=$(date +%s%N)
-    /usr/bin/time -f "%M" -o "$record" "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    times+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')")
-    local r; r=$(tail -1 "$record"); [ "$r" -gt "$rss" ] && rss=$r
+    start=$EPOCHREALTIME
+    "$@" >/dev/null 2>&1
+    end=$EPOCHREALTIME
+    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')")
   done
+  record=$(mktemp)
+  /usr/bin/time -f "%M" -o "$record" "$@" >/dev/null 2>&1
+  local rss; rss=$(tail -1 "$record")
   rm -f "$record"
   printf '%s\n' "${times[@]}" | sort -n | awk -v rss="$rss" '{a[NR]=$1} END {printf "%s %s %s\n", a[int((NR+1)/2)], rss, a[1]}'
 }
