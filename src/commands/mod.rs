@@ -289,14 +289,19 @@ impl Estimate {
         // Replications in flight at once: the replication loop's chunk (four per thread).
         let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let in_flight = f64::from(replications).min((threads * 4).max(8) as f64);
-        let days = f64::from(model.horizon_days) * (model.ports.len() + 1) as f64;
-        // A waiting group takes 40 bytes (48 in a growing deque); a simulated day about 120
-        // bytes of bookkeeping per port while running and 64 bytes kept per replication after.
-        let per_running = people * 48.0 + days * 120.0;
-        let kept = f64::from(replications) * days * 64.0;
+        // Daily series have at most `MAX_SERIES_ROWS` rows, for each port and the total.
+        let horizon_days = model.horizon_days;
+        let rows_per_series = horizon_days.div_ceil(crate::stats::row_days_for(horizon_days));
+        let rows = f64::from(rows_per_series) * (model.ports.len() + 1) as f64;
+        // A waiting group takes 40 bytes (48 in a growing deque); a row of a daily series about
+        // 120 bytes of bookkeeping while running and 64 bytes kept per replication after; the
+        // model holds at most 8 bytes per day and port (its per-day capacities), once.
+        let per_running = people * 48.0 + rows * 120.0;
+        let kept = f64::from(replications) * rows * 64.0;
+        let model_bytes = f64::from(horizon_days) * model.ports.len() as f64 * 8.0;
         Estimate {
             people_per_replication: people,
-            memory_bytes: in_flight * per_running + kept,
+            memory_bytes: model_bytes + in_flight * per_running + kept,
         }
     }
 
@@ -574,5 +579,19 @@ mod guard_tests {
         assert!(one.check(None, None).is_ok());
         assert!(one.check(Some(1000), None).is_err());
         assert!(many.check(None, Some(1 << 20)).is_err());
+    }
+
+    /// Daily series are bounded in rows, so a very long horizon is not refused for memory it
+    /// will never use (W1 at ten million customers, a thousand times, needs about 5 GiB by
+    /// this upper bound, most of it for everyone possibly waiting at once).
+    #[test]
+    fn estimates_count_rows_not_days() {
+        let text = include_str!("../../benches/workloads/w1-mmc.toml").replace("222222", "2222222");
+        let model = crate::validate::load_str("w1x10.toml", &text, Path::new("."))
+            .unwrap()
+            .model;
+        let estimate = Estimate::of(&model, 1000, Some(2));
+        assert!(estimate.check(None, None).is_ok(), "{estimate:?}");
+        assert!(estimate.memory_bytes < 6.0 * f64::from(1u32 << 30), "{estimate:?}");
     }
 }
