@@ -158,7 +158,15 @@ impl StreamGen {
                 };
                 next.map(|pending| *out = pending).is_some()
             }
-            Source::Poisson { pieces } => self.next_poisson_into(pieces, stream, out),
+            Source::Poisson { pieces } => self.poisson_block(pieces, stream, 1, |arrival, size, class| {
+                *out = Pending {
+                    arrival,
+                    joined: arrival,
+                    size,
+                    class,
+                };
+                true
+            }),
             Source::Records { records } => {
                 let State::Records { next } = &mut self.state else {
                     return false;
@@ -178,20 +186,8 @@ impl StreamGen {
         }
     }
 
-    /// [`StreamGen::next_into`] for a Poisson stream with rate pieces `pieces`.
-    #[inline(always)]
-    pub fn next_poisson_into(&mut self, pieces: &[RatePiece], stream: &Stream, out: &mut Pending) -> bool {
-        self.poisson_block(pieces, stream, 1, |arrival, size, class| {
-            out.arrival = arrival;
-            out.joined = arrival;
-            out.size = size;
-            out.class = class;
-            true
-        })
-    }
-
-    /// Draws up to `limit` groups of a Poisson stream, exactly as that many calls of
-    /// [`StreamGen::next_poisson_into`] would, handing each group's arrival, size and class
+    /// Draws up to `limit` groups of a Poisson stream with rate pieces `pieces`, exactly as
+    /// that many calls of [`StreamGen::next_into`] would, handing each group's arrival, size and class
     /// to `take`. Returns `false` when the stream has no more groups or `take` returned
     /// `false` (the group it was handed is drawn all the same).
     #[inline(always)]

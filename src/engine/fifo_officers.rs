@@ -12,10 +12,10 @@
 //! start), and every statistic is an integer sum, so the results, event count included, are
 //! identical to the event loop's. The tests check that on random models.
 
-use super::DayBook;
 use super::arrivals::StreamGen;
 use super::list::Waiting;
 use super::rng::{SimRng, keyed_rng};
+use super::{DayBook, day_in_run};
 use crate::model::{
     Capacity, Discipline, Dist, Model, RatePiece, Source, Stream, TICKS_PER_DAY, Ticks, non_negative_days_to_ticks,
 };
@@ -70,9 +70,7 @@ pub(super) fn run(model: &Model, plans: &[PortPlan<'_>], replication: u32) -> Re
         .iter()
         .map(|plan| {
             let mut simulation = PortRun::new(model);
-            if let Some(stream) = plan.stream {
-                simulation.serve_stream(model, stream, plan, replication);
-            }
+            simulation.serve_stream(model, plan, replication);
             events += simulation.events;
             PortResult {
                 by_class: simulation.by_class,
@@ -112,12 +110,14 @@ impl PortRun {
         }
     }
 
-    /// Takes every group of stream `stream_index` that arrives before the horizon.
+    /// Takes every group of the port's stream, if it has one, that arrives before the horizon.
     ///
     /// Drawing the random numbers and serving the groups are two stages, run on two cores
     /// when there are two: while one block of groups is served, the next is drawn.
-    fn serve_stream(&mut self, model: &Model, stream_index: usize, plan: &PortPlan<'_>, replication: u32) {
-        let stream = &model.streams[stream_index];
+    fn serve_stream(&mut self, model: &Model, plan: &PortPlan<'_>, replication: u32) {
+        let Some(stream) = plan.stream.map(|index| &model.streams[index]) else {
+            return;
+        };
         let Source::Poisson { pieces } = &stream.source else {
             return;
         };
@@ -165,7 +165,7 @@ impl PortRun {
             let group = Waiting {
                 joined: time,
                 deadline: Ticks::MAX,
-                arrival_day: day_index(time),
+                arrival_day: day_in_run(time),
                 id: 0,
                 size: drawn.size,
                 class: drawn.class,
@@ -187,7 +187,7 @@ impl PortRun {
                 }
                 continue;
             }
-            self.days.processed(&group, day_index(start));
+            self.days.processed(&group, day_in_run(start));
             if counted {
                 stats.processed.record(start - time, group.size);
             }
@@ -272,12 +272,6 @@ impl Draws<'_> {
             }
         }
     }
-}
-
-/// The day of a tick in `0..horizon`.
-#[inline(always)]
-fn day_index(time: Ticks) -> u32 {
-    (time as u64 / TICKS_PER_DAY as u64) as u32
 }
 
 /// Officers counts up to this are kept in a padded array and searched in full, without a

@@ -134,6 +134,12 @@ fn day_of(time: Ticks, horizon_days: usize) -> usize {
     (time.max(0) as u64 / TICKS_PER_DAY as u64).min(horizon_days as u64) as usize
 }
 
+/// [`day_of`] for a tick known to be in `[0, horizon)`, which needs no clamping.
+#[inline(always)]
+fn day_in_run(time: Ticks) -> u32 {
+    (time as u64 / TICKS_PER_DAY as u64) as u32
+}
+
 /// Daily bookkeeping of one port, in rows of `1 << row_shift` days (see
 /// [`crate::stats::row_days_for`]).
 ///
@@ -368,14 +374,20 @@ impl<'m> Sim<'m> {
         sim
     }
 
-    fn schedule_next_arrival(&mut self, stream: usize) {
+    /// Draws `stream`'s next group into its slot: its arrival time and how long its wait had
+    /// already run, or `None` when the stream has no more groups before the horizon (a stream
+    /// without one simply has no event).
+    #[inline(always)]
+    fn draw_next(&mut self, stream: usize) -> Option<(Ticks, Ticks)> {
         let slot = &mut self.pending[stream];
-        // A stream with no next group before the horizon simply has no event.
-        if self.streams[stream].next_into(&self.model.streams[stream], self.model.seed, self.replication, slot)
-            && slot.arrival < self.horizon
-        {
-            let waited = slot.arrival - slot.joined;
-            self.queue.push_arrival(slot.arrival.max(0), waited, stream as u16);
+        (self.streams[stream].next_into(&self.model.streams[stream], self.model.seed, self.replication, slot)
+            && slot.arrival < self.horizon)
+            .then(|| (slot.arrival.max(0), slot.arrival - slot.joined))
+    }
+
+    fn schedule_next_arrival(&mut self, stream: usize) {
+        if let Some((time, waited)) = self.draw_next(stream) {
+            self.queue.push_arrival(time, waited, stream as u16);
         }
     }
 
@@ -384,15 +396,11 @@ impl<'m> Sim<'m> {
     /// when the stream has no more groups before the horizon.
     #[inline(always)]
     fn advance_stream(&mut self, stream: usize) {
-        let slot = &mut self.pending[stream];
-        if self.streams[stream].next_into(&self.model.streams[stream], self.model.seed, self.replication, slot)
-            && slot.arrival < self.horizon
-        {
-            let waited = slot.arrival - slot.joined;
-            self.queue
-                .replace_earliest_with_arrival(slot.arrival.max(0), waited, stream as u16);
-        } else {
-            self.queue.pop();
+        match self.draw_next(stream) {
+            Some((time, waited)) => self.queue.replace_earliest_with_arrival(time, waited, stream as u16),
+            None => {
+                self.queue.pop();
+            }
         }
     }
 

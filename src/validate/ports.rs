@@ -279,10 +279,10 @@ enum OpenDays {
 
 impl OpenDays {
     /// Whether the port is open on each day.
-    fn to_vec(&self) -> Vec<bool> {
+    fn into_vec(self) -> Vec<bool> {
         match self {
-            OpenDays::Every(days) => vec![true; *days as usize],
-            OpenDays::Daily(open) => open.clone(),
+            OpenDays::Every(days) => vec![true; days as usize],
+            OpenDays::Daily(open) => open,
         }
     }
 }
@@ -557,7 +557,7 @@ fn quota(
     };
     let changes = changes?;
     let quota = Quota {
-        quota_by_day: by_day(base?, &changes, &open?.to_vec(), |quota| quota),
+        quota_by_day: by_day(base?, &changes, &open?.into_vec(), |quota| quota),
         call_offset: hours_to_ticks(call_time?).min(TICKS_PER_DAY - 1),
         randomness: randomness?,
         no_show_share: no_show_share?,
@@ -635,7 +635,7 @@ fn officers(
             value: base as u32,
             days,
         },
-        open => ByDay::Daily(by_day(base as f64, &changes, &open.to_vec(), |officers| {
+        open => ByDay::Daily(by_day(base as f64, &changes, &open.into_vec(), |officers| {
             officers as u32
         })),
     };
