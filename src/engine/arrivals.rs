@@ -158,7 +158,7 @@ impl StreamGen {
                 };
                 next.map(|pending| *out = pending).is_some()
             }
-            Source::Poisson { pieces } => self.poisson_block(pieces, stream, 1, |arrival, size, class| {
+            Source::Poisson { pieces } => self.poisson_block(pieces, stream, 1, |arrival, size, class, _| {
                 *out = Pending {
                     arrival,
                     joined: arrival,
@@ -188,15 +188,16 @@ impl StreamGen {
 
     /// Draws up to `limit` groups of a Poisson stream with rate pieces `pieces`, exactly as
     /// that many calls of [`StreamGen::next_into`] would, handing each group's arrival, size and class
-    /// to `take`. Returns `false` when the stream has no more groups or `take` returned
-    /// `false` (the group it was handed is drawn all the same).
+    /// to `take` with the stream's random numbers (for the draws the engine makes on arrival,
+    /// which come next in the stream's order). Returns `false` when the stream has no more
+    /// groups or `take` returned `false` (the group it was handed is drawn all the same).
     #[inline(always)]
     pub fn poisson_block(
         &mut self,
         pieces: &[RatePiece],
         stream: &Stream,
         limit: usize,
-        mut take: impl FnMut(Ticks, u32, u16) -> bool,
+        mut take: impl FnMut(Ticks, u32, u16, &mut SimRng) -> bool,
     ) -> bool {
         let State::Poisson {
             piece,
@@ -233,7 +234,7 @@ impl StreamGen {
             };
             let class = draw_class(&stream.class_cumulative, &mut self.rng);
             drawn += 1;
-            if !take(arrival, size, class) {
+            if !take(arrival, size, class, &mut self.rng) {
                 more = false;
                 break;
             }

@@ -242,7 +242,7 @@ impl Draws<'_> {
         let horizon = self.horizon;
         let more = self
             .generator
-            .poisson_block(self.pieces, self.stream, BLOCK_GROUPS, |arrival, size, class| {
+            .poisson_block(self.pieces, self.stream, BLOCK_GROUPS, |arrival, size, class, _| {
                 if arrival >= horizon {
                     return false;
                 }

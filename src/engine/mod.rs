@@ -5,24 +5,27 @@
 //! group in the order scheduled; so a list called at the instant people arrive sees them.
 //!
 //! Work the engine can settle lazily it does not schedule:
-//! - each stream has at most one pending arrival; the next is drawn when it arrives;
+//! - each stream has at most one pending arrival; the next is taken when it arrives, from
+//!   groups drawn ahead a window of time at a time (on the other core while the event loop
+//!   runs; see `feed`);
 //! - a group that runs out of patience is not an event: it is found, and counted as having
 //!   left at its deadline, when it reaches the front of the list or when the run ends;
 //! - daily counts are kept as flows and difference arrays over days, filled in when a group
 //!   joins and when it leaves, so no end-of-day events are needed.
 
 pub mod arrivals;
+mod feed;
 mod fifo_officers;
 pub mod list;
 pub mod queue;
 pub mod rng;
 
 use crate::model::{
-    Capacity, Counts, Discipline, Model, NoShow, Officers, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks, days_to_ticks,
+    Capacity, Counts, Discipline, Model, NoShow, Officers, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks,
     non_negative_days_to_ticks,
 };
 use crate::stats::{AGE_THRESHOLDS_DAYS, DailySeries, PeopleStats, PortResult, Replication};
-use arrivals::{Pending, StreamGen};
+use feed::{Feed, Window};
 use list::{Lane, Waiting};
 use queue::{EventKind, EventQueue};
 use rand::RngExt;
@@ -121,9 +124,9 @@ pub fn run_replication_with(model: &Model, replication: u32, method: Method) -> 
 }
 
 /// Runs replication `replication` of `model`, reporting every event to `trace`.
-pub fn run_replication_traced<T: Trace>(model: &Model, replication: u32, trace: &mut T) -> Replication {
+pub fn run_replication_traced<T: Trace + Send>(model: &Model, replication: u32, trace: &mut T) -> Replication {
     let mut sim = Sim::new(model, replication);
-    sim.run(trace);
+    sim.run(&mut Feed::new(model, replication), trace);
     sim.finish(trace)
 }
 
@@ -304,9 +307,10 @@ struct Sim<'m> {
     horizon_days: usize,
     warm_up: Ticks,
     queue: EventQueue,
-    streams: Vec<StreamGen>,
-    /// Each stream's next group (meaningful while its arrival event is pending).
-    pending: Vec<Pending>,
+    /// The groups arriving in the current window of time.
+    window: Window,
+    /// Each stream's next group in the window (meaningful while its arrival event is pending).
+    next_in_window: Vec<usize>,
     ports: Vec<PortState>,
     next_group_id: u32,
     no_show_outcome: u8,
@@ -354,17 +358,15 @@ impl<'m> Sim<'m> {
             horizon_days,
             warm_up: Ticks::from(model.warm_up_days) * TICKS_PER_DAY,
             queue: EventQueue::with_capacity(model.streams.len() + 64),
-            streams: Vec::with_capacity(model.streams.len()),
-            pending: vec![Pending::default(); model.streams.len()],
+            window: Window::new(model.streams.len()),
+            next_in_window: vec![0; model.streams.len()],
             ports,
             next_group_id: 0,
             no_show_outcome,
             events: 0,
         };
-        for (index, stream) in model.streams.iter().enumerate() {
-            sim.streams.push(StreamGen::new(stream, model.seed, replication));
-            sim.schedule_next_arrival(index);
-        }
+        // Arrivals are scheduled window by window in `run`; their order does not depend on
+        // when they are scheduled (see `EventQueue::push_arrival`).
         for (index, port) in model.ports.iter().enumerate() {
             match &port.capacity {
                 Capacity::Quota(quota) => sim.schedule_call(index, quota, 0),
@@ -374,30 +376,27 @@ impl<'m> Sim<'m> {
         sim
     }
 
-    /// Draws `stream`'s next group into its slot: its arrival time and how long its wait had
-    /// already run, or `None` when the stream has no more groups before the horizon (a stream
-    /// without one simply has no event).
-    #[inline(always)]
-    fn draw_next(&mut self, stream: usize) -> Option<(Ticks, Ticks)> {
-        let slot = &mut self.pending[stream];
-        (self.streams[stream].next_into(&self.model.streams[stream], self.model.seed, self.replication, slot)
-            && slot.arrival < self.horizon)
-            .then(|| (slot.arrival.max(0), slot.arrival - slot.joined))
-    }
-
-    fn schedule_next_arrival(&mut self, stream: usize) {
-        if let Some((time, waited)) = self.draw_next(stream) {
-            self.queue.push_arrival(time, waited, stream as u16);
+    /// Schedules each stream's first group in the (new) window.
+    fn enter_window(&mut self) {
+        for (stream, groups) in self.window.groups.iter().enumerate() {
+            self.next_in_window[stream] = 0;
+            if let Some(group) = groups.first() {
+                self.queue.push_arrival(group.time(), group.waited(), stream as u16);
+            }
         }
     }
 
-    /// While `stream`'s arrival, still at the front of the queue, is handled: draws the
-    /// stream's next group and puts its arrival in that place, or removes the handled one
-    /// when the stream has no more groups before the horizon.
+    /// While `stream`'s arrival, still at the front of the queue, is handled: puts the
+    /// arrival of the stream's next group in the window in that place, or removes the handled
+    /// one when the stream has no more groups in the window.
     #[inline(always)]
     fn advance_stream(&mut self, stream: usize) {
-        match self.draw_next(stream) {
-            Some((time, waited)) => self.queue.replace_earliest_with_arrival(time, waited, stream as u16),
+        let next = self.next_in_window[stream] + 1;
+        self.next_in_window[stream] = next;
+        match self.window.groups[stream].get(next) {
+            Some(group) => self
+                .queue
+                .replace_earliest_with_arrival(group.time(), group.waited(), stream as u16),
             None => {
                 self.queue.pop();
             }
@@ -431,11 +430,34 @@ impl<'m> Sim<'m> {
         }
     }
 
-    fn run<T: Trace>(&mut self, trace: &mut T) {
+    /// Runs the replication window by window, drawing each next window's arrivals (with
+    /// `feed`) while the current one is simulated.
+    fn run<T: Trace + Send>(&mut self, feed: &mut Feed<'_>, trace: &mut T) {
+        let mut next = Window::new(self.window.groups.len());
+        feed.fill(&mut self.window, 0);
+        loop {
+            self.enter_window();
+            let end = self.window.end;
+            if end >= self.horizon {
+                self.run_until(end, trace);
+                return;
+            }
+            // Every arrival of the window is handled before its end, so the next window
+            // starts with no arrival in the queue.
+            let (finished, ()) = rayon::join(|| self.run_until(end, trace), || feed.fill(&mut next, end));
+            if !finished {
+                return;
+            }
+            std::mem::swap(&mut self.window, &mut next);
+        }
+    }
+
+    /// Handles the events before `end`; `false` if interrupted.
+    fn run_until<T: Trace>(&mut self, end: Ticks, trace: &mut T) -> bool {
         // An arrival stays at the front of the queue while it is handled: its stream's next
         // arrival then replaces it in one sift (see `advance_stream`); other events are popped.
         while let Some((time, event)) = self.queue.peek() {
-            if time >= self.horizon {
+            if time >= end {
                 break;
             }
             if !matches!(event, EventKind::Arrival { .. }) {
@@ -444,7 +466,7 @@ impl<'m> Sim<'m> {
             self.events += 1;
             // A cheap check every 65,536 events keeps Ctrl-C prompt even in one long replication.
             if self.events & 0xffff == 0 && crate::interrupt::requested() {
-                break;
+                return false;
             }
             match event {
                 EventKind::Arrival { stream } => self.arrive(stream as usize, time, trace),
@@ -465,18 +487,16 @@ impl<'m> Sim<'m> {
                 }
             }
         }
+        true
     }
 
     fn arrive<T: Trace>(&mut self, stream_index: usize, time: Ticks, trace: &mut T) {
-        let pending = self.pending[stream_index];
-        let stream = &self.model.streams[stream_index];
-        let rng = &mut self.streams[stream_index].rng;
+        let pending = self.window.groups[stream_index][self.next_in_window[stream_index]];
         let id = self.next_group_id;
         self.next_group_id = self.next_group_id.wrapping_add(1);
-        let port_index = stream.port;
+        let port_index = self.model.streams[stream_index].port;
         let counted = self.warm_up == 0 || pending.arrival >= self.warm_up;
-        let joins = stream.join_share >= 1.0 || rng.random::<f64>() < stream.join_share;
-        if !joins {
+        if !pending.joins {
             let state = &mut self.ports[port_index];
             if counted {
                 state.by_class[pending.class as usize].did_not_join += u64::from(pending.size);
@@ -492,24 +512,14 @@ impl<'m> Sim<'m> {
             self.advance_stream(stream_index);
             return;
         }
-        let deadline = match &stream.patience_by_class[pending.class as usize] {
-            Some(patience) => time.saturating_add(days_to_ticks(patience.sample(rng))),
-            None => Ticks::MAX,
-        };
-        let outcome = if deadline == Ticks::MAX || stream.outcome_cumulative.len() <= 1 {
-            0
-        } else {
-            let u: f64 = rng.random();
-            stream.outcome_cumulative.iter().position(|&c| u < c).unwrap_or(0) as u8
-        };
         let group = Waiting {
             joined: pending.joined,
-            deadline,
+            deadline: pending.deadline,
             arrival_day: day_of(time, self.horizon_days) as u32,
             id,
             size: pending.size,
             class: pending.class,
-            outcome,
+            outcome: pending.outcome,
             counted,
         };
         let state = &mut self.ports[port_index];

@@ -1,7 +1,7 @@
 //! Hand-checkable engine cases on models built directly (validation has its own tests).
 
 use super::*;
-use crate::model::{Dist, Port, Segment, Shape, Source, Stream};
+use crate::model::{Dist, Port, Segment, Shape, Source, Stream, days_to_ticks};
 
 /// `people` at day 0 and a FIFO quota port calling `quota` at `call_hours` every day.
 fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) -> Model {
