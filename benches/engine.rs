@@ -24,7 +24,7 @@ fn event_queue(c: &mut Criterion) {
             let mut queue = EventQueue::with_capacity(64);
             let mut time = 0i64;
             for i in 0..64u16 {
-                queue.push(i64::from(i) * 997 % 1_000, EventKind::Arrival { stream: i });
+                queue.push(i64::from(i) * 997 % 1_000, EventKind::ServiceDone { port: i });
             }
             for i in 0..EVENTS {
                 let (t, kind) = queue.pop().unwrap_or((time, EventKind::Call { port: 0 }));
@@ -40,8 +40,8 @@ fn event_queue(c: &mut Criterion) {
             for i in 0..EVENTS {
                 queue.push(
                     42,
-                    EventKind::Arrival {
-                        stream: (i % 100) as u16,
+                    EventKind::ServiceDone {
+                        port: (i % 100) as u16,
                     },
                 );
             }

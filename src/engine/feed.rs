@@ -7,6 +7,11 @@
 //! would make them, and the results are the same. The event loop takes its arrivals from
 //! the current window's groups while the next window is drawn (see `Sim::run`).
 //!
+//! A window's groups are merged into the order they are handled in: by arrival time, then
+//! at one tick longest-waiting first (so the people of several initial backlogs join the
+//! list in the order they signed it), then in stream order (so a batch of one stream is not
+//! interleaved with another's). Each stream's own groups keep their order.
+//!
 //! Windows are sized to hold about [`WINDOW_GROUPS`] groups, from the counts of the windows
 //! before, and cut short once they hold twice that, so memory stays flat whatever the rates.
 
@@ -14,7 +19,8 @@ use super::arrivals::{Pending, StreamGen};
 use super::rng::SimRng;
 use crate::model::{Model, Source, Stream, Ticks, days_to_ticks};
 use rand::RngExt;
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// Groups a window aims to hold: enough that handing windows between cores costs little,
 /// few enough that both windows in flight stay in cache.
@@ -34,6 +40,8 @@ pub(super) struct Arriving {
     pub deadline: Ticks,
     /// People in it.
     pub size: u32,
+    /// Port index (of its stream).
+    pub port: u16,
     /// Class index.
     pub class: u16,
     /// Outcome index if it gives up.
@@ -49,30 +57,24 @@ impl Arriving {
         self.arrival.max(0)
     }
 
-    /// How long its wait had run when it arrives (which orders arrivals at one tick).
+    /// Where it comes among the groups of a window: by time, then longest-waiting first,
+    /// then by stream, `stream` being its stream's index.
     #[inline(always)]
-    pub fn waited(&self) -> Ticks {
-        self.arrival - self.joined
+    fn merge_key(&self, stream: usize) -> u128 {
+        const MOST: u64 = (1 << 48) - 1;
+        let rank = MOST - ((self.arrival - self.joined).max(0) as u64).min(MOST);
+        ((self.time() as u128) << 64) | (u128::from(rank) << 16) | stream as u128
     }
 }
 
-/// The groups of every stream arriving in one window of time, in each stream's order.
+/// The groups of every stream arriving in one window of time, in the order the event loop
+/// handles them.
 #[derive(Debug, Default)]
 pub(super) struct Window {
-    /// Each stream's groups.
-    pub groups: Vec<Vec<Arriving>>,
+    /// The groups.
+    pub arrivals: Vec<Arriving>,
     /// End of the window (exclusive): every group arriving before it, and none after.
     pub end: Ticks,
-}
-
-impl Window {
-    /// An empty window for `streams` streams.
-    pub fn new(streams: usize) -> Self {
-        Window {
-            groups: (0..streams).map(|_| Vec::new()).collect(),
-            end: 0,
-        }
-    }
 }
 
 /// Draws every stream's groups, window after window.
@@ -82,6 +84,11 @@ pub(super) struct Feed<'m> {
     replication: u32,
     horizon: Ticks,
     generators: Vec<StreamGen>,
+    /// Each stream's groups in the window being drawn.
+    drawn: Vec<Vec<Arriving>>,
+    /// The merge's next group of each stream, and its heap of their keys.
+    merge_next: Vec<usize>,
+    merge_heap: BinaryHeap<Reverse<u128>>,
     /// Groups already drawn that arrive after the window they were drawn for, in order.
     ahead: Vec<VecDeque<Arriving>>,
     /// Whether a stream has no more groups before the horizon.
@@ -103,6 +110,9 @@ impl<'m> Feed<'m> {
                 .iter()
                 .map(|stream| StreamGen::new(stream, model.seed, replication))
                 .collect(),
+            drawn: (0..streams).map(|_| Vec::new()).collect(),
+            merge_next: vec![0; streams],
+            merge_heap: BinaryHeap::with_capacity(streams),
             ahead: (0..streams).map(|_| VecDeque::new()).collect(),
             exhausted: vec![false; streams],
             length: crate::model::TICKS_PER_DAY,
@@ -113,31 +123,64 @@ impl<'m> Feed<'m> {
     /// its new end, at most the horizon.
     pub fn fill(&mut self, window: &mut Window, start: Ticks) {
         let mut end = start.saturating_add(self.length).min(self.horizon).max(start + 1);
+        let mut drawn = std::mem::take(&mut self.drawn);
         let mut total = 0;
         for index in 0..self.generators.len() {
             let room = WINDOW_CAP.saturating_sub(total).max(1);
             let before = end;
-            self.fill_stream(index, &mut window.groups[index], &mut end, room);
+            self.fill_stream(index, &mut drawn[index], &mut end, room);
             if end < before {
                 // The window was cut short: groups of earlier streams from the new end on
                 // go back to wait for the next window.
-                for earlier in 0..index {
-                    let groups = &mut window.groups[earlier];
+                for (earlier, groups) in drawn[..index].iter_mut().enumerate() {
                     let keep = groups.partition_point(|group| group.time() < end);
                     for group in groups.drain(keep..).rev() {
                         self.ahead[earlier].push_front(group);
                     }
                 }
-                total = window.groups[..index].iter().map(Vec::len).sum();
+                total = drawn[..index].iter().map(Vec::len).sum();
             }
-            total += window.groups[index].len();
+            total += drawn[index].len();
         }
+        self.merge(&drawn, &mut window.arrivals);
+        self.drawn = drawn;
         window.end = end;
         // The next window aims at WINDOW_GROUPS groups at this window's rate, growing at
         // most 64-fold so that a quiet spell before a busy one costs few cut windows.
         let length = end - start;
         let scaled = (length as f64 * WINDOW_GROUPS as f64 / total.max(1) as f64) as Ticks;
         self.length = scaled.clamp(1, length.saturating_mul(64));
+    }
+
+    /// Merges the streams' groups into `arrivals`, in the order the event loop handles them.
+    fn merge(&mut self, drawn: &[Vec<Arriving>], arrivals: &mut Vec<Arriving>) {
+        arrivals.clear();
+        if let [only] = drawn {
+            arrivals.extend_from_slice(only);
+            return;
+        }
+        let heap = &mut self.merge_heap;
+        heap.clear();
+        for (stream, groups) in drawn.iter().enumerate() {
+            self.merge_next[stream] = 0;
+            if let Some(first) = groups.first() {
+                heap.push(Reverse(first.merge_key(stream)));
+            }
+        }
+        // Only each stream's next group is in the heap, so a stream's groups keep their order.
+        while let Some(mut earliest) = heap.peek_mut() {
+            let stream = earliest.0 as u16 as usize;
+            let next = self.merge_next[stream];
+            let groups = &drawn[stream];
+            arrivals.push(groups[next]);
+            self.merge_next[stream] = next + 1;
+            match groups.get(next + 1) {
+                Some(group) => *earliest = Reverse(group.merge_key(stream)),
+                None => {
+                    std::collections::binary_heap::PeekMut::pop(earliest);
+                }
+            }
+        }
     }
 
     /// Puts stream `index`'s groups arriving before `end` into `groups`; once there are
@@ -224,6 +267,7 @@ fn arriving(stream: &Stream, pending: &Pending, rng: &mut SimRng) -> Arriving {
         joined: pending.joined,
         deadline,
         size: pending.size,
+        port: stream.port as u16,
         class: pending.class,
         outcome,
         joins,

@@ -1,13 +1,12 @@
 //! The discrete-event engine: one replication of a model.
 //!
-//! Events live in an [`EventQueue`] ordered by (tick, phase, sequence). At one tick,
-//! service completions come first, then arrivals, then list calls and shift starts, each
-//! group in the order scheduled; so a list called at the instant people arrive sees them.
+//! Arrivals are drawn ahead, a window of time at a time, on the other core while the event
+//! loop runs, and come already in order (see `feed`). The engine's own events live in an
+//! [`EventQueue`] ordered by (tick, phase, sequence). At one tick, service completions come
+//! first, then arrivals (longest-waiting first, then by stream), then list calls and shift
+//! starts in the order scheduled; so a list called at the instant people arrive sees them.
 //!
 //! Work the engine can settle lazily it does not schedule:
-//! - each stream has at most one pending arrival; the next is taken when it arrives, from
-//!   groups drawn ahead a window of time at a time (on the other core while the event loop
-//!   runs; see `feed`);
 //! - a group that runs out of patience is not an event: it is found, and counted as having
 //!   left at its deadline, when it reaches the front of the list or when the run ends;
 //! - daily counts are kept as flows and difference arrays over days, filled in when a group
@@ -25,9 +24,9 @@ use crate::model::{
     non_negative_days_to_ticks,
 };
 use crate::stats::{AGE_THRESHOLDS_DAYS, DailySeries, PeopleStats, PortResult, Replication};
-use feed::{Feed, Window};
+use feed::{Arriving, Feed, Window};
 use list::{Lane, Waiting};
-use queue::{EventKind, EventQueue};
+use queue::{EventKind, EventQueue, arrival_order};
 use rand::RngExt;
 use rand::distr::Distribution;
 use rand_distr::Poisson;
@@ -307,10 +306,10 @@ struct Sim<'m> {
     horizon_days: usize,
     warm_up: Ticks,
     queue: EventQueue,
-    /// The groups arriving in the current window of time.
+    /// The groups arriving in the current window of time, in order.
     window: Window,
-    /// Each stream's next group in the window (meaningful while its arrival event is pending).
-    next_in_window: Vec<usize>,
+    /// Index of the next of them to arrive.
+    next_arrival: usize,
     ports: Vec<PortState>,
     next_group_id: u32,
     no_show_outcome: u8,
@@ -358,15 +357,13 @@ impl<'m> Sim<'m> {
             horizon_days,
             warm_up: Ticks::from(model.warm_up_days) * TICKS_PER_DAY,
             queue: EventQueue::with_capacity(model.streams.len() + 64),
-            window: Window::new(model.streams.len()),
-            next_in_window: vec![0; model.streams.len()],
+            window: Window::default(),
+            next_arrival: 0,
             ports,
             next_group_id: 0,
             no_show_outcome,
             events: 0,
         };
-        // Arrivals are scheduled window by window in `run`; their order does not depend on
-        // when they are scheduled (see `EventQueue::push_arrival`).
         for (index, port) in model.ports.iter().enumerate() {
             match &port.capacity {
                 Capacity::Quota(quota) => sim.schedule_call(index, quota, 0),
@@ -374,33 +371,6 @@ impl<'m> Sim<'m> {
             }
         }
         sim
-    }
-
-    /// Schedules each stream's first group in the (new) window.
-    fn enter_window(&mut self) {
-        for (stream, groups) in self.window.groups.iter().enumerate() {
-            self.next_in_window[stream] = 0;
-            if let Some(group) = groups.first() {
-                self.queue.push_arrival(group.time(), group.waited(), stream as u16);
-            }
-        }
-    }
-
-    /// While `stream`'s arrival, still at the front of the queue, is handled: puts the
-    /// arrival of the stream's next group in the window in that place, or removes the handled
-    /// one when the stream has no more groups in the window.
-    #[inline(always)]
-    fn advance_stream(&mut self, stream: usize) {
-        let next = self.next_in_window[stream] + 1;
-        self.next_in_window[stream] = next;
-        match self.window.groups[stream].get(next) {
-            Some(group) => self
-                .queue
-                .replace_earliest_with_arrival(group.time(), group.waited(), stream as u16),
-            None => {
-                self.queue.pop();
-            }
-        }
     }
 
     /// Schedules the next call of a quota port on or after day `from_day`.
@@ -433,17 +403,15 @@ impl<'m> Sim<'m> {
     /// Runs the replication window by window, drawing each next window's arrivals (with
     /// `feed`) while the current one is simulated.
     fn run<T: Trace + Send>(&mut self, feed: &mut Feed<'_>, trace: &mut T) {
-        let mut next = Window::new(self.window.groups.len());
+        let mut next = Window::default();
         feed.fill(&mut self.window, 0);
         loop {
-            self.enter_window();
+            self.next_arrival = 0;
             let end = self.window.end;
             if end >= self.horizon {
                 self.run_until(end, trace);
                 return;
             }
-            // Every arrival of the window is handled before its end, so the next window
-            // starts with no arrival in the queue.
             let (finished, ()) = rayon::join(|| self.run_until(end, trace), || feed.fill(&mut next, end));
             if !finished {
                 return;
@@ -452,24 +420,35 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// Handles the events before `end`; `false` if interrupted.
+    /// Handles the window's arrivals and the queue's events before `end` (the window's end),
+    /// in order; `false` if interrupted.
     fn run_until<T: Trace>(&mut self, end: Ticks, trace: &mut T) -> bool {
-        // An arrival stays at the front of the queue while it is handled: its stream's next
-        // arrival then replaces it in one sift (see `advance_stream`); other events are popped.
-        while let Some((time, event)) = self.queue.peek() {
-            if time >= end {
-                break;
-            }
-            if !matches!(event, EventKind::Arrival { .. }) {
-                self.queue.pop();
+        loop {
+            let next_event = self.queue.next_order();
+            let arrival = self
+                .window
+                .arrivals
+                .get(self.next_arrival)
+                .filter(|group| arrival_order(group.time()) < next_event)
+                .copied();
+            // The window holds every arrival before its end, so only events can be left.
+            if arrival.is_none() && next_event >> 2 >= end as u64 {
+                return true;
             }
             self.events += 1;
             // A cheap check every 65,536 events keeps Ctrl-C prompt even in one long replication.
             if self.events & 0xffff == 0 && crate::interrupt::requested() {
                 return false;
             }
+            if let Some(group) = arrival {
+                self.next_arrival += 1;
+                self.arrive(&group, trace);
+                continue;
+            }
+            let Some((time, event)) = self.queue.pop() else {
+                return true;
+            };
             match event {
-                EventKind::Arrival { stream } => self.arrive(stream as usize, time, trace),
                 EventKind::Call { port } => self.call(port as usize, time, trace),
                 EventKind::ShiftStart { port } => {
                     let port = port as usize;
@@ -487,14 +466,13 @@ impl<'m> Sim<'m> {
                 }
             }
         }
-        true
     }
 
-    fn arrive<T: Trace>(&mut self, stream_index: usize, time: Ticks, trace: &mut T) {
-        let pending = self.window.groups[stream_index][self.next_in_window[stream_index]];
+    fn arrive<T: Trace>(&mut self, pending: &Arriving, trace: &mut T) {
+        let time = pending.time();
         let id = self.next_group_id;
         self.next_group_id = self.next_group_id.wrapping_add(1);
-        let port_index = self.model.streams[stream_index].port;
+        let port_index = usize::from(pending.port);
         let counted = self.warm_up == 0 || pending.arrival >= self.warm_up;
         if !pending.joins {
             let state = &mut self.ports[port_index];
@@ -509,7 +487,6 @@ impl<'m> Sim<'m> {
                 pending.size,
                 state.people_on_list,
             );
-            self.advance_stream(stream_index);
             return;
         }
         let group = Waiting {
@@ -531,7 +508,6 @@ impl<'m> Sim<'m> {
         state.lanes[lane].push_back(group);
         state.people_on_list += u64::from(group.size);
         trace.record(time, TraceEvent::Join, port_index, id, group.size, state.people_on_list);
-        self.advance_stream(stream_index);
         if let Capacity::Officers(_) = self.model.ports[port_index].capacity {
             self.start_services(port_index, time, trace);
         }

@@ -1,9 +1,10 @@
 //! The event queue: a binary min-heap ordered by (time, phase, sequence number), each
 //! event packed into one `u128`.
 //!
-//! Events at the same tick come out by phase first (service completions, then arrivals,
-//! then list calls and shift starts), then in the order they were scheduled, except that
-//! arrivals at one tick come out longest-waiting first (see [`EventQueue::push_arrival`]).
+//! Events at the same tick come out by phase (service completions, then list calls and
+//! shift starts), then in the order they were scheduled. Arrivals are not in the queue: they
+//! come from the feed, already in order, and fall between the two phases (see
+//! [`arrival_order`] and [`EventQueue::next_order`]).
 
 use crate::model::Ticks;
 use std::cmp::Reverse;
@@ -17,11 +18,6 @@ pub enum EventKind {
         /// Port index.
         port: u16,
     },
-    /// The next group of this stream reaches its port.
-    Arrival {
-        /// Stream index.
-        stream: u16,
-    },
     /// A quota port calls its list.
     Call {
         /// Port index.
@@ -34,21 +30,25 @@ pub enum EventKind {
     },
 }
 
+/// The phase of arrivals among events at the same tick: after service completions (phase
+/// 0), before list calls and shift starts (phase 2), so a list called at the instant people
+/// arrive sees them, and an officer freed then takes the next of them.
+const ARRIVAL_PHASE: u64 = 1;
+
 impl EventKind {
     /// Rank among events at the same tick.
     #[inline]
     fn phase(self) -> u8 {
         match self {
             EventKind::ServiceDone { .. } => 0,
-            EventKind::Arrival { .. } => 1,
             EventKind::Call { .. } | EventKind::ShiftStart { .. } => 2,
         }
     }
 }
 
 /// Bits of an encoded event, from the most significant: time (40), phase (2), sequence (48),
-/// kind (2), port or stream index (16). One `u128` comparison then orders events by time,
-/// phase and sequence, and the heap moves 16 bytes per entry.
+/// kind (2), port index (16). One `u128` comparison then orders events by time, phase and
+/// sequence, and the heap moves 16 bytes per entry.
 const INDEX_BITS: u32 = 16;
 const KIND_BITS: u32 = 2;
 const SEQ_BITS: u32 = 48;
@@ -64,9 +64,8 @@ pub const MAX_TIME: Ticks = (1 << 40) - 1;
 fn encode(time: Ticks, seq: u64, kind: EventKind) -> u128 {
     let (tag, index) = match kind {
         EventKind::ServiceDone { port } => (0u128, port),
-        EventKind::Arrival { stream } => (1, stream),
-        EventKind::Call { port } => (2, port),
-        EventKind::ShiftStart { port } => (3, port),
+        EventKind::Call { port } => (1, port),
+        EventKind::ShiftStart { port } => (2, port),
     };
     ((time as u128) << TIME_SHIFT)
         | (u128::from(kind.phase()) << PHASE_SHIFT)
@@ -75,26 +74,23 @@ fn encode(time: Ticks, seq: u64, kind: EventKind) -> u128 {
         | u128::from(index)
 }
 
-/// An arrival ordered longest-waiting first among arrivals at the same tick.
-#[inline]
-fn arrival_entry(time: Ticks, waited: Ticks, stream: u16) -> u128 {
-    debug_assert!((0..=MAX_TIME).contains(&time));
-    const MOST: u64 = (1 << SEQ_BITS) - 1;
-    let rank = MOST - (waited.max(0) as u64).min(MOST);
-    encode(time, rank, EventKind::Arrival { stream })
-}
-
 #[inline]
 fn decode(entry: u128) -> (Ticks, EventKind) {
     let time = (entry >> TIME_SHIFT) as Ticks;
-    let index = entry as u16;
+    let port = entry as u16;
     let kind = match (entry >> INDEX_BITS) & 0b11 {
-        0 => EventKind::ServiceDone { port: index },
-        1 => EventKind::Arrival { stream: index },
-        2 => EventKind::Call { port: index },
-        _ => EventKind::ShiftStart { port: index },
+        0 => EventKind::ServiceDone { port },
+        1 => EventKind::Call { port },
+        _ => EventKind::ShiftStart { port },
     };
     (time, kind)
+}
+
+/// Where an arrival at `time` (in `0..=MAX_TIME`) falls among events, comparable with
+/// [`EventQueue::next_order`]: it comes first exactly when its order is lower.
+#[inline(always)]
+pub fn arrival_order(time: Ticks) -> u64 {
+    ((time as u64) << PHASE_BITS) | ARRIVAL_PHASE
 }
 
 /// A time-ordered queue of events with a deterministic order for ties.
@@ -122,29 +118,13 @@ impl EventQueue {
         self.next_seq += 1;
     }
 
-    /// Schedules the arrival of `stream`'s next group at `time`, whose wait started
-    /// `waited` ticks earlier.
-    ///
-    /// Arrivals at the same tick come out longest-waiting first, then in stream order,
-    /// instead of in scheduling order: so the people of several initial backlogs join the
-    /// list in the order they signed it, and a batch of one stream is not interleaved with
-    /// another's.
-    #[inline]
-    pub fn push_arrival(&mut self, time: Ticks, waited: Ticks, stream: u16) {
-        self.heap.push(Reverse(arrival_entry(time, waited, stream)));
-    }
-
-    /// Replaces the earliest event (which the caller has just handled) by the arrival of
-    /// `stream`'s next group, as [`EventQueue::push_arrival`] would order it: one sift
-    /// instead of a pop and a push.
-    #[inline]
-    pub fn replace_earliest_with_arrival(&mut self, time: Ticks, waited: Ticks, stream: u16) {
-        let entry = Reverse(arrival_entry(time, waited, stream));
-        if let Some(mut earliest) = self.heap.peek_mut() {
-            *earliest = entry;
-            return;
-        }
-        self.heap.push(entry);
+    /// The time and phase of the earliest event, to compare with [`arrival_order`]
+    /// (`u64::MAX` when the queue is empty).
+    #[inline(always)]
+    pub fn next_order(&self) -> u64 {
+        self.heap
+            .peek()
+            .map_or(u64::MAX, |&Reverse(entry)| (entry >> PHASE_SHIFT) as u64)
     }
 
     /// The earliest event, left in the queue.
@@ -178,42 +158,31 @@ mod tests {
     fn orders_by_time_then_phase_then_sequence() {
         let mut queue = EventQueue::default();
         queue.push(10, EventKind::Call { port: 0 });
-        queue.push(10, EventKind::Arrival { stream: 1 });
+        queue.push(10, EventKind::ShiftStart { port: 1 });
         queue.push(5, EventKind::Call { port: 9 });
-        queue.push(10, EventKind::Arrival { stream: 0 });
         queue.push(10, EventKind::ServiceDone { port: 3 });
         let order: Vec<_> = std::iter::from_fn(|| queue.pop()).collect();
-        let mut arrivals = EventQueue::default();
-        arrivals.push_arrival(3, 0, 0);
-        arrivals.push_arrival(3, 50, 1);
-        arrivals.push_arrival(3, 0, 2);
-        arrivals.push_arrival(2, 0, 3);
-        let streams: Vec<_> = std::iter::from_fn(|| arrivals.pop()).map(|(_, kind)| kind).collect();
-        assert_eq!(
-            streams,
-            [3, 1, 0, 2].map(|stream| EventKind::Arrival { stream }).to_vec(),
-            "earliest tick first, then longest waiting, then stream order"
-        );
-        let mut replaced = EventQueue::default();
-        replaced.push(4, EventKind::Call { port: 0 });
-        replaced.push_arrival(1, 0, 7);
-        assert_eq!(replaced.peek(), Some((1, EventKind::Arrival { stream: 7 })));
-        replaced.replace_earliest_with_arrival(9, 0, 7);
-        let after: Vec<_> = std::iter::from_fn(|| replaced.pop()).collect();
-        assert_eq!(
-            after,
-            vec![(4, EventKind::Call { port: 0 }), (9, EventKind::Arrival { stream: 7 })],
-            "the replaced arrival sifts down behind the call"
-        );
         assert_eq!(
             order,
             vec![
                 (5, EventKind::Call { port: 9 }),
                 (10, EventKind::ServiceDone { port: 3 }),
-                (10, EventKind::Arrival { stream: 1 }),
-                (10, EventKind::Arrival { stream: 0 }),
                 (10, EventKind::Call { port: 0 }),
+                (10, EventKind::ShiftStart { port: 1 }),
             ]
         );
+    }
+
+    #[test]
+    fn arrivals_fall_between_completions_and_calls() {
+        let mut queue = EventQueue::default();
+        assert_eq!(queue.next_order(), u64::MAX);
+        queue.push(10, EventKind::Call { port: 0 });
+        assert!(arrival_order(10) < queue.next_order(), "an arrival comes before a call at its tick");
+        assert!(arrival_order(11) > queue.next_order());
+        queue.push(10, EventKind::ServiceDone { port: 0 });
+        assert!(arrival_order(10) > queue.next_order(), "and after a service completion");
+        assert!(arrival_order(9) < queue.next_order());
+        assert!(arrival_order(MAX_TIME) < u64::MAX);
     }
 }
