@@ -38,12 +38,7 @@ fn event_queue(c: &mut Criterion) {
         b.iter(|| {
             let mut queue = EventQueue::with_capacity(EVENTS as usize);
             for i in 0..EVENTS {
-                queue.push(
-                    42,
-                    EventKind::ServiceDone {
-                        port: (i % 100) as u16,
-                    },
-                );
+                queue.push(42, EventKind::ServiceDone { port: (i % 100) as u16 });
             }
             let mut count = 0;
             while queue.pop().is_some() {

@@ -23,11 +23,9 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Groups a window aims to hold: enough that handing windows between cores costs little,
-/// few enough that both windows in flight stay in cache.
+/// few enough that both windows in flight stay in cache. A window is cut short at twice
+/// that (a batch arriving at one tick is never split).
 const WINDOW_GROUPS: usize = 1 << 14;
-
-/// Groups at which a window is cut short (a batch arriving at one tick is never split).
-const WINDOW_CAP: usize = 2 * WINDOW_GROUPS;
 
 /// A stream's group with every draw the engine makes for it when it arrives.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -93,6 +91,8 @@ pub(super) struct Feed<'m> {
     ahead: Vec<VecDeque<Arriving>>,
     /// Whether a stream has no more groups before the horizon.
     exhausted: Vec<bool>,
+    /// Groups a window aims to hold (it is cut short at twice that).
+    window_groups: usize,
     /// Length of the next window.
     length: Ticks,
 }
@@ -100,6 +100,11 @@ pub(super) struct Feed<'m> {
 impl<'m> Feed<'m> {
     /// The feed of replication `replication` of `model`.
     pub fn new(model: &'m Model, replication: u32) -> Self {
+        Self::with_window_groups(model, replication, WINDOW_GROUPS)
+    }
+
+    /// [`Feed::new`] with windows aiming at `window_groups` groups (at least 1).
+    pub fn with_window_groups(model: &'m Model, replication: u32, window_groups: usize) -> Self {
         let streams = model.streams.len();
         Feed {
             model,
@@ -115,6 +120,7 @@ impl<'m> Feed<'m> {
             merge_heap: BinaryHeap::with_capacity(streams),
             ahead: (0..streams).map(|_| VecDeque::new()).collect(),
             exhausted: vec![false; streams],
+            window_groups: window_groups.max(1),
             length: crate::model::TICKS_PER_DAY,
         }
     }
@@ -126,7 +132,7 @@ impl<'m> Feed<'m> {
         let mut drawn = std::mem::take(&mut self.drawn);
         let mut total = 0;
         for index in 0..self.generators.len() {
-            let room = WINDOW_CAP.saturating_sub(total).max(1);
+            let room = (2 * self.window_groups).saturating_sub(total).max(1);
             let before = end;
             self.fill_stream(index, &mut drawn[index], &mut end, room);
             if end < before {
@@ -145,11 +151,14 @@ impl<'m> Feed<'m> {
         self.merge(&drawn, &mut window.arrivals);
         self.drawn = drawn;
         window.end = end;
-        // The next window aims at WINDOW_GROUPS groups at this window's rate, growing at
-        // most 64-fold so that a quiet spell before a busy one costs few cut windows.
+        // The next window aims at `window_groups` at this window's rate, growing at most
+        // 64-fold so that a quiet spell before a busy one costs few cut windows.
         let length = end - start;
-        let scaled = (length as f64 * WINDOW_GROUPS as f64 / total.max(1) as f64) as Ticks;
-        self.length = scaled.clamp(1, length.saturating_mul(64));
+        let most = length.saturating_mul(64);
+        self.length = match total {
+            0 => most,
+            _ => ((length as f64 * self.window_groups as f64 / total as f64) as Ticks).clamp(1, most),
+        };
     }
 
     /// Merges the streams' groups into `arrivals`, in the order the event loop handles them.
@@ -195,6 +204,9 @@ impl<'m> Feed<'m> {
             }
             groups.push(group);
             ahead.pop_front();
+            if groups.len() >= room {
+                *end = (*end).min(group.time() + 1);
+            }
         }
         if self.exhausted[index] {
             return;
@@ -271,5 +283,107 @@ fn arriving(stream: &Stream, pending: &Pending, rng: &mut SimRng) -> Arriving {
         class: pending.class,
         outcome,
         joins,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::load_str;
+    use std::path::Path;
+
+    fn model(text: &str) -> Model {
+        load_str("feed.toml", text, Path::new("."))
+            .expect("valid scenario")
+            .model
+    }
+
+    /// Every window of `feed` until the horizon, as (start, end, arrivals).
+    fn windows(feed: &mut Feed<'_>) -> Vec<(Ticks, Ticks, Vec<Arriving>)> {
+        let mut all = Vec::new();
+        let mut start = 0;
+        while start < feed.horizon {
+            let mut window = Window::default();
+            feed.fill(&mut window, start);
+            all.push((start, window.end, window.arrivals));
+            start = all.last().map_or(start, |w| w.1);
+        }
+        all
+    }
+
+    #[test]
+    fn windows_hand_out_every_group_once_in_order_and_stay_bounded() {
+        // A quiet spell, then a busy one, at one port; a same-tick backlog with waits, which
+        // goes first among the groups at day 0; a second stream at another port.
+        let model = model(
+            r#"schema = 1
+            [run]
+            name = "feed"
+            horizon_days = 40
+            seed = 7
+            [[ports]]
+            name = "a"
+            capacity = { kind = "quota", quota_per_day = 10 }
+            [[ports]]
+            name = "b"
+            capacity = { kind = "quota", quota_per_day = 10 }
+            [[streams]]
+            name = "spells"
+            port = "a"
+            kind = "poisson"
+            rates = [{ from = 0, people_per_day = 0.5 }, { from = 30, people_per_day = 2000 }]
+            join_share = 0.7
+            patience_days = { dist = "exponential", mean = 5 }
+            [[streams]]
+            name = "backlog"
+            port = "b"
+            kind = "backlog"
+            people = 300
+            waited_days = { dist = "uniform", min = 0, max = 50 }
+            [[streams]]
+            name = "wave"
+            port = "b"
+            kind = "wave"
+            people = 500
+            from = 0
+            to = 35
+            "#,
+        );
+        let whole: Vec<Arriving> = windows(&mut Feed::with_window_groups(&model, 3, usize::MAX / 4))
+            .into_iter()
+            .flat_map(|(_, _, arrivals)| arrivals)
+            .collect();
+        assert!(whole.len() > 10_000, "{} groups", whole.len());
+        let target = 50;
+        let cut = windows(&mut Feed::with_window_groups(&model, 3, target));
+        let mut previous_end = 0;
+        for (start, end, arrivals) in &cut {
+            assert_eq!(*start, previous_end, "windows follow each other");
+            assert!(start < end);
+            previous_end = *end;
+            assert!(arrivals.iter().all(|group| (*start..*end).contains(&group.time())));
+            let first_tick = arrivals.first().map(Arriving::time);
+            if arrivals.iter().any(|group| Some(group.time()) != first_tick) {
+                // A window is cut at twice its aim, plus the rest of a one-tick batch.
+                let batch = arrivals
+                    .iter()
+                    .filter(|group| group.time() == arrivals[arrivals.len() - 1].time());
+                assert!(
+                    arrivals.len() <= 2 * target + batch.count(),
+                    "{} groups",
+                    arrivals.len()
+                );
+            }
+        }
+        assert_eq!(previous_end, model.horizon_ticks());
+        let joined: Vec<Arriving> = cut.into_iter().flat_map(|(_, _, arrivals)| arrivals).collect();
+        assert!(joined == whole, "the same groups in the same order");
+        let day0: Vec<_> = whole.iter().take_while(|group| group.time() == 0).collect();
+        assert!(day0.len() >= 300);
+        let waited = |group: &Arriving| group.arrival - group.joined;
+        assert!(
+            day0.windows(2).all(|pair| waited(pair[0]) >= waited(pair[1])),
+            "longest-waiting first at one tick"
+        );
     }
 }

@@ -178,7 +178,10 @@ mod tests {
         let mut queue = EventQueue::default();
         assert_eq!(queue.next_order(), u64::MAX);
         queue.push(10, EventKind::Call { port: 0 });
-        assert!(arrival_order(10) < queue.next_order(), "an arrival comes before a call at its tick");
+        assert!(
+            arrival_order(10) < queue.next_order(),
+            "an arrival comes before a call at its tick"
+        );
         assert!(arrival_order(11) > queue.next_order());
         queue.push(10, EventKind::ServiceDone { port: 0 });
         assert!(arrival_order(10) > queue.next_order(), "and after a service completion");

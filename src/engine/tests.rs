@@ -120,3 +120,71 @@ fn censored_waits_are_kept() {
     assert!((people.waiting_at_end.mean_days() - 2.0).abs() < 1e-12);
     assert_eq!(result.ports[0].daily.on_list[0], vec![7, 4]);
 }
+
+/// Runs replication 0 of `model` with windows aiming at `window_groups` groups.
+fn run_with_windows(model: &Model, window_groups: usize) -> (Replication, Vec<(Ticks, TraceEvent, u32, u64)>) {
+    let mut recorder = Recorder::default();
+    let mut sim = Sim::new(model, 0);
+    sim.run(&mut Feed::with_window_groups(model, 0, window_groups), &mut recorder);
+    (sim.finish(&mut recorder), recorder.0)
+}
+
+#[test]
+fn windows_of_any_size_give_the_same_run() {
+    // Both kinds of port, households, two classes, groups that don't join, patience and
+    // outcomes, a backlog with waits and a wave: every draw a stream makes on arrival.
+    let text = r#"schema = 1
+        [run]
+        name = "windows"
+        horizon_days = 60
+        seed = 7
+        [[classes]]
+        name = "single"
+        [[classes]]
+        name = "family"
+        patience_days = { dist = "exponential", mean = 30 }
+        [[ports]]
+        name = "list"
+        capacity = { kind = "quota", quota_per_day = 40 }
+        [[ports]]
+        name = "office"
+        capacity = { kind = "officers", officers = 3, service_days = { dist = "exponential", mean = 0.1 } }
+        [[streams]]
+        name = "walk_ins"
+        port = "list"
+        kind = "poisson"
+        people_per_day = 45
+        group_size = { dist = "empirical", values = [1, 2, 3], weights = [0.6, 0.3, 0.1] }
+        class_mix = { single = 0.7, family = 0.3 }
+        join_share = 0.8
+        patience_days = { dist = "exponential", mean = 20 }
+        outcomes = { returned_home = 0.5, stayed_in_mexico = 0.5 }
+        [[streams]]
+        name = "signed_up"
+        port = "list"
+        kind = "backlog"
+        people = 500
+        waited_days = { dist = "uniform", min = 0, max = 30 }
+        class_mix = { single = 1 }
+        patience_days = { dist = "exponential", mean = 40 }
+        [[streams]]
+        name = "caravan"
+        port = "office"
+        kind = "wave"
+        people = 400
+        from = 2
+        to = 9
+        class_mix = { family = 1 }
+        "#;
+    let model = crate::validate::load_str("windows.toml", text, std::path::Path::new("."))
+        .expect("valid scenario")
+        .model;
+    let (reference, trace) = run_with_windows(&model, 1 << 30);
+    assert!(trace.len() > 5_000, "{} events", trace.len());
+    for window_groups in [1, 2, 7, 100] {
+        let (replication, events) = run_with_windows(&model, window_groups);
+        assert!(replication == reference, "windows of {window_groups}: other statistics");
+        assert!(events == trace, "windows of {window_groups}: other events");
+    }
+    assert!(run_replication(&model, 0) == reference);
+}
