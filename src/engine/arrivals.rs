@@ -1,5 +1,6 @@
-//! Lazy arrival generators: each stream produces its next group only when the previous one
-//! has arrived, so the event queue holds one pending arrival per stream.
+//! Arrival generators: each stream produces its groups in time order, one at a time, without
+//! storing them (except a backlog with waits, drawn whole and sorted by when they started);
+//! the feed draws them a window of time ahead of the event loop.
 
 use super::rng::{SimRng, keyed_rng};
 use crate::model::{Dist, RatePiece, Segment, Shape, Source, Stream, Ticks, days_to_ticks, non_negative_days_to_ticks};
