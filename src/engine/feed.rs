@@ -148,7 +148,7 @@ impl<'m> Feed<'m> {
             }
             total += drawn[index].len();
         }
-        self.merge(&drawn, &mut window.arrivals);
+        self.merge(&mut drawn, &mut window.arrivals);
         self.drawn = drawn;
         window.end = end;
         // The next window aims at `window_groups` at this window's rate, growing at most
@@ -161,15 +161,24 @@ impl<'m> Feed<'m> {
         };
     }
 
-    /// Merges the streams' groups into `arrivals`, in the order the event loop handles them.
-    fn merge(&mut self, drawn: &[Vec<Arriving>], arrivals: &mut Vec<Arriving>) {
+    /// Merges the streams' groups into `arrivals`, in the order the event loop handles them
+    /// (leaving `drawn` in any state).
+    fn merge(&mut self, drawn: &mut [Vec<Arriving>], arrivals: &mut Vec<Arriving>) {
         arrivals.clear();
-        if let [only] = drawn {
-            arrivals.extend_from_slice(only);
-            return;
+        let mut busy = drawn.iter_mut().filter(|groups| !groups.is_empty());
+        match (busy.next(), busy.next()) {
+            (None, _) => return,
+            // One stream's groups are already in order: no copy, and no second copy in
+            // memory of a large batch.
+            (Some(only), None) => {
+                std::mem::swap(only, arrivals);
+                return;
+            }
+            _ => {}
         }
         let heap = &mut self.merge_heap;
         heap.clear();
+        let drawn = &*drawn;
         for (stream, groups) in drawn.iter().enumerate() {
             self.merge_next[stream] = 0;
             if let Some(first) = groups.first() {
