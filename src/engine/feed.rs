@@ -23,8 +23,8 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Groups a window aims to hold: enough that handing windows between cores costs little,
-/// few enough that both windows in flight stay in cache. A window is cut short at twice
-/// that (a batch arriving at one tick is never split).
+/// few enough that the two windows in flight stay small (about 650 KB each). A window is
+/// cut short at twice that (a batch arriving at one tick is never split).
 const WINDOW_GROUPS: usize = 1 << 14;
 
 /// A stream's group with every draw the engine makes for it when it arrives.

@@ -26,7 +26,7 @@ use crate::model::{
 use crate::stats::{AGE_THRESHOLDS_DAYS, DailySeries, PeopleStats, PortResult, Replication};
 use feed::{Arriving, Feed, Window};
 use list::{Lane, Waiting};
-use queue::{EventKind, EventQueue, arrival_order};
+use queue::{EventKind, EventQueue, arrival_order, time_of_order};
 use rand::RngExt;
 use rand::distr::Distribution;
 use rand_distr::Poisson;
@@ -122,7 +122,8 @@ pub fn run_replication_with(model: &Model, replication: u32, method: Method) -> 
     }
 }
 
-/// Runs replication `replication` of `model`, reporting every event to `trace`.
+/// Runs replication `replication` of `model`, reporting every event to `trace` (which must
+/// be `Send`: the event loop may run on another core while this one draws arrivals).
 pub fn run_replication_traced<T: Trace + Send>(model: &Model, replication: u32, trace: &mut T) -> Replication {
     let mut sim = Sim::new(model, replication);
     sim.run(&mut Feed::new(model, replication), trace);
@@ -432,7 +433,7 @@ impl<'m> Sim<'m> {
                 .filter(|group| arrival_order(group.time()) < next_event)
                 .copied();
             // The window holds every arrival before its end, so only events can be left.
-            if arrival.is_none() && next_event >> 2 >= end as u64 {
+            if arrival.is_none() && time_of_order(next_event) >= end {
                 return true;
             }
             self.events += 1;

@@ -86,6 +86,13 @@ fn decode(entry: u128) -> (Ticks, EventKind) {
     (time, kind)
 }
 
+/// The time of an order from [`arrival_order`] or [`EventQueue::next_order`] (after
+/// [`MAX_TIME`] for an empty queue's).
+#[inline(always)]
+pub fn time_of_order(order: u64) -> Ticks {
+    (order >> PHASE_BITS) as Ticks
+}
+
 /// Where an arrival at `time` (in `0..=MAX_TIME`) falls among events, comparable with
 /// [`EventQueue::next_order`]: it comes first exactly when its order is lower.
 #[inline(always)]
@@ -187,5 +194,8 @@ mod tests {
         assert!(arrival_order(10) > queue.next_order(), "and after a service completion");
         assert!(arrival_order(9) < queue.next_order());
         assert!(arrival_order(MAX_TIME) < u64::MAX);
+        assert_eq!(time_of_order(arrival_order(42)), 42);
+        assert_eq!(time_of_order(queue.next_order()), 10);
+        assert!(time_of_order(EventQueue::default().next_order()) > MAX_TIME);
     }
 }
