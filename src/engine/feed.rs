@@ -12,8 +12,14 @@
 //! list in the order they signed it), then in stream order (so a batch of one stream is not
 //! interleaved with another's). Each stream's own groups keep their order.
 //!
-//! Windows are sized to hold about [`WINDOW_GROUPS`] groups, from the counts of the windows
-//! before, and cut short once they hold twice that, so memory stays flat whatever the rates.
+//! Windows are sized to hold about [`WINDOW_GROUPS`] groups, from the previous window's
+//! count, and cut short once they hold twice that, so memory stays flat whatever the rates;
+//! only a batch arriving at one tick (an initial backlog) is never split, and passes through
+//! the buffers whole.
+//!
+//! The windows rely on each stream's groups coming in time order. Validated streams do; the
+//! feed keeps it so for any stream by holding a group that would arrive before its
+//! predecessor back to its predecessor's tick.
 
 use super::arrivals::{Pending, StreamGen};
 use super::rng::SimRng;
@@ -30,7 +36,7 @@ const WINDOW_GROUPS: usize = 1 << 14;
 /// A stream's group with every draw the engine makes for it when it arrives.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(super) struct Arriving {
-    /// When it reaches the list (before day 0 only for a snapshot; handled at day 0).
+    /// When it reaches the list (handled at day 0 if before).
     pub arrival: Ticks,
     /// When its wait started.
     pub joined: Ticks,
@@ -71,7 +77,7 @@ impl Arriving {
 pub(super) struct Window {
     /// The groups.
     pub arrivals: Vec<Arriving>,
-    /// End of the window (exclusive): every group arriving before it, and none after.
+    /// End of the window (exclusive): every group arriving before it, and none at or after.
     pub end: Ticks,
 }
 
@@ -89,8 +95,11 @@ pub(super) struct Feed<'m> {
     merge_heap: BinaryHeap<Reverse<u128>>,
     /// Groups already drawn that arrive after the window they were drawn for, in order.
     ahead: Vec<VecDeque<Arriving>>,
-    /// Whether a stream has no more groups before the horizon.
+    /// Whether a stream's generator has no more groups before the horizon (`ahead` may
+    /// still hold some).
     exhausted: Vec<bool>,
+    /// Each stream's latest arrival drawn, which the next may not precede.
+    latest: Vec<Ticks>,
     /// Groups a window aims to hold (it is cut short at twice that).
     window_groups: usize,
     /// Length of the next window.
@@ -120,19 +129,27 @@ impl<'m> Feed<'m> {
             merge_heap: BinaryHeap::with_capacity(streams),
             ahead: (0..streams).map(|_| VecDeque::new()).collect(),
             exhausted: vec![false; streams],
+            latest: vec![Ticks::MIN; streams],
             window_groups: window_groups.max(1),
             length: crate::model::TICKS_PER_DAY,
         }
     }
 
-    /// Fills `window` with the groups arriving from `start` (the previous window's end) to
-    /// its new end, at most the horizon.
+    /// Fills `window` with the groups arriving from `start` (the previous window's end,
+    /// before the horizon) to its new end, at most the horizon.
     pub fn fill(&mut self, window: &mut Window, start: Ticks) {
         let mut end = start.saturating_add(self.length).min(self.horizon).max(start + 1);
         let mut drawn = std::mem::take(&mut self.drawn);
+        // Buffers that grew for a one-tick batch are let go once it has passed.
+        let oversized = 4 * self.window_groups.min(usize::MAX / 8);
+        if window.arrivals.capacity() > oversized {
+            window.arrivals = Vec::new();
+        }
         let mut total = 0;
         for index in 0..self.generators.len() {
-            let room = (2 * self.window_groups).saturating_sub(total).max(1);
+            let room = (2 * self.window_groups.min(usize::MAX / 8))
+                .saturating_sub(total)
+                .max(1);
             let before = end;
             self.fill_stream(index, &mut drawn[index], &mut end, room);
             if end < before {
@@ -140,15 +157,20 @@ impl<'m> Feed<'m> {
                 // go back to wait for the next window.
                 for (earlier, groups) in drawn[..index].iter_mut().enumerate() {
                     let keep = groups.partition_point(|group| group.time() < end);
+                    total -= groups.len() - keep;
                     for group in groups.drain(keep..).rev() {
                         self.ahead[earlier].push_front(group);
                     }
                 }
-                total = drawn[..index].iter().map(Vec::len).sum();
             }
             total += drawn[index].len();
         }
         self.merge(&mut drawn, &mut window.arrivals);
+        for groups in &mut drawn {
+            if groups.capacity() > oversized {
+                *groups = Vec::new();
+            }
+        }
         self.drawn = drawn;
         window.end = end;
         // The next window aims at `window_groups` at this window's rate, growing at most
@@ -223,7 +245,17 @@ impl<'m> Feed<'m> {
         let stream = &self.model.streams[index];
         let generator = &mut self.generators[index];
         let horizon = self.horizon;
-        let mut take = |group: Arriving| -> bool {
+        let latest = &mut self.latest[index];
+        let mut take = |mut group: Arriving| -> bool {
+            if group.arrival < *latest {
+                let shift = *latest - group.arrival;
+                group.arrival = *latest;
+                group.joined += shift;
+                if group.deadline != Ticks::MAX {
+                    group.deadline = group.deadline.saturating_add(shift);
+                }
+            }
+            *latest = group.arrival;
             if group.time() >= *end {
                 ahead.push_back(group);
                 return false;

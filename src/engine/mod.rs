@@ -357,7 +357,7 @@ impl<'m> Sim<'m> {
             horizon: model.horizon_ticks(),
             horizon_days,
             warm_up: Ticks::from(model.warm_up_days) * TICKS_PER_DAY,
-            queue: EventQueue::with_capacity(model.streams.len() + 64),
+            queue: EventQueue::with_capacity(model.ports.len() + 64),
             window: Window::default(),
             next_arrival: 0,
             ports,
@@ -404,6 +404,9 @@ impl<'m> Sim<'m> {
     /// Runs the replication window by window, drawing each next window's arrivals (with
     /// `feed`) while the current one is simulated.
     fn run<T: Trace + Send>(&mut self, feed: &mut Feed<'_>, trace: &mut T) {
+        if self.horizon <= 0 {
+            return;
+        }
         let mut next = Window::default();
         feed.fill(&mut self.window, 0);
         loop {
@@ -417,6 +420,11 @@ impl<'m> Sim<'m> {
             if !finished {
                 return;
             }
+            debug_assert_eq!(
+                self.next_arrival,
+                self.window.arrivals.len(),
+                "a window's arrivals all handled"
+            );
             std::mem::swap(&mut self.window, &mut next);
         }
     }
@@ -446,8 +454,9 @@ impl<'m> Sim<'m> {
                 self.arrive(&group, trace);
                 continue;
             }
+            // No arrival comes first, and the earliest event is before `end`.
             let Some((time, event)) = self.queue.pop() else {
-                return true;
+                unreachable!("an event before the window's end is in the queue")
             };
             match event {
                 EventKind::Call { port } => self.call(port as usize, time, trace),

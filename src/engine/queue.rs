@@ -134,12 +134,6 @@ impl EventQueue {
             .map_or(u64::MAX, |&Reverse(entry)| (entry >> PHASE_SHIFT) as u64)
     }
 
-    /// The earliest event, left in the queue.
-    #[inline]
-    pub fn peek(&self) -> Option<(Ticks, EventKind)> {
-        self.heap.peek().map(|&Reverse(entry)| decode(entry))
-    }
-
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(Ticks, EventKind)> {
