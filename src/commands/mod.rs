@@ -286,7 +286,6 @@ impl Estimate {
     /// The estimate for `replications` replications of `model` on `threads` threads.
     pub fn of(model: &Model, replications: u32, threads: Option<usize>) -> Estimate {
         let people: f64 = model.streams.iter().map(|stream| expected_people(stream, model)).sum();
-        let batched: f64 = model.streams.iter().map(one_tick_people).sum();
         // Replications in flight at once: the replication loop's chunk (four per thread).
         let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let in_flight = f64::from(replications).min((threads * 4).max(8) as f64);
@@ -294,12 +293,10 @@ impl Estimate {
         let horizon_days = model.horizon_days;
         let rows_per_series = horizon_days.div_ceil(crate::stats::row_days_for(horizon_days));
         let rows = f64::from(rows_per_series) * (model.ports.len() + 1) as f64;
-        // A waiting group takes 40 bytes (48 in a growing deque); people arriving together at
-        // one tick (an initial backlog) pass through the arrival buffers whole, up to 104 bytes
-        // more each (drawn, merged with other streams, sorted by waits); a row of a daily series
-        // about 120 bytes of bookkeeping while running and 64 bytes kept per replication after;
-        // the model holds at most 8 bytes per day and port (its per-day capacities), once.
-        let per_running = people * 48.0 + batched * 104.0 + rows * 120.0;
+        // A waiting group takes 40 bytes (48 in a growing deque); a row of a daily series about
+        // 120 bytes of bookkeeping while running and 64 bytes kept per replication after; the
+        // model holds at most 8 bytes per day and port (its per-day capacities), once.
+        let per_running = people * 48.0 + rows * 120.0;
         let kept = f64::from(replications) * rows * 64.0;
         let model_bytes = f64::from(horizon_days) * model.ports.len() as f64 * 8.0;
         Estimate {
@@ -558,23 +555,6 @@ pub fn expected_people(stream: &crate::model::Stream, model: &Model) -> f64 {
     people + 0.0
 }
 
-/// People of `stream` who arrive together at one tick (an initial backlog or a snapshot).
-fn one_tick_people(stream: &crate::model::Stream) -> f64 {
-    match &stream.source {
-        Source::Segments { segments, .. } => segments
-            .iter()
-            .filter(|segment| segment.end_days <= segment.start_days)
-            .map(|segment| segment.people as f64)
-            .sum(),
-        Source::Poisson { .. } => 0.0,
-        Source::Records { records } => records
-            .iter()
-            .filter(|record| record.arrival <= 0)
-            .map(|record| f64::from(record.size))
-            .sum(),
-    }
-}
-
 #[cfg(test)]
 mod guard_tests {
     use super::*;
@@ -613,19 +593,5 @@ mod guard_tests {
         let estimate = Estimate::of(&model, 1000, Some(2));
         assert!(estimate.check(None, None).is_ok(), "{estimate:?}");
         assert!(estimate.memory_bytes < 6.0 * f64::from(1u32 << 30), "{estimate:?}");
-    }
-
-    #[test]
-    fn an_initial_backlog_counts_its_arrival_buffers() {
-        let scenario = |people: &str| {
-            let text = include_str!("../../benches/workloads/w2-metering.toml").replacen("people = 75000", people, 1);
-            crate::validate::load_str("w2.toml", &text, Path::new("."))
-                .unwrap()
-                .model
-        };
-        let small = Estimate::of(&scenario("people = 75000"), 1, Some(1));
-        let large = Estimate::of(&scenario("people = 5075000"), 1, Some(1));
-        let per_person = (large.memory_bytes - small.memory_bytes) / 5_000_000.0;
-        assert!((152.0..153.0).contains(&per_person), "{per_person} bytes per person");
     }
 }

@@ -1,6 +1,6 @@
 //! Arrival generators: each stream produces its groups in time order, one at a time, without
 //! storing them (except a backlog with waits, drawn whole and sorted by when they started);
-//! the feed draws them a window of time ahead of the event loop.
+//! the feed draws them ahead of the event loop and merges the streams.
 
 use super::rng::{SimRng, keyed_rng};
 use crate::model::{Dist, RatePiece, Segment, Shape, Source, Stream, Ticks, days_to_ticks, non_negative_days_to_ticks};

@@ -1,6 +1,6 @@
 //! The discrete-event engine: one replication of a model.
 //!
-//! Arrivals are drawn ahead, a window of time at a time, on the other core while the event
+//! Arrivals are drawn ahead, a window of groups at a time, on the other core while the event
 //! loop runs, and come already in order (see `feed`). The engine's own events live in an
 //! [`EventQueue`] ordered by (tick, phase, sequence). At one tick, service completions come
 //! first, then arrivals (longest-waiting first, then by stream), then list calls and shift
@@ -26,7 +26,7 @@ use crate::model::{
 use crate::stats::{AGE_THRESHOLDS_DAYS, DailySeries, PeopleStats, PortResult, Replication};
 use feed::{Arriving, Feed, Window};
 use list::{Lane, Waiting};
-use queue::{EventKind, EventQueue, arrival_order, time_of_order};
+use queue::{EventKind, EventQueue, arrival_order, order_at};
 use rand::RngExt;
 use rand::distr::Distribution;
 use rand_distr::Poisson;
@@ -307,7 +307,7 @@ struct Sim<'m> {
     horizon_days: usize,
     warm_up: Ticks,
     queue: EventQueue,
-    /// The groups arriving in the current window of time, in order.
+    /// The groups of the current window, in order.
     window: Window,
     /// Index of the next of them to arrive.
     next_arrival: usize,
@@ -408,15 +408,16 @@ impl<'m> Sim<'m> {
             return;
         }
         let mut next = Window::default();
-        feed.fill(&mut self.window, 0);
+        feed.fill(&mut self.window);
+        let last = order_at(self.horizon);
         loop {
             self.next_arrival = 0;
-            let end = self.window.end;
-            if end >= self.horizon {
+            let end = self.window.end_order;
+            if end >= last {
                 self.run_until(end, trace);
                 return;
             }
-            let (finished, ()) = rayon::join(|| self.run_until(end, trace), || feed.fill(&mut next, end));
+            let (finished, ()) = rayon::join(|| self.run_until(end, trace), || feed.fill(&mut next));
             if !finished {
                 return;
             }
@@ -429,9 +430,9 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// Handles the window's arrivals and the queue's events before `end` (the window's end),
-    /// in order; `false` if interrupted.
-    fn run_until<T: Trace>(&mut self, end: Ticks, trace: &mut T) -> bool {
+    /// Handles the window's arrivals, and the queue's events before order `end` (the
+    /// window's end), in order; `false` if interrupted.
+    fn run_until<T: Trace>(&mut self, end: u64, trace: &mut T) -> bool {
         loop {
             let next_event = self.queue.next_order();
             let arrival = self
@@ -441,7 +442,7 @@ impl<'m> Sim<'m> {
                 .filter(|group| arrival_order(group.time()) < next_event)
                 .copied();
             // The window holds every arrival before its end, so only events can be left.
-            if arrival.is_none() && time_of_order(next_event) >= end {
+            if arrival.is_none() && next_event >= end {
                 return true;
             }
             self.events += 1;
