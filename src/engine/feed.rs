@@ -151,7 +151,14 @@ impl<'m> Feed<'m> {
         while window.arrivals.len() < self.window_groups {
             // The earliest stream's groups go in a run, without touching the heap, until one
             // comes after another stream's next group (the smaller of the root's children).
-            let others = self.heads.as_slice().iter().skip(1).take(2).map(|&Reverse(key)| key).min();
+            let others = self
+                .heads
+                .as_slice()
+                .iter()
+                .skip(1)
+                .take(2)
+                .map(|&Reverse(key)| key)
+                .min();
             let others = others.unwrap_or(u128::MAX);
             let Some(mut earliest) = self.heads.peek_mut() else {
                 break;
