@@ -11,13 +11,14 @@
 //! then at one tick longest-waiting first (so the people of several initial backlogs join
 //! the list in the order they signed it), then in stream order (so a batch of one stream is
 //! not interleaved with another's). Only each stream's next group takes part in the merge,
-//! so a stream's own groups keep their order. A window is the next [`WINDOW_GROUPS`] groups
-//! of the merge, whatever their times, so memory stays flat even for a batch of millions
-//! arriving at one tick.
+//! so a stream's own groups keep their order. A window is the next groups of the merge
+//! ([`WINDOW_GROUPS`] of them), whatever their times, so memory stays flat even for a batch
+//! of millions arriving at one tick.
 //!
 //! The merge relies on each stream's groups coming in time order. Validated streams do; the
 //! feed keeps it so for any stream by holding a group that would arrive before its
-//! predecessor back to its predecessor's tick.
+//! predecessor back to its predecessor's arrival (its wait still starts when it joined; its
+//! patience runs from when it is handled).
 
 use super::arrivals::{Pending, StreamGen};
 use super::queue::{arrival_order, order_at};
@@ -26,7 +27,6 @@ use crate::model::{Model, Source, Stream, Ticks, days_to_ticks};
 use rand::RngExt;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::collections::binary_heap::PeekMut;
 
 /// Groups in a window: enough that handing windows between cores costs little, few enough
 /// that the two windows in flight stay small (about 650 KB each).
@@ -149,21 +149,13 @@ impl<'m> Feed<'m> {
     pub fn fill(&mut self, window: &mut Window) {
         window.arrivals.clear();
         while window.arrivals.len() < self.window_groups {
-            // The earliest stream's groups go in a run, without touching the heap, until one
-            // comes after another stream's next group (the smaller of the root's children).
-            let others = self
-                .heads
-                .as_slice()
-                .iter()
-                .skip(1)
-                .take(2)
-                .map(|&Reverse(key)| key)
-                .min();
-            let others = others.unwrap_or(u128::MAX);
-            let Some(mut earliest) = self.heads.peek_mut() else {
+            let Some(Reverse(key)) = self.heads.pop() else {
                 break;
             };
-            let index = earliest.0 as u16 as usize;
+            let index = key as u16 as usize;
+            // The stream's groups go in a run, without touching the heap, until one comes
+            // after another stream's next group (keys are unique: they end in the stream).
+            let others = self.heads.peek().map_or(u128::MAX, |&Reverse(other)| other);
             loop {
                 let drawn = &mut self.streams[index];
                 window.arrivals.push(drawn.block[drawn.next]);
@@ -173,12 +165,11 @@ impl<'m> Feed<'m> {
                 }
                 let drawn = &self.streams[index];
                 let Some(group) = drawn.block.get(drawn.next) else {
-                    PeekMut::pop(earliest);
                     break;
                 };
                 let key = group.merge_key(index);
                 if key > others || window.arrivals.len() == self.window_groups {
-                    *earliest = Reverse(key);
+                    self.heads.push(Reverse(key));
                     break;
                 }
             }
@@ -201,11 +192,11 @@ fn draw_block(model: &Model, replication: u32, horizon: Ticks, drawn: &mut Drawn
     let (block, latest) = (&mut drawn.block, &mut drawn.latest);
     let mut take = |mut group: Arriving| {
         if group.arrival < *latest {
-            let shift = *latest - group.arrival;
+            // Its patience runs from when it is handled.
+            let delay = (*latest).max(0) - group.time();
             group.arrival = *latest;
-            group.joined += shift;
             if group.deadline != Ticks::MAX {
-                group.deadline = group.deadline.saturating_add(shift);
+                group.deadline = group.deadline.saturating_add(delay);
             }
         }
         *latest = group.arrival;
@@ -355,6 +346,30 @@ mod tests {
         }
         let joined: Vec<Arriving> = cut.into_iter().flat_map(|window| window.arrivals).collect();
         assert!(joined == *whole, "the same groups in the same order");
+        // The same as merging each stream's whole sequence by always taking the earliest
+        // next group, the rule the event loop's queue of one arrival per stream followed.
+        let mut feed = Feed::new(&model, 3);
+        let sequences: Vec<Vec<Arriving>> = (0..feed.streams.len())
+            .map(|index| {
+                let drawn = &mut feed.streams[index];
+                let mut all = std::mem::take(&mut drawn.block);
+                while !drawn.exhausted {
+                    draw_block(&model, 3, feed.horizon, drawn, index);
+                    all.extend_from_slice(&drawn.block);
+                }
+                all
+            })
+            .collect();
+        let mut next = vec![0; sequences.len()];
+        let naive: Vec<Arriving> = std::iter::from_fn(|| {
+            let index = (0..sequences.len())
+                .filter(|&index| next[index] < sequences[index].len())
+                .min_by_key(|&index| sequences[index][next[index]].merge_key(index))?;
+            next[index] += 1;
+            Some(sequences[index][next[index] - 1])
+        })
+        .collect();
+        assert!(naive == *whole, "the merge takes the earliest next group every time");
         let day0: Vec<_> = whole.iter().take_while(|group| group.time() == 0).collect();
         assert!(day0.len() >= 300);
         let waited = |group: &Arriving| group.arrival - group.joined;

@@ -33,6 +33,10 @@ pub(crate) fn ports(ctx: &mut Ctx, raw: &S<Vec<RawPort>>) -> Option<PortsOut> {
     }
     let mut seen = HashMap::new();
     let mut ok = !list.is_empty();
+    if list.len() > usize::from(u16::MAX) {
+        ctx.error(raw.span(), "a scenario may declare at most 65,535 ports");
+        ok = false;
+    }
     for port in list {
         ctx.port_names.push(port.name.get_ref().clone());
         match ctx.check_name(&port.name, "port") {

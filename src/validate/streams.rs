@@ -153,6 +153,10 @@ pub(crate) fn streams(
     }
     let mut seen = HashMap::new();
     let mut ok = true;
+    if list.len() > usize::from(u16::MAX) {
+        ctx.error(raw.span(), "a scenario may declare at most 65,535 streams");
+        ok = false;
+    }
     let mut out = Vec::new();
     for stream in list {
         match ctx.check_name(&stream.name, "stream") {
