@@ -1737,3 +1737,28 @@ fn never_panics() {
         }
     }
 }
+
+#[test]
+fn at_most_65535_ports_and_streams() {
+    let many = usize::from(u16::MAX) + 1;
+    let ports: String = (0..many)
+        .map(|i| format!("[[ports]]\nname = \"p{i}\"\ncapacity = {{ kind = \"quota\", quota_per_day = 1 }}\n"))
+        .collect();
+    let streams: String = (0..many)
+        .map(|i| format!("[[streams]]\nname = \"s{i}\"\nport = \"p\"\nkind = \"backlog\"\npeople = 1\n"))
+        .collect();
+    let too_many_ports = errors(&scenario("", &ports, STREAM));
+    assert!(
+        too_many_ports
+            .iter()
+            .any(|d| d.message == "a scenario may declare at most 65,535 ports"),
+        "{too_many_ports:?}"
+    );
+    let too_many_streams = errors(&scenario("", PORT, &streams));
+    assert!(
+        too_many_streams
+            .iter()
+            .any(|d| d.message == "a scenario may declare at most 65,535 streams"),
+        "{too_many_streams:?}"
+    );
+}
