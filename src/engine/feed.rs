@@ -73,6 +73,12 @@ impl Arriving {
     }
 }
 
+/// The arrival time in a [`Arriving::merge_key`].
+#[inline(always)]
+fn merge_key_time(key: u128) -> Ticks {
+    (key >> 64) as Ticks
+}
+
 /// The next groups of the merge, in the order the event loop handles them.
 #[derive(Debug, Default)]
 pub(super) struct Window {
@@ -84,9 +90,9 @@ pub(super) struct Window {
     pub end_order: u64,
 }
 
-/// One stream's groups drawn and not yet merged.
+/// One stream's generator and its block of groups drawn and not yet merged.
 #[derive(Debug)]
-struct Drawn {
+struct StreamBlock {
     generator: StreamGen,
     /// A block of groups, and the index of the next to merge.
     block: Vec<Arriving>,
@@ -103,7 +109,7 @@ pub(super) struct Feed<'m> {
     model: &'m Model,
     replication: u32,
     horizon: Ticks,
-    streams: Vec<Drawn>,
+    streams: Vec<StreamBlock>,
     /// The merge keys of each stream's next group.
     heads: BinaryHeap<Reverse<u128>>,
     /// Groups in a window.
@@ -125,7 +131,7 @@ impl<'m> Feed<'m> {
             streams: model
                 .streams
                 .iter()
-                .map(|stream| Drawn {
+                .map(|stream| StreamBlock {
                     generator: StreamGen::new(stream, model.seed, replication),
                     block: Vec::with_capacity(BLOCK_GROUPS),
                     next: 0,
@@ -175,14 +181,14 @@ impl<'m> Feed<'m> {
             }
         }
         window.end_order = match self.heads.peek() {
-            Some(&Reverse(key)) => arrival_order((key >> 64) as Ticks),
+            Some(&Reverse(key)) => arrival_order(merge_key_time(key)),
             None => order_at(self.horizon),
         };
     }
 }
 
 /// Replaces `drawn`'s block by the next groups before `horizon` of stream `index` of `model`.
-fn draw_block(model: &Model, replication: u32, horizon: Ticks, drawn: &mut Drawn, index: usize) {
+fn draw_block(model: &Model, replication: u32, horizon: Ticks, drawn: &mut StreamBlock, index: usize) {
     drawn.block.clear();
     drawn.next = 0;
     if drawn.exhausted {
@@ -263,14 +269,7 @@ fn arriving(stream: &Stream, pending: &Pending, rng: &mut SimRng) -> Arriving {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::load_str;
-    use std::path::Path;
-
-    fn model(text: &str) -> Model {
-        load_str("feed.toml", text, Path::new("."))
-            .expect("valid scenario")
-            .model
-    }
+    use crate::engine::tests::model_from as model;
 
     /// Every window of `feed` until no group is left.
     fn windows(feed: &mut Feed<'_>) -> Vec<Window> {

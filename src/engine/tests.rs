@@ -49,6 +49,13 @@ fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) ->
     }
 }
 
+/// The model of scenario text (CSV paths relative to the working directory).
+pub(super) fn model_from(text: &str) -> Model {
+    crate::validate::load_str("test.toml", text, std::path::Path::new("."))
+        .expect("valid scenario")
+        .model
+}
+
 #[derive(Default)]
 struct Recorder(Vec<(Ticks, TraceEvent, u32, u64)>);
 
@@ -176,9 +183,7 @@ fn windows_of_any_size_give_the_same_run() {
         to = 9
         class_mix = { family = 1 }
         "#;
-    let model = crate::validate::load_str("windows.toml", text, std::path::Path::new("."))
-        .expect("valid scenario")
-        .model;
+    let model = model_from(text);
     let (reference, trace) = run_with_windows(&model, 1 << 30);
     assert!(trace.len() > 5_000, "{} events", trace.len());
     for window_groups in [1, 2, 7, 100] {
@@ -211,9 +216,7 @@ fn a_stream_stepping_back_in_time_is_held_at_its_latest_arrival() {
         kind = "poisson"
         people_per_day = 1
         "#;
-    let mut model = crate::validate::load_str("back.toml", text, std::path::Path::new("."))
-        .expect("valid scenario")
-        .model;
+    let mut model = model_from(text);
     let days = [0.0, 10.0, 0.25, 9.8, 3.0, 15.5, 15.5, 2.0, 19.0, 1.0];
     let records = days
         .iter()

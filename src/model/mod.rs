@@ -197,13 +197,7 @@ impl ByDay {
     /// The largest value (0 when there are no days).
     pub fn max(&self) -> u32 {
         match self {
-            ByDay::Every { value, days } => {
-                if *days > 0 {
-                    *value
-                } else {
-                    0
-                }
-            }
+            ByDay::Every { .. } => self.constant().unwrap_or(0),
             ByDay::Daily(values) => values.iter().copied().max().unwrap_or(0),
         }
     }
