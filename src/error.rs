@@ -6,32 +6,39 @@ use std::sync::Arc;
 
 /// Everything that can go wrong; [`Error::exit_code`] maps it to the process exit code.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The input (scenario file, CSV file, command-line value) is wrong: exit code 2.
     #[error("{0}")]
     Input(#[from] InputError),
+    /// The run would go past a resource limit, refused before it started: exit code 2.
+    #[error("{0}")]
+    Limit(#[from] crate::guard::LimitError),
     /// A file could not be written: exit code 1.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {source}", path.display())]
     Write {
         /// The file or folder.
-        path: String,
+        path: std::path::PathBuf,
         /// Why.
         source: std::io::Error,
     },
-    /// The run was interrupted (Ctrl-C): exit code 130, and nothing was written.
+    /// The run was stopped by its cancel token (Ctrl-C): exit code 130, and nothing was written.
     #[error("interrupted: no results were written")]
     Interrupted,
-    /// Something else failed at run time: exit code 1.
+    /// Worker threads could not be started: exit code 1.
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+    /// A chart could not be drawn or encoded: exit code 1.
     #[error("{0}")]
-    Runtime(String),
+    Chart(String),
 }
 
 impl Error {
-    /// 2 for bad input, 1 for anything else.
+    /// 2 for bad input or a refused run, 130 when interrupted, 1 for anything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) => 2,
-            Error::Write { .. } | Error::Runtime(_) => 1,
+            Error::Input(_) | Error::Limit(_) => 2,
+            Error::Write { .. } | Error::Threads(_) | Error::Chart(_) => 1,
             Error::Interrupted => 130,
         }
     }
@@ -133,7 +140,7 @@ impl Diagnostic {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;

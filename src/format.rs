@@ -1,8 +1,17 @@
 //! How numbers are written for readers, shared by tables, charts and the HTML report.
 
+/// `1 replication`, `200 replications`.
+pub(crate) fn replications(n: u32) -> String {
+    if n == 1 {
+        "1 replication".to_owned()
+    } else {
+        format!("{n} replications")
+    }
+}
+
 /// A number rounded to a whole one and written with a comma between groups of three digits:
 /// `1234567.4` → `1,234,567`, `-1000` → `-1,000`; `–` when it is not finite.
-pub fn thousands(value: f64) -> String {
+pub(crate) fn thousands(value: f64) -> String {
     if !value.is_finite() {
         return "–".to_owned();
     }

@@ -19,19 +19,19 @@ use toml_edit::{DocumentMut, Item, TableLike, Value};
 
 /// A value to set at a dotted path such as `run.seed`.
 #[derive(Debug, Clone)]
-pub struct Override {
+pub struct Change {
     /// Dotted path of keys.
     pub path: String,
     /// The new value.
     pub value: Value,
 }
 
-impl Override {
+impl Change {
     /// An override of any value.
     pub fn new(path: &str, value: Value) -> Self {
         let mut value = value;
         value.decor_mut().clear();
-        Override {
+        Change {
             path: path.trim().to_owned(),
             value,
         }
@@ -39,21 +39,21 @@ impl Override {
 
     /// An override of an integer value.
     pub fn integer(path: &str, value: i64) -> Self {
-        Override::new(path, Value::from(value))
+        Change::new(path, Value::from(value))
     }
 
     /// An override of a number: written as an integer when it is a whole number (so that it
     /// also fits keys that take integers), otherwise as a float.
     pub fn number(path: &str, value: f64) -> Self {
         if value.fract() == 0.0 && value.abs() < 9.0e15 {
-            Override::integer(path, value as i64)
+            Change::integer(path, value as i64)
         } else {
-            Override::new(path, Value::from(value))
+            Change::new(path, Value::from(value))
         }
     }
 
     /// Parses `PATH=VALUE` as written after `--set`.
-    pub fn parse(spec: &str) -> Result<Override, InputError> {
+    pub fn parse(spec: &str) -> Result<Change, InputError> {
         let Some((path, value)) = spec.split_once('=') else {
             return Err(input(
                 format!("--set expects PATH=VALUE, got `{spec}`"),
@@ -73,7 +73,7 @@ impl Override {
                 "write an empty string as --set 'PATH=\"\"'",
             ));
         }
-        Ok(Override::new(path, parse_value(value)))
+        Ok(Change::new(path, parse_value(value)))
     }
 
     /// The value as it is written in TOML.
@@ -90,7 +90,7 @@ impl Override {
     }
 }
 
-impl fmt::Display for Override {
+impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}={}", self.path, self.value_text())
     }
@@ -98,7 +98,7 @@ impl fmt::Display for Override {
 
 /// Reads a value as TOML (number, string, boolean, date, array, inline table); anything that is
 /// not valid TOML, such as a bare word, is a string.
-pub fn parse_value(text: &str) -> Value {
+pub(crate) fn parse_value(text: &str) -> Value {
     let trimmed = text.trim();
     match trimmed.parse::<Value>() {
         Ok(mut value) => {
@@ -107,11 +107,6 @@ pub fn parse_value(text: &str) -> Value {
         }
         Err(_) => Value::from(trimmed),
     }
-}
-
-/// Parses every `--set` argument.
-pub fn parse_all(specs: &[String]) -> Result<Vec<Override>, InputError> {
-    specs.iter().map(|spec| Override::parse(spec)).collect()
 }
 
 fn input(message: impl Into<String>, help: impl Into<String>) -> InputError {
@@ -489,7 +484,7 @@ fn unknown_element(
 ///
 /// Keys the format allows are set, or added where the file leaves them out; an unknown path is
 /// an error that suggests the nearest valid one. The result is meant to be validated as a file.
-pub fn apply(text: &str, overrides: &[Override]) -> Result<String, InputError> {
+pub(crate) fn apply(text: &str, overrides: &[Change]) -> Result<String, InputError> {
     if overrides.is_empty() {
         return Ok(text.to_owned());
     }
@@ -583,7 +578,7 @@ fn set(document: &mut DocumentMut, steps: &[Step], value: &Value) {
 }
 
 /// Byte ranges, in `text`, of the values that `overrides` set (for pointing messages at them).
-pub fn value_spans(text: &str, overrides: &[Override]) -> Vec<(usize, Range<usize>)> {
+pub(crate) fn value_spans(text: &str, overrides: &[Change]) -> Vec<(usize, Range<usize>)> {
     let Ok(document) = toml_edit::Document::parse(text.to_owned()) else {
         return Vec::new();
     };
@@ -627,7 +622,7 @@ fn item_at<'a>(root: &'a dyn TableLike, steps: &[Step]) -> Option<&'a Item> {
 
 /// The value at `path` in `text` (`None` when the key is left out or is not a single value);
 /// an error, with a suggestion, when the path is not one `--set` accepts.
-pub fn current(text: &str, path: &str) -> Result<Option<Value>, InputError> {
+pub(crate) fn current(text: &str, path: &str) -> Result<Option<Value>, InputError> {
     let Ok(document) = text.parse::<DocumentMut>() else {
         return Ok(None);
     };
@@ -637,7 +632,7 @@ pub fn current(text: &str, path: &str) -> Result<Option<Value>, InputError> {
 
 /// Marks the diagnostics of `error` that point at a value set by `overrides` in `text` (the
 /// scenario text as run) with the `--set` that put it there.
-pub fn explain(mut error: InputError, text: &str, overrides: &[Override]) -> InputError {
+pub(crate) fn explain(mut error: InputError, text: &str, overrides: &[Change]) -> InputError {
     if overrides.is_empty() {
         return error;
     }
@@ -670,7 +665,7 @@ mod tests {
     const TEXT: &str = "schema = 1\n# comment\n[run]\nname = \"x\"\nseed = 1\n\n[[ports]]\nname = \"a\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 100 # source\n\n[[ports]]\nname = \"b\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 5\n[[ports.capacity.schedule]]\nfrom = 3\nquota_per_day = 7\n\n[[streams]]\nname = \"caravan\"\nport = \"a\"\nkind = \"wave\"\ncurve = [{ at = 1, people = 10 }, { at = 2, people = 20 }]\npatience_days = { dist = \"exponential\", mean = 60 }\n";
 
     fn set1(spec: &str) -> Result<String, InputError> {
-        apply(TEXT, &[Override::parse(spec).unwrap()])
+        apply(TEXT, &[Change::parse(spec).unwrap()])
     }
 
     fn error(spec: &str) -> String {
@@ -681,10 +676,7 @@ mod tests {
     fn sets_values_and_keeps_the_rest() {
         let changed = apply(
             TEXT,
-            &[
-                Override::integer("run.seed", 7),
-                Override::integer("run.horizon_days", 30),
-            ],
+            &[Change::integer("run.seed", 7), Change::integer("run.horizon_days", 30)],
         )
         .unwrap();
         assert!(
@@ -693,7 +685,7 @@ mod tests {
         );
         assert!(changed.contains("horizon_days = 30"));
         assert!(changed.contains("# comment"));
-        assert!(apply(TEXT, &[Override::integer("nope.seed", 1)]).is_err());
+        assert!(apply(TEXT, &[Change::integer("nope.seed", 1)]).is_err());
     }
 
     #[test]
@@ -730,11 +722,11 @@ mod tests {
                 .is_some()
         );
         assert_eq!(parse_value("[1, 2]").as_array().map(toml_edit::Array::len), Some(2));
-        assert!(Override::parse("run.seed").is_err());
-        assert!(Override::parse("run.seed=").is_err());
-        assert!(Override::parse("=3").is_err());
-        assert_eq!(Override::number("a", 3.0).value.as_integer(), Some(3));
-        assert_eq!(Override::number("a", 2.5).value.as_float(), Some(2.5));
+        assert!(Change::parse("run.seed").is_err());
+        assert!(Change::parse("run.seed=").is_err());
+        assert!(Change::parse("=3").is_err());
+        assert_eq!(Change::number("a", 3.0).value.as_integer(), Some(3));
+        assert_eq!(Change::number("a", 2.5).value.as_float(), Some(2.5));
     }
 
     #[test]
@@ -773,7 +765,7 @@ mod tests {
 
     #[test]
     fn explains_messages_about_set_values() {
-        let changes = [Override::parse("ports.a.capacity.quota_per_day=lots").unwrap()];
+        let changes = [Change::parse("ports.a.capacity.quota_per_day=lots").unwrap()];
         let text = apply(TEXT, &changes).unwrap();
         let spans = value_spans(&text, &changes);
         assert_eq!(spans.len(), 1);

@@ -1,29 +1,142 @@
 //! Many replications in parallel, merged in replication order so that results are
 //! byte-identical whatever the number of threads.
 
-use crate::engine::{Method, run_replication_with};
+use crate::cancel::CancelToken;
+use crate::engine::{Engine, run_replication_with};
 use crate::error::Error;
+use crate::guard::{Estimate, Limits};
 use crate::model::Model;
+use crate::results::Results;
 use crate::stats::summary::Scalars;
 use crate::stats::{DailySeries, PeopleStats, Replication};
 use rayon::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// How to run the replications.
-#[derive(Debug, Clone, Default)]
+/// How far a run has got: simulations finished out of the total (`None` when not known in
+/// advance, as in a goal search).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Simulations (replications, or runs of a variant) finished.
+    pub done: u64,
+    /// Simulations in all, when known.
+    pub total: Option<u64>,
+}
+
+/// A function told of progress; called from worker threads, so it must be cheap.
+pub(crate) type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// How to run: replications, threads, engine, limits, a cancel token and a progress function.
+///
+/// ```
+/// use backlog::{CancelToken, RunOptions};
+/// let stop = CancelToken::new();
+/// let options = RunOptions::new()
+///     .replications(50)
+///     .threads(2)
+///     .cancel(stop.clone())
+///     .progress(|p| eprintln!("{} of {:?} done", p.done, p.total));
+/// # let _ = options;
+/// ```
+#[derive(Clone, Default)]
 pub struct RunOptions {
-    /// Number of replications (the model's default when `None`).
-    pub replications: Option<u32>,
-    /// Worker threads (all cores when `None`).
-    pub threads: Option<usize>,
-    /// Show a progress bar on stderr (only drawn when stderr is a terminal).
-    pub progress: bool,
-    /// How each replication is simulated (the results are the same).
-    pub method: Method,
+    pub(crate) replications: Option<u32>,
+    pub(crate) threads: Option<usize>,
+    pub(crate) method: Engine,
+    pub(crate) cancel: Option<CancelToken>,
+    pub(crate) progress: Option<ProgressFn>,
+    pub(crate) limits: Limits,
+}
+
+impl RunOptions {
+    /// The scenario's replications, one thread per core, the default engine, the default
+    /// limits, no cancel token and no progress function.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs `replications` replications instead of the scenario's number.
+    pub fn replications(mut self, replications: u32) -> Self {
+        self.replications = Some(replications);
+        self
+    }
+
+    /// Runs on `threads` worker threads (at least 1) instead of one per core. Results do not
+    /// depend on it.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads);
+        self
+    }
+
+    /// Simulates each replication by `engine` (the results are the same).
+    pub fn engine(mut self, engine: Engine) -> Self {
+        self.method = engine;
+        self
+    }
+
+    /// Stops the run with [`Error::Interrupted`] once `token` is cancelled.
+    pub fn cancel(mut self, token: CancelToken) -> Self {
+        self.cancel = Some(token);
+        self
+    }
+
+    /// Calls `report` after every simulation finishes (from worker threads).
+    pub fn progress(mut self, report: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(report));
+        self
+    }
+
+    /// Refuses runs estimated to go past `limits`.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("replications", &self.replications)
+            .field("threads", &self.threads)
+            .field("method", &self.method)
+            .field("cancel", &self.cancel)
+            .field("progress", &self.progress.as_ref().map(|_| "Fn(Progress)"))
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+/// Counts finished simulations and tells the caller's progress function.
+pub(crate) struct Counter<'a> {
+    done: AtomicU64,
+    total: Option<u64>,
+    report: Option<&'a ProgressFn>,
+}
+
+impl<'a> Counter<'a> {
+    pub(crate) fn new(total: Option<u64>, report: Option<&'a ProgressFn>) -> Self {
+        Counter {
+            done: AtomicU64::new(0),
+            total,
+            report,
+        }
+    }
+
+    /// One more simulation finished.
+    pub(crate) fn tick(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(report) = self.report {
+            report(Progress {
+                done,
+                total: self.total,
+            });
+        }
+    }
 }
 
 /// Scalars of one replication for every scope.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReplicationRow {
+pub(crate) struct ReplicationRow {
     /// Replication number.
     pub index: u32,
     /// Events handled.
@@ -36,9 +149,9 @@ pub struct ReplicationRow {
     pub classes: Vec<Scalars>,
 }
 
-/// Everything a run produced, merged over replications.
+/// Every replication of a run, merged in replication order.
 #[derive(Debug, Clone)]
-pub struct Results {
+pub(crate) struct Replications {
     /// Replications run.
     pub replications: u32,
     /// One row per replication, in order.
@@ -57,10 +170,10 @@ pub struct Results {
     pub events: u64,
 }
 
-impl Results {
+impl Replications {
     fn new(model: &Model) -> Self {
         let outcomes = model.outcomes.len();
-        Results {
+        Replications {
             replications: 0,
             rows: Vec::new(),
             pooled_total: PeopleStats::new(outcomes),
@@ -155,45 +268,60 @@ impl Digest {
     }
 }
 
-/// Runs the model's replications on a thread pool and merges them in order.
-pub fn run(model: &Model, options: &RunOptions) -> Result<Results, Error> {
-    let replications = options.replications.unwrap_or(model.replications);
+/// Worker threads: `threads` of them, or one per core.
+pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    if threads == Some(0) {
+        return Err(Error::Input(crate::error::InputError::single(
+            crate::error::Diagnostic::new("--threads must be at least 1").with_help("leave it out to use every core"),
+        )));
+    }
     let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = options.threads {
+    if let Some(threads) = threads {
         builder = builder.num_threads(threads);
     }
-    let pool = builder
-        .build()
-        .map_err(|error| Error::Runtime(format!("cannot start worker threads: {error}")))?;
-    let progress = if options.progress {
-        indicatif::ProgressBar::with_draw_target(Some(u64::from(replications)), indicatif::ProgressDrawTarget::stderr())
-            .with_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {elapsed} (eta {eta})")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            )
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let mut results = Results::new(model);
+    builder.build().map_err(|error| Error::Threads(error.to_string()))
+}
+
+/// Runs the replications of `model` that `options` asks for, on worker threads, and merges
+/// them in replication order: the results are byte-identical whatever the number of threads.
+///
+/// A cancelled [`CancelToken`] stops the run with [`Error::Interrupted`]; nothing of it is
+/// returned, and the next run is unaffected.
+///
+/// Before anything runs, the run's people and memory are estimated and checked against the
+/// options' [`Limits`] ([`Error::Limit`]).
+pub fn simulate(model: &Model, options: &RunOptions) -> Result<Results, Error> {
+    let replications = options.replications.unwrap_or(model.replications);
+    Estimate::of(model, replications, options.threads).check(&options.limits)?;
+    Ok(Results::new(model, run(model, options)?))
+}
+
+/// Runs the model's replications on a thread pool and merges them in order.
+pub(crate) fn run(model: &Model, options: &RunOptions) -> Result<Replications, Error> {
+    let replications = options.replications.unwrap_or(model.replications);
+    let pool = thread_pool(options.threads)?;
+    let never = CancelToken::new();
+    let cancel = options.cancel.as_ref().unwrap_or(&never);
+    let progress = Counter::new(Some(u64::from(replications)), options.progress.as_ref());
+    let mut results = Replications::new(model);
     // Chunks bound memory (each replication holds histograms) while keeping every core busy.
     let chunk = (pool.current_num_threads() * 4).max(8) as u32;
     let mut start = 0;
     while start < replications {
         let end = (start + chunk).min(replications);
-        if crate::interrupt::requested() {
-            progress.abandon();
+        if cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
         let mut batch: Vec<Digest> = pool.install(|| {
             (start..end)
                 .into_par_iter()
                 .map(|r| {
-                    let digest = Digest::new(model, run_replication_with(model, r, options.method));
-                    progress.inc(1);
-                    digest
+                    let digest = Digest::new(model, run_replication_with(model, r, options.method, cancel)?);
+                    progress.tick();
+                    Ok(digest)
                 })
-                .collect()
-        });
+                .collect::<Result<_, Error>>()
+        })?;
         // Pooled statistics are exact integer sums, so merging them in a parallel tree gives
         // the same result as merging in order.
         let pooled = pool.install(|| {
@@ -208,12 +336,7 @@ pub fn run(model: &Model, options: &RunOptions) -> Result<Results, Error> {
         for digest in batch {
             results.absorb(digest);
         }
-        if crate::interrupt::requested() {
-            progress.abandon();
-            return Err(Error::Interrupted);
-        }
         start = end;
     }
-    progress.finish_and_clear();
     Ok(results)
 }

@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// A value with the byte range it came from in the scenario file.
-pub type S<T> = Spanned<T>;
+pub(crate) type S<T> = Spanned<T>;
 
 /// The top level of a scenario file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawScenario {
+pub(crate) struct RawScenario {
     /// Format version; must be 1.
     pub schema: S<i64>,
     /// Run settings.
@@ -34,7 +34,7 @@ pub struct RawScenario {
 /// `[run]`: what to simulate and for how long.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawRun {
+pub(crate) struct RawRun {
     /// Short name shown in reports and charts.
     pub name: S<String>,
     /// Longer description.
@@ -58,7 +58,7 @@ pub struct RawRun {
 /// `[[classes]]`: a priority class.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawClass {
+pub(crate) struct RawClass {
     /// Class name, unique.
     pub name: S<String>,
     /// Patience of this class; overrides the stream's.
@@ -69,7 +69,7 @@ pub struct RawClass {
 /// `[[ports]]`: one processing point with its own list.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPort {
+pub(crate) struct RawPort {
     /// Port name, unique; streams refer to it.
     pub name: S<String>,
     /// `fifo` (default), `lifo`, `priority` or `mixed`.
@@ -85,7 +85,7 @@ pub struct RawPort {
 /// `[ports.capacity]`: either a daily quota (`kind = "quota"`) or officers (`kind = "officers"`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCapacity {
+pub(crate) struct RawCapacity {
     /// `quota` or `officers`.
     pub kind: S<String>,
     // --- quota form ---
@@ -135,7 +135,7 @@ pub struct RawCapacity {
 /// A closure: one day (`on`) or an inclusive range (`from` … `to`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawClosure {
+pub(crate) struct RawClosure {
     /// A single closed day.
     #[serde(default)]
     pub on: Option<S<DayOrDate>>,
@@ -153,7 +153,7 @@ pub struct RawClosure {
 /// A dated change of capacity, in force from `from` until the next change.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCapacityChange {
+pub(crate) struct RawCapacityChange {
     /// Day or date the change takes effect.
     pub from: S<DayOrDate>,
     /// New quota (quota form).
@@ -170,7 +170,7 @@ pub struct RawCapacityChange {
 /// `[[streams]]`: people arriving at one port.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawStream {
+pub(crate) struct RawStream {
     /// Stream name, unique; it keys the stream's random numbers.
     pub name: S<String>,
     /// Name of the port this stream joins.
@@ -234,7 +234,7 @@ pub struct RawStream {
 /// A point of a cumulative arrival curve.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCurvePoint {
+pub(crate) struct RawCurvePoint {
     /// Day or date.
     pub at: S<DayOrDate>,
     /// People arrived by then, in total.
@@ -244,7 +244,7 @@ pub struct RawCurvePoint {
 /// A piece of a Poisson rate schedule.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawRate {
+pub(crate) struct RawRate {
     /// Day or date the rate takes effect.
     pub from: S<DayOrDate>,
     /// Arrival rate, people per day.
@@ -253,7 +253,7 @@ pub struct RawRate {
 
 /// A probability distribution: a bare number (fixed) or a table with `dist = "…"`.
 #[derive(Debug)]
-pub struct RawDist {
+pub(crate) struct RawDist {
     /// Where the whole distribution was written.
     pub span: std::ops::Range<usize>,
     /// Its fields.
@@ -263,7 +263,7 @@ pub struct RawDist {
 /// The fields of a distribution table.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawDistFields {
+pub(crate) struct RawDistFields {
     /// `fixed`, `exponential`, `uniform`, `triangular`, `normal`, `lognormal`, `gamma`, `empirical`.
     pub dist: Option<S<String>>,
     /// Fixed value.
@@ -337,7 +337,7 @@ impl<'de> Deserialize<'de> for DistInput {
 
 /// A point in time written as a day number (days after day 0) or a TOML date.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum DayOrDate {
+pub(crate) enum DayOrDate {
     /// Days after day 0; may be fractional.
     Day(f64),
     /// A calendar date; needs `run.start_date`.
@@ -375,7 +375,7 @@ impl<'de> Deserialize<'de> for DayOrDate {
 }
 
 /// The date of a TOML datetime that is a plain local date, if it is one.
-pub fn date_only(datetime: &toml::value::Datetime) -> Option<toml::value::Date> {
+pub(crate) fn date_only(datetime: &toml::value::Datetime) -> Option<toml::value::Date> {
     match (datetime.date, datetime.time, datetime.offset) {
         (Some(date), None, None) => Some(date),
         _ => None,
@@ -383,6 +383,6 @@ pub fn date_only(datetime: &toml::value::Datetime) -> Option<toml::value::Date> 
 }
 
 /// Parses scenario text into raw types; errors carry the byte span TOML reported.
-pub fn parse(text: &str) -> Result<RawScenario, toml::de::Error> {
+pub(crate) fn parse(text: &str) -> Result<RawScenario, toml::de::Error> {
     toml::from_str(text)
 }

@@ -18,16 +18,25 @@ pub mod compare;
 pub mod sweep;
 pub mod target;
 
-use crate::engine::run_replication;
+pub use compare::{CompareRequest, Comparison};
+pub use sweep::{Param, Sweep, SweepPlan, SweepRequest, Values};
+pub use target::{Target, TargetRequest};
+
+use crate::cancel::CancelToken;
+use crate::engine::{Engine, run_replication_with};
 use crate::error::{Diagnostic, Error, InputError};
 use crate::format::thousands;
 use crate::model::Model;
-use crate::replicate::Results;
+use crate::replicate::Counter;
+use crate::replicate::{Progress, RunOptions, simulate, thread_pool};
+use crate::results::Results;
 use crate::stats::summary::{Estimate, Scalars};
 use crate::validate::suggest;
 use rayon::prelude::*;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
+use std::path::Path;
+use std::sync::Arc;
 
 /// A number reported per replication that sweeps, comparisons and goals are about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -66,6 +75,12 @@ impl Metric {
         Metric::FirstEmptyDay,
         Metric::PeakList,
     ];
+
+    /// Every metric's name, quoted: `` `processed`, `abandoned`, … and `peak_list` ``.
+    pub fn list() -> String {
+        let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        suggest::quoted_list(&names)
+    }
 
     /// The name used on the command line and in CSV and JSON.
     pub fn name(self) -> &'static str {
@@ -147,7 +162,7 @@ impl Metric {
     }
 
     /// Reads a metric name (or a common short form such as `p90`, `waiting` or `left`).
-    pub fn parse(text: &str) -> Result<Metric, InputError> {
+    fn parse(text: &str) -> Result<Metric, InputError> {
         let key = text.trim().to_lowercase().replace(['-', ' '], "_");
         let found = Metric::ALL
             .iter()
@@ -174,6 +189,16 @@ impl Metric {
                 )),
             )
         })
+    }
+}
+
+impl std::str::FromStr for Metric {
+    type Err = InputError;
+
+    /// Reads a metric name (or a common short form such as `p90`, `waiting` or `left`); an
+    /// unknown name gets a "did you mean".
+    fn from_str(text: &str) -> Result<Metric, InputError> {
+        Metric::parse(text)
     }
 }
 
@@ -222,10 +247,11 @@ pub struct Runs {
 }
 
 impl Runs {
-    /// The runs of one scope of a `replicate::run`.
-    pub fn of(results: &Results, port: Option<usize>) -> Runs {
+    /// The runs of one scope of a run.
+    pub(crate) fn of(results: &Results, port: Option<usize>) -> Runs {
         Runs {
             scalars: results
+                .replications
                 .rows
                 .iter()
                 .map(|row| match port {
@@ -271,28 +297,59 @@ pub struct Variant<'a> {
     pub port: Option<usize>,
 }
 
-/// Worker threads for [`run_variants`]; `None` uses every core.
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = threads {
-        builder = builder.num_threads(threads);
+/// Runs `replications` of every variant (of a sweep or comparison) with common random numbers:
+/// all in parallel, kept in memory; or, with `out` (a folder and each variant's folder name in
+/// it), one variant after another, each writing its results folder as `run --out` does.
+pub(crate) fn run_each_variant(
+    options: &RunOptions,
+    variants: &[Variant<'_>],
+    replications: u32,
+    out: Option<(&Path, &[String])>,
+) -> Result<Vec<Runs>, Error> {
+    let total = variants.len() as u64 * u64::from(replications);
+    let never = CancelToken::new();
+    let cancel = options.cancel.as_ref().unwrap_or(&never);
+    let Some((dir, folders)) = out else {
+        let pool = thread_pool(options.threads)?;
+        let counter = Counter::new(Some(total), options.progress.as_ref());
+        return run_variants(&pool, variants, replications, cancel, &counter);
+    };
+    let mut runs = Vec::new();
+    for (i, (variant, folder)) in variants.iter().zip(folders).enumerate() {
+        // Progress counts over every variant, not each one's replications.
+        let offset = i as u64 * u64::from(replications);
+        let progress = options.progress.clone().map(|report| {
+            Arc::new(move |p: Progress| {
+                report(Progress {
+                    done: offset + p.done,
+                    total: Some(total),
+                })
+            }) as crate::replicate::ProgressFn
+        });
+        let one = RunOptions {
+            replications: Some(replications),
+            progress,
+            ..options.clone()
+        };
+        let results = simulate(variant.model, &one)?;
+        results.write_folder(&dir.join(folder))?;
+        runs.push(Runs::of(&results, variant.port));
     }
-    builder
-        .build()
-        .map_err(|error| Error::Runtime(format!("cannot start worker threads: {error}")))
+    Ok(runs)
 }
 
 /// Runs replications `0..replications` of every variant, all of them in parallel on `pool`.
 ///
 /// Replication r of every variant uses the same random streams wherever the variants have
 /// streams and ports of the same names (common random numbers). Results come back in variant
-/// then replication order, so they do not depend on the number of threads. Ctrl-C stops the
-/// runs with [`Error::Interrupted`].
-pub fn run_variants(
+/// then replication order, so they do not depend on the number of threads. A cancelled token
+/// stops the runs with [`Error::Interrupted`].
+pub(crate) fn run_variants(
     pool: &rayon::ThreadPool,
     variants: &[Variant<'_>],
     replications: u32,
-    progress: &indicatif::ProgressBar,
+    cancel: &CancelToken,
+    progress: &Counter<'_>,
 ) -> Result<Vec<Runs>, Error> {
     let tasks: Vec<(usize, u32)> = (0..variants.len())
         .flat_map(|v| (0..replications).map(move |r| (v, r)))
@@ -302,40 +359,22 @@ pub fn run_variants(
             .par_iter()
             .map(|&(v, r)| {
                 let Variant { model, port } = variants[v];
-                let replication = run_replication(model, r);
+                let replication = run_replication_with(model, r, Engine::Auto, cancel)?;
                 let outcomes = model.outcomes.len();
                 let scalars = match port {
                     None => Scalars::of(&replication.total_people(outcomes), Some(&replication.total_daily())),
                     Some(p) => Scalars::of(&replication.port_people(p, outcomes), Some(&replication.ports[p].daily)),
                 };
-                progress.inc(1);
-                scalars
+                progress.tick();
+                Ok(scalars)
             })
-            .collect()
-    });
-    if crate::interrupt::requested() {
-        progress.abandon();
-        return Err(Error::Interrupted);
-    }
+            .collect::<Result<_, Error>>()
+    })?;
     let mut runs: Vec<Runs> = variants.iter().map(|_| Runs { scalars: Vec::new() }).collect();
     for ((v, _), scalars) in tasks.into_iter().zip(scalars) {
         runs[v].scalars.push(scalars);
     }
     Ok(runs)
-}
-
-/// A progress bar on stderr over `total` runs (hidden when `show` is false or stderr is not a
-/// terminal).
-pub fn progress_bar(total: u64, show: bool, what: &str) -> indicatif::ProgressBar {
-    if !show {
-        return indicatif::ProgressBar::hidden();
-    }
-    indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr()).with_style(
-        indicatif::ProgressStyle::with_template(&format!(
-            "{{bar:40}} {{pos}}/{{len}} {what}  {{elapsed}} (eta {{eta}})"
-        ))
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    )
 }
 
 /// Mean of `b − a` replication by replication, with its 95% interval (Student t), over the

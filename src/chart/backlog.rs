@@ -2,10 +2,10 @@
 //! 50% and 90% of replications as bands, and dated policy changes as labelled markers.
 
 use super::canvas::{Canvas, Drawn};
-use super::data::{Band, Results};
 use super::layout::{self, Axis, Frame, LegendItem, Plot, Swatch, Ticks, Timeline};
 use super::series;
 use super::style::BLUE;
+use crate::results::{Band, Folder};
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
@@ -30,7 +30,7 @@ pub fn band_legend(replications: u32, color: RGBColor) -> Vec<LegendItem> {
 }
 
 /// Draws the chart.
-pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option<&str>) -> Drawn {
+pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
     let on_list = results.series("on_list");
     let bucket = series::bucket_days(on_list.len(), super::approx_plot_width(c, 1.0));
     let points = series::daily_points(on_list, bucket, results.row_days);

@@ -69,7 +69,7 @@ pub struct Canvas<DB: DrawingBackend> {
 }
 
 fn drawing_error(error: impl std::fmt::Display) -> Error {
-    Error::Runtime(format!("cannot draw the chart: {error}"))
+    Error::Chart(format!("cannot draw the chart: {error}"))
 }
 
 impl<DB: DrawingBackend> Canvas<DB> {
@@ -250,7 +250,7 @@ fn downsample(big: &[u8], width: usize, height: usize) -> Vec<u8> {
 
 fn encode_png(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
-    let error = |e: png::EncodingError| Error::Runtime(format!("cannot encode the PNG: {e}"));
+    let error = |e: png::EncodingError| Error::Chart(format!("cannot encode the PNG: {e}"));
     {
         let mut encoder = png::Encoder::new(&mut bytes, width, height);
         encoder.set_color(png::ColorType::Rgb);

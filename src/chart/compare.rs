@@ -3,7 +3,6 @@
 //! or where people went (grouped bars).
 
 use super::canvas::{Canvas, Drawn};
-use super::data::{Band, Results};
 use super::layout::{self, Axis, Frame, LegendItem, Mark, Plot, PlotSpec, Swatch, Ticks, Timeline};
 use super::outcomes::{self, BarRow};
 use super::series;
@@ -11,6 +10,7 @@ use super::style::SERIES;
 use super::{Kind, quoted};
 use crate::format::thousands;
 use crate::model::Date;
+use crate::results::{Band, Folder};
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
@@ -18,7 +18,7 @@ use plotters::style::RGBColor;
 pub const MAX_SERIES: usize = SERIES.len();
 
 /// Legend labels when none are given: scenario names, or folder names when those repeat.
-pub fn default_labels(results: &[Results]) -> Vec<String> {
+pub fn default_labels(results: &[Folder]) -> Vec<String> {
     let names: Vec<String> = results.iter().map(|r| r.scenario.clone()).collect();
     if distinct(&names) {
         return names;
@@ -50,7 +50,7 @@ fn color(i: usize) -> RGBColor {
 }
 
 /// The source line of several folders.
-pub fn source_line(results: &[Results]) -> String {
+pub fn source_line(results: &[Folder]) -> String {
     let same_version = results.windows(2).all(|w| w[0].version == w[1].version);
     let mut parts: Vec<String> = results
         .iter()
@@ -59,7 +59,7 @@ pub fn source_line(results: &[Results]) -> String {
                 "scenario {}; seed {}; {}",
                 r.scenario,
                 r.seed,
-                super::data::replications(r.replications)
+                crate::format::replications(r.replications)
             );
             if same_version {
                 run
@@ -87,13 +87,13 @@ pub fn source_line(results: &[Results]) -> String {
 }
 
 /// The start date shared by every folder, if they all have the same one.
-fn shared_start(results: &[Results]) -> Option<Date> {
+fn shared_start(results: &[Folder]) -> Option<Date> {
     let first = results.first()?.start_date?;
     results.iter().all(|r| r.start_date == Some(first)).then_some(first)
 }
 
 /// Policy markers, when every folder has the same ones (else none: they would not say whose).
-fn shared_marks(results: &[Results]) -> Vec<Mark> {
+fn shared_marks(results: &[Folder]) -> Vec<Mark> {
     match results.first() {
         Some(first)
             if results
@@ -108,7 +108,7 @@ fn shared_marks(results: &[Results]) -> Vec<Mark> {
 
 /// The days of every folder on one axis: the start date they share, the longest horizon and
 /// the policy markers they share.
-fn shared_timeline(results: &[Results]) -> Timeline {
+fn shared_timeline(results: &[Folder]) -> Timeline {
     Timeline {
         start: shared_start(results),
         horizon_days: results.iter().map(|r| r.horizon_days).max().unwrap_or(1),
@@ -117,7 +117,7 @@ fn shared_timeline(results: &[Results]) -> Timeline {
 }
 
 /// `Median of 200 runs each` (or `of each result's runs` when they differ).
-fn runs_of(results: &[Results]) -> String {
+fn runs_of(results: &[Folder]) -> String {
     let first = results[0].replications;
     if results.iter().all(|r| r.replications == first) {
         format!("{first} simulated runs each")
@@ -126,7 +126,7 @@ fn runs_of(results: &[Results]) -> String {
     }
 }
 
-fn subtitle(results: &[Results], what: &str) -> String {
+fn subtitle(results: &[Folder], what: &str) -> String {
     let mut parts = vec![what.to_owned()];
     let first = &results[0];
     if results
@@ -142,7 +142,7 @@ fn subtitle(results: &[Results], what: &str) -> String {
 pub fn draw<DB: DrawingBackend>(
     c: &Canvas<DB>,
     kind: Kind,
-    results: &[Results],
+    results: &[Folder],
     labels: &[String],
     title: Option<&str>,
 ) -> Drawn {
@@ -163,18 +163,18 @@ pub fn draw<DB: DrawingBackend>(
 }
 
 /// Days per row of the daily series of folders drawn on one axis (the longest).
-fn shared_row_days(results: &[Results]) -> u32 {
+fn shared_row_days(results: &[Folder]) -> u32 {
     results.iter().map(|r| r.row_days).max().unwrap_or(1)
 }
 
 /// Rows per point for folders drawn on one axis.
-fn shared_bucket<DB: DrawingBackend>(c: &Canvas<DB>, results: &[Results]) -> usize {
+fn shared_bucket<DB: DrawingBackend>(c: &Canvas<DB>, results: &[Folder]) -> usize {
     let days = results.iter().map(|r| r.series("on_list").len()).max().unwrap_or(1);
     series::bucket_days(days, super::approx_plot_width(c, 1.0))
 }
 
 /// Each folder's daily series `name` as points of `bucket` rows each.
-fn shared_points(results: &[Results], name: &str, bucket: usize) -> Vec<Vec<(f64, Band)>> {
+fn shared_points(results: &[Folder], name: &str, bucket: usize) -> Vec<Vec<(f64, Band)>> {
     results
         .iter()
         .map(|r| series::daily_points(r.series(name), bucket, r.row_days))
@@ -199,7 +199,7 @@ fn draw_lines<DB: DrawingBackend>(c: &Canvas<DB>, plot: &Plot, lines: &[Vec<(f64
 
 fn backlog<DB: DrawingBackend>(
     c: &Canvas<DB>,
-    results: &[Results],
+    results: &[Folder],
     legend: Vec<LegendItem>,
     title: Option<&str>,
 ) -> Drawn {
@@ -237,7 +237,7 @@ fn backlog<DB: DrawingBackend>(
 
 fn quoted_waits<DB: DrawingBackend>(
     c: &Canvas<DB>,
-    results: &[Results],
+    results: &[Folder],
     legend: Vec<LegendItem>,
     title: Option<&str>,
 ) -> Drawn {
@@ -275,7 +275,7 @@ fn quoted_waits<DB: DrawingBackend>(
 
 fn waits<DB: DrawingBackend>(
     c: &Canvas<DB>,
-    results: &[Results],
+    results: &[Folder],
     legend: Vec<LegendItem>,
     title: Option<&str>,
 ) -> Drawn {
@@ -346,7 +346,7 @@ fn waits<DB: DrawingBackend>(
 
 fn where_people_went<DB: DrawingBackend>(
     c: &Canvas<DB>,
-    results: &[Results],
+    results: &[Folder],
     labels: &[String],
     title: Option<&str>,
 ) -> Drawn {

@@ -3,12 +3,11 @@
 //! the file (web addresses quoted in the scenario's comments are written so that they are not
 //! links either).
 
-use super::data::Results;
 use super::style;
 use super::{Chart, Kind, Options};
 use crate::error::Error;
 use crate::format::thousands;
-use serde_json::Value;
+use crate::results::{Estimate, Folder};
 use std::fmt::Write as _;
 
 /// Escapes text for HTML, and writes `http:`/`https:` so that they are shown but never
@@ -42,12 +41,11 @@ fn inline_svg(svg: &str, label: &str) -> String {
         .replace("https://", "https&#58;//")
 }
 
-fn estimate(value: Option<&Value>, format: fn(f64) -> String) -> String {
+fn estimate(value: Option<&Estimate>, format: fn(f64) -> String) -> String {
     let Some(value) = value else {
         return "–".to_owned();
     };
-    let get = |key: &str| value.get(key).and_then(Value::as_f64);
-    match (get("mean"), get("ci95_low"), get("ci95_high")) {
+    match (value.mean, value.ci95_low, value.ci95_high) {
         (Some(mean), Some(low), Some(high)) => format!("{} [{}, {}]", format(mean), format(low), format(high)),
         (Some(mean), _, _) => format(mean),
         _ => "–".to_owned(),
@@ -62,63 +60,64 @@ fn days(value: f64) -> String {
     }
 }
 
-fn path<'a>(value: &'a Value, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().try_fold(value, |v, key| v.get(key))
-}
-
 /// The summary as an HTML table (means over replications and 95% confidence intervals).
-fn summary_table(results: &Results) -> String {
-    let s = &results.summary;
+fn summary_table(results: &Folder) -> String {
+    let s = &results.summary.total;
     let mut rows: Vec<(String, String)> = Vec::new();
     let heading = |rows: &mut Vec<(String, String)>, text: &str| rows.push((String::new(), text.to_owned()));
     heading(&mut rows, "People");
-    for (label, key) in [
-        ("joined the list", "arrived"),
-        ("processed", "processed"),
-        ("left unprocessed", "abandoned"),
+    for (label, value) in [
+        ("joined the list", &s.arrived),
+        ("processed", &s.processed),
+        ("left unprocessed", &s.abandoned),
     ] {
-        rows.push((label.to_owned(), estimate(s.get(key), thousands)));
+        rows.push((label.to_owned(), estimate(Some(value), thousands)));
     }
-    for (outcome, value) in results.left_by_outcome() {
-        if value > 0.0 {
+    for (outcome, value) in &s.abandoned_by_outcome {
+        if value.mean.is_some_and(|mean| mean > 0.0) {
             rows.push((
-                format!(
-                    "&nbsp;&nbsp;left: {}",
-                    escape(&super::outcomes::outcome_label(&outcome))
-                ),
-                estimate(path(s, &["abandoned_by_outcome", &outcome]), thousands),
+                format!("&nbsp;&nbsp;left: {}", escape(&super::outcomes::outcome_label(outcome))),
+                estimate(Some(value), thousands),
             ));
         }
     }
     rows.push((
         "still waiting at the end".to_owned(),
-        estimate(s.get("waiting_at_end"), thousands),
+        estimate(Some(&s.waiting_at_end), thousands),
     ));
-    rows.push(("did not join".to_owned(), estimate(s.get("did_not_join"), thousands)));
+    rows.push(("did not join".to_owned(), estimate(Some(&s.did_not_join), thousands)));
     heading(&mut rows, "Wait of people processed, days (from joining the list)");
-    for stat in ["mean", "p50", "p90", "p95", "p99", "max"] {
-        rows.push((stat.to_owned(), estimate(path(s, &["wait_days", stat]), days)));
+    let waits = &s.wait_days;
+    for (stat, value) in [
+        ("mean", &waits.mean),
+        ("p50", &waits.p50),
+        ("p90", &waits.p90),
+        ("p95", &waits.p95),
+        ("p99", &waits.p99),
+        ("max", &waits.max),
+    ] {
+        rows.push((stat.to_owned(), estimate(Some(value), days)));
     }
     heading(&mut rows, "Other waits, days");
     rows.push((
         "waited before leaving".to_owned(),
-        estimate(s.get("abandoned_waited_days"), days),
+        estimate(Some(&s.abandoned_waited_days), days),
     ));
     rows.push((
         "still waiting: waited so far (mean)".to_owned(),
-        estimate(path(s, &["waiting_at_end_waited_days", "mean"]), days),
+        estimate(Some(&s.waiting_at_end_waited_days.mean), days),
     ));
     rows.push((
         "still waiting: waited so far (longest)".to_owned(),
-        estimate(path(s, &["waiting_at_end_waited_days", "max"]), days),
+        estimate(Some(&s.waiting_at_end_waited_days.max), days),
     ));
     heading(&mut rows, "List");
-    if let Some(peak) = s.get("peak_list") {
+    if let Some(peak) = &s.peak_list {
         rows.push(("peak length (people)".to_owned(), estimate(Some(peak), thousands)));
     }
-    if let Some(first) = s.get("first_empty") {
-        let emptied = first.get("replications_emptied").and_then(Value::as_u64).unwrap_or(0);
-        let text = match path(first, &["day", "mean"]).and_then(Value::as_f64) {
+    if let Some(first) = &s.first_empty {
+        let emptied = first.replications_emptied;
+        let text = match first.day.mean {
             Some(day) => {
                 let date = results
                     .date_of_day(day.round() as i64)
@@ -144,12 +143,8 @@ fn summary_table(results: &Results) -> String {
     }
     html.push_str("</table>\n");
 
-    let ports = s.get("ports").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
-    let classes = s
-        .get("classes")
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
-    for (title, scopes) in [("By port", ports), ("By class", classes)] {
+    let summary = &results.summary;
+    for (title, scopes) in [("By port", &summary.ports), ("By class", &summary.classes)] {
         if scopes.len() < 2 {
             continue;
         }
@@ -159,24 +154,20 @@ fn summary_table(results: &Results) -> String {
              <th>mean wait</th><th>p50</th><th>p90</th></tr>\n",
         );
         for scope in scopes {
-            let mean = |keys: &[&str], format: fn(f64) -> String| {
-                path(scope, keys)
-                    .and_then(|v| v.get("mean"))
-                    .and_then(Value::as_f64)
-                    .map_or_else(|| "–".to_owned(), format)
-            };
+            let mean =
+                |estimate: &Estimate, format: fn(f64) -> String| estimate.mean.map_or_else(|| "–".to_owned(), format);
             let _ = writeln!(
                 html,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                escape(scope.get("name").and_then(Value::as_str).unwrap_or("")),
-                mean(&["arrived"], thousands),
-                mean(&["processed"], thousands),
-                mean(&["abandoned"], thousands),
-                mean(&["waiting_at_end"], thousands),
-                mean(&["wait_days", "mean"], days),
-                mean(&["wait_days", "p50"], days),
-                mean(&["wait_days", "p90"], days),
+                escape(&scope.name),
+                mean(&scope.arrived, thousands),
+                mean(&scope.processed, thousands),
+                mean(&scope.abandoned, thousands),
+                mean(&scope.waiting_at_end, thousands),
+                mean(&scope.wait_days.mean, days),
+                mean(&scope.wait_days.p50, days),
+                mean(&scope.wait_days.p90, days),
             );
         }
         html.push_str("</table>\n");
@@ -198,7 +189,7 @@ dl{display:grid;grid-template-columns:max-content auto;gap:4px 16px}dt{color:#55
 nav a{margin-right:1em}";
 
 /// What each chart in the report shows and how to read it.
-fn caption(kind: Kind, results: &Results) -> String {
+fn caption(kind: Kind, results: &Folder) -> String {
     match kind {
         Kind::Backlog => format!(
             "The line is the median of {} simulated runs: on each day, half the runs had more people on the \
@@ -232,7 +223,7 @@ fn heading(kind: Kind) -> &'static str {
 
 /// The report of a results folder: every chart (inline SVG), the summary, the scenario as run
 /// and the provenance. Deterministic: the same folder gives the same bytes.
-pub fn report(results: &Results, options: &Options) -> Result<String, Error> {
+pub fn report(results: &Folder, options: &Options) -> Result<String, Error> {
     let title = format!("{}: simulated asylum-processing backlog", results.scenario);
     let mut html = String::new();
     let _ = writeln!(

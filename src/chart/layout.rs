@@ -861,7 +861,7 @@ pub struct Timeline {
 
 impl Timeline {
     /// The days of one results folder, with its policy changes.
-    pub fn of(results: &super::data::Results) -> Self {
+    pub fn of(results: &crate::results::Folder) -> Self {
         Timeline {
             start: results.start_date,
             horizon_days: results.horizon_days,
@@ -887,7 +887,7 @@ impl Timeline {
 }
 
 /// Policy markers of a results folder as marks on a day axis.
-pub fn policy_marks(results: &super::data::Results) -> Vec<Mark> {
+pub fn policy_marks(results: &crate::results::Folder) -> Vec<Mark> {
     results
         .markers
         .iter()
@@ -909,11 +909,11 @@ pub fn policy_marks(results: &super::data::Results) -> Vec<Mark> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chart::style::parse_date;
+    use crate::model::Date;
 
     #[test]
     fn dated_axes_tick_on_month_starts() {
-        let start = parse_date("2018-11-01");
+        let start = Date::parse("2018-11-01");
         let ticks = time_ticks(0.0, 365.0, start, 1100, 70);
         let labels: Vec<&str> = ticks.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(labels.first(), Some(&"Nov 2018"));
@@ -934,7 +934,7 @@ mod tests {
 
     #[test]
     fn long_runs_tick_on_years() {
-        let ticks = time_ticks(0.0, 3650.0, parse_date("2020-03-15"), 600, 70);
+        let ticks = time_ticks(0.0, 3650.0, Date::parse("2020-03-15"), 600, 70);
         assert!(ticks.iter().all(|(_, l)| l.len() == 4), "{ticks:?}");
     }
 

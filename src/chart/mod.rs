@@ -4,7 +4,7 @@
 //! they can be redrawn at any size and always match the data beside them. The same folder
 //! gives byte-identical files: nothing depends on the time, the machine's fonts or hash order.
 //!
-//! - [`data`] reads a results folder;
+//! - a results folder is read into a [`Folder`] (see [`crate::results`]);
 //! - [`backlog`], [`waits`], [`quoted`], [`outcomes`] draw one folder, [`compare`] several;
 //! - [`sweep`] draws a metric of `backlog sweep` against the swept parameter (from the sweep's
 //!   results in memory, written next to `sweep.csv`);
@@ -15,7 +15,6 @@
 pub mod backlog;
 pub mod canvas;
 pub mod compare;
-pub mod data;
 pub mod html;
 pub mod layout;
 pub mod outcomes;
@@ -25,12 +24,14 @@ pub mod style;
 pub mod sweep;
 pub mod waits;
 
-pub use data::Results;
-
+use crate::cancel::CancelToken;
 use crate::error::Error;
 use crate::format::thousands;
+use crate::output::{create_dir, write_atomically};
+use crate::results::Folder;
 use canvas::{Canvas, Drawn};
 use plotters::prelude::DrawingBackend;
+use std::path::{Path, PathBuf};
 
 /// What a chart shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,9 +105,9 @@ impl Default for Options {
 #[derive(Debug, Clone, Copy)]
 pub enum Chart<'a> {
     /// One results folder.
-    Single(Kind, &'a Results),
+    Single(Kind, &'a Folder),
     /// Several results folders on the same axes, with their legend labels.
-    Compare(Kind, &'a [Results], &'a [String]),
+    Compare(Kind, &'a [Folder], &'a [String]),
     /// A metric of a sweep against the swept parameter.
     Sweep(&'a sweep::SweepChart),
 }
@@ -155,8 +156,111 @@ impl Chart<'_> {
     }
 }
 
+impl Folder {
+    /// The source line every chart carries.
+    pub(crate) fn source_line(&self) -> String {
+        format!(
+            "Simulated with backlog v{}; scenario {}; seed {}; {}",
+            self.version,
+            self.scenario,
+            self.seed,
+            crate::format::replications(self.replications)
+        )
+    }
+
+    /// `1 Nov 2018 – 31 Oct 2019` or `365 days`.
+    pub(crate) fn period(&self) -> String {
+        period(self.start_date, self.horizon_days)
+    }
+}
+
+/// Smallest and largest width or height of a chart, in pixels (PNGs are drawn at twice the
+/// size before smoothing, so 4000×4000 already takes about 200 MB while drawing).
+pub const SIZE_LIMITS: (u32, u32) = (240, 4000);
+
+/// Most folders one comparison chart shows (one colour each).
+pub const MAX_COMPARED: usize = compare::MAX_SERIES;
+
+/// Draws `kinds` of a results folder in `formats` into `out`; returns the files written.
+pub fn write(
+    folder: &Folder,
+    kinds: &[Kind],
+    out: &Path,
+    formats: &[Format],
+    options: &Options,
+    cancel: &CancelToken,
+) -> Result<Vec<PathBuf>, Error> {
+    let charts: Vec<Chart<'_>> = kinds.iter().map(|&kind| Chart::Single(kind, folder)).collect();
+    write_charts_until(&charts, out, formats, options, cancel)
+}
+
+/// Draws `kinds` comparing results folders (at most [`MAX_COMPARED`]) into `out`, labelled
+/// `labels` (see [`default_labels`]); returns the files written.
+pub fn write_compare(
+    folders: &[Folder],
+    labels: &[String],
+    kinds: &[Kind],
+    out: &Path,
+    formats: &[Format],
+    options: &Options,
+    cancel: &CancelToken,
+) -> Result<Vec<PathBuf>, Error> {
+    let charts: Vec<Chart<'_>> = kinds
+        .iter()
+        .map(|&kind| Chart::Compare(kind, folders, labels))
+        .collect();
+    write_charts_until(&charts, out, formats, options, cancel)
+}
+
+/// Legend labels of compared folders: their scenario names, made distinct.
+pub fn default_labels(folders: &[Folder]) -> Vec<String> {
+    compare::default_labels(folders)
+}
+
+/// Writes `report.html` of a results folder to `path`.
+pub fn write_report(folder: &Folder, path: &Path) -> Result<(), Error> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_dir(parent)?;
+    }
+    let html = html::report(folder, &Options::default())?;
+    write_atomically(path, html.as_bytes())
+}
+
+/// Writes `charts` in `formats` to `out`; returns the files written.
+pub(crate) fn write_charts(
+    charts: &[Chart<'_>],
+    out: &Path,
+    formats: &[Format],
+    options: &Options,
+) -> Result<Vec<PathBuf>, Error> {
+    write_charts_until(charts, out, formats, options, &CancelToken::new())
+}
+
+/// [`write_charts`], stopping with [`Error::Interrupted`] between charts once `cancel` is.
+fn write_charts_until(
+    charts: &[Chart<'_>],
+    out: &Path,
+    formats: &[Format],
+    options: &Options,
+    cancel: &CancelToken,
+) -> Result<Vec<PathBuf>, Error> {
+    create_dir(out)?;
+    let mut written = Vec::new();
+    for chart in charts {
+        for &format in formats {
+            if cancel.is_cancelled() {
+                return Err(Error::Interrupted);
+            }
+            let path = out.join(format!("{}.{}", chart.file_stem(), format.extension()));
+            write_atomically(&path, &chart.render(format, options)?)?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
 /// `Tijuana 2018 caravan · 200 simulated runs · 1 Nov 2018 – 31 Oct 2019`.
-pub(crate) fn subtitle(results: &Results, what: &str) -> String {
+pub(crate) fn subtitle(results: &Folder, what: &str) -> String {
     let runs = if results.replications == 1 {
         "1 simulated run".to_owned()
     } else {

@@ -3,11 +3,11 @@
 //! end of the run, with people who left broken down by the outcomes the scenario names.
 
 use super::canvas::{Align, Canvas, Drawn, Rect};
-use super::data::Results;
 use super::layout::{self, Axis, Frame, LegendItem, Swatch, Ticks, Timeline};
 use super::series;
 use super::style::{self, BLUE, GREEN, INK, LIGHT, MUTED, VERMILLION, size};
 use crate::format::thousands;
+use crate::results::Folder;
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
@@ -135,11 +135,11 @@ pub fn outcome_label(outcome: &str) -> String {
 
 /// The rows at the end of a run: processed, left by outcome (largest first), still waiting,
 /// and did not join (when anybody did not).
-pub fn end_rows(results: &Results, color: Option<RGBColor>) -> Vec<BarRow> {
+pub fn end_rows(results: &Folder, color: Option<RGBColor>) -> Vec<BarRow> {
     let pick = |own: RGBColor| color.unwrap_or(own);
     let mut rows = vec![BarRow {
         label: "Processed".to_owned(),
-        bars: vec![(results.mean("processed").unwrap_or(0.0), pick(GREEN))],
+        bars: vec![(results.summary.total.processed.mean.unwrap_or(0.0), pick(GREEN))],
     }];
     let mut left = results.left_by_outcome();
     left.retain(|(_, v)| *v > 0.0);
@@ -147,7 +147,7 @@ pub fn end_rows(results: &Results, color: Option<RGBColor>) -> Vec<BarRow> {
     if left.is_empty() {
         rows.push(BarRow {
             label: "Left the list".to_owned(),
-            bars: vec![(results.mean("abandoned").unwrap_or(0.0), pick(VERMILLION))],
+            bars: vec![(results.summary.total.abandoned.mean.unwrap_or(0.0), pick(VERMILLION))],
         });
     }
     for (outcome, value) in left {
@@ -158,19 +158,19 @@ pub fn end_rows(results: &Results, color: Option<RGBColor>) -> Vec<BarRow> {
     }
     rows.push(BarRow {
         label: "Still waiting".to_owned(),
-        bars: vec![(results.mean("waiting_at_end").unwrap_or(0.0), pick(BLUE))],
+        bars: vec![(results.summary.total.waiting_at_end.mean.unwrap_or(0.0), pick(BLUE))],
     });
-    if results.mean("did_not_join").is_some_and(|v| v > 0.0) {
+    if results.summary.total.did_not_join.mean.is_some_and(|v| v > 0.0) {
         rows.push(BarRow {
             label: "Did not join the list".to_owned(),
-            bars: vec![(results.mean("did_not_join").unwrap_or(0.0), pick(LIGHT))],
+            bars: vec![(results.summary.total.did_not_join.mean.unwrap_or(0.0), pick(LIGHT))],
         });
     }
     rows
 }
 
 /// Cumulative sums of a daily series' means (people per day, times the days of each row).
-fn cumulative(results: &Results, name: &str) -> Vec<f64> {
+fn cumulative(results: &Folder, name: &str) -> Vec<f64> {
     let row_days = results.row_days.max(1);
     results
         .series(name)
@@ -189,13 +189,13 @@ fn cumulative(results: &Results, name: &str) -> Vec<f64> {
 }
 
 /// Draws the chart.
-pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option<&str>) -> Drawn {
+pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
     let mut legend = vec![
         LegendItem::new("Processed", Swatch::Fill(GREEN, 1.0)),
         LegendItem::new("Left the list unprocessed", Swatch::Fill(VERMILLION, 1.0)),
         LegendItem::new("On the list", Swatch::Fill(BLUE, 1.0)),
     ];
-    if results.mean("did_not_join").is_some_and(|v| v > 0.0) {
+    if results.summary.total.did_not_join.mean.is_some_and(|v| v > 0.0) {
         legend.push(LegendItem::new("Did not join", Swatch::Fill(LIGHT, 1.0)));
     }
     let mut notes = vec![format!(

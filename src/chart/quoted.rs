@@ -2,10 +2,10 @@
 //! the number processed per day over the previous 30 days), in days, weeks or years.
 
 use super::canvas::{Canvas, Drawn, Rect};
-use super::data::{Band, Results};
 use super::layout::{self, Axis, Frame, LegendItem, Swatch, Ticks, Timeline};
 use super::series;
 use super::style::{LIGHT, VERMILLION};
+use crate::results::{Band, Folder};
 use plotters::prelude::DrawingBackend;
 
 /// A unit for waits that keeps the numbers on the axis readable.
@@ -55,7 +55,7 @@ pub fn finite_max(bands: &[Band], pick: impl Fn(&Band) -> f64) -> f64 {
 }
 
 /// Draws the chart.
-pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option<&str>) -> Drawn {
+pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
     let daily = results.series("quoted_wait_days");
     let bucket = series::bucket_days(daily.len(), super::approx_plot_width(c, 1.0));
     let points = series::daily_points(daily, bucket, results.row_days);

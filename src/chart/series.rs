@@ -2,8 +2,8 @@
 //! (NaN) breaking them and infinite values drawn at the edge of the axis.
 
 use super::canvas::{Canvas, Drawn};
-use super::data::Band;
 use super::layout::{Plot, Scale};
+use crate::results::Band;
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 

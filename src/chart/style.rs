@@ -142,16 +142,6 @@ pub fn short_date(date: Date) -> String {
     format!("{} {}", date.day, month(date))
 }
 
-/// Parses `YYYY-MM-DD`.
-pub fn parse_date(text: &str) -> Option<Date> {
-    let mut parts = text.trim().splitn(3, '-');
-    let year = parts.next()?.parse().ok()?;
-    let month = parts.next()?.parse().ok()?;
-    let day = parts.next()?.parse().ok()?;
-    let date = Date { year, month, day };
-    date.is_valid().then_some(date)
-}
-
 /// Steps of 1, 2 or 5 times a power of ten: at most `max_ticks` + 1 ticks from 0 (or `min`) to
 /// at least `max`. Returns (step, ticks).
 pub fn nice_ticks(min: f64, max: f64, max_ticks: usize) -> (f64, Vec<f64>) {
@@ -191,11 +181,11 @@ mod tests {
 
     #[test]
     fn dates_are_parsed_and_written_unambiguously() {
-        let date = parse_date("2018-11-01").expect("valid");
+        let date = Date::parse("2018-11-01").expect("valid");
         assert_eq!(long_date(date), "1 Nov 2018");
         assert_eq!(short_date(date.plus_days(61)), "1 Jan");
-        assert!(parse_date("2018-02-30").is_none());
-        assert!(parse_date("").is_none());
+        assert!(Date::parse("2018-02-30").is_none());
+        assert!(Date::parse("").is_none());
     }
 
     #[test]

@@ -11,8 +11,8 @@ use super::style::{BACKGROUND, SERIES};
 use crate::analysis::Metric;
 use crate::analysis::sweep::{Axis as Swept, numeric};
 use crate::model::Date;
-use crate::overrides::Override;
-use crate::report::Provenance;
+use crate::overrides::Change;
+use crate::results::Provenance;
 use crate::stats::summary::Estimate;
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
@@ -87,7 +87,7 @@ impl SweepChart {
             p.version,
             p.scenario,
             p.seed,
-            super::data::replications(p.replications),
+            crate::format::replications(p.replications),
             if points == 1 {
                 "the one point".to_owned()
             } else {
@@ -159,7 +159,7 @@ impl SweepChart {
 
 /// A swept value as tables and folder names show it (text without quotes).
 fn shown(path: &str, value: &toml_edit::Value) -> String {
-    Override::new(path, value.clone()).value_shown()
+    Change::new(path, value.clone()).value_shown()
 }
 
 /// Title of the vertical axis, with the unit.
@@ -448,7 +448,7 @@ mod tests {
     fn quota_sweep() -> SweepChart {
         SweepChart {
             provenance: provenance(20),
-            period: Some((crate::chart::style::parse_date("2018-11-01"), 365)),
+            period: Some((crate::model::Date::parse("2018-11-01"), 365)),
             port: None,
             metric: Metric::WaitP90,
             axes: vec![axis("ports.p.capacity.quota_per_day", &["60", "80", "100", "150"])],

@@ -3,11 +3,11 @@
 //! the cumulative share processed within each wait (right axis), and p50/p90/p99 marked.
 
 use super::canvas::{Canvas, Drawn, Rect};
-use super::data::{Bin, Results};
 use super::layout::{self, Axis, Frame, LegendItem, Mark, PlotSpec, Swatch, Ticks};
 use super::series;
 use super::style::{self, BLUE, INK, ORANGE};
 use crate::format::thousands;
+use crate::results::{Bin, Folder};
 use plotters::prelude::DrawingBackend;
 
 /// Bins of two populations on the same edges, trimmed after the last one with anybody.
@@ -38,8 +38,8 @@ fn percentile_label(p: u32, days: f64) -> String {
 }
 
 /// Draws the chart.
-pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Results, title: Option<&str>) -> Drawn {
-    let empty = super::data::Population::default();
+pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
+    let empty = crate::results::Population::default();
     let processed = results.waits.get("processed").unwrap_or(&empty);
     let still = results.waits.get("still_waiting").unwrap_or(&empty);
     let (bins, still_bins) = trimmed(&processed.bins, &still.bins);

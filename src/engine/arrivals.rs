@@ -11,7 +11,7 @@ use statrs::function::erf::{erfc, erfc_inv};
 
 /// The next group of a stream, before the per-group draws the engine makes.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Pending {
+pub(crate) struct Pending {
     /// When it reaches the list.
     pub arrival: Ticks,
     /// When its wait started.
@@ -24,7 +24,7 @@ pub struct Pending {
 
 /// The arrival state of one stream in one replication.
 #[derive(Debug)]
-pub struct StreamGen {
+pub(crate) struct StreamGen {
     /// The stream's own random numbers (times, classes, and the engine's per-group draws).
     pub rng: SimRng,
     sizes: SimRng,
@@ -64,7 +64,7 @@ enum State {
 
 impl StreamGen {
     /// The generator of `stream` in replication `replication`.
-    pub fn new(stream: &Stream, seed: u64, replication: u32) -> Self {
+    pub(crate) fn new(stream: &Stream, seed: u64, replication: u32) -> Self {
         let mut generator = StreamGen {
             rng: keyed_rng(seed, replication, "stream", &stream.name, 0),
             sizes: keyed_rng(seed, replication, "stream-sizes", &stream.name, 0),
@@ -146,7 +146,7 @@ impl StreamGen {
     /// Writing into the caller's slot instead of returning the group keeps the hot Poisson
     /// path free of a copy through the stack, which cost a store-forwarding stall per arrival.
     #[inline(always)]
-    pub fn next_into(&mut self, stream: &Stream, seed: u64, replication: u32, out: &mut Pending) -> bool {
+    pub(crate) fn next_into(&mut self, stream: &Stream, seed: u64, replication: u32, out: &mut Pending) -> bool {
         match &stream.source {
             Source::Segments { segments, .. } => {
                 let next = match &mut self.state {
@@ -193,7 +193,7 @@ impl StreamGen {
     /// which come next in the stream's order). Returns `false` when the stream has no more
     /// groups or `take` returned `false` (the group it was handed is drawn all the same).
     #[inline(always)]
-    pub fn poisson_block(
+    pub(crate) fn poisson_block(
         &mut self,
         pieces: &[RatePiece],
         stream: &Stream,
@@ -342,7 +342,7 @@ fn draw_size(group_size: &Dist, rng: &mut SimRng) -> u32 {
 
 /// A class index from cumulative shares.
 #[inline]
-pub fn draw_class(cumulative: &[f64], rng: &mut SimRng) -> u16 {
+pub(crate) fn draw_class(cumulative: &[f64], rng: &mut SimRng) -> u16 {
     if cumulative.len() <= 1 {
         return 0;
     }

@@ -59,7 +59,7 @@ pub(super) struct Arriving {
 impl Arriving {
     /// The tick at which the event loop handles it.
     #[inline(always)]
-    pub fn time(&self) -> Ticks {
+    pub(super) fn time(&self) -> Ticks {
         self.arrival.max(0)
     }
 
@@ -118,12 +118,12 @@ pub(super) struct Feed<'m> {
 
 impl<'m> Feed<'m> {
     /// The feed of replication `replication` of `model`.
-    pub fn new(model: &'m Model, replication: u32) -> Self {
+    pub(super) fn new(model: &'m Model, replication: u32) -> Self {
         Self::with_window_groups(model, replication, WINDOW_GROUPS)
     }
 
     /// [`Feed::new`] with windows of `window_groups` groups (at least 1).
-    pub fn with_window_groups(model: &'m Model, replication: u32, window_groups: usize) -> Self {
+    pub(super) fn with_window_groups(model: &'m Model, replication: u32, window_groups: usize) -> Self {
         let mut feed = Feed {
             model,
             replication,
@@ -152,7 +152,7 @@ impl<'m> Feed<'m> {
     }
 
     /// Fills `window` with the next groups of the merge.
-    pub fn fill(&mut self, window: &mut Window) {
+    pub(super) fn fill(&mut self, window: &mut Window) {
         window.arrivals.clear();
         while window.arrivals.len() < self.window_groups {
             let Some(Reverse(key)) = self.heads.pop() else {

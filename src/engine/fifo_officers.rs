@@ -16,6 +16,7 @@ use super::arrivals::StreamGen;
 use super::list::Waiting;
 use super::rng::{SimRng, keyed_rng};
 use super::{DayBook, day_in_run};
+use crate::cancel::{CancelToken, Cancelled};
 use crate::model::{
     Capacity, Discipline, Dist, Model, RatePiece, Source, Stream, TICKS_PER_DAY, Ticks, non_negative_days_to_ticks,
 };
@@ -63,26 +64,33 @@ pub(super) fn plan(model: &Model) -> Option<Vec<PortPlan<'_>>> {
     Some(plans)
 }
 
-/// Runs replication `replication` of `model` by the plan from [`plan`].
-pub(super) fn run(model: &Model, plans: &[PortPlan<'_>], replication: u32) -> Replication {
+/// Runs replication `replication` of `model` by the plan from [`plan`], unless `cancel` stops
+/// it first.
+pub(super) fn run(
+    model: &Model,
+    plans: &[PortPlan<'_>],
+    replication: u32,
+    cancel: &CancelToken,
+) -> Result<Replication, Cancelled> {
     let mut events = 0;
-    let ports = plans
-        .iter()
-        .map(|plan| {
-            let mut simulation = PortRun::new(model);
-            simulation.serve_stream(model, plan, replication);
-            events += simulation.events;
-            PortResult {
-                by_class: simulation.by_class,
-                daily: simulation.days.into_series(),
-            }
-        })
-        .collect();
-    Replication {
+    let mut ports = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let mut simulation = PortRun::new(model);
+        simulation.serve_stream(model, plan, replication, cancel);
+        if cancel.is_cancelled() {
+            return Err(Cancelled);
+        }
+        events += simulation.events;
+        ports.push(PortResult {
+            by_class: simulation.by_class,
+            daily: simulation.days.into_series(),
+        });
+    }
+    Ok(Replication {
         index: replication,
         ports,
         events,
-    }
+    })
 }
 
 /// One port's state in a direct run.
@@ -114,7 +122,7 @@ impl PortRun {
     ///
     /// Drawing the random numbers and serving the groups are two stages, run on two cores
     /// when there are two: while one block of groups is served, the next is drawn.
-    fn serve_stream(&mut self, model: &Model, plan: &PortPlan<'_>, replication: u32) {
+    fn serve_stream(&mut self, model: &Model, plan: &PortPlan<'_>, replication: u32, cancel: &CancelToken) {
         let Some(stream) = plan.stream.map(|index| &model.streams[index]) else {
             return;
         };
@@ -133,18 +141,19 @@ impl PortRun {
         // Each form of the officers' times gets its own serving loop.
         let officers = plan.officers as usize;
         if officers <= FEW_OFFICERS {
-            self.pipeline(&mut draws, &mut FewOfficers::new(officers));
+            self.pipeline(&mut draws, &mut FewOfficers::new(officers), cancel);
         } else {
-            self.pipeline(&mut draws, &mut ManyOfficers::new(officers));
+            self.pipeline(&mut draws, &mut ManyOfficers::new(officers), cancel);
         }
     }
 
-    /// Draws and serves blocks until the stream has no more groups before the horizon.
-    fn pipeline<T: OfficerTimes + Send>(&mut self, draws: &mut Draws<'_>, free_at: &mut T) {
+    /// Draws and serves blocks until the stream has no more groups before the horizon, or
+    /// `cancel` stops it.
+    fn pipeline<T: OfficerTimes + Send>(&mut self, draws: &mut Draws<'_>, free_at: &mut T, cancel: &CancelToken) {
         let mut ready = Vec::with_capacity(BLOCK_GROUPS);
         let mut next = Vec::with_capacity(BLOCK_GROUPS);
         draws.fill(&mut ready);
-        while !ready.is_empty() && !crate::interrupt::requested() {
+        while !ready.is_empty() && !cancel.is_cancelled() {
             rayon::join(|| draws.fill(&mut next), || self.serve(&ready, free_at));
             std::mem::swap(&mut ready, &mut next);
         }

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 
 /// A group on a list.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Waiting {
+pub(crate) struct Waiting {
     /// When its wait started (before day 0 for an initial backlog).
     pub joined: Ticks,
     /// When it gives up if still waiting (`Ticks::MAX`: never).
@@ -31,7 +31,7 @@ pub struct Waiting {
 
 /// One lane of a list (priority lists have one lane per class).
 #[derive(Debug, Default)]
-pub struct Lane {
+pub(crate) struct Lane {
     groups: VecDeque<Waiting>,
     tombstones: usize,
 }
@@ -39,31 +39,31 @@ pub struct Lane {
 impl Lane {
     /// Groups on the lane (tombstones excluded).
     #[inline]
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.groups.len() - self.tombstones
     }
 
     /// Whether no group is on the lane.
     #[inline]
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Adds a group at the end.
     #[inline]
-    pub fn push_back(&mut self, group: Waiting) {
+    pub(crate) fn push_back(&mut self, group: Waiting) {
         self.groups.push_back(group);
     }
 
     /// Adds a group at the front (served last under LIFO).
     #[inline]
-    pub fn push_front(&mut self, group: Waiting) {
+    pub(crate) fn push_front(&mut self, group: Waiting) {
         self.groups.push_front(group);
     }
 
     /// Index of the first group, dropping tombstones in front of it.
     #[inline]
-    pub fn front_index(&mut self) -> Option<usize> {
+    pub(crate) fn front_index(&mut self) -> Option<usize> {
         while let Some(front) = self.groups.front() {
             if front.size != 0 {
                 return Some(0);
@@ -76,7 +76,7 @@ impl Lane {
 
     /// Removes and returns the first group, dropping tombstones in front of it.
     #[inline]
-    pub fn pop_front(&mut self) -> Option<Waiting> {
+    pub(crate) fn pop_front(&mut self) -> Option<Waiting> {
         loop {
             let group = self.groups.pop_front()?;
             if group.size != 0 {
@@ -88,7 +88,7 @@ impl Lane {
 
     /// Index of the last group, dropping tombstones behind it.
     #[inline]
-    pub fn back_index(&mut self) -> Option<usize> {
+    pub(crate) fn back_index(&mut self) -> Option<usize> {
         while let Some(back) = self.groups.back() {
             if back.size != 0 {
                 return Some(self.groups.len() - 1);
@@ -101,7 +101,7 @@ impl Lane {
 
     /// Index of a group drawn uniformly at random.
     #[inline]
-    pub fn random_index(&mut self, rng: &mut SimRng) -> Option<usize> {
+    pub(crate) fn random_index(&mut self, rng: &mut SimRng) -> Option<usize> {
         if self.is_empty() {
             return None;
         }
@@ -120,13 +120,13 @@ impl Lane {
 
     /// The group at `index` (from one of the `*_index` methods).
     #[inline]
-    pub fn get(&self, index: usize) -> &Waiting {
+    pub(crate) fn get(&self, index: usize) -> &Waiting {
         &self.groups[index]
     }
 
     /// Removes and returns the group at `index`.
     #[inline(always)]
-    pub fn take(&mut self, index: usize) -> Waiting {
+    pub(crate) fn take(&mut self, index: usize) -> Waiting {
         if index == 0 {
             self.groups
                 .pop_front()
@@ -144,7 +144,7 @@ impl Lane {
     }
 
     /// Removes every group, oldest first in list order.
-    pub fn drain(&mut self) -> impl Iterator<Item = Waiting> + '_ {
+    pub(crate) fn drain(&mut self) -> impl Iterator<Item = Waiting> + '_ {
         self.tombstones = 0;
         self.groups.drain(..).filter(|group| group.size != 0)
     }

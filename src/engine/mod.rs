@@ -12,12 +12,12 @@
 //! - daily counts are kept as flows and difference arrays over days, filled in when a group
 //!   joins and when it leaves, so no end-of-day events are needed.
 
-pub mod arrivals;
+pub(crate) mod arrivals;
 mod feed;
 mod fifo_officers;
-pub mod list;
-pub mod queue;
-pub mod rng;
+pub(crate) mod list;
+pub(crate) mod queue;
+pub(crate) mod rng;
 
 use crate::model::{
     Capacity, Counts, Discipline, Model, NoShow, Officers, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks,
@@ -32,9 +32,11 @@ use rand::distr::Distribution;
 use rand_distr::Poisson;
 use rng::{SimRng, keyed_rng};
 
+use crate::cancel::{CancelToken, Cancelled};
+
 /// What a trace line reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TraceEvent {
+pub(crate) enum TraceEvent {
     /// A group joined the list.
     Join,
     /// A group arrived but did not join the list.
@@ -57,7 +59,7 @@ pub enum TraceEvent {
 
 impl TraceEvent {
     /// Name used in trace files.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             TraceEvent::Join => "join",
             TraceEvent::NoJoin => "no_join",
@@ -73,7 +75,7 @@ impl TraceEvent {
 }
 
 /// A receiver of every event of a replication; [`NoTrace`] compiles to nothing.
-pub trait Trace {
+pub(crate) trait Trace {
     /// Called for each event: time, what, port, group id, people, people on the port's list
     /// after the event (counting people who have given up only once they are found).
     fn record(&mut self, time: Ticks, event: TraceEvent, port: usize, group: u32, people: u32, list_people: u64);
@@ -81,7 +83,7 @@ pub trait Trace {
 
 /// The trace that records nothing.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct NoTrace;
+pub(crate) struct NoTrace;
 
 impl Trace for NoTrace {
     #[inline(always)]
@@ -90,7 +92,7 @@ impl Trace for NoTrace {
 
 /// How a replication is simulated. Both give identical results.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Method {
+pub enum Engine {
     /// The direct recursion where it covers the model (officers working a FIFO list around
     /// the clock, fed by Poisson streams without patience; see `fifo_officers`), the event
     /// loop otherwise.
@@ -100,34 +102,51 @@ pub enum Method {
     EventLoop,
 }
 
-/// Whether [`Method::Auto`] simulates `model` by the direct recursion for FIFO officers
+/// Whether [`Engine::Auto`] simulates `model` by the direct recursion for FIFO officers
 /// instead of the event loop.
-pub fn uses_direct_recursion(model: &Model) -> bool {
+pub(crate) fn uses_direct_recursion(model: &Model) -> bool {
     fifo_officers::plan(model).is_some()
 }
 
-/// Runs replication `replication` of `model`.
-pub fn run_replication(model: &Model, replication: u32) -> Replication {
-    run_replication_with(model, replication, Method::Auto)
+/// Runs replication `replication` of `model` to the end (nothing can stop it).
+#[cfg(test)]
+pub(crate) fn run_replication(model: &Model, replication: u32) -> Replication {
+    match run_replication_with(model, replication, Engine::Auto, &CancelToken::new()) {
+        Ok(replication) => replication,
+        Err(Cancelled) => unreachable!("a token nobody else holds is never cancelled"),
+    }
 }
 
-/// Runs replication `replication` of `model` by `method`.
-pub fn run_replication_with(model: &Model, replication: u32, method: Method) -> Replication {
+/// Runs replication `replication` of `model` by `method`, unless `cancel` stops it first.
+pub(crate) fn run_replication_with(
+    model: &Model,
+    replication: u32,
+    method: Engine,
+    cancel: &CancelToken,
+) -> Result<Replication, Cancelled> {
     match method {
-        Method::Auto => match fifo_officers::plan(model) {
-            Some(plans) => fifo_officers::run(model, &plans, replication),
-            None => run_replication_traced(model, replication, &mut NoTrace),
+        Engine::Auto => match fifo_officers::plan(model) {
+            Some(plans) => fifo_officers::run(model, &plans, replication, cancel),
+            None => run_replication_traced(model, replication, &mut NoTrace, cancel),
         },
-        Method::EventLoop => run_replication_traced(model, replication, &mut NoTrace),
+        Engine::EventLoop => run_replication_traced(model, replication, &mut NoTrace, cancel),
     }
 }
 
 /// Runs replication `replication` of `model`, reporting every event to `trace` (which must
-/// be `Send`: the event loop may run on another core while this one draws arrivals).
-pub fn run_replication_traced<T: Trace + Send>(model: &Model, replication: u32, trace: &mut T) -> Replication {
-    let mut sim = Sim::new(model, replication);
-    sim.run(&mut Feed::new(model, replication), trace);
-    sim.finish(trace)
+/// be `Send`: the event loop may run on another core while this one draws arrivals), unless
+/// `cancel` stops it first.
+pub(crate) fn run_replication_traced<T: Trace + Send>(
+    model: &Model,
+    replication: u32,
+    trace: &mut T,
+    cancel: &CancelToken,
+) -> Result<Replication, Cancelled> {
+    let mut sim = Sim::new(model, replication, cancel);
+    if !sim.run(&mut Feed::new(model, replication), trace) {
+        return Err(Cancelled);
+    }
+    Ok(sim.finish(trace))
 }
 
 /// Day index of a tick (floor), clamped to [0, horizon].
@@ -302,6 +321,7 @@ struct PortState {
 
 struct Sim<'m> {
     model: &'m Model,
+    cancel: &'m CancelToken,
     replication: u32,
     horizon: Ticks,
     horizon_days: usize,
@@ -318,7 +338,7 @@ struct Sim<'m> {
 }
 
 impl<'m> Sim<'m> {
-    fn new(model: &'m Model, replication: u32) -> Self {
+    fn new(model: &'m Model, replication: u32, cancel: &'m CancelToken) -> Self {
         let horizon_days = model.horizon_days as usize;
         let outcomes = model.outcomes.len();
         let ports = model
@@ -353,6 +373,7 @@ impl<'m> Sim<'m> {
         let no_show_outcome = model.outcomes.iter().position(|name| name == "no_show").unwrap_or(0) as u8;
         let mut sim = Sim {
             model,
+            cancel,
             replication,
             horizon: model.horizon_ticks(),
             horizon_days,
@@ -402,10 +423,10 @@ impl<'m> Sim<'m> {
     }
 
     /// Runs the replication window by window, drawing each next window's arrivals (with
-    /// `feed`) while the current one is simulated.
-    fn run<T: Trace + Send>(&mut self, feed: &mut Feed<'_>, trace: &mut T) {
+    /// `feed`) while the current one is simulated; `false` if cancelled.
+    fn run<T: Trace + Send>(&mut self, feed: &mut Feed<'_>, trace: &mut T) -> bool {
         if self.horizon <= 0 {
-            return;
+            return true;
         }
         let mut next = Window::default();
         feed.fill(&mut self.window);
@@ -414,12 +435,11 @@ impl<'m> Sim<'m> {
             self.next_arrival = 0;
             let end = self.window.end_order;
             if end >= last {
-                self.run_until(end, trace);
-                return;
+                return self.run_until(end, trace);
             }
             let (finished, ()) = rayon::join(|| self.run_until(end, trace), || feed.fill(&mut next));
             if !finished {
-                return;
+                return false;
             }
             debug_assert_eq!(
                 self.next_arrival,
@@ -446,8 +466,8 @@ impl<'m> Sim<'m> {
                 return true;
             }
             self.events += 1;
-            // A cheap check every 65,536 events keeps Ctrl-C prompt even in one long replication.
-            if self.events & 0xffff == 0 && crate::interrupt::requested() {
+            // A cheap check every 65,536 events keeps cancelling prompt even in one long replication.
+            if self.events & 0xffff == 0 && self.cancel.is_cancelled() {
                 return false;
             }
             if let Some(group) = arrival {

@@ -12,7 +12,7 @@ use std::collections::BinaryHeap;
 
 /// What happens at an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
+pub(crate) enum EventKind {
     /// An officer at this port finishes a claim.
     ServiceDone {
         /// Port index.
@@ -58,7 +58,7 @@ const PHASE_SHIFT: u32 = SEQ_SHIFT + SEQ_BITS;
 const TIME_SHIFT: u32 = PHASE_SHIFT + PHASE_BITS;
 
 /// The latest time the queue can hold: 2^40 ticks, about 12.7 million days.
-pub const MAX_TIME: Ticks = (1 << 40) - 1;
+pub(crate) const MAX_TIME: Ticks = (1 << 40) - 1;
 
 #[inline]
 fn encode(time: Ticks, seq: u64, kind: EventKind) -> u128 {
@@ -89,27 +89,27 @@ fn decode(entry: u128) -> (Ticks, EventKind) {
 /// Where the first event at `time` (in `0..=MAX_TIME`) falls among events: everything
 /// earlier comes before it.
 #[inline(always)]
-pub fn order_at(time: Ticks) -> u64 {
+pub(crate) fn order_at(time: Ticks) -> u64 {
     (time as u64) << PHASE_BITS
 }
 
 /// Where an arrival at `time` (in `0..=MAX_TIME`) falls among events, comparable with
 /// [`EventQueue::next_order`]: it comes first exactly when its order is lower.
 #[inline(always)]
-pub fn arrival_order(time: Ticks) -> u64 {
+pub(crate) fn arrival_order(time: Ticks) -> u64 {
     ((time as u64) << PHASE_BITS) | ARRIVAL_PHASE
 }
 
 /// A time-ordered queue of events with a deterministic order for ties.
 #[derive(Debug, Default)]
-pub struct EventQueue {
+pub(crate) struct EventQueue {
     heap: BinaryHeap<Reverse<u128>>,
     next_seq: u64,
 }
 
 impl EventQueue {
     /// An empty queue with room for `capacity` events.
-    pub fn with_capacity(capacity: usize) -> Self {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         EventQueue {
             heap: BinaryHeap::with_capacity(capacity),
             next_seq: 0,
@@ -118,7 +118,7 @@ impl EventQueue {
 
     /// Schedules `kind` at `time`, which must be in `0..=MAX_TIME`.
     #[inline]
-    pub fn push(&mut self, time: Ticks, kind: EventKind) {
+    pub(crate) fn push(&mut self, time: Ticks, kind: EventKind) {
         debug_assert!((0..=MAX_TIME).contains(&time));
         debug_assert!(self.next_seq < 1 << SEQ_BITS);
         self.heap.push(Reverse(encode(time, self.next_seq, kind)));
@@ -128,7 +128,7 @@ impl EventQueue {
     /// The time and phase of the earliest event, to compare with [`arrival_order`]
     /// (`u64::MAX` when the queue is empty).
     #[inline(always)]
-    pub fn next_order(&self) -> u64 {
+    pub(crate) fn next_order(&self) -> u64 {
         self.heap
             .peek()
             .map_or(u64::MAX, |&Reverse(entry)| (entry >> PHASE_SHIFT) as u64)
@@ -136,18 +136,8 @@ impl EventQueue {
 
     /// Removes and returns the earliest event.
     #[inline]
-    pub fn pop(&mut self) -> Option<(Ticks, EventKind)> {
+    pub(crate) fn pop(&mut self) -> Option<(Ticks, EventKind)> {
         self.heap.pop().map(|Reverse(entry)| decode(entry))
-    }
-
-    /// Number of pending events.
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    /// Whether no event is pending.
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
     }
 }
 

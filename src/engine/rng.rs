@@ -5,7 +5,7 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The generator used everywhere in the engine.
-pub type SimRng = Xoshiro256PlusPlus;
+pub(crate) type SimRng = Xoshiro256PlusPlus;
 
 /// FNV-1a over bytes: a stable hash (unlike `std`'s `DefaultHasher`, it never changes).
 fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
@@ -26,7 +26,7 @@ fn mix(mut z: u64) -> u64 {
 /// The random stream for (seed, replication, role, name, part).
 ///
 /// `role` separates uses ("stream", "port", …); `part` separates sub-streams of one name.
-pub fn keyed_rng(seed: u64, replication: u32, role: &str, name: &str, part: u64) -> SimRng {
+pub(crate) fn keyed_rng(seed: u64, replication: u32, role: &str, name: &str, part: u64) -> SimRng {
     let mut key = fnv1a(role.as_bytes(), 0xcbf2_9ce4_8422_2325);
     key = fnv1a(&[0xff], key);
     key = fnv1a(name.as_bytes(), key);

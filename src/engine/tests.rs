@@ -46,14 +46,14 @@ fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) ->
             outcome_cumulative: vec![1.0],
         }],
         markers: Vec::new(),
+        text: std::sync::Arc::from(""),
+        notes: Vec::new(),
     }
 }
 
 /// The model of scenario text (CSV paths relative to the working directory).
 pub(super) fn model_from(text: &str) -> Model {
-    crate::validate::load_str("test.toml", text, std::path::Path::new("."))
-        .expect("valid scenario")
-        .model
+    crate::validate::load_str("test.toml", text, std::path::Path::new(".")).expect("valid scenario")
 }
 
 #[derive(Default)]
@@ -69,7 +69,7 @@ impl Trace for Recorder {
 fn quota_of_100_clears_1000_in_10_days() {
     let model = backlog_model(1000, 100.0, 0.0, 15);
     let mut recorder = Recorder::default();
-    let result = run_replication_traced(&model, 0, &mut recorder);
+    let result = run_replication_traced(&model, 0, &mut recorder, &CancelToken::new()).expect("not cancelled");
     let processed: Vec<_> = recorder.0.iter().filter(|e| e.1 == TraceEvent::Process).collect();
     assert_eq!(processed.len(), 1000);
     for (k, event) in processed.iter().enumerate() {
@@ -131,7 +131,8 @@ fn censored_waits_are_kept() {
 /// Runs replication 0 of `model` with windows aiming at `window_groups` groups.
 fn run_with_windows(model: &Model, window_groups: usize) -> (Replication, Vec<(Ticks, TraceEvent, u32, u64)>) {
     let mut recorder = Recorder::default();
-    let mut sim = Sim::new(model, 0);
+    let cancel = CancelToken::new();
+    let mut sim = Sim::new(model, 0, &cancel);
     sim.run(&mut Feed::with_window_groups(model, 0, window_groups), &mut recorder);
     (sim.finish(&mut recorder), recorder.0)
 }
@@ -242,4 +243,35 @@ fn a_stream_stepping_back_in_time_is_held_at_its_latest_arrival() {
     }
     let times: Vec<Ticks> = trace.iter().map(|event| event.0).collect();
     assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "time never steps back");
+}
+
+/// Dates far beyond the end (windows that end, or entries that start, around day 10³⁰⁰) are
+/// accepted and run cleanly: nothing past the end is indexed or scheduled, and everyone who
+/// joins is processed, leaves or is still waiting at the end.
+#[test]
+fn far_future_dates_run_cleanly() {
+    let text = "schema = 1\n[run]\nname = \"far\"\nhorizon_days = 20\nseed = 3\n\n\
+        [[ports]]\nname = \"p\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 5\n\
+        closures = [{ from = 15, to = 1e300 }, { on = 1e300 }]\n\
+        schedule = [{ from = 3, quota_per_day = 7 }, { from = 1e300, quota_per_day = 1 }]\n\n\
+        [[ports]]\nname = \"o\"\n[ports.capacity]\nkind = \"officers\"\nofficers = 2\nservice_days = 0.5\n\
+        schedule = [{ from = 1e300, officers = 9 }]\n\n\
+        [[streams]]\nname = \"w\"\nport = \"p\"\nkind = \"wave\"\npeople = 1000\nfrom = 2\nto = 1e300\n\
+        shape = \"triangular\"\npeak = 1e299\n\n\
+        [[streams]]\nname = \"c\"\nport = \"o\"\nkind = \"wave\"\n\
+        curve = [{ at = 0, people = 10 }, { at = 1e300, people = 1000000000 }]\n\n\
+        [[streams]]\nname = \"late\"\nport = \"o\"\nkind = \"wave\"\npeople = 50\nfrom = 1e300\nto = 1e301\n\n\
+        [[streams]]\nname = \"r\"\nport = \"p\"\nkind = \"poisson\"\n\
+        rates = [{ from = 0, people_per_day = 3 }, { from = 1e300, people_per_day = 1 }]\nuntil = 1e301\n";
+    let model = model_from(text);
+    for r in 0..3 {
+        let replication = run_replication(&model, r);
+        let people = replication.total_people(model.outcomes.len());
+        assert!(people.arrived >= 10, "{r}: {}", people.arrived);
+        assert_eq!(
+            people.arrived,
+            people.processed.people + people.abandoned.people + people.waiting_at_end.people,
+            "replication {r}: everyone who joined is accounted for"
+        );
+    }
 }

@@ -55,6 +55,16 @@ impl Date {
     pub fn is_valid(self) -> bool {
         (1..=12).contains(&self.month) && self.day >= 1 && Date::from_days_since_epoch(self.days_since_epoch()) == self
     }
+
+    /// Reads `YYYY-MM-DD`; `None` unless it is a real date.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.trim().splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        let date = Date { year, month, day };
+        date.is_valid().then_some(date)
+    }
 }
 
 impl fmt::Display for Date {
@@ -64,7 +74,7 @@ impl fmt::Display for Date {
 }
 
 /// Weekday names as written in scenario files, Monday first.
-pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub(crate) const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 #[cfg(test)]
 mod tests {

@@ -137,7 +137,7 @@ impl Dist {
 }
 
 /// Mean of a normal(mu, sigma) truncated to [0, inf).
-pub fn truncated_normal_mean(mu: f64, sigma: f64) -> f64 {
+pub(crate) fn truncated_normal_mean(mu: f64, sigma: f64) -> f64 {
     let alpha = -mu / sigma;
     let pdf = (-0.5 * alpha * alpha).exp() / (2.0 * std::f64::consts::PI).sqrt();
     let tail = 0.5 * statrs::function::erf::erfc(alpha / std::f64::consts::SQRT_2);

@@ -3,21 +3,21 @@
 //! Time is measured in integer ticks of one second ([`TICKS_PER_DAY`] per day) from day 0,
 //! so that events at the same instant compare exactly and ties are broken by a documented rule.
 
-pub mod calendar;
-pub mod dist;
+pub(crate) mod calendar;
+pub(crate) mod dist;
 
 pub use calendar::Date;
-pub use dist::Dist;
+pub(crate) use dist::Dist;
 
 /// Engine time unit: one second.
-pub type Ticks = i64;
+pub(crate) type Ticks = i64;
 
 /// Ticks in one day.
-pub const TICKS_PER_DAY: Ticks = 86_400;
+pub(crate) const TICKS_PER_DAY: Ticks = 86_400;
 
 /// Converts days to ticks, rounding to the nearest second (halves away from zero).
 #[inline]
-pub fn days_to_ticks(days: f64) -> Ticks {
+pub(crate) fn days_to_ticks(days: f64) -> Ticks {
     // `f64::round` is a libm call on baseline x86-64; this is the same rounding inline.
     // The cast saturates, so huge values clamp instead of wrapping.
     let ticks = days * TICKS_PER_DAY as f64;
@@ -27,17 +27,19 @@ pub fn days_to_ticks(days: f64) -> Ticks {
 /// [`days_to_ticks`] of a value known not to be negative (a time on or after day 0), or
 /// whose negative results are clamped to 0 anyway: one branch fewer on the hot paths.
 #[inline(always)]
-pub fn non_negative_days_to_ticks(days: f64) -> Ticks {
+pub(crate) fn non_negative_days_to_ticks(days: f64) -> Ticks {
     (days * TICKS_PER_DAY as f64 + 0.5) as Ticks
 }
 
 /// Converts ticks to days.
 #[inline]
-pub fn ticks_to_days(ticks: Ticks) -> f64 {
+pub(crate) fn ticks_to_days(ticks: Ticks) -> f64 {
     ticks as f64 / TICKS_PER_DAY as f64
 }
 
-/// A validated scenario.
+/// A validated scenario: what the engine simulates. Only validation makes one (from a
+/// [`Scenario`](crate::Scenario) or a [`ScenarioBuilder`](crate::ScenarioBuilder)), and its
+/// fields are private, so every `Model` is one that validation accepted.
 #[derive(Debug, Clone)]
 pub struct Model {
     /// Short name.
@@ -64,9 +66,85 @@ pub struct Model {
     pub streams: Vec<Stream>,
     /// Dated policy changes and closures, for reports and charts.
     pub markers: Vec<Marker>,
+    /// The scenario text it was validated from (after any changes): what was run.
+    pub text: std::sync::Arc<str>,
+    /// Things validation accepted that the user may want to know, in the order found.
+    pub notes: Vec<crate::error::Note>,
 }
 
 impl Model {
+    /// The scenario's short name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its longer description (may be empty).
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// Calendar date of day 0, if the scenario gives one.
+    pub fn start_date(&self) -> Option<Date> {
+        self.start_date
+    }
+
+    /// Simulated days: the run covers days `[0, horizon_days)`.
+    pub fn horizon_days(&self) -> u32 {
+        self.horizon_days
+    }
+
+    /// Seed of every random stream.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Replications run unless the run options say otherwise.
+    pub fn replications(&self) -> u32 {
+        self.replications
+    }
+
+    /// People who join before this day are left out of per-person statistics.
+    pub fn warm_up_days(&self) -> u32 {
+        self.warm_up_days
+    }
+
+    /// Names of the ports, in the order of the file.
+    pub fn port_names(&self) -> Vec<&str> {
+        self.ports.iter().map(|port| port.name.as_str()).collect()
+    }
+
+    /// Names of the arrival streams, in the order of the file.
+    pub fn stream_names(&self) -> Vec<&str> {
+        self.streams.iter().map(|stream| stream.name.as_str()).collect()
+    }
+
+    /// Names of the classes, highest priority first.
+    pub fn class_names(&self) -> Vec<&str> {
+        self.classes.iter().map(String::as_str).collect()
+    }
+
+    /// Named outcomes of people who leave the list unprocessed.
+    pub fn outcomes(&self) -> Vec<&str> {
+        self.outcomes.iter().map(String::as_str).collect()
+    }
+
+    /// The scenario text it was validated from (after any changes).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Things validation accepted that the user may want to know, such as dated entries after
+    /// the end of the run.
+    pub fn notes(&self) -> &[crate::error::Note] {
+        &self.notes
+    }
+
+    /// Whether [`Engine::Auto`](crate::Engine::Auto) runs it by the direct recursion for FIFO
+    /// officers (the same results as the event loop, faster) rather than the event loop.
+    pub fn uses_direct_recursion(&self) -> bool {
+        crate::engine::uses_direct_recursion(self)
+    }
+
     /// End of the run in ticks.
     pub fn horizon_ticks(&self) -> Ticks {
         Ticks::from(self.horizon_days) * TICKS_PER_DAY
@@ -376,6 +454,8 @@ pub struct Record {
     /// Class index.
     pub class: u16,
 }
+
+mod describe;
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,8 @@
 //! The human-readable summary printed on stdout by default.
 
-use super::{ScopeSummary, Summary};
 use crate::format::thousands;
+use crate::model::Date;
+use crate::results::{ScopeSummary, Summary};
 use crate::stats::summary::Estimate;
 use std::fmt::Write as _;
 
@@ -27,8 +28,22 @@ fn mean_only(estimate: &Estimate, format: fn(f64) -> String) -> String {
     estimate.mean.map_or_else(|| "–".to_owned(), format)
 }
 
+impl Summary {
+    /// The summary as a table for people to read, ending in a newline (what `backlog run`
+    /// prints).
+    pub fn to_table(&self) -> String {
+        let start = self.start_date.as_deref().and_then(Date::parse);
+        to_table(self, |day| start.map(|date| date.plus_days(day).to_string()))
+    }
+
+    /// The summary as CSV: one row per scope and metric, with mean and 95% CI (`summary.csv`).
+    pub fn to_csv(&self) -> String {
+        crate::results::csv::summary_csv(self)
+    }
+}
+
 /// The table, ending in a newline.
-pub fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> String {
+fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> String {
     let mut out = String::new();
     let p = &summary.provenance;
     let total = &summary.total;

@@ -1,11 +1,36 @@
 //! `--trace FILE`: every event of one replication as CSV, for checking the model by hand.
 
-use crate::engine::{Trace, TraceEvent};
+use crate::cancel::CancelToken;
+use crate::engine::{Trace, TraceEvent, run_replication_traced};
+use crate::error::Error;
 use crate::model::{Model, Ticks, ticks_to_days};
+use crate::output::write_atomically;
+use crate::results::Provenance;
 use std::io::Write;
+use std::path::Path;
+
+/// Writes every event of replication `replication` of `model` to the CSV file `path`, headed
+/// by the provenance of the run it belongs to; `cancel` stops it with [`Error::Interrupted`].
+pub fn write_trace(
+    model: &Model,
+    replication: u32,
+    provenance: &Provenance,
+    path: &Path,
+    cancel: &CancelToken,
+) -> Result<(), Error> {
+    let error = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut buffer = Vec::new();
+    let mut trace = CsvTrace::new(&mut buffer, model, &provenance.line());
+    run_replication_traced(model, replication, &mut trace, cancel)?;
+    trace.finish().map_err(error)?;
+    write_atomically(path, &buffer)
+}
 
 /// Writes trace lines to `out`; the first write error is kept and later lines are skipped.
-pub struct CsvTrace<'m, W: Write> {
+pub(crate) struct CsvTrace<'m, W: Write> {
     out: W,
     model: &'m Model,
     error: Option<std::io::Error>,
@@ -13,7 +38,7 @@ pub struct CsvTrace<'m, W: Write> {
 
 impl<'m, W: Write> CsvTrace<'m, W> {
     /// A trace writer for `model`; writes the header at once.
-    pub fn new(mut out: W, model: &'m Model, provenance_line: &str) -> Self {
+    pub(crate) fn new(mut out: W, model: &'m Model, provenance_line: &str) -> Self {
         let error = writeln!(
             out,
             "# {provenance_line}\ntime_days,event,port,group,people,list_people"
@@ -23,7 +48,7 @@ impl<'m, W: Write> CsvTrace<'m, W> {
     }
 
     /// Flushes and returns the writer, or the first error.
-    pub fn finish(mut self) -> Result<W, std::io::Error> {
+    pub(crate) fn finish(mut self) -> Result<W, std::io::Error> {
         if let Some(error) = self.error {
             return Err(error);
         }

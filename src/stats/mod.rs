@@ -4,17 +4,17 @@
 //! replications run on any number of threads, or shards run on other machines, combine to
 //! the same numbers.
 
-pub mod histogram;
-pub mod summary;
+pub(crate) mod histogram;
+pub(crate) mod summary;
 
 use crate::model::{TICKS_PER_DAY, Ticks, ticks_to_days};
 use histogram::LogHistogram;
 
 /// Ages (days on the list) whose counts the daily series track; 0 is the list length.
-pub const AGE_THRESHOLDS_DAYS: [i64; 4] = [0, 30, 90, 180];
+pub(crate) const AGE_THRESHOLDS_DAYS: [i64; 4] = [0, 30, 90, 180];
 
 /// Days of processing behind the quoted wait.
-pub const QUOTED_WAIT_WINDOW_DAYS: usize = 30;
+pub(crate) const QUOTED_WAIT_WINDOW_DAYS: usize = 30;
 
 /// Waits of people, weighted by group size: exact count, sum and maximum plus a histogram.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -132,11 +132,11 @@ impl PeopleStats {
 /// however many days are simulated. Every replication fills and merges several such series,
 /// so the bound also bounds the memory a run touches: at 2^18 rows, the page faults of a
 /// 600-year run took 40% of its time.
-pub const MAX_SERIES_ROWS: usize = 1 << 14;
+pub(crate) const MAX_SERIES_ROWS: usize = 1 << 14;
 
 /// Days per row of the daily series for a horizon: 1 up to [`MAX_SERIES_ROWS`] days, then
 /// the smallest power of two that keeps the rows within that bound.
-pub fn row_days_for(horizon_days: u32) -> u32 {
+pub(crate) fn row_days_for(horizon_days: u32) -> u32 {
     let mut row_days = 1u32;
     while (horizon_days as usize).div_ceil(row_days as usize) > MAX_SERIES_ROWS {
         row_days *= 2;
@@ -146,7 +146,7 @@ pub fn row_days_for(horizon_days: u32) -> u32 {
 
 /// Days covered by row `row` of a daily series with `row_days` days per row over a horizon
 /// of `horizon_days` days (fewer than `row_days` only in a partial last row).
-pub fn days_in_row(row: usize, row_days: u32, horizon_days: u32) -> u32 {
+pub(crate) fn days_in_row(row: usize, row_days: u32, horizon_days: u32) -> u32 {
     let first_day = (row as u32).saturating_mul(row_days);
     row_days.min(horizon_days.saturating_sub(first_day))
 }
@@ -261,7 +261,7 @@ impl DailySeries {
 
 /// One port's results in one replication.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PortResult {
+pub(crate) struct PortResult {
     /// By class (indexed like `Model::classes`).
     pub by_class: Vec<PeopleStats>,
     /// Daily series.
@@ -270,7 +270,7 @@ pub struct PortResult {
 
 /// The results of one replication.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Replication {
+pub(crate) struct Replication {
     /// Replication number.
     pub index: u32,
     /// By port (indexed like `Model::ports`).
@@ -281,7 +281,7 @@ pub struct Replication {
 
 impl Replication {
     /// Everyone at every port, merged.
-    pub fn total_people(&self, outcomes: usize) -> PeopleStats {
+    pub(crate) fn total_people(&self, outcomes: usize) -> PeopleStats {
         let mut total = PeopleStats::new(outcomes);
         for port in &self.ports {
             for class in &port.by_class {
@@ -292,7 +292,7 @@ impl Replication {
     }
 
     /// Everyone at one port, merged over classes.
-    pub fn port_people(&self, port: usize, outcomes: usize) -> PeopleStats {
+    pub(crate) fn port_people(&self, port: usize, outcomes: usize) -> PeopleStats {
         let mut total = PeopleStats::new(outcomes);
         for class in &self.ports[port].by_class {
             total.merge(class);
@@ -301,7 +301,7 @@ impl Replication {
     }
 
     /// One class at every port, merged over ports.
-    pub fn class_people(&self, class: usize, outcomes: usize) -> PeopleStats {
+    pub(crate) fn class_people(&self, class: usize, outcomes: usize) -> PeopleStats {
         let mut total = PeopleStats::new(outcomes);
         for port in &self.ports {
             total.merge(&port.by_class[class]);
@@ -310,7 +310,7 @@ impl Replication {
     }
 
     /// Daily series summed over ports.
-    pub fn total_daily(&self) -> DailySeries {
+    pub(crate) fn total_daily(&self) -> DailySeries {
         let horizon_days = self.ports.first().map_or(0, |port| port.daily.horizon_days);
         let mut total = DailySeries::zeros(horizon_days);
         for port in &self.ports {

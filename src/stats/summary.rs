@@ -2,11 +2,11 @@
 //! percentile bands of each daily series.
 
 use super::{DailySeries, PeopleStats};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// A quantity estimated across replications.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Mean over the replications where it is defined (`null` if none).
     pub mean: Option<f64>,
@@ -52,7 +52,7 @@ impl Estimate {
 }
 
 /// The 97.5% quantile of Student's t with `df` degrees of freedom.
-pub fn t_quantile_975(df: usize) -> f64 {
+pub(crate) fn t_quantile_975(df: usize) -> f64 {
     StudentsT::new(0.0, 1.0, df as f64).map_or(1.959_963_984_540_054, |t| t.inverse_cdf(0.975))
 }
 
@@ -84,10 +84,10 @@ pub struct Scalars {
 }
 
 /// Names of the wait statistics, in the order of [`Scalars::wait_days`].
-pub const WAIT_STATS: [&str; 6] = ["mean", "p50", "p90", "p95", "p99", "max"];
+pub(crate) const WAIT_STATS: [&str; 6] = ["mean", "p50", "p90", "p95", "p99", "max"];
 
 /// The quantiles of [`WAIT_STATS`] after the mean (the last is the maximum).
-pub const WAIT_QUANTILES: [f64; 4] = [0.5, 0.9, 0.95, 0.99];
+pub(crate) const WAIT_QUANTILES: [f64; 4] = [0.5, 0.9, 0.95, 0.99];
 
 impl Scalars {
     /// Scalars of `people`, with the daily series of the same scope when it has one.
@@ -116,10 +116,10 @@ impl Scalars {
 }
 
 /// Percentiles of the daily bands.
-pub const BAND_PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
+pub(crate) const BAND_PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
 
 /// The p-th percentile (0-100) of sorted values, by linear interpolation.
-pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
     match sorted.len() {
         0 => f64::NAN,
         1 => sorted[0],
@@ -140,7 +140,7 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
 
 /// Bands ([`BAND_PERCENTILES`]) of one daily quantity across replications, one row per day.
 /// Infinite values (an undefined quoted wait) sort last; a band that lands on one is infinite.
-pub fn daily_bands(per_replication: &[Vec<f64>]) -> Vec<[f64; 5]> {
+pub(crate) fn daily_bands(per_replication: &[Vec<f64>]) -> Vec<[f64; 5]> {
     let days = per_replication.first().map_or(0, Vec::len);
     let mut column = Vec::with_capacity(per_replication.len());
     (0..days)

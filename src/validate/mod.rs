@@ -24,28 +24,9 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-/// A validated scenario with the text it came from.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    /// The validated model.
-    pub model: Model,
-    /// The scenario file, for later messages that point into it.
-    pub source: SourceFile,
-    /// Things accepted that the user may want to know (dated entries after the end of the
-    /// simulated period), in the order found; commands print them to stderr.
-    pub notes: Vec<Note>,
-}
-
-/// Reads and validates a scenario file; CSV files it names are resolved relative to its folder.
-pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
-    let shown = path.display().to_string();
-    let text = read_text(path).map_err(|problem| InputError::single(problem.diagnostic("scenario file", &shown)))?;
-    let base_dir = path.parent().unwrap_or(Path::new(""));
-    load_str(&shown, &text, base_dir)
-}
-
 /// Validates scenario text; `name` is shown in messages, CSV paths resolve against `base_dir`.
-pub fn load_str(name: &str, text: &str, base_dir: &Path) -> Result<Loaded, InputError> {
+/// The model keeps the text (its provenance) and the notes found.
+pub(crate) fn load_str(name: &str, text: &str, base_dir: &Path) -> Result<Model, InputError> {
     let source = SourceFile {
         name: name.to_owned(),
         text: Arc::from(text),
@@ -61,11 +42,11 @@ pub fn load_str(name: &str, text: &str, base_dir: &Path) -> Result<Loaded, Input
     let mut ctx = Ctx::new(&source, base_dir);
     let model = validate(&mut ctx, &raw);
     match model {
-        Some(model) if ctx.diagnostics.is_empty() => Ok(Loaded {
-            model,
-            notes: ctx.notes,
-            source,
-        }),
+        Some(mut model) if ctx.diagnostics.is_empty() => {
+            model.text = Arc::clone(&source.text);
+            model.notes = ctx.notes;
+            Ok(model)
+        }
         _ => {
             if ctx.diagnostics.is_empty() {
                 // Every path that yields no model reports why; this is a safety net.
@@ -113,6 +94,8 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
         outcomes: outcomes.names,
         ports: ports.ports,
         markers,
+        text: Arc::from(""),
+        notes: Vec::new(),
     })
 }
 
@@ -287,7 +270,7 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// A context with no problems found yet.
-    pub fn new(source: &'a SourceFile, base_dir: &'a Path) -> Self {
+    pub(crate) fn new(source: &'a SourceFile, base_dir: &'a Path) -> Self {
         Ctx {
             source,
             base_dir,
@@ -300,7 +283,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The start date, if given and valid.
-    pub fn start_date(&self) -> Option<Date> {
+    pub(crate) fn start_date(&self) -> Option<Date> {
         match self.start {
             StartDate::Valid(date) => Some(date),
             _ => None,
@@ -308,35 +291,35 @@ impl<'a> Ctx<'a> {
     }
 
     /// Weekday (0 = Monday) of day 0.
-    pub fn weekday_of_day0(&self) -> u32 {
+    pub(crate) fn weekday_of_day0(&self) -> u32 {
         self.start_date().map_or(0, Date::weekday)
     }
 
     /// A diagnostic at a span of the scenario file (clamped to the text).
-    pub fn diagnostic(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         let end = span.end.min(self.source.text.len());
         Diagnostic::at(self.source, span.start.min(end)..end, message)
     }
 
     /// Records a problem.
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
 
     /// Records a problem at a span of the scenario file.
-    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
         let diagnostic = self.diagnostic(span, message);
         self.push(diagnostic);
     }
 
     /// Records a problem at a span of the scenario file, with a suggestion.
-    pub fn error_help(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+    pub(crate) fn error_help(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
         let diagnostic = self.diagnostic(span, message).with_help(help);
         self.push(diagnostic);
     }
 
     /// The text at a span, shortened for messages.
-    pub fn written(&self, span: Range<usize>) -> String {
+    pub(crate) fn written(&self, span: Range<usize>) -> String {
         let text = self.source.text.get(span).unwrap_or("").trim();
         if text.chars().count() > 40 {
             format!("{}…", text.chars().take(40).collect::<String>())
@@ -348,7 +331,7 @@ impl<'a> Ctx<'a> {
     /// Where the key of a table entry is written, found from its value's span (TOML maps do not
     /// keep key spans): the last occurrence of `key` before the value on the same line, or the
     /// value's span if there is none.
-    pub fn key_span(&self, value: Range<usize>, key: &str) -> Range<usize> {
+    pub(crate) fn key_span(&self, value: Range<usize>, key: &str) -> Range<usize> {
         let text = &self.source.text;
         let Some(before) = text.get(..value.start) else {
             return value;
@@ -361,12 +344,18 @@ impl<'a> Ctx<'a> {
     }
 
     /// Line of a byte offset, for "first defined on line N" notes.
-    pub fn line_of(&self, offset: usize) -> usize {
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
         crate::error::line_col(&self.source.text, offset).0
     }
 
     /// Records `name` as used; reports a duplicate and returns false if it already was.
-    pub fn unique(&mut self, seen: &mut HashMap<String, usize>, name: &str, span: Range<usize>, what: &str) -> bool {
+    pub(crate) fn unique(
+        &mut self,
+        seen: &mut HashMap<String, usize>,
+        name: &str,
+        span: Range<usize>,
+        what: &str,
+    ) -> bool {
         if let Some(&first) = seen.get(name) {
             let line = self.line_of(first);
             self.error_help(
@@ -382,7 +371,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Checks a name made of letters, digits, `_` and `-`.
-    pub fn check_name(&mut self, name: &S<String>, what: &str) -> Option<String> {
+    pub(crate) fn check_name(&mut self, name: &S<String>, what: &str) -> Option<String> {
         let text = name.get_ref();
         if text.is_empty() {
             self.error(name.span(), format!("a {what} name must not be empty"));
@@ -410,7 +399,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Checks a number: finite, within bounds and (if `whole`) a whole number.
-    pub fn check(&mut self, value: &S<f64>, key: &str, whole: bool, lo: Lo, hi: Hi) -> Option<f64> {
+    pub(crate) fn check(&mut self, value: &S<f64>, key: &str, whole: bool, lo: Lo, hi: Hi) -> Option<f64> {
         let v = *value.get_ref();
         let written = self.written(value.span());
         if !v.is_finite() {
@@ -454,7 +443,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Checks an integer against inclusive bounds.
-    pub fn check_int(&mut self, value: &S<i64>, key: &str, min: i64, max: i64) -> Option<i64> {
+    pub(crate) fn check_int(&mut self, value: &S<i64>, key: &str, min: i64, max: i64) -> Option<i64> {
         let v = *value.get_ref();
         if v < min || v > max {
             let hi = if max == i64::MAX {
@@ -470,7 +459,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Picks one of a set of words, with a suggestion for a near miss.
-    pub fn choice<T: Copy>(&mut self, value: &S<String>, key: &str, options: &[(&str, T)]) -> Option<T> {
+    pub(crate) fn choice<T: Copy>(&mut self, value: &S<String>, key: &str, options: &[(&str, T)]) -> Option<T> {
         let text = value.get_ref();
         if let Some((_, choice)) = options.iter().find(|(word, _)| word == text) {
             return Some(*choice);
@@ -485,7 +474,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Converts a day number or date to a day number (days after day 0).
-    pub fn day(&mut self, value: &S<DayOrDate>, key: &str) -> Option<f64> {
+    pub(crate) fn day(&mut self, value: &S<DayOrDate>, key: &str) -> Option<f64> {
         match *value.get_ref() {
             DayOrDate::Day(day) if day.is_finite() => Some(day),
             DayOrDate::Day(day) => {
@@ -522,7 +511,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A day number or date for messages: `day 12` or `2019-01-05, day 400`.
-    pub fn describe_day(&self, value: &S<DayOrDate>, day: f64) -> String {
+    pub(crate) fn describe_day(&self, value: &S<DayOrDate>, day: f64) -> String {
         match value.get_ref() {
             DayOrDate::Day(_) => format!("day {day}"),
             DayOrDate::Date(date) => format!("{}, day {day}", to_date(*date)),
@@ -531,7 +520,7 @@ impl<'a> Ctx<'a> {
 
     /// A day on or after day 0. A day after the end of the simulated period is accepted: the
     /// caller leaves out what it dates (see [`Ctx::after_period`]) and notes it.
-    pub fn day_in_period(&mut self, value: &S<DayOrDate>, key: &str) -> Option<f64> {
+    pub(crate) fn day_in_period(&mut self, value: &S<DayOrDate>, key: &str) -> Option<f64> {
         let day = self.day(value, key)?;
         if day < 0.0 {
             let shown = self.describe_day(value, day);
@@ -552,12 +541,12 @@ impl<'a> Ctx<'a> {
 
     /// Whether `day` is after the end of the simulated period, so that what it dates has no
     /// effect in the run (the end itself, day `horizon_days`, is not after it).
-    pub fn after_period(&self, day: f64) -> bool {
+    pub(crate) fn after_period(&self, day: f64) -> bool {
         self.horizon.is_some_and(|horizon| day > f64::from(horizon))
     }
 
     /// Notes that `value` (`day`, after the period) dates an entry that is left out of the run.
-    pub fn note_ignored(&mut self, value: &S<DayOrDate>, key: &str, day: f64) {
+    pub(crate) fn note_ignored(&mut self, value: &S<DayOrDate>, key: &str, day: f64) {
         let shown = self.describe_day(value, day);
         let message = format!(
             "`{key}` ({shown}) is after the simulated period ({}) and has no effect in this run",
@@ -568,7 +557,7 @@ impl<'a> Ctx<'a> {
 
     /// Notes that `value` (`day`, after the period) ends a window that starts within it: only
     /// the part of the `what` (wave, closure, …) before the end of the period is in the run.
-    pub fn note_cut(&mut self, value: &S<DayOrDate>, key: &str, day: f64, what: &str) {
+    pub(crate) fn note_cut(&mut self, value: &S<DayOrDate>, key: &str, day: f64, what: &str) {
         let shown = self.describe_day(value, day);
         let horizon = self.horizon.unwrap_or(0);
         let message = format!(
@@ -579,13 +568,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// Records a note at a span of the scenario file.
-    pub fn note(&mut self, span: Range<usize>, message: impl Into<String>) {
+    pub(crate) fn note(&mut self, span: Range<usize>, message: impl Into<String>) {
         let note = Note(self.diagnostic(span, message));
         self.notes.push(note);
     }
 
     /// A whole day on or after day 0 (see [`Ctx::day_in_period`]).
-    pub fn whole_day(&mut self, value: &S<DayOrDate>, key: &str, why: &str) -> Option<f64> {
+    pub(crate) fn whole_day(&mut self, value: &S<DayOrDate>, key: &str, why: &str) -> Option<f64> {
         let day = self.day_in_period(value, key)?;
         if day.fract() != 0.0 {
             self.error_help(
@@ -599,7 +588,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// "day 0 to day H", with dates when there is a start date.
-    pub fn period(&self) -> String {
+    pub(crate) fn period(&self) -> String {
         let Some(horizon) = self.horizon else {
             return "which starts at day 0".to_owned();
         };
@@ -682,7 +671,7 @@ pub(crate) enum ReadProblem {
 
 impl ReadProblem {
     /// "the scenario file `x` does not exist" and the like: what is wrong, and where.
-    pub fn message(&self, what: &str, shown: &str) -> String {
+    pub(crate) fn message(&self, what: &str, shown: &str) -> String {
         match self {
             ReadProblem::NotFound => format!("the {what} `{shown}` does not exist"),
             ReadProblem::Folder => format!("`{shown}` is a folder, not a {what}"),
@@ -697,7 +686,7 @@ impl ReadProblem {
     }
 
     /// How to fix it, where that is clear.
-    pub fn help(&self, what: &str) -> Option<String> {
+    pub(crate) fn help(&self, what: &str) -> Option<String> {
         match self {
             ReadProblem::NotFound => Some(format!(
                 "check the name and the folder; a {what} given on the command line is relative to the folder you run backlog in"
@@ -724,7 +713,7 @@ impl ReadProblem {
     }
 
     /// The message and its help as a diagnostic without a position.
-    pub fn diagnostic(&self, what: &str, shown: &str) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, what: &str, shown: &str) -> Diagnostic {
         let diagnostic = Diagnostic::new(self.message(what, shown));
         match self.help(what) {
             Some(help) => diagnostic.with_help(help),

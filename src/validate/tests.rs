@@ -18,7 +18,7 @@ fn scenario(run: &str, ports: &str, streams: &str) -> String {
 }
 
 fn load(text: &str) -> Result<Model, InputError> {
-    load_str("s.toml", text, Path::new("")).map(|loaded| loaded.model)
+    load_str("s.toml", text, Path::new(""))
 }
 
 fn ok(text: &str) -> Model {
@@ -215,6 +215,15 @@ fn toml_errors_suggest_keys() {
     assert_eq!(errors(text)[0].line_col().map(|(line, _)| line), Some(2));
 }
 
+/// Reads and validates a file as `backlog` does, keeping only bad-input errors.
+fn load_file(path: &Path) -> Result<Model, InputError> {
+    match crate::source::Scenario::read(path).and_then(|scenario| scenario.load()) {
+        Ok(model) => Ok(model),
+        Err(crate::error::Error::Input(error)) => Err(error),
+        Err(other) => panic!("not an input error: {other}"),
+    }
+}
+
 #[test]
 fn files() {
     let dir = tempfile::tempdir().unwrap();
@@ -260,9 +269,8 @@ fn files() {
     );
     fs::write(&good, &text).unwrap();
     let loaded = load_file(&good).unwrap();
-    assert_eq!(loaded.source.name, good.display().to_string());
-    assert_eq!(&*loaded.source.text, text.as_str());
-    let Source::Records { records } = &loaded.model.streams[0].source else {
+    assert_eq!(&*loaded.text, text.as_str());
+    let Source::Records { records } = &loaded.streams[0].source else {
         panic!()
     };
     assert_eq!(
@@ -1086,7 +1094,7 @@ fn with_files(text: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, Result<
     for (name, contents) in files {
         fs::write(dir.path().join(name), contents).unwrap();
     }
-    let result = load_str("s.toml", text, dir.path()).map(|loaded| loaded.model);
+    let result = load_str("s.toml", text, dir.path());
     (dir, result)
 }
 
@@ -1369,7 +1377,7 @@ fn trace_csv() {
 /// The model and the notes of a scenario that must be valid.
 fn noted(text: &str) -> (Model, Vec<Note>) {
     match load_str("s.toml", text, Path::new("")) {
-        Ok(loaded) => (loaded.model, loaded.notes),
+        Ok(loaded) => (loaded.clone(), loaded.notes),
         Err(error) => panic!("unexpected errors:\n{error}\nin:\n{text}"),
     }
 }
@@ -1631,10 +1639,10 @@ fn trace_rows_after_the_period() {
             Ok(loaded) => loaded,
             Err(error) => panic!("unexpected errors:\n{error}"),
         };
-        let Source::Records { records } = &loaded.model.streams[0].source else {
+        let Source::Records { records } = &loaded.streams[0].source else {
             panic!()
         };
-        (records.clone(), loaded.model, loaded.notes)
+        (records.clone(), loaded.clone(), loaded.notes)
     };
 
     // Rows at or after the end are left out, with one note at the first of them, in the file.

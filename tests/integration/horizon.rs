@@ -5,8 +5,6 @@
 //! The scenarios in `tests/notes/` each have something dated after the end of their period.
 
 use crate::cli::{backlog, project_root};
-use crate::common::model_from;
-use backlog::engine::run_replication;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -255,37 +253,6 @@ fn sweep_and_compare_note_once() {
         stderr.contains("--> tests/notes/data/trace_after_horizon.csv:5:1"),
         "{stderr}"
     );
-}
-
-/// Dates far beyond the end (windows that end, or entries that start, around day 10³⁰⁰) are
-/// accepted and run cleanly: nothing past the end is indexed or scheduled, and everyone who
-/// joins is processed, leaves or is still waiting at the end.
-#[test]
-fn far_future_dates_run_cleanly() {
-    let text = "schema = 1\n[run]\nname = \"far\"\nhorizon_days = 20\nseed = 3\n\n\
-        [[ports]]\nname = \"p\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 5\n\
-        closures = [{ from = 15, to = 1e300 }, { on = 1e300 }]\n\
-        schedule = [{ from = 3, quota_per_day = 7 }, { from = 1e300, quota_per_day = 1 }]\n\n\
-        [[ports]]\nname = \"o\"\n[ports.capacity]\nkind = \"officers\"\nofficers = 2\nservice_days = 0.5\n\
-        schedule = [{ from = 1e300, officers = 9 }]\n\n\
-        [[streams]]\nname = \"w\"\nport = \"p\"\nkind = \"wave\"\npeople = 1000\nfrom = 2\nto = 1e300\n\
-        shape = \"triangular\"\npeak = 1e299\n\n\
-        [[streams]]\nname = \"c\"\nport = \"o\"\nkind = \"wave\"\n\
-        curve = [{ at = 0, people = 10 }, { at = 1e300, people = 1000000000 }]\n\n\
-        [[streams]]\nname = \"late\"\nport = \"o\"\nkind = \"wave\"\npeople = 50\nfrom = 1e300\nto = 1e301\n\n\
-        [[streams]]\nname = \"r\"\nport = \"p\"\nkind = \"poisson\"\n\
-        rates = [{ from = 0, people_per_day = 3 }, { from = 1e300, people_per_day = 1 }]\nuntil = 1e301\n";
-    let model = model_from(text);
-    for r in 0..3 {
-        let replication = run_replication(&model, r);
-        let people = replication.total_people(model.outcomes.len());
-        assert!(people.arrived >= 10, "{r}: {}", people.arrived);
-        assert_eq!(
-            people.arrived,
-            people.processed.people + people.abandoned.people + people.waiting_at_end.people,
-            "replication {r}: everyone who joined is accounted for"
-        );
-    }
 }
 
 /// `check`'s estimate of the people a stream brings counts only those due before the end.

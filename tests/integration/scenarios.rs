@@ -27,5 +27,5 @@ fn every_shipped_scenario_checks_and_runs() {
 #[test]
 fn the_built_in_scenario_is_the_shipped_file() {
     let shipped = std::fs::read_to_string(project_root().join("scenarios/tijuana-2018.toml")).expect("shipped file");
-    assert_eq!(shipped, backlog::commands::DEFAULT_SCENARIO);
+    assert_eq!(shipped, backlog::Scenario::built_in().text());
 }

@@ -1,35 +1,52 @@
-//! `backlog compare A.toml B.toml [C.toml …]`: the scenarios run with the same seed and
-//! replications (common random numbers), their metrics side by side, and each one's paired
-//! difference from the first.
+//! Comparisons: two or more scenarios run with the same seed and replications (common random
+//! numbers), their metrics side by side, and each one's paired difference from the first.
+
+mod paired;
+
+pub use paired::MetricRow;
+use paired::narrowing;
 
 use super::sweep::{estimate_cells, metrics_json};
-use super::{Format, RunSettings, ScenarioText, run_each_variant, write_atomically, write_stdout};
-use crate::analysis::compare::{self as paired, MetricRow, narrowing};
-use crate::analysis::{Metric, Runs, Scope, Variant, align, format_interval, format_metric};
+use super::{Metric, Runs, Scope, Variant, align, format_interval, format_metric, run_each_variant};
 use crate::chart::{self, Chart, Kind, Options};
-use crate::error::{Diagnostic, Error, InputError};
+use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::model::Model;
-use crate::overrides::{self, Override};
-use crate::report::Provenance;
+use crate::output::write_atomically;
+use crate::overrides::Change;
+use crate::replicate::RunOptions;
+use crate::results::{Folder, Provenance};
+use crate::source::Scenario;
 use crate::stats::summary::Estimate;
 use serde_json::{Map, Value as Json, json};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Everything `backlog compare` needs.
+/// What to compare.
 #[derive(Debug, Clone, Default)]
 pub struct CompareRequest {
-    /// Two or more scenario files; the first is the baseline.
-    pub scenarios: Vec<PathBuf>,
-    /// Overrides (applied to every scenario), replications, threads, format on stdout and
-    /// progress bar.
-    pub settings: RunSettings,
+    /// Two or more scenarios; the first is the baseline.
+    pub scenarios: Vec<Scenario>,
+    /// Changes applied to every scenario.
+    pub changes: Vec<Change>,
     /// Seed of every scenario (the first scenario's when `None`).
     pub seed: Option<u64>,
     /// Folder for one results folder per scenario, comparison.csv/json and the comparison charts.
     pub out: Option<PathBuf>,
     /// Metrics of one port only (everyone when `None`); every scenario must have it.
     pub port: Option<String>,
+}
+
+/// A comparison whose scenarios are loaded and validated, ready to run.
+#[derive(Debug)]
+pub struct ComparePlan {
+    out: Option<PathBuf>,
+    /// Each scenario as run, the seed it gives itself when another is used, and its file.
+    loaded: Vec<(Model, Option<u64>, String)>,
+    notes: Vec<Note>,
+    first_replications: u32,
+    seed: u64,
+    scope: Scope,
+    ports: Vec<Option<usize>>,
+    folders: Vec<String>,
 }
 
 /// One compared scenario.
@@ -79,48 +96,38 @@ fn letter(i: usize) -> String {
     }
 }
 
-/// Runs the comparison; with `out`, also writes one results folder per scenario and the charts.
-pub fn run_compare(request: &CompareRequest) -> Result<Comparison, Error> {
+/// Loads and checks every scenario of a comparison, and its output folder.
+pub fn plan(request: CompareRequest) -> Result<ComparePlan, Error> {
     if request.scenarios.len() < 2 {
         return Err(input(
             "compare needs two or more scenario files",
             "for example: backlog compare scenarios/tijuana-2018.toml scenarios/tijuana-mpp-2019.toml",
         ));
     }
-    if request.settings.threads == Some(0) {
-        return Err(input("--threads must be at least 1", "leave it out to use every core"));
-    }
-    let sets = overrides::parse_all(&request.settings.sets)?;
-    let texts: Vec<ScenarioText> = request
+    let sets = &request.changes;
+    // Each scenario as written (with the changes), to learn its own seed; the first gives the
+    // seed and replications of all unless the request does.
+    let own: Vec<Model> = request
         .scenarios
         .iter()
-        .map(|path| ScenarioText::read(Some(path)))
+        .map(|scenario| scenario.load_with(sets))
         .collect::<Result<_, _>>()?;
-    // Each scenario as written (with --set), to learn its own seed; the first gives the seed
-    // and replications of all unless the flags do.
-    let own: Vec<(Model, String)> = texts
-        .iter()
-        .map(|text| {
-            text.load(&sets).map(|(loaded, text)| {
-                super::print_notes(&loaded.notes, request.settings.quiet);
-                (loaded.model, text)
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let seed = request.seed.unwrap_or(own[0].0.seed);
-    let replications = request.settings.replications.unwrap_or(own[0].0.replications);
-    let seed_override = Override::integer(
+    let notes: Vec<Note> = own.iter().flat_map(|model| model.notes.iter().cloned()).collect();
+    let seed = request.seed.unwrap_or(own[0].seed);
+    let first_replications = own[0].replications;
+    let seed_change = Change::integer(
         "run.seed",
         i64::try_from(seed).map_err(|_| input("--seed is too large", "use a seed up to 9223372036854775807"))?,
     );
     let mut loaded = Vec::new();
-    for ((text, (model, as_written)), path) in texts.iter().zip(own).zip(&request.scenarios) {
+    for (scenario, model) in request.scenarios.iter().zip(own) {
+        let file = scenario.name().to_owned();
         if model.seed == seed {
-            loaded.push((model, as_written, None, path));
+            loaded.push((model, None, file));
         } else {
-            let changes: Vec<Override> = sets.iter().cloned().chain([seed_override.clone()]).collect();
-            let (reloaded, as_run) = text.load(&changes)?;
-            loaded.push((reloaded.model, as_run, Some(model.seed), path));
+            let changes: Vec<Change> = sets.iter().cloned().chain([seed_change.clone()]).collect();
+            let reloaded = scenario.load_with(&changes)?;
+            loaded.push((reloaded, Some(model.seed), file));
         }
     }
     let scope = request.port.clone().map_or(Scope::Total, Scope::Port);
@@ -128,52 +135,84 @@ pub fn run_compare(request: &CompareRequest) -> Result<Comparison, Error> {
         .iter()
         .map(|(model, ..)| scope.index(model))
         .collect::<Result<_, _>>()?;
-    let scenarios: Vec<Compared> = loaded
-        .iter()
-        .enumerate()
-        .map(|(i, (model, text, own_seed, path))| Compared {
-            letter: letter(i),
-            file: path.display().to_string(),
-            name: model.name.clone(),
-            own_seed: *own_seed,
-            provenance: Provenance::new(model, text, replications),
-        })
-        .collect();
-    let folders = folder_names(&request.scenarios);
+    let files: Vec<&str> = request.scenarios.iter().map(Scenario::name).collect();
+    let folders = folder_names(&files);
     if let Some(dir) = &request.out {
         super::sweep::check_out_folder(dir, "comparison.csv", &folders)?;
     }
-    let variants: Vec<Variant<'_>> = loaded
-        .iter()
-        .zip(&ports)
-        .map(|((model, ..), &port)| Variant { model, port })
-        .collect();
-    let texts: Vec<&str> = loaded.iter().map(|(_, text, ..)| text.as_str()).collect();
-    let out = request.out.as_deref().map(|dir| (dir, folders.as_slice()));
-    let runs = run_each_variant(&request.settings, &variants, &texts, replications, out)?;
-    let mut notes = Vec::new();
-    if let Some(dir) = &request.out {
-        let labels: Vec<String> = scenarios.iter().map(|s| format!("{}: {}", s.letter, s.name)).collect();
-        notes.extend(write_charts(dir, &folders, &labels)?);
-    }
-    let rows = paired::compare(&runs);
-    Ok(Comparison {
-        scenarios,
-        seed,
-        replications,
-        scope,
-        runs,
-        rows,
+    Ok(ComparePlan {
+        out: request.out,
+        loaded,
         notes,
+        first_replications,
+        seed,
+        scope,
+        ports,
+        folders,
     })
 }
 
+impl ComparePlan {
+    /// What validation noted about each scenario, in order.
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
+    }
+
+    /// Runs every scenario (the replications `options` gives, else the first scenario's); with
+    /// an output folder, writes a results folder per scenario, comparison.csv, comparison.json
+    /// and the comparison charts.
+    pub fn run(self, options: &RunOptions) -> Result<Comparison, Error> {
+        let replications = options.replications.unwrap_or(self.first_replications);
+        let scenarios: Vec<Compared> = self
+            .loaded
+            .iter()
+            .enumerate()
+            .map(|(i, (model, own_seed, file))| Compared {
+                letter: letter(i),
+                file: file.clone(),
+                name: model.name.clone(),
+                own_seed: *own_seed,
+                provenance: Provenance::new(model, replications),
+            })
+            .collect();
+        let variants: Vec<Variant<'_>> = self
+            .loaded
+            .iter()
+            .zip(&self.ports)
+            .map(|((model, ..), &port)| Variant { model, port })
+            .collect();
+        let out = self.out.as_deref().map(|dir| (dir, self.folders.as_slice()));
+        let runs = run_each_variant(options, &variants, replications, out)?;
+        let mut notes = Vec::new();
+        if let Some(dir) = &self.out {
+            let labels: Vec<String> = scenarios.iter().map(|s| format!("{}: {}", s.letter, s.name)).collect();
+            notes.extend(write_charts(dir, &self.folders, &labels)?);
+        }
+        let rows = paired::compare(&runs);
+        let comparison = Comparison {
+            scenarios,
+            seed: self.seed,
+            replications,
+            scope: self.scope,
+            runs,
+            rows,
+            notes,
+        };
+        if let Some(dir) = &self.out {
+            write_atomically(&dir.join("comparison.csv"), comparison.to_csv().as_bytes())?;
+            write_atomically(&dir.join("comparison.json"), comparison.to_json().as_bytes())?;
+        }
+        Ok(comparison)
+    }
+}
+
 /// Folder names from the files' names (`tijuana-2018`), made distinct.
-fn folder_names(files: &[PathBuf]) -> Vec<String> {
+fn folder_names(files: &[&str]) -> Vec<String> {
     let stems: Vec<String> = files
         .iter()
-        .map(|path| {
-            path.file_stem()
+        .map(|file| {
+            Path::new(file)
+                .file_stem()
                 .map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned())
         })
         .collect();
@@ -198,15 +237,15 @@ fn write_charts(dir: &Path, folders: &[String], labels: &[String]) -> Result<Vec
             chart::compare::MAX_SERIES
         )]);
     }
-    let results: Vec<chart::Results> = folders
+    let results: Vec<Folder> = folders
         .iter()
-        .map(|folder| chart::Results::load(&dir.join(folder)))
+        .map(|folder| Folder::read(&dir.join(folder)))
         .collect::<Result<_, _>>()?;
     let charts: Vec<Chart<'_>> = Kind::ALL
         .iter()
         .map(|&kind| Chart::Compare(kind, &results, labels))
         .collect();
-    super::chart::write_charts(
+    chart::write_charts(
         &charts,
         dir,
         &[chart::Format::Png, chart::Format::Svg],
@@ -215,27 +254,28 @@ fn write_charts(dir: &Path, folders: &[String], labels: &[String]) -> Result<Vec
     Ok(Vec::new())
 }
 
-/// `backlog compare`: runs the comparison and prints it (and writes files with `--out`).
-pub fn compare(request: &CompareRequest, stdout: &mut dyn Write) -> Result<(), Error> {
-    let comparison = run_compare(request)?;
-    for note in &comparison.notes {
-        eprintln!("note: {note}");
+impl Comparison {
+    /// The comparison as a table: one row per metric, one column per scenario, then each paired
+    /// difference from the first.
+    pub fn to_table(&self) -> String {
+        to_table(self)
     }
-    if let Some(dir) = &request.out {
-        write_atomically(&dir.join("comparison.csv"), to_csv(&comparison).as_bytes())?;
-        write_atomically(&dir.join("comparison.json"), to_json(&comparison).as_bytes())?;
+
+    /// The comparison as CSV: one row per scenario and metric, with the paired and unpaired
+    /// difference from the first scenario.
+    pub fn to_csv(&self) -> String {
+        to_csv(self)
     }
-    let output = match request.settings.format {
-        Format::Table => to_table(&comparison),
-        Format::Json => to_json(&comparison),
-        Format::Csv => to_csv(&comparison),
-    };
-    write_stdout(stdout, output.as_bytes())
+
+    /// The comparison as JSON.
+    pub fn to_json(&self) -> String {
+        to_json(self)
+    }
 }
 
 /// The comparison as a table: one row per metric, one column per scenario, then each paired
 /// difference from the first.
-pub fn to_table(comparison: &Comparison) -> String {
+fn to_table(comparison: &Comparison) -> String {
     let mut out = format!(
         "Comparison of {} scenarios, each run with the same {} replications and seed {} (common random numbers)\n",
         comparison.scenarios.len(),
@@ -295,7 +335,7 @@ pub fn to_table(comparison: &Comparison) -> String {
 
 /// The comparison as CSV: one row per scenario and metric, with the paired and unpaired
 /// difference from the first scenario.
-pub fn to_csv(comparison: &Comparison) -> String {
+fn to_csv(comparison: &Comparison) -> String {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
         "scenario",
@@ -346,7 +386,7 @@ pub fn to_csv(comparison: &Comparison) -> String {
 }
 
 /// The comparison as JSON.
-pub fn to_json(comparison: &Comparison) -> String {
+fn to_json(comparison: &Comparison) -> String {
     let scenarios: Vec<Json> = comparison
         .scenarios
         .iter()

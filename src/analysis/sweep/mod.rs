@@ -1,83 +1,102 @@
-//! `backlog sweep`: one scenario run at each value of one or two parameters (a grid), every
-//! point with the same replications (common random numbers), one row per point; with `--out`,
-//! also a chart of one metric against the first parameter (`sweep.png`, `sweep.svg`).
+//! Sweeps: one scenario run at each value of one or two parameters (a grid), every point with
+//! the same replications (common random numbers), one row per point; with an output folder,
+//! also a results folder per point and a chart of one metric against the first parameter.
+//!
+//! A sweep is planned first ([`plan`]: every point is loaded and validated, the output folder
+//! checked) and then run ([`SweepPlan::run`]), so that bad input is found before anything runs.
 
-use super::{Format, RunSettings, ScenarioText, run_each_variant, write_atomically, write_stdout};
-use crate::analysis::sweep::{self, Axis, PointSummary};
-use crate::analysis::{Metric, Runs, Scope, Variant, align, format_plus_minus};
+mod axes;
+
+pub use axes::{Axis, MAX_POINTS};
+pub(crate) use axes::{PointSummary, grid, numeric};
+
+use super::{Metric, Runs, Scope, Variant, align, format_plus_minus, run_each_variant};
 use crate::chart::sweep::{MAX_LINES, SweepChart};
 use crate::chart::{self, Chart, Options};
-use crate::error::{Diagnostic, Error, InputError};
+use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::model::{Date, Model};
-use crate::overrides::{self, Override};
-use crate::report::Provenance;
+use crate::output::write_atomically;
+use crate::overrides::Change;
+use crate::replicate::RunOptions;
+use crate::results::Provenance;
+use crate::source::Scenario;
 use crate::stats::summary::Estimate;
 use serde_json::{Map, Value as Json, json};
-use std::io::Write;
 use std::path::PathBuf;
 
 /// How the values of one swept parameter are written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Values {
-    /// `--values 50,100,150`.
+    /// Comma-separated values, e.g. `50,100,150` or `fifo,lifo`.
     List(String),
-    /// `--range 50:300:25`.
+    /// Evenly spaced numbers, `LOW:HIGH:STEP`, e.g. `50:300:25`.
     Range(String),
 }
 
-/// One `--param` with its values.
+/// One swept parameter with its values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
-    /// Dotted path, as for `--set`.
+    /// Dotted path, as for [`Change`].
     pub path: String,
     /// Its values.
     pub values: Values,
 }
 
-/// Everything `backlog sweep` needs.
+/// What to sweep.
 #[derive(Debug, Clone, Default)]
 pub struct SweepRequest {
-    /// The scenario (built in when `None`).
-    pub scenario: Option<PathBuf>,
-    /// One or two parameters.
+    /// Changes applied to every point before its swept values.
+    pub changes: Vec<Change>,
+    /// One or two parameters; two make a grid.
     pub params: Vec<Param>,
-    /// Overrides (applied to every point first), replications at every point, threads, format
-    /// on stdout and progress bar.
-    pub settings: RunSettings,
-    /// Folder for one results folder per point, sweep.csv, sweep.json and the chart.
-    pub out: Option<PathBuf>,
     /// Metrics of one port only (everyone when `None`).
     pub port: Option<String>,
-    /// The metric of the chart written with `out`, as `Metric::parse` reads it
-    /// ([`DEFAULT_CHART_METRIC`] when `None`).
-    pub chart_metric: Option<String>,
+    /// Folder for one results folder per point, sweep.csv, sweep.json and the chart.
+    pub out: Option<PathBuf>,
+    /// The metric of the chart written to `out` ([`DEFAULT_CHART_METRIC`] when `None`).
+    pub chart_metric: Option<Metric>,
 }
 
-/// The metric of the sweep chart when `--chart-metric` is not given.
+/// The metric of the sweep chart when none is given.
 pub const DEFAULT_CHART_METRIC: Metric = Metric::WaitP90;
+
+/// A sweep whose every point is loaded and validated, ready to run.
+#[derive(Debug)]
+pub struct SweepPlan {
+    request: SweepRequest,
+    axes: Vec<Axis>,
+    first: Model,
+    points: Vec<Vec<Change>>,
+    loaded: Vec<Model>,
+    ports: Vec<Option<usize>>,
+    folders: Vec<String>,
+    scope: Scope,
+}
 
 /// A sweep's results.
 #[derive(Debug, Clone)]
 pub struct Sweep {
     /// The scenario's name.
     pub scenario: String,
-    /// Provenance of the scenario as run before the swept values (after `--set`).
+    /// Provenance of the scenario as run before the swept values (after the changes).
     pub provenance: Provenance,
     /// Whose metrics.
     pub scope: Scope,
     /// The swept parameters.
     pub axes: Vec<Axis>,
-    /// The overrides of each point, in grid order.
-    pub points: Vec<Vec<Override>>,
+    /// The changes of each point, in grid order.
+    pub points: Vec<Vec<Change>>,
     /// The runs of each point.
     pub runs: Vec<Runs>,
     /// The summary of each point.
-    pub summaries: Vec<PointSummary>,
+    pub(crate) summaries: Vec<PointSummary>,
     /// Start date and horizon, for the table's heading.
     pub period: String,
     /// Start date and horizon of every point, when they are all the same (`None` when the
     /// sweep changes them), for the chart.
-    pub shared_period: Option<(Option<Date>, u32)>,
+    pub(crate) shared_period: Option<(Option<Date>, u32)>,
+    /// Things the reader should know (e.g. why there is no chart).
+    pub notes: Vec<String>,
 }
 
 fn input(message: impl Into<String>, help: impl Into<String>) -> Error {
@@ -85,7 +104,7 @@ fn input(message: impl Into<String>, help: impl Into<String>) -> Error {
 }
 
 /// Parses the parameters into axes.
-pub fn axes(params: &[Param]) -> Result<Vec<Axis>, Error> {
+pub(crate) fn axes(params: &[Param]) -> Result<Vec<Axis>, Error> {
     if params.is_empty() {
         return Err(input(
             "sweep needs --param PATH with --values or --range",
@@ -107,8 +126,8 @@ pub fn axes(params: &[Param]) -> Result<Vec<Axis>, Error> {
             ));
         }
         let values = match &param.values {
-            Values::List(text) => sweep::parse_values(text)?,
-            Values::Range(text) => sweep::parse_range(text)?,
+            Values::List(text) => axes::parse_values(text)?,
+            Values::Range(text) => axes::parse_range(text)?,
         };
         axes.push(Axis {
             path: param.path.clone(),
@@ -121,7 +140,7 @@ pub fn axes(params: &[Param]) -> Result<Vec<Axis>, Error> {
 /// Refuses an `--out` folder that holds anything but a previous `sweep` or `compare` (its
 /// `marker` file), as `run --out` does, so that results never mix with unrelated files.
 pub(crate) fn check_out_folder(dir: &std::path::Path, marker: &str, folders: &[String]) -> Result<(), Error> {
-    let Some(names) = super::entry_names(dir) else {
+    let Some(names) = crate::output::entry_names(dir) else {
         return Ok(());
     };
     if !names.is_empty() && !names.iter().any(|n| n == marker) {
@@ -135,78 +154,96 @@ pub(crate) fn check_out_folder(dir: &std::path::Path, marker: &str, folders: &[S
         ));
     }
     for folder in folders {
-        super::check_out_dir(&dir.join(folder), false)?;
+        crate::output::check_out_dir(&dir.join(folder), false)?;
     }
     Ok(())
 }
 
 /// Loads every point of the grid (all are checked before anything runs).
-pub(crate) fn load_points(
-    base: &ScenarioText,
-    sets: &[Override],
-    points: &[Vec<Override>],
-) -> Result<Vec<(Model, String)>, Error> {
+pub(crate) fn load_points(base: &Scenario, sets: &[Change], points: &[Vec<Change>]) -> Result<Vec<Model>, Error> {
     points
         .iter()
         .map(|point| {
-            let changes: Vec<Override> = sets.iter().chain(point).cloned().collect();
-            base.load(&changes).map(|(loaded, text)| (loaded.model, text))
+            let changes: Vec<Change> = sets.iter().chain(point).cloned().collect();
+            base.load_with(&changes)
         })
         .collect()
 }
 
-/// Runs a sweep and returns its results; with `out`, also writes one results folder per point.
-pub fn run_sweep(request: &SweepRequest) -> Result<Sweep, Error> {
-    if request.settings.threads == Some(0) {
-        return Err(input("--threads must be at least 1", "leave it out to use every core"));
-    }
+/// Loads and checks every point of a sweep of `scenario`, and its output folder.
+pub fn plan(scenario: &Scenario, request: SweepRequest) -> Result<SweepPlan, Error> {
     let axes = axes(&request.params)?;
-    let sets = overrides::parse_all(&request.settings.sets)?;
-    let base = ScenarioText::read(request.scenario.as_deref())?;
-    let (first, text) = base.load(&sets)?;
-    super::print_notes(&first.notes, request.settings.quiet);
-    let replications = request.settings.replications.unwrap_or(first.model.replications);
+    let first = scenario.load_with(&request.changes)?;
     let scope = request.port.clone().map_or(Scope::Total, Scope::Port);
-    let points = sweep::grid(&axes)?;
-    let loaded = load_points(&base, &sets, &points)?;
+    let points = grid(&axes)?;
+    let loaded = load_points(scenario, &request.changes, &points)?;
     let ports: Vec<Option<usize>> = loaded
         .iter()
-        .map(|(model, _)| scope.index(model))
+        .map(|model| scope.index(model))
         .collect::<Result<_, _>>()?;
     let folders: Vec<String> = points.iter().map(|point| folder_name(point)).collect();
     if let Some(dir) = &request.out {
         check_out_folder(dir, "sweep.csv", &folders)?;
     }
-    let variants: Vec<Variant<'_>> = loaded
-        .iter()
-        .zip(&ports)
-        .map(|((model, _), &port)| Variant { model, port })
-        .collect();
-    let texts: Vec<&str> = loaded.iter().map(|(_, text)| text.as_str()).collect();
-    let out = request.out.as_deref().map(|dir| (dir, folders.as_slice()));
-    let runs = run_each_variant(&request.settings, &variants, &texts, replications, out)?;
-    let summaries = points
-        .iter()
-        .zip(&runs)
-        .map(|(point, runs)| PointSummary::new(point, runs))
-        .collect();
-    let shared_period = shared_period(loaded.iter().map(|(model, _)| model));
-    let model = &first.model;
-    let period = match model.start_date {
-        Some(date) => format!("{} days from {date}", model.horizon_days),
-        None => format!("{} days", model.horizon_days),
-    };
-    Ok(Sweep {
-        scenario: model.name.clone(),
-        provenance: Provenance::new(model, &text, replications),
-        scope,
+    Ok(SweepPlan {
+        request,
         axes,
+        first,
         points,
-        runs,
-        summaries,
-        period,
-        shared_period,
+        loaded,
+        ports,
+        folders,
+        scope,
     })
+}
+
+impl SweepPlan {
+    /// What validation noted about the scenario (with the changes, before the swept values).
+    pub fn notes(&self) -> &[Note] {
+        &self.first.notes
+    }
+
+    /// Runs every point (the replications `options` gives, else the scenario's); with an
+    /// output folder, writes a results folder per point, sweep.csv, sweep.json and the chart.
+    pub fn run(self, options: &RunOptions) -> Result<Sweep, Error> {
+        let replications = options.replications.unwrap_or(self.first.replications);
+        let variants: Vec<Variant<'_>> = self
+            .loaded
+            .iter()
+            .zip(&self.ports)
+            .map(|(model, &port)| Variant { model, port })
+            .collect();
+        let out = self.request.out.as_deref().map(|dir| (dir, self.folders.as_slice()));
+        let runs = run_each_variant(options, &variants, replications, out)?;
+        let summaries = self
+            .points
+            .iter()
+            .zip(&runs)
+            .map(|(point, runs)| PointSummary::new(point, runs))
+            .collect();
+        let shared_period = shared_period(self.loaded.iter());
+        let model = &self.first;
+        let period = match model.start_date {
+            Some(date) => format!("{} days from {date}", model.horizon_days),
+            None => format!("{} days", model.horizon_days),
+        };
+        let mut sweep = Sweep {
+            scenario: model.name.clone(),
+            provenance: Provenance::new(model, replications),
+            scope: self.scope,
+            axes: self.axes,
+            points: self.points,
+            runs,
+            summaries,
+            period,
+            shared_period,
+            notes: Vec::new(),
+        };
+        if let Some(dir) = &self.request.out {
+            sweep.write_files(dir, self.request.chart_metric.unwrap_or(DEFAULT_CHART_METRIC))?;
+        }
+        Ok(sweep)
+    }
 }
 
 /// The start date and horizon of every model, if they all have the same ones.
@@ -218,35 +255,9 @@ fn shared_period<'a>(mut models: impl Iterator<Item = &'a Model>) -> Option<(Opt
         .then_some(period)
 }
 
-/// The metric of the chart that `--out` writes, checked before anything runs: `--chart-metric`
-/// (any name `Metric::parse` reads) or [`DEFAULT_CHART_METRIC`]; `None` without `--out`.
-pub fn chart_metric(request: &SweepRequest) -> Result<Option<Metric>, Error> {
-    let Some(text) = &request.chart_metric else {
-        return Ok(request.out.as_ref().map(|_| DEFAULT_CHART_METRIC));
-    };
-    let metric = Metric::parse(text).map_err(|error| {
-        let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
-        let list = crate::validate::suggest::quoted_list(&names);
-        let help = match error.diagnostics.first().and_then(|d| d.help.as_deref()) {
-            Some(suggestion) if suggestion.starts_with("did you mean") => {
-                format!("{suggestion} The metrics are {list}.")
-            }
-            _ => format!("the metrics are {list}"),
-        };
-        input(format!("unknown --chart-metric `{text}`"), help)
-    })?;
-    if request.out.is_none() {
-        return Err(input(
-            "--chart-metric needs --out DIR: the chart is written next to sweep.csv",
-            format!("e.g. `backlog sweep … --out results --chart-metric {}`", metric.name()),
-        ));
-    }
-    Ok(Some(metric))
-}
-
 /// The chart of `metric` across the sweep, or why there is none (a note for the user): more
 /// values of the second parameter than lines a chart can tell apart.
-pub fn chart_of(sweep: &Sweep, metric: Metric) -> Result<SweepChart, String> {
+pub(crate) fn chart_of(sweep: &Sweep, metric: Metric) -> Result<SweepChart, String> {
     let chart = SweepChart {
         provenance: sweep.provenance.clone(),
         period: sweep.shared_period,
@@ -270,36 +281,43 @@ pub fn chart_of(sweep: &Sweep, metric: Metric) -> Result<SweepChart, String> {
     Ok(chart)
 }
 
-/// `backlog sweep`: runs the sweep and prints it; with `--out`, also writes sweep.csv,
-/// sweep.json and the chart of the `--chart-metric` (sweep.png and sweep.svg).
-pub fn sweep(request: &SweepRequest, stdout: &mut dyn Write) -> Result<(), Error> {
-    let metric = chart_metric(request)?;
-    let result = run_sweep(request)?;
-    if let Some(dir) = &request.out {
-        write_atomically(&dir.join("sweep.csv"), to_csv(&result).as_bytes())?;
-        write_atomically(&dir.join("sweep.json"), to_json(&result).as_bytes())?;
-        match chart_of(&result, metric.unwrap_or(DEFAULT_CHART_METRIC)) {
+impl Sweep {
+    /// Writes sweep.csv, sweep.json and the chart of `metric` into `dir`.
+    fn write_files(&mut self, dir: &std::path::Path, metric: Metric) -> Result<(), Error> {
+        write_atomically(&dir.join("sweep.csv"), self.to_csv().as_bytes())?;
+        write_atomically(&dir.join("sweep.json"), self.to_json().as_bytes())?;
+        match chart_of(self, metric) {
             Ok(chart) => {
-                super::chart::write_charts(
+                chart::write_charts(
                     &[Chart::Sweep(&chart)],
                     dir,
                     &[chart::Format::Png, chart::Format::Svg],
                     &Options::default(),
                 )?;
             }
-            Err(note) => eprintln!("note: {note}"),
+            Err(note) => self.notes.push(note),
         }
+        Ok(())
     }
-    let output = match request.settings.format {
-        Format::Table => to_table(&result),
-        Format::Json => to_json(&result),
-        Format::Csv => to_csv(&result),
-    };
-    write_stdout(stdout, output.as_bytes())
+
+    /// The sweep as a table, one row per point.
+    pub fn to_table(&self) -> String {
+        to_table(self)
+    }
+
+    /// The sweep as CSV: a provenance line, then one row per point.
+    pub fn to_csv(&self) -> String {
+        to_csv(self)
+    }
+
+    /// The sweep as JSON.
+    pub fn to_json(&self) -> String {
+        to_json(self)
+    }
 }
 
 /// The folder of one point: `quota_per_day=150` (or `a=1,b=2`), safe on every file system.
-pub fn folder_name(point: &[Override]) -> String {
+pub(crate) fn folder_name(point: &[Change]) -> String {
     let name: Vec<String> = point
         .iter()
         .map(|change| {
@@ -335,8 +353,7 @@ fn heading(sweep: &Sweep) -> String {
     )
 }
 
-/// The sweep as a table, one row per point.
-pub fn to_table(sweep: &Sweep) -> String {
+fn to_table(sweep: &Sweep) -> String {
     let p = &sweep.provenance;
     let mut out = format!("{}\n", heading(sweep));
     out.push_str(&format!(
@@ -374,8 +391,7 @@ pub(crate) fn estimate_cells(estimate: &Estimate) -> [String; 3] {
     [cell(estimate.mean), cell(estimate.ci95_low), cell(estimate.ci95_high)]
 }
 
-/// The sweep as CSV: a provenance line, then one row per point.
-pub fn to_csv(sweep: &Sweep) -> String {
+fn to_csv(sweep: &Sweep) -> String {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = sweep.axes.iter().map(|a| a.path.clone()).collect();
     header.push("scope".to_owned());
@@ -430,8 +446,7 @@ pub(crate) fn metrics_json(estimate: impl Fn(Metric) -> Estimate) -> Json {
     Json::Object(metrics)
 }
 
-/// The sweep as JSON.
-pub fn to_json(sweep: &Sweep) -> String {
+fn to_json(sweep: &Sweep) -> String {
     let points: Vec<Json> = sweep
         .points
         .iter()

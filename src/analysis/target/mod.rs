@@ -1,42 +1,50 @@
-//! `backlog target`: the smallest (or largest) value of a parameter that meets a goal on a
-//! metric, found by a monotone search on paired replications (see [`crate::analysis::target`]).
+//! Goal-seeking: the smallest (or largest) value of a parameter that meets a goal on a metric,
+//! found by a monotone search on paired replications (see [`search`]).
 
-use super::{Format, RunSettings, ScenarioText, write_stdout};
-use crate::analysis::target::{self, Answer, Bound, Boundary, Direction, Goal, Grid, Refusal, Turn};
-use crate::analysis::{self, Metric, Scope, Variant, align, format_interval, format_metric};
-use crate::error::{Diagnostic, Error, InputError};
+mod search;
+
+pub use search::{Answer, Bound, Boundary, Direction, Evaluation, Goal, Grid, Refusal, Turn};
+
+use super::{Metric, Scope, Variant, align, format_interval, format_metric};
+use crate::cancel::CancelToken;
+use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::format::thousands;
-use crate::model::Date;
-use crate::overrides::{self, Override};
-use crate::report::Provenance;
+use crate::model::{Date, Model};
+use crate::overrides::{self, Change};
+use crate::replicate::{Counter, RunOptions, thread_pool};
+use crate::results::Provenance;
+use crate::source::Scenario;
 use serde_json::json;
-use std::io::Write;
-use std::path::PathBuf;
 
-/// Everything `backlog target` needs.
-#[derive(Debug, Clone, Default)]
+/// What to search for.
+#[derive(Debug, Clone)]
 pub struct TargetRequest {
-    /// The scenario (built in when `None`).
-    pub scenario: Option<PathBuf>,
-    /// Dotted path of the parameter searched, as for `--set`.
+    /// Dotted path of the parameter searched, as for [`Change`].
     pub param: String,
-    /// The metric of the goal.
-    pub metric: String,
-    /// The goal: the metric at most this…
-    pub at_most: Option<f64>,
-    /// …or at least this.
-    pub at_least: Option<f64>,
+    /// The goal.
+    pub goal: Goal,
+    /// Changes applied first.
+    pub changes: Vec<Change>,
     /// Judge the goal on runs cut at this day (a day number, or a date with `start_date`).
     pub by_day: Option<String>,
     /// `LOW:HIGH` (or `LOW:HIGH:STEP`) of the parameter; default a tenth to ten times its value.
     pub range: Option<String>,
     /// Distance between values tried (default 1 for whole numbers, else a thousandth of the range).
     pub step: Option<f64>,
-    /// Overrides (applied first), replications at every value, threads, format on stdout and
-    /// progress display.
-    pub settings: RunSettings,
     /// Metrics of one port only (everyone when `None`).
     pub port: Option<String>,
+}
+
+/// A search whose scenario, range and goal are checked, ready to run.
+#[derive(Debug)]
+pub struct TargetPlan {
+    request: TargetRequest,
+    scenario: Scenario,
+    sets: Vec<Change>,
+    first: Model,
+    cut: Option<u32>,
+    grid: Grid,
+    scope: Scope,
 }
 
 /// A search's results.
@@ -44,13 +52,13 @@ pub struct TargetRequest {
 pub struct Target {
     /// The scenario's name.
     pub scenario: String,
-    /// Provenance of the scenario as searched (after `--set` and `--by-day`).
+    /// Provenance of the scenario as searched (after the changes and the cut).
     pub provenance: Provenance,
     /// The parameter.
     pub param: String,
     /// The goal.
     pub goal: Goal,
-    /// The day the runs were cut at, with `--by-day`.
+    /// The day the runs were cut at.
     pub by_day: Option<u32>,
     /// The values searched.
     pub grid: Grid,
@@ -205,35 +213,17 @@ fn by_day(text: &str, start: Option<Date>) -> Result<u32, Error> {
     u32::try_from(day).map_err(|_| bad())
 }
 
-/// Runs the search.
-pub fn run_target(request: &TargetRequest) -> Result<Target, Error> {
-    if request.settings.threads == Some(0) {
-        return Err(input("--threads must be at least 1", "leave it out to use every core"));
-    }
-    let metric = Metric::parse(&request.metric)?;
-    let bound = match (request.at_most, request.at_least) {
-        (Some(x), None) => Bound::AtMost(x),
-        (None, Some(x)) => Bound::AtLeast(x),
-        _ => {
-            return Err(input(
-                "give the goal with exactly one of --at-most or --at-least",
-                "for example --metric wait_p90 --at-most 30",
-            ));
-        }
-    };
-    let goal = Goal { metric, bound };
-    let mut sets = overrides::parse_all(&request.settings.sets)?;
-    let base = ScenarioText::read(request.scenario.as_deref())?;
+/// Checks the goal, the range and the scenario of a search (with the changes and the cut).
+pub fn plan(scenario: &Scenario, request: TargetRequest) -> Result<TargetPlan, Error> {
+    let mut sets = request.changes.clone();
     let mut cut = None;
     if let Some(text) = &request.by_day {
-        let (loaded, _) = base.load(&sets)?;
-        let day = by_day(text, loaded.model.start_date)?;
-        sets.push(Override::integer("run.horizon_days", i64::from(day)));
+        let day = by_day(text, scenario.load_with(&sets)?.start_date)?;
+        sets.push(Change::integer("run.horizon_days", i64::from(day)));
         cut = Some(day);
     }
-    let (first, text) = base.load(&sets)?;
-    super::print_notes(&first.notes, request.settings.quiet);
-    let current = overrides::current(&text, &request.param)?;
+    let first = scenario.load_with(&sets)?;
+    let current = overrides::current(&first.text, &request.param)?;
     let current_number = current.as_ref().and_then(crate::analysis::sweep::numeric);
     if current.is_some() && current_number.is_none() {
         return Err(input(
@@ -244,27 +234,53 @@ pub fn run_target(request: &TargetRequest) -> Result<Target, Error> {
             "search a numeric key, e.g. ports.<name>.capacity.quota_per_day",
         ));
     }
-    let grid = grid(request, current_number)?;
-    let replications = request.settings.replications.unwrap_or(first.model.replications);
+    let grid = grid(&request, current_number)?;
     let scope = request.port.clone().map_or(Scope::Total, Scope::Port);
     // An unknown port is reported before anything runs.
-    scope.index(&first.model)?;
-    let pool = analysis::thread_pool(request.settings.threads)?;
-    let spinner = if request.settings.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
-    };
-    let mut tried = 0usize;
-    let found = target::search(&grid, &goal, |values| {
-        let models = values
-            .iter()
-            .map(|&value| {
-                let mut changes = sets.clone();
-                changes.push(Override::number(&request.param, value));
-                base.load(&changes)
-                    .map(|(loaded, _)| loaded.model)
-                    .map_err(|error| match error {
+    scope.index(&first)?;
+    Ok(TargetPlan {
+        request,
+        scenario: scenario.clone(),
+        sets,
+        first,
+        cut,
+        grid,
+        scope,
+    })
+}
+
+impl TargetPlan {
+    /// What validation noted about the scenario (with the changes and the cut).
+    pub fn notes(&self) -> &[Note] {
+        &self.first.notes
+    }
+
+    /// Runs the search, every value tried with the same replications (those `options` gives,
+    /// else the scenario's). Progress counts simulations; their total is not known in advance.
+    pub fn run(self, options: &RunOptions) -> Result<Target, Error> {
+        let TargetPlan {
+            request,
+            scenario,
+            sets,
+            first,
+            cut,
+            grid,
+            scope,
+        } = self;
+        let goal = request.goal;
+        let metric = goal.metric;
+        let replications = options.replications.unwrap_or(first.replications);
+        let pool = thread_pool(options.threads)?;
+        let never = CancelToken::new();
+        let cancel = options.cancel.as_ref().unwrap_or(&never);
+        let counter = Counter::new(None, options.progress.as_ref());
+        let found = search::search(&grid, &goal, |values| {
+            let models = values
+                .iter()
+                .map(|&value| {
+                    let mut changes = sets.clone();
+                    changes.push(Change::number(&request.param, value));
+                    scenario.load_with(&changes).map_err(|error| match error {
                         Error::Input(mut input) => {
                             input.diagnostics.insert(
                                 0,
@@ -279,39 +295,36 @@ pub fn run_target(request: &TargetRequest) -> Result<Target, Error> {
                         }
                         other => other,
                     })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let ports = models
-            .iter()
-            .map(|model| scope.index(model))
-            .collect::<Result<Vec<_>, _>>()?;
-        let variants: Vec<Variant<'_>> = models
-            .iter()
-            .zip(&ports)
-            .map(|(model, &port)| Variant { model, port })
-            .collect();
-        tried += values.len();
-        spinner.set_message(format!("searching: {tried} values tried"));
-        spinner.tick();
-        let runs = analysis::run_variants(&pool, &variants, replications, &indicatif::ProgressBar::hidden())?;
-        Ok(runs
-            .iter()
-            .map(|r| r.scalars.iter().map(|s| metric.goal_value(s)).collect())
-            .collect())
-    })?;
-    spinner.finish_and_clear();
-    match found {
-        Ok(answer) => Ok(Target {
-            scenario: first.model.name.clone(),
-            provenance: Provenance::new(&first.model, &text, replications),
-            param: request.param.clone(),
-            goal,
-            by_day: cut,
-            grid,
-            scope,
-            answer,
-        }),
-        Err(refusal) => Err(refusal_error(&refusal, &request.param, &goal, &grid, cut)),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let ports = models
+                .iter()
+                .map(|model| scope.index(model))
+                .collect::<Result<Vec<_>, _>>()?;
+            let variants: Vec<Variant<'_>> = models
+                .iter()
+                .zip(&ports)
+                .map(|(model, &port)| Variant { model, port })
+                .collect();
+            let runs = super::run_variants(&pool, &variants, replications, cancel, &counter)?;
+            Ok(runs
+                .iter()
+                .map(|r| r.scalars.iter().map(|s| metric.goal_value(s)).collect())
+                .collect())
+        })?;
+        match found {
+            Ok(answer) => Ok(Target {
+                scenario: first.name.clone(),
+                provenance: Provenance::new(&first, replications),
+                param: request.param.clone(),
+                goal,
+                by_day: cut,
+                grid,
+                scope,
+                answer,
+            }),
+            Err(refusal) => Err(refusal_error(&refusal, &request.param, &goal, &grid, cut)),
+        }
     }
 }
 
@@ -337,10 +350,10 @@ fn turn_text(turn: &Turn, grid: &Grid, as_share: bool, metric: Metric) -> String
 }
 
 /// A refusal as a message: what was asked, why there is no answer, and what to do.
-pub fn refusal_error(refusal: &Refusal, param: &str, goal: &Goal, grid: &Grid, by_day: Option<u32>) -> Error {
+pub(crate) fn refusal_error(refusal: &Refusal, param: &str, goal: &Goal, grid: &Grid, by_day: Option<u32>) -> Error {
     let range = format!("{}–{}", show(grid, grid.low), show(grid, grid.high()));
     let cut = by_day.map_or(String::new(), |d| format!(" by day {d}"));
-    let estimate = |e: &target::Evaluation| format_interval(goal.metric, &e.estimate(), false);
+    let estimate = |e: &Evaluation| format_interval(goal.metric, &e.estimate(), false);
     let (message, help) = match refusal {
         Refusal::NotMonotone { what, rise, fall } => {
             let as_share = what.starts_with("share");
@@ -393,15 +406,21 @@ pub fn refusal_error(refusal: &Refusal, param: &str, goal: &Goal, grid: &Grid, b
     input(message, help)
 }
 
-/// `backlog target`: runs the search and prints the answer.
-pub fn target(request: &TargetRequest, stdout: &mut dyn Write) -> Result<(), Error> {
-    let result = run_target(request)?;
-    let output = match request.settings.format {
-        Format::Table => to_table(&result),
-        Format::Json => to_json(&result),
-        Format::Csv => to_csv(&result),
-    };
-    write_stdout(stdout, output.as_bytes())
+impl Target {
+    /// The answer as text, with the values tried.
+    pub fn to_table(&self) -> String {
+        to_table(self)
+    }
+
+    /// The values tried as CSV.
+    pub fn to_csv(&self) -> String {
+        to_csv(self)
+    }
+
+    /// The answer as JSON.
+    pub fn to_json(&self) -> String {
+        to_json(self)
+    }
 }
 
 fn boundary_text(grid: &Grid, boundary: Boundary) -> String {
@@ -412,7 +431,7 @@ fn boundary_text(grid: &Grid, boundary: Boundary) -> String {
 }
 
 /// The answer as text, with the values tried.
-pub fn to_table(t: &Target) -> String {
+fn to_table(t: &Target) -> String {
     let a = &t.answer;
     let which = match a.direction {
         Direction::Smallest => "smallest",
@@ -492,7 +511,7 @@ pub fn to_table(t: &Target) -> String {
 }
 
 /// The values tried as CSV, with the answer in comment lines at the top.
-pub fn to_csv(t: &Target) -> String {
+fn to_csv(t: &Target) -> String {
     let a = &t.answer;
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
@@ -534,7 +553,7 @@ pub fn to_csv(t: &Target) -> String {
 }
 
 /// The answer as JSON.
-pub fn to_json(t: &Target) -> String {
+fn to_json(t: &Target) -> String {
     let a = &t.answer;
     let boundary = |b: Boundary| {
         json!({
@@ -594,7 +613,13 @@ mod tests {
             range: range.map(str::to_owned),
             step,
             param: "x".into(),
-            ..TargetRequest::default()
+            goal: Goal {
+                metric: Metric::WaitP90,
+                bound: Bound::AtMost(30.0),
+            },
+            changes: Vec::new(),
+            by_day: None,
+            port: None,
         };
         let g = grid(&request(None, None), Some(100.0)).unwrap();
         assert_eq!((g.low, g.high(), g.step), (10.0, 1000.0, 1.0));

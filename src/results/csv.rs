@@ -2,9 +2,9 @@
 //! `replications.csv` files of `--out`. Each starts with a `#` line of provenance
 //! (pandas: `comment="#"`; R: `comment.char = "#"`).
 
-use super::{Provenance, ScopeSummary, Summary, WAIT_NAMES, csv_number};
-use crate::model::{Model, TICKS_PER_DAY};
-use crate::replicate::Results;
+use super::{Provenance, RunInfo, ScopeSummary, Summary, WAIT_NAMES, csv_number};
+use crate::model::TICKS_PER_DAY;
+use crate::replicate::Replications;
 use crate::stats::summary::{BAND_PERCENTILES, Estimate, daily_bands};
 use crate::stats::{AGE_THRESHOLDS_DAYS, DailySeries, WaitAccumulator};
 
@@ -26,21 +26,19 @@ fn finish(provenance: &Provenance, writer: ::csv::Writer<Vec<u8>>) -> String {
 /// The scopes a file breaks results down by, each named as in its `scope` column: `all` for
 /// `total`, then `port:NAME` for each of `ports` and `class:NAME` for each of `classes`, the
 /// ports (classes) only when the model has more than one.
-fn named_scopes<'a, T>(model: &Model, total: &'a T, ports: &'a [T], classes: &'a [T]) -> Vec<(String, &'a T)> {
+fn named_scopes<'a, T>(info: &RunInfo, total: &'a T, ports: &'a [T], classes: &'a [T]) -> Vec<(String, &'a T)> {
     let mut scopes = vec![("all".to_owned(), total)];
-    if model.ports.len() > 1 {
+    if info.ports.len() > 1 {
         scopes.extend(
-            model
-                .ports
+            info.ports
                 .iter()
                 .zip(ports)
-                .map(|(port, p)| (format!("port:{}", port.name), p)),
+                .map(|(port, p)| (format!("port:{port}"), p)),
         );
     }
-    if model.classes.len() > 1 {
+    if info.classes.len() > 1 {
         scopes.extend(
-            model
-                .classes
+            info.classes
                 .iter()
                 .zip(classes)
                 .map(|(class, c)| (format!("class:{class}"), c)),
@@ -59,7 +57,7 @@ fn estimate_fields(estimate: &Estimate) -> [String; 3] {
 }
 
 /// The summary as CSV: one row per scope and metric, with mean and 95% CI.
-pub fn summary_csv(summary: &Summary) -> String {
+pub(crate) fn summary_csv(summary: &Summary) -> String {
     let mut w = writer();
     let _ = w.write_record(["scope", "name", "metric", "mean", "ci95_low", "ci95_high"]);
     let mut scope_rows = |kind: &str, scope: &ScopeSummary| {
@@ -150,7 +148,7 @@ fn daily_values(series: &DailySeries) -> [Vec<f64>; 8] {
 /// and the 5/25/50/75/95 percentile bands. One line per day, or per row of the daily series
 /// for horizons longer than [`crate::stats::MAX_SERIES_ROWS`] days (`day` is then the row's
 /// first day).
-pub fn daily_csv(model: &Model, results: &Results, provenance: &Provenance) -> String {
+pub(crate) fn daily_csv(info: &RunInfo, results: &Replications) -> String {
     let mut w = writer();
     let mut header = vec![
         "scope".to_owned(),
@@ -162,7 +160,7 @@ pub fn daily_csv(model: &Model, results: &Results, provenance: &Provenance) -> S
     header.extend(BAND_PERCENTILES.iter().map(|p| format!("p{p}")));
     let _ = w.write_record(&header);
     // Daily series are kept for everyone and each port, not for classes.
-    let scopes = named_scopes(model, &results.daily_total, &results.daily_by_port, &[]);
+    let scopes = named_scopes(info, &results.daily_total, &results.daily_by_port, &[]);
     for (scope, per_replication) in scopes {
         let values: Vec<[Vec<f64>; 8]> = per_replication.iter().map(daily_values).collect();
         let bands: Vec<Vec<[f64; 5]>> = (0..DAILY_SERIES.len())
@@ -173,7 +171,7 @@ pub fn daily_csv(model: &Model, results: &Results, provenance: &Provenance) -> S
         };
         for row in 0..first.rows() {
             let day = first.first_day(row);
-            let date = model
+            let date = info
                 .date_of_day(i64::from(day))
                 .map(|d| d.to_string())
                 .unwrap_or_default();
@@ -191,7 +189,22 @@ pub fn daily_csv(model: &Model, results: &Results, provenance: &Provenance) -> S
             }
         }
     }
-    finish(provenance, w)
+    finish(&info.provenance, w)
+}
+
+/// `markers.csv`: the scenario's dated policy changes and closures, for charts.
+pub(crate) fn markers_csv(info: &RunInfo) -> String {
+    let mut w = writer();
+    let _ = w.write_record(["port", "day", "date", "label"]);
+    for marker in &info.markers {
+        let date = info
+            .date_of_day(i64::from(marker.day))
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let port = info.ports.get(marker.port).map_or("", String::as_str);
+        let _ = w.write_record([port, &marker.day.to_string(), &date, &marker.label]);
+    }
+    finish(&info.provenance, w)
 }
 
 /// A bin width in days that gives at most about 60 bins up to `max_days`.
@@ -208,11 +221,11 @@ fn bin_width_days(max_days: f64) -> f64 {
 
 /// `waits.csv`: per scope and population (processed, still waiting, abandoned), quantiles of
 /// the waits pooled over replications, then a histogram (people per bin, mean per replication).
-pub fn waits_csv(model: &Model, results: &Results, provenance: &Provenance) -> String {
+pub(crate) fn waits_csv(info: &RunInfo, results: &Replications) -> String {
     let mut w = writer();
     let _ = w.write_record(["scope", "population", "statistic", "from_days", "to_days", "value"]);
     let scopes = named_scopes(
-        model,
+        info,
         &results.pooled_total,
         &results.pooled_ports,
         &results.pooled_classes,
@@ -270,11 +283,11 @@ pub fn waits_csv(model: &Model, results: &Results, provenance: &Provenance) -> S
             }
         }
     }
-    finish(provenance, w)
+    finish(&info.provenance, w)
 }
 
 /// `replications.csv`: one row per replication and scope with its scalar results.
-pub fn replications_csv(model: &Model, results: &Results, provenance: &Provenance) -> String {
+pub(crate) fn replications_csv(info: &RunInfo, results: &Replications) -> String {
     let mut w = writer();
     let mut header: Vec<String> = [
         "replication",
@@ -299,10 +312,10 @@ pub fn replications_csv(model: &Model, results: &Results, provenance: &Provenanc
         ]
         .map(String::from),
     );
-    header.extend(model.outcomes.iter().map(|outcome| format!("abandoned_{outcome}")));
+    header.extend(info.outcomes.iter().map(|outcome| format!("abandoned_{outcome}")));
     let _ = w.write_record(&header);
     for row in &results.rows {
-        for (scope, s) in named_scopes(model, &row.total, &row.ports, &row.classes) {
+        for (scope, s) in named_scopes(info, &row.total, &row.ports, &row.classes) {
             let mut record = vec![row.index.to_string(), scope, row.events.to_string()];
             record.extend([s.arrived, s.did_not_join, s.processed, s.abandoned, s.waiting_at_end].map(csv_number));
             record.extend(s.wait_days.map(csv_number));
@@ -320,7 +333,7 @@ pub fn replications_csv(model: &Model, results: &Results, provenance: &Provenanc
             let _ = w.write_record(&record);
         }
     }
-    finish(provenance, w)
+    finish(&info.provenance, w)
 }
 
 #[cfg(test)]

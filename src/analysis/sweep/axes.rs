@@ -1,9 +1,9 @@
 //! Sweeps: the values of one or two parameters (`--values 50,100,150` or `--range 50:300:25`)
 //! and the grid of points they make, each point a set of overrides of the scenario.
 
-use super::{Metric, Runs};
+use crate::analysis::{Metric, Runs};
 use crate::error::{Diagnostic, InputError};
-use crate::overrides::{self, Override};
+use crate::overrides::{self, Change};
 use crate::stats::summary::Estimate;
 use toml_edit::Value;
 
@@ -53,7 +53,7 @@ fn split_top_level(text: &str) -> Vec<&str> {
 }
 
 /// Values written as a comma-separated list: `50,100,150`, `fifo,lifo`, `2018-11-13,2018-11-20`.
-pub fn parse_values(text: &str) -> Result<Vec<Value>, InputError> {
+pub(super) fn parse_values(text: &str) -> Result<Vec<Value>, InputError> {
     let parts = split_top_level(text);
     if parts.iter().any(|part| part.trim().is_empty()) {
         return Err(input(
@@ -92,7 +92,7 @@ fn number(text: &str, what: &str, spec: &str) -> Result<f64, InputError> {
 /// Evenly spaced numbers from `low` to `high` (included when it falls on a step), as written
 /// `LOW:HIGH:STEP`, or `LOW:HIGH` for 11 values. Whole numbers become integers, so that keys
 /// that take integers (officers, seeds) can be swept.
-pub fn parse_range(spec: &str) -> Result<Vec<Value>, InputError> {
+pub(super) fn parse_range(spec: &str) -> Result<Vec<Value>, InputError> {
     let parts: Vec<&str> = spec.split(':').collect();
     if !(2..=3).contains(&parts.len()) {
         return Err(input(
@@ -164,7 +164,7 @@ pub fn parse_range(spec: &str) -> Result<Vec<Value>, InputError> {
 
 /// Every combination of the axes' values (the first axis varies slowest), each as the
 /// overrides that make that point.
-pub fn grid(axes: &[Axis]) -> Result<Vec<Vec<Override>>, InputError> {
+pub(crate) fn grid(axes: &[Axis]) -> Result<Vec<Vec<Change>>, InputError> {
     let total: usize = axes.iter().map(|axis| axis.values.len()).product();
     if total > MAX_POINTS {
         return Err(input(
@@ -172,14 +172,14 @@ pub fn grid(axes: &[Axis]) -> Result<Vec<Vec<Override>>, InputError> {
             "use fewer values",
         ));
     }
-    let mut points: Vec<Vec<Override>> = vec![Vec::new()];
+    let mut points: Vec<Vec<Change>> = vec![Vec::new()];
     for axis in axes {
         points = points
             .into_iter()
             .flat_map(|point| {
                 axis.values.iter().map(move |value| {
                     let mut next = point.clone();
-                    next.push(Override::new(&axis.path, value.clone()));
+                    next.push(Change::new(&axis.path, value.clone()));
                     next
                 })
             })
@@ -189,13 +189,13 @@ pub fn grid(axes: &[Axis]) -> Result<Vec<Vec<Override>>, InputError> {
 }
 
 /// A value as a number, if it is one.
-pub fn numeric(value: &Value) -> Option<f64> {
+pub(crate) fn numeric(value: &Value) -> Option<f64> {
     value.as_float().or_else(|| value.as_integer().map(|i| i as f64))
 }
 
 /// The estimates of one sweep point.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PointSummary {
+pub(crate) struct PointSummary {
     /// The swept values as shown (strings without quotes), in axis order.
     pub values: Vec<String>,
     /// Mean and 95% interval of each metric, in [`Metric::ALL`] order.
@@ -208,9 +208,9 @@ pub struct PointSummary {
 
 impl PointSummary {
     /// Summarises the runs of one point.
-    pub fn new(point: &[Override], runs: &Runs) -> PointSummary {
+    pub(crate) fn new(point: &[Change], runs: &Runs) -> PointSummary {
         PointSummary {
-            values: point.iter().map(Override::value_shown).collect(),
+            values: point.iter().map(Change::value_shown).collect(),
             metrics: Metric::ALL.iter().map(|&m| (m, runs.estimate(m))).collect(),
             emptied: runs.emptied(),
             replications: runs.len(),
@@ -218,7 +218,7 @@ impl PointSummary {
     }
 
     /// The estimate of one metric.
-    pub fn estimate(&self, metric: Metric) -> Estimate {
+    pub(crate) fn estimate(&self, metric: Metric) -> Estimate {
         self.metrics
             .iter()
             .find(|(m, _)| *m == metric)

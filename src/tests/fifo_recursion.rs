@@ -6,8 +6,8 @@
 //! user's file; replications run by both methods must give equal results, event count
 //! included. Scenarios just outside what the recursion covers must go to the event loop.
 
-use crate::common::model_from;
-use backlog::engine::{Method, run_replication_with, uses_direct_recursion};
+use super::model_from;
+use crate::engine::{Engine, uses_direct_recursion};
 use proptest::prelude::*;
 use std::fmt::Write as _;
 
@@ -174,8 +174,8 @@ proptest! {
         let model = model_from(&text);
         prop_assert!(uses_direct_recursion(&model), "not covered:\n{text}");
         for replication in 0..2 {
-            let direct = run_replication_with(&model, replication, Method::Auto);
-            let event_loop = run_replication_with(&model, replication, Method::EventLoop);
+            let direct = super::by_engine(&model, replication, Engine::Auto);
+            let event_loop = super::by_engine(&model, replication, Engine::EventLoop);
             prop_assert!(direct == event_loop, "replication {replication} differs for\n{text}\n{direct:#?}\n{event_loop:#?}");
         }
     }
@@ -223,8 +223,8 @@ fn only_covered_scenarios_take_the_recursion() {
         let model = model_from(&text);
         assert!(!uses_direct_recursion(&model), "{what} is not covered");
         assert_eq!(
-            run_replication_with(&model, 0, Method::Auto),
-            run_replication_with(&model, 0, Method::EventLoop),
+            super::by_engine(&model, 0, Engine::Auto),
+            super::by_engine(&model, 0, Engine::EventLoop),
             "{what}"
         );
     }

@@ -13,12 +13,12 @@
 //! Time is scaled so that a service takes a tenth of a day: the same queues with more people a
 //! day need fewer days, which keeps the daily series (one entry per day) short.
 
-use crate::common::{ErlangC, Interval, Recorder, model_from, replications};
-use backlog::engine::{TraceEvent, run_replication_traced};
-use backlog::model::{Model, TICKS_PER_DAY};
-use backlog::replicate::{self, RunOptions};
-use backlog::stats::Replication;
-use backlog::stats::summary::Scalars;
+use super::{ErlangC, Interval, Recorder, model_from, replications};
+use crate::engine::TraceEvent;
+use crate::model::{Model, TICKS_PER_DAY};
+use crate::replicate::{self, RunOptions};
+use crate::stats::Replication;
+use crate::stats::summary::Scalars;
 use std::sync::OnceLock;
 
 /// A single-port officers scenario: Poisson arrivals of single people, FIFO, round-the-clock
@@ -349,7 +349,7 @@ fn deterministic_list_is_served_as_worked_out_by_hand() {
 
     // The k-th person (k = 1…1000, in list order) is processed at 00:00 on day ⌊(k−1)/100⌋.
     let mut recorder = Recorder::default();
-    run_replication_traced(&model, 0, &mut recorder);
+    super::traced(&model, 0, &mut recorder);
     let joined: Vec<u32> = recorder
         .events
         .iter()

@@ -31,12 +31,12 @@
 //!   nothing before the cut: the cut run passes the checks above, and its events before the
 //!   cut are those of the full run, in the same order.
 
-use crate::common::{Event, Recorder, model_from};
-use backlog::engine::{TraceEvent, run_replication, run_replication_traced};
-use backlog::model::{Capacity, Counts, Discipline, Model, QuotaRandomness, TICKS_PER_DAY, Ticks};
-use backlog::replicate::{self, RunOptions};
-use backlog::stats::summary::Scalars;
-use backlog::stats::{PeopleStats, Replication, WaitAccumulator};
+use super::{Event, Recorder, model_from};
+use crate::engine::{TraceEvent, run_replication};
+use crate::model::{Capacity, Counts, Discipline, Model, QuotaRandomness, TICKS_PER_DAY, Ticks};
+use crate::replicate::{self, RunOptions};
+use crate::stats::summary::Scalars;
+use crate::stats::{PeopleStats, Replication, WaitAccumulator};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use std::collections::{BTreeMap, HashMap};
@@ -815,7 +815,7 @@ fn check_replication(
                             && model.ports[port].discipline == Discipline::Fifo
                             && let Some(previous) = last_processed[port]
                         {
-                            let backs = matches!(capacity, Capacity::Quota(q) if q.no_show_share > 0.0 && q.no_show == backlog::model::NoShow::Back);
+                            let backs = matches!(capacity, Capacity::Quota(q) if q.no_show_share > 0.0 && q.no_show == crate::model::NoShow::Back);
                             ensure!(
                                 backs || event.group > previous,
                                 "FIFO processed group {} after {previous}",
@@ -1126,10 +1126,10 @@ fn check_case(spec: &Spec) -> Result<(), TestCaseError> {
     let mut engine_runs = Vec::new();
     for r in 0..2 {
         let mut first = Recorder::default();
-        let traced = run_replication_traced(&model, r, &mut first);
+        let traced = super::traced(&model, r, &mut first);
         check_replication(spec, &model, &first.events, &traced)?;
         let mut second = Recorder::default();
-        let again = run_replication_traced(&model, r, &mut second);
+        let again = super::traced(&model, r, &mut second);
         ensure!(
             first.events == second.events,
             "replication {r}: the same run gave different events"
@@ -1146,16 +1146,8 @@ fn check_case(spec: &Spec) -> Result<(), TestCaseError> {
         engine_runs.push(untraced);
     }
     let run = |threads| {
-        replicate::run(
-            &model,
-            &RunOptions {
-                replications: Some(3),
-                threads: Some(threads),
-                progress: false,
-                ..RunOptions::default()
-            },
-        )
-        .map_err(|error| TestCaseError::fail(format!("run failed: {error}")))
+        replicate::run(&model, &RunOptions::new().replications(3).threads(threads))
+            .map_err(|error| TestCaseError::fail(format!("run failed: {error}")))
     };
     let (one, two) = (run(1)?, run(2)?);
     // Debug text compares NaN (an undefined statistic) equal to NaN, unlike `==`.
@@ -1205,8 +1197,8 @@ fn check_cut(spec: &Spec, fraction: f64) -> Result<(), TestCaseError> {
     ensure!(text.contains(&line), "no `{line}` in the scenario");
     let cut_text = text.replacen(&line, &format!("horizon_days = {cut}\n"), 1);
     let full = model_from(&text);
-    let cut_model = match backlog::validate::load_str("cut.toml", &cut_text, std::path::Path::new("")) {
-        Ok(loaded) => loaded.model,
+    let cut_model = match crate::validate::load_str("cut.toml", &cut_text, std::path::Path::new("")) {
+        Ok(model) => model,
         Err(error) => {
             return Err(TestCaseError::fail(format!(
                 "cut at day {cut}, the scenario is refused:\n{error}"
@@ -1234,9 +1226,9 @@ fn check_cut(spec: &Spec, fraction: f64) -> Result<(), TestCaseError> {
     };
     for r in 0..2 {
         let mut whole = Recorder::default();
-        run_replication_traced(&full, r, &mut whole);
+        super::traced(&full, r, &mut whole);
         let mut short = Recorder::default();
-        let replication = run_replication_traced(&cut_model, r, &mut short);
+        let replication = super::traced(&cut_model, r, &mut short);
         check_replication(spec, &cut_model, &short.events, &replication)?;
         ensure!(
             before_cut(&whole.events) == before_cut(&short.events),

@@ -13,7 +13,7 @@
 //! met nowhere, met everywhere, or the metric going both up and down, refuses with a
 //! [`Refusal`] that says so.
 
-use super::{Metric, clear_sign, format_metric};
+use crate::analysis::{Metric, clear_sign, format_metric};
 use crate::error::Error;
 use crate::stats::summary::Estimate;
 use std::collections::BTreeMap;
@@ -254,7 +254,7 @@ const LEVELS: [f64; 3] = [0.5, 0.05, 0.95];
 /// Searches `grid` for the value meeting `goal`. `evaluate` runs the same replications at each
 /// of the values it is given and returns, for each value, the metric in each replication as
 /// [`Metric::goal_value`] gives it.
-pub fn search(
+pub(super) fn search(
     grid: &Grid,
     goal: &Goal,
     mut evaluate: impl FnMut(&[f64]) -> Result<Vec<Vec<f64>>, Error>,

@@ -1,7 +1,7 @@
 //! Comparisons: several scenarios run with the same replications, their metrics side by side,
 //! and each one's paired difference from the first.
 
-use super::{Metric, Runs, paired_difference, unpaired_difference};
+use crate::analysis::{Metric, Runs, paired_difference, unpaired_difference};
 use crate::stats::summary::Estimate;
 
 /// One metric across the compared scenarios.
@@ -18,7 +18,7 @@ pub struct MetricRow {
 }
 
 /// Every metric across `runs` (one per scenario, the first is the baseline).
-pub fn compare(runs: &[Runs]) -> Vec<MetricRow> {
+pub(super) fn compare(runs: &[Runs]) -> Vec<MetricRow> {
     if runs.is_empty() {
         return Vec::new();
     }
@@ -39,7 +39,7 @@ pub fn compare(runs: &[Runs]) -> Vec<MetricRow> {
 
 /// How many times narrower the paired interval is than the unpaired one (`None` when either
 /// is missing or the paired one has no width).
-pub fn narrowing(paired: &Estimate, unpaired: &Estimate) -> Option<f64> {
+pub(super) fn narrowing(paired: &Estimate, unpaired: &Estimate) -> Option<f64> {
     let (p, u) = (paired.half_width()?, unpaired.half_width()?);
     (p > 0.0).then(|| u / p)
 }

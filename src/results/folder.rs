@@ -1,21 +1,18 @@
-//! Reading a results folder written by `backlog run --out`, and the `markers.csv` file that
-//! `run --out` writes for the charts.
+//! The results folder: written from [`Results`](super::Results), read back as a [`Folder`]
+//! (what charts and the report draw).
 //!
-//! Charts need `summary.json`, `daily.csv` and `waits.csv`. Policy markers come from
-//! `markers.csv`; folders written before it existed fall back to validating the saved
-//! `scenario.toml` again, and are drawn without markers if that fails (e.g. a scenario whose
-//! CSV inputs are not next to it), with a note.
+//! Charts need `summary.json`, `daily.csv` and `waits.csv`; policy markers come from
+//! `markers.csv` (a folder without it is drawn without markers, with a note).
 
-use super::style::parse_date;
+use super::{Results, Summary};
 use crate::error::{Diagnostic, Error, InputError};
-use crate::model::{Date, Model};
-use crate::report::Provenance;
-use serde_json::Value;
+use crate::model::Date;
+use crate::output::write_atomically;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Files every chart needs.
-pub const REQUIRED_FILES: [&str; 3] = ["summary.json", "daily.csv", "waits.csv"];
+pub(crate) const REQUIRED_FILES: [&str; 3] = ["summary.json", "daily.csv", "waits.csv"];
 
 /// One day of one daily series: the mean and percentile bands across replications.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,7 +64,7 @@ pub struct MarkerRow {
 
 /// Everything the charts and the report use from one results folder.
 #[derive(Debug, Clone)]
-pub struct Results {
+pub struct Folder {
     /// The folder.
     pub dir: PathBuf,
     /// backlog version that wrote it.
@@ -89,7 +86,7 @@ pub struct Results {
     /// Names of the ports.
     pub ports: Vec<String>,
     /// The whole summary.json.
-    pub summary: Value,
+    pub summary: Summary,
     /// Daily series of everyone (scope `all`) by name, one band per day.
     pub daily: BTreeMap<String, Vec<Band>>,
     /// Days per row of `daily` (1, unless the horizon was too long to keep every day).
@@ -104,15 +101,6 @@ pub struct Results {
     pub notes: Vec<String>,
 }
 
-/// `1 replication`, `200 replications`.
-pub fn replications(n: u32) -> String {
-    if n == 1 {
-        "1 replication".to_owned()
-    } else {
-        format!("{n} replications")
-    }
-}
-
 fn input(message: String, help: Option<String>) -> Error {
     let diagnostic = Diagnostic::new(message);
     Error::Input(InputError::single(match help {
@@ -122,7 +110,7 @@ fn input(message: String, help: Option<String>) -> Error {
 }
 
 /// Checks that `dir` is a results folder with every file the charts need.
-pub fn check_folder(dir: &Path) -> Result<(), Error> {
+pub(crate) fn check_folder(dir: &Path) -> Result<(), Error> {
     if !dir.is_dir() {
         return Err(input(
             format!("no results folder at `{}`", dir.display()),
@@ -284,24 +272,6 @@ fn parse_waits(dir: &Path, text: &str) -> Result<BTreeMap<String, Population>, E
     Ok(populations)
 }
 
-/// `markers.csv`: the scenario's dated policy changes and closures, for charts.
-pub fn markers_csv(model: &Model, provenance: &Provenance) -> String {
-    let mut writer = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let _ = writer.write_record(["port", "day", "date", "label"]);
-    for marker in &model.markers {
-        let date = model
-            .date_of_day(i64::from(marker.day))
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-        let port = model.ports.get(marker.port).map_or("", |p| p.name.as_str());
-        let _ = writer.write_record([port, &marker.day.to_string(), &date, &marker.label]);
-    }
-    let body = writer.into_inner().unwrap_or_default();
-    format!("# {}\n{}", provenance.line(), String::from_utf8_lossy(&body))
-}
-
 fn with_port(port: &str, label: &str, several_ports: bool) -> String {
     if several_ports && !port.is_empty() {
         format!("{port}: {label}")
@@ -310,13 +280,8 @@ fn with_port(port: &str, label: &str, several_ports: bool) -> String {
     }
 }
 
-/// Markers from markers.csv, else from the saved scenario, else none (with a note).
-fn read_markers(
-    dir: &Path,
-    scenario_text: Option<&str>,
-    several_ports: bool,
-    notes: &mut Vec<String>,
-) -> Result<Vec<MarkerRow>, Error> {
+/// Markers from markers.csv, else none (with a note).
+fn read_markers(dir: &Path, several_ports: bool, notes: &mut Vec<String>) -> Result<Vec<MarkerRow>, Error> {
     let name = "markers.csv";
     if dir.join(name).is_file() {
         let text = read(dir, name)?;
@@ -333,84 +298,52 @@ fn read_markers(
         }
         return Ok(markers);
     }
-    let Some(text) = scenario_text else {
-        notes.push(format!(
-            "{} has neither markers.csv nor scenario.toml: charts are drawn without policy markers",
-            dir.display()
-        ));
-        return Ok(Vec::new());
-    };
-    match crate::validate::load_str(&dir.join("scenario.toml").display().to_string(), text, dir) {
-        Ok(loaded) => {
-            let model = loaded.model;
-            Ok(model
-                .markers
-                .iter()
-                .map(|marker| MarkerRow {
-                    day: marker.day,
-                    label: with_port(
-                        model.ports.get(marker.port).map_or("", |p| p.name.as_str()),
-                        &marker.label,
-                        several_ports,
-                    ),
-                })
-                .collect())
-        }
-        Err(_) => {
-            notes.push(format!(
-                "{} has no markers.csv and its scenario.toml does not validate on its own (are its CSV \
-                 inputs elsewhere?): charts are drawn without policy markers",
-                dir.display()
-            ));
-            Ok(Vec::new())
-        }
-    }
+    notes.push(format!(
+        "{} has no markers.csv: charts are drawn without policy markers",
+        dir.display()
+    ));
+    Ok(Vec::new())
 }
 
-impl Results {
+/// Writes the files of a results folder (what `run --out DIR` writes, without charts):
+/// summary.json, summary.csv, daily.csv, waits.csv, replications.csv, scenario.toml (the
+/// scenario as run) and markers.csv.
+pub(super) fn write(dir: &Path, results: &Results) -> Result<(), Error> {
+    crate::output::create_dir(dir)?;
+    let info = &results.info;
+    let replications = &results.replications;
+    let files = [
+        ("summary.json", results.summary().to_json()),
+        ("summary.csv", super::csv::summary_csv(results.summary())),
+        ("daily.csv", super::csv::daily_csv(info, replications)),
+        ("waits.csv", super::csv::waits_csv(info, replications)),
+        ("replications.csv", super::csv::replications_csv(info, replications)),
+        ("scenario.toml", info.text.to_string()),
+        ("markers.csv", super::csv::markers_csv(info)),
+    ];
+    for (name, contents) in files {
+        write_atomically(&dir.join(name), contents.as_bytes())?;
+    }
+    Ok(())
+}
+
+impl Folder {
     /// Reads a results folder; errors name the folder or the missing file.
-    pub fn load(dir: &Path) -> Result<Results, Error> {
+    pub fn read(dir: &Path) -> Result<Folder, Error> {
         check_folder(dir)?;
         let summary_text = read(dir, "summary.json")?;
-        let summary: Value =
+        let summary: Summary =
             serde_json::from_str(&summary_text).map_err(|error| bad_file(dir, "summary.json", error))?;
-        let field = |key: &str| {
-            summary
-                .get(key)
-                .ok_or_else(|| bad_file(dir, "summary.json", format!("it has no `{key}`")))
-        };
-        let text_field = |key: &str| -> Result<String, Error> {
-            field(key)?
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| bad_file(dir, "summary.json", format!("`{key}` is not text")))
-        };
-        let integer = |key: &str| -> Result<u64, Error> {
-            field(key)?
-                .as_u64()
-                .ok_or_else(|| bad_file(dir, "summary.json", format!("`{key}` is not a whole number")))
-        };
-        let version = text_field("version")?;
-        let scenario = text_field("scenario")?;
-        let scenario_sha256 = text_field("scenario_sha256")?;
-        let seed = integer("seed")?;
-        let replications = u32::try_from(integer("replications")?).unwrap_or(u32::MAX);
-        let horizon_days = u32::try_from(integer("horizon_days")?).unwrap_or(u32::MAX);
-        let warm_up_days = summary
-            .get("warm_up_days")
-            .and_then(Value::as_u64)
-            .map_or(0, |d| u32::try_from(d).unwrap_or(u32::MAX));
-        let start_date = summary.get("start_date").and_then(Value::as_str).and_then(parse_date);
-        let ports: Vec<String> = summary
-            .get("ports")
-            .and_then(Value::as_array)
-            .map(|ports| {
-                ports
-                    .iter()
-                    .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let provenance = &summary.provenance;
+        let version = provenance.version.clone();
+        let scenario = provenance.scenario.clone();
+        let scenario_sha256 = provenance.scenario_sha256.clone();
+        let seed = provenance.seed;
+        let replications = provenance.replications;
+        let horizon_days = summary.horizon_days;
+        let warm_up_days = summary.warm_up_days;
+        let start_date = summary.start_date.as_deref().and_then(Date::parse);
+        let ports: Vec<String> = summary.ports.iter().map(|port| port.name.clone()).collect();
         let (daily, row_days) = parse_daily(dir, &read(dir, "daily.csv")?)?;
         let waits = parse_waits(dir, &read(dir, "waits.csv")?)?;
         let scenario_text = if dir.join("scenario.toml").is_file() {
@@ -419,9 +352,9 @@ impl Results {
             None
         };
         let mut notes = Vec::new();
-        let mut markers = read_markers(dir, scenario_text.as_deref(), ports.len() > 1, &mut notes)?;
+        let mut markers = read_markers(dir, ports.len() > 1, &mut notes)?;
         markers.retain(|marker| marker.day < horizon_days);
-        Ok(Results {
+        Ok(Folder {
             dir: dir.to_path_buf(),
             version,
             scenario,
@@ -452,39 +385,14 @@ impl Results {
         self.start_date.map(|start| start.plus_days(day))
     }
 
-    /// The mean of a summary number (`summary.json` `key.mean`), if defined.
-    pub fn mean(&self, key: &str) -> Option<f64> {
-        self.summary.get(key)?.get("mean")?.as_f64()
-    }
-
     /// Means of people who left, by outcome, in the order summary.json gives them.
     pub fn left_by_outcome(&self) -> Vec<(String, f64)> {
         self.summary
-            .get("abandoned_by_outcome")
-            .and_then(Value::as_object)
-            .map(|outcomes| {
-                outcomes
-                    .iter()
-                    .filter_map(|(name, estimate)| Some((name.clone(), estimate.get("mean")?.as_f64()?)))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// The source line every chart carries.
-    pub fn source_line(&self) -> String {
-        format!(
-            "Simulated with backlog v{}; scenario {}; seed {}; {}",
-            self.version,
-            self.scenario,
-            self.seed,
-            replications(self.replications)
-        )
-    }
-
-    /// `1 Nov 2018 – 31 Oct 2019` or `365 days`.
-    pub fn period(&self) -> String {
-        super::period(self.start_date, self.horizon_days)
+            .total
+            .abandoned_by_outcome
+            .iter()
+            .filter_map(|(name, estimate)| Some((name.clone(), estimate.mean?)))
+            .collect()
     }
 }
 

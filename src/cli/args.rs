@@ -1,0 +1,257 @@
+//! The command line: clap's definitions of every command and flag.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Simulate asylum-processing backlogs: how long people wait, and what would change it.
+#[derive(Debug, Parser)]
+#[command(name = "backlog", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Simulate a scenario and report waits, the list over time and where people went.
+    Run(RunArgs),
+    /// Validate a scenario and print a short summary of it.
+    Check {
+        /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
+        scenario: Option<PathBuf>,
+        /// Change a value of the scenario first, e.g. --set ports.san_ysidro.capacity.quota_per_day=150 (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+    },
+    /// Run a scenario at each value of one or two parameters, with the same replications at every point.
+    Sweep(SweepArgs),
+    /// Run two or more scenarios with the same replications and show their paired differences.
+    Compare(CompareArgs),
+    /// Find the smallest (or largest) value of a parameter that meets a goal, e.g. p90 wait at most 30 days.
+    Target(TargetArgs),
+    /// Draw publication-ready charts (PNG, SVG) from a results folder written by `run --out`.
+    Chart(ChartArgs),
+    /// Write report.html, one self-contained file with every chart, the summary and the scenario.
+    Report {
+        /// Results folder written by `backlog run --out DIR`.
+        #[arg(value_name = "RESULTS_DIR")]
+        results: PathBuf,
+        /// File to write (default: report.html in the results folder).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ChartArgs {
+    /// Results folder written by `backlog run --out DIR`.
+    #[arg(
+        value_name = "RESULTS_DIR",
+        required_unless_present = "compare",
+        conflicts_with = "compare"
+    )]
+    pub(crate) results: Option<PathBuf>,
+    /// Compare two or more results folders on the same axes.
+    #[arg(long, num_args = 2.., value_name = "DIR")]
+    pub(crate) compare: Vec<PathBuf>,
+    /// Legend labels of the compared folders, comma-separated (default: scenario names).
+    #[arg(long, value_name = "A,B,...", requires = "compare")]
+    pub(crate) labels: Option<String>,
+    /// Which chart.
+    #[arg(long, value_enum, default_value_t = KindArg::All)]
+    pub(crate) kind: KindArg,
+    /// Folder for the charts (default: the results folder; with --compare, the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Image format.
+    #[arg(long, value_enum, default_value_t = ChartFormatArg::Both)]
+    pub(crate) format: ChartFormatArg,
+    /// Size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1200x675")]
+    pub(crate) size: String,
+    /// Title instead of each chart's own.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) title: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum KindArg {
+    Backlog,
+    Waits,
+    Quoted,
+    Outcomes,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ChartFormatArg {
+    Png,
+    Svg,
+    Both,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RunArgs {
+    /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
+    pub(crate) scenario: Option<PathBuf>,
+    /// Number of replications (default: the scenario's).
+    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) replications: Option<u32>,
+    /// Seed of all random streams (default: the scenario's).
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+    /// Simulated days (default: the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub(crate) horizon_days: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub(crate) threads: Option<u32>,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub(crate) format: FormatArg,
+    /// Folder to write summary.json, summary.csv, daily.csv, waits.csv, replications.csv and scenario.toml.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Write every event of replication 0 to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) trace: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub(crate) quiet: bool,
+    /// Also draw every chart (PNG and SVG) into the --out folder.
+    #[arg(long)]
+    pub(crate) charts: bool,
+    /// Also write report.html into the --out folder.
+    #[arg(long)]
+    pub(crate) report: bool,
+    /// Write into an --out folder even if it holds files that are not a previous backlog run.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Refuse to run when one replication is expected to bring more people than this [default: 100000000].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_people: Option<u64>,
+    /// Refuse to run when the run is expected to need more memory than this, e.g. 16G [default: 8G].
+    #[arg(long, value_name = "SIZE", value_parser = super::run::parse_size)]
+    pub(crate) max_memory: Option<u64>,
+    /// Change a value of the scenario first, e.g. --set ports.san_ysidro.capacity.quota_per_day=150 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) sets: Vec<String>,
+    /// How replications are simulated; both give byte-identical results (event-loop: always the general event loop, for checking and benchmarking).
+    #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+    pub(crate) engine: EngineArg,
+}
+
+/// Flags shared by sweep, compare and target.
+#[derive(Debug, clap::Args)]
+pub(crate) struct AnalysisArgs {
+    /// Change a value of the scenario first, e.g. --set streams.caravan.join_share=0.7 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) sets: Vec<String>,
+    /// Replications at every point (default: the scenario's). Every point runs the same ones.
+    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) replications: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub(crate) threads: Option<u32>,
+    /// Metrics of this port only (default: everyone).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) port: Option<String>,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub(crate) format: FormatArg,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SweepArgs {
+    /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
+    pub(crate) scenario: Option<PathBuf>,
+    /// A parameter to sweep, as a dotted path (as for --set); give one or two, each followed by
+    /// --values or --range.
+    #[arg(long = "param", value_name = "PATH", required = true)]
+    pub(crate) params: Vec<String>,
+    /// Values of the preceding --param, comma-separated, e.g. 50,100,150 or fifo,lifo.
+    #[arg(long, value_name = "A,B,...", allow_hyphen_values = true)]
+    pub(crate) values: Vec<String>,
+    /// Evenly spaced values of the preceding --param, LOW:HIGH:STEP, e.g. 50:300:25.
+    #[arg(long, value_name = "LOW:HIGH:STEP", allow_hyphen_values = true)]
+    pub(crate) range: Vec<String>,
+    /// Folder for sweep.csv, sweep.json, the chart (sweep.png, sweep.svg) and one results folder per point.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// The metric the chart draws against the first --param (needs --out): processed, abandoned,
+    /// waiting_at_end, wait_mean, wait_p50, wait_p90, wait_p99, first_empty_day or peak_list [default: wait_p90].
+    #[arg(long, value_name = "METRIC")]
+    pub(crate) chart_metric: Option<String>,
+    #[command(flatten)]
+    pub(crate) common: AnalysisArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CompareArgs {
+    /// Two or more scenario files; differences are from the first.
+    #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
+    pub(crate) scenarios: Vec<PathBuf>,
+    /// Seed of every scenario (default: the first scenario's), so that replications are paired.
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+    /// Folder for comparison.csv, comparison.json, one results folder per scenario and the comparison charts.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) common: AnalysisArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct TargetArgs {
+    /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
+    pub(crate) scenario: Option<PathBuf>,
+    /// The parameter to search, as a dotted path (as for --set).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) param: String,
+    /// The metric of the goal: processed, abandoned, waiting_at_end, wait_mean, wait_p50,
+    /// wait_p90, wait_p99, first_empty_day or peak_list.
+    #[arg(long, value_name = "METRIC")]
+    pub(crate) metric: String,
+    /// Goal: the metric at most X.
+    #[arg(
+        long,
+        value_name = "X",
+        allow_hyphen_values = true,
+        required_unless_present = "at_least",
+        conflicts_with = "at_least"
+    )]
+    pub(crate) at_most: Option<f64>,
+    /// Goal: the metric at least X.
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub(crate) at_least: Option<f64>,
+    /// Judge the goal on runs cut at this day (a day number, or a date if the scenario has a start_date).
+    #[arg(long, value_name = "DAY")]
+    pub(crate) by_day: Option<String>,
+    /// Values to search, LOW:HIGH (default: a tenth to ten times the scenario's value).
+    #[arg(long, value_name = "LOW:HIGH", allow_hyphen_values = true)]
+    pub(crate) range: Option<String>,
+    /// Distance between values tried (default: 1 for whole numbers, else a thousandth of the range).
+    #[arg(long)]
+    pub(crate) step: Option<f64>,
+    #[command(flatten)]
+    pub(crate) common: AnalysisArgs,
+}
+
+/// How replications are simulated.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum EngineArg {
+    /// A direct recursion for officers serving a FIFO list around the clock with Poisson arrivals and no patience; the event loop otherwise.
+    Auto,
+    /// Always the general event loop.
+    EventLoop,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum FormatArg {
+    Table,
+    Json,
+    Csv,
+}

@@ -1,0 +1,39 @@
+//! `backlog compare`: scenarios side by side, with paired differences from the first.
+
+use super::args::CompareArgs;
+use super::output::{Bar, print_notes, write_stdout};
+use super::{Format, analysis_options, changes};
+use backlog::analysis::{self, CompareRequest};
+use backlog::{CancelToken, Error, Scenario};
+use std::io::Write;
+
+/// Runs `backlog compare`.
+pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Write) -> Result<(), Error> {
+    let common = &args.common;
+    let request = CompareRequest {
+        scenarios: args
+            .scenarios
+            .iter()
+            .map(|path| Scenario::read(path))
+            .collect::<Result<_, _>>()?,
+        changes: changes(&common.sets)?,
+        seed: args.seed,
+        out: args.out.clone(),
+        port: common.port.clone(),
+    };
+    let plan = analysis::compare::plan(request)?;
+    print_notes(plan.notes(), common.quiet);
+    let bar = Bar::new(common.quiet, "runs");
+    let comparison = plan.run(&analysis_options(common, cancel, &bar));
+    bar.finish();
+    let comparison = comparison?;
+    for note in &comparison.notes {
+        eprintln!("note: {note}");
+    }
+    let output = match Format::from(common.format) {
+        Format::Table => comparison.to_table(),
+        Format::Json => comparison.to_json(),
+        Format::Csv => comparison.to_csv(),
+    };
+    write_stdout(stdout, output.as_bytes())
+}

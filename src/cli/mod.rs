@@ -1,0 +1,88 @@
+//! The `backlog` command line: flags into typed requests, progress bars, Ctrl-C and printing.
+//! Each command is a module with a `run` function; everything it computes comes from the
+//! library.
+
+pub(crate) mod args;
+mod chart;
+mod check;
+mod compare;
+mod output;
+mod run;
+mod sweep;
+mod target;
+
+use args::{AnalysisArgs, Cli, Command, EngineArg, FormatArg};
+use backlog::{CancelToken, Change, Error, RunOptions, Scenario};
+use clap::ArgMatches;
+use std::io::Write;
+use std::path::Path;
+
+/// Runs the command the arguments name; `cancel` is cancelled by Ctrl-C.
+pub(crate) fn dispatch(
+    cli: Cli,
+    matches: &ArgMatches,
+    cancel: &CancelToken,
+    stdout: &mut dyn Write,
+) -> Result<(), Error> {
+    match cli.command {
+        Command::Run(args) => run::run(args, cancel, stdout),
+        Command::Check { scenario, sets } => check::run(scenario.as_deref(), &sets, cancel, stdout),
+        Command::Sweep(args) => sweep::run(args, matches.subcommand_matches("sweep"), cancel, stdout),
+        Command::Compare(args) => compare::run(args, cancel, stdout),
+        Command::Target(args) => target::run(args, cancel, stdout),
+        Command::Chart(args) => chart::chart(args, cancel, stdout),
+        Command::Report { results, out } => chart::report(&results, out, cancel, stdout),
+    }
+}
+
+/// Output format on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+impl From<EngineArg> for backlog::Engine {
+    fn from(engine: EngineArg) -> Self {
+        match engine {
+            EngineArg::Auto => backlog::Engine::Auto,
+            EngineArg::EventLoop => backlog::Engine::EventLoop,
+        }
+    }
+}
+
+/// The scenario file, or the built-in one.
+fn scenario(path: Option<&Path>) -> Result<Scenario, Error> {
+    match path {
+        Some(path) => Scenario::read(path),
+        None => Ok(Scenario::built_in()),
+    }
+}
+
+/// Every `--set PATH=VALUE`.
+fn changes(sets: &[String]) -> Result<Vec<Change>, Error> {
+    Ok(sets.iter().map(|spec| Change::parse(spec)).collect::<Result<_, _>>()?)
+}
+
+/// Run options of `sweep`, `compare` and `target`, with a progress bar over `what`.
+fn analysis_options(args: &AnalysisArgs, cancel: &CancelToken, bar: &output::Bar) -> RunOptions {
+    let mut options = RunOptions::new().cancel(cancel.clone());
+    if let Some(replications) = args.replications {
+        options = options.replications(replications);
+    }
+    if let Some(threads) = args.threads {
+        options = options.threads(threads as usize);
+    }
+    bar.attach(options)
+}

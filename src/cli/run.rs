@@ -1,0 +1,155 @@
+//! `backlog run`: simulates a scenario and reports; with `--out`, writes a results folder (and
+//! its charts and report).
+
+use super::args::RunArgs;
+use super::output::{Bar, print_notes, write_stdout};
+use super::{Format, changes, scenario};
+use backlog::chart::{self, Kind};
+use backlog::{CancelToken, Change, Diagnostic, Error, Folder, InputError, Limits, RunOptions, simulate};
+use std::io::Write;
+use std::path::Path;
+
+/// Runs `backlog run`.
+pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -> Result<(), Error> {
+    let mut changes = changes(&args.sets)?;
+    if let Some(seed) = args.seed {
+        let seed = i64::try_from(seed).map_err(|_| bad_flag("--seed", "at most 9223372036854775807"))?;
+        changes.push(Change::integer("run.seed", seed));
+    }
+    if let Some(horizon) = args.horizon_days {
+        changes.push(Change::integer("run.horizon_days", i64::from(horizon)));
+    }
+    check_run_flags(args.charts, args.report, args.out.as_deref())?;
+    let model = scenario(args.scenario.as_deref())?.load_with(&changes)?;
+    print_notes(model.notes(), args.quiet);
+    if let Some(dir) = &args.out {
+        backlog::results::check_out_dir(dir, args.force)?;
+    }
+    let bar = Bar::new(args.quiet, "replications");
+    let mut options = RunOptions::new()
+        .engine(args.engine.into())
+        .cancel(cancel.clone())
+        .limits(Limits {
+            max_people: args.max_people,
+            max_memory_bytes: args.max_memory,
+        });
+    if let Some(replications) = args.replications {
+        options = options.replications(replications);
+    }
+    if let Some(threads) = args.threads {
+        options = options.threads(threads as usize);
+    }
+    let results = simulate(&model, &bar.attach(options));
+    bar.finish();
+    let results = results?;
+    if let Some(path) = &args.trace {
+        backlog::write_trace(&model, 0, results.provenance(), path, cancel)?;
+    }
+    if let Some(dir) = &args.out {
+        results.write_folder(dir)?;
+        after_run(dir, args.charts, args.report, cancel)?;
+    }
+    let summary = results.summary();
+    let output = match Format::from(args.format) {
+        Format::Table => summary.to_table(),
+        Format::Json => summary.to_json(),
+        Format::Csv => summary.to_csv(),
+    };
+    write_stdout(stdout, output.as_bytes())
+}
+
+fn bad_flag(flag: &str, expected: &str) -> Error {
+    Error::Input(InputError::single(Diagnostic::new(format!(
+        "{flag} must be {expected}"
+    ))))
+}
+
+/// `--charts` and `--report` need `--out`: checked before simulating.
+fn check_run_flags(charts: bool, report: bool, out: Option<&Path>) -> Result<(), Error> {
+    if (charts || report) && out.is_none() {
+        let flag = if charts { "--charts" } else { "--report" };
+        return Err(Error::Input(InputError::single(
+            Diagnostic::new(format!(
+                "{flag} needs --out DIR: the charts and report are written next to the data"
+            ))
+            .with_help("e.g. `backlog run --out results --charts --report`"),
+        )));
+    }
+    Ok(())
+}
+
+/// `--charts` and `--report`: every chart (PNG and SVG) and the report, drawn from the files
+/// just written to `dir`.
+fn after_run(dir: &Path, charts: bool, report: bool, cancel: &CancelToken) -> Result<(), Error> {
+    if !charts && !report {
+        return Ok(());
+    }
+    let folder = Folder::read(dir)?;
+    for note in &folder.notes {
+        eprintln!("note: {note}");
+    }
+    if charts {
+        let formats = [chart::Format::Png, chart::Format::Svg];
+        chart::write(&folder, &Kind::ALL, dir, &formats, &chart::Options::default(), cancel)?;
+    }
+    if report {
+        if cancel.is_cancelled() {
+            return Err(Error::Interrupted);
+        }
+        chart::write_report(&folder, &dir.join("report.html"))?;
+    }
+    Ok(())
+}
+
+/// Parses a size such as `8G`, `500M`, `2048K` or a number of bytes (`--max-memory`).
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => (&text[..i], text[i..].to_ascii_uppercase()),
+        None => (text, String::new()),
+    };
+    let scale: u64 = match unit.trim_end_matches("IB").trim_end_matches('B') {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "T" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size: write e.g. 8G, 500M or a number of bytes"
+            ));
+        }
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write e.g. 8G, 500M or a number of bytes"))?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(format!("`{text}` must be a positive size"));
+    }
+    Ok((value * scale as f64).min(u64::MAX as f64) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("8G"), Ok(8 << 30));
+        assert_eq!(parse_size("500M"), Ok(500 << 20));
+        assert_eq!(parse_size("1.5GiB"), Ok(3 << 29));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("-1G").is_err());
+    }
+
+    #[test]
+    fn run_flags_need_an_output_folder() {
+        assert!(check_run_flags(false, false, None).is_ok());
+        assert!(check_run_flags(true, true, Some(Path::new("x"))).is_ok());
+        let error = check_run_flags(true, false, None).expect_err("needs --out");
+        assert!(error.to_string().contains("--charts needs --out"), "{error}");
+        assert_eq!(error.exit_code(), 2);
+    }
+}

@@ -1,0 +1,77 @@
+//! `backlog check`: a short human description of a model.
+
+use super::{Capacity, Discipline, Model, ticks_to_days};
+use crate::guard::expected_people;
+
+impl Model {
+    /// A short description: ports, capacity, streams and their totals (what `backlog check`
+    /// prints).
+    pub fn describe(&self) -> String {
+        use std::fmt::Write as _;
+        let model = self;
+        let mut out = String::new();
+        let _ = writeln!(out, "{}: ok", model.name);
+        let period = match model.start_date {
+            Some(date) => format!("{} days from {date}", model.horizon_days),
+            None => format!("{} days", model.horizon_days),
+        };
+        let _ = writeln!(
+            out,
+            "  {period}; seed {}; {} replications",
+            model.seed, model.replications
+        );
+        if model.classes.len() > 1 {
+            let _ = writeln!(out, "  classes (highest priority first): {}", model.classes.join(", "));
+        }
+        for port in &model.ports {
+            let capacity = match &port.capacity {
+                Capacity::Quota(quota) => {
+                    let days = quota.quota_by_day.iter().filter(|&&q| q > 0.0).count();
+                    let total: f64 = quota.quota_by_day.iter().sum();
+                    format!(
+                        "daily quota on {days} of {} days, {} places in all",
+                        model.horizon_days,
+                        total.round()
+                    )
+                }
+                Capacity::Officers(officers) => {
+                    let most = officers.officers_by_day.max();
+                    format!(
+                        "up to {most} officers, claims taking {:.2} days on average, shift {:.1}-{:.1} h",
+                        officers.service_days.mean(),
+                        ticks_to_days(officers.shift_start) * 24.0,
+                        ticks_to_days(officers.shift_end) * 24.0
+                    )
+                }
+            };
+            let discipline = match port.discipline {
+                Discipline::Fifo => "first in, first out".to_owned(),
+                Discipline::Lifo => "last in, first out".to_owned(),
+                Discipline::Priority => "priority by class".to_owned(),
+                Discipline::Mixed { oldest_share } => {
+                    format!(
+                        "{:.0}% of places to the longest-waiting, the rest by lottery",
+                        oldest_share * 100.0
+                    )
+                }
+            };
+            let _ = writeln!(out, "  port {}: {discipline}; {capacity}", port.name);
+        }
+        for stream in &model.streams {
+            let people = expected_people(stream, model);
+            let _ = writeln!(
+                out,
+                "  stream {} -> {}: about {} people{}",
+                stream.name,
+                model.ports[stream.port].name,
+                people.round(),
+                if stream.join_share < 1.0 {
+                    format!(" ({:.0}% join the list)", stream.join_share * 100.0)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        out
+    }
+}

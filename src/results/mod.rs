@@ -1,0 +1,393 @@
+//! The results of a run, and the results folder that `run --out` writes: one module owns both,
+//! so that what is written and what is read back ([`Folder`]) are the same typed data.
+//!
+//! Every file of a folder is built from one [`Results`] and carries the same [`Provenance`];
+//! `summary.json` is [`Summary`] serialised, and reads back into it.
+
+pub(crate) mod csv;
+pub(crate) mod folder;
+mod json;
+
+pub use folder::{Band, Bin, Folder, MarkerRow, Population};
+
+use crate::model::{Date, Marker, Model};
+use crate::replicate::{ReplicationRow, Replications};
+use crate::stats::PeopleStats;
+pub use crate::stats::summary::Estimate;
+use crate::stats::summary::{Scalars, WAIT_QUANTILES, WAIT_STATS};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Refuses an output folder that holds anything but a previous backlog run, unless `force`,
+/// so that a typo never mixes results into (or overwrites files in) an unrelated folder. A
+/// missing folder is fine: it will be created.
+pub fn check_out_dir(dir: &Path, force: bool) -> Result<(), crate::Error> {
+    crate::output::check_out_dir(dir, force)
+}
+
+/// What the files of a results folder need to know of the model that was run.
+#[derive(Debug, Clone)]
+pub(crate) struct RunInfo {
+    pub(crate) provenance: Provenance,
+    pub(crate) start_date: Option<Date>,
+    pub(crate) horizon_days: u32,
+    pub(crate) warm_up_days: u32,
+    pub(crate) ports: Vec<String>,
+    pub(crate) classes: Vec<String>,
+    pub(crate) outcomes: Vec<String>,
+    pub(crate) markers: Vec<Marker>,
+    /// The scenario text as run.
+    pub(crate) text: Arc<str>,
+}
+
+impl RunInfo {
+    pub(crate) fn new(model: &Model, replications: u32) -> RunInfo {
+        RunInfo {
+            provenance: Provenance::new(model, replications),
+            start_date: model.start_date,
+            horizon_days: model.horizon_days,
+            warm_up_days: model.warm_up_days,
+            ports: model.ports.iter().map(|port| port.name.clone()).collect(),
+            classes: model.classes.clone(),
+            outcomes: model.outcomes.clone(),
+            markers: model.markers.clone(),
+            text: Arc::clone(&model.text),
+        }
+    }
+
+    /// Date of day `day`, if the scenario has a start date.
+    pub(crate) fn date_of_day(&self, day: i64) -> Option<Date> {
+        self.start_date.map(|start| start.plus_days(day))
+    }
+}
+
+/// Everything a run produced: per-replication results merged in replication order, and their
+/// [`Summary`] across replications.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub(crate) info: RunInfo,
+    pub(crate) replications: Replications,
+    summary: Summary,
+}
+
+impl Results {
+    pub(crate) fn new(model: &Model, replications: Replications) -> Results {
+        let info = RunInfo::new(model, replications.replications);
+        let summary = Summary::new(&info, &replications);
+        Results {
+            info,
+            replications,
+            summary,
+        }
+    }
+
+    /// The summary: every number with its 95% confidence interval, overall, per port and per
+    /// class (what `summary.json` holds).
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// Where the results came from.
+    pub fn provenance(&self) -> &Provenance {
+        &self.summary.provenance
+    }
+
+    /// Writes the files of a results folder into `dir` (created if missing): summary.json,
+    /// summary.csv, daily.csv, waits.csv, replications.csv, scenario.toml and markers.csv.
+    pub fn write_folder(&self, dir: &Path) -> Result<(), crate::Error> {
+        folder::write(dir, self)
+    }
+}
+
+/// Where a result came from: enough to reproduce it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// backlog version.
+    pub version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// SHA-256 of the scenario text as run (after overrides), hex.
+    pub scenario_sha256: String,
+    /// Seed.
+    pub seed: u64,
+    /// Replications.
+    pub replications: u32,
+}
+
+impl Provenance {
+    /// Provenance of `replications` replications of `model` (from the text it was validated from).
+    pub(crate) fn new(model: &Model, replications: u32) -> Self {
+        let digest = Sha256::digest(model.text.as_bytes());
+        Provenance {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            scenario: model.name.clone(),
+            scenario_sha256: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+            seed: model.seed,
+            replications,
+        }
+    }
+
+    /// One line for the top of CSV files and tables.
+    pub fn line(&self) -> String {
+        format!(
+            "backlog {}; scenario {}; sha256 {}; seed {}; {} replications",
+            self.version, self.scenario, self.scenario_sha256, self.seed, self.replications
+        )
+    }
+}
+
+/// Wait statistics of one population estimated across replications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaitEstimates {
+    /// Mean wait, days.
+    pub mean: Estimate,
+    /// Median.
+    pub p50: Estimate,
+    /// 90th percentile.
+    pub p90: Estimate,
+    /// 95th percentile.
+    pub p95: Estimate,
+    /// 99th percentile.
+    pub p99: Estimate,
+    /// Longest.
+    pub max: Estimate,
+}
+
+/// Waits pooled over every person of every replication (single numbers, days).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PooledWaits {
+    /// People.
+    pub people: u64,
+    /// Mean, days.
+    pub mean: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// Longest.
+    pub max: Option<f64>,
+}
+
+/// When the list first emptied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FirstEmpty {
+    /// Replications in which the list emptied at some day's end.
+    pub replications_emptied: usize,
+    /// The day, over those replications.
+    pub day: Estimate,
+}
+
+/// Everything reported about one scope: everyone, a port, or a class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeSummary {
+    /// `all`, or the port or class name.
+    pub name: String,
+    /// People who joined the list.
+    pub arrived: Estimate,
+    /// People who arrived and did not join.
+    pub did_not_join: Estimate,
+    /// People processed.
+    pub processed: Estimate,
+    /// People who left unprocessed.
+    pub abandoned: Estimate,
+    /// People still waiting at the horizon.
+    pub waiting_at_end: Estimate,
+    /// Wait of people processed, from joining the list, days.
+    pub wait_days: WaitEstimates,
+    /// The same, pooled over all replications.
+    pub pooled_wait_days: PooledWaits,
+    /// Mean time waited by people who left unprocessed, days.
+    pub abandoned_waited_days: Estimate,
+    /// People who left, by outcome (a JSON object in outcome order).
+    #[serde(serialize_with = "ordered_map", deserialize_with = "ordered_entries")]
+    pub abandoned_by_outcome: Vec<(String, Estimate)>,
+    /// Time waited so far by people still waiting at the horizon (censored waits), days.
+    pub waiting_at_end_waited_days: CensoredWaits,
+    /// First day the list emptied (not for classes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_empty: Option<FirstEmpty>,
+    /// Longest list at a day's end (not for classes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_list: Option<Estimate>,
+}
+
+/// Censored waits: people still waiting at the horizon and how long they had waited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CensoredWaits {
+    /// Mean time waited so far.
+    pub mean: Estimate,
+    /// Longest time waited so far.
+    pub max: Estimate,
+}
+
+/// The whole report of a run: `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Where it came from.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+    /// Start date of day 0, if any.
+    pub start_date: Option<String>,
+    /// Simulated days.
+    pub horizon_days: u32,
+    /// Warm-up days.
+    pub warm_up_days: u32,
+    /// Everyone.
+    #[serde(flatten)]
+    pub total: ScopeSummary,
+    /// Per port.
+    pub ports: Vec<ScopeSummary>,
+    /// Per class.
+    pub classes: Vec<ScopeSummary>,
+    /// Events handled in all replications.
+    pub events: u64,
+}
+
+impl Summary {
+    /// Summarises the replications of a run.
+    pub(crate) fn new(info: &RunInfo, results: &Replications) -> Summary {
+        let rows = &results.rows;
+        let total = scope(info, "all", rows, |row| &row.total, &results.pooled_total, true);
+        let ports = info
+            .ports
+            .iter()
+            .enumerate()
+            .map(|(p, port)| scope(info, port, rows, |row| &row.ports[p], &results.pooled_ports[p], true))
+            .collect();
+        let classes = info
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(c, class)| {
+                scope(
+                    info,
+                    class,
+                    rows,
+                    |row| &row.classes[c],
+                    &results.pooled_classes[c],
+                    false,
+                )
+            })
+            .collect();
+        Summary {
+            provenance: info.provenance.clone(),
+            start_date: info.start_date.map(|date| date.to_string()),
+            horizon_days: info.horizon_days,
+            warm_up_days: info.warm_up_days,
+            total,
+            ports,
+            classes,
+            events: results.events,
+        }
+    }
+
+    /// The summary as pretty-printed JSON, ending in a newline (`summary.json`).
+    pub fn to_json(&self) -> String {
+        json::to_json(self)
+    }
+}
+
+fn scope(
+    info: &RunInfo,
+    name: &str,
+    rows: &[ReplicationRow],
+    pick: impl Fn(&ReplicationRow) -> &Scalars,
+    pooled: &PeopleStats,
+    has_daily: bool,
+) -> ScopeSummary {
+    let estimate =
+        |f: &dyn Fn(&Scalars) -> f64| Estimate::from_values(&rows.iter().map(|row| f(pick(row))).collect::<Vec<_>>());
+    let wait = |i: usize| estimate(&|s: &Scalars| s.wait_days[i]);
+    let first_empty_days: Vec<f64> = rows.iter().map(|row| pick(row).first_empty_day).collect();
+    let finite = |value: f64| value.is_finite().then_some(value);
+    let waits = &pooled.processed;
+    ScopeSummary {
+        name: name.to_owned(),
+        arrived: estimate(&|s| s.arrived),
+        did_not_join: estimate(&|s| s.did_not_join),
+        processed: estimate(&|s| s.processed),
+        abandoned: estimate(&|s| s.abandoned),
+        waiting_at_end: estimate(&|s| s.waiting_at_end),
+        wait_days: WaitEstimates {
+            mean: wait(0),
+            p50: wait(1),
+            p90: wait(2),
+            p95: wait(3),
+            p99: wait(4),
+            max: wait(5),
+        },
+        pooled_wait_days: PooledWaits {
+            people: waits.people,
+            mean: finite(waits.mean_days()),
+            p50: finite(waits.quantile_days(WAIT_QUANTILES[0])),
+            p90: finite(waits.quantile_days(WAIT_QUANTILES[1])),
+            p95: finite(waits.quantile_days(WAIT_QUANTILES[2])),
+            p99: finite(waits.quantile_days(WAIT_QUANTILES[3])),
+            max: finite(waits.max_days()),
+        },
+        abandoned_waited_days: estimate(&|s| s.abandoned_waited_days_mean),
+        abandoned_by_outcome: info
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(o, outcome)| (outcome.clone(), estimate(&|s| s.abandoned_by_outcome[o])))
+            .collect(),
+        waiting_at_end_waited_days: CensoredWaits {
+            mean: estimate(&|s| s.waiting_at_end_waited_days[0]),
+            max: estimate(&|s| s.waiting_at_end_waited_days[1]),
+        },
+        first_empty: has_daily.then(|| FirstEmpty {
+            replications_emptied: first_empty_days.iter().filter(|d| d.is_finite()).count(),
+            day: Estimate::from_values(&first_empty_days),
+        }),
+        peak_list: has_daily.then(|| estimate(&|s| s.peak_list)),
+    }
+}
+
+fn ordered_map<S: serde::Serializer>(entries: &[(String, Estimate)], serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(entries.len()))?;
+    for (name, estimate) in entries {
+        map.serialize_entry(name, estimate)?;
+    }
+    map.end()
+}
+
+/// Reads an object into its entries, in the order written.
+fn ordered_entries<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, Estimate)>, D::Error> {
+    struct Entries;
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<(String, Estimate)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of estimates by outcome")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(entry) = map.next_entry()? {
+                entries.push(entry);
+            }
+            Ok(entries)
+        }
+    }
+    deserializer.deserialize_map(Entries)
+}
+
+/// Names of the wait statistics (re-exported for the writers).
+pub(crate) const WAIT_NAMES: [&str; 6] = WAIT_STATS;
+
+/// A number for CSV: empty when undefined, `inf` when infinite.
+pub(crate) fn csv_number(value: f64) -> String {
+    if value.is_nan() {
+        String::new()
+    } else if value.is_infinite() {
+        if value > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{value}")
+    }
+}
