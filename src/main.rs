@@ -5,9 +5,16 @@ mod cli;
 
 use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
+use std::time::Duration;
+
+/// How long a command has to stop by itself after Ctrl-C before the process exits anyway (a
+/// command blocked reading a file, say, cannot look at its cancel token).
+const GRACE: Duration = Duration::from_secs(2);
 
 fn main() -> ExitCode {
-    // The first Ctrl-C asks the command to stop cleanly (nothing is written); a second one exits.
+    // The first Ctrl-C asks the command to stop cleanly (simulations stop within milliseconds
+    // and write nothing; files are written whole or not at all); if it has not stopped after
+    // the grace period, or at a second Ctrl-C, the process exits.
     let cancel = backlog::CancelToken::new();
     let handler = cancel.clone();
     let _ = ctrlc::set_handler(move || {
@@ -15,6 +22,10 @@ fn main() -> ExitCode {
             std::process::exit(130);
         }
         handler.cancel();
+        std::thread::spawn(|| {
+            std::thread::sleep(GRACE);
+            std::process::exit(130);
+        });
     });
     let matches = cli::args::Cli::command().get_matches();
     let parsed = cli::args::Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());

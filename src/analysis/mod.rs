@@ -137,7 +137,7 @@ impl Metric {
 
     /// Its value in one replication: NaN when undefined (no wait when nobody was processed; no
     /// first empty day when the list never emptied).
-    pub fn value(self, scalars: &Scalars) -> f64 {
+    pub(crate) fn value(self, scalars: &Scalars) -> f64 {
         match self {
             Metric::Processed => scalars.processed,
             Metric::Abandoned => scalars.abandoned,
@@ -152,7 +152,7 @@ impl Metric {
     }
 
     /// The value as a goal sees it: a list that never emptied emptied later than any day.
-    pub fn goal_value(self, scalars: &Scalars) -> f64 {
+    pub(crate) fn goal_value(self, scalars: &Scalars) -> f64 {
         let value = self.value(scalars);
         if self == Metric::FirstEmptyDay && value.is_nan() {
             f64::INFINITY
@@ -241,7 +241,7 @@ impl Scope {
 
 /// The scalars of one scope in each replication of one variant, in replication order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Runs {
+pub(crate) struct Runs {
     /// One per replication.
     pub scalars: Vec<Scalars>,
 }
@@ -263,34 +263,29 @@ impl Runs {
     }
 
     /// Values of `metric`, one per replication (NaN where undefined).
-    pub fn values(&self, metric: Metric) -> Vec<f64> {
+    pub(crate) fn values(&self, metric: Metric) -> Vec<f64> {
         self.scalars.iter().map(|s| metric.value(s)).collect()
     }
 
     /// Mean and 95% interval of `metric` over the replications where it is defined.
-    pub fn estimate(&self, metric: Metric) -> Estimate {
+    pub(crate) fn estimate(&self, metric: Metric) -> Estimate {
         Estimate::from_values(&self.values(metric))
     }
 
     /// Replications in which the list emptied at some day's end.
-    pub fn emptied(&self) -> usize {
+    pub(crate) fn emptied(&self) -> usize {
         self.scalars.iter().filter(|s| s.first_empty_day.is_finite()).count()
     }
 
     /// Number of replications.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.scalars.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.scalars.is_empty()
     }
 }
 
 /// A variant to run: a model and the port whose metrics are kept (`None`: everyone).
 #[derive(Debug, Clone, Copy)]
-pub struct Variant<'a> {
+pub(crate) struct Variant<'a> {
     /// The validated scenario.
     pub model: &'a Model,
     /// Port index, or everyone.

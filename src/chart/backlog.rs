@@ -10,12 +10,12 @@ use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
 /// Opacity of the 90% band.
-pub const OUTER_ALPHA: f64 = 0.16;
+pub(super) const OUTER_ALPHA: f64 = 0.16;
 /// Opacity of the 50% band (drawn over the 90% band).
-pub const INNER_ALPHA: f64 = 0.30;
+pub(super) const INNER_ALPHA: f64 = 0.30;
 
 /// The legend of a median with two bands.
-pub fn band_legend(replications: u32, color: RGBColor) -> Vec<LegendItem> {
+pub(super) fn band_legend(replications: u32, color: RGBColor) -> Vec<LegendItem> {
     if replications == 1 {
         return vec![LegendItem::new("One simulated run", Swatch::Line(color))];
     }
@@ -30,7 +30,7 @@ pub fn band_legend(replications: u32, color: RGBColor) -> Vec<LegendItem> {
 }
 
 /// Draws the chart.
-pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
+pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
     let on_list = results.series("on_list");
     let bucket = series::bucket_days(on_list.len(), super::approx_plot_width(c, 1.0));
     let points = series::daily_points(on_list, bucket, results.row_days);
@@ -59,7 +59,7 @@ pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<
 
 /// Draws the median of `points` as a line over the bands of the middle 90% and 50% of runs,
 /// every value divided by `divisor` (1 to draw them as they are).
-pub fn draw_median_with_bands<DB: DrawingBackend>(
+pub(super) fn draw_median_with_bands<DB: DrawingBackend>(
     c: &Canvas<DB>,
     plot: &Plot,
     points: &[(f64, Band)],

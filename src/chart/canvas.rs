@@ -11,14 +11,14 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, ShapeStyle, TextStyle};
 
 /// Result of drawing.
-pub type Drawn = Result<(), Error>;
+pub(super) type Drawn = Result<(), Error>;
 
 /// Supersampling factor of PNG rendering (see [`downsample`]).
 const SUPERSAMPLE: u32 = 2;
 
 /// A rectangle in pixels: `x0 <= x < x1`, `y0 <= y < y1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rect {
+pub(crate) struct Rect {
     /// Left.
     pub x0: i32,
     /// Top.
@@ -31,18 +31,18 @@ pub struct Rect {
 
 impl Rect {
     /// Width.
-    pub fn width(&self) -> i32 {
+    pub(crate) fn width(&self) -> i32 {
         self.x1 - self.x0
     }
     /// Height.
-    pub fn height(&self) -> i32 {
+    pub(crate) fn height(&self) -> i32 {
         self.y1 - self.y0
     }
 }
 
 /// Where a line of text sits relative to its x coordinate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     /// Starts at x.
     Left,
     /// Centred on x.
@@ -52,7 +52,7 @@ pub enum Align {
 }
 
 /// A drawing surface: a plotters drawing area plus the chart's scale.
-pub struct Canvas<DB: DrawingBackend> {
+pub(crate) struct Canvas<DB: DrawingBackend> {
     area: DrawingArea<DB, Shift>,
     /// Width, pixels.
     pub width: i32,
@@ -86,7 +86,7 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 
     /// Design pixels to pixels.
-    pub fn px(&self, design: f64) -> i32 {
+    pub(crate) fn px(&self, design: f64) -> i32 {
         (design * self.scale).round() as i32
     }
 
@@ -96,7 +96,7 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 
     /// Width of `text` in pixels at design size `size`.
-    pub fn measure(&self, text: &str, size: f64, bold: bool) -> i32 {
+    pub(crate) fn measure(&self, text: &str, size: f64, bold: bool) -> i32 {
         if text.is_empty() {
             return 0;
         }
@@ -108,13 +108,22 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 
     /// Height of one line of text at design size `size`, with its leading.
-    pub fn line_height(&self, size: f64) -> i32 {
+    pub(crate) fn line_height(&self, size: f64) -> i32 {
         self.px(size * 1.2)
     }
 
     /// Draws one line of text whose line box starts at `y`.
     #[allow(clippy::too_many_arguments)]
-    pub fn text(&self, text: &str, x: i32, y: i32, size: f64, bold: bool, color: RGBColor, align: Align) -> Drawn {
+    pub(crate) fn text(
+        &self,
+        text: &str,
+        x: i32,
+        y: i32,
+        size: f64,
+        bold: bool,
+        color: RGBColor,
+        align: Align,
+    ) -> Drawn {
         if text.is_empty() {
             return Ok(());
         }
@@ -140,7 +149,7 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 
     /// A polyline.
-    pub fn line(&self, points: &[(i32, i32)], color: RGBColor, width: f64) -> Drawn {
+    pub(crate) fn line(&self, points: &[(i32, i32)], color: RGBColor, width: f64) -> Drawn {
         if points.len() < 2 {
             return Ok(());
         }
@@ -150,7 +159,7 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 
     /// A dashed polyline (dash and gap in design pixels).
-    pub fn dashed(&self, points: &[(i32, i32)], color: RGBColor, width: f64, dash: f64, gap: f64) -> Drawn {
+    pub(crate) fn dashed(&self, points: &[(i32, i32)], color: RGBColor, width: f64, dash: f64, gap: f64) -> Drawn {
         if points.len() < 2 {
             return Ok(());
         }
@@ -164,7 +173,7 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 
     /// A filled rectangle.
-    pub fn fill_rect(&self, rect: Rect, color: RGBColor, alpha: f64) -> Drawn {
+    pub(crate) fn fill_rect(&self, rect: Rect, color: RGBColor, alpha: f64) -> Drawn {
         if rect.width() <= 0 || rect.height() <= 0 {
             return Ok(());
         }
@@ -177,7 +186,7 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 
     /// A filled circle of `radius` pixels around `center`.
-    pub fn circle(&self, center: (i32, i32), radius: i32, color: RGBColor, alpha: f64) -> Drawn {
+    pub(crate) fn circle(&self, center: (i32, i32), radius: i32, color: RGBColor, alpha: f64) -> Drawn {
         if radius <= 0 {
             return Ok(());
         }
@@ -187,7 +196,7 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 
     /// A filled polygon.
-    pub fn polygon(&self, points: Vec<(i32, i32)>, color: RGBColor, alpha: f64) -> Drawn {
+    pub(crate) fn polygon(&self, points: Vec<(i32, i32)>, color: RGBColor, alpha: f64) -> Drawn {
         if points.len() < 3 {
             return Ok(());
         }
@@ -198,7 +207,11 @@ impl<DB: DrawingBackend> Canvas<DB> {
 }
 
 /// Draws with `draw` onto an SVG of `width`×`height` and returns its text.
-pub fn svg(width: u32, height: u32, draw: impl FnOnce(&Canvas<SVGBackend<'_>>) -> Drawn) -> Result<String, Error> {
+pub(super) fn svg(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&Canvas<SVGBackend<'_>>) -> Drawn,
+) -> Result<String, Error> {
     style::register_fonts();
     let mut text = String::new();
     {
@@ -212,7 +225,11 @@ pub fn svg(width: u32, height: u32, draw: impl FnOnce(&Canvas<SVGBackend<'_>>) -
 }
 
 /// Draws with `draw` at twice `width`×`height`, averages 2×2 blocks and encodes a PNG.
-pub fn png(width: u32, height: u32, draw: impl FnOnce(&Canvas<BitMapBackend<'_>>) -> Drawn) -> Result<Vec<u8>, Error> {
+pub(super) fn png(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&Canvas<BitMapBackend<'_>>) -> Drawn,
+) -> Result<Vec<u8>, Error> {
     style::register_fonts();
     let (big_w, big_h) = (width * SUPERSAMPLE, height * SUPERSAMPLE);
     let mut big = vec![255u8; big_w as usize * big_h as usize * 3];

@@ -15,10 +15,10 @@ use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
 /// The most folders one comparison shows (one colour each).
-pub const MAX_SERIES: usize = SERIES.len();
+pub(super) const MAX_SERIES: usize = SERIES.len();
 
 /// Legend labels when none are given: scenario names, or folder names when those repeat.
-pub fn default_labels(results: &[Folder]) -> Vec<String> {
+pub(super) fn default_labels(results: &[Folder]) -> Vec<String> {
     let names: Vec<String> = results.iter().map(|r| r.scenario.clone()).collect();
     if distinct(&names) {
         return names;
@@ -50,7 +50,7 @@ fn color(i: usize) -> RGBColor {
 }
 
 /// The source line of several folders.
-pub fn source_line(results: &[Folder]) -> String {
+pub(super) fn source_line(results: &[Folder]) -> String {
     let same_version = results.windows(2).all(|w| w[0].version == w[1].version);
     let mut parts: Vec<String> = results
         .iter()
@@ -139,7 +139,7 @@ fn subtitle(results: &[Folder], what: &str) -> String {
 }
 
 /// Draws a comparison of `kind`.
-pub fn draw<DB: DrawingBackend>(
+pub(super) fn draw<DB: DrawingBackend>(
     c: &Canvas<DB>,
     kind: Kind,
     results: &[Folder],

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 /// Escapes text for HTML, and writes `http:`/`https:` so that they are shown but never
 /// followed or fetched.
-pub fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
@@ -223,7 +223,7 @@ fn heading(kind: Kind) -> &'static str {
 
 /// The report of a results folder: every chart (inline SVG), the summary, the scenario as run
 /// and the provenance. Deterministic: the same folder gives the same bytes.
-pub fn report(results: &Folder, options: &Options) -> Result<String, Error> {
+pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Error> {
     let title = format!("{}: simulated asylum-processing backlog", results.scenario);
     let mut html = String::new();
     let _ = writeln!(

@@ -12,18 +12,16 @@ use plotters::style::RGBColor;
 
 /// How a legend entry is drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Swatch {
+pub(super) enum Swatch {
     /// A solid line.
     Line(RGBColor),
-    /// A dashed line.
-    Dashed(RGBColor),
     /// A filled box with an opacity.
     Fill(RGBColor, f64),
 }
 
 /// One legend entry.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LegendItem {
+pub(super) struct LegendItem {
     /// Text.
     pub label: String,
     /// Mark.
@@ -32,7 +30,7 @@ pub struct LegendItem {
 
 impl LegendItem {
     /// An entry.
-    pub fn new(label: impl Into<String>, swatch: Swatch) -> Self {
+    pub(super) fn new(label: impl Into<String>, swatch: Swatch) -> Self {
         LegendItem {
             label: label.into(),
             swatch,
@@ -42,7 +40,7 @@ impl LegendItem {
 
 /// What surrounds the chart body.
 #[derive(Debug, Clone, Default)]
-pub struct Frame {
+pub(super) struct Frame {
     /// Title.
     pub title: String,
     /// Subtitle: scenario, replications, dates.
@@ -56,7 +54,7 @@ pub struct Frame {
 }
 
 /// Splits `text` into lines no wider than `width` pixels (words longer than a line stay whole).
-pub fn wrap<DB: DrawingBackend>(c: &Canvas<DB>, text: &str, width: i32, size: f64, bold: bool) -> Vec<String> {
+pub(super) fn wrap<DB: DrawingBackend>(c: &Canvas<DB>, text: &str, width: i32, size: f64, bold: bool) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -84,7 +82,6 @@ fn draw_swatch<DB: DrawingBackend>(c: &Canvas<DB>, swatch: Swatch, x: i32, y_mid
     let w = c.px(28.0);
     match swatch {
         Swatch::Line(color) => c.line(&[(x, y_mid), (x + w, y_mid)], color, 3.0),
-        Swatch::Dashed(color) => c.dashed(&[(x, y_mid), (x + w, y_mid)], color, 2.0, 6.0, 4.0),
         Swatch::Fill(color, alpha) => {
             let h = c.px(8.0);
             c.fill_rect(
@@ -102,7 +99,7 @@ fn draw_swatch<DB: DrawingBackend>(c: &Canvas<DB>, swatch: Swatch, x: i32, y_mid
 }
 
 /// Draws the frame and returns the rectangle left for the chart body.
-pub fn draw_frame<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame) -> Result<Rect, Error> {
+pub(super) fn draw_frame<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame) -> Result<Rect, Error> {
     let margin = c.px(MARGIN);
     let (left, right) = (margin, c.width - margin);
     let width = right - left;
@@ -158,7 +155,7 @@ pub fn draw_frame<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame) -> Result<R
 
 /// A linear map from data values to pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Scale {
+pub(super) struct Scale {
     /// Data value at `p0`.
     pub d0: f64,
     /// Data value at `p1`.
@@ -171,14 +168,14 @@ pub struct Scale {
 
 impl Scale {
     /// Pixel of `value` (not clamped).
-    pub fn map(&self, value: f64) -> i32 {
+    pub(super) fn map(&self, value: f64) -> i32 {
         let span = self.d1 - self.d0;
         let t = if span == 0.0 { 0.0 } else { (value - self.d0) / span };
         (f64::from(self.p0) + t * f64::from(self.p1 - self.p0)).round() as i32
     }
 
     /// Pixel of `value`, kept within the axis.
-    pub fn clamped(&self, value: f64) -> i32 {
+    pub(super) fn clamped(&self, value: f64) -> i32 {
         let v = if value.is_nan() { self.d0 } else { value };
         let (lo, hi) = (self.d0.min(self.d1), self.d0.max(self.d1));
         self.map(v.clamp(lo, hi))
@@ -187,7 +184,7 @@ impl Scale {
 
 /// How an axis is labelled.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Ticks {
+pub(super) enum Ticks {
     /// Round numbers (counts, days).
     Numbers,
     /// 0–100%.
@@ -201,7 +198,7 @@ pub enum Ticks {
 
 /// An axis: its range, title and labels.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Axis {
+pub(super) struct Axis {
     /// Lowest value.
     pub min: f64,
     /// Highest value.
@@ -216,7 +213,7 @@ pub struct Axis {
 
 impl Axis {
     /// An axis from `min` to `max`.
-    pub fn new(min: f64, max: f64, title: impl Into<String>, ticks: Ticks) -> Self {
+    pub(super) fn new(min: f64, max: f64, title: impl Into<String>, ticks: Ticks) -> Self {
         Axis {
             min,
             max,
@@ -228,7 +225,7 @@ impl Axis {
 
     /// A horizontal axis of named categories at 0, 1, 2, …, with half a step of room at
     /// either end.
-    pub fn categories(title: impl Into<String>, labels: Vec<String>) -> Self {
+    pub(super) fn categories(title: impl Into<String>, labels: Vec<String>) -> Self {
         Axis {
             min: -0.5,
             max: labels.len().max(1) as f64 - 0.5,
@@ -241,7 +238,7 @@ impl Axis {
 
 /// A labelled vertical marker (a policy change, a percentile).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Mark {
+pub(super) struct Mark {
     /// Where, in x-axis units.
     pub value: f64,
     /// Label drawn next to the line.
@@ -337,7 +334,7 @@ fn place_marks_in<DB: DrawingBackend>(
 
 /// A laid-out plot: the data rectangle, scales and everything around it.
 #[derive(Debug, Clone)]
-pub struct Plot {
+pub(super) struct Plot {
     /// The data area.
     pub rect: Rect,
     /// x scale.
@@ -413,7 +410,7 @@ fn number_ticks(axis: &Axis, max_ticks: usize) -> (f64, f64, Vec<(f64, String)>)
 
 /// Ticks of a time axis (days from 0): month starts when dated, round day numbers otherwise,
 /// as dense as labels `label_w` wide allow in `width_px`.
-pub fn time_ticks(min: f64, max: f64, start: Option<Date>, width_px: i32, label_w: i32) -> Vec<(f64, String)> {
+pub(super) fn time_ticks(min: f64, max: f64, start: Option<Date>, width_px: i32, label_w: i32) -> Vec<(f64, String)> {
     let span = (max - min).max(1.0);
     let fits = |count: f64| count <= 1.0 || f64::from(width_px) / count >= f64::from(label_w) * 1.25;
     let Some(start) = start else {
@@ -490,7 +487,7 @@ pub fn time_ticks(min: f64, max: f64, start: Option<Date>, width_px: i32, label_
 }
 
 /// Inputs of [`layout_plot`].
-pub struct PlotSpec<'a> {
+pub(super) struct PlotSpec<'a> {
     /// Horizontal axis.
     pub x: Axis,
     /// Left axis.
@@ -503,7 +500,7 @@ pub struct PlotSpec<'a> {
 
 /// Lays out a plot in `body`: tick labels, axis titles, marker labels and, when marker labels
 /// do not fit, a numbered key under the plot.
-pub fn layout_plot<DB: DrawingBackend>(c: &Canvas<DB>, body: Rect, spec: &PlotSpec<'_>) -> Plot {
+pub(super) fn layout_plot<DB: DrawingBackend>(c: &Canvas<DB>, body: Rect, spec: &PlotSpec<'_>) -> Plot {
     let max_y_ticks = ((f64::from(body.height()) / (72.0 * c.scale)) as usize).clamp(3, 8);
     let percent_y2 = spec.y2.as_ref().is_some_and(|(axis, _)| axis.ticks == Ticks::Percent);
     let (y_min, y_max, y_ticks, intervals) = if percent_y2 && spec.y.ticks == Ticks::Numbers && spec.y.min == 0.0 {
@@ -712,7 +709,7 @@ fn vertical<DB: DrawingBackend>(
 
 impl Plot {
     /// Grid lines (before the data).
-    pub fn draw_grid<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn {
+    pub(super) fn draw_grid<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn {
         for (value, _) in &self.y_ticks {
             let y = self.y.map(*value);
             if y != self.rect.y1 {
@@ -723,7 +720,7 @@ impl Plot {
     }
 
     /// Axes, tick labels, titles, markers and the key (after the data).
-    pub fn draw_axes<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn {
+    pub(super) fn draw_axes<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn {
         let r = self.rect;
         let label_h = c.line_height(size::LABEL);
         // Markers: dashed lines from their label row down to the axis, then the labels.
@@ -835,7 +832,7 @@ impl Plot {
     }
 
     /// A message in the middle of an empty plot.
-    pub fn draw_empty<DB: DrawingBackend>(&self, c: &Canvas<DB>, message: &str) -> Drawn {
+    pub(super) fn draw_empty<DB: DrawingBackend>(&self, c: &Canvas<DB>, message: &str) -> Drawn {
         let r = self.rect;
         c.text(
             message,
@@ -850,7 +847,7 @@ impl Plot {
 }
 
 /// The days a chart over time spans, and the policy changes marked on them.
-pub struct Timeline {
+pub(super) struct Timeline {
     /// Date of day 0, when the scenario has a start date (the axis is then labelled with dates).
     pub start: Option<Date>,
     /// The last day on the axis.
@@ -861,7 +858,7 @@ pub struct Timeline {
 
 impl Timeline {
     /// The days of one results folder, with its policy changes.
-    pub fn of(results: &crate::results::Folder) -> Self {
+    pub(super) fn of(results: &crate::results::Folder) -> Self {
         Timeline {
             start: results.start_date,
             horizon_days: results.horizon_days,
@@ -870,7 +867,7 @@ impl Timeline {
     }
 
     /// Lays out in `body` a plot of `y` against these days, with the policy changes marked.
-    pub fn layout_plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, body: Rect, y: Axis) -> Plot {
+    pub(super) fn layout_plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, body: Rect, y: Axis) -> Plot {
         let title = if self.start.is_some() {
             "Date"
         } else {
@@ -887,7 +884,7 @@ impl Timeline {
 }
 
 /// Policy markers of a results folder as marks on a day axis.
-pub fn policy_marks(results: &crate::results::Folder) -> Vec<Mark> {
+pub(super) fn policy_marks(results: &crate::results::Folder) -> Vec<Mark> {
     results
         .markers
         .iter()

@@ -12,17 +12,17 @@
 //!   axes, labelled markers and data marks; [`style`] the palette, fonts and number formats;
 //! - [`canvas`] draws on SVG or PNG; [`html`] writes `report.html`.
 
-pub mod backlog;
-pub mod canvas;
-pub mod compare;
-pub mod html;
-pub mod layout;
-pub mod outcomes;
-pub mod quoted;
-pub mod series;
-pub mod style;
-pub mod sweep;
-pub mod waits;
+mod backlog;
+mod canvas;
+mod compare;
+mod html;
+mod layout;
+mod outcomes;
+mod quoted;
+mod series;
+mod style;
+pub(crate) mod sweep;
+mod waits;
 
 use crate::cancel::CancelToken;
 use crate::error::Error;
@@ -103,7 +103,7 @@ impl Default for Options {
 
 /// A chart to draw: one kind of one folder, several folders compared, or a sweep.
 #[derive(Debug, Clone, Copy)]
-pub enum Chart<'a> {
+pub(crate) enum Chart<'a> {
     /// One results folder.
     Single(Kind, &'a Folder),
     /// Several results folders on the same axes, with their legend labels.
@@ -114,7 +114,7 @@ pub enum Chart<'a> {
 
 impl Chart<'_> {
     /// File name without extension: `backlog`, `compare-backlog` or `sweep`.
-    pub fn file_stem(&self) -> String {
+    pub(crate) fn file_stem(&self) -> String {
         match self {
             Chart::Single(kind, _) => kind.name().to_owned(),
             Chart::Compare(kind, ..) => format!("compare-{}", kind.name()),
@@ -134,21 +134,21 @@ impl Chart<'_> {
     }
 
     /// The chart as SVG text.
-    pub fn svg(&self, options: &Options) -> Result<String, Error> {
+    pub(crate) fn svg(&self, options: &Options) -> Result<String, Error> {
         canvas::svg(options.width, options.height, |c| {
             self.draw(c, options.title.as_deref())
         })
     }
 
     /// The chart as PNG bytes.
-    pub fn png(&self, options: &Options) -> Result<Vec<u8>, Error> {
+    pub(crate) fn png(&self, options: &Options) -> Result<Vec<u8>, Error> {
         canvas::png(options.width, options.height, |c| {
             self.draw(c, options.title.as_deref())
         })
     }
 
     /// The chart in `format`.
-    pub fn render(&self, format: Format, options: &Options) -> Result<Vec<u8>, Error> {
+    pub(crate) fn render(&self, format: Format, options: &Options) -> Result<Vec<u8>, Error> {
         match format {
             Format::Png => self.png(options),
             Format::Svg => self.svg(options).map(String::into_bytes),

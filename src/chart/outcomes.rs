@@ -13,7 +13,7 @@ use plotters::style::RGBColor;
 
 /// One row of a bar panel: a label and one bar per series.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BarRow {
+pub(super) struct BarRow {
     /// What the row counts.
     pub label: String,
     /// Values and colours.
@@ -22,7 +22,7 @@ pub struct BarRow {
 
 /// Horizontal bars in `rect`: each row's label above its bars when there is room, else in a
 /// column to their left; each value at its bar's end.
-pub fn draw_bars<DB: DrawingBackend>(c: &Canvas<DB>, rect: Rect, title: &str, rows: &[BarRow]) -> Drawn {
+pub(super) fn draw_bars<DB: DrawingBackend>(c: &Canvas<DB>, rect: Rect, title: &str, rows: &[BarRow]) -> Drawn {
     let mut y = rect.y0;
     for line in layout::wrap(c, title, rect.width(), size::LABEL, true) {
         c.text(&line, rect.x0, y, size::LABEL, true, INK, Align::Left)?;
@@ -129,13 +129,13 @@ pub fn draw_bars<DB: DrawingBackend>(c: &Canvas<DB>, rect: Rect, title: &str, ro
 }
 
 /// `crossed_irregularly` → `crossed irregularly`.
-pub fn outcome_label(outcome: &str) -> String {
+pub(super) fn outcome_label(outcome: &str) -> String {
     outcome.replace('_', " ")
 }
 
 /// The rows at the end of a run: processed, left by outcome (largest first), still waiting,
 /// and did not join (when anybody did not).
-pub fn end_rows(results: &Folder, color: Option<RGBColor>) -> Vec<BarRow> {
+pub(super) fn end_rows(results: &Folder, color: Option<RGBColor>) -> Vec<BarRow> {
     let pick = |own: RGBColor| color.unwrap_or(own);
     let mut rows = vec![BarRow {
         label: "Processed".to_owned(),
@@ -189,7 +189,7 @@ fn cumulative(results: &Folder, name: &str) -> Vec<f64> {
 }
 
 /// Draws the chart.
-pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
+pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
     let mut legend = vec![
         LegendItem::new("Processed", Swatch::Fill(GREEN, 1.0)),
         LegendItem::new("Left the list unprocessed", Swatch::Fill(VERMILLION, 1.0)),

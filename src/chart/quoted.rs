@@ -10,7 +10,7 @@ use plotters::prelude::DrawingBackend;
 
 /// A unit for waits that keeps the numbers on the axis readable.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Unit {
+pub(super) struct Unit {
     /// Name, plural.
     pub name: &'static str,
     /// Days in one unit.
@@ -19,7 +19,7 @@ pub struct Unit {
 
 impl Unit {
     /// The vertical axis of quoted waits up to `max_days`, in this unit.
-    pub fn axis(self, max_days: f64) -> Axis {
+    pub(super) fn axis(self, max_days: f64) -> Axis {
         Axis::new(
             0.0,
             (max_days / self.days).max(1.0),
@@ -30,7 +30,7 @@ impl Unit {
 }
 
 /// Days up to 4 months, weeks up to 3 years, years beyond.
-pub fn unit_for(max_days: f64) -> Unit {
+pub(super) fn unit_for(max_days: f64) -> Unit {
     if max_days <= 120.0 {
         Unit {
             name: "days",
@@ -50,12 +50,12 @@ pub fn unit_for(max_days: f64) -> Unit {
 }
 
 /// The highest finite value of `pick` over the bands.
-pub fn finite_max(bands: &[Band], pick: impl Fn(&Band) -> f64) -> f64 {
+pub(super) fn finite_max(bands: &[Band], pick: impl Fn(&Band) -> f64) -> f64 {
     bands.iter().map(pick).filter(|v| v.is_finite()).fold(0.0, f64::max)
 }
 
 /// Draws the chart.
-pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
+pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
     let daily = results.series("quoted_wait_days");
     let bucket = series::bucket_days(daily.len(), super::approx_plot_width(c, 1.0));
     let points = series::daily_points(daily, bucket, results.row_days);

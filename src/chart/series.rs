@@ -39,7 +39,7 @@ fn dedup(points: Vec<(i32, i32)>) -> Vec<(i32, i32)> {
 const BUCKETS: [usize; 12] = [1, 2, 5, 7, 10, 14, 30, 60, 91, 182, 365, 730];
 
 /// Days per point so that points are at least about 2 pixels apart.
-pub fn bucket_days(days: usize, width_px: i32) -> usize {
+pub(super) fn bucket_days(days: usize, width_px: i32) -> usize {
     let most = (width_px / 2).max(1) as usize;
     BUCKETS
         .iter()
@@ -71,7 +71,7 @@ fn bucket_mean(values: impl Iterator<Item = f64>) -> f64 {
 
 /// Daily bands as points on a day axis (day d's value at d + 1, the end of the day), averaged
 /// over `bucket` rows at a time when `bucket` > 1; each row covers `row_days` days.
-pub fn daily_points(bands: &[Band], bucket: usize, row_days: u32) -> Vec<(f64, Band)> {
+pub(super) fn daily_points(bands: &[Band], bucket: usize, row_days: u32) -> Vec<(f64, Band)> {
     let bucket = bucket.max(1);
     let row_days = f64::from(row_days.max(1));
     bands
@@ -99,7 +99,7 @@ pub fn daily_points(bands: &[Band], bucket: usize, row_days: u32) -> Vec<(f64, B
 }
 
 /// The note on a chart whose points stand for several days: `bucket` rows of `row_days` days.
-pub fn bucket_note(bucket: usize, row_days: u32) -> Option<String> {
+pub(super) fn bucket_note(bucket: usize, row_days: u32) -> Option<String> {
     match (bucket > 1, row_days > 1) {
         (false, false) => None,
         (true, false) => Some(format!(
@@ -116,7 +116,7 @@ pub fn bucket_note(bucket: usize, row_days: u32) -> Option<String> {
 }
 
 /// A line through `(x, y)` points; breaks where y is not finite.
-pub fn line<DB: DrawingBackend>(
+pub(super) fn line<DB: DrawingBackend>(
     c: &Canvas<DB>,
     plot: &Plot,
     y_scale: Scale,
@@ -142,7 +142,7 @@ pub fn line<DB: DrawingBackend>(
 
 /// A band between `low` and `high` over x; breaks where either is NaN (infinite values reach
 /// the edge of the axis).
-pub fn band<DB: DrawingBackend>(
+pub(super) fn band<DB: DrawingBackend>(
     c: &Canvas<DB>,
     plot: &Plot,
     points: &[(f64, f64, f64)],
@@ -168,7 +168,12 @@ pub fn band<DB: DrawingBackend>(
 }
 
 /// Stacked areas: `layers[k][i]` is the thickness of layer k at `xs[i]`, bottom layer first.
-pub fn stacked<DB: DrawingBackend>(c: &Canvas<DB>, plot: &Plot, xs: &[f64], layers: &[(&[f64], RGBColor)]) -> Drawn {
+pub(super) fn stacked<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot: &Plot,
+    xs: &[f64],
+    layers: &[(&[f64], RGBColor)],
+) -> Drawn {
     let mut base = vec![0.0; xs.len()];
     for (values, color) in layers {
         let top: Vec<f64> = base.iter().zip(values.iter()).map(|(b, v)| b + v).collect();

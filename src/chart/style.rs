@@ -9,10 +9,10 @@ use std::sync::Once;
 /// The font family every chart uses. It is registered under this name (and plotters' generic
 /// names) with the embedded DejaVu Sans, so nothing is looked up on the system; SVG files name
 /// it as a CSS list so that a browser without DejaVu Sans falls back to a narrower sans-serif.
-pub const FAMILY: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
+pub(super) const FAMILY: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
 
 /// Registers the embedded fonts with plotters (once per process).
-pub fn register_fonts() {
+pub(super) fn register_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         for family in [FAMILY, "sans-serif", "serif", "monospace"] {
@@ -26,56 +26,54 @@ pub fn register_fonts() {
 // Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
 // deficiency.
 /// Blue.
-pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub(super) const BLUE: RGBColor = RGBColor(0, 114, 178);
 /// Vermillion.
-pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub(super) const VERMILLION: RGBColor = RGBColor(213, 94, 0);
 /// Bluish green.
-pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+pub(super) const GREEN: RGBColor = RGBColor(0, 158, 115);
 /// Orange.
-pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub(super) const ORANGE: RGBColor = RGBColor(230, 159, 0);
 /// Reddish purple.
-pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
+pub(super) const PURPLE: RGBColor = RGBColor(204, 121, 167);
 /// Sky blue.
-pub const SKY: RGBColor = RGBColor(86, 180, 233);
-/// Yellow (only on dark marks: too light for lines on white).
-pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+pub(super) const SKY: RGBColor = RGBColor(86, 180, 233);
 /// Near-black for text and the main lines.
-pub const INK: RGBColor = RGBColor(34, 34, 34);
+pub(super) const INK: RGBColor = RGBColor(34, 34, 34);
 /// Grey for secondary text (subtitle, source line, tick labels).
-pub const MUTED: RGBColor = RGBColor(95, 95, 95);
+pub(super) const MUTED: RGBColor = RGBColor(95, 95, 95);
 /// Light grey for grid lines.
-pub const GRID: RGBColor = RGBColor(224, 224, 224);
+pub(super) const GRID: RGBColor = RGBColor(224, 224, 224);
 /// Grey for policy markers.
-pub const MARKER: RGBColor = RGBColor(120, 120, 120);
+pub(super) const MARKER: RGBColor = RGBColor(120, 120, 120);
 /// Light grey for marks that are context, not data (did not join; no quote possible).
-pub const LIGHT: RGBColor = RGBColor(190, 190, 190);
+pub(super) const LIGHT: RGBColor = RGBColor(190, 190, 190);
 /// The background.
-pub const BACKGROUND: RGBColor = RGBColor(255, 255, 255);
+pub(super) const BACKGROUND: RGBColor = RGBColor(255, 255, 255);
 
 /// Colours of series in comparisons, in order (at most this many folders).
-pub const SERIES: [RGBColor; 7] = [BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, INK];
+pub(super) const SERIES: [RGBColor; 7] = [BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, INK];
 
 /// Text sizes in design pixels (at the default 1200×675; scaled with the chart).
-pub mod size {
+pub(super) mod size {
     /// Title.
-    pub const TITLE: f64 = 30.0;
+    pub(crate) const TITLE: f64 = 30.0;
     /// Subtitle.
-    pub const SUBTITLE: f64 = 20.0;
+    pub(crate) const SUBTITLE: f64 = 20.0;
     /// Axis titles, legend and tick labels.
-    pub const LABEL: f64 = 17.0;
+    pub(crate) const LABEL: f64 = 17.0;
     /// Annotations (policy markers, percentiles, bar values).
-    pub const NOTE: f64 = 15.5;
+    pub(crate) const NOTE: f64 = 15.5;
     /// Source line and footnotes.
-    pub const SOURCE: f64 = 14.0;
+    pub(crate) const SOURCE: f64 = 14.0;
 }
 
 /// The default size of a chart, pixels.
-pub const DEFAULT_SIZE: (u32, u32) = (1200, 675);
+pub(super) const DEFAULT_SIZE: (u32, u32) = (1200, 675);
 
 /// Design pixels to real pixels for a chart of `width`×`height`: 1 at the default size; text and
 /// lines grow with larger charts, and shrink more slowly than smaller ones (as the square root,
 /// and never below 0.6) so that small charts stay legible.
-pub fn scale_for(width: u32, height: u32) -> f64 {
+pub(super) fn scale_for(width: u32, height: u32) -> f64 {
     let by_width = f64::from(width) / f64::from(DEFAULT_SIZE.0);
     let by_height = f64::from(height) / f64::from(DEFAULT_SIZE.1);
     let ratio = by_width.min(by_height);
@@ -83,7 +81,7 @@ pub fn scale_for(width: u32, height: u32) -> f64 {
 }
 
 /// A number of days for labels: whole days from 10 on, one decimal below.
-pub fn days(value: f64) -> String {
+pub(super) fn days(value: f64) -> String {
     if !value.is_finite() {
         "–".to_owned()
     } else if value.abs() >= 9.95 {
@@ -95,7 +93,7 @@ pub fn days(value: f64) -> String {
 }
 
 /// `1 day` / `21 days`.
-pub fn days_phrase(value: f64) -> String {
+pub(super) fn days_phrase(value: f64) -> String {
     let text = days(value);
     if text == "1" {
         "1 day".to_owned()
@@ -105,7 +103,7 @@ pub fn days_phrase(value: f64) -> String {
 }
 
 /// A tick label for a value on an axis whose ticks are `step` apart.
-pub fn tick(value: f64, step: f64) -> String {
+pub(super) fn tick(value: f64, step: f64) -> String {
     // Enough decimals to write the step itself (2.5 needs one, 0.25 two).
     let decimals = (0..6)
         .find(|&d| {
@@ -128,23 +126,23 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// Three-letter month name of a date.
-pub fn month(date: Date) -> &'static str {
+pub(super) fn month(date: Date) -> &'static str {
     MONTHS[(date.month.clamp(1, 12) - 1) as usize]
 }
 
 /// `1 Nov 2018`: day, month, year, unambiguous in every country.
-pub fn long_date(date: Date) -> String {
+pub(super) fn long_date(date: Date) -> String {
     format!("{} {} {}", date.day, month(date), date.year)
 }
 
 /// `1 Nov`.
-pub fn short_date(date: Date) -> String {
+pub(super) fn short_date(date: Date) -> String {
     format!("{} {}", date.day, month(date))
 }
 
 /// Steps of 1, 2 or 5 times a power of ten: at most `max_ticks` + 1 ticks from 0 (or `min`) to
 /// at least `max`. Returns (step, ticks).
-pub fn nice_ticks(min: f64, max: f64, max_ticks: usize) -> (f64, Vec<f64>) {
+pub(super) fn nice_ticks(min: f64, max: f64, max_ticks: usize) -> (f64, Vec<f64>) {
     let max_ticks = max_ticks.max(2) as f64;
     let span = (max - min).max(f64::MIN_POSITIVE);
     let raw = span / max_ticks;

@@ -18,7 +18,7 @@ use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
 /// Most lines one chart shows, one colour each: values of the second parameter.
-pub const MAX_LINES: usize = SERIES.len();
+pub(crate) const MAX_LINES: usize = SERIES.len();
 
 /// Opacity of the confidence band when there is one line.
 const BAND_ALPHA: f64 = 0.22;
@@ -27,7 +27,7 @@ const BANDS_ALPHA: f64 = 0.13;
 
 /// What a sweep chart shows: one metric at every point of a sweep.
 #[derive(Debug, Clone)]
-pub struct SweepChart {
+pub(crate) struct SweepChart {
     /// The scenario as run before the swept values: its name, seed, replications and version.
     pub provenance: Provenance,
     /// Start date and horizon, when every point has the same ones (`None` when the sweep
@@ -56,20 +56,20 @@ struct Point {
 
 impl SweepChart {
     /// Lines drawn: the values of the second parameter, or 1.
-    pub fn lines(&self) -> usize {
+    pub(crate) fn lines(&self) -> usize {
         self.axes.get(1).map_or(1, |axis| axis.values.len().max(1))
     }
 
     /// Whether every value of the first parameter is a number, so that the values lie on a
     /// number line (else they are categories, evenly spaced in the order given).
-    pub fn numeric(&self) -> bool {
+    pub(crate) fn numeric(&self) -> bool {
         self.axes
             .first()
             .is_some_and(|axis| axis.values.iter().all(|v| numeric(v).is_some_and(f64::is_finite)))
     }
 
     /// The chart's own title: the scenario and the metric.
-    pub fn default_title(&self) -> String {
+    pub(crate) fn default_title(&self) -> String {
         let phrase = metric_phrase(self.metric);
         let mut chars = phrase.chars();
         let capitalised = chars
@@ -79,7 +79,7 @@ impl SweepChart {
     }
 
     /// `Simulated with backlog v0.1.0; scenario …; seed …; 200 replications at each of 6 points`.
-    pub fn source_line(&self) -> String {
+    pub(crate) fn source_line(&self) -> String {
         let p = &self.provenance;
         let points = self.estimates.len();
         format!(
@@ -145,7 +145,7 @@ impl SweepChart {
     }
 
     /// Legend labels of the lines: `discipline = fifo`, … (empty with one line).
-    pub fn line_labels(&self) -> Vec<String> {
+    pub(crate) fn line_labels(&self) -> Vec<String> {
         match self.axes.get(1) {
             Some(axis) => axis
                 .values
@@ -163,7 +163,7 @@ fn shown(path: &str, value: &toml_edit::Value) -> String {
 }
 
 /// Title of the vertical axis, with the unit.
-pub fn axis_title(metric: Metric) -> &'static str {
+pub(crate) fn axis_title(metric: Metric) -> &'static str {
     match metric {
         Metric::Processed => "People processed, per run",
         Metric::Abandoned => "People who left unprocessed, per run",
@@ -178,7 +178,7 @@ pub fn axis_title(metric: Metric) -> &'static str {
 }
 
 /// What the metric is, for the title.
-pub fn metric_phrase(metric: Metric) -> &'static str {
+pub(crate) fn metric_phrase(metric: Metric) -> &'static str {
     match metric {
         Metric::Processed => "people processed",
         Metric::Abandoned => "people who left unprocessed",
@@ -346,7 +346,7 @@ fn marker_radius<DB: DrawingBackend>(c: &Canvas<DB>, plot: &Plot, lines: &[Vec<P
 }
 
 /// Draws the chart.
-pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, chart: &SweepChart, title: Option<&str>) -> Drawn {
+pub(crate) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, chart: &SweepChart, title: Option<&str>) -> Drawn {
     let numeric = chart.numeric();
     let lines = chart.lines_of_points();
     let frame = Frame {

@@ -38,7 +38,7 @@ fn percentile_label(p: u32, days: f64) -> String {
 }
 
 /// Draws the chart.
-pub fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
+pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
     let empty = crate::results::Population::default();
     let processed = results.waits.get("processed").unwrap_or(&empty);
     let still = results.waits.get("still_waiting").unwrap_or(&empty);

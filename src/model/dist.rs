@@ -8,7 +8,7 @@ use rand_distr::{Exp1, Gamma, LogNormal, Normal, Triangular};
 
 /// A distribution of a non-negative quantity (days, or people per group).
 #[derive(Debug, Clone)]
-pub enum Dist {
+pub(crate) enum Dist {
     /// Always the same value.
     Fixed(f64),
     /// Exponential with the given mean.
@@ -68,7 +68,7 @@ pub enum Dist {
 impl Dist {
     /// Draws one value (never negative).
     #[inline(always)]
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         // The common cases inline at the engine's call sites; the rest out of line.
         match self {
             Dist::Fixed(value) => *value,
@@ -80,7 +80,7 @@ impl Dist {
     /// A draw of the exponential with mean 1; [`Dist::Exponential`] multiplies it by its
     /// `scale`.
     #[inline(always)]
-    pub fn standard_exponential<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    pub(crate) fn standard_exponential<R: Rng + ?Sized>(rng: &mut R) -> f64 {
         Distribution::<f64>::sample(&Exp1, rng)
     }
 
@@ -104,7 +104,7 @@ impl Dist {
     }
 
     /// The mean of the distribution.
-    pub fn mean(&self) -> f64 {
+    pub(crate) fn mean(&self) -> f64 {
         match self {
             Dist::Fixed(value) => *value,
             Dist::Exponential { mean, .. }
@@ -118,7 +118,7 @@ impl Dist {
     }
 
     /// Whether every value it can produce is a whole number (group sizes need this).
-    pub fn is_integer_valued(&self) -> bool {
+    pub(crate) fn is_integer_valued(&self) -> bool {
         match self {
             Dist::Fixed(value) => value.fract() == 0.0,
             Dist::Empirical { values, .. } => values.iter().all(|v| v.fract() == 0.0),
@@ -127,7 +127,7 @@ impl Dist {
     }
 
     /// The largest value it can produce, if bounded.
-    pub fn max_value(&self) -> Option<f64> {
+    pub(crate) fn max_value(&self) -> Option<f64> {
         match self {
             Dist::Fixed(value) => Some(*value),
             Dist::Empirical { values, .. } => values.iter().copied().reduce(f64::max),

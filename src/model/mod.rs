@@ -43,33 +43,33 @@ pub(crate) fn ticks_to_days(ticks: Ticks) -> f64 {
 #[derive(Debug, Clone)]
 pub struct Model {
     /// Short name.
-    pub name: String,
+    pub(crate) name: String,
     /// Longer description (may be empty).
-    pub description: String,
+    pub(crate) description: String,
     /// Calendar date of day 0, if given.
-    pub start_date: Option<Date>,
+    pub(crate) start_date: Option<Date>,
     /// Simulated days; the run covers [0, horizon_days).
-    pub horizon_days: u32,
+    pub(crate) horizon_days: u32,
     /// Seed of all random streams.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Number of replications.
-    pub replications: u32,
+    pub(crate) replications: u32,
     /// People who joined before this day are left out of per-person statistics.
-    pub warm_up_days: u32,
+    pub(crate) warm_up_days: u32,
     /// Class names, highest priority first (at least one).
-    pub classes: Vec<String>,
+    pub(crate) classes: Vec<String>,
     /// Named outcomes of people who leave the list unprocessed.
-    pub outcomes: Vec<String>,
+    pub(crate) outcomes: Vec<String>,
     /// Ports.
-    pub ports: Vec<Port>,
+    pub(crate) ports: Vec<Port>,
     /// Arrival streams.
-    pub streams: Vec<Stream>,
+    pub(crate) streams: Vec<Stream>,
     /// Dated policy changes and closures, for reports and charts.
-    pub markers: Vec<Marker>,
+    pub(crate) markers: Vec<Marker>,
     /// The scenario text it was validated from (after any changes): what was run.
-    pub text: std::sync::Arc<str>,
+    pub(crate) text: std::sync::Arc<str>,
     /// Things validation accepted that the user may want to know, in the order found.
-    pub notes: Vec<crate::error::Note>,
+    pub(crate) notes: Vec<crate::error::Note>,
 }
 
 impl Model {
@@ -158,7 +158,7 @@ impl Model {
 
 /// A dated event worth marking on charts: a capacity change or a closure.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Marker {
+pub(crate) struct Marker {
     /// Port index.
     pub port: usize,
     /// Day it takes effect.
@@ -169,7 +169,7 @@ pub struct Marker {
 
 /// A processing point with its own list.
 #[derive(Debug, Clone)]
-pub struct Port {
+pub(crate) struct Port {
     /// Name.
     pub name: String,
     /// Who is taken from the list next.
@@ -180,7 +180,7 @@ pub struct Port {
 
 /// Order in which the list is served.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Discipline {
+pub(crate) enum Discipline {
     /// First in, first out.
     Fifo,
     /// Last in, first out.
@@ -196,7 +196,7 @@ pub enum Discipline {
 
 /// How a port processes people.
 #[derive(Debug, Clone)]
-pub enum Capacity {
+pub(crate) enum Capacity {
     /// Metering: a number called from the list at a set time each processing day.
     Quota(Quota),
     /// Officers working shifts, one claim each at a time.
@@ -205,7 +205,7 @@ pub enum Capacity {
 
 /// The daily-quota form.
 #[derive(Debug, Clone)]
-pub struct Quota {
+pub(crate) struct Quota {
     /// Nominal quota of each day of the horizon (0 on closed and non-processing days).
     pub quota_by_day: Vec<f64>,
     /// Time of the daily call after midnight.
@@ -222,7 +222,7 @@ pub struct Quota {
 
 /// Day-to-day randomness of a quota.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum QuotaRandomness {
+pub(crate) enum QuotaRandomness {
     /// Exactly the nominal quota (rounded down).
     Fixed,
     /// Poisson with the nominal quota as mean.
@@ -231,7 +231,7 @@ pub enum QuotaRandomness {
 
 /// What happens to a group that is absent when called.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum NoShow {
+pub(crate) enum NoShow {
     /// Removed from the list (counted as leaving with outcome `no_show`).
     Drop,
     /// Sent to the end of the list, keeping its original joining time.
@@ -240,7 +240,7 @@ pub enum NoShow {
 
 /// What a quota counts.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Counts {
+pub(crate) enum Counts {
     /// People: a group is called only if it fits in what is left of the day's quota.
     People,
     /// Groups (list numbers): each call takes one whole group.
@@ -250,7 +250,7 @@ pub enum Counts {
 /// A whole number for each day of the horizon, stored once when it is the same every day:
 /// a run of hundreds of thousands of days (queueing-theory checks) then holds no per-day array.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ByDay {
+pub(crate) enum ByDay {
     /// `value` on each of `days` days.
     Every {
         /// The value.
@@ -265,7 +265,7 @@ pub enum ByDay {
 impl ByDay {
     /// The value on day `day`, `None` past the last day.
     #[inline]
-    pub fn get(&self, day: usize) -> Option<u32> {
+    pub(crate) fn get(&self, day: usize) -> Option<u32> {
         match self {
             ByDay::Every { value, days } => (day < *days as usize).then_some(*value),
             ByDay::Daily(values) => values.get(day).copied(),
@@ -273,15 +273,24 @@ impl ByDay {
     }
 
     /// The largest value (0 when there are no days).
-    pub fn max(&self) -> u32 {
+    pub(crate) fn max(&self) -> u32 {
         match self {
             ByDay::Every { .. } => self.constant().unwrap_or(0),
             ByDay::Daily(values) => values.iter().copied().max().unwrap_or(0),
         }
     }
 
+    /// Every day's value.
+    #[cfg(test)]
+    pub(crate) fn to_vec(&self) -> Vec<u32> {
+        match self {
+            ByDay::Every { value, days } => vec![*value; *days as usize],
+            ByDay::Daily(values) => values.clone(),
+        }
+    }
+
     /// The value when it is the same on every day (and there is at least one day).
-    pub fn constant(&self) -> Option<u32> {
+    pub(crate) fn constant(&self) -> Option<u32> {
         match self {
             ByDay::Every { value, days } => (*days > 0).then_some(*value),
             ByDay::Daily(values) => {
@@ -290,19 +299,11 @@ impl ByDay {
             }
         }
     }
-
-    /// Every day's value.
-    pub fn to_vec(&self) -> Vec<u32> {
-        match self {
-            ByDay::Every { value, days } => vec![*value; *days as usize],
-            ByDay::Daily(values) => values.clone(),
-        }
-    }
 }
 
 /// The officers form.
 #[derive(Debug, Clone)]
-pub struct Officers {
+pub(crate) struct Officers {
     /// Officers on duty each day of the horizon (0 on closed and non-working days).
     pub officers_by_day: ByDay,
     /// Time one officer spends on one group, in days.
@@ -315,14 +316,14 @@ pub struct Officers {
 
 impl Officers {
     /// Whether officers work around the clock on every day they work.
-    pub fn is_round_the_clock(&self) -> bool {
+    pub(crate) fn is_round_the_clock(&self) -> bool {
         self.shift_start == 0 && self.shift_end == TICKS_PER_DAY
     }
 }
 
 /// An arrival stream.
 #[derive(Debug, Clone)]
-pub struct Stream {
+pub(crate) struct Stream {
     /// Name; keys the stream's random numbers.
     pub name: String,
     /// Port index.
@@ -343,7 +344,7 @@ pub struct Stream {
 
 /// Where a stream's arrival times come from.
 #[derive(Debug, Clone)]
-pub enum Source {
+pub(crate) enum Source {
     /// Fixed numbers of people spread over windows (initial backlog, waves, curves).
     Segments {
         /// Consecutive pieces, each with its own count.
@@ -365,7 +366,7 @@ pub enum Source {
 
 /// A fixed number of people arriving over a window.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Segment {
+pub(crate) struct Segment {
     /// Start of the window, days.
     pub start_days: f64,
     /// End of the window, days (equal to the start for a batch at one instant).
@@ -378,7 +379,7 @@ pub struct Segment {
 
 /// Shape of arrivals over a window.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// Flat.
     Uniform,
     /// Rising to a peak, then falling; the peak as a fraction of the window.
@@ -393,7 +394,7 @@ pub enum Shape {
 impl Shape {
     /// Share of a window's arrivals in its first `fraction` (clamped to 0..=1) of it: the
     /// distribution function of the shape.
-    pub fn share_before(self, fraction: f64) -> f64 {
+    pub(crate) fn share_before(self, fraction: f64) -> f64 {
         let x = fraction.clamp(0.0, 1.0);
         if x <= 0.0 || x >= 1.0 {
             return x;
@@ -419,7 +420,7 @@ impl Shape {
 
 impl Segment {
     /// Expected people of the segment who arrive before `day`.
-    pub fn expected_before(&self, day: f64) -> f64 {
+    pub(crate) fn expected_before(&self, day: f64) -> f64 {
         let people = self.people as f64;
         if self.end_days <= self.start_days {
             return if self.start_days < day { people } else { 0.0 };
@@ -433,7 +434,7 @@ impl Segment {
 
 /// A piece of a Poisson rate schedule.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RatePiece {
+pub(crate) struct RatePiece {
     /// Start, days.
     pub start_days: f64,
     /// End, days.
@@ -444,7 +445,7 @@ pub struct RatePiece {
 
 /// A recorded group.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Record {
+pub(crate) struct Record {
     /// When the group reaches the list.
     pub arrival: Ticks,
     /// When its wait started (earlier than arrival for a snapshot of a list).
@@ -468,7 +469,7 @@ mod tests {
         for by_day in [&every, &daily] {
             assert_eq!((by_day.get(0), by_day.get(3), by_day.get(4)), (Some(3), Some(3), None));
             assert_eq!((by_day.max(), by_day.constant()), (3, Some(3)));
-            assert_eq!(by_day.to_vec(), vec![3; 4]);
+            assert_eq!((0..4).map(|day| by_day.get(day)).collect::<Vec<_>>(), vec![Some(3); 4]);
         }
         let varying = ByDay::Daily(vec![2, 0, 5]);
         assert_eq!((varying.max(), varying.constant(), varying.get(1)), (5, None, Some(0)));

@@ -123,7 +123,7 @@ pub(crate) fn check_folder(dir: &Path) -> Result<(), Error> {
     let missing: Vec<&str> = REQUIRED_FILES
         .iter()
         .copied()
-        .filter(|name| !dir.join(name).is_file())
+        .filter(|name| !is_file(&dir.join(name)))
         .collect();
     if let Some(first) = missing.first() {
         let list = missing.join(", ");
@@ -137,6 +137,11 @@ pub(crate) fn check_folder(dir: &Path) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// Whether `path` is there and is not a folder (a pipe counts: it is read like a file).
+fn is_file(path: &Path) -> bool {
+    path.metadata().is_ok_and(|metadata| !metadata.is_dir())
 }
 
 fn read(dir: &Path, name: &str) -> Result<String, Error> {
@@ -283,7 +288,7 @@ fn with_port(port: &str, label: &str, several_ports: bool) -> String {
 /// Markers from markers.csv, else none (with a note).
 fn read_markers(dir: &Path, several_ports: bool, notes: &mut Vec<String>) -> Result<Vec<MarkerRow>, Error> {
     let name = "markers.csv";
-    if dir.join(name).is_file() {
+    if is_file(&dir.join(name)) {
         let text = read(dir, name)?;
         let rows = csv_rows(dir, name, &text, &["port", "day", "label"])?;
         let mut markers = Vec::with_capacity(rows.len());
@@ -346,7 +351,7 @@ impl Folder {
         let ports: Vec<String> = summary.ports.iter().map(|port| port.name.clone()).collect();
         let (daily, row_days) = parse_daily(dir, &read(dir, "daily.csv")?)?;
         let waits = parse_waits(dir, &read(dir, "waits.csv")?)?;
-        let scenario_text = if dir.join("scenario.toml").is_file() {
+        let scenario_text = if is_file(&dir.join("scenario.toml")) {
             Some(read(dir, "scenario.toml")?)
         } else {
             None

@@ -17,7 +17,7 @@ const LEADING_ZERO_BASE: u32 = 64 - SUB_BUCKET_BITS;
 
 /// Counts of values in log-linear bins.
 #[derive(Debug, Clone, Default)]
-pub struct LogHistogram {
+pub(crate) struct LogHistogram {
     /// Counts by bin; grows to the largest bin recorded.
     counts: Vec<u64>,
     /// Sum of all counts.
@@ -66,7 +66,7 @@ fn bin_range(index: usize) -> (u64, u64) {
 impl LogHistogram {
     /// Adds `count` copies of `value`.
     #[inline]
-    pub fn record_n(&mut self, value: u64, count: u64) {
+    pub(crate) fn record_n(&mut self, value: u64, count: u64) {
         let index = index_of(value);
         if index >= self.counts.len() {
             self.grow(index);
@@ -83,7 +83,7 @@ impl LogHistogram {
     }
 
     /// Adds every count of `other`.
-    pub fn add(&mut self, other: &LogHistogram) {
+    pub(crate) fn add(&mut self, other: &LogHistogram) {
         if other.counts.len() > self.counts.len() {
             self.counts.resize(other.counts.len(), 0);
         }
@@ -94,18 +94,14 @@ impl LogHistogram {
     }
 
     /// Number of values recorded.
-    pub fn len(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> u64 {
         self.total
-    }
-
-    /// Whether nothing was recorded.
-    pub fn is_empty(&self) -> bool {
-        self.total == 0
     }
 
     /// The largest value equivalent to the q-quantile: the top of the bin holding the
     /// `ceil(q · n)`-th smallest value (at least the first). 0 when empty.
-    pub fn value_at_quantile(&self, q: f64) -> u64 {
+    pub(crate) fn value_at_quantile(&self, q: f64) -> u64 {
         let rank = ((q.min(1.0) * self.total as f64).ceil() as u64).max(1);
         let mut seen = 0u64;
         for (index, &count) in self.counts.iter().enumerate() {
@@ -119,7 +115,7 @@ impl LogHistogram {
     }
 
     /// Values recorded in the bins from the one holding `low` to the one holding `high`.
-    pub fn count_between(&self, low: u64, high: u64) -> u64 {
+    pub(crate) fn count_between(&self, low: u64, high: u64) -> u64 {
         let last = self.counts.len();
         let from = index_of(low).min(last);
         let to = index_of(high).saturating_add(1).min(last);
@@ -127,7 +123,8 @@ impl LogHistogram {
     }
 
     /// The top of the bin holding the largest value recorded (0 when empty).
-    pub fn max(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn max(&self) -> u64 {
         self.counts
             .iter()
             .rposition(|&count| count > 0)

@@ -18,7 +18,7 @@ pub(crate) const QUOTED_WAIT_WINDOW_DAYS: usize = 30;
 
 /// Waits of people, weighted by group size: exact count, sum and maximum plus a histogram.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct WaitAccumulator {
+pub(crate) struct WaitAccumulator {
     /// People recorded.
     pub people: u64,
     /// Sum of waits in ticks, over people.
@@ -32,7 +32,7 @@ pub struct WaitAccumulator {
 impl WaitAccumulator {
     /// Records `people` people who waited `wait_ticks`.
     #[inline]
-    pub fn record(&mut self, wait_ticks: Ticks, people: u32) {
+    pub(crate) fn record(&mut self, wait_ticks: Ticks, people: u32) {
         let wait = wait_ticks.max(0);
         self.people += u64::from(people);
         self.sum_ticks += i128::from(wait) * i128::from(people);
@@ -41,7 +41,7 @@ impl WaitAccumulator {
     }
 
     /// Adds another accumulator's records.
-    pub fn merge(&mut self, other: &WaitAccumulator) {
+    pub(crate) fn merge(&mut self, other: &WaitAccumulator) {
         self.people += other.people;
         self.sum_ticks += other.sum_ticks;
         self.max_ticks = self.max_ticks.max(other.max_ticks);
@@ -49,7 +49,7 @@ impl WaitAccumulator {
     }
 
     /// Mean wait in days (NaN when empty).
-    pub fn mean_days(&self) -> f64 {
+    pub(crate) fn mean_days(&self) -> f64 {
         if self.people == 0 {
             return f64::NAN;
         }
@@ -57,7 +57,7 @@ impl WaitAccumulator {
     }
 
     /// The q-quantile in days (NaN when empty), never above the exact maximum.
-    pub fn quantile_days(&self, q: f64) -> f64 {
+    pub(crate) fn quantile_days(&self, q: f64) -> f64 {
         if self.people == 0 {
             return f64::NAN;
         }
@@ -66,7 +66,7 @@ impl WaitAccumulator {
     }
 
     /// Longest wait in days (NaN when empty).
-    pub fn max_days(&self) -> f64 {
+    pub(crate) fn max_days(&self) -> f64 {
         if self.people == 0 {
             f64::NAN
         } else {
@@ -75,7 +75,8 @@ impl WaitAccumulator {
     }
 
     /// People who waited more than `days` days.
-    pub fn count_above_days(&self, days: f64) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn count_above_days(&self, days: f64) -> u64 {
         let threshold = (days * TICKS_PER_DAY as f64) as u64;
         if self.people == 0 || threshold >= self.histogram.max() {
             return 0;
@@ -86,7 +87,7 @@ impl WaitAccumulator {
 
 /// What became of the people of one class at one port in one replication.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PeopleStats {
+pub(crate) struct PeopleStats {
     /// People who joined the list.
     pub arrived: u64,
     /// People who arrived but did not join the list.
@@ -103,7 +104,7 @@ pub struct PeopleStats {
 
 impl PeopleStats {
     /// Empty statistics for a model with `outcomes` outcomes.
-    pub fn new(outcomes: usize) -> Self {
+    pub(crate) fn new(outcomes: usize) -> Self {
         PeopleStats {
             arrived: 0,
             did_not_join: 0,
@@ -115,7 +116,7 @@ impl PeopleStats {
     }
 
     /// Adds another's records.
-    pub fn merge(&mut self, other: &PeopleStats) {
+    pub(crate) fn merge(&mut self, other: &PeopleStats) {
         self.arrived += other.arrived;
         self.did_not_join += other.did_not_join;
         self.processed.merge(&other.processed);
@@ -154,7 +155,7 @@ pub(crate) fn days_in_row(row: usize, row_days: u32, horizon_days: u32) -> u32 {
 /// Day-by-day counts of one port in one replication (row r covers days
 /// `[r · row_days, (r + 1) · row_days)`; with the usual `row_days` = 1, row d is day d).
 #[derive(Debug, Clone, PartialEq)]
-pub struct DailySeries {
+pub(crate) struct DailySeries {
     /// Days per row (a power of two; 1 unless the horizon exceeds [`MAX_SERIES_ROWS`] days).
     pub row_days: u32,
     /// Simulated days (the last row may cover fewer than `row_days`).
@@ -173,7 +174,7 @@ pub struct DailySeries {
 
 impl DailySeries {
     /// All-zero series of a horizon of `horizon_days` days.
-    pub fn zeros(horizon_days: u32) -> Self {
+    pub(crate) fn zeros(horizon_days: u32) -> Self {
         let row_days = row_days_for(horizon_days);
         let rows = (horizon_days as usize).div_ceil(row_days as usize);
         DailySeries {
@@ -187,22 +188,22 @@ impl DailySeries {
     }
 
     /// Number of rows.
-    pub fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.arrived.len()
     }
 
     /// First day of row `row`.
-    pub fn first_day(&self, row: usize) -> u32 {
+    pub(crate) fn first_day(&self, row: usize) -> u32 {
         (row as u32).saturating_mul(self.row_days)
     }
 
     /// Days covered by row `row` (fewer than `row_days` only in a partial last row).
-    pub fn days_in_row(&self, row: usize) -> u32 {
+    pub(crate) fn days_in_row(&self, row: usize) -> u32 {
         days_in_row(row, self.row_days, self.horizon_days)
     }
 
     /// Adds another port's series row by row (for totals over ports).
-    pub fn add(&mut self, other: &DailySeries) {
+    pub(crate) fn add(&mut self, other: &DailySeries) {
         let add = |mine: &mut Vec<u64>, theirs: &Vec<u64>| {
             for (m, t) in mine.iter_mut().zip(theirs) {
                 *m += t;
@@ -219,7 +220,7 @@ impl DailySeries {
     /// What a newcomer would be told at the end of each row: list length divided by the
     /// mean daily processing of the trailing [`QUOTED_WAIT_WINDOW_DAYS`] days, or of the
     /// row itself when rows are longer (`None` when nobody was processed).
-    pub fn quoted_wait_days(&self) -> Vec<Option<f64>> {
+    pub(crate) fn quoted_wait_days(&self) -> Vec<Option<f64>> {
         let window_rows = (QUOTED_WAIT_WINDOW_DAYS / self.row_days as usize).max(1);
         let mut window_people = 0u64;
         let mut window_days = 0u64;
@@ -246,7 +247,7 @@ impl DailySeries {
 
     /// The first day at whose end the list is empty after someone had joined it (to the
     /// resolution of the rows: the last day of the first such row).
-    pub fn first_empty_day(&self) -> Option<u32> {
+    pub(crate) fn first_empty_day(&self) -> Option<u32> {
         let first_join = self.arrived.iter().position(|&n| n > 0)?;
         (first_join..self.rows())
             .find(|&row| self.on_list[0][row] == 0)
@@ -254,7 +255,7 @@ impl DailySeries {
     }
 
     /// The longest list at a row's end.
-    pub fn peak_list(&self) -> u64 {
+    pub(crate) fn peak_list(&self) -> u64 {
         self.on_list[0].iter().copied().max().unwrap_or(0)
     }
 }

@@ -58,7 +58,7 @@ pub(crate) fn t_quantile_975(df: usize) -> f64 {
 
 /// The scalar results of one replication for one scope (everyone, a port, or a class).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scalars {
+pub(crate) struct Scalars {
     /// People who joined the list.
     pub arrived: f64,
     /// People who arrived but did not join.
@@ -91,7 +91,7 @@ pub(crate) const WAIT_QUANTILES: [f64; 4] = [0.5, 0.9, 0.95, 0.99];
 
 impl Scalars {
     /// Scalars of `people`, with the daily series of the same scope when it has one.
-    pub fn of(people: &PeopleStats, daily: Option<&DailySeries>) -> Scalars {
+    pub(crate) fn of(people: &PeopleStats, daily: Option<&DailySeries>) -> Scalars {
         let waits = &people.processed;
         let mut wait_days = [f64::NAN; 6];
         wait_days[0] = waits.mean_days();

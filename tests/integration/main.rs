@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod common;
 mod horizon;
+mod library;
 mod policy;
 mod reliability;
 mod scenarios;

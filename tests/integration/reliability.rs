@@ -4,42 +4,65 @@ use crate::cli::{backlog, project_root};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A scenario that runs for minutes unless stopped: M/M/5 over two million days.
-const LONG_RUN: &str = r#"schema = 1
+/// A scenario that no engine finishes within minutes: a million replications of a million
+/// people each (the patience keeps it on the event loop), within the default resource limits. The closure after the end of the run
+/// makes `backlog` print a note on stderr once the scenario is loaded, just before it starts to
+/// simulate (without `--quiet`): the tests wait for that note, so Ctrl-C always comes during the
+/// run.
+const ENDLESS: &str = r#"schema = 1
 [run]
-name = "long"
-horizon_days = 2000000
+name = "endless"
+horizon_days = 10
 seed = 1
-replications = 1
+replications = 1000000
 [[ports]]
 name = "office"
 [ports.capacity]
 kind = "officers"
-officers = 5
-service_days = { dist = "exponential", mean = 1.0 }
+officers = 5000
+service_days = { dist = "exponential", mean = 0.05 }
+[[ports.capacity.closures]]
+on = 50
 [[streams]]
 name = "arrivals"
 port = "office"
 kind = "poisson"
-people_per_day = 4.5
+people_per_day = 100000
+patience_days = { dist = "exponential", mean = 3 }
 "#;
 
+/// Starts `backlog ARGS`, waits until it has printed a line containing `started` on stderr,
+/// sends it Ctrl-C (SIGINT) and returns its exit code and the time it took to stop.
 #[cfg(unix)]
-#[test]
-fn ctrl_c_stops_promptly_and_writes_nothing() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let scenario = dir.path().join("long.toml");
-    std::fs::write(&scenario, LONG_RUN).expect("scenario written");
-    let out = dir.path().join("results");
+fn interrupt_after(args: &[&std::ffi::OsStr], started: &str) -> (Option<i32>, Duration) {
+    use std::io::{BufRead, BufReader};
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("backlog"))
-        .args(["run", "--quiet", "--out"])
-        .arg(&out)
-        .arg(&scenario)
+        .args(args)
+        .current_dir(project_root())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("backlog starts");
-    std::thread::sleep(Duration::from_millis(500));
+    let stderr = child.stderr.take().expect("stderr");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let wanted = started.to_owned();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains(&wanted) {
+                let _ = sender.send(());
+            }
+        }
+    });
+    if receiver.recv_timeout(Duration::from_secs(60)).is_err() {
+        let _ = child.kill();
+        panic!("backlog never printed `{started}`");
+    }
+    interrupt(child)
+}
+
+/// Sends Ctrl-C to `child` and waits for it to stop (at most 20 s).
+#[cfg(unix)]
+fn interrupt(mut child: std::process::Child) -> (Option<i32>, Duration) {
     assert!(
         child.try_wait().expect("status").is_none(),
         "still running before Ctrl-C"
@@ -50,18 +73,109 @@ fn ctrl_c_stops_promptly_and_writes_nothing() {
         .expect("kill runs");
     assert!(sent.success());
     let started = Instant::now();
-    let status = loop {
+    loop {
         if let Some(status) = child.try_wait().expect("status") {
-            break status;
+            return (status.code(), started.elapsed());
         }
         if started.elapsed() > Duration::from_secs(20) {
             let _ = child.kill();
             panic!("backlog did not stop within 20 s of Ctrl-C");
         }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(status.code(), Some(130));
-    assert!(!out.exists(), "nothing is written after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_simulations_promptly_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let scenario = dir.path().join("endless.toml");
+    std::fs::write(&scenario, ENDLESS).expect("scenario written");
+    let s = scenario.as_os_str();
+    let out = dir.path().join("out");
+    let o = out.as_os_str();
+    let os = std::ffi::OsStr::new;
+    let commands: Vec<Vec<&std::ffi::OsStr>> = vec![
+        vec![os("run"), s, os("--out"), o],
+        vec![
+            os("sweep"),
+            s,
+            os("--param"),
+            os("run.seed"),
+            os("--values"),
+            os("1,2"),
+            os("--out"),
+            o,
+        ],
+        vec![os("compare"), s, s, os("--out"), o],
+        vec![
+            os("target"),
+            s,
+            os("--param"),
+            os("ports.office.capacity.officers"),
+            os("--metric"),
+            os("wait_p90"),
+            os("--at-most"),
+            os("1"),
+        ],
+    ];
+    for args in commands {
+        let (code, took) = interrupt_after(&args, "note:");
+        assert_eq!(code, Some(130), "{args:?}");
+        // Simulations look at the cancel token every 65,536 events; far below the grace period.
+        assert!(took < Duration::from_secs(1), "{args:?} took {took:?} to stop");
+        assert!(!out.exists(), "{args:?}: nothing is written after Ctrl-C");
+    }
+}
+
+/// Commands blocked where they cannot look at the cancel token (here reading a FIFO that
+/// never gets data) still stop, with exit code 130, once the grace period is over.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_commands_blocked_reading() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let fifo = dir.path().join("input");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs")
+            .success()
+    );
+    let folder = dir.path().join("results");
+    std::fs::create_dir(&folder).expect("folder");
+    let summary = folder.join("summary.json");
+    for name in ["daily.csv", "waits.csv"] {
+        std::fs::write(folder.join(name), "").expect("written");
+    }
+    assert!(
+        Command::new("mkfifo")
+            .arg(&summary)
+            .status()
+            .expect("mkfifo runs")
+            .success()
+    );
+    for (args, pipe) in [
+        (vec![std::ffi::OsStr::new("check"), fifo.as_os_str()], &fifo),
+        (vec![std::ffi::OsStr::new("chart"), folder.as_os_str()], &summary),
+        (vec![std::ffi::OsStr::new("report"), folder.as_os_str()], &summary),
+    ] {
+        let child = Command::new(assert_cmd::cargo::cargo_bin("backlog"))
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("backlog starts");
+        // Opening a FIFO for writing waits for its reader: then backlog is reading it.
+        let writer = std::fs::OpenOptions::new()
+            .write(true)
+            .open(pipe)
+            .expect("the reader opened it");
+        let (code, took) = interrupt(child);
+        drop(writer);
+        assert_eq!(code, Some(130), "{args:?}");
+        assert!(took < Duration::from_secs(10), "{args:?} took {took:?} to stop");
+    }
 }
 
 #[test]

@@ -76,7 +76,7 @@ pub struct Comparison {
     /// Whose metrics.
     pub scope: Scope,
     /// Each scenario's runs.
-    pub runs: Vec<Runs>,
+    pub(crate) runs: Vec<Runs>,
     /// Every metric side by side, with paired and unpaired differences.
     pub rows: Vec<MetricRow>,
     /// Notes for the reader (e.g. charts left out).
@@ -231,10 +231,10 @@ fn folder_names(files: &[&str]) -> Vec<String> {
 
 /// The comparison charts (every kind, PNG and SVG) of the results folders in `dir`.
 fn write_charts(dir: &Path, folders: &[String], labels: &[String]) -> Result<Vec<String>, Error> {
-    if folders.len() > chart::compare::MAX_SERIES {
+    if folders.len() > chart::MAX_COMPARED {
         return Ok(vec![format!(
             "no comparison charts: they show at most {} scenarios",
-            chart::compare::MAX_SERIES
+            chart::MAX_COMPARED
         )]);
     }
     let results: Vec<Folder> = folders

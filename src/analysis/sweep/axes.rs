@@ -14,12 +14,25 @@ pub const MAX_POINTS: usize = 10_000;
 #[derive(Debug, Clone)]
 pub struct Axis {
     /// Dotted path, as for `--set`.
-    pub path: String,
+    pub(crate) path: String,
     /// The values.
-    pub values: Vec<Value>,
+    pub(crate) values: Vec<Value>,
 }
 
 impl Axis {
+    /// The dotted path of the parameter.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The values, as written in TOML (`150`, `"lifo"`).
+    pub fn values(&self) -> Vec<String> {
+        self.values
+            .iter()
+            .map(|value| value.to_string().trim().to_owned())
+            .collect()
+    }
+
     /// The last key of the path (`quota_per_day`), for headings and folder names.
     pub fn short_name(&self) -> &str {
         self.path.rsplit('.').next().unwrap_or(&self.path)

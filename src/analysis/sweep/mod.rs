@@ -10,7 +10,7 @@ mod axes;
 pub use axes::{Axis, MAX_POINTS};
 pub(crate) use axes::{PointSummary, grid, numeric};
 
-use super::{Metric, Runs, Scope, Variant, align, format_plus_minus, run_each_variant};
+use super::{Metric, Scope, Variant, align, format_plus_minus, run_each_variant};
 use crate::chart::sweep::{MAX_LINES, SweepChart};
 use crate::chart::{self, Chart, Options};
 use crate::error::{Diagnostic, Error, InputError, Note};
@@ -86,8 +86,6 @@ pub struct Sweep {
     pub axes: Vec<Axis>,
     /// The changes of each point, in grid order.
     pub points: Vec<Vec<Change>>,
-    /// The runs of each point.
-    pub runs: Vec<Runs>,
     /// The summary of each point.
     pub(crate) summaries: Vec<PointSummary>,
     /// Start date and horizon, for the table's heading.
@@ -233,7 +231,6 @@ impl SweepPlan {
             scope: self.scope,
             axes: self.axes,
             points: self.points,
-            runs,
             summaries,
             period,
             shared_period,
@@ -298,6 +295,12 @@ impl Sweep {
             Err(note) => self.notes.push(note),
         }
         Ok(())
+    }
+
+    /// The mean and 95% interval of `metric` at point `point` (in the order of `points`);
+    /// `None` past the last point.
+    pub fn estimate(&self, point: usize, metric: Metric) -> Option<Estimate> {
+        self.summaries.get(point).map(|summary| summary.estimate(metric))
     }
 
     /// The sweep as a table, one row per point.
