@@ -53,7 +53,7 @@ fn main() -> Result<(), backlog::Error> {
 
     println!("{}: {} replications", model.name(), results.provenance().replications);
     for port in &results.summary().ports {
-        let p90 = &port.wait_days.p90;
+        let p90 = &port.wait_p90;
         match (p90.mean, p90.ci95_low, p90.ci95_high) {
             (Some(mean), Some(low), Some(high)) => {
                 println!(

@@ -10,8 +10,8 @@
 //! // The built-in scenario: San Ysidro, November 2018, with a shorter run.
 //! let model = Scenario::built_in().load_with(&[backlog::Change::parse("run.horizon_days=60")?])?;
 //! let results = simulate(&model, &RunOptions::new().replications(20))?;
-//! let waits = &results.summary().total.wait_days;
-//! println!("p90 wait: {:?} days", waits.p90.mean);
+//! let p90 = &results.summary().total.wait_p90;
+//! println!("p90 wait: {:?} days [{:?}, {:?}]", p90.mean, p90.ci95_low, p90.ci95_high);
 //! # Ok::<(), backlog::Error>(())
 //! ```
 //!

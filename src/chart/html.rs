@@ -67,7 +67,7 @@ fn summary_table(results: &Folder) -> String {
     let heading = |rows: &mut Vec<(String, String)>, text: &str| rows.push((String::new(), text.to_owned()));
     heading(&mut rows, "People");
     for (label, value) in [
-        ("joined the list", &s.arrived),
+        ("joined the list", &s.joined),
         ("processed", &s.processed),
         ("left unprocessed", &s.abandoned),
     ] {
@@ -87,37 +87,35 @@ fn summary_table(results: &Folder) -> String {
     ));
     rows.push(("did not join".to_owned(), estimate(Some(&s.did_not_join), thousands)));
     heading(&mut rows, "Wait of people processed, days (from joining the list)");
-    let waits = &s.wait_days;
     for (stat, value) in [
-        ("mean", &waits.mean),
-        ("p50", &waits.p50),
-        ("p90", &waits.p90),
-        ("p95", &waits.p95),
-        ("p99", &waits.p99),
-        ("max", &waits.max),
+        ("mean", &s.wait_mean),
+        ("p50", &s.wait_p50),
+        ("p90", &s.wait_p90),
+        ("p95", &s.wait_p95),
+        ("p99", &s.wait_p99),
+        ("max", &s.wait_max),
     ] {
         rows.push((stat.to_owned(), estimate(Some(value), days)));
     }
     heading(&mut rows, "Other waits, days");
     rows.push((
         "waited before leaving".to_owned(),
-        estimate(Some(&s.abandoned_waited_days), days),
+        estimate(Some(&s.abandoned_wait_mean), days),
     ));
     rows.push((
         "still waiting: waited so far (mean)".to_owned(),
-        estimate(Some(&s.waiting_at_end_waited_days.mean), days),
+        estimate(Some(&s.waiting_at_end_wait_mean), days),
     ));
     rows.push((
         "still waiting: waited so far (longest)".to_owned(),
-        estimate(Some(&s.waiting_at_end_waited_days.max), days),
+        estimate(Some(&s.waiting_at_end_wait_max), days),
     ));
     heading(&mut rows, "List");
     if let Some(peak) = &s.peak_list {
         rows.push(("peak length (people)".to_owned(), estimate(Some(peak), thousands)));
     }
-    if let Some(first) = &s.first_empty {
-        let emptied = first.replications_emptied;
-        let text = match first.day.mean {
+    if let (Some(first), Some(emptied)) = (&s.first_empty_day, s.emptied_replications) {
+        let text = match first.mean {
             Some(day) => {
                 let date = results
                     .date_of_day(day.round() as i64)
@@ -161,13 +159,13 @@ fn summary_table(results: &Folder) -> String {
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
                 escape(&scope.name),
-                mean(&scope.arrived, thousands),
+                mean(&scope.joined, thousands),
                 mean(&scope.processed, thousands),
                 mean(&scope.abandoned, thousands),
                 mean(&scope.waiting_at_end, thousands),
-                mean(&scope.wait_days.mean, days),
-                mean(&scope.wait_days.p50, days),
-                mean(&scope.wait_days.p90, days),
+                mean(&scope.wait_mean, days),
+                mean(&scope.wait_p50, days),
+                mean(&scope.wait_p90, days),
             );
         }
         html.push_str("</table>\n");

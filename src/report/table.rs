@@ -73,7 +73,7 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
     let heading = |lines: &mut Vec<(String, String)>, title: &str| lines.push((String::new(), title.to_owned()));
     heading(&mut lines, "People");
     let rows = [
-        ("joined the list", &total.arrived),
+        ("joined the list", &total.joined),
         ("processed", &total.processed),
         ("left unprocessed", &total.abandoned),
         ("still waiting at the end", &total.waiting_at_end),
@@ -91,36 +91,35 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
         }
     }
     heading(&mut lines, "Wait of people processed, days (from joining the list)");
-    let w = &total.wait_days;
     for (label, value) in [
-        ("mean", &w.mean),
-        ("p50", &w.p50),
-        ("p90", &w.p90),
-        ("p95", &w.p95),
-        ("p99", &w.p99),
-        ("max", &w.max),
+        ("mean", &total.wait_mean),
+        ("p50", &total.wait_p50),
+        ("p90", &total.wait_p90),
+        ("p95", &total.wait_p95),
+        ("p99", &total.wait_p99),
+        ("max", &total.wait_max),
     ] {
         lines.push((label.to_owned(), estimate(value, days)));
     }
     heading(&mut lines, "Other waits, days");
     lines.push((
         "waited before leaving".to_owned(),
-        estimate(&total.abandoned_waited_days, days),
+        estimate(&total.abandoned_wait_mean, days),
     ));
     lines.push((
         "still waiting: waited so far".to_owned(),
         format!(
             "mean {}, longest {} (censored: their waits go on)",
-            mean_only(&total.waiting_at_end_waited_days.mean, days),
-            mean_only(&total.waiting_at_end_waited_days.max, days)
+            mean_only(&total.waiting_at_end_wait_mean, days),
+            mean_only(&total.waiting_at_end_wait_max, days)
         ),
     ));
     heading(&mut lines, "List");
     if let Some(peak) = &total.peak_list {
         lines.push(("peak length (people)".to_owned(), estimate(peak, thousands)));
     }
-    if let Some(first) = &total.first_empty {
-        let text = match first.day.mean {
+    if let (Some(first), Some(emptied)) = (&total.first_empty_day, total.emptied_replications) {
+        let text = match first.mean {
             Some(day) => {
                 let date = date_of_day(day.round() as i64)
                     .map(|d| format!(" (~{d})"))
@@ -128,7 +127,7 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
                 format!(
                     "day {}{date} on average, in {} of {} replications",
                     days(day),
-                    first.replications_emptied,
+                    emptied,
                     p.replications
                 )
             }
@@ -167,13 +166,13 @@ fn breakdown(out: &mut String, title: &str, scopes: &[ScopeSummary]) {
             out,
             "  {:<20} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
             scope.name,
-            mean_only(&scope.arrived, thousands),
+            mean_only(&scope.joined, thousands),
             mean_only(&scope.processed, thousands),
             mean_only(&scope.abandoned, thousands),
             mean_only(&scope.waiting_at_end, thousands),
-            mean_only(&scope.wait_days.mean, days),
-            mean_only(&scope.wait_days.p50, days),
-            mean_only(&scope.wait_days.p90, days),
+            mean_only(&scope.wait_mean, days),
+            mean_only(&scope.wait_p50, days),
+            mean_only(&scope.wait_p90, days),
         );
     }
 }

@@ -65,30 +65,30 @@ pub(crate) fn summary_csv(summary: &Summary) -> String {
             let [mean, low, high] = estimate_fields(estimate);
             let _ = w.write_record([kind, &scope.name, metric, &mean, &low, &high]);
         };
-        row("arrived", &scope.arrived);
+        row("joined", &scope.joined);
         row("did_not_join", &scope.did_not_join);
         row("processed", &scope.processed);
         row("abandoned", &scope.abandoned);
         row("waiting_at_end", &scope.waiting_at_end);
-        let waits = &scope.wait_days;
-        for (name, estimate) in
-            WAIT_NAMES
-                .iter()
-                .zip([&waits.mean, &waits.p50, &waits.p90, &waits.p95, &waits.p99, &waits.max])
-        {
-            row(&format!("wait_days_{name}"), estimate);
+        let waits = [
+            &scope.wait_mean,
+            &scope.wait_p50,
+            &scope.wait_p90,
+            &scope.wait_p95,
+            &scope.wait_p99,
+            &scope.wait_max,
+        ];
+        for (name, estimate) in WAIT_NAMES.iter().zip(waits) {
+            row(&format!("wait_{name}"), estimate);
         }
-        row("abandoned_waited_days_mean", &scope.abandoned_waited_days);
-        row(
-            "waiting_at_end_waited_days_mean",
-            &scope.waiting_at_end_waited_days.mean,
-        );
-        row("waiting_at_end_waited_days_max", &scope.waiting_at_end_waited_days.max);
+        row("abandoned_wait_mean", &scope.abandoned_wait_mean);
+        row("waiting_at_end_wait_mean", &scope.waiting_at_end_wait_mean);
+        row("waiting_at_end_wait_max", &scope.waiting_at_end_wait_max);
         for (outcome, estimate) in &scope.abandoned_by_outcome {
             row(&format!("abandoned_{outcome}"), estimate);
         }
-        if let Some(first) = &scope.first_empty {
-            row("first_empty_day", &first.day);
+        if let Some(first) = &scope.first_empty_day {
+            row("first_empty_day", first);
         }
         if let Some(peak) = &scope.peak_list {
             row("peak_list", peak);
@@ -108,7 +108,7 @@ pub(crate) fn summary_csv(summary: &Summary) -> String {
 const DAILY_SERIES: [&str; 8] = [
     "on_list",
     "processed",
-    "arrived",
+    "joined",
     "abandoned",
     "over_30_days",
     "over_90_days",
@@ -293,7 +293,7 @@ pub(crate) fn replications_csv(info: &RunInfo, results: &Replications) -> String
         "replication",
         "scope",
         "events",
-        "arrived",
+        "joined",
         "did_not_join",
         "processed",
         "abandoned",
@@ -301,12 +301,12 @@ pub(crate) fn replications_csv(info: &RunInfo, results: &Replications) -> String
     ]
     .map(String::from)
     .to_vec();
-    header.extend(WAIT_NAMES.iter().map(|name| format!("wait_days_{name}")));
+    header.extend(WAIT_NAMES.iter().map(|name| format!("wait_{name}")));
     header.extend(
         [
-            "abandoned_waited_days_mean",
-            "waiting_at_end_waited_days_mean",
-            "waiting_at_end_waited_days_max",
+            "abandoned_wait_mean",
+            "waiting_at_end_wait_mean",
+            "waiting_at_end_wait_max",
             "first_empty_day",
             "peak_list",
         ]
@@ -317,7 +317,7 @@ pub(crate) fn replications_csv(info: &RunInfo, results: &Replications) -> String
     for row in &results.rows {
         for (scope, s) in named_scopes(info, &row.total, &row.ports, &row.classes) {
             let mut record = vec![row.index.to_string(), scope, row.events.to_string()];
-            record.extend([s.arrived, s.did_not_join, s.processed, s.abandoned, s.waiting_at_end].map(csv_number));
+            record.extend([s.joined, s.did_not_join, s.processed, s.abandoned, s.waiting_at_end].map(csv_number));
             record.extend(s.wait_days.map(csv_number));
             record.extend(
                 [

@@ -4,7 +4,7 @@
 //! Charts need `summary.json`, `daily.csv` and `waits.csv`; policy markers come from
 //! `markers.csv` (a folder without it is drawn without markers, with a note).
 
-use super::{Results, Summary};
+use super::{FORMAT_VERSION, Results, Summary};
 use crate::error::{Diagnostic, Error, InputError};
 use crate::model::Date;
 use crate::output::write_atomically;
@@ -241,7 +241,7 @@ fn parse_daily(dir: &Path, text: &str) -> Result<(BTreeMap<String, Vec<Band>>, u
         }
         days.push(band);
     }
-    for needed in ["on_list", "processed", "arrived", "abandoned", "quoted_wait_days"] {
+    for needed in ["on_list", "processed", "joined", "abandoned", "quoted_wait_days"] {
         if !series.contains_key(needed) {
             return Err(bad_file(dir, name, format!("it has no `{needed}` series")));
         }
@@ -310,6 +310,26 @@ fn read_markers(dir: &Path, several_ports: bool, notes: &mut Vec<String>) -> Res
     Ok(Vec::new())
 }
 
+/// Refuses a summary.json of another format version, saying which, before reading the rest.
+fn check_version(dir: &Path, text: &str) -> Result<(), Error> {
+    #[derive(serde::Deserialize)]
+    struct Header {
+        format_version: Option<u32>,
+    }
+    let header: Header = serde_json::from_str(text).map_err(|error| bad_file(dir, "summary.json", error))?;
+    match header.format_version {
+        Some(FORMAT_VERSION) => Ok(()),
+        found => Err(input(
+            format!(
+                "{} is in {} of the results format; this backlog reads version {FORMAT_VERSION}",
+                dir.join("summary.json").display(),
+                found.map_or_else(|| "an older version (1)".to_owned(), |v| format!("version {v}"))
+            ),
+            Some("write the folder again with this backlog: `backlog run --out DIR`".to_owned()),
+        )),
+    }
+}
+
 /// Writes the files of a results folder (what `run --out DIR` writes, without charts):
 /// summary.json, summary.csv, daily.csv, waits.csv, replications.csv, scenario.toml (the
 /// scenario as run) and markers.csv.
@@ -337,6 +357,7 @@ impl Folder {
     pub fn read(dir: &Path) -> Result<Folder, Error> {
         check_folder(dir)?;
         let summary_text = read(dir, "summary.json")?;
+        check_version(dir, &summary_text)?;
         let summary: Summary =
             serde_json::from_str(&summary_text).map_err(|error| bad_file(dir, "summary.json", error))?;
         let provenance = &summary.provenance;
@@ -409,7 +430,7 @@ mod tests {
     fn daily_rows_of_other_scopes_are_ignored_and_inf_is_infinite() {
         let text = "# backlog\nscope,day,date,series,mean,p5,p25,p50,p75,p95\n\
                     all,0,,on_list,1,0,1,1,2,3\nport:a,0,,on_list,9,9,9,9,9,9\n\
-                    all,0,,processed,1,1,1,1,1,1\nall,0,,arrived,1,1,1,1,1,1\n\
+                    all,0,,processed,1,1,1,1,1,1\nall,0,,joined,1,1,1,1,1,1\n\
                     all,0,,abandoned,0,0,0,0,0,0\nall,0,,quoted_wait_days,inf,1,2,inf,inf,inf\n";
         let (daily, row_days) = parse_daily(Path::new("x"), text).expect("parses");
         assert_eq!(row_days, 1);

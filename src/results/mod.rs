@@ -138,23 +138,6 @@ impl Provenance {
     }
 }
 
-/// Wait statistics of one population estimated across replications.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WaitEstimates {
-    /// Mean wait, days.
-    pub mean: Estimate,
-    /// Median.
-    pub p50: Estimate,
-    /// 90th percentile.
-    pub p90: Estimate,
-    /// 95th percentile.
-    pub p95: Estimate,
-    /// 99th percentile.
-    pub p99: Estimate,
-    /// Longest.
-    pub max: Estimate,
-}
-
 /// Waits pooled over every person of every replication (single numbers, days).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PooledWaits {
@@ -174,61 +157,66 @@ pub struct PooledWaits {
     pub max: Option<f64>,
 }
 
-/// When the list first emptied.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FirstEmpty {
-    /// Replications in which the list emptied at some day's end.
-    pub replications_emptied: usize,
-    /// The day, over those replications.
-    pub day: Estimate,
-}
-
-/// Everything reported about one scope: everyone, a port, or a class.
+/// Everything reported about one scope: everyone, a port, or a class. The names are those of
+/// [`Metric`](crate::Metric) (`processed`, `wait_p90`, …) wherever a metric has the same meaning,
+/// in `summary.json`, `summary.csv`, `replications.csv` and the analyses alike.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScopeSummary {
     /// `all`, or the port or class name.
     pub name: String,
     /// People who joined the list.
-    pub arrived: Estimate,
-    /// People who arrived and did not join.
+    pub joined: Estimate,
+    /// People who arrived and did not join the list.
     pub did_not_join: Estimate,
     /// People processed.
     pub processed: Estimate,
     /// People who left unprocessed.
     pub abandoned: Estimate,
-    /// People still waiting at the horizon.
+    /// People still waiting at the end of the run.
     pub waiting_at_end: Estimate,
-    /// Wait of people processed, from joining the list, days.
-    pub wait_days: WaitEstimates,
-    /// The same, pooled over all replications.
+    /// Mean wait of people processed, from joining the list, days.
+    pub wait_mean: Estimate,
+    /// Median wait of people processed, days.
+    pub wait_p50: Estimate,
+    /// 90th-percentile wait of people processed, days.
+    pub wait_p90: Estimate,
+    /// 95th-percentile wait of people processed, days.
+    pub wait_p95: Estimate,
+    /// 99th-percentile wait of people processed, days.
+    pub wait_p99: Estimate,
+    /// Longest wait of people processed, days.
+    pub wait_max: Estimate,
+    /// Waits of people processed pooled over all replications.
     pub pooled_wait_days: PooledWaits,
     /// Mean time waited by people who left unprocessed, days.
-    pub abandoned_waited_days: Estimate,
+    pub abandoned_wait_mean: Estimate,
     /// People who left, by outcome (a JSON object in outcome order).
     #[serde(serialize_with = "ordered_map", deserialize_with = "ordered_entries")]
     pub abandoned_by_outcome: Vec<(String, Estimate)>,
-    /// Time waited so far by people still waiting at the horizon (censored waits), days.
-    pub waiting_at_end_waited_days: CensoredWaits,
-    /// First day the list emptied (not for classes).
+    /// Mean time waited so far by people still waiting at the end (censored waits), days.
+    pub waiting_at_end_wait_mean: Estimate,
+    /// Longest time waited so far by people still waiting at the end, days.
+    pub waiting_at_end_wait_max: Estimate,
+    /// The first day at whose end nobody was on the list, over the replications where that
+    /// happened (not for classes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_empty: Option<FirstEmpty>,
-    /// Longest list at a day's end (not for classes).
+    pub first_empty_day: Option<Estimate>,
+    /// Replications in which the list emptied at some day's end (not for classes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emptied_replications: Option<usize>,
+    /// Longest list at a day's end, people (not for classes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_list: Option<Estimate>,
 }
 
-/// Censored waits: people still waiting at the horizon and how long they had waited.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CensoredWaits {
-    /// Mean time waited so far.
-    pub mean: Estimate,
-    /// Longest time waited so far.
-    pub max: Estimate,
-}
+/// The version of the results folder's format that this backlog writes and reads.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The whole report of a run: `summary.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// The version of the format ([`FORMAT_VERSION`]).
+    pub format_version: u32,
     /// Where it came from.
     #[serde(flatten)]
     pub provenance: Provenance,
@@ -276,6 +264,7 @@ impl Summary {
             })
             .collect();
         Summary {
+            format_version: FORMAT_VERSION,
             provenance: info.provenance.clone(),
             start_date: info.start_date.map(|date| date.to_string()),
             horizon_days: info.horizon_days,
@@ -309,19 +298,17 @@ fn scope(
     let waits = &pooled.processed;
     ScopeSummary {
         name: name.to_owned(),
-        arrived: estimate(&|s| s.arrived),
+        joined: estimate(&|s| s.joined),
         did_not_join: estimate(&|s| s.did_not_join),
         processed: estimate(&|s| s.processed),
         abandoned: estimate(&|s| s.abandoned),
         waiting_at_end: estimate(&|s| s.waiting_at_end),
-        wait_days: WaitEstimates {
-            mean: wait(0),
-            p50: wait(1),
-            p90: wait(2),
-            p95: wait(3),
-            p99: wait(4),
-            max: wait(5),
-        },
+        wait_mean: wait(0),
+        wait_p50: wait(1),
+        wait_p90: wait(2),
+        wait_p95: wait(3),
+        wait_p99: wait(4),
+        wait_max: wait(5),
         pooled_wait_days: PooledWaits {
             people: waits.people,
             mean: finite(waits.mean_days()),
@@ -331,21 +318,17 @@ fn scope(
             p99: finite(waits.quantile_days(WAIT_QUANTILES[3])),
             max: finite(waits.max_days()),
         },
-        abandoned_waited_days: estimate(&|s| s.abandoned_waited_days_mean),
+        abandoned_wait_mean: estimate(&|s| s.abandoned_waited_days_mean),
         abandoned_by_outcome: info
             .outcomes
             .iter()
             .enumerate()
             .map(|(o, outcome)| (outcome.clone(), estimate(&|s| s.abandoned_by_outcome[o])))
             .collect(),
-        waiting_at_end_waited_days: CensoredWaits {
-            mean: estimate(&|s| s.waiting_at_end_waited_days[0]),
-            max: estimate(&|s| s.waiting_at_end_waited_days[1]),
-        },
-        first_empty: has_daily.then(|| FirstEmpty {
-            replications_emptied: first_empty_days.iter().filter(|d| d.is_finite()).count(),
-            day: Estimate::from_values(&first_empty_days),
-        }),
+        waiting_at_end_wait_mean: estimate(&|s| s.waiting_at_end_waited_days[0]),
+        waiting_at_end_wait_max: estimate(&|s| s.waiting_at_end_waited_days[1]),
+        first_empty_day: has_daily.then(|| Estimate::from_values(&first_empty_days)),
+        emptied_replications: has_daily.then(|| first_empty_days.iter().filter(|d| d.is_finite()).count()),
         peak_list: has_daily.then(|| estimate(&|s| s.peak_list)),
     }
 }

@@ -60,7 +60,7 @@ pub(crate) fn t_quantile_975(df: usize) -> f64 {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Scalars {
     /// People who joined the list.
-    pub arrived: f64,
+    pub joined: f64,
     /// People who arrived but did not join.
     pub did_not_join: f64,
     /// People processed.
@@ -100,7 +100,7 @@ impl Scalars {
         }
         wait_days[5] = waits.max_days();
         Scalars {
-            arrived: people.arrived as f64,
+            joined: people.arrived as f64,
             did_not_join: people.did_not_join as f64,
             processed: waits.people as f64,
             abandoned: people.abandoned.people as f64,

@@ -321,7 +321,7 @@ fn deterministic_list_is_served_as_worked_out_by_hand() {
     for row in &results.rows {
         let total = &row.total;
         assert_eq!(
-            (total.arrived, total.processed, total.abandoned, total.waiting_at_end),
+            (total.joined, total.processed, total.abandoned, total.waiting_at_end),
             (1000.0, 1000.0, 0.0, 0.0)
         );
         // Days 0..9 serve 100 each: mean (0 + 1 + … + 9) / 10 = 4.5, longest 9.

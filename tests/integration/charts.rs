@@ -672,7 +672,7 @@ fn very_long_horizons_write_and_chart_coarser_rows() {
     let daily = read(&out.join("daily.csv"));
     let days: Vec<u64> = daily
         .lines()
-        .filter(|line| line.starts_with("all,") && line.contains(",arrived,"))
+        .filter(|line| line.starts_with("all,") && line.contains(",joined,"))
         .map(|line| line.split(',').nth(1).expect("day").parse().expect("a day"))
         .collect();
     // 40,000 days in at most 2^14 rows: rows of 4 days.
@@ -680,7 +680,7 @@ fn very_long_horizons_write_and_chart_coarser_rows() {
     assert!(days.iter().enumerate().all(|(row, &day)| day == row as u64 * 4));
     let arrived_per_day: f64 = daily
         .lines()
-        .filter(|line| line.starts_with("all,") && line.contains(",arrived,"))
+        .filter(|line| line.starts_with("all,") && line.contains(",joined,"))
         .map(|line| line.split(',').nth(4).expect("mean").parse::<f64>().expect("a number"))
         .sum::<f64>()
         / days.len() as f64;

@@ -46,7 +46,8 @@ fn json_summary_has_the_documented_fields() {
         assert!(json.get(key).is_some(), "missing {key}");
     }
     assert_eq!(json["replications"], 8);
-    for key in ["arrived", "processed", "abandoned", "waiting_at_end"] {
+    assert_eq!(json["format_version"], 2);
+    for key in ["joined", "processed", "abandoned", "waiting_at_end"] {
         for field in ["mean", "ci95_low", "ci95_high"] {
             assert!(
                 json[key][field].is_number(),
@@ -55,8 +56,9 @@ fn json_summary_has_the_documented_fields() {
             );
         }
     }
-    for stat in ["mean", "p50", "p90", "p95", "p99", "max"] {
-        assert!(json["wait_days"][stat]["mean"].is_number(), "wait_days.{stat}");
+    // The metric names of sweep, compare and target.
+    for metric in ["wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_p99", "wait_max", "peak_list"] {
+        assert!(json[metric]["mean"].is_number(), "{metric}");
     }
     assert!(json["ports"].as_array().is_some_and(|ports| !ports.is_empty()));
     assert!(json["classes"].as_array().is_some_and(|classes| !classes.is_empty()));
@@ -64,7 +66,7 @@ fn json_summary_has_the_documented_fields() {
     // Conservation, on the means: everyone who joined is accounted for.
     let mean = |key: &str| json[key]["mean"].as_f64().unwrap_or(f64::NAN);
     let accounted = mean("processed") + mean("abandoned") + mean("waiting_at_end");
-    assert!((mean("arrived") - accounted).abs() < 1e-6 * mean("arrived").max(1.0));
+    assert!((mean("joined") - accounted).abs() < 1e-6 * mean("joined").max(1.0));
 }
 
 #[test]
@@ -73,7 +75,7 @@ fn csv_summary_parses() {
     let mut lines = text.lines();
     assert!(lines.next().is_some_and(|line| line.starts_with("# backlog ")));
     assert_eq!(lines.next(), Some("scope,name,metric,mean,ci95_low,ci95_high"));
-    assert!(text.contains("all,all,wait_days_p90,"));
+    assert!(text.contains("all,all,wait_p90,"));
 }
 
 #[test]

@@ -145,7 +145,7 @@ fn what_is_after_the_period_has_no_effect() {
     );
     let (a, b) = (results(with_dir.path(), &with), results(without_dir.path(), &without));
     assert_eq!(a, b);
-    assert!(a[0].1.contains("all,all,arrived,6,6,6"), "{}", a[0].1);
+    assert!(a[0].1.contains("all,all,joined,6,6,6"), "{}", a[0].1);
 }
 
 /// The dated schedule changes of the built-in scenario after day 180.

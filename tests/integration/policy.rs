@@ -44,7 +44,7 @@ fn run_and_check_take_set() {
         .arg(dir.path())
         .assert()
         .success()
-        .stdout(predicates::str::contains("\"first_empty\""));
+        .stdout(predicates::str::contains("\"first_empty_day\""));
     let as_run = std::fs::read_to_string(dir.path().join("scenario.toml")).expect("scenario.toml");
     assert!(
         as_run.contains("quota_per_day = 200 # set on the command line; the file has 100"),
@@ -54,7 +54,7 @@ fn run_and_check_take_set() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).expect("summary.json"))
             .expect("JSON");
     // 1,000 people at 200 a day: empty at the end of day 4.
-    assert_eq!(summary["first_empty"]["day"]["mean"], 4.0);
+    assert_eq!(summary["first_empty_day"]["mean"], 4.0);
 }
 
 #[test]
