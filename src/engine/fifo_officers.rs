@@ -13,9 +13,10 @@
 //! identical to the event loop's. The tests check that on random models.
 
 use super::arrivals::StreamGen;
+use super::day_in_run;
+use super::daybook::DayBook;
 use super::list::Waiting;
 use super::rng::{SimRng, keyed_rng};
-use super::{DayBook, day_in_run};
 use crate::cancel::{CancelToken, Cancelled};
 use crate::model::{
     Capacity, Discipline, Dist, Model, RatePiece, Source, Stream, TICKS_PER_DAY, Ticks, non_negative_days_to_ticks,

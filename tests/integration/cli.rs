@@ -57,7 +57,15 @@ fn json_summary_has_the_documented_fields() {
         }
     }
     // The metric names of sweep, compare and target.
-    for metric in ["wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_p99", "wait_max", "peak_list"] {
+    for metric in [
+        "wait_mean",
+        "wait_p50",
+        "wait_p90",
+        "wait_p95",
+        "wait_p99",
+        "wait_max",
+        "peak_list",
+    ] {
         assert!(json[metric]["mean"].is_number(), "{metric}");
     }
     assert!(json["ports"].as_array().is_some_and(|ports| !ports.is_empty()));
