@@ -17,7 +17,7 @@
 //! ```
 
 use crate::error::Error;
-use crate::model::{Date, Model};
+use crate::model::{Date, Day, Model};
 use crate::source::Scenario;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
 
@@ -211,7 +211,7 @@ impl Port {
 enum Arrivals {
     Poisson { people_per_day: f64 },
     Backlog { people: u64, waited_days: Option<Dist> },
-    Wave { people: u64, from_day: f64, to_day: f64 },
+    Wave { people: u64, from: Day, to: Day },
 }
 
 /// A stream of arrivals at one port.
@@ -251,17 +251,9 @@ impl Stream {
         Stream::new(name, port, Arrivals::Backlog { people, waited_days })
     }
 
-    /// `people` arriving uniformly between day `from_day` and day `to_day` (exclusive).
-    pub fn wave(name: impl Into<String>, port: impl Into<String>, people: u64, from_day: f64, to_day: f64) -> Stream {
-        Stream::new(
-            name,
-            port,
-            Arrivals::Wave {
-                people,
-                from_day,
-                to_day,
-            },
-        )
+    /// `people` arriving uniformly between `from` and `to` (exclusive).
+    pub fn wave(name: impl Into<String>, port: impl Into<String>, people: u64, from: Day, to: Day) -> Stream {
+        Stream::new(name, port, Arrivals::Wave { people, from, to })
     }
 
     /// People per group (households); one when not set.
@@ -479,15 +471,11 @@ fn stream_table(stream: &Stream) -> Table {
                 table.insert("waited_days", Item::Value(waited.to_value()));
             }
         }
-        Arrivals::Wave {
-            people,
-            from_day,
-            to_day,
-        } => {
+        Arrivals::Wave { people, from, to } => {
             table.insert("kind", value("wave"));
             table.insert("people", value(i64::try_from(*people).unwrap_or(i64::MAX)));
-            table.insert("from", value(*from_day));
-            table.insert("to", value(*to_day));
+            table.insert("from", value(from.0));
+            table.insert("to", value(to.0));
         }
     }
     if let Some(size) = &stream.group_size {
@@ -578,7 +566,7 @@ mod tests {
                     .outcome("returned", 0.6),
             )
             .stream(
-                Stream::wave("wave", "b", 300, 5.0, 20.0)
+                Stream::wave("wave", "b", 300, Day(5.0), Day(20.0))
                     .join_share(0.5)
                     .class_share("general", 1.0)
                     .patience(Dist::Normal { mean: 20.0, sd: 5.0 }),

@@ -61,7 +61,7 @@ pub use cancel::CancelToken;
 pub use engine::Engine;
 pub use error::{Diagnostic, Error, InputError, Note};
 pub use guard::{LimitError, Limits, Resource};
-pub use model::{Date, Model};
+pub use model::{Date, Day, Model};
 pub use overrides::Change;
 pub use replicate::{Progress, RunOptions, simulate};
 pub use report::trace::write_trace;

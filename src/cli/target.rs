@@ -26,7 +26,7 @@ pub(super) fn run(args: TargetArgs, cancel: &CancelToken, stdout: &mut dyn Write
         param: args.param.clone(),
         goal: Goal { metric, bound },
         changes: changes(&common.sets)?,
-        by_day: args.by_day.clone(),
+        by_day: args.by_day.as_deref().map(str::parse).transpose()?,
         range: args.range.clone(),
         step: args.step,
         port: common.port.clone(),

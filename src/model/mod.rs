@@ -15,6 +15,11 @@ pub(crate) type Ticks = i64;
 /// Ticks in one day.
 pub(crate) const TICKS_PER_DAY: Ticks = 86_400;
 
+/// A moment of simulated time in days from the start of day 0 (`Day(2.5)` is noon on day 2),
+/// so that a time is never taken for a count of people or a length of time.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Day(pub f64);
+
 /// Converts days to ticks, rounding to the nearest second (halves away from zero).
 #[inline]
 pub(crate) fn days_to_ticks(days: f64) -> Ticks {

@@ -268,7 +268,7 @@ fn deterministic_target(metric: &str, bound: f64, by_day: Option<&str>, range: O
             bound: Bound::AtMost(bound),
         },
         changes: Vec::new(),
-        by_day: by_day.map(str::to_owned),
+        by_day: by_day.map(|text| text.parse().expect("a day or a date")),
         range: range.map(str::to_owned),
         step: None,
         port: None,

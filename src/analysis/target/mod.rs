@@ -25,8 +25,8 @@ pub struct TargetRequest {
     pub goal: Goal,
     /// Changes applied first.
     pub changes: Vec<Change>,
-    /// Judge the goal on runs cut at this day (a day number, or a date with `start_date`).
-    pub by_day: Option<String>,
+    /// Judge the goal on runs cut at this day.
+    pub by_day: Option<DayOrDate>,
     /// `LOW:HIGH` (or `LOW:HIGH:STEP`) of the parameter; default a tenth to ten times its value.
     pub range: Option<String>,
     /// Distance between values tried (default 1 for whole numbers, else a thousandth of the range).
@@ -177,48 +177,77 @@ fn grid(request: &TargetRequest, current: Option<f64>) -> Result<Grid, Error> {
     Ok(grid)
 }
 
-/// `--by-day`: a day number, or a date counted from the scenario's start date.
-fn by_day(text: &str, start: Option<Date>) -> Result<u32, Error> {
-    let text = text.trim();
-    let bad = || {
-        input(
-            format!("--by-day `{text}` is not a day number or a date"),
-            "for example --by-day 90, or --by-day 2019-01-01 with a scenario that has a start_date",
-        )
-    };
-    let day = if let Ok(day) = text.parse::<i64>() {
-        day
-    } else {
-        let value = overrides::parse_value(text);
-        let date = value.as_datetime().and_then(|d| d.date).ok_or_else(bad)?;
-        let Some(start) = start else {
-            return Err(input(
-                format!("--by-day {text} is a date, but the scenario has no start_date"),
-                "give a day number instead",
-            ));
-        };
-        let date = Date {
-            year: i32::from(date.year),
-            month: u32::from(date.month),
-            day: u32::from(date.day),
-        };
-        date.days_since_epoch() - start.days_since_epoch()
+/// A day of the run: a day number (day 0 is the first), or a calendar date counted from the
+/// scenario's start date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayOrDate {
+    /// Day number.
+    Day(i64),
+    /// Calendar date.
+    Date(Date),
+}
+
+impl std::fmt::Display for DayOrDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DayOrDate::Day(day) => write!(f, "{day}"),
+            DayOrDate::Date(date) => write!(f, "{date}"),
+        }
+    }
+}
+
+impl std::str::FromStr for DayOrDate {
+    type Err = InputError;
+
+    /// Reads `90` or `2019-01-01`.
+    fn from_str(text: &str) -> Result<DayOrDate, InputError> {
+        let text = text.trim();
+        if let Ok(day) = text.parse::<i64>() {
+            return Ok(DayOrDate::Day(day));
+        }
+        Date::parse(text).map(DayOrDate::Date).ok_or_else(|| {
+            InputError::single(
+                Diagnostic::new(format!("--by-day `{text}` is not a day number or a date"))
+                    .with_help("for example --by-day 90, or --by-day 2019-01-01 with a scenario that has a start_date"),
+            )
+        })
+    }
+}
+
+/// The day `cut` names in a scenario starting on `start`: at least day 1.
+fn by_day(cut: DayOrDate, start: Option<Date>) -> Result<u32, Error> {
+    let day = match cut {
+        DayOrDate::Day(day) => day,
+        DayOrDate::Date(date) => {
+            let Some(start) = start else {
+                return Err(input(
+                    format!("--by-day {cut} is a date, but the scenario has no start_date"),
+                    "give a day number instead",
+                ));
+            };
+            date.days_since_epoch() - start.days_since_epoch()
+        }
     };
     if day < 1 {
         return Err(input(
-            format!("--by-day {text} is not after day 0"),
+            format!("--by-day {cut} is not after day 0"),
             "the runs are cut at that day, so it must be at least day 1",
         ));
     }
-    u32::try_from(day).map_err(|_| bad())
+    u32::try_from(day).map_err(|_| {
+        input(
+            format!("--by-day {cut} is after the longest run possible"),
+            "give a day within the scenario's horizon",
+        )
+    })
 }
 
 /// Checks the goal, the range and the scenario of a search (with the changes and the cut).
 pub fn plan(scenario: &Scenario, request: TargetRequest) -> Result<TargetPlan, Error> {
     let mut sets = request.changes.clone();
     let mut cut = None;
-    if let Some(text) = &request.by_day {
-        let day = by_day(text, scenario.load_with(&sets)?.start_date)?;
+    if let Some(day_or_date) = request.by_day {
+        let day = by_day(day_or_date, scenario.load_with(&sets)?.start_date)?;
         sets.push(Change::integer("run.horizon_days", i64::from(day)));
         cut = Some(day);
     }
@@ -642,10 +671,12 @@ mod tests {
             month: 11,
             day: 1,
         };
-        assert_eq!(by_day("5", None).unwrap(), 5);
-        assert_eq!(by_day("2019-01-01", Some(start)).unwrap(), 61);
-        assert!(by_day("2019-01-01", None).is_err());
-        assert!(by_day("0", None).is_err());
-        assert!(by_day("soon", None).is_err());
+        let cut = |text: &str| text.parse::<DayOrDate>().unwrap();
+        assert_eq!(by_day(cut("5"), None).unwrap(), 5);
+        assert_eq!(by_day(cut("2019-01-01"), Some(start)).unwrap(), 61);
+        assert!(by_day(cut("2019-01-01"), None).is_err());
+        assert!(by_day(cut("0"), None).is_err());
+        assert!("soon".parse::<DayOrDate>().is_err());
+        assert!("2019-02-30".parse::<DayOrDate>().is_err());
     }
 }
