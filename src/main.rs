@@ -33,10 +33,12 @@ fn main() -> ExitCode {
     match cli::dispatch(parsed, &matches, &cancel, &mut stdout) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprint!("{error}");
-            if !matches!(error, backlog::Error::Input(_) | backlog::Error::Limit(_)) {
-                eprintln!();
-            }
+            // Diagnostics come headed `error:` and end in a newline; other errors are one line.
+            let text = match error {
+                backlog::Error::Input(_) | backlog::Error::Limit(_) => error.to_string(),
+                _ => format!("error: {error}\n"),
+            };
+            cli::output::to_stderr(&text);
             ExitCode::from(error.exit_code() as u8)
         }
     }

@@ -147,7 +147,7 @@ pub(crate) struct RawClosure {
     pub to: Option<S<DayOrDate>>,
     /// Why (shown in reports and chart markers).
     #[serde(default)]
-    pub label: Option<String>,
+    pub label: Option<S<String>>,
 }
 
 /// A dated change of capacity, in force from `from` until the next change.
@@ -164,7 +164,7 @@ pub(crate) struct RawCapacityChange {
     pub officers: Option<S<i64>>,
     /// Why (shown in reports and chart markers).
     #[serde(default)]
-    pub label: Option<String>,
+    pub label: Option<S<String>>,
 }
 
 /// `[[streams]]`: people arriving at one port.

@@ -36,7 +36,7 @@ fn parse_size(text: &str) -> Result<(u32, u32), Error> {
 
 fn print_notes(folder: &Folder) {
     for note in &folder.notes {
-        eprintln!("note: {note}");
+        super::output::note(note);
     }
 }
 

@@ -28,7 +28,7 @@ pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Writ
     bar.finish();
     let comparison = comparison?;
     for note in &comparison.notes {
-        eprintln!("note: {note}");
+        super::output::note(note);
     }
     let output = match Format::from(common.format) {
         Format::Table => comparison.to_table(),

@@ -6,7 +6,7 @@ pub(crate) mod args;
 mod chart;
 mod check;
 mod compare;
-mod output;
+pub(crate) mod output;
 mod run;
 mod sweep;
 mod target;

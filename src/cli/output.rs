@@ -16,11 +16,36 @@ pub(super) fn write_stdout(stdout: &mut dyn Write, bytes: &[u8]) -> Result<(), E
     }
 }
 
+/// Text for the terminal: control characters other than line breaks and tabs are written as
+/// escapes (`\u{1b}`), so no name or path can move the cursor, recolour or clear the screen.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Writes `text` to stderr. A closed or full stderr is ignored: a message that cannot be shown
+/// must never stop a run (`eprintln!` would panic).
+pub(crate) fn to_stderr(text: &str) {
+    let _ = std::io::stderr().lock().write_all(printable(text).as_bytes());
+}
+
+/// Prints a note (a sentence without its `note:` heading) on stderr.
+pub(super) fn note(text: &str) {
+    to_stderr(&format!("note: {text}\n"));
+}
+
 /// Prints notes of a loaded scenario to stderr (stdout is for results), unless `quiet`.
 pub(super) fn print_notes(notes: &[Note], quiet: bool) {
     if !quiet {
         for note in notes {
-            eprintln!("{note}");
+            to_stderr(&note.to_string());
         }
     }
 }

@@ -86,7 +86,7 @@ fn after_run(dir: &Path, charts: bool, report: bool, cancel: &CancelToken) -> Re
     }
     let folder = Folder::read(dir)?;
     for note in &folder.notes {
-        eprintln!("note: {note}");
+        super::output::note(note);
     }
     if charts {
         let formats = [chart::Format::Png, chart::Format::Svg];

@@ -32,7 +32,7 @@ pub(super) fn run(
     bar.finish();
     let sweep = sweep?;
     for note in &sweep.notes {
-        eprintln!("note: {note}");
+        super::output::note(note);
     }
     let output = match Format::from(common.format) {
         Format::Table => sweep.to_table(),

@@ -4,6 +4,7 @@
 //! confidence intervals at 99.9%, Erlang C and a trace recorder.
 
 mod fifo_recursion;
+mod outcomes;
 mod policy;
 mod properties;
 mod theory;

@@ -74,6 +74,22 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
     let ports = ports::ports(ctx, &raw.ports);
     let streams = streams::streams(ctx, &raw.streams, &classes);
     let (run, classes, ports, streams) = (run?, classes?, ports?, streams?);
+    if let Some(index) = streams::too_many_outcomes(&streams, ports.drops_no_shows) {
+        let raw_stream = &raw.streams.get_ref()[index];
+        let span = raw_stream
+            .outcomes
+            .as_ref()
+            .map_or_else(|| raw_stream.name.span(), |outcomes| outcomes.span());
+        ctx.error_help(
+            span,
+            format!(
+                "these `outcomes` bring the scenario to more than {} different outcome names",
+                streams::MAX_OUTCOMES
+            ),
+            "use the same outcome names in several streams (e.g. `crossed`, `returned_home`); results are counted by name",
+        );
+        return None;
+    }
     let outcomes = streams::outcomes(&streams, ports.drops_no_shows);
     let mut markers = ports.markers;
     markers.sort_by_key(|marker| (marker.day, marker.port));
@@ -118,6 +134,7 @@ fn run(ctx: &mut Ctx, raw: &RawRun) -> Option<Run> {
     if name.is_empty() {
         ctx.error(raw.name.span(), "`name` must not be empty");
     }
+    let name_ok = ctx.check_text(Some(&raw.name), "name").is_some();
     if let Some(start) = &raw.start_date {
         let datetime = start.get_ref();
         match scenario::date_only(datetime) {
@@ -160,7 +177,7 @@ fn run(ctx: &mut Ctx, raw: &RawRun) -> Option<Run> {
                 .map(|w| w as u32)
         }
     };
-    if name.is_empty() {
+    if name.is_empty() || !name_ok {
         return None;
     }
     Some(Run {
@@ -396,6 +413,30 @@ impl<'a> Ctx<'a> {
             return None;
         }
         Some(text.clone())
+    }
+
+    /// Checks text written on charts, in file headers and on the terminal (a scenario's name, a
+    /// label): no control characters (line breaks, tabs, escape codes), which would split lines
+    /// or move the cursor. `Some(None)` when there is no text, `None` when it is refused.
+    pub(crate) fn check_text(&mut self, text: Option<&S<String>>, key: &str) -> Option<Option<String>> {
+        let Some(text) = text else {
+            return Some(None);
+        };
+        let value = text.get_ref();
+        if let Some(bad) = value.chars().find(|c| c.is_control()) {
+            let shown = match bad {
+                '\n' => "a line break".to_owned(),
+                '\t' => "a tab".to_owned(),
+                other => format!("the control character {}", other.escape_unicode()),
+            };
+            self.error_help(
+                text.span(),
+                format!("`{key}` must be one line of text, but it contains {shown}"),
+                "write it on one line, without control characters",
+            );
+            return None;
+        }
+        Some(Some(value.clone()))
     }
 
     /// Checks a number: finite, within bounds and (if `whole`) a whole number.

@@ -235,7 +235,10 @@ fn open_days(
     let mut ok = true;
     for closure in &raw.closures {
         match closure_days(ctx, closure, port_name) {
-            Some(Some((from, to))) => closed.push((from, to, closure.label.clone())),
+            Some(Some((from, to))) => match ctx.check_text(closure.label.as_ref(), "label") {
+                Some(label) => closed.push((from, to, label)),
+                None => ok = false,
+            },
             Some(None) => {}
             None => ok = false,
         }
@@ -478,12 +481,13 @@ fn schedule(ctx: &mut Ctx, raw: &RawCapacity, form: Option<Form>) -> Option<Vec<
                 }
             }
         };
-        match (day, value) {
-            (Some(_), Some(_)) if after => {}
-            (Some(day), Some(value)) => changes.push(Change {
+        let label = ctx.check_text(entry.label.as_ref(), "label");
+        match (day, value, label) {
+            (Some(_), Some(_), Some(_)) if after => {}
+            (Some(day), Some(value), Some(label)) => changes.push(Change {
                 day: day as u32,
                 value,
-                label: entry.label.clone(),
+                label,
             }),
             _ => ok = false,
         }

@@ -66,6 +66,28 @@ pub(crate) struct Outcomes {
 /// A stream's cumulative shares have one entry per outcome, the last exactly 1; for a stream
 /// without `outcomes` all weight is on `unspecified`. A stream that nobody can leave (no
 /// patience in any class) gets an empty vector: it never draws an outcome.
+/// Most outcome names a scenario may have: the engine keeps a group's outcome in one byte.
+pub(crate) const MAX_OUTCOMES: usize = 256;
+
+/// The index of the first stream whose `outcomes` bring the scenario past [`MAX_OUTCOMES`]
+/// names (counting `unspecified` and `no_show`, which may be added), if one does.
+pub(crate) fn too_many_outcomes(streams: &[PartialStream], drops_no_shows: bool) -> Option<usize> {
+    let reserved =
+        usize::from(streams.iter().any(|s| s.leaves() && s.outcomes.is_none())) + usize::from(drops_no_shows);
+    let mut names: Vec<&str> = Vec::new();
+    for (index, stream) in streams.iter().enumerate() {
+        for (name, _) in stream.outcomes.iter().flatten() {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        }
+        if names.len() + reserved > MAX_OUTCOMES {
+            return Some(index);
+        }
+    }
+    None
+}
+
 pub(crate) fn outcomes(streams: &[PartialStream], drops_no_shows: bool) -> Outcomes {
     let mut names: Vec<String> = Vec::new();
     for stream in streams {
