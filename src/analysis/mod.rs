@@ -327,7 +327,7 @@ pub(crate) fn run_each_variant(
             ..options.clone()
         };
         let results = simulate(variant.model, &one)?;
-        results.write_folder(&dir.join(folder))?;
+        results.write_files(&dir.join(folder))?;
         runs.push(Runs::of(&results, variant.port));
     }
     Ok(runs)

@@ -273,6 +273,10 @@ fn encode_png(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>, Error> 
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         encoder.set_compression(png::Compression::Balanced);
+        // Tells a later run that backlog wrote the file, so that it may overwrite it.
+        encoder
+            .add_text_chunk("Software".to_owned(), "backlog".to_owned())
+            .map_err(error)?;
         let mut writer = encoder.write_header().map_err(error)?;
         writer.write_image_data(pixels).map_err(error)?;
         writer.finish().map_err(error)?;

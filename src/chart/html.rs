@@ -228,6 +228,7 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
         html,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"backlog\">\n\
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>",
         escape(&title),
         escape(&results.scenario)

@@ -27,7 +27,7 @@ mod waits;
 use crate::cancel::CancelToken;
 use crate::error::Error;
 use crate::format::thousands;
-use crate::output::{create_dir, write_atomically};
+use crate::output::{check_overwrite, create_dir, write_file};
 use crate::results::Folder;
 use canvas::{Canvas, Drawn};
 use plotters::prelude::DrawingBackend;
@@ -80,7 +80,7 @@ impl Format {
     }
 }
 
-/// Size and title of a chart.
+/// Size and title of a chart, and whether to overwrite files backlog did not write.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// Width, pixels.
@@ -89,6 +89,8 @@ pub struct Options {
     pub height: u32,
     /// A title instead of the chart's own.
     pub title: Option<String>,
+    /// Overwrite files of the same names that backlog did not write (else they are refused).
+    pub force: bool,
 }
 
 impl Default for Options {
@@ -97,6 +99,7 @@ impl Default for Options {
             width: style::DEFAULT_SIZE.0,
             height: style::DEFAULT_SIZE.1,
             title: None,
+            force: false,
         }
     }
 }
@@ -217,13 +220,15 @@ pub fn default_labels(folders: &[Folder]) -> Vec<String> {
     compare::default_labels(folders)
 }
 
-/// Writes `report.html` of a results folder to `path`.
-pub fn write_report(folder: &Folder, path: &Path) -> Result<(), Error> {
+/// Writes `report.html` of a results folder to `path`; a file there that backlog did not write
+/// is refused unless `force`.
+pub fn write_report(folder: &Folder, path: &Path, force: bool) -> Result<(), Error> {
+    check_overwrite(&[path.to_path_buf()], force)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_dir(parent)?;
     }
     let html = html::report(folder, &Options::default())?;
-    write_atomically(path, html.as_bytes())
+    write_file(path, html.as_bytes())
 }
 
 /// Writes `charts` in `formats` to `out`; returns the files written.
@@ -244,19 +249,28 @@ fn write_charts_until(
     options: &Options,
     cancel: &CancelToken,
 ) -> Result<Vec<PathBuf>, Error> {
+    let paths: Vec<(&Chart<'_>, Format, PathBuf)> = charts
+        .iter()
+        .flat_map(|chart| {
+            formats.iter().map(move |&format| {
+                (
+                    chart,
+                    format,
+                    out.join(format!("{}.{}", chart.file_stem(), format.extension())),
+                )
+            })
+        })
+        .collect();
+    let all: Vec<PathBuf> = paths.iter().map(|(.., path)| path.clone()).collect();
+    check_overwrite(&all, options.force)?;
     create_dir(out)?;
-    let mut written = Vec::new();
-    for chart in charts {
-        for &format in formats {
-            if cancel.is_cancelled() {
-                return Err(Error::Interrupted);
-            }
-            let path = out.join(format!("{}.{}", chart.file_stem(), format.extension()));
-            write_atomically(&path, &chart.render(format, options)?)?;
-            written.push(path);
+    for (chart, format, path) in &paths {
+        if cancel.is_cancelled() {
+            return Err(Error::Interrupted);
         }
+        write_file(path, &chart.render(*format, options)?)?;
     }
-    Ok(written)
+    Ok(all)
 }
 
 /// `Tijuana 2018 caravan · 200 simulated runs · 1 Nov 2018 – 31 Oct 2019`.

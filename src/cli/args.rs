@@ -39,6 +39,9 @@ pub(crate) enum Command {
         /// File to write (default: report.html in the results folder).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Overwrite a file of that name that backlog did not write.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -72,6 +75,9 @@ pub(crate) struct ChartArgs {
     /// Title instead of each chart's own.
     #[arg(long, value_name = "TEXT")]
     pub(crate) title: Option<String>,
+    /// Overwrite files of the charts' names that backlog did not write.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -181,6 +187,9 @@ pub(crate) struct SweepArgs {
     /// Folder for sweep.csv, sweep.json, the chart (sweep.png, sweep.svg) and one results folder per point.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
+    /// Write into an --out folder that holds files backlog did not write (they are kept).
+    #[arg(long)]
+    pub(crate) force: bool,
     /// The metric the chart draws against the first --param (needs --out): processed, abandoned,
     /// waiting_at_end, wait_mean, wait_p50, wait_p90, wait_p99, first_empty_day or peak_list [default: wait_p90].
     #[arg(long, value_name = "METRIC")]
@@ -200,6 +209,9 @@ pub(crate) struct CompareArgs {
     /// Folder for comparison.csv, comparison.json, one results folder per scenario and the comparison charts.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
+    /// Write into an --out folder that holds files backlog did not write (they are kept).
+    #[arg(long)]
+    pub(crate) force: bool,
     #[command(flatten)]
     pub(crate) common: AnalysisArgs,
 }

@@ -53,6 +53,7 @@ pub(super) fn chart(args: ChartArgs, cancel: &CancelToken, stdout: &mut dyn Writ
         width,
         height,
         title: args.title.clone(),
+        force: args.force,
     };
     let kinds: Vec<Kind> = match args.kind {
         KindArg::Backlog => vec![Kind::Backlog],
@@ -140,6 +141,7 @@ fn compare(
 pub(super) fn report(
     results: &Path,
     out: Option<PathBuf>,
+    force: bool,
     cancel: &CancelToken,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
@@ -149,7 +151,7 @@ pub(super) fn report(
         return Err(Error::Interrupted);
     }
     let path = out.unwrap_or_else(|| results.join("report.html"));
-    chart::write_report(&folder, &path)?;
+    chart::write_report(&folder, &path, force)?;
     print_written(stdout, &[path])
 }
 

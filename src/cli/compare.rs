@@ -20,6 +20,7 @@ pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Writ
         seed: args.seed,
         out: args.out.clone(),
         port: common.port.clone(),
+        force: args.force,
     };
     let plan = analysis::compare::plan(request)?;
     print_notes(plan.notes(), common.quiet);

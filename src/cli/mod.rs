@@ -31,7 +31,7 @@ pub(crate) fn dispatch(
         Command::Compare(args) => compare::run(args, cancel, stdout),
         Command::Target(args) => target::run(args, cancel, stdout),
         Command::Chart(args) => chart::chart(args, cancel, stdout),
-        Command::Report { results, out } => chart::report(&results, out, cancel, stdout),
+        Command::Report { results, out, force } => chart::report(&results, out, force, cancel, stdout),
     }
 }
 

@@ -5,6 +5,7 @@ use super::args::RunArgs;
 use super::output::{Bar, print_notes, write_stdout};
 use super::{Format, changes, scenario};
 use backlog::chart::{self, Kind};
+use backlog::results::OutputDir;
 use backlog::{CancelToken, Change, Diagnostic, Error, Folder, InputError, Limits, RunOptions, simulate};
 use std::io::Write;
 use std::path::Path;
@@ -22,8 +23,14 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
     check_run_flags(args.charts, args.report, args.out.as_deref())?;
     let model = scenario(args.scenario.as_deref())?.load_with(&changes)?;
     print_notes(model.notes(), args.quiet);
-    if let Some(dir) = &args.out {
-        backlog::results::check_out_dir(dir, args.force)?;
+    // Every output is checked (and the folder started) before anything runs.
+    let out = args
+        .out
+        .as_deref()
+        .map(|dir| OutputDir::prepare(dir, args.force))
+        .transpose()?;
+    if let Some(path) = &args.trace {
+        check_trace_path(path, args.out.as_deref())?;
     }
     let bar = Bar::new(args.quiet, "replications");
     let mut options = RunOptions::new()
@@ -42,12 +49,13 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
     let results = simulate(&model, &bar.attach(options));
     bar.finish();
     let results = results?;
+    if let Some(out) = out {
+        results.write_files(out.path())?;
+        after_run(out.path(), args.charts, args.report, cancel)?;
+        out.commit()?;
+    }
     if let Some(path) = &args.trace {
         backlog::write_trace(&model, 0, results.provenance(), path, cancel)?;
-    }
-    if let Some(dir) = &args.out {
-        results.write_folder(dir)?;
-        after_run(dir, args.charts, args.report, cancel)?;
     }
     let summary = results.summary();
     let output = match Format::from(args.format) {
@@ -78,6 +86,30 @@ fn check_run_flags(charts: bool, report: bool, out: Option<&Path>) -> Result<(),
     Ok(())
 }
 
+/// `--trace FILE` must be a file in a folder that exists (or is the `--out` folder, or inside
+/// it), and not a folder: checked before simulating.
+fn check_trace_path(path: &Path, out: Option<&Path>) -> Result<(), Error> {
+    if path.is_dir() {
+        return Err(bad_path(path, "is a folder; give the path of a file, e.g. trace.csv"));
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let inside_out = out.is_some_and(|out| parent.starts_with(out));
+    if !parent.is_dir() && !inside_out {
+        return Err(bad_path(path, "is in a folder that does not exist"));
+    }
+    Ok(())
+}
+
+fn bad_path(path: &Path, problem: &str) -> Error {
+    Error::Input(InputError::single(Diagnostic::new(format!(
+        "--trace `{}` {problem}",
+        path.display()
+    ))))
+}
+
 /// `--charts` and `--report`: every chart (PNG and SVG) and the report, drawn from the files
 /// just written to `dir`.
 fn after_run(dir: &Path, charts: bool, report: bool, cancel: &CancelToken) -> Result<(), Error> {
@@ -96,7 +128,7 @@ fn after_run(dir: &Path, charts: bool, report: bool, cancel: &CancelToken) -> Re
         if cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
-        chart::write_report(&folder, &dir.join("report.html"))?;
+        chart::write_report(&folder, &dir.join("report.html"), false)?;
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ pub(super) fn run(
         port: common.port.clone(),
         out: args.out.clone(),
         chart_metric,
+        force: args.force,
     };
     let plan = analysis::sweep::plan(&scenario(args.scenario.as_deref())?, request)?;
     print_notes(plan.notes(), common.quiet);

@@ -4,7 +4,7 @@ use crate::cancel::CancelToken;
 use crate::engine::{Trace, TraceEvent, run_replication_traced};
 use crate::error::Error;
 use crate::model::{Model, Ticks, ticks_to_days};
-use crate::output::write_atomically;
+use crate::output::write_file;
 use crate::results::Provenance;
 use std::io::Write;
 use std::path::Path;
@@ -26,7 +26,7 @@ pub fn write_trace(
     let mut trace = CsvTrace::new(&mut buffer, model, &provenance.line());
     run_replication_traced(model, replication, &mut trace, cancel)?;
     trace.finish().map_err(error)?;
-    write_atomically(path, &buffer)
+    write_file(path, &buffer)
 }
 
 /// Writes trace lines to `out`; the first write error is kept and later lines are skipped.

@@ -7,7 +7,7 @@
 use super::{FORMAT_VERSION, Results, Summary};
 use crate::error::{Diagnostic, Error, InputError};
 use crate::model::Date;
-use crate::output::write_atomically;
+use crate::output::write_file;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -330,9 +330,9 @@ fn check_version(dir: &Path, text: &str) -> Result<(), Error> {
     }
 }
 
-/// Writes the files of a results folder (what `run --out DIR` writes, without charts):
-/// summary.json, summary.csv, daily.csv, waits.csv, replications.csv, scenario.toml (the
-/// scenario as run) and markers.csv.
+/// Writes the files of a results folder into `dir` (what `run --out DIR` writes, without
+/// charts): summary.json, summary.csv, daily.csv, waits.csv, replications.csv, scenario.toml
+/// (the scenario as run) and markers.csv.
 pub(super) fn write(dir: &Path, results: &Results) -> Result<(), Error> {
     crate::output::create_dir(dir)?;
     let info = &results.info;
@@ -347,7 +347,7 @@ pub(super) fn write(dir: &Path, results: &Results) -> Result<(), Error> {
         ("markers.csv", super::csv::markers_csv(info)),
     ];
     for (name, contents) in files {
-        write_atomically(&dir.join(name), contents.as_bytes())?;
+        write_file(&dir.join(name), contents.as_bytes())?;
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod json;
 pub use folder::{Band, Bin, Folder, MarkerRow, Population};
 
 use crate::model::{Date, Marker, Model};
+use crate::output::{FolderKind, Staging};
 use crate::replicate::{ReplicationRow, Replications};
 use crate::stats::PeopleStats;
 pub use crate::stats::summary::Estimate;
@@ -20,11 +21,31 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::Arc;
 
-/// Refuses an output folder that holds anything but a previous backlog run, unless `force`,
-/// so that a typo never mixes results into (or overwrites files in) an unrelated folder. A
-/// missing folder is fine: it will be created.
-pub fn check_out_dir(dir: &Path, force: bool) -> Result<(), crate::Error> {
-    crate::output::check_out_dir(dir, force)
+/// A results folder being written. Everything goes into a hidden sibling folder
+/// ([`path`](Self::path)), which replaces the folder only at [`commit`](Self::commit); dropped
+/// without a commit (an error, Ctrl-C), it leaves the folder as it was. So a results folder is
+/// always one whole run: no file of an earlier run (a chart, a report) stays beside a newer
+/// one's.
+#[derive(Debug)]
+pub struct OutputDir(Staging);
+
+impl OutputDir {
+    /// Checks `dir` before anything runs and starts writing it: a new folder, an empty one or
+    /// one backlog wrote before. A folder holding other files is refused unless `force`, and
+    /// then its other files are kept.
+    pub fn prepare(dir: &Path, force: bool) -> Result<OutputDir, crate::Error> {
+        Staging::new(dir, FolderKind::Run, force).map(OutputDir)
+    }
+
+    /// Where to write the folder's files until the commit.
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    /// Puts the folder written in place.
+    pub fn commit(self) -> Result<(), crate::Error> {
+        self.0.commit()
+    }
 }
 
 /// What the files of a results folder need to know of the model that was run.
@@ -94,9 +115,18 @@ impl Results {
         &self.summary.provenance
     }
 
-    /// Writes the files of a results folder into `dir` (created if missing): summary.json,
-    /// summary.csv, daily.csv, waits.csv, replications.csv, scenario.toml and markers.csv.
+    /// Writes a results folder at `dir` (see [`OutputDir`]: a folder holding other files is
+    /// refused): summary.json, summary.csv, daily.csv, waits.csv, replications.csv,
+    /// scenario.toml and markers.csv.
     pub fn write_folder(&self, dir: &Path) -> Result<(), crate::Error> {
+        let out = OutputDir::prepare(dir, false)?;
+        self.write_files(out.path())?;
+        out.commit()
+    }
+
+    /// Writes the files of a results folder into the existing folder `dir` (such as
+    /// [`OutputDir::path`]), replacing files of the same names.
+    pub fn write_files(&self, dir: &Path) -> Result<(), crate::Error> {
         folder::write(dir, self)
     }
 }

@@ -125,7 +125,20 @@ fn ctrl_c_stops_simulations_promptly_and_writes_nothing() {
         // Simulations look at the cancel token every 65,536 events; far below the grace period.
         assert!(took < Duration::from_secs(1), "{args:?} took {took:?} to stop");
         assert!(!out.exists(), "{args:?}: nothing is written after Ctrl-C");
+        assert_eq!(names(dir.path()), ["endless.toml"], "{args:?}: nothing hidden is left");
     }
+    // Interrupted while rewriting a folder written before, `run` leaves it exactly as it was.
+    backlog()
+        .args(["run", "--quiet", "-r", "2", "--out"])
+        .arg(&out)
+        .arg(project_root().join("scenarios/deterministic.toml"))
+        .assert()
+        .success();
+    let before = std::fs::read(out.join("summary.json")).expect("summary.json");
+    let (code, _) = interrupt_after(&[os("run"), s, os("--out"), o], "note:");
+    assert_eq!(code, Some(130));
+    assert_eq!(std::fs::read(out.join("summary.json")).expect("summary.json"), before);
+    assert_eq!(names(dir.path()), ["endless.toml", "out"]);
 }
 
 /// Commands blocked where they cannot look at the cancel token (here reading a FIFO that
@@ -190,21 +203,100 @@ fn out_refuses_a_foreign_folder_unless_forced() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("not empty") && stderr.contains("--force"), "{stderr}");
     assert!(!dir.path().join("summary.json").exists());
-    backlog()
-        .args(["run", "--quiet", "--replications", "2", "--force", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success();
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("thesis.docx")).ok().as_deref(),
-        Some("precious")
-    );
-    // A folder holding a previous run is reused without --force.
+    for _ in 0..2 {
+        backlog()
+            .args(["run", "--quiet", "--replications", "2", "--force", "--out"])
+            .arg(dir.path())
+            .assert()
+            .success();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("thesis.docx")).ok().as_deref(),
+            Some("precious")
+        );
+    }
+    // The folder still holds someone else's file: a run without --force is refused again.
     backlog()
         .args(["run", "--quiet", "--replications", "2", "--out"])
         .arg(dir.path())
         .assert()
-        .success();
+        .code(2);
+    // A file is not a folder, and that is known before anything runs.
+    let file = dir.path().join("thesis.docx");
+    let assert = backlog()
+        .args(["run", "--quiet", "--replications", "2", "--out"])
+        .arg(&file)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("is a file, not a folder"),
+        "{stderr}"
+    );
+}
+
+/// Names in `dir`, sorted.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("listed")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A results folder always holds one run: writing it again replaces every file (no chart or
+/// report of the earlier run stays), and a sweep written again keeps no point of the earlier one.
+#[test]
+fn a_results_folder_is_always_one_run() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("results");
+    let run = |extra: &[&str]| {
+        backlog()
+            .args(["run", "--quiet", "-r", "2", "scenarios/deterministic.toml", "--out"])
+            .arg(&out)
+            .args(extra)
+            .current_dir(project_root())
+            .assert()
+            .success();
+    };
+    run(&["--charts", "--report"]);
+    assert!(names(&out).contains(&"report.html".to_owned()));
+    run(&[]);
+    assert_eq!(
+        names(&out),
+        [
+            "daily.csv",
+            "markers.csv",
+            "replications.csv",
+            "scenario.toml",
+            "summary.csv",
+            "summary.json",
+            "waits.csv"
+        ]
+    );
+    assert_eq!(names(dir.path()), ["results"], "nothing hidden is left beside it");
+    let sweep = dir.path().join("sweep");
+    let sweep_with = |values: &str| {
+        backlog()
+            .args(["sweep", "--quiet", "-r", "2", "scenarios/deterministic.toml"])
+            .args([
+                "--param",
+                "ports.port.capacity.quota_per_day",
+                "--values",
+                values,
+                "--out",
+            ])
+            .arg(&sweep)
+            .current_dir(project_root())
+            .assert()
+            .success();
+    };
+    sweep_with("100,200,300");
+    sweep_with("150");
+    assert_eq!(
+        names(&sweep),
+        ["quota_per_day=150", "sweep.csv", "sweep.json", "sweep.png", "sweep.svg"]
+    );
 }
 
 #[cfg(unix)]

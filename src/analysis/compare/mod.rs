@@ -11,7 +11,7 @@ use super::{Metric, Runs, Scope, Variant, align, format_interval, format_metric,
 use crate::chart::{self, Chart, Kind, Options};
 use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::model::Model;
-use crate::output::write_atomically;
+use crate::output::{FolderKind, Staging, write_file};
 use crate::overrides::Change;
 use crate::replicate::RunOptions;
 use crate::results::{Folder, Provenance};
@@ -33,12 +33,14 @@ pub struct CompareRequest {
     pub out: Option<PathBuf>,
     /// Metrics of one port only (everyone when `None`); every scenario must have it.
     pub port: Option<String>,
+    /// Write into an `out` folder that holds other files (they are kept).
+    pub force: bool,
 }
 
 /// A comparison whose scenarios are loaded and validated, ready to run.
 #[derive(Debug)]
 pub struct ComparePlan {
-    out: Option<PathBuf>,
+    out: Option<Staging>,
     /// Each scenario as run, the seed it gives itself when another is used, and its file.
     loaded: Vec<(Model, Option<u64>, String)>,
     notes: Vec<Note>,
@@ -137,11 +139,13 @@ pub fn plan(request: CompareRequest) -> Result<ComparePlan, Error> {
         .collect::<Result<_, _>>()?;
     let files: Vec<&str> = request.scenarios.iter().map(Scenario::name).collect();
     let folders = folder_names(&files);
-    if let Some(dir) = &request.out {
-        super::sweep::check_out_folder(dir, "comparison.csv", &folders)?;
-    }
+    let out = request
+        .out
+        .as_ref()
+        .map(|dir| Staging::new(dir, FolderKind::Compare, request.force))
+        .transpose()?;
     Ok(ComparePlan {
-        out: request.out,
+        out,
         loaded,
         notes,
         first_replications,
@@ -181,12 +185,15 @@ impl ComparePlan {
             .zip(&self.ports)
             .map(|((model, ..), &port)| Variant { model, port })
             .collect();
-        let out = self.out.as_deref().map(|dir| (dir, self.folders.as_slice()));
+        let out = self
+            .out
+            .as_ref()
+            .map(|staging| (staging.path(), self.folders.as_slice()));
         let runs = run_each_variant(options, &variants, replications, out)?;
         let mut notes = Vec::new();
-        if let Some(dir) = &self.out {
+        if let Some(staging) = &self.out {
             let labels: Vec<String> = scenarios.iter().map(|s| format!("{}: {}", s.letter, s.name)).collect();
-            notes.extend(write_charts(dir, &self.folders, &labels)?);
+            notes.extend(write_charts(staging.path(), &self.folders, &labels)?);
         }
         let rows = paired::compare(&runs);
         let comparison = Comparison {
@@ -198,15 +205,18 @@ impl ComparePlan {
             rows,
             notes,
         };
-        if let Some(dir) = &self.out {
-            write_atomically(&dir.join("comparison.csv"), comparison.to_csv().as_bytes())?;
-            write_atomically(&dir.join("comparison.json"), comparison.to_json().as_bytes())?;
+        if let Some(staging) = self.out {
+            write_file(&staging.path().join("comparison.csv"), comparison.to_csv().as_bytes())?;
+            write_file(&staging.path().join("comparison.json"), comparison.to_json().as_bytes())?;
+            staging.commit()?;
         }
         Ok(comparison)
     }
 }
 
 /// Folder names from the files' names (`tijuana-2018`), made distinct.
+/// Several files of the same name get their letters (`A-s`, `B-s`), and every name is made
+/// safe and distinct (see [`crate::output::folder_names`]).
 fn folder_names(files: &[&str]) -> Vec<String> {
     let stems: Vec<String> = files
         .iter()
@@ -216,7 +226,7 @@ fn folder_names(files: &[&str]) -> Vec<String> {
                 .map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned())
         })
         .collect();
-    stems
+    let wanted: Vec<String> = stems
         .iter()
         .enumerate()
         .map(|(i, stem)| {
@@ -226,7 +236,8 @@ fn folder_names(files: &[&str]) -> Vec<String> {
                 stem.clone()
             }
         })
-        .collect()
+        .collect();
+    crate::output::folder_names(&wanted)
 }
 
 /// The comparison charts (every kind, PNG and SVG) of the results folders in `dir`.

@@ -15,7 +15,7 @@ use crate::chart::sweep::{MAX_LINES, SweepChart};
 use crate::chart::{self, Chart, Options};
 use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::model::{Date, Model};
-use crate::output::write_atomically;
+use crate::output::{FolderKind, Staging, write_file};
 use crate::overrides::Change;
 use crate::replicate::RunOptions;
 use crate::results::Provenance;
@@ -55,6 +55,8 @@ pub struct SweepRequest {
     pub out: Option<PathBuf>,
     /// The metric of the chart written to `out` ([`DEFAULT_CHART_METRIC`] when `None`).
     pub chart_metric: Option<Metric>,
+    /// Write into an `out` folder that holds other files (they are kept).
+    pub force: bool,
 }
 
 /// The metric of the sweep chart when none is given.
@@ -71,6 +73,7 @@ pub struct SweepPlan {
     ports: Vec<Option<usize>>,
     folders: Vec<String>,
     scope: Scope,
+    out: Option<Staging>,
 }
 
 /// A sweep's results.
@@ -135,28 +138,6 @@ pub(crate) fn axes(params: &[Param]) -> Result<Vec<Axis>, Error> {
     Ok(axes)
 }
 
-/// Refuses an `--out` folder that holds anything but a previous `sweep` or `compare` (its
-/// `marker` file), as `run --out` does, so that results never mix with unrelated files.
-pub(crate) fn check_out_folder(dir: &std::path::Path, marker: &str, folders: &[String]) -> Result<(), Error> {
-    let Some(names) = crate::output::entry_names(dir) else {
-        return Ok(());
-    };
-    if !names.is_empty() && !names.iter().any(|n| n == marker) {
-        return Err(input(
-            format!(
-                "the --out folder `{}` is not empty and does not hold a previous backlog {}",
-                dir.display(),
-                marker.split('.').next().unwrap_or(marker)
-            ),
-            "choose a new or empty folder",
-        ));
-    }
-    for folder in folders {
-        crate::output::check_out_dir(&dir.join(folder), false)?;
-    }
-    Ok(())
-}
-
 /// Loads every point of the grid (all are checked before anything runs).
 pub(crate) fn load_points(base: &Scenario, sets: &[Change], points: &[Vec<Change>]) -> Result<Vec<Model>, Error> {
     points
@@ -179,10 +160,13 @@ pub fn plan(scenario: &Scenario, request: SweepRequest) -> Result<SweepPlan, Err
         .iter()
         .map(|model| scope.index(model))
         .collect::<Result<_, _>>()?;
-    let folders: Vec<String> = points.iter().map(|point| folder_name(point)).collect();
-    if let Some(dir) = &request.out {
-        check_out_folder(dir, "sweep.csv", &folders)?;
-    }
+    let wanted: Vec<String> = points.iter().map(|point| folder_name(point)).collect();
+    let folders = crate::output::folder_names(&wanted);
+    let out = request
+        .out
+        .as_ref()
+        .map(|dir| Staging::new(dir, FolderKind::Sweep, request.force))
+        .transpose()?;
     Ok(SweepPlan {
         request,
         axes,
@@ -192,6 +176,7 @@ pub fn plan(scenario: &Scenario, request: SweepRequest) -> Result<SweepPlan, Err
         ports,
         folders,
         scope,
+        out,
     })
 }
 
@@ -211,7 +196,10 @@ impl SweepPlan {
             .zip(&self.ports)
             .map(|(model, &port)| Variant { model, port })
             .collect();
-        let out = self.request.out.as_deref().map(|dir| (dir, self.folders.as_slice()));
+        let out = self
+            .out
+            .as_ref()
+            .map(|staging| (staging.path(), self.folders.as_slice()));
         let runs = run_each_variant(options, &variants, replications, out)?;
         let summaries = self
             .points
@@ -236,8 +224,12 @@ impl SweepPlan {
             shared_period,
             notes: Vec::new(),
         };
-        if let Some(dir) = &self.request.out {
-            sweep.write_files(dir, self.request.chart_metric.unwrap_or(DEFAULT_CHART_METRIC))?;
+        if let Some(staging) = self.out {
+            sweep.write_files(
+                staging.path(),
+                self.request.chart_metric.unwrap_or(DEFAULT_CHART_METRIC),
+            )?;
+            staging.commit()?;
         }
         Ok(sweep)
     }
@@ -281,8 +273,8 @@ pub(crate) fn chart_of(sweep: &Sweep, metric: Metric) -> Result<SweepChart, Stri
 impl Sweep {
     /// Writes sweep.csv, sweep.json and the chart of `metric` into `dir`.
     fn write_files(&mut self, dir: &std::path::Path, metric: Metric) -> Result<(), Error> {
-        write_atomically(&dir.join("sweep.csv"), self.to_csv().as_bytes())?;
-        write_atomically(&dir.join("sweep.json"), self.to_json().as_bytes())?;
+        write_file(&dir.join("sweep.csv"), self.to_csv().as_bytes())?;
+        write_file(&dir.join("sweep.json"), self.to_json().as_bytes())?;
         match chart_of(self, metric) {
             Ok(chart) => {
                 chart::write_charts(
@@ -319,8 +311,8 @@ impl Sweep {
     }
 }
 
-/// The folder of one point: `quota_per_day=150` (or `a=1,b=2`), safe on every file system.
-pub(crate) fn folder_name(point: &[Change]) -> String {
+/// The folder of one point, before it is made safe: `quota_per_day=150` (or `a=1,b=2`).
+fn folder_name(point: &[Change]) -> String {
     let name: Vec<String> = point
         .iter()
         .map(|change| {
@@ -329,15 +321,6 @@ pub(crate) fn folder_name(point: &[Change]) -> String {
         })
         .collect();
     name.join(",")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '=' | ',') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 fn heading(sweep: &Sweep) -> String {
