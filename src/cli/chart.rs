@@ -49,6 +49,14 @@ fn print_written(stdout: &mut dyn Write, paths: &[PathBuf]) -> Result<(), Error>
 /// files written, one a line.
 pub(super) fn chart(args: ChartArgs, cancel: &CancelToken, stdout: &mut dyn Write) -> Result<(), Error> {
     let (width, height) = parse_size(&args.size)?;
+    for (flag, text) in [("--title", &args.title), ("--labels", &args.labels)] {
+        if text.as_deref().is_some_and(|text| text.chars().any(char::is_control)) {
+            return Err(input(
+                format!("{flag} must be one line of text, without control characters"),
+                Some("write it on one line"),
+            ));
+        }
+    }
     let options = Options {
         width,
         height,

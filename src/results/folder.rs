@@ -184,12 +184,38 @@ fn csv_rows(dir: &Path, name: &str, text: &str, columns: &[&str]) -> Result<Vec<
 }
 
 /// A number as the CSV writers write it: empty is undefined (NaN), `inf` infinite.
+///
+/// backlog writes no number beyond [`MAX_NUMBER`] in size (people are at most a billion per
+/// replication, days ten million), and infinity only where a quantity can be infinite (a
+/// quoted wait with nobody processed): anything else is refused, so a damaged file cannot
+/// reach the charts.
 fn number(dir: &Path, name: &str, text: &str) -> Result<f64, Error> {
     if text.is_empty() {
         return Ok(f64::NAN);
     }
-    text.parse::<f64>()
-        .map_err(|_| bad_file(dir, name, format!("`{text}` is not a number")))
+    let value = text
+        .parse::<f64>()
+        .map_err(|_| bad_file(dir, name, format!("`{text}` is not a number")))?;
+    if value.is_nan() || value.abs() > MAX_NUMBER && value != f64::INFINITY {
+        return Err(bad_file(dir, name, format!("`{text}` is not a number backlog writes")));
+    }
+    Ok(value)
+}
+
+/// The largest number, in size, of a results folder.
+const MAX_NUMBER: f64 = 1.0e15;
+
+/// A number that must be finite (everything but a quoted wait).
+fn finite(dir: &Path, name: &str, text: &str) -> Result<f64, Error> {
+    let value = number(dir, name, text)?;
+    if value.is_infinite() {
+        return Err(bad_file(
+            dir,
+            name,
+            format!("`{text}` is not a number backlog writes here"),
+        ));
+    }
+    Ok(value)
 }
 
 /// The daily bands by series name, and the days per row (rows start at day 0 and step by a
@@ -219,10 +245,13 @@ fn parse_daily(dir: &Path, text: &str) -> Result<(BTreeMap<String, Vec<Band>>, u
     }
     for row in all {
         let day = day_of(row)?;
-        let values: Vec<f64> = row[3..]
-            .iter()
-            .map(|v| number(dir, name, v))
-            .collect::<Result<_, _>>()?;
+        // Only a quoted wait can be infinite (nobody processed in the window); counts of
+        // people are never negative.
+        let read = if row[2] == "quoted_wait_days" { number } else { finite };
+        let values: Vec<f64> = row[3..].iter().map(|v| read(dir, name, v)).collect::<Result<_, _>>()?;
+        if values.iter().any(|&v| v < 0.0) {
+            return Err(bad_file(dir, name, format!("day {day} of `{}` is negative", row[2])));
+        }
         let band = Band {
             mean: values[0],
             p5: values[1],
@@ -261,14 +290,27 @@ fn parse_waits(dir: &Path, text: &str) -> Result<BTreeMap<String, Population>, E
     let mut populations: BTreeMap<String, Population> = BTreeMap::new();
     for row in rows.iter().filter(|row| row[0] == "all") {
         let population = populations.entry(row[1].clone()).or_default();
-        let value = number(dir, name, &row[5])?;
+        let value = finite(dir, name, &row[5])?;
+        if value < 0.0 {
+            return Err(bad_file(dir, name, format!("`{}` is negative", row[5])));
+        }
         match row[2].as_str() {
             "people" => population.people = value,
-            "bin" => population.bins.push(Bin {
-                from: number(dir, name, &row[3])?,
-                to: number(dir, name, &row[4])?,
-                people: value,
-            }),
+            "bin" => {
+                let (from, to) = (finite(dir, name, &row[3])?, finite(dir, name, &row[4])?);
+                if !(0.0 <= from && from < to) {
+                    return Err(bad_file(
+                        dir,
+                        name,
+                        format!("the bin from {from} to {to} days is not a range of waits"),
+                    ));
+                }
+                population.bins.push(Bin {
+                    from,
+                    to,
+                    people: value,
+                });
+            }
             statistic => {
                 population.stats.insert(statistic.to_owned(), value);
             }

@@ -403,7 +403,15 @@ impl DistCtx<'_, '_, '_> {
                     return None;
                 }
                 let total: f64 = w.iter().sum();
-                if !(total > 0.0 && total.is_finite()) {
+                if total.is_infinite() {
+                    self.ctx.error_help(
+                        weights.span(),
+                        "the `weights` add up to more than the largest number backlog can hold",
+                        "only their proportions matter: divide them all by the same number, e.g. write [1, 1] for [1e308, 1e308]",
+                    );
+                    return None;
+                }
+                if total <= 0.0 {
                     self.ctx.error(weights.span(), "`weights` must not all be 0");
                     return None;
                 }

@@ -171,11 +171,25 @@ fn run(ctx: &mut Ctx, raw: &RawRun) -> Option<Run> {
     };
     let warm_up_days = match &raw.warm_up_days {
         None => Some(0),
-        Some(value) => {
-            let hi = horizon.map_or(Hi::None, Hi::Excl);
-            ctx.check(value, "warm_up_days", WHOLE, Lo::Incl(0.0), hi)
-                .map(|w| w as u32)
-        }
+        Some(value) => ctx
+            .check(value, "warm_up_days", WHOLE, Lo::Incl(0.0), Hi::Incl(MAX_HORIZON))
+            .map(|w| w as u32)
+            .map(|warm_up| match ctx.horizon {
+                // A warm-up that outlasts the run (a run cut short, say) leaves only its last
+                // day counted, with a note, rather than making the scenario invalid.
+                Some(horizon) if warm_up >= horizon => {
+                    ctx.note(
+                        value.span(),
+                        format!(
+                            "`warm_up_days` ({warm_up}) is not before the end of the run (day {horizon}): only \
+                             people who join on the last day, day {}, are counted",
+                            horizon - 1
+                        ),
+                    );
+                    horizon - 1
+                }
+                _ => warm_up,
+            }),
     };
     if name.is_empty() || !name_ok {
         return None;

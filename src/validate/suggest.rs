@@ -71,17 +71,42 @@ fn backticked(text: &str) -> Vec<&str> {
 }
 
 /// A diagnostic for a TOML syntax or structure error, with a suggestion where one helps.
+/// The byte range of the line with the most dots and brackets: where a key or value nests
+/// deepest.
+fn most_nested_line(text: &str) -> std::ops::Range<usize> {
+    let mut best = (0, 0..0);
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let depth = line.chars().filter(|c| matches!(c, '.' | '[' | '{')).count();
+        if depth > best.0 {
+            best = (depth, start..start + line.trim_end().len());
+        }
+        start += line.len();
+    }
+    best.1
+}
+
 pub(crate) fn toml_error(source: &SourceFile, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim();
-    let span = error.span().map(|span| {
-        let end = span.end.min(source.text.len());
-        span.start.min(end)..end
-    });
+    let span = error
+        .span()
+        .map(|span| {
+            let end = span.end.min(source.text.len());
+            span.start.min(end)..end
+        })
+        // Errors about nesting too deep come without a place: point at the most nested line.
+        .or_else(|| message.contains("recursion").then(|| most_nested_line(&source.text)));
     let mut diagnostic = match &span {
         Some(span) => Diagnostic::at(source, span.clone(), message),
         None => Diagnostic::new(message),
     };
-    if let Some(rest) = message.strip_prefix("unknown field ") {
+    if message.contains("recursion") {
+        diagnostic.message = "keys or values nest too deeply here for backlog to read".to_owned();
+        diagnostic.help = Some(
+            "a scenario nests only a few tables deep (e.g. `ports.capacity.schedule`): check the dots and brackets"
+                .to_owned(),
+        );
+    } else if let Some(rest) = message.strip_prefix("unknown field ") {
         let words = backticked(rest);
         if let Some((unknown, expected)) = words.split_first() {
             diagnostic.message = format!("unknown key `{unknown}`");

@@ -1,7 +1,7 @@
 //! Charts and the HTML report end to end: `run --charts --report`, `chart`, `chart --compare`
 //! and `report`, with no system fonts in reach.
 
-use crate::cli::backlog;
+use crate::cli::{backlog, project_root};
 use crate::common::assert_no_temporary_files;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
@@ -695,4 +695,55 @@ fn very_long_horizons_write_and_chart_coarser_rows() {
         svg.contains("steps of 4 days"),
         "the chart says how coarse its rows are"
     );
+}
+
+/// A damaged results folder (a number out of any range backlog writes, infinite, negative or
+/// not a number, in any column of daily.csv or waits.csv) is refused with exit code 2 or drawn,
+/// never a panic.
+#[test]
+fn damaged_numbers_never_panic_the_charts() {
+    let out = scratch("damaged");
+    let original = out.join("results");
+    backlog()
+        .args(["run", "--quiet", "-r", "2", "scenarios/deterministic.toml", "--out"])
+        .arg(&original)
+        .current_dir(project_root())
+        .assert()
+        .success();
+    for (file, first_number_column) in [("daily.csv", 4), ("waits.csv", 3)] {
+        let text = read(&original.join(file));
+        let columns = text.lines().nth(1).expect("a header").split(',').count();
+        for column in [1, first_number_column, columns - 1] {
+            for value in ["1e308", "-1e308", "inf", "nan", "-5", "1e30", "1e14", "0"] {
+                let damaged = out.join(format!("{file}-{column}-{value}"));
+                std::fs::create_dir_all(&damaged).expect("folder");
+                for name in ["summary.json", "daily.csv", "waits.csv", "markers.csv"] {
+                    std::fs::copy(original.join(name), damaged.join(name)).expect("copy");
+                }
+                let changed: Vec<String> = text
+                    .lines()
+                    .enumerate()
+                    .map(|(i, line)| {
+                        let mut fields: Vec<&str> = line.split(',').collect();
+                        if i >= 2 && fields.len() > column && !fields[column].is_empty() {
+                            fields[column] = value;
+                        }
+                        fields.join(",")
+                    })
+                    .collect();
+                std::fs::write(damaged.join(file), changed.join("\n")).expect("written");
+                let status = backlog()
+                    .args(["chart", "--format", "svg"])
+                    .arg(&damaged)
+                    .output()
+                    .expect("backlog runs")
+                    .status
+                    .code();
+                assert!(
+                    matches!(status, Some(0 | 2)),
+                    "{file} column {column} = {value}: exit {status:?}"
+                );
+            }
+        }
+    }
 }

@@ -79,7 +79,8 @@ impl Grid {
     /// The grid from `low` to `high` (included when it falls on a step).
     pub fn new(low: f64, high: f64, step: f64, places: Option<u32>) -> Grid {
         let count = if high > low && step > 0.0 {
-            ((high - low) / step + 1e-9).floor() as usize + 1
+            // A tiny step saturates the count (and is then refused), never wraps it.
+            (((high - low) / step + 1e-9).floor() as usize).saturating_add(1)
         } else {
             1
         };

@@ -18,18 +18,27 @@ pub(in crate::chart) struct Scale {
 }
 
 impl Scale {
-    /// Pixel of `value` (not clamped).
+    /// Pixel of `value` (not clamped to the axis; a value far off it lands at most about ten
+    /// million pixels away, so that pixel arithmetic never overflows).
     pub(in crate::chart) fn map(&self, value: f64) -> i32 {
         let span = self.d1 - self.d0;
-        let t = if span == 0.0 { 0.0 } else { (value - self.d0) / span };
-        (f64::from(self.p0) + t * f64::from(self.p1 - self.p0)).round() as i32
+        let t = if span == 0.0 || !span.is_finite() {
+            0.0
+        } else {
+            (value - self.d0) / span
+        };
+        let pixel = f64::from(self.p0) + t * f64::from(self.p1 - self.p0);
+        // `as` turns NaN into 0.
+        pixel.round().clamp(-1.0e7, 1.0e7) as i32
     }
 
     /// Pixel of `value`, kept within the axis.
     pub(in crate::chart) fn clamped(&self, value: f64) -> i32 {
-        let v = if value.is_nan() { self.d0 } else { value };
         let (lo, hi) = (self.d0.min(self.d1), self.d0.max(self.d1));
-        self.map(v.clamp(lo, hi))
+        if value.is_nan() || !(lo <= hi) {
+            return self.map(self.d0);
+        }
+        self.map(value.clamp(lo, hi))
     }
 }
 

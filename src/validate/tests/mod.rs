@@ -125,6 +125,23 @@ const PERIOD: &str = "the simulated period (day 0 to day 14, 2018-11-13 to 2018-
 
 const TRACE: &str = "[[streams]]\nname = \"tr\"\nport = \"p\"\nkind = \"trace\"\nfile = \"arrivals.csv\"\n";
 
+/// The model and the notes of a scenario that must be valid.
+fn noted(text: &str) -> (Model, Vec<Note>) {
+    match load_str("s.toml", text, Path::new("")) {
+        Ok(loaded) => (loaded.clone(), loaded.notes),
+        Err(error) => panic!("unexpected errors:\n{error}\nin:\n{text}"),
+    }
+}
+
+/// Asserts the notes, in order: each message and where it points.
+fn assert_notes(notes: &[Note], expected: &[(&str, (usize, usize))]) {
+    let found: Vec<(&str, (usize, usize))> = notes
+        .iter()
+        .map(|note| (note.0.message.as_str(), note.0.line_col().unwrap_or((0, 0))))
+        .collect();
+    assert_eq!(found, expected);
+}
+
 #[test]
 fn minimal_scenario() {
     let model = ok(&scenario("", PORT, STREAM));
@@ -214,16 +231,22 @@ fn run_errors() {
     );
     expect(
         &text,
-        "`warm_up_days` must be a whole number of at least 0, found `1.5`",
+        "`warm_up_days` must be a whole number from 0 to 10,000,000, found `1.5`",
         (7, 16),
     );
     assert_eq!(errors(&text).len(), 6, "all problems are reported");
 
+    // A warm-up that outlasts the run (as when the run is cut short) is noted, not refused: only
+    // the last day is counted.
     let text = scenario("warm_up_days = 14\n", PORT, STREAM);
-    expect(
-        &text,
-        "`warm_up_days` must be a whole number of at least 0 and less than 14",
-        after(&text, "warm_up_days = "),
+    let (model, notes) = noted(&text);
+    assert_eq!(model.warm_up_days, 13);
+    assert_notes(
+        &notes,
+        &[(
+            "`warm_up_days` (14) is not before the end of the run (day 14): only people who join on the last day, day 13, are counted",
+            after(&text, "warm_up_days = "),
+        )],
     );
     let text = RUN.replace("14", "nan") + PORT + STREAM;
     expect(

@@ -2,23 +2,6 @@
 
 use super::*;
 
-/// The model and the notes of a scenario that must be valid.
-fn noted(text: &str) -> (Model, Vec<Note>) {
-    match load_str("s.toml", text, Path::new("")) {
-        Ok(loaded) => (loaded.clone(), loaded.notes),
-        Err(error) => panic!("unexpected errors:\n{error}\nin:\n{text}"),
-    }
-}
-
-/// Asserts the notes, in order: each message and where it points.
-fn assert_notes(notes: &[Note], expected: &[(&str, (usize, usize))]) {
-    let found: Vec<(&str, (usize, usize))> = notes
-        .iter()
-        .map(|note| (note.0.message.as_str(), note.0.line_col().unwrap_or((0, 0))))
-        .collect();
-    assert_eq!(found, expected);
-}
-
 #[test]
 fn ports_after_the_period() {
     let start = "start_date = 2018-11-13\n";
