@@ -35,7 +35,7 @@ impl Scale {
     /// Pixel of `value`, kept within the axis.
     pub(in crate::chart) fn clamped(&self, value: f64) -> i32 {
         let (lo, hi) = (self.d0.min(self.d1), self.d0.max(self.d1));
-        if value.is_nan() || !(lo <= hi) {
+        if value.is_nan() || lo.is_nan() || hi.is_nan() {
             return self.map(self.d0);
         }
         self.map(value.clamp(lo, hi))
