@@ -10,42 +10,118 @@ pub(crate) const DEFAULT_MAX_PEOPLE: u64 = 100_000_000;
 /// Default of `--max-memory`: 8 GiB.
 pub(crate) const DEFAULT_MAX_MEMORY_BYTES: u64 = 8 << 30;
 
-/// What a run is expected to need, worked out from the scenario before running it.
+/// What a run is expected to need, worked out from the scenario before running it (see
+/// [`estimate`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Estimate {
+pub struct Estimate {
     /// People expected to arrive in one replication.
     pub people_per_replication: f64,
     /// Peak memory, in bytes (an upper bound: it assumes everyone could be waiting at once).
     pub memory_bytes: f64,
 }
 
+/// Bytes the process takes before any model: the program, its fonts and its thread stacks.
+const BASE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+
+/// Bytes of a histogram of waits up to `max_ticks`: one count per bin up to the largest, in a
+/// vector that may hold twice its length.
+fn histogram_bytes(max_ticks: f64) -> f64 {
+    let bins = crate::stats::histogram::bins_up_to(max_ticks.clamp(0.0, 9.0e18) as u64);
+    16.0 * bins as f64
+}
+
 impl Estimate {
-    /// The estimate for `replications` replications of `model` on `threads` threads.
-    pub(crate) fn of(model: &Model, replications: u32, threads: Option<usize>) -> Estimate {
+    /// The estimate for `replications` replications of `model` on `threads` threads (all cores
+    /// when `None`), through to the files of its results folder. Every term is an upper bound of
+    /// what the code holds at once:
+    ///
+    /// - while replications run (at most one per thread, and a batch of four per thread whose
+    ///   digests wait to be merged): every group of a replication on the list at once, the
+    ///   arrival windows and each stream's block of groups drawn ahead, the daily bookkeeping,
+    ///   and three histograms of waits per port and class;
+    /// - kept for the results: each replication's daily series and scalars, and the pooled
+    ///   histograms;
+    /// - while the files are written: every replication's daily values side by side, and the
+    ///   text of the files;
+    /// - the model: its per-day capacities and its recorded groups.
+    fn of(model: &Model, replications: u32, threads: Option<usize>) -> Estimate {
         let people: f64 = model.streams.iter().map(|stream| expected_people(stream, model)).sum();
-        // Replications in flight at once: the replication loop's chunk (four per thread).
+        // Poisson counts run above their mean; a margin covers any realistic run.
+        let people_bound = people * 1.1 + 1000.0;
         let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let in_flight = f64::from(replications).min((threads * 4).max(8) as f64);
-        // Daily series have at most `MAX_SERIES_ROWS` rows, for each port and the total.
+        let replications = f64::from(replications);
+        let running = replications.min(threads as f64);
+        let batch = replications.min((threads * 4).max(8) as f64);
+        let (ports, classes, streams) = (
+            model.ports.len() as f64,
+            model.classes.len() as f64,
+            model.streams.len() as f64,
+        );
+        let outcomes = model.outcomes.len() as f64;
         let horizon_days = model.horizon_days;
-        let rows_per_series = horizon_days.div_ceil(crate::stats::row_days_for(horizon_days));
-        let rows = f64::from(rows_per_series) * (model.ports.len() + 1) as f64;
-        // A waiting group takes 40 bytes (48 in a growing deque); a row of a daily series about
-        // 120 bytes of bookkeeping while running and 64 bytes kept per replication after; the
-        // model holds at most 8 bytes per day and port (its per-day capacities), once.
-        let per_running = people * 48.0 + rows * 120.0;
-        let kept = f64::from(replications) * rows * 64.0;
-        let model_bytes = f64::from(horizon_days) * model.ports.len() as f64 * 8.0;
+        let rows = f64::from(horizon_days.div_ceil(crate::stats::row_days_for(horizon_days)));
+        // The longest wait a histogram can hold: the run plus the longest wait before day 0.
+        let waited_before = model
+            .streams
+            .iter()
+            .filter_map(|stream| match &stream.source {
+                Source::Segments {
+                    waited_days: Some(waited),
+                    ..
+                } => Some(waited.max_value().unwrap_or(f64::INFINITY)),
+                Source::Records { records } => records
+                    .iter()
+                    .map(|record| (record.arrival - record.joined) as f64 / crate::model::TICKS_PER_DAY as f64)
+                    .reduce(f64::max),
+                _ => None,
+            })
+            .fold(0.0, f64::max);
+        let max_wait_ticks = (f64::from(horizon_days) + waited_before) * crate::model::TICKS_PER_DAY as f64;
+        let people_stats = 3.0 * histogram_bytes(max_wait_ticks) + 8.0 * outcomes + 256.0;
+        let scopes = 1.0 + ports + classes;
+        // A daily series: seven counts per row while running, eight values when written out.
+        let series_bytes = rows * 64.0;
+        let scalars = 256.0 + 8.0 * outcomes;
+
+        // One replication while it runs: a waiting group takes 32 bytes, in a deque that may
+        // hold twice its length; two windows of arrivals of 48 bytes each and a block of 256 per
+        // stream; the direct recursion's two blocks of 24-byte draws.
+        let engine = people_bound * 64.0
+            + 2.0 * 16384.0 * 48.0
+            + streams * (256.0 * 48.0 + 512.0)
+            + 2.0 * 16384.0 * 24.0
+            + ports * classes * people_stats
+            + ports * series_bytes * 2.0;
+        // One replication's digest, until its batch is merged.
+        let digest = scopes * (people_stats + scalars) + (ports + 1.0) * series_bytes;
+        // Kept for the whole run.
+        let kept = replications * ((ports + 1.0) * series_bytes + scopes * scalars) + scopes * people_stats;
+        // Writing daily.csv holds every replication's values of one scope (8 series, 8 bytes
+        // each) and the file's text (about 80 bytes a line, 8 lines a row); replications.csv
+        // and the rest are text of about 300 bytes a scalar row.
+        let writing = replications * rows * 64.0
+            + (ports + 1.0) * rows * 8.0 * 80.0 * 2.0
+            + replications * scopes * (300.0 + 24.0 * outcomes) * 2.0;
+        // The model: per-day capacities of each port (at most 16 bytes a day), recorded groups.
+        let recorded: f64 = model
+            .streams
+            .iter()
+            .map(|stream| match &stream.source {
+                Source::Records { records } => records.len() as f64 * 24.0,
+                _ => 0.0,
+            })
+            .sum();
+        let model_bytes = f64::from(horizon_days) * ports * 16.0 + recorded;
         Estimate {
             people_per_replication: people,
-            memory_bytes: model_bytes + in_flight * per_running + kept,
+            memory_bytes: BASE_BYTES + model_bytes + running * engine + batch * digest + kept + writing,
         }
     }
 
     /// Refuses the run when it goes past a limit, saying which number and what to do.
     pub(crate) fn check(&self, limits: &Limits) -> Result<(), Error> {
         let max_people = limits.max_people.unwrap_or(DEFAULT_MAX_PEOPLE);
-        let max_memory = limits.max_memory_bytes.unwrap_or(DEFAULT_MAX_MEMORY_BYTES);
+        let max_memory = limits.memory_bytes();
         if self.people_per_replication > max_people as f64 {
             return Err(Error::Limit(LimitError {
                 resource: Resource::People,
@@ -64,14 +140,43 @@ impl Estimate {
     }
 }
 
-/// The most a run may take: people per replication and memory, each refused past its limit
-/// (100 million people and 8 GiB when `None`).
+/// What running `model` with `options` is expected to need: people per replication (their
+/// expected number) and memory (an upper bound for the whole run, its results folder
+/// included). [`simulate`](crate::simulate) refuses a run whose estimate goes past the options'
+/// [`Limits`].
+pub fn estimate(model: &Model, options: &crate::RunOptions) -> Estimate {
+    Estimate::of(
+        model,
+        options.replications.unwrap_or(model.replications),
+        options.threads,
+    )
+}
+
+/// The most a run may take: people per replication, memory, and the size of each file read,
+/// each refused past its limit (100 million people, 8 GiB and 1 GiB when `None`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Limits {
     /// Most people one replication may bring.
     pub max_people: Option<u64>,
     /// Most memory the run may need, in bytes.
     pub max_memory_bytes: Option<u64>,
+    /// Largest file read (a scenario, a CSV input, a results file), in bytes.
+    pub max_input_bytes: Option<u64>,
+}
+
+/// Default of `--max-input`: 1 GiB.
+pub(crate) const DEFAULT_MAX_INPUT_BYTES: u64 = 1 << 30;
+
+impl Limits {
+    /// The memory limit in bytes.
+    pub(crate) fn memory_bytes(&self) -> u64 {
+        self.max_memory_bytes.unwrap_or(DEFAULT_MAX_MEMORY_BYTES)
+    }
+
+    /// The file size limit in bytes.
+    pub(crate) fn input_bytes(&self) -> u64 {
+        self.max_input_bytes.unwrap_or(DEFAULT_MAX_INPUT_BYTES)
+    }
 }
 
 /// What a limit bounds.
@@ -145,6 +250,7 @@ mod tests {
         Limits {
             max_people,
             max_memory_bytes,
+            max_input_bytes: None,
         }
     }
 

@@ -90,44 +90,71 @@ fn remove_leftovers(dir: &Path) {
 /// file in the same folder, renamed into place when complete; anything else that is not a
 /// folder (a pipe, a device, a symbolic link) is written through, as other tools do.
 pub(crate) fn write_file(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    write_streamed(path, |out| out.write_all(contents)).map_err(|error| match error {
+        Streamed::Failed(error) => error,
+        Streamed::Stopped(error) => write_error(path)(error),
+    })
+}
+
+/// Why [`write_streamed`] did not write a file: the file could not be written, or `write`
+/// stopped with its own error (and nothing was written).
+#[derive(Debug)]
+pub(crate) enum Streamed<E> {
+    /// Writing failed.
+    Failed(Error),
+    /// The writer stopped.
+    Stopped(E),
+}
+
+/// [`write_file`] of what `write` writes, streamed to the file (through a buffer) rather than
+/// held in memory; an error of `write` stops it and leaves nothing written.
+pub(crate) fn write_streamed<E>(
+    path: &Path,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<(), E>,
+) -> Result<(), Streamed<E>> {
+    let failed = |source| Streamed::Failed(write_error(path)(source));
     match std::fs::symlink_metadata(path) {
-        Ok(metadata) if metadata.is_dir() => Err(input(
+        Ok(metadata) if metadata.is_dir() => Err(Streamed::Failed(input(
             format!("`{}` is a folder, not a file", path.display()),
             "give the path of a file",
-        )),
+        ))),
         Ok(metadata) if !metadata.file_type().is_file() => {
-            let mut file = std::fs::OpenOptions::new()
+            let file = std::fs::OpenOptions::new()
                 .write(true)
                 .truncate(true)
                 .open(path)
-                .map_err(write_error(path))?;
-            file.write_all(contents)
-                .and_then(|()| file.flush())
-                .map_err(write_error(path))
+                .map_err(failed)?;
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out).map_err(Streamed::Stopped)?;
+            out.flush().map_err(failed)
         }
-        _ => write_atomically(path, contents),
+        _ => {
+            let Some(name) = path.file_name() else {
+                return Err(Streamed::Failed(input(
+                    format!("`{}` is not a file name", path.display()),
+                    "give the path of a file",
+                )));
+            };
+            let folder = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            remove_leftovers(folder);
+            let temporary = folder.join(temporary_name(name, "file"));
+            let result = std::fs::File::create(&temporary)
+                .map_err(failed)
+                .and_then(|file| {
+                    let mut out = std::io::BufWriter::new(file);
+                    write(&mut out).map_err(Streamed::Stopped)?;
+                    out.flush().map_err(failed)
+                })
+                .and_then(|()| std::fs::rename(&temporary, path).map_err(failed));
+            if result.is_err() {
+                let _ = std::fs::remove_file(&temporary);
+            }
+            result
+        }
     }
-}
-
-/// Writes `path` through a temporary file in the same folder, renamed into place when complete.
-fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
-    let Some(name) = path.file_name() else {
-        return Err(input(
-            format!("`{}` is not a file name", path.display()),
-            "give the path of a file",
-        ));
-    };
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    remove_leftovers(folder);
-    let temporary = folder.join(temporary_name(name, "file"));
-    let result = std::fs::write(&temporary, contents).and_then(|()| std::fs::rename(&temporary, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result.map_err(write_error(path))
 }
 
 /// Whether the file at `path` was written by backlog: a chart (its source line), a PNG (its

@@ -4,7 +4,7 @@
 use crate::cancel::CancelToken;
 use crate::engine::{Engine, run_replication_with};
 use crate::error::Error;
-use crate::guard::{Estimate, Limits};
+use crate::guard::Limits;
 use crate::model::Model;
 use crate::results::Results;
 use crate::stats::summary::Scalars;
@@ -291,8 +291,7 @@ pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, E
 /// Before anything runs, the run's people and memory are estimated and checked against the
 /// options' [`Limits`] ([`Error::Limit`]).
 pub fn simulate(model: &Model, options: &RunOptions) -> Result<Results, Error> {
-    let replications = options.replications.unwrap_or(model.replications);
-    Estimate::of(model, replications, options.threads).check(&options.limits)?;
+    crate::guard::estimate(model, options).check(&options.limits)?;
     Ok(Results::new(model, run(model, options)?))
 }
 

@@ -2,6 +2,7 @@
 //! with [`Change`]s (`--set`) and validated into a [`Model`].
 
 use crate::error::{Error, InputError};
+use crate::guard::Limits;
 use crate::model::Model;
 use crate::overrides::{self, Change};
 use crate::validate;
@@ -27,6 +28,7 @@ pub struct Scenario {
     name: String,
     text: String,
     base_dir: PathBuf,
+    limits: Limits,
 }
 
 impl Scenario {
@@ -36,16 +38,28 @@ impl Scenario {
             name: DEFAULT_SCENARIO_NAME.to_owned(),
             text: DEFAULT_SCENARIO.to_owned(),
             base_dir: PathBuf::from("."),
+            limits: Limits::default(),
         }
     }
 
     /// Reads a scenario file; the CSV files it names are read relative to its folder.
     pub fn read(path: &Path) -> Result<Scenario, Error> {
+        Scenario::read_within(path, &Limits::default())
+    }
+
+    /// [`read`](Self::read), with `limits` on the size of every file read (the scenario and
+    /// its CSV inputs) and on the memory validation may use.
+    pub fn read_within(path: &Path, limits: &Limits) -> Result<Scenario, Error> {
         let name = path.display().to_string();
-        let text = validate::read_text(path)
+        let text = validate::read_text(path, limits.input_bytes())
             .map_err(|problem| InputError::single(problem.diagnostic("scenario file", &name)))?;
         let base_dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        Ok(Scenario { name, text, base_dir })
+        Ok(Scenario {
+            name,
+            text,
+            base_dir,
+            limits: *limits,
+        })
     }
 
     /// Scenario text held in memory; `name` is what messages call it, and CSV files it names
@@ -55,7 +69,15 @@ impl Scenario {
             name: name.into(),
             text: text.into(),
             base_dir: PathBuf::from("."),
+            limits: Limits::default(),
         }
+    }
+
+    /// The same text, validated within `limits` (the size of CSV inputs, the memory of
+    /// day-by-day capacities).
+    pub fn with_limits(mut self, limits: &Limits) -> Scenario {
+        self.limits = *limits;
+        self
     }
 
     /// The same text, with CSV files read relative to `dir`.
@@ -84,13 +106,18 @@ impl Scenario {
     pub fn load_with(&self, changes: &[Change]) -> Result<Model, Error> {
         let text = overrides::apply(&self.text, changes)?;
         if changes.is_empty() {
-            return Ok(validate::load_str(&self.name, &text, &self.base_dir)?);
+            return Ok(validate::load_str_within(
+                &self.name,
+                &text,
+                &self.base_dir,
+                &self.limits,
+            )?);
         }
         let name = match self.name.strip_suffix(')') {
             Some(open) => format!("{open}, as changed on the command line)"),
             None => format!("{} (as changed on the command line)", self.name),
         };
-        validate::load_str(&name, &text, &self.base_dir)
+        validate::load_str_within(&name, &text, &self.base_dir, &self.limits)
             .map_err(|error| Error::Input(overrides::explain(error, &text, changes)))
     }
 }

@@ -301,6 +301,7 @@ pub(crate) fn run_each_variant(
     replications: u32,
     out: Option<(&Path, &[String])>,
 ) -> Result<Vec<Runs>, Error> {
+    check_limits(variants, options, replications)?;
     let total = variants.len() as u64 * u64::from(replications);
     let never = CancelToken::new();
     let cancel = options.cancel.as_ref().unwrap_or(&never);
@@ -331,6 +332,19 @@ pub(crate) fn run_each_variant(
         runs.push(Runs::of(&results, variant.port));
     }
     Ok(runs)
+}
+
+/// Refuses the variants when any of them, run as `options` say, would go past the limits:
+/// before any of them runs.
+pub(crate) fn check_limits(variants: &[Variant<'_>], options: &RunOptions, replications: u32) -> Result<(), Error> {
+    let one = RunOptions {
+        replications: Some(replications),
+        ..options.clone()
+    };
+    for variant in variants {
+        crate::guard::estimate(variant.model, &one).check(&options.limits)?;
+    }
+    Ok(())
 }
 
 /// Runs replications `0..replications` of every variant, all of them in parallel on `pool`.

@@ -22,6 +22,8 @@ pub(crate) enum Command {
         /// Change a value of the scenario first, e.g. --set ports.san_ysidro.capacity.quota_per_day=150 (repeatable).
         #[arg(long = "set", value_name = "PATH=VALUE")]
         sets: Vec<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Run a scenario at each value of one or two parameters, with the same replications at every point.
     Sweep(SweepArgs),
@@ -42,6 +44,9 @@ pub(crate) enum Command {
         /// Overwrite a file of that name that backlog did not write.
         #[arg(long)]
         force: bool,
+        /// Refuse results files larger than this, e.g. 4G [default: 1G].
+        #[arg(long, value_name = "SIZE", value_parser = super::run::parse_size)]
+        max_input: Option<u64>,
     },
 }
 
@@ -78,6 +83,9 @@ pub(crate) struct ChartArgs {
     /// Overwrite files of the charts' names that backlog did not write.
     #[arg(long)]
     pub(crate) force: bool,
+    /// Refuse results files larger than this, e.g. 4G [default: 1G].
+    #[arg(long, value_name = "SIZE", value_parser = super::run::parse_size)]
+    pub(crate) max_input: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -133,18 +141,39 @@ pub(crate) struct RunArgs {
     /// Write into an --out folder even if it holds files that are not a previous backlog run.
     #[arg(long)]
     pub(crate) force: bool,
-    /// Refuse to run when one replication is expected to bring more people than this [default: 100000000].
-    #[arg(long, value_name = "N")]
-    pub(crate) max_people: Option<u64>,
-    /// Refuse to run when the run is expected to need more memory than this, e.g. 16G [default: 8G].
-    #[arg(long, value_name = "SIZE", value_parser = super::run::parse_size)]
-    pub(crate) max_memory: Option<u64>,
+    #[command(flatten)]
+    pub(crate) limits: LimitArgs,
     /// Change a value of the scenario first, e.g. --set ports.san_ysidro.capacity.quota_per_day=150 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub(crate) sets: Vec<String>,
     /// How replications are simulated; both give byte-identical results (event-loop: always the general event loop, for checking and benchmarking).
     #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
     pub(crate) engine: EngineArg,
+}
+
+/// The resource guards: every limit is checked before anything large is read, built or run.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub(crate) struct LimitArgs {
+    /// Refuse to run when one replication is expected to bring more people than this [default: 100000000].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_people: Option<u64>,
+    /// Refuse to run when the run is expected to need more memory than this, e.g. 16G [default: 8G].
+    #[arg(long, value_name = "SIZE", value_parser = super::run::parse_size)]
+    pub(crate) max_memory: Option<u64>,
+    /// Refuse scenario and CSV files larger than this, e.g. 4G [default: 1G].
+    #[arg(long, value_name = "SIZE", value_parser = super::run::parse_size)]
+    pub(crate) max_input: Option<u64>,
+}
+
+impl LimitArgs {
+    /// The library's limits.
+    pub(crate) fn limits(self) -> backlog::Limits {
+        backlog::Limits {
+            max_people: self.max_people,
+            max_memory_bytes: self.max_memory,
+            max_input_bytes: self.max_input,
+        }
+    }
 }
 
 /// Flags shared by sweep, compare and target.
@@ -168,6 +197,8 @@ pub(crate) struct AnalysisArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
+    #[command(flatten)]
+    pub(crate) limits: LimitArgs,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,7 +4,7 @@
 use super::args::{ChartArgs, ChartFormatArg, KindArg};
 use super::output::write_stdout;
 use backlog::chart::{self, Format, Kind, Options};
-use backlog::{CancelToken, Diagnostic, Error, Folder, InputError};
+use backlog::{CancelToken, Diagnostic, Error, Folder, InputError, Limits};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -32,6 +32,14 @@ fn parse_size(text: &str) -> Result<(u32, u32), Error> {
         return Err(bad());
     }
     Ok((width, height))
+}
+
+/// Limits with only the size of files read set (the rest is not at stake in drawing).
+fn input_limit(max_input: Option<u64>) -> Limits {
+    Limits {
+        max_input_bytes: max_input,
+        ..Limits::default()
+    }
 }
 
 fn print_notes(folder: &Folder) {
@@ -87,7 +95,7 @@ pub(super) fn chart(args: ChartArgs, cancel: &CancelToken, stdout: &mut dyn Writ
             None,
         ));
     };
-    let folder = Folder::read(dir)?;
+    let folder = Folder::read_within(dir, &input_limit(args.max_input))?;
     print_notes(&folder);
     let out = args.out.clone().unwrap_or_else(|| dir.clone());
     let written = chart::write(&folder, &kinds, &out, formats, &options, cancel)?;
@@ -125,7 +133,7 @@ fn compare(
     let folders: Vec<Folder> = args
         .compare
         .iter()
-        .map(|dir| Folder::read(dir))
+        .map(|dir| Folder::read_within(dir, &input_limit(args.max_input)))
         .collect::<Result<_, _>>()?;
     let labels = match &args.labels {
         Some(text) => {
@@ -150,10 +158,11 @@ pub(super) fn report(
     results: &Path,
     out: Option<PathBuf>,
     force: bool,
+    limits: &Limits,
     cancel: &CancelToken,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
-    let folder = Folder::read(results)?;
+    let folder = Folder::read_within(results, limits)?;
     print_notes(&folder);
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);

@@ -2,7 +2,7 @@
 
 use super::output::{print_notes, write_stdout};
 use super::{changes, scenario};
-use backlog::{CancelToken, Error};
+use backlog::{CancelToken, Error, Limits};
 use std::io::Write;
 use std::path::Path;
 
@@ -10,11 +10,12 @@ use std::path::Path;
 pub(super) fn run(
     path: Option<&Path>,
     sets: &[String],
+    limits: &Limits,
     cancel: &CancelToken,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
     let changes = changes(sets)?;
-    let model = scenario(path)?.load_with(&changes)?;
+    let model = scenario(path, limits)?.load_with(&changes)?;
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }

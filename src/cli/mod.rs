@@ -12,7 +12,7 @@ mod sweep;
 mod target;
 
 use args::{AnalysisArgs, Cli, Command, EngineArg, FormatArg};
-use backlog::{CancelToken, Change, Error, RunOptions, Scenario};
+use backlog::{CancelToken, Change, Error, Limits, RunOptions, Scenario};
 use clap::ArgMatches;
 use std::io::Write;
 use std::path::Path;
@@ -26,12 +26,25 @@ pub(crate) fn dispatch(
 ) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run::run(args, cancel, stdout),
-        Command::Check { scenario, sets } => check::run(scenario.as_deref(), &sets, cancel, stdout),
+        Command::Check { scenario, sets, limits } => {
+            check::run(scenario.as_deref(), &sets, &limits.limits(), cancel, stdout)
+        }
         Command::Sweep(args) => sweep::run(args, matches.subcommand_matches("sweep"), cancel, stdout),
         Command::Compare(args) => compare::run(args, cancel, stdout),
         Command::Target(args) => target::run(args, cancel, stdout),
         Command::Chart(args) => chart::chart(args, cancel, stdout),
-        Command::Report { results, out, force } => chart::report(&results, out, force, cancel, stdout),
+        Command::Report {
+            results,
+            out,
+            force,
+            max_input,
+        } => {
+            let limits = Limits {
+                max_input_bytes: max_input,
+                ..Limits::default()
+            };
+            chart::report(&results, out, force, &limits, cancel, stdout)
+        }
     }
 }
 
@@ -62,11 +75,11 @@ impl From<EngineArg> for backlog::Engine {
     }
 }
 
-/// The scenario file, or the built-in one.
-fn scenario(path: Option<&Path>) -> Result<Scenario, Error> {
+/// The scenario file, or the built-in one, read and validated within `limits`.
+fn scenario(path: Option<&Path>, limits: &Limits) -> Result<Scenario, Error> {
     match path {
-        Some(path) => Scenario::read(path),
-        None => Ok(Scenario::built_in()),
+        Some(path) => Scenario::read_within(path, limits),
+        None => Ok(Scenario::built_in().with_limits(limits)),
     }
 }
 
@@ -77,7 +90,7 @@ fn changes(sets: &[String]) -> Result<Vec<Change>, Error> {
 
 /// Run options of `sweep`, `compare` and `target`, with a progress bar over `what`.
 fn analysis_options(args: &AnalysisArgs, cancel: &CancelToken, bar: &output::Bar) -> RunOptions {
-    let mut options = RunOptions::new().cancel(cancel.clone());
+    let mut options = RunOptions::new().cancel(cancel.clone()).limits(args.limits.limits());
     if let Some(replications) = args.replications {
         options = options.replications(replications);
     }

@@ -21,7 +21,8 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
         changes.push(Change::integer("run.horizon_days", i64::from(horizon)));
     }
     check_run_flags(args.charts, args.report, args.out.as_deref())?;
-    let model = scenario(args.scenario.as_deref())?.load_with(&changes)?;
+    let limits = args.limits.limits();
+    let model = scenario(args.scenario.as_deref(), &limits)?.load_with(&changes)?;
     print_notes(model.notes(), args.quiet);
     // Every output is checked (and the folder started) before anything runs.
     let out = args
@@ -36,10 +37,7 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
     let mut options = RunOptions::new()
         .engine(args.engine.into())
         .cancel(cancel.clone())
-        .limits(Limits {
-            max_people: args.max_people,
-            max_memory_bytes: args.max_memory,
-        });
+        .limits(limits);
     if let Some(replications) = args.replications {
         options = options.replications(replications);
     }
@@ -51,7 +49,7 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
     let results = results?;
     if let Some(out) = out {
         results.write_files(out.path())?;
-        after_run(out.path(), args.charts, args.report, cancel)?;
+        after_run(out.path(), args.charts, args.report, &limits, cancel)?;
         out.commit()?;
     }
     if let Some(path) = &args.trace {
@@ -112,11 +110,11 @@ fn bad_path(path: &Path, problem: &str) -> Error {
 
 /// `--charts` and `--report`: every chart (PNG and SVG) and the report, drawn from the files
 /// just written to `dir`.
-fn after_run(dir: &Path, charts: bool, report: bool, cancel: &CancelToken) -> Result<(), Error> {
+fn after_run(dir: &Path, charts: bool, report: bool, limits: &Limits, cancel: &CancelToken) -> Result<(), Error> {
     if !charts && !report {
         return Ok(());
     }
-    let folder = Folder::read(dir)?;
+    let folder = Folder::read_within(dir, limits)?;
     for note in &folder.notes {
         super::output::note(note);
     }

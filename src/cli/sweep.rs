@@ -26,7 +26,7 @@ pub(super) fn run(
         chart_metric,
         force: args.force,
     };
-    let plan = analysis::sweep::plan(&scenario(args.scenario.as_deref())?, request)?;
+    let plan = analysis::sweep::plan(&scenario(args.scenario.as_deref(), &common.limits.limits())?, request)?;
     print_notes(plan.notes(), common.quiet);
     let bar = Bar::new(common.quiet, "runs");
     let sweep = plan.run(&analysis_options(common, cancel, &bar));

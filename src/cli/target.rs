@@ -31,7 +31,7 @@ pub(super) fn run(args: TargetArgs, cancel: &CancelToken, stdout: &mut dyn Write
         step: args.step,
         port: common.port.clone(),
     };
-    let plan = analysis::target::plan(&scenario(args.scenario.as_deref())?, request)?;
+    let plan = analysis::target::plan(&scenario(args.scenario.as_deref(), &common.limits.limits())?, request)?;
     print_notes(plan.notes(), common.quiet);
     let bar = Bar::new(common.quiet, "runs");
     let target = plan.run(&analysis_options(common, cancel, &bar));

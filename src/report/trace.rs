@@ -4,7 +4,7 @@ use crate::cancel::CancelToken;
 use crate::engine::{Trace, TraceEvent, run_replication_traced};
 use crate::error::Error;
 use crate::model::{Model, Ticks, ticks_to_days};
-use crate::output::write_file;
+use crate::output::{Streamed, write_streamed};
 use crate::results::Provenance;
 use std::io::Write;
 use std::path::Path;
@@ -18,15 +18,28 @@ pub fn write_trace(
     path: &Path,
     cancel: &CancelToken,
 ) -> Result<(), Error> {
-    let error = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut buffer = Vec::new();
-    let mut trace = CsvTrace::new(&mut buffer, model, &provenance.line());
-    run_replication_traced(model, replication, &mut trace, cancel)?;
-    trace.finish().map_err(error)?;
-    write_file(path, &buffer)
+    // The trace goes straight to the file: a long one never sits in memory.
+    let written = write_streamed(path, |out| -> Result<(), TraceError> {
+        let mut trace = CsvTrace::new(out, model, &provenance.line());
+        run_replication_traced(model, replication, &mut trace, cancel).map_err(|_| TraceError::Cancelled)?;
+        trace.finish().map_err(TraceError::Io)?;
+        Ok(())
+    });
+    match written {
+        Ok(()) => Ok(()),
+        Err(Streamed::Failed(error)) => Err(error),
+        Err(Streamed::Stopped(TraceError::Cancelled)) => Err(Error::Interrupted),
+        Err(Streamed::Stopped(TraceError::Io(source))) => Err(Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Why writing a trace stopped.
+enum TraceError {
+    Cancelled,
+    Io(std::io::Error),
 }
 
 /// Writes trace lines to `out`; the first write error is kept and later lines are skipped.

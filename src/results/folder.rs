@@ -6,6 +6,7 @@
 
 use super::{FORMAT_VERSION, Results, Summary};
 use crate::error::{Diagnostic, Error, InputError};
+use crate::guard::Limits;
 use crate::model::Date;
 use crate::output::write_file;
 use std::collections::BTreeMap;
@@ -144,10 +145,13 @@ fn is_file(path: &Path) -> bool {
     path.metadata().is_ok_and(|metadata| !metadata.is_dir())
 }
 
-fn read(dir: &Path, name: &str) -> Result<String, Error> {
+fn read(dir: &Path, name: &str, limits: &Limits) -> Result<String, Error> {
     let path = dir.join(name);
-    std::fs::read_to_string(&path)
-        .map_err(|error| input(format!("cannot read {name} in `{}`: {error}", dir.display()), None))
+    crate::validate::read_text(&path, limits.input_bytes()).map_err(|problem| {
+        Error::Input(InputError::single(
+            problem.diagnostic("results file", &path.display().to_string()),
+        ))
+    })
 }
 
 fn bad_file(dir: &Path, name: &str, problem: impl std::fmt::Display) -> Error {
@@ -328,10 +332,15 @@ fn with_port(port: &str, label: &str, several_ports: bool) -> String {
 }
 
 /// Markers from markers.csv, else none (with a note).
-fn read_markers(dir: &Path, several_ports: bool, notes: &mut Vec<String>) -> Result<Vec<MarkerRow>, Error> {
+fn read_markers(
+    dir: &Path,
+    several_ports: bool,
+    limits: &Limits,
+    notes: &mut Vec<String>,
+) -> Result<Vec<MarkerRow>, Error> {
     let name = "markers.csv";
     if is_file(&dir.join(name)) {
-        let text = read(dir, name)?;
+        let text = read(dir, name, limits)?;
         let rows = csv_rows(dir, name, &text, &["port", "day", "label"])?;
         let mut markers = Vec::with_capacity(rows.len());
         for row in rows {
@@ -397,8 +406,13 @@ pub(super) fn write(dir: &Path, results: &Results) -> Result<(), Error> {
 impl Folder {
     /// Reads a results folder; errors name the folder or the missing file.
     pub fn read(dir: &Path) -> Result<Folder, Error> {
+        Folder::read_within(dir, &Limits::default())
+    }
+
+    /// [`read`](Self::read), refusing files larger than the limit on files read.
+    pub fn read_within(dir: &Path, limits: &Limits) -> Result<Folder, Error> {
         check_folder(dir)?;
-        let summary_text = read(dir, "summary.json")?;
+        let summary_text = read(dir, "summary.json", limits)?;
         check_version(dir, &summary_text)?;
         let summary: Summary =
             serde_json::from_str(&summary_text).map_err(|error| bad_file(dir, "summary.json", error))?;
@@ -412,15 +426,15 @@ impl Folder {
         let warm_up_days = summary.warm_up_days;
         let start_date = summary.start_date.as_deref().and_then(Date::parse);
         let ports: Vec<String> = summary.ports.iter().map(|port| port.name.clone()).collect();
-        let (daily, row_days) = parse_daily(dir, &read(dir, "daily.csv")?)?;
-        let waits = parse_waits(dir, &read(dir, "waits.csv")?)?;
+        let (daily, row_days) = parse_daily(dir, &read(dir, "daily.csv", limits)?)?;
+        let waits = parse_waits(dir, &read(dir, "waits.csv", limits)?)?;
         let scenario_text = if is_file(&dir.join("scenario.toml")) {
-            Some(read(dir, "scenario.toml")?)
+            Some(read(dir, "scenario.toml", limits)?)
         } else {
             None
         };
         let mut notes = Vec::new();
-        let mut markers = read_markers(dir, ports.len() > 1, &mut notes)?;
+        let mut markers = read_markers(dir, ports.len() > 1, limits, &mut notes)?;
         markers.retain(|marker| marker.day < horizon_days);
         Ok(Folder {
             dir: dir.to_path_buf(),

@@ -46,6 +46,11 @@ fn bucket_of(value: u64) -> u32 {
 }
 
 /// The bin of `value`.
+/// Bins a histogram needs to hold values up to `max`.
+pub(crate) fn bins_up_to(max: u64) -> usize {
+    index_of(max) + 1
+}
+
 #[inline]
 fn index_of(value: u64) -> usize {
     let bucket = bucket_of(value);

@@ -50,7 +50,7 @@ pub(crate) fn records(ctx: &mut Ctx, file: &S<String>, kind: CsvKind, classes: O
     } else {
         path.display().to_string()
     };
-    let text = match read_text(&path) {
+    let text = match read_text(&path, ctx.limits.input_bytes()) {
         Ok(text) => text,
         Err(problem) => {
             let message = problem.message("CSV file", &shown);

@@ -26,7 +26,20 @@ use std::sync::Arc;
 
 /// Validates scenario text; `name` is shown in messages, CSV paths resolve against `base_dir`.
 /// The model keeps the text (its provenance) and the notes found.
+#[cfg(test)]
 pub(crate) fn load_str(name: &str, text: &str, base_dir: &Path) -> Result<Model, InputError> {
+    load_str_within(name, text, base_dir, &crate::guard::Limits::default())
+}
+
+/// [`load_str`] within `limits`: CSV files larger than the input limit, and per-day capacities
+/// that would take more memory than the memory limit, are refused before they are read or
+/// built.
+pub(crate) fn load_str_within(
+    name: &str,
+    text: &str,
+    base_dir: &Path,
+    limits: &crate::guard::Limits,
+) -> Result<Model, InputError> {
     let source = SourceFile {
         name: name.to_owned(),
         text: Arc::from(text),
@@ -40,6 +53,7 @@ pub(crate) fn load_str(name: &str, text: &str, base_dir: &Path) -> Result<Model,
     }
     let raw = scenario::parse(text).map_err(|error| InputError::single(suggest::toml_error(&source, &error)))?;
     let mut ctx = Ctx::new(&source, base_dir);
+    ctx.limits = *limits;
     let model = validate(&mut ctx, &raw);
     match model {
         Some(mut model) if ctx.diagnostics.is_empty() => {
@@ -71,6 +85,9 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
     }
     let run = run(ctx, &raw.run);
     let classes = classes(ctx, &raw.classes);
+    if !per_day_capacities_fit(ctx, raw) {
+        return None;
+    }
     let ports = ports::ports(ctx, &raw.ports);
     let streams = streams::streams(ctx, &raw.streams, &classes);
     let (run, classes, ports, streams) = (run?, classes?, ports?, streams?);
@@ -113,6 +130,31 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
         text: Arc::from(""),
         notes: Vec::new(),
     })
+}
+
+/// Whether the ports' per-day capacities (at most 16 bytes a day each) fit in the memory limit;
+/// refused at `horizon_days` if not, before any is built.
+fn per_day_capacities_fit(ctx: &mut Ctx, raw: &RawScenario) -> bool {
+    let Some(horizon) = ctx.horizon else {
+        return true;
+    };
+    let ports = raw.ports.get_ref().len();
+    let bytes = ports as f64 * f64::from(horizon) * 16.0;
+    let limit = ctx.limits.memory_bytes();
+    if bytes <= limit as f64 {
+        return true;
+    }
+    ctx.error_help(
+        raw.run.horizon_days.span(),
+        format!(
+            "{ports} ports over {} days need about {:.1} GiB for their day-by-day capacities, more than the limit of {:.1} GiB",
+            group_thousands(f64::from(horizon)),
+            bytes / f64::from(1u32 << 30),
+            limit as f64 / f64::from(1u32 << 30)
+        ),
+        "use fewer ports or a shorter horizon, or raise the limit with --max-memory (e.g. 32G)",
+    );
+    false
 }
 
 /// The validated `[run]` table.
@@ -297,6 +339,8 @@ pub(crate) struct Ctx<'a> {
     pub horizon: Option<u32>,
     /// Port names in file order (also of invalid ports, so that streams can refer to them).
     pub port_names: Vec<String>,
+    /// The limits on files read and memory.
+    pub limits: crate::guard::Limits,
 }
 
 impl<'a> Ctx<'a> {
@@ -310,6 +354,7 @@ impl<'a> Ctx<'a> {
             start: StartDate::Absent,
             horizon: None,
             port_names: Vec::new(),
+            limits: crate::guard::Limits::default(),
         }
     }
 
@@ -721,6 +766,10 @@ pub(crate) enum ReadProblem {
         byte: u8,
     },
     Empty,
+    /// Larger than the limit on files read.
+    TooLarge {
+        limit: u64,
+    },
     Other(std::io::Error),
 }
 
@@ -736,6 +785,10 @@ impl ReadProblem {
                 "the {what} `{shown}` is not UTF-8 text: line {line}, column {column} has the byte 0x{byte:02X}, which UTF-8 does not allow"
             ),
             ReadProblem::Empty => format!("the {what} `{shown}` is empty"),
+            ReadProblem::TooLarge { limit } => format!(
+                "the {what} `{shown}` is larger than {:.0} MiB, the most backlog reads",
+                *limit as f64 / 1048576.0
+            ),
             ReadProblem::Other(error) => format!("cannot read the {what} `{shown}`: {error}"),
         }
     }
@@ -763,6 +816,9 @@ impl ReadProblem {
                 "a scenario needs `schema = 1`, a [run] table, and at least one [[ports]] and one [[streams]] table"
                     .to_owned()
             }),
+            ReadProblem::TooLarge { .. } => {
+                Some("check that this is the file you meant; to read it anyway raise the limit with --max-input (e.g. 4G)".to_owned())
+            }
             ReadProblem::Other(_) => None,
         }
     }
@@ -778,20 +834,51 @@ impl ReadProblem {
 }
 
 /// Reads a UTF-8 text file that is not empty.
-pub(crate) fn read_text(path: &Path) -> Result<String, ReadProblem> {
+///
+/// At most `max_bytes` are read: a larger file (or an endless pipe such as `/dev/zero`) is
+/// refused, and one that starts like a binary file is refused after its first 4 KiB.
+pub(crate) fn read_text(path: &Path, max_bytes: u64) -> Result<String, ReadProblem> {
+    use std::io::Read;
     if path.is_dir() {
         return Err(ReadProblem::Folder);
     }
-    let bytes = std::fs::read(path).map_err(|error| match error.kind() {
+    let file = std::fs::File::open(path).map_err(|error| match error.kind() {
         std::io::ErrorKind::NotFound => ReadProblem::NotFound,
         std::io::ErrorKind::IsADirectory => ReadProblem::Folder,
         _ => ReadProblem::Other(error),
     })?;
+    let mut reader = file.take(max_bytes.saturating_add(1));
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(4096)
+        .read_to_end(&mut bytes)
+        .map_err(ReadProblem::Other)?;
+    if looks_binary(&bytes) {
+        return Err(ReadProblem::Binary);
+    }
+    reader.read_to_end(&mut bytes).map_err(ReadProblem::Other)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(ReadProblem::TooLarge { limit: max_bytes });
+    }
     let text = text_of(bytes)?;
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Err(ReadProblem::Empty);
     }
     Ok(text)
+}
+
+/// Whether the start of a file looks like a binary file rather than text in some encoding:
+/// text has few control characters and no zero bytes (UTF-16 aside, told apart by its mark).
+fn looks_binary(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+        .count();
+    head.contains(&0) || control * 20 > head.len()
 }
 
 /// The bytes as UTF-8 text, or why they are not.
@@ -804,13 +891,7 @@ fn text_of(bytes: Vec<u8>) -> Result<String, ReadProblem> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(ReadProblem::Utf16);
     }
-    // Text in another encoding has few control characters; binary files have many.
-    let head = &bytes[..bytes.len().min(4096)];
-    let control = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
-        .count();
-    if head.contains(&0) || control * 20 > head.len() {
+    if looks_binary(bytes) {
         return Err(ReadProblem::Binary);
     }
     let valid = error.utf8_error().valid_up_to();

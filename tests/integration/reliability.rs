@@ -346,3 +346,155 @@ fn resource_guards_refuse_before_running() {
         .assert()
         .code(2);
 }
+
+/// Runs `backlog ARGS` and returns its peak resident memory in bytes, as it reports it (the
+/// `VmHWM` of its own address space: a child's `ru_maxrss` would count the test process it was
+/// forked from).
+#[cfg(target_os = "linux")]
+fn peak_memory(args: &[&std::ffi::OsStr]) -> f64 {
+    let report = tempfile::NamedTempFile::new().expect("temporary file");
+    let status = Command::new(assert_cmd::cargo::cargo_bin("backlog"))
+        .args(args)
+        .env("BACKLOG_PEAK_MEMORY_FILE", report.path())
+        .current_dir(project_root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("backlog runs");
+    assert!(status.success(), "{args:?} failed");
+    std::fs::read_to_string(report.path())
+        .expect("the report")
+        .trim()
+        .parse()
+        .expect("a number of bytes")
+}
+
+/// The memory estimate is an upper bound: for a family of scenarios, each stressing one part
+/// of what a run holds (a large list, many streams, many classes, a long run, many
+/// replications written out, a trace, many ports with per-day capacities), the peak memory
+/// measured is below the estimate the guard checks.
+#[cfg(target_os = "linux")]
+#[test]
+fn peak_memory_stays_below_the_estimate() {
+    use backlog::{RunOptions, Scenario};
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let run = "schema = 1\n[run]\nname = \"memory\"\nseed = 1\n";
+    let quota =
+        |name: &str| format!("[[ports]]\nname = \"{name}\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 100\n");
+    let poisson = |name: &str, port: &str, rate: f64, extra: &str| {
+        format!(
+            "[[streams]]\nname = \"{name}\"\nport = \"{port}\"\nkind = \"poisson\"\npeople_per_day = {rate}\n{extra}"
+        )
+    };
+    let mut cases: Vec<(&str, String, u32, bool, bool)> = Vec::new();
+    cases.push((
+        "a large list",
+        format!(
+            "{run}horizon_days = 20\n{}[[streams]]\nname = \"list\"\nport = \"p\"\nkind = \"backlog\"\npeople = 800000\n\
+             waited_days = {{ dist = \"uniform\", min = 0, max = 200 }}\n",
+            quota("p")
+        ),
+        2,
+        false,
+        false,
+    ));
+    let many_streams: String = (0..3000).map(|i| poisson(&format!("s{i}"), "p", 2.0, "")).collect();
+    cases.push((
+        "many streams",
+        format!("{run}horizon_days = 30\n{}{many_streams}", quota("p")),
+        2,
+        false,
+        false,
+    ));
+    let classes: String = (0..200).map(|i| format!("[[classes]]\nname = \"c{i}\"\n")).collect();
+    let mix: Vec<String> = (0..200).map(|i| format!("c{i} = 0.005")).collect();
+    cases.push((
+        "many classes",
+        format!(
+            "{run}horizon_days = 200\n{classes}{}{}",
+            quota("p").replace("[ports.capacity]", "discipline = \"priority\"\n[ports.capacity]"),
+            poisson(
+                "s",
+                "p",
+                120.0,
+                &format!("class_mix = {{ {} }}\npatience_days = 300\n", mix.join(", "))
+            )
+        ),
+        4,
+        false,
+        false,
+    ));
+    cases.push((
+        "a long run",
+        format!(
+            "{run}horizon_days = 100000\n{}{}",
+            quota("p"),
+            poisson("s", "p", 90.0, "")
+        ),
+        2,
+        false,
+        false,
+    ));
+    cases.push((
+        "many replications written out",
+        format!("{run}horizon_days = 365\n{}{}", quota("p"), poisson("s", "p", 90.0, "")),
+        1000,
+        true,
+        false,
+    ));
+    cases.push((
+        "a trace",
+        format!(
+            "{run}horizon_days = 10\n{}[[streams]]\nname = \"list\"\nport = \"p\"\nkind = \"backlog\"\npeople = 400000\n",
+            quota("p")
+        ),
+        1,
+        false,
+        true,
+    ));
+    let ports: String = (0..40)
+        .map(|i| quota(&format!("p{i}")) + "weekdays = [\"mon\", \"wed\", \"fri\"]\n")
+        .collect();
+    cases.push((
+        "many ports with per-day capacities",
+        format!("{run}horizon_days = 200000\n{ports}{}", poisson("s", "p0", 10.0, "")),
+        2,
+        false,
+        false,
+    ));
+    for (what, text, replications, out, trace) in cases {
+        let path = dir.path().join("memory.toml");
+        std::fs::write(&path, &text).expect("written");
+        let model = Scenario::from_text("memory.toml", text.as_str())
+            .load()
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let estimate = backlog::estimate(&model, &RunOptions::new().replications(replications).threads(2));
+        let r = replications.to_string();
+        let out_dir = dir.path().join("out");
+        let trace_file = dir.path().join("trace.csv");
+        let flags = ["run", "--quiet", "-j", "2", "--max-memory", "1T", "-r", r.as_str()];
+        let mut args: Vec<&std::ffi::OsStr> = flags.iter().map(std::ffi::OsStr::new).collect();
+        args.push(path.as_os_str());
+        if out {
+            args.extend([
+                std::ffi::OsStr::new("--force"),
+                std::ffi::OsStr::new("--out"),
+                out_dir.as_os_str(),
+            ]);
+        }
+        if trace {
+            args.extend([std::ffi::OsStr::new("--trace"), trace_file.as_os_str()]);
+        }
+        let peak = peak_memory(&args);
+        eprintln!(
+            "{what}: peak {:.0} MiB, estimate {:.0} MiB",
+            peak / 1048576.0,
+            estimate.memory_bytes / 1048576.0
+        );
+        assert!(
+            peak <= estimate.memory_bytes,
+            "{what}: peak {peak} bytes above the estimate {}",
+            estimate.memory_bytes
+        );
+    }
+}

@@ -335,6 +335,7 @@ impl TargetPlan {
                 .zip(&ports)
                 .map(|(model, &port)| Variant { model, port })
                 .collect();
+            super::check_limits(&variants, options, replications)?;
             let runs = super::run_variants(&pool, &variants, replications, cancel, &counter)?;
             Ok(runs
                 .iter()
