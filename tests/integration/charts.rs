@@ -747,3 +747,37 @@ fn damaged_numbers_never_panic_the_charts() {
         }
     }
 }
+
+/// Thousands of dated changes are drawn as lines with one note, without placing a label for
+/// each (which took time quadratic in their number).
+#[test]
+fn thousands_of_dated_changes_are_lines_with_a_note() {
+    let out = scratch("many-changes");
+    let mut text = String::from(
+        "schema = 1\n[run]\nname = \"many changes\"\nhorizon_days = 3000\nseed = 1\nreplications = 2\n\
+         [[ports]]\nname = \"p\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 50\n",
+    );
+    for day in 1..2001 {
+        text.push_str(&format!(
+            "[[ports.capacity.schedule]]\nfrom = {day}\nquota_per_day = {}\n",
+            50 + day % 7
+        ));
+    }
+    text.push_str("[[streams]]\nname = \"s\"\nport = \"p\"\nkind = \"poisson\"\npeople_per_day = 40\n");
+    let scenario = out.join("changes.toml");
+    std::fs::write(&scenario, text).expect("written");
+    let results = out.join("results");
+    backlog()
+        .args(["run", "--quiet", "--out"])
+        .arg(&results)
+        .arg(&scenario)
+        .assert()
+        .success();
+    backlog()
+        .args(["chart", "--kind", "backlog", "--format", "svg"])
+        .arg(&results)
+        .assert()
+        .success();
+    let svg = read(&results.join("backlog.svg"));
+    assert!(svg.contains("Dashed lines: 2,000 dated changes in the scenario (too many to label)."));
+}

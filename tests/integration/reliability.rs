@@ -498,3 +498,49 @@ fn peak_memory_stays_below_the_estimate() {
         );
     }
 }
+
+/// Output paths: a trace into the `--out` folder is written after it, a device is written
+/// through and never replaced (`/dev/full` fails with exit 1 and stays a device), and an
+/// output path that cannot be written is known before anything runs.
+#[cfg(unix)]
+#[test]
+fn output_paths_are_checked_first_and_devices_are_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("new");
+    backlog()
+        .args(["run", "--quiet", "-r", "2", "scenarios/deterministic.toml", "--out"])
+        .arg(&out)
+        .arg("--trace")
+        .arg(out.join("trace.csv"))
+        .current_dir(project_root())
+        .assert()
+        .success();
+    assert!(out.join("trace.csv").is_file() && out.join("summary.json").is_file());
+    if std::path::Path::new("/dev/full").exists() {
+        let assert = backlog()
+            .args([
+                "run",
+                "--quiet",
+                "-r",
+                "2",
+                "scenarios/deterministic.toml",
+                "--trace",
+                "/dev/full",
+            ])
+            .current_dir(project_root())
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.starts_with("error: cannot write /dev/full"), "{stderr}");
+        let kind = std::fs::metadata("/dev/full").expect("still there").file_type();
+        assert!(kind.is_char_device(), "/dev/full is still a device");
+    }
+    let assert = backlog()
+        .args(["run", "--quiet", "--trace"])
+        .arg(dir.path().join("missing/trace.csv"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("is in a folder that does not exist"), "{stderr}");
+}

@@ -663,6 +663,8 @@ mod tests {
         assert!(grid(&request(Some("20:10"), None), None).is_err());
         assert!(grid(&request(None, None), None).is_err());
         assert!(grid(&request(Some("1:2"), Some(0.0)), None).is_err());
+        // A step so small that the values cannot be counted is refused, not wrapped.
+        assert!(grid(&request(Some("10:1000"), Some(1e-20)), None).is_err());
     }
 
     #[test]

@@ -15,6 +15,31 @@ use crate::chart::style::{self, GRID, INK, MARKER, MUTED, size};
 use crate::model::Date;
 use axes::{number_ticks, percent_ticks, shared_grid_ticks};
 use marks::{Placed, place_marks};
+
+/// Most markers a chart labels (directly or in a numbered key); beyond, only their lines.
+const MAX_LABELLED_MARKS: usize = 60;
+
+/// Lines of `marks` without labels, one per pixel, and the note that says what they are.
+fn unlabelled(marks: &[(i32, String, RGBColor)]) -> (Vec<Placed>, Vec<(String, String)>) {
+    let mut lines: Vec<Placed> = marks
+        .iter()
+        .map(|(x, _, color)| Placed {
+            x: *x,
+            row: None,
+            x0: *x,
+            x1: *x,
+            text: String::new(),
+            color: *color,
+        })
+        .collect();
+    lines.sort_by_key(|line| line.x);
+    lines.dedup_by_key(|line| line.x);
+    let note = format!(
+        "Dashed lines: {} dated changes in the scenario (too many to label).",
+        crate::format::thousands(marks.len() as f64)
+    );
+    (lines, vec![(String::new(), note)])
+}
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
@@ -60,6 +85,9 @@ pub(in crate::chart) struct PlotSpec<'a> {
 
 /// Lays out a plot in `body`: tick labels, axis titles, marker labels and, when marker labels
 /// do not fit, a numbered key under the plot.
+///
+/// With more than [`MAX_LABELLED_MARKS`] markers, none is labelled: their lines are drawn (one
+/// per pixel) with a note, in time linear in their number.
 pub(in crate::chart) fn layout_plot<DB: DrawingBackend>(c: &Canvas<DB>, body: Rect, spec: &PlotSpec<'_>) -> Plot {
     let max_y_ticks = ((f64::from(body.height()) / (72.0 * c.scale)) as usize).clamp(3, 8);
     let percent_y2 = spec.y2.as_ref().is_some_and(|(axis, _)| axis.ticks == Ticks::Percent);
@@ -143,9 +171,15 @@ pub(in crate::chart) fn layout_plot<DB: DrawingBackend>(c: &Canvas<DB>, body: Re
         .iter()
         .map(|m| (x.map(m.value), m.label.clone(), m.color))
         .collect();
-    let (mut marks, mut key) = match place_marks(c, &direct, bounds, max_rows) {
-        (placed, true) => (placed, Vec::new()),
-        (_, false) => {
+    let placement = if direct.len() > MAX_LABELLED_MARKS {
+        None
+    } else {
+        Some(place_marks(c, &direct, bounds, max_rows))
+    };
+    let (mut marks, mut key) = match placement {
+        None => unlabelled(&direct),
+        Some((placed, true)) => (placed, Vec::new()),
+        Some((_, false)) => {
             let numbered: Vec<(i32, String, RGBColor)> = in_range
                 .iter()
                 .enumerate()
