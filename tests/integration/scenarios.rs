@@ -29,3 +29,23 @@ fn the_built_in_scenario_is_the_shipped_file() {
     let shipped = std::fs::read_to_string(project_root().join("scenarios/tijuana-2018.toml")).expect("shipped file");
     assert_eq!(shipped, backlog::Scenario::built_in().text());
 }
+
+/// The sources a shipped scenario cites are in the repository (docs/sources.md), never a file
+/// users do not have.
+#[test]
+fn shipped_scenarios_cite_sources_in_the_repository() {
+    let sources = std::fs::read_to_string(project_root().join("docs/sources.md")).expect("docs/sources.md");
+    assert!(sources.contains("Daily intake at San Ysidro") && sources.contains("Title 42"));
+    for entry in std::fs::read_dir(project_root().join("scenarios")).expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|ext| ext != "toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable");
+        assert!(
+            !text.contains("shared/") && !text.contains("figures.md"),
+            "{} cites a file outside the repository",
+            path.display()
+        );
+    }
+}
