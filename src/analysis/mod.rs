@@ -3,7 +3,7 @@
 //!
 //! **Common random numbers.** Every random stream of the engine is seeded from (scenario seed,
 //! replication, role, name): an arrival stream from its `name`, a port from its `name`
-//! (see [`crate::engine::rng`]). Nothing depends on the position of a stream in the file or
+//! (see `engine::rng`). Nothing depends on the position of a stream in the file or
 //! on which other streams exist. So replication *r* of two variants of a scenario (two sweep
 //! points, two compared files) sees the same arrivals wherever the variants agree, and the
 //! difference between them in replication *r* is due to the policy, not to luck. Differences

@@ -5,12 +5,12 @@
 //! gives byte-identical files: nothing depends on the time, the machine's fonts or hash order.
 //!
 //! - a results folder is read into a [`Folder`] (see [`crate::results`]);
-//! - [`backlog`], [`waits`], [`quoted`], [`outcomes`] draw one folder, [`compare`] several;
-//! - [`sweep`] draws a metric of `backlog sweep` against the swept parameter (from the sweep's
-//!   results in memory, written next to `sweep.csv`);
-//! - [`layout`] and [`series`] are shared: the frame (title, subtitle, legend, source line),
-//!   axes, labelled markers and data marks; [`style`] the palette, fonts and number formats;
-//! - [`canvas`] draws on SVG or PNG; [`html`] writes `report.html`.
+//! - [`write()`] draws charts of one folder ([`Kind`]), [`write_compare`] of several on the same
+//!   axes, [`write_report`] the report; a sweep's chart is drawn by the sweep itself;
+//! - inside, `backlog`, `waits`, `quoted`, `outcomes` draw one folder and `compare` several;
+//!   `layout` and `series` are shared (the frame, axes, labelled markers and data marks),
+//!   `style` holds the palette, fonts and number formats, `canvas` draws on SVG or PNG and
+//!   `html` writes `report.html`.
 
 mod backlog;
 mod canvas;

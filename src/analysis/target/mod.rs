@@ -1,5 +1,5 @@
 //! Goal-seeking: the smallest (or largest) value of a parameter that meets a goal on a metric,
-//! found by a monotone search on paired replications (see [`search`]).
+//! found by a monotone search on paired replications: see [`plan`] and [`Answer`].
 
 mod search;
 

@@ -37,8 +37,8 @@ pub struct Goal {
 }
 
 impl Goal {
-    /// Whether a replication's value (as [`Metric::goal_value`] gives it) meets the goal; an
-    /// undefined value never does.
+    /// Whether a replication's value meets the goal (a list that never emptied counts as
+    /// emptying later than any day); an undefined value never does.
     pub fn met(&self, value: f64) -> bool {
         match self.bound {
             Bound::AtMost(limit) => value <= limit,
