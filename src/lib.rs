@@ -64,6 +64,7 @@ pub use guard::{Estimate, LimitError, Limits, Resource, estimate};
 pub use model::{Date, Day, Model};
 pub use overrides::Change;
 pub use replicate::{Progress, RunOptions, simulate};
+pub use report::Render;
 pub use report::trace::write_trace;
 pub use results::{Folder, Results, Summary};
 pub use source::Scenario;

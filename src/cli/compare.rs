@@ -1,7 +1,7 @@
 //! `backlog compare`: scenarios side by side, with paired differences from the first.
 
 use super::args::CompareArgs;
-use super::output::{Bar, print_notes, write_stdout};
+use super::output::{Bar, print, print_notes};
 use super::{Format, analysis_options, changes};
 use backlog::analysis::{self, CompareRequest};
 use backlog::{CancelToken, Error, Scenario};
@@ -31,10 +31,5 @@ pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Writ
     for note in &comparison.notes {
         super::output::note(note);
     }
-    let output = match Format::from(common.format) {
-        Format::Table => comparison.to_table(),
-        Format::Json => comparison.to_json(),
-        Format::Csv => comparison.to_csv(),
-    };
-    write_stdout(stdout, output.as_bytes())
+    print(stdout, &comparison, Format::from(common.format))
 }

@@ -1,9 +1,19 @@
 //! What the command line writes to the terminal: results on stdout, notes and progress on
 //! stderr.
 
-use backlog::{Error, Note, Progress, RunOptions};
+use backlog::{Error, Note, Progress, Render, RunOptions};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
+
+/// Prints `result` on stdout in `format`.
+pub(super) fn print(stdout: &mut dyn Write, result: &impl Render, format: super::Format) -> Result<(), Error> {
+    let text = match format {
+        super::Format::Table => result.to_table(),
+        super::Format::Json => result.to_json(),
+        super::Format::Csv => result.to_csv(),
+    };
+    write_stdout(stdout, text.as_bytes())
+}
 
 /// Writes to stdout; a closed pipe (`backlog run | head`) is not an error.
 pub(super) fn write_stdout(stdout: &mut dyn Write, bytes: &[u8]) -> Result<(), Error> {

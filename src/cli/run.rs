@@ -2,7 +2,7 @@
 //! its charts and report).
 
 use super::args::RunArgs;
-use super::output::{Bar, print_notes, write_stdout};
+use super::output::{Bar, print, print_notes};
 use super::{Format, changes, scenario};
 use backlog::chart::{self, Kind};
 use backlog::results::OutputDir;
@@ -55,13 +55,7 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
     if let Some(path) = &args.trace {
         backlog::write_trace(&model, 0, results.provenance(), path, cancel)?;
     }
-    let summary = results.summary();
-    let output = match Format::from(args.format) {
-        Format::Table => summary.to_table(),
-        Format::Json => summary.to_json(),
-        Format::Csv => summary.to_csv(),
-    };
-    write_stdout(stdout, output.as_bytes())
+    print(stdout, results.summary(), Format::from(args.format))
 }
 
 fn bad_flag(flag: &str, expected: &str) -> Error {

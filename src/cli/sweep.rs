@@ -1,7 +1,7 @@
 //! `backlog sweep`: one scenario at each value of one or two parameters.
 
 use super::args::SweepArgs;
-use super::output::{Bar, print_notes, write_stdout};
+use super::output::{Bar, print, print_notes};
 use super::{Format, analysis_options, changes, scenario};
 use backlog::analysis::{self, Param, SweepRequest, Values};
 use backlog::{CancelToken, Diagnostic, Error, InputError, Metric};
@@ -35,12 +35,7 @@ pub(super) fn run(
     for note in &sweep.notes {
         super::output::note(note);
     }
-    let output = match Format::from(common.format) {
-        Format::Table => sweep.to_table(),
-        Format::Json => sweep.to_json(),
-        Format::Csv => sweep.to_csv(),
-    };
-    write_stdout(stdout, output.as_bytes())
+    print(stdout, &sweep, Format::from(common.format))
 }
 
 fn input(message: impl Into<String>, help: impl Into<String>) -> Error {

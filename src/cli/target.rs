@@ -1,7 +1,7 @@
 //! `backlog target`: the smallest (or largest) value of a parameter that meets a goal.
 
 use super::args::TargetArgs;
-use super::output::{Bar, print_notes, write_stdout};
+use super::output::{Bar, print, print_notes};
 use super::{Format, analysis_options, changes, scenario};
 use backlog::analysis::target::{Bound, Goal};
 use backlog::analysis::{self, TargetRequest};
@@ -37,10 +37,5 @@ pub(super) fn run(args: TargetArgs, cancel: &CancelToken, stdout: &mut dyn Write
     let target = plan.run(&analysis_options(common, cancel, &bar));
     bar.finish();
     let target = target?;
-    let output = match Format::from(common.format) {
-        Format::Table => target.to_table(),
-        Format::Json => target.to_json(),
-        Format::Csv => target.to_csv(),
-    };
-    write_stdout(stdout, output.as_bytes())
+    print(stdout, &target, Format::from(common.format))
 }

@@ -2,3 +2,15 @@
 
 mod table;
 pub(crate) mod trace;
+
+/// A result printed three ways: a table for people, CSV and JSON for programs (what
+/// `--format table|csv|json` chooses). Implemented by the summary of a run and by the results of
+/// a sweep, a comparison and a goal search.
+pub trait Render {
+    /// As a table for people to read, ending in a newline.
+    fn to_table(&self) -> String;
+    /// As CSV.
+    fn to_csv(&self) -> String;
+    /// As pretty-printed JSON, ending in a newline.
+    fn to_json(&self) -> String;
+}

@@ -28,17 +28,20 @@ fn mean_only(estimate: &Estimate, format: fn(f64) -> String) -> String {
     estimate.mean.map_or_else(|| "–".to_owned(), format)
 }
 
-impl Summary {
-    /// The summary as a table for people to read, ending in a newline (what `backlog run`
-    /// prints).
-    pub fn to_table(&self) -> String {
+/// The summary of a run: the table `backlog run` prints, summary.csv (one row per scope and
+/// metric, with mean and 95% CI) and summary.json.
+impl super::Render for Summary {
+    fn to_table(&self) -> String {
         let start = self.start_date.as_deref().and_then(Date::parse);
         to_table(self, |day| start.map(|date| date.plus_days(day).to_string()))
     }
 
-    /// The summary as CSV: one row per scope and metric, with mean and 95% CI (`summary.csv`).
-    pub fn to_csv(&self) -> String {
+    fn to_csv(&self) -> String {
         crate::results::csv::summary_csv(self)
+    }
+
+    fn to_json(&self) -> String {
+        crate::results::json::to_json(self)
     }
 }
 

@@ -9,6 +9,7 @@ use crate::error::{Diagnostic, Error, InputError};
 use crate::guard::Limits;
 use crate::model::Date;
 use crate::output::write_file;
+use crate::report::Render;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

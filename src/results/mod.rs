@@ -6,7 +6,7 @@
 
 pub(crate) mod csv;
 pub(crate) mod folder;
-mod json;
+pub(crate) mod json;
 
 pub use folder::{Band, Bin, Folder, MarkerRow, Population};
 
@@ -304,11 +304,6 @@ impl Summary {
             classes,
             events: results.events,
         }
-    }
-
-    /// The summary as pretty-printed JSON, ending in a newline (`summary.json`).
-    pub fn to_json(&self) -> String {
-        json::to_json(self)
     }
 }
 

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::model::{Capacity, Model};
 use crate::overrides::Change;
 use crate::replicate::{Counter, RunOptions, thread_pool};
+use crate::report::Render;
 use crate::source::Scenario;
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! again in the same process, and the results folder read back into the same typed summary.
 
 use crate::cli::{backlog, project_root};
-use backlog::{CancelToken, Error, Folder, Metric, RunOptions, Scenario, Summary, simulate};
+use backlog::{CancelToken, Error, Folder, Metric, Render, RunOptions, Scenario, Summary, simulate};
 
 /// The built-in scenario, shortened to keep the test quick.
 fn short_default() -> backlog::Model {

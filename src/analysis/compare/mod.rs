@@ -3,6 +3,7 @@
 
 mod paired;
 
+use crate::report::Render;
 pub use paired::MetricRow;
 use paired::narrowing;
 
@@ -265,24 +266,7 @@ fn write_charts(dir: &Path, folders: &[String], labels: &[String]) -> Result<Vec
     Ok(Vec::new())
 }
 
-impl Comparison {
-    /// The comparison as a table: one row per metric, one column per scenario, then each paired
-    /// difference from the first.
-    pub fn to_table(&self) -> String {
-        to_table(self)
-    }
-
-    /// The comparison as CSV: one row per scenario and metric, with the paired and unpaired
-    /// difference from the first scenario.
-    pub fn to_csv(&self) -> String {
-        to_csv(self)
-    }
-
-    /// The comparison as JSON.
-    pub fn to_json(&self) -> String {
-        to_json(self)
-    }
-}
+impl Comparison {}
 
 /// The comparison as a table: one row per metric, one column per scenario, then each paired
 /// difference from the first.
@@ -439,4 +423,18 @@ fn to_json(comparison: &Comparison) -> String {
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
+}
+
+impl crate::report::Render for Comparison {
+    fn to_table(&self) -> String {
+        to_table(self)
+    }
+
+    fn to_csv(&self) -> String {
+        to_csv(self)
+    }
+
+    fn to_json(&self) -> String {
+        to_json(self)
+    }
 }

@@ -18,6 +18,7 @@ use crate::model::{Date, Model};
 use crate::output::{FolderKind, Staging, write_file};
 use crate::overrides::Change;
 use crate::replicate::RunOptions;
+use crate::report::Render;
 use crate::results::Provenance;
 use crate::source::Scenario;
 use crate::stats::summary::Estimate;
@@ -294,21 +295,6 @@ impl Sweep {
     pub fn estimate(&self, point: usize, metric: Metric) -> Option<Estimate> {
         self.summaries.get(point).map(|summary| summary.estimate(metric))
     }
-
-    /// The sweep as a table, one row per point.
-    pub fn to_table(&self) -> String {
-        to_table(self)
-    }
-
-    /// The sweep as CSV: a provenance line, then one row per point.
-    pub fn to_csv(&self) -> String {
-        to_csv(self)
-    }
-
-    /// The sweep as JSON.
-    pub fn to_json(&self) -> String {
-        to_json(self)
-    }
 }
 
 /// The folder of one point, before it is made safe: `quota_per_day=150` (or `a=1,b=2`).
@@ -465,4 +451,18 @@ fn to_json(sweep: &Sweep) -> String {
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
+}
+
+impl crate::report::Render for Sweep {
+    fn to_table(&self) -> String {
+        to_table(self)
+    }
+
+    fn to_csv(&self) -> String {
+        to_csv(self)
+    }
+
+    fn to_json(&self) -> String {
+        to_json(self)
+    }
 }

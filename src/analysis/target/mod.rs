@@ -436,22 +436,7 @@ pub(crate) fn refusal_error(refusal: &Refusal, param: &str, goal: &Goal, grid: &
     input(message, help)
 }
 
-impl Target {
-    /// The answer as text, with the values tried.
-    pub fn to_table(&self) -> String {
-        to_table(self)
-    }
-
-    /// The values tried as CSV.
-    pub fn to_csv(&self) -> String {
-        to_csv(self)
-    }
-
-    /// The answer as JSON.
-    pub fn to_json(&self) -> String {
-        to_json(self)
-    }
-}
+impl Target {}
 
 fn boundary_text(grid: &Grid, boundary: Boundary) -> String {
     match boundary {
@@ -624,6 +609,20 @@ fn to_json(t: &Target) -> String {
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
+}
+
+impl crate::report::Render for Target {
+    fn to_table(&self) -> String {
+        to_table(self)
+    }
+
+    fn to_csv(&self) -> String {
+        to_csv(self)
+    }
+
+    fn to_json(&self) -> String {
+        to_json(self)
+    }
 }
 
 #[cfg(test)]
