@@ -268,173 +268,164 @@ fn write_charts(dir: &Path, folders: &[String], labels: &[String]) -> Result<Vec
 
 impl Comparison {}
 
-/// The comparison as a table: one row per metric, one column per scenario, then each paired
-/// difference from the first.
-fn to_table(comparison: &Comparison) -> String {
-    let mut out = format!(
-        "Comparison of {} scenarios, each run with the same {} replications and seed {} (common random numbers)\n",
-        comparison.scenarios.len(),
-        comparison.replications,
-        comparison.seed
-    );
-    for s in &comparison.scenarios {
-        out.push_str(&format!("  {}: {} ({})", s.letter, s.name, s.file));
-        if let Some(own) = s.own_seed {
-            out.push_str(&format!("; run with seed {} instead of its own {own}", comparison.seed));
-        }
-        out.push('\n');
-    }
-    let whose = match &comparison.scope {
-        Scope::Total => "Everyone".to_owned(),
-        Scope::Port(name) => format!("Port {name}"),
-    };
-    let base = &comparison.scenarios[0].letter;
-    out.push_str(&format!(
-        "{whose}; means per replication with 95% confidence intervals. Differences from {base} are paired, replication by replication; \"unpaired\" is the ± that independent runs would give.\n\n"
-    ));
-    let mut header = vec!["metric".to_owned()];
-    header.extend(comparison.scenarios.iter().map(|s| s.letter.clone()));
-    for s in &comparison.scenarios[1..] {
-        header.push(format!("{} − {base} (paired)", s.letter));
-        header.push("unpaired ±".to_owned());
-    }
-    let mut rows = vec![header];
-    for row in &comparison.rows {
-        let metric = row.metric;
-        let mut cells = vec![if metric.in_days() {
-            format!("{} (days)", metric.label())
-        } else {
-            metric.label().to_owned()
-        }];
-        cells.extend(row.estimates.iter().map(|e| format_interval(metric, e, false)));
-        for (p, u) in row.paired.iter().zip(&row.unpaired) {
-            cells.push(format_interval(metric, p, true));
-            cells.push(
-                u.half_width()
-                    .map_or_else(|| "–".to_owned(), |h| format!("±{}", format_metric(metric, h))),
-            );
-        }
-        rows.push(cells);
-    }
-    let emptied: Vec<String> = comparison
-        .runs
-        .iter()
-        .map(|r| format!("{}/{}", r.emptied(), r.len()))
-        .collect();
-    let mut last = vec!["list emptied in".to_owned()];
-    last.extend(emptied);
-    rows.push(last);
-    out.push_str(&align(&rows));
-    out
-}
-
-/// The comparison as CSV: one row per scenario and metric, with the paired and unpaired
-/// difference from the first scenario.
-fn to_csv(comparison: &Comparison) -> String {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record([
-        "scenario",
-        "file",
-        "name",
-        "scope",
-        "metric",
-        "mean",
-        "ci95_low",
-        "ci95_high",
-        "paired_difference",
-        "paired_ci95_low",
-        "paired_ci95_high",
-        "unpaired_ci95_low",
-        "unpaired_ci95_high",
-    ]);
-    for row in &comparison.rows {
-        for (i, s) in comparison.scenarios.iter().enumerate() {
-            let mut record = vec![
-                s.letter.clone(),
-                s.file.clone(),
-                s.name.clone(),
-                comparison.scope.name().to_owned(),
-                row.metric.name().to_owned(),
-            ];
-            record.extend(estimate_cells(&row.estimates[i]));
-            if i == 0 {
-                record.extend(std::iter::repeat_n(String::new(), 5));
-            } else {
-                record.extend(estimate_cells(&row.paired[i - 1]));
-                let [_, low, high] = estimate_cells(&row.unpaired[i - 1]);
-                record.push(low);
-                record.push(high);
-            }
-            let _ = writer.write_record(&record);
-        }
-    }
-    let body = writer
-        .into_inner()
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .unwrap_or_default();
-    let lines: Vec<String> = comparison
-        .scenarios
-        .iter()
-        .map(|s| format!("# {}: {}", s.letter, s.provenance.line()))
-        .collect();
-    format!("{}\n{body}", lines.join("\n"))
-}
-
-/// The comparison as JSON.
-fn to_json(comparison: &Comparison) -> String {
-    let scenarios: Vec<Json> = comparison
-        .scenarios
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let mut entry = Map::new();
-            entry.insert("label".into(), json!(s.letter));
-            entry.insert("file".into(), json!(s.file));
-            entry.insert("provenance".into(), json!(s.provenance));
-            entry.insert("own_seed".into(), json!(s.own_seed));
-            entry.insert("emptied_replications".into(), json!(comparison.runs[i].emptied()));
-            let row = |m: Metric| comparison.rows.iter().find(|r| r.metric == m);
-            let pick = |f: &dyn Fn(&MetricRow) -> Estimate| {
-                metrics_json(|m| row(m).map_or_else(|| Estimate::from_values(&[]), f))
-            };
-            entry.insert("metrics".into(), pick(&|r| r.estimates[i]));
-            if i > 0 {
-                entry.insert("paired_difference".into(), pick(&|r| r.paired[i - 1]));
-                entry.insert("unpaired_difference".into(), pick(&|r| r.unpaired[i - 1]));
-                let mut narrower = Map::new();
-                for r in &comparison.rows {
-                    narrower.insert(
-                        r.metric.name().to_owned(),
-                        json!(narrowing(&r.paired[i - 1], &r.unpaired[i - 1])),
-                    );
-                }
-                entry.insert("paired_interval_narrower_by".into(), Json::Object(narrower));
-            }
-            Json::Object(entry)
-        })
-        .collect();
-    let document = json!({
-        "seed": comparison.seed,
-        "replications": comparison.replications,
-        "scope": comparison.scope.name(),
-        "paired": "replication r of every scenario uses the same random streams (keyed by stream and port name); differences are taken replication by replication",
-        "scenarios": scenarios,
-    });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
-}
-
 impl crate::report::Render for Comparison {
+    /// The comparison as a table: one row per metric, one column per scenario, then each paired
+    /// difference from the first.
     fn to_table(&self) -> String {
-        to_table(self)
+        let comparison = self;
+        let mut out = format!(
+            "Comparison of {} scenarios, each run with the same {} replications and seed {} (common random numbers)\n",
+            comparison.scenarios.len(),
+            comparison.replications,
+            comparison.seed
+        );
+        for s in &comparison.scenarios {
+            out.push_str(&format!("  {}: {} ({})", s.letter, s.name, s.file));
+            if let Some(own) = s.own_seed {
+                out.push_str(&format!("; run with seed {} instead of its own {own}", comparison.seed));
+            }
+            out.push('\n');
+        }
+        let whose = match &comparison.scope {
+            Scope::Total => "Everyone".to_owned(),
+            Scope::Port(name) => format!("Port {name}"),
+        };
+        let base = &comparison.scenarios[0].letter;
+        out.push_str(&format!(
+            "{whose}; means per replication with 95% confidence intervals. Differences from {base} are paired, replication by replication; \"unpaired\" is the ± that independent runs would give.\n\n"
+        ));
+        let mut header = vec!["metric".to_owned()];
+        header.extend(comparison.scenarios.iter().map(|s| s.letter.clone()));
+        for s in &comparison.scenarios[1..] {
+            header.push(format!("{} − {base} (paired)", s.letter));
+            header.push("unpaired ±".to_owned());
+        }
+        let mut rows = vec![header];
+        for row in &comparison.rows {
+            let metric = row.metric;
+            let mut cells = vec![if metric.in_days() {
+                format!("{} (days)", metric.label())
+            } else {
+                metric.label().to_owned()
+            }];
+            cells.extend(row.estimates.iter().map(|e| format_interval(metric, e, false)));
+            for (p, u) in row.paired.iter().zip(&row.unpaired) {
+                cells.push(format_interval(metric, p, true));
+                cells.push(
+                    u.half_width()
+                        .map_or_else(|| "–".to_owned(), |h| format!("±{}", format_metric(metric, h))),
+                );
+            }
+            rows.push(cells);
+        }
+        let emptied: Vec<String> = comparison
+            .runs
+            .iter()
+            .map(|r| format!("{}/{}", r.emptied(), r.len()))
+            .collect();
+        let mut last = vec!["list emptied in".to_owned()];
+        last.extend(emptied);
+        rows.push(last);
+        out.push_str(&align(&rows));
+        out
     }
 
+    /// The comparison as CSV: one row per scenario and metric, with the paired and unpaired
+    /// difference from the first scenario.
     fn to_csv(&self) -> String {
-        to_csv(self)
+        let comparison = self;
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        let _ = writer.write_record([
+            "scenario",
+            "file",
+            "name",
+            "scope",
+            "metric",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "paired_difference",
+            "paired_ci95_low",
+            "paired_ci95_high",
+            "unpaired_ci95_low",
+            "unpaired_ci95_high",
+        ]);
+        for row in &comparison.rows {
+            for (i, s) in comparison.scenarios.iter().enumerate() {
+                let mut record = vec![
+                    s.letter.clone(),
+                    s.file.clone(),
+                    s.name.clone(),
+                    comparison.scope.name().to_owned(),
+                    row.metric.name().to_owned(),
+                ];
+                record.extend(estimate_cells(&row.estimates[i]));
+                if i == 0 {
+                    record.extend(std::iter::repeat_n(String::new(), 5));
+                } else {
+                    record.extend(estimate_cells(&row.paired[i - 1]));
+                    let [_, low, high] = estimate_cells(&row.unpaired[i - 1]);
+                    record.push(low);
+                    record.push(high);
+                }
+                let _ = writer.write_record(&record);
+            }
+        }
+        let body = writer
+            .into_inner()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_default();
+        let lines: Vec<String> = comparison
+            .scenarios
+            .iter()
+            .map(|s| format!("# {}: {}", s.letter, s.provenance.line()))
+            .collect();
+        format!("{}\n{body}", lines.join("\n"))
     }
 
+    /// The comparison as JSON.
     fn to_json(&self) -> String {
-        to_json(self)
+        let comparison = self;
+        let scenarios: Vec<Json> = comparison
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut entry = Map::new();
+                entry.insert("label".into(), json!(s.letter));
+                entry.insert("file".into(), json!(s.file));
+                entry.insert("provenance".into(), json!(s.provenance));
+                entry.insert("own_seed".into(), json!(s.own_seed));
+                entry.insert("emptied_replications".into(), json!(comparison.runs[i].emptied()));
+                let row = |m: Metric| comparison.rows.iter().find(|r| r.metric == m);
+                let pick = |f: &dyn Fn(&MetricRow) -> Estimate| {
+                    metrics_json(|m| row(m).map_or_else(|| Estimate::from_values(&[]), f))
+                };
+                entry.insert("metrics".into(), pick(&|r| r.estimates[i]));
+                if i > 0 {
+                    entry.insert("paired_difference".into(), pick(&|r| r.paired[i - 1]));
+                    entry.insert("unpaired_difference".into(), pick(&|r| r.unpaired[i - 1]));
+                    let mut narrower = Map::new();
+                    for r in &comparison.rows {
+                        narrower.insert(
+                            r.metric.name().to_owned(),
+                            json!(narrowing(&r.paired[i - 1], &r.unpaired[i - 1])),
+                        );
+                    }
+                    entry.insert("paired_interval_narrower_by".into(), Json::Object(narrower));
+                }
+                Json::Object(entry)
+            })
+            .collect();
+        let document = json!({
+            "seed": comparison.seed,
+            "replications": comparison.replications,
+            "scope": comparison.scope.name(),
+            "paired": "replication r of every scenario uses the same random streams (keyed by stream and port name); differences are taken replication by replication",
+            "scenarios": scenarios,
+        });
+        let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+        text.push('\n');
+        text
     }
 }

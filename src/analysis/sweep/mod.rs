@@ -325,72 +325,10 @@ fn heading(sweep: &Sweep) -> String {
     )
 }
 
-fn to_table(sweep: &Sweep) -> String {
-    let p = &sweep.provenance;
-    let mut out = format!("{}\n", heading(sweep));
-    out.push_str(&format!(
-        "{}; {} replications at every point, the same ones (common random numbers); seed {}; backlog {}; scenario sha256 {}\n",
-        sweep.period,
-        p.replications,
-        p.seed,
-        p.version,
-        &p.scenario_sha256[..12.min(p.scenario_sha256.len())]
-    ));
-    let whose = match &sweep.scope {
-        Scope::Total => "Everyone".to_owned(),
-        Scope::Port(name) => format!("Port {name}"),
-    };
-    out.push_str(&format!(
-        "{whose}; means per replication ± half the 95% confidence interval. Waits and days in days; first empty day over the replications where the list emptied.\n\n"
-    ));
-    let mut header: Vec<String> = sweep.axes.iter().map(|a| a.short_name().to_owned()).collect();
-    header.extend(Metric::ALL.iter().map(|m| m.label().to_owned()));
-    header.push("emptied".to_owned());
-    let mut rows = vec![header];
-    for summary in &sweep.summaries {
-        let mut row = summary.values.clone();
-        row.extend(Metric::ALL.iter().map(|&m| format_plus_minus(m, &summary.estimate(m))));
-        row.push(format!("{}/{}", summary.emptied, summary.replications));
-        rows.push(row);
-    }
-    out.push_str(&align(&rows));
-    out
-}
-
 /// The mean and the ends of the 95% interval of `estimate` as CSV cells (empty when undefined).
 pub(crate) fn estimate_cells(estimate: &Estimate) -> [String; 3] {
     let cell = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v}"));
     [cell(estimate.mean), cell(estimate.ci95_low), cell(estimate.ci95_high)]
-}
-
-fn to_csv(sweep: &Sweep) -> String {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = sweep.axes.iter().map(|a| a.path.clone()).collect();
-    header.push("scope".to_owned());
-    for metric in Metric::ALL {
-        for part in ["mean", "ci95_low", "ci95_high"] {
-            header.push(format!("{}_{part}", metric.name()));
-        }
-    }
-    header.push("emptied_replications".to_owned());
-    header.push("replications".to_owned());
-    let _ = writer.write_record(&header);
-    for summary in &sweep.summaries {
-        let mut row = summary.values.clone();
-        row.push(sweep.scope.name().to_owned());
-        for metric in Metric::ALL {
-            row.extend(estimate_cells(&summary.estimate(metric)));
-        }
-        row.push(summary.emptied.to_string());
-        row.push(summary.replications.to_string());
-        let _ = writer.write_record(&row);
-    }
-    let body = writer
-        .into_inner()
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .unwrap_or_default();
-    let paths: Vec<&str> = sweep.axes.iter().map(|a| a.path.as_str()).collect();
-    format!("# {}; sweep of {}\n{body}", sweep.provenance.line(), paths.join(" x "))
 }
 
 /// A TOML value in JSON: numbers, strings and booleans as themselves, anything else as text.
@@ -418,51 +356,106 @@ pub(crate) fn metrics_json(estimate: impl Fn(Metric) -> Estimate) -> Json {
     Json::Object(metrics)
 }
 
-fn to_json(sweep: &Sweep) -> String {
-    let points: Vec<Json> = sweep
-        .points
-        .iter()
-        .zip(&sweep.summaries)
-        .map(|(point, summary)| {
-            let mut values = Map::new();
-            for change in point {
-                values.insert(change.path.clone(), toml_to_json(&change.value));
-            }
-            json!({
-                "values": values,
-                "replications": summary.replications,
-                "emptied_replications": summary.emptied,
-                "metrics": metrics_json(|m| summary.estimate(m)),
-            })
-        })
-        .collect();
-    let axes: Vec<Json> = sweep
-        .axes
-        .iter()
-        .map(|axis| json!({ "path": axis.path, "values": axis.values.iter().map(toml_to_json).collect::<Vec<_>>() }))
-        .collect();
-    let document = json!({
-        "provenance": sweep.provenance,
-        "scope": sweep.scope.name(),
-        "paired": "every point runs the same replications with the same random streams (common random numbers)",
-        "axes": axes,
-        "points": points,
-    });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
-}
-
 impl crate::report::Render for Sweep {
     fn to_table(&self) -> String {
-        to_table(self)
+        let sweep = self;
+        let p = &sweep.provenance;
+        let mut out = format!("{}\n", heading(sweep));
+        out.push_str(&format!(
+            "{}; {} replications at every point, the same ones (common random numbers); seed {}; backlog {}; scenario sha256 {}\n",
+            sweep.period,
+            p.replications,
+            p.seed,
+            p.version,
+            &p.scenario_sha256[..12.min(p.scenario_sha256.len())]
+        ));
+        let whose = match &sweep.scope {
+            Scope::Total => "Everyone".to_owned(),
+            Scope::Port(name) => format!("Port {name}"),
+        };
+        out.push_str(&format!(
+            "{whose}; means per replication ± half the 95% confidence interval. Waits and days in days; first empty day over the replications where the list emptied.\n\n"
+        ));
+        let mut header: Vec<String> = sweep.axes.iter().map(|a| a.short_name().to_owned()).collect();
+        header.extend(Metric::ALL.iter().map(|m| m.label().to_owned()));
+        header.push("emptied".to_owned());
+        let mut rows = vec![header];
+        for summary in &sweep.summaries {
+            let mut row = summary.values.clone();
+            row.extend(Metric::ALL.iter().map(|&m| format_plus_minus(m, &summary.estimate(m))));
+            row.push(format!("{}/{}", summary.emptied, summary.replications));
+            rows.push(row);
+        }
+        out.push_str(&align(&rows));
+        out
     }
 
     fn to_csv(&self) -> String {
-        to_csv(self)
+        let sweep = self;
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = sweep.axes.iter().map(|a| a.path.clone()).collect();
+        header.push("scope".to_owned());
+        for metric in Metric::ALL {
+            for part in ["mean", "ci95_low", "ci95_high"] {
+                header.push(format!("{}_{part}", metric.name()));
+            }
+        }
+        header.push("emptied_replications".to_owned());
+        header.push("replications".to_owned());
+        let _ = writer.write_record(&header);
+        for summary in &sweep.summaries {
+            let mut row = summary.values.clone();
+            row.push(sweep.scope.name().to_owned());
+            for metric in Metric::ALL {
+                row.extend(estimate_cells(&summary.estimate(metric)));
+            }
+            row.push(summary.emptied.to_string());
+            row.push(summary.replications.to_string());
+            let _ = writer.write_record(&row);
+        }
+        let body = writer
+            .into_inner()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_default();
+        let paths: Vec<&str> = sweep.axes.iter().map(|a| a.path.as_str()).collect();
+        format!("# {}; sweep of {}\n{body}", sweep.provenance.line(), paths.join(" x "))
     }
 
     fn to_json(&self) -> String {
-        to_json(self)
+        let sweep = self;
+        let points: Vec<Json> = sweep
+            .points
+            .iter()
+            .zip(&sweep.summaries)
+            .map(|(point, summary)| {
+                let mut values = Map::new();
+                for change in point {
+                    values.insert(change.path.clone(), toml_to_json(&change.value));
+                }
+                json!({
+                    "values": values,
+                    "replications": summary.replications,
+                    "emptied_replications": summary.emptied,
+                    "metrics": metrics_json(|m| summary.estimate(m)),
+                })
+            })
+            .collect();
+        let axes: Vec<Json> = sweep
+            .axes
+            .iter()
+            .map(
+                |axis| json!({ "path": axis.path, "values": axis.values.iter().map(toml_to_json).collect::<Vec<_>>() }),
+            )
+            .collect();
+        let document = json!({
+            "provenance": sweep.provenance,
+            "scope": sweep.scope.name(),
+            "paired": "every point runs the same replications with the same random streams (common random numbers)",
+            "axes": axes,
+            "points": points,
+        });
+        let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+        text.push('\n');
+        text
     }
 }
