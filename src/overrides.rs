@@ -168,6 +168,7 @@ const RUN: &[(&str, Child)] = &[
     ("seed", V),
     ("replications", V),
     ("warm_up_days", V),
+    ("share_over_days", V),
 ];
 const CLASS: &[(&str, Child)] = &[("name", V), ("patience_days", D)];
 const PORT: &[(&str, Child)] = &[

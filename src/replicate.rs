@@ -46,6 +46,7 @@ pub struct RunOptions {
     pub(crate) cancel: Option<CancelToken>,
     pub(crate) progress: Option<ProgressFn>,
     pub(crate) limits: Limits,
+    pub(crate) share_over_days: Vec<u32>,
 }
 
 impl RunOptions {
@@ -91,6 +92,26 @@ impl RunOptions {
         self.limits = limits;
         self
     }
+
+    /// Also reports the share of people processed who waited more than each of these numbers
+    /// of days (besides those the scenario asks for, in `share_over_days`).
+    pub fn share_over_days(mut self, days: &[u32]) -> Self {
+        self.share_over_days.extend_from_slice(days);
+        self
+    }
+
+    /// The waits whose shares a run of `model` reports: the scenario's and these options'.
+    pub(crate) fn shares_of(&self, model: &Model) -> Vec<u32> {
+        let mut days: Vec<u32> = model
+            .share_over_days
+            .iter()
+            .chain(&self.share_over_days)
+            .copied()
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -102,6 +123,7 @@ impl std::fmt::Debug for RunOptions {
             .field("cancel", &self.cancel)
             .field("progress", &self.progress.as_ref().map(|_| "Fn(Progress)"))
             .field("limits", &self.limits)
+            .field("share_over_days", &self.share_over_days)
             .finish()
     }
 }
@@ -168,12 +190,15 @@ pub(crate) struct Replications {
     pub daily_total: Vec<DailySeries>,
     /// Events handled in all replications.
     pub events: u64,
+    /// The waits (days) whose shares are reported.
+    pub share_over_days: Vec<u32>,
 }
 
 impl Replications {
-    fn new(model: &Model) -> Self {
+    fn new(model: &Model, share_over_days: Vec<u32>) -> Self {
         let outcomes = model.outcomes.len();
         Replications {
+            share_over_days,
             replications: 0,
             rows: Vec::new(),
             pooled_total: PeopleStats::new(outcomes),
@@ -238,7 +263,7 @@ struct Digest {
 }
 
 impl Digest {
-    fn new(model: &Model, replication: Replication) -> Self {
+    fn new(model: &Model, replication: Replication, shares: &[u32]) -> Self {
         let outcomes = model.outcomes.len();
         let total = replication.total_people(outcomes);
         let daily_total = replication.total_daily();
@@ -251,13 +276,13 @@ impl Digest {
         let row = ReplicationRow {
             index: replication.index,
             events: replication.events,
-            total: Scalars::of(&total, Some(&daily_total)),
+            total: Scalars::of(&total, Some(&daily_total), shares),
             ports: ports
                 .iter()
                 .zip(&replication.ports)
-                .map(|(people, port)| Scalars::of(people, Some(&port.daily)))
+                .map(|(people, port)| Scalars::of(people, Some(&port.daily), shares))
                 .collect(),
-            classes: classes.iter().map(|people| Scalars::of(people, None)).collect(),
+            classes: classes.iter().map(|people| Scalars::of(people, None, shares)).collect(),
         };
         Digest {
             row,
@@ -302,7 +327,8 @@ pub(crate) fn run(model: &Model, options: &RunOptions) -> Result<Replications, E
     let never = CancelToken::new();
     let cancel = options.cancel.as_ref().unwrap_or(&never);
     let progress = Counter::new(Some(u64::from(replications)), options.progress.as_ref());
-    let mut results = Replications::new(model);
+    let shares = options.shares_of(model);
+    let mut results = Replications::new(model, shares.clone());
     // Chunks bound memory (each replication holds histograms) while keeping every core busy.
     let chunk = (pool.current_num_threads() * 4).max(8) as u32;
     let mut start = 0;
@@ -315,7 +341,7 @@ pub(crate) fn run(model: &Model, options: &RunOptions) -> Result<Replications, E
             (start..end)
                 .into_par_iter()
                 .map(|r| {
-                    let digest = Digest::new(model, run_replication_with(model, r, options.method, cancel)?);
+                    let digest = Digest::new(model, run_replication_with(model, r, options.method, cancel)?, &shares);
                     progress.tick();
                     Ok(digest)
                 })

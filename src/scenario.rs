@@ -53,6 +53,9 @@ pub(crate) struct RawRun {
     /// People who join the list before this day are left out of per-person statistics.
     #[serde(default)]
     pub warm_up_days: Option<S<f64>>,
+    /// Waits (days) whose shares are reported: the share of people processed who waited more.
+    #[serde(default)]
+    pub share_over_days: Option<S<Vec<S<f64>>>>,
 }
 
 /// `[[classes]]`: a priority class.

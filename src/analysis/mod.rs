@@ -56,6 +56,8 @@ pub enum Metric {
     WaitP90,
     /// 99th percentile of waits, days.
     WaitP99,
+    /// Share of people processed who waited at all (P(wait > 0)), 0 to 1.
+    ShareWaited,
     /// The first day at whose end nobody was on the list.
     FirstEmptyDay,
     /// The longest list at a day's end.
@@ -64,7 +66,7 @@ pub enum Metric {
 
 impl Metric {
     /// Every metric, in the order of tables.
-    pub const ALL: [Metric; 9] = [
+    pub const ALL: [Metric; 10] = [
         Metric::Processed,
         Metric::Abandoned,
         Metric::WaitingAtEnd,
@@ -72,6 +74,7 @@ impl Metric {
         Metric::WaitP50,
         Metric::WaitP90,
         Metric::WaitP99,
+        Metric::ShareWaited,
         Metric::FirstEmptyDay,
         Metric::PeakList,
     ];
@@ -92,6 +95,7 @@ impl Metric {
             Metric::WaitP50 => "wait_p50",
             Metric::WaitP90 => "wait_p90",
             Metric::WaitP99 => "wait_p99",
+            Metric::ShareWaited => "share_waited",
             Metric::FirstEmptyDay => "first_empty_day",
             Metric::PeakList => "peak_list",
         }
@@ -107,6 +111,7 @@ impl Metric {
             Metric::WaitP50 => "wait p50",
             Metric::WaitP90 => "wait p90",
             Metric::WaitP99 => "wait p99",
+            Metric::ShareWaited => "waited at all",
             Metric::FirstEmptyDay => "first empty day",
             Metric::PeakList => "peak list",
         }
@@ -122,6 +127,7 @@ impl Metric {
             Metric::WaitP50 => "the median wait of people processed (days)",
             Metric::WaitP90 => "the 90th-percentile wait of people processed (days)",
             Metric::WaitP99 => "the 99th-percentile wait of people processed (days)",
+            Metric::ShareWaited => "the share of people processed who waited at all",
             Metric::FirstEmptyDay => "the first day at whose end nobody was on the list",
             Metric::PeakList => "the longest list at a day's end (people)",
         }
@@ -146,9 +152,15 @@ impl Metric {
             Metric::WaitP50 => scalars.wait_days[1],
             Metric::WaitP90 => scalars.wait_days[2],
             Metric::WaitP99 => scalars.wait_days[4],
+            Metric::ShareWaited => scalars.share_waited,
             Metric::FirstEmptyDay => scalars.first_empty_day,
             Metric::PeakList => scalars.peak_list,
         }
+    }
+
+    /// Whether it is a share (0 to 1), shown as a percentage.
+    pub fn is_share(self) -> bool {
+        self == Metric::ShareWaited
     }
 
     /// The value as a goal sees it: a list that never emptied emptied later than any day.
@@ -308,7 +320,14 @@ pub(crate) fn run_each_variant(
     let Some((dir, folders)) = out else {
         let pool = thread_pool(options.threads)?;
         let counter = Counter::new(Some(total), options.progress.as_ref());
-        return run_variants(&pool, variants, replications, cancel, &counter);
+        return run_variants(
+            &pool,
+            variants,
+            replications,
+            cancel,
+            &counter,
+            &options.share_over_days,
+        );
     };
     let mut runs = Vec::new();
     for (i, (variant, folder)) in variants.iter().zip(folders).enumerate() {
@@ -359,6 +378,7 @@ pub(crate) fn run_variants(
     replications: u32,
     cancel: &CancelToken,
     progress: &Counter<'_>,
+    share_over_days: &[u32],
 ) -> Result<Vec<Runs>, Error> {
     let tasks: Vec<(usize, u32)> = (0..variants.len())
         .flat_map(|v| (0..replications).map(move |r| (v, r)))
@@ -370,9 +390,20 @@ pub(crate) fn run_variants(
                 let Variant { model, port } = variants[v];
                 let replication = run_replication_with(model, r, Engine::Auto, cancel)?;
                 let outcomes = model.outcomes.len();
+                let mut shares: Vec<u32> = model.share_over_days.iter().chain(share_over_days).copied().collect();
+                shares.sort_unstable();
+                shares.dedup();
                 let scalars = match port {
-                    None => Scalars::of(&replication.total_people(outcomes), Some(&replication.total_daily())),
-                    Some(p) => Scalars::of(&replication.port_people(p, outcomes), Some(&replication.ports[p].daily)),
+                    None => Scalars::of(
+                        &replication.total_people(outcomes),
+                        Some(&replication.total_daily()),
+                        &shares,
+                    ),
+                    Some(p) => Scalars::of(
+                        &replication.port_people(p, outcomes),
+                        Some(&replication.ports[p].daily),
+                        &shares,
+                    ),
                 };
                 progress.tick();
                 Ok(scalars)
@@ -490,7 +521,13 @@ pub fn format_days(value: f64) -> String {
 
 /// A value of `metric` as a table shows it.
 pub fn format_metric(metric: Metric, value: f64) -> String {
-    if metric.in_days() {
+    if metric.is_share() {
+        if value.is_finite() {
+            format!("{:.1}%", value * 100.0)
+        } else {
+            "–".to_owned()
+        }
+    } else if metric.in_days() {
         format_days(value)
     } else if value.is_finite() && value.abs() < 100.0 && value.fract() != 0.0 {
         format!("{value:.1}")
@@ -503,7 +540,7 @@ pub fn format_metric(metric: Metric, value: f64) -> String {
 pub fn format_plus_minus(metric: Metric, estimate: &Estimate) -> String {
     match (estimate.mean, estimate.half_width()) {
         // A count's interval is shown to the same precision as the count.
-        (Some(mean), Some(half)) if !metric.in_days() && mean.abs() >= 100.0 => {
+        (Some(mean), Some(half)) if !metric.in_days() && !metric.is_share() && mean.abs() >= 100.0 => {
             format!("{} ±{}", thousands(mean), thousands(half))
         }
         (Some(mean), Some(half)) => format!("{} ±{}", format_metric(metric, mean), format_metric(metric, half)),
@@ -516,7 +553,7 @@ pub fn format_plus_minus(metric: Metric, estimate: &Estimate) -> String {
 pub fn format_interval(metric: Metric, estimate: &Estimate, signed: bool) -> String {
     let show = |value: f64| {
         let text = format_metric(metric, value);
-        if signed && value > 0.0 && text != "0" && text != "0.00" {
+        if signed && value > 0.0 && text != "0" && text != "0.00" && text != "0.0%" {
             format!("+{text}")
         } else {
             text

@@ -172,6 +172,7 @@ pub(crate) fn axis_title(metric: Metric) -> &'static str {
         Metric::WaitP50 => "Wait, days (median)",
         Metric::WaitP90 => "Wait, days (90th percentile)",
         Metric::WaitP99 => "Wait, days (99th percentile)",
+        Metric::ShareWaited => "Share of people processed who waited at all, 0 to 1",
         Metric::FirstEmptyDay => "First day the list was empty, days from the start",
         Metric::PeakList => "Longest list at the end of a day, people",
     }
@@ -187,6 +188,7 @@ pub(crate) fn metric_phrase(metric: Metric) -> &'static str {
         Metric::WaitP50 => "median wait of people processed",
         Metric::WaitP90 => "90th-percentile wait of people processed",
         Metric::WaitP99 => "99th-percentile wait of people processed",
+        Metric::ShareWaited => "share of people processed who waited at all",
         Metric::FirstEmptyDay => "first day the list was empty",
         Metric::PeakList => "longest list at the end of a day",
     }

@@ -141,6 +141,10 @@ pub(crate) struct RunArgs {
     /// Write into an --out folder even if it holds files that are not a previous backlog run.
     #[arg(long)]
     pub(crate) force: bool,
+    /// Also report the share of people processed who waited more than DAYS days (repeatable;
+    /// added to the scenario's `share_over_days`).
+    #[arg(long = "share-over", value_name = "DAYS")]
+    pub(crate) share_over: Vec<u32>,
     #[command(flatten)]
     pub(crate) limits: LimitArgs,
     /// Change a value of the scenario first, e.g. --set ports.san_ysidro.capacity.quota_per_day=150 (repeatable).
@@ -197,6 +201,10 @@ pub(crate) struct AnalysisArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
+    /// Also report the share of people processed who waited more than DAYS days (repeatable;
+    /// added to the scenario's `share_over_days`).
+    #[arg(long = "share-over", value_name = "DAYS")]
+    pub(crate) share_over: Vec<u32>,
     #[command(flatten)]
     pub(crate) limits: LimitArgs,
 }

@@ -90,7 +90,10 @@ fn changes(sets: &[String]) -> Result<Vec<Change>, Error> {
 
 /// Run options of `sweep`, `compare` and `target`, with a progress bar over `what`.
 fn analysis_options(args: &AnalysisArgs, cancel: &CancelToken, bar: &output::Bar) -> RunOptions {
-    let mut options = RunOptions::new().cancel(cancel.clone()).limits(args.limits.limits());
+    let mut options = RunOptions::new()
+        .cancel(cancel.clone())
+        .limits(args.limits.limits())
+        .share_over_days(&args.share_over);
     if let Some(replications) = args.replications {
         options = options.replications(replications);
     }

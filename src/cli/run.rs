@@ -37,7 +37,8 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
     let mut options = RunOptions::new()
         .engine(args.engine.into())
         .cancel(cancel.clone())
-        .limits(limits);
+        .limits(limits)
+        .share_over_days(&args.share_over);
     if let Some(replications) = args.replications {
         options = options.replications(replications);
     }

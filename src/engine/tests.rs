@@ -13,6 +13,7 @@ fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) ->
         seed: 1,
         replications: 1,
         warm_up_days: 0,
+        share_over_days: Vec::new(),
         classes: vec!["all".into()],
         outcomes: vec!["unspecified".into()],
         ports: vec![Port {

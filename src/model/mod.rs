@@ -61,6 +61,8 @@ pub struct Model {
     pub(crate) replications: u32,
     /// People who joined before this day are left out of per-person statistics.
     pub(crate) warm_up_days: u32,
+    /// Waits (whole days, increasing) whose shares are reported.
+    pub(crate) share_over_days: Vec<u32>,
     /// Class names, highest priority first (at least one).
     pub(crate) classes: Vec<String>,
     /// Named outcomes of people who leave the list unprocessed.

@@ -24,6 +24,11 @@ fn estimate(estimate: &Estimate, format: fn(f64) -> String) -> String {
     }
 }
 
+/// A share as a percentage with one decimal.
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
 fn mean_only(estimate: &Estimate, format: fn(f64) -> String) -> String {
     estimate.mean.map_or_else(|| "–".to_owned(), format)
 }
@@ -103,6 +108,11 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
         ("max", &total.wait_max),
     ] {
         lines.push((label.to_owned(), estimate(value, days)));
+    }
+    lines.push(("waited at all".to_owned(), estimate(&total.share_waited, percent)));
+    for (over, share) in &total.share_over_days {
+        let unit = if over == "1" { "day" } else { "days" };
+        lines.push((format!("waited over {over} {unit}"), estimate(share, percent)));
     }
     heading(&mut lines, "Other waits, days");
     lines.push((

@@ -81,6 +81,10 @@ pub(crate) fn summary_csv(summary: &Summary) -> String {
         for (name, estimate) in WAIT_NAMES.iter().zip(waits) {
             row(&format!("wait_{name}"), estimate);
         }
+        row("share_waited", &scope.share_waited);
+        for (days, estimate) in &scope.share_over_days {
+            row(&format!("share_over_{days}"), estimate);
+        }
         row("abandoned_wait_mean", &scope.abandoned_wait_mean);
         row("waiting_at_end_wait_mean", &scope.waiting_at_end_wait_mean);
         row("waiting_at_end_wait_max", &scope.waiting_at_end_wait_max);
@@ -302,6 +306,8 @@ pub(crate) fn replications_csv(info: &RunInfo, results: &Replications) -> String
     .map(String::from)
     .to_vec();
     header.extend(WAIT_NAMES.iter().map(|name| format!("wait_{name}")));
+    header.push("share_waited".to_owned());
+    header.extend(info.share_over_days.iter().map(|days| format!("share_over_{days}")));
     header.extend(
         [
             "abandoned_wait_mean",
@@ -319,6 +325,8 @@ pub(crate) fn replications_csv(info: &RunInfo, results: &Replications) -> String
             let mut record = vec![row.index.to_string(), scope, row.events.to_string()];
             record.extend([s.joined, s.did_not_join, s.processed, s.abandoned, s.waiting_at_end].map(csv_number));
             record.extend(s.wait_days.map(csv_number));
+            record.push(csv_number(s.share_waited));
+            record.extend(s.share_over.iter().map(|&(_, share)| csv_number(share)));
             record.extend(
                 [
                     s.abandoned_waited_days_mean,

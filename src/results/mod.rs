@@ -61,10 +61,12 @@ pub(crate) struct RunInfo {
     pub(crate) markers: Vec<Marker>,
     /// The scenario text as run.
     pub(crate) text: Arc<str>,
+    /// The waits (days) whose shares are reported.
+    pub(crate) share_over_days: Vec<u32>,
 }
 
 impl RunInfo {
-    pub(crate) fn new(model: &Model, replications: u32) -> RunInfo {
+    pub(crate) fn new(model: &Model, replications: u32, share_over_days: Vec<u32>) -> RunInfo {
         RunInfo {
             provenance: Provenance::new(model, replications),
             start_date: model.start_date,
@@ -75,6 +77,7 @@ impl RunInfo {
             outcomes: model.outcomes.clone(),
             markers: model.markers.clone(),
             text: Arc::clone(&model.text),
+            share_over_days,
         }
     }
 
@@ -95,7 +98,7 @@ pub struct Results {
 
 impl Results {
     pub(crate) fn new(model: &Model, replications: Replications) -> Results {
-        let info = RunInfo::new(model, replications.replications);
+        let info = RunInfo::new(model, replications.replications, replications.share_over_days.clone());
         let summary = Summary::new(&info, &replications);
         Results {
             info,
@@ -216,6 +219,17 @@ pub struct ScopeSummary {
     pub wait_p99: Estimate,
     /// Longest wait of people processed, days.
     pub wait_max: Estimate,
+    /// Share of people processed who waited at all (P(wait > 0)), 0 to 1.
+    pub share_waited: Estimate,
+    /// Share of people processed who waited more than each number of days asked for
+    /// (`share_over_days` of the scenario or the run), keyed by the number of days.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "ordered_map",
+        deserialize_with = "ordered_entries"
+    )]
+    pub share_over_days: Vec<(String, Estimate)>,
     /// Waits of people processed pooled over all replications.
     pub pooled_wait_days: PooledWaits,
     /// Mean time waited by people who left unprocessed, days.
@@ -334,6 +348,16 @@ fn scope(
         wait_p95: wait(3),
         wait_p99: wait(4),
         wait_max: wait(5),
+        share_waited: estimate(&|s| s.share_waited),
+        share_over_days: info
+            .share_over_days
+            .iter()
+            .enumerate()
+            .map(|(i, days)| {
+                let share = |s: &Scalars| s.share_over.get(i).map_or(f64::NAN, |(_, share)| *share);
+                (days.to_string(), estimate(&share))
+            })
+            .collect(),
         pooled_wait_days: PooledWaits {
             people: waits.people,
             mean: finite(waits.mean_days()),

@@ -128,7 +128,6 @@ impl LogHistogram {
     }
 
     /// The top of the bin holding the largest value recorded (0 when empty).
-    #[cfg(test)]
     pub(crate) fn max(&self) -> u64 {
         self.counts
             .iter()

@@ -74,8 +74,8 @@ impl WaitAccumulator {
         }
     }
 
-    /// People who waited more than `days` days.
-    #[cfg(test)]
+    /// People who waited more than `days` days (to the histogram's three significant digits;
+    /// exactly for 0).
     pub(crate) fn count_above_days(&self, days: f64) -> u64 {
         let threshold = (days * TICKS_PER_DAY as f64) as u64;
         if self.people == 0 || threshold >= self.histogram.max() {

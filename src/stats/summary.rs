@@ -81,6 +81,10 @@ pub(crate) struct Scalars {
     pub first_empty_day: f64,
     /// Longest list at a day's end (NaN for classes).
     pub peak_list: f64,
+    /// Share of people processed who waited at all (NaN if nobody was processed).
+    pub share_waited: f64,
+    /// Share of people processed who waited more than each number of days asked for.
+    pub share_over: Vec<(u32, f64)>,
 }
 
 /// Names of the wait statistics, in the order of [`Scalars::wait_days`].
@@ -90,8 +94,9 @@ pub(crate) const WAIT_STATS: [&str; 6] = ["mean", "p50", "p90", "p95", "p99", "m
 pub(crate) const WAIT_QUANTILES: [f64; 4] = [0.5, 0.9, 0.95, 0.99];
 
 impl Scalars {
-    /// Scalars of `people`, with the daily series of the same scope when it has one.
-    pub(crate) fn of(people: &PeopleStats, daily: Option<&DailySeries>) -> Scalars {
+    /// Scalars of `people`, with the daily series of the same scope when it has one, and the
+    /// shares of people processed who waited more than each of `share_over_days`.
+    pub(crate) fn of(people: &PeopleStats, daily: Option<&DailySeries>, share_over_days: &[u32]) -> Scalars {
         let waits = &people.processed;
         let mut wait_days = [f64::NAN; 6];
         wait_days[0] = waits.mean_days();
@@ -99,7 +104,19 @@ impl Scalars {
             *slot = waits.quantile_days(q);
         }
         wait_days[5] = waits.max_days();
+        let share = |days: f64| {
+            if waits.people == 0 {
+                f64::NAN
+            } else {
+                waits.count_above_days(days) as f64 / waits.people as f64
+            }
+        };
         Scalars {
+            share_waited: share(0.0),
+            share_over: share_over_days
+                .iter()
+                .map(|&days| (days, share(f64::from(days))))
+                .collect(),
             joined: people.arrived as f64,
             did_not_join: people.did_not_join as f64,
             processed: waits.people as f64,

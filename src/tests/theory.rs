@@ -86,7 +86,7 @@ impl Case {
         let outcomes = self.model.outcomes.len();
         self.runs
             .iter()
-            .map(|r| Scalars::of(&r.total_people(outcomes), Some(&r.total_daily())))
+            .map(|r| Scalars::of(&r.total_people(outcomes), Some(&r.total_daily()), &[]))
             .collect()
     }
 
@@ -95,8 +95,12 @@ impl Case {
         Interval::t999(&self.scalars().iter().map(|s| s.wait_days[0]).collect::<Vec<_>>())
     }
 
-    /// Interval of the share of people processed who waited more than `days`.
+    /// Interval of the share of people processed who waited more than `days`: for 0, the
+    /// share the results report (`share_waited`).
     fn share_waiting_above(&self, days: f64) -> Interval {
+        if days == 0.0 {
+            return Interval::t999(&self.scalars().iter().map(|s| s.share_waited).collect::<Vec<_>>());
+        }
         let outcomes = self.model.outcomes.len();
         let shares: Vec<f64> = self
             .runs

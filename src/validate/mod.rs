@@ -118,6 +118,7 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
         seed: run.seed,
         replications: run.replications,
         warm_up_days: run.warm_up_days,
+        share_over_days: run.share_over_days,
         classes: classes.into_iter().map(|class| class.name).collect(),
         streams: streams
             .into_iter()
@@ -166,6 +167,40 @@ struct Run {
     seed: u64,
     replications: u32,
     warm_up_days: u32,
+    share_over_days: Vec<u32>,
+}
+
+/// Most waits whose shares one scenario reports.
+pub(crate) const MAX_SHARES: usize = 16;
+
+/// `share_over_days`: whole numbers of days, at most [`MAX_SHARES`], kept in increasing order
+/// without repeats.
+fn share_over_days(ctx: &mut Ctx, raw: &RawRun) -> Option<Vec<u32>> {
+    let Some(list) = &raw.share_over_days else {
+        return Some(Vec::new());
+    };
+    if list.get_ref().len() > MAX_SHARES {
+        ctx.error_help(
+            list.span(),
+            format!(
+                "`share_over_days` lists {} waits, more than {MAX_SHARES}",
+                list.get_ref().len()
+            ),
+            "ask for the shares you will read, e.g. share_over_days = [30, 90, 180]",
+        );
+        return None;
+    }
+    let mut days = Vec::new();
+    let mut ok = true;
+    for value in list.get_ref() {
+        match ctx.check(value, "share_over_days", WHOLE, Lo::Incl(0.0), Hi::Incl(MAX_HORIZON)) {
+            Some(day) => days.push(day as u32),
+            None => ok = false,
+        }
+    }
+    days.sort_unstable();
+    days.dedup();
+    ok.then_some(days)
 }
 
 /// Longest horizon accepted, in days.
@@ -236,7 +271,9 @@ fn run(ctx: &mut Ctx, raw: &RawRun) -> Option<Run> {
     if name.is_empty() || !name_ok {
         return None;
     }
+    let share_over_days = share_over_days(ctx, raw);
     Some(Run {
+        share_over_days: share_over_days?,
         name: name.to_owned(),
         description: raw.description.clone().unwrap_or_default(),
         start_date: ctx.start_date(),

@@ -248,3 +248,47 @@ fn bad_scenarios_point_at_the_problem() {
         insta::assert_snapshot!(format!("bad_{name}"), stderr);
     }
 }
+
+/// Shares of people processed who waited: at all, and over the days asked for with
+/// `--share-over`, on the hand-checkable list (1,000 people, 100 called a day: 900 wait at all,
+/// 400 more than 5 days, 100 more than 8).
+#[test]
+fn shares_of_waits_are_reported_as_computed_by_hand() {
+    let text = stdout_of(backlog().args([
+        "run",
+        "--quiet",
+        "-r",
+        "2",
+        "scenarios/deterministic.toml",
+        "--share-over",
+        "5",
+        "--share-over",
+        "8",
+        "--format",
+        "csv",
+    ]));
+    for line in [
+        "all,all,share_waited,0.9,0.9,0.9",
+        "all,all,share_over_5,0.4,0.4,0.4",
+        "all,all,share_over_8,0.1,0.1,0.1",
+    ] {
+        assert!(text.contains(line), "{line} in:\n{text}");
+    }
+    let table = stdout_of(backlog().args([
+        "run",
+        "--quiet",
+        "-r",
+        "2",
+        "scenarios/deterministic.toml",
+        "--share-over",
+        "5",
+    ]));
+    assert!(
+        table.contains("waited at all                 90.0% [90.0%, 90.0%]"),
+        "{table}"
+    );
+    assert!(
+        table.contains("waited over 5 days            40.0% [40.0%, 40.0%]"),
+        "{table}"
+    );
+}

@@ -127,14 +127,22 @@ fn check_case(spec: &Spec) -> Result<(), TestCaseError> {
     );
     let outcomes = model.outcomes.len();
     for (row, replication) in one.rows.iter().zip(&engine_runs) {
-        let total = Scalars::of(&replication.total_people(outcomes), Some(&replication.total_daily()));
+        let total = Scalars::of(
+            &replication.total_people(outcomes),
+            Some(&replication.total_daily()),
+            &[],
+        );
         ensure!(
             format!("{:?}", row.total) == format!("{total:?}"),
             "row {} differs from the engine's replication",
             row.index
         );
         for (p, scalars) in row.ports.iter().enumerate() {
-            let port = Scalars::of(&replication.port_people(p, outcomes), Some(&replication.ports[p].daily));
+            let port = Scalars::of(
+                &replication.port_people(p, outcomes),
+                Some(&replication.ports[p].daily),
+                &[],
+            );
             ensure!(
                 format!("{scalars:?}") == format!("{port:?}"),
                 "row {} port {p} differs from the engine",

@@ -459,3 +459,22 @@ fn at_most_65535_ports_and_streams() {
         "{too_many_streams:?}"
     );
 }
+
+#[test]
+fn shares_of_waits_asked_for() {
+    let model = ok(&scenario("share_over_days = [90, 30, 30, 0]\n", PORT, STREAM));
+    assert_eq!(model.share_over_days, [0, 30, 90]);
+    let text = scenario("share_over_days = [30, 1.5]\n", PORT, STREAM);
+    expect(
+        &text,
+        "`share_over_days` must be a whole number from 0 to 10,000,000, found `1.5`",
+        at(&text, "1.5"),
+    );
+    let many: Vec<String> = (0..17).map(|d| d.to_string()).collect();
+    let text = scenario(&format!("share_over_days = [{}]\n", many.join(", ")), PORT, STREAM);
+    expect(
+        &text,
+        "`share_over_days` lists 17 waits, more than 16",
+        after(&text, "share_over_days = "),
+    );
+}
