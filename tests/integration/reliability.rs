@@ -122,8 +122,9 @@ fn ctrl_c_stops_simulations_promptly_and_writes_nothing() {
     for args in commands {
         let (code, took) = interrupt_after(&args, "note:");
         assert_eq!(code, Some(130), "{args:?}");
-        // Simulations look at the cancel token every 65,536 events; far below the grace period.
-        assert!(took < Duration::from_secs(1), "{args:?} took {took:?} to stop");
+        // Simulations look at the cancel token every 65,536 events: they stop well within the
+        // two-second grace period that would stop them otherwise.
+        assert!(took < Duration::from_millis(1500), "{args:?} took {took:?} to stop");
         assert!(!out.exists(), "{args:?}: nothing is written after Ctrl-C");
         assert_eq!(names(dir.path()), ["endless.toml"], "{args:?}: nothing hidden is left");
     }
