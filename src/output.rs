@@ -15,7 +15,6 @@ use crate::error::{Diagnostic, Error, InputError};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 fn input(message: String, help: &str) -> Error {
     Error::Input(InputError::single(Diagnostic::new(message).with_help(help)))
@@ -33,18 +32,27 @@ pub(crate) fn create_dir(dir: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(write_error(dir))
 }
 
-/// The prefix of this process's temporary names (`.NAME.backlog-PID`), so that one run's
-/// leftovers can be told from another running process's work.
-fn temporary_name(name: &std::ffi::OsStr, what: &str) -> OsString {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let mut temporary = OsString::from(".");
-    temporary.push(name);
-    temporary.push(format!(
-        ".backlog-{what}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    temporary
+/// Creates a temporary sibling of `name` in `folder` with `create`, which must fail with
+/// `AlreadyExists` when the path is taken; the name is `.NAME.backlog-WHAT-PID-N` with the first
+/// free N, so that one run's leftovers can be told from another running process's work.
+fn create_temporary<T>(
+    folder: &Path,
+    name: &std::ffi::OsStr,
+    what: &str,
+    create: impl Fn(&Path) -> std::io::Result<T>,
+) -> std::io::Result<(PathBuf, T)> {
+    let pid = std::process::id();
+    let mut n = 0u32;
+    loop {
+        let mut temporary = OsString::from(".");
+        temporary.push(name);
+        temporary.push(format!(".backlog-{what}-{pid}-{n}"));
+        let path = folder.join(temporary);
+        match create(&path) {
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && n < u32::MAX => n += 1,
+            result => return result.map(|created| (path, created)),
+        }
+    }
 }
 
 /// Whether `name` is a temporary name of a process that is no longer running.
@@ -140,14 +148,13 @@ pub(crate) fn write_streamed<E>(
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
             remove_leftovers(folder);
-            let temporary = folder.join(temporary_name(name, "file"));
-            let result = std::fs::File::create(&temporary)
-                .map_err(failed)
-                .and_then(|file| {
-                    let mut out = std::io::BufWriter::new(file);
-                    write(&mut out).map_err(Streamed::Stopped)?;
-                    out.flush().map_err(failed)
-                })
+            let create_new =
+                |temporary: &Path| std::fs::OpenOptions::new().write(true).create_new(true).open(temporary);
+            let (temporary, file) = create_temporary(folder, name, "file", create_new).map_err(failed)?;
+            let mut out = std::io::BufWriter::new(file);
+            let result = write(&mut out)
+                .map_err(Streamed::Stopped)
+                .and_then(|()| out.flush().map_err(failed))
                 .and_then(|()| std::fs::rename(&temporary, path).map_err(failed));
             if result.is_err() {
                 let _ = std::fs::remove_file(&temporary);
@@ -366,8 +373,8 @@ impl Staging {
         if existing.is_some() {
             remove_leftovers(dir);
         }
-        let temporary = parent.join(temporary_name(name, "staging"));
-        create_dir(&temporary)?;
+        let (temporary, ()) =
+            create_temporary(parent, name, "staging", |path| std::fs::create_dir(path)).map_err(write_error(parent))?;
         Ok(Staging {
             target: dir.to_path_buf(),
             temporary,
@@ -391,8 +398,14 @@ impl Staging {
             let Some(name) = target.file_name().map(ToOwned::to_owned) else {
                 return self.commit_in_place();
             };
-            let old = self.temporary.with_file_name(temporary_name(&name, "old"));
-            std::fs::rename(&target, &old).map_err(write_error(&target))?;
+            // A new empty folder, which the previous one replaces (as rename(2) allows).
+            let folder = self.temporary.parent().unwrap_or(Path::new("."));
+            let (old, ()) = create_temporary(folder, &name, "old", |path| std::fs::create_dir(path))
+                .map_err(write_error(folder))?;
+            if let Err(error) = std::fs::rename(&target, &old) {
+                let _ = std::fs::remove_dir(&old);
+                return Err(write_error(&target)(error));
+            }
             if let Err(error) = std::fs::rename(&self.temporary, &target) {
                 let _ = std::fs::rename(&old, &target);
                 return Err(write_error(&target)(error));
