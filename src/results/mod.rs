@@ -354,7 +354,7 @@ fn scope(
             .iter()
             .enumerate()
             .map(|(i, days)| {
-                let share = |s: &Scalars| s.share_over.get(i).map_or(f64::NAN, |(_, share)| *share);
+                let share = |s: &Scalars| s.share_over.get(i).copied().unwrap_or(f64::NAN);
                 (days.to_string(), estimate(&share))
             })
             .collect(),

@@ -83,8 +83,9 @@ pub(crate) struct Scalars {
     pub peak_list: f64,
     /// Share of people processed who waited at all (NaN if nobody was processed).
     pub share_waited: f64,
-    /// Share of people processed who waited more than each number of days asked for.
-    pub share_over: Vec<(u32, f64)>,
+    /// Share of people processed who waited more than each of the `share_over_days` given to
+    /// [`Scalars::of`], in that order.
+    pub share_over: Vec<f64>,
 }
 
 /// Names of the wait statistics, in the order of [`Scalars::wait_days`].
@@ -113,10 +114,7 @@ impl Scalars {
         };
         Scalars {
             share_waited: share(0.0),
-            share_over: share_over_days
-                .iter()
-                .map(|&days| (days, share(f64::from(days))))
-                .collect(),
+            share_over: share_over_days.iter().map(|&days| share(f64::from(days))).collect(),
             joined: people.arrived as f64,
             did_not_join: people.did_not_join as f64,
             processed: waits.people as f64,
