@@ -13,7 +13,7 @@ pub(crate) const DEFAULT_MAX_MEMORY_BYTES: u64 = 8 << 30;
 /// What a run is expected to need, worked out from the scenario before running it (see
 /// [`estimate`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Estimate {
+pub struct ResourceEstimate {
     /// People expected to arrive in one replication.
     pub people_per_replication: f64,
     /// Peak memory, in bytes (an upper bound: it assumes everyone could be waiting at once).
@@ -30,7 +30,7 @@ fn histogram_bytes(max_ticks: f64) -> f64 {
     16.0 * bins as f64
 }
 
-impl Estimate {
+impl ResourceEstimate {
     /// The estimate for `replications` replications of `model` on `threads` threads (all cores
     /// when `None`), through to the files of its results folder. Every term is an upper bound of
     /// what the code holds at once:
@@ -44,7 +44,7 @@ impl Estimate {
     /// - while the files are written: every replication's daily values side by side, and the
     ///   text of the files;
     /// - the model: its per-day capacities and its recorded groups.
-    fn of(model: &Model, replications: u32, threads: Option<usize>) -> Estimate {
+    fn of(model: &Model, replications: u32, threads: Option<usize>) -> ResourceEstimate {
         let people: f64 = model.streams.iter().map(|stream| expected_people(stream, model)).sum();
         // Poisson counts run above their mean; a margin covers any realistic run.
         let people_bound = people * 1.1 + 1000.0;
@@ -112,7 +112,7 @@ impl Estimate {
             })
             .sum();
         let model_bytes = f64::from(horizon_days) * ports * 16.0 + recorded;
-        Estimate {
+        ResourceEstimate {
             people_per_replication: people,
             memory_bytes: BASE_BYTES + model_bytes + running * engine + batch * digest + kept + writing,
         }
@@ -144,8 +144,8 @@ impl Estimate {
 /// expected number) and memory (an upper bound for the whole run, its results folder
 /// included). [`simulate`](crate::simulate) refuses a run whose estimate goes past the options'
 /// [`Limits`].
-pub fn estimate(model: &Model, options: &crate::RunOptions) -> Estimate {
-    Estimate::of(
+pub fn estimate(model: &Model, options: &crate::RunOptions) -> ResourceEstimate {
+    ResourceEstimate::of(
         model,
         options.replications.unwrap_or(model.replications),
         options.threads,
@@ -257,8 +257,8 @@ mod tests {
     #[test]
     fn estimates_scale_with_people_and_replications() {
         let model = Scenario::built_in().load().unwrap();
-        let one = Estimate::of(&model, 1, Some(1));
-        let many = Estimate::of(&model, 1000, Some(2));
+        let one = ResourceEstimate::of(&model, 1, Some(1));
+        let many = ResourceEstimate::of(&model, 1000, Some(2));
         assert!((20_000.0..40_000.0).contains(&one.people_per_replication), "{one:?}");
         assert!(many.memory_bytes > one.memory_bytes);
         assert!(one.check(&Limits::default()).is_ok());
@@ -275,7 +275,7 @@ mod tests {
     fn estimates_count_rows_not_days() {
         let text = include_str!("../benches/workloads/w1-mmc.toml").replace("222222", "2222222");
         let model = Scenario::from_text("w1x10.toml", text).load().unwrap();
-        let estimate = Estimate::of(&model, 1000, Some(2));
+        let estimate = ResourceEstimate::of(&model, 1000, Some(2));
         assert!(estimate.check(&Limits::default()).is_ok(), "{estimate:?}");
         assert!(estimate.memory_bytes < 6.0 * f64::from(1u32 << 30), "{estimate:?}");
     }

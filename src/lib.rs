@@ -60,7 +60,7 @@ pub use builder::{Capacity, Discipline, Dist, Port, ScenarioBuilder, Stream};
 pub use cancel::CancelToken;
 pub use engine::Engine;
 pub use error::{Diagnostic, Error, InputError, Note};
-pub use guard::{Estimate, LimitError, Limits, Resource, estimate};
+pub use guard::{LimitError, Limits, Resource, ResourceEstimate, estimate};
 pub use model::{Date, Day, Model};
 pub use overrides::Change;
 pub use replicate::{Progress, RunOptions, simulate};

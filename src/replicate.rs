@@ -42,7 +42,7 @@ pub(crate) type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 pub struct RunOptions {
     pub(crate) replications: Option<u32>,
     pub(crate) threads: Option<usize>,
-    pub(crate) method: Engine,
+    pub(crate) engine: Engine,
     pub(crate) cancel: Option<CancelToken>,
     pub(crate) progress: Option<ProgressFn>,
     pub(crate) limits: Limits,
@@ -71,7 +71,7 @@ impl RunOptions {
 
     /// Simulates each replication by `engine` (the results are the same).
     pub fn engine(mut self, engine: Engine) -> Self {
-        self.method = engine;
+        self.engine = engine;
         self
     }
 
@@ -119,7 +119,7 @@ impl std::fmt::Debug for RunOptions {
         f.debug_struct("RunOptions")
             .field("replications", &self.replications)
             .field("threads", &self.threads)
-            .field("method", &self.method)
+            .field("engine", &self.engine)
             .field("cancel", &self.cancel)
             .field("progress", &self.progress.as_ref().map(|_| "Fn(Progress)"))
             .field("limits", &self.limits)
@@ -341,7 +341,7 @@ pub(crate) fn run(model: &Model, options: &RunOptions) -> Result<Replications, E
             (start..end)
                 .into_par_iter()
                 .map(|r| {
-                    let digest = Digest::new(model, run_replication_with(model, r, options.method, cancel)?, &shares);
+                    let digest = Digest::new(model, run_replication_with(model, r, options.engine, cancel)?, &shares);
                     progress.tick();
                     Ok(digest)
                 })

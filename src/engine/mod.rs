@@ -118,14 +118,14 @@ pub(crate) fn run_replication(model: &Model, replication: u32) -> Replication {
     }
 }
 
-/// Runs replication `replication` of `model` by `method`, unless `cancel` stops it first.
+/// Runs replication `replication` of `model` by `engine`, unless `cancel` stops it first.
 pub(crate) fn run_replication_with(
     model: &Model,
     replication: u32,
-    method: Engine,
+    engine: Engine,
     cancel: &CancelToken,
 ) -> Result<Replication, Cancelled> {
-    match method {
+    match engine {
         Engine::Auto => match fifo_officers::plan(model) {
             Some(plans) => fifo_officers::run(model, &plans, replication, cancel),
             None => run_replication_traced(model, replication, &mut NoTrace, cancel),
