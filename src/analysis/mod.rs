@@ -320,14 +320,7 @@ pub(crate) fn run_each_variant(
     let Some((dir, folders)) = out else {
         let pool = thread_pool(options.threads)?;
         let counter = Counter::new(Some(total), options.progress.as_ref());
-        return run_variants(
-            &pool,
-            variants,
-            replications,
-            cancel,
-            &counter,
-            &options.share_over_days,
-        );
+        return run_variants(&pool, variants, replications, cancel, &counter, options);
     };
     let mut runs = Vec::new();
     for (i, (variant, folder)) in variants.iter().zip(folders).enumerate() {
@@ -371,17 +364,22 @@ pub(crate) fn check_limits(variants: &[Variant<'_>], options: &RunOptions, repli
 /// Replication r of every variant uses the same random streams wherever the variants have
 /// streams and ports of the same names (common random numbers). Results come back in variant
 /// then replication order, so they do not depend on the number of threads. A cancelled token
-/// stops the runs with [`Error::Interrupted`].
+/// stops the runs with [`Error::Interrupted`]. Each variant reports the shares of waits its
+/// model and `options` ask for.
 pub(crate) fn run_variants(
     pool: &rayon::ThreadPool,
     variants: &[Variant<'_>],
     replications: u32,
     cancel: &CancelToken,
     progress: &Counter<'_>,
-    share_over_days: &[u32],
+    options: &RunOptions,
 ) -> Result<Vec<Runs>, Error> {
     let tasks: Vec<(usize, u32)> = (0..variants.len())
         .flat_map(|v| (0..replications).map(move |r| (v, r)))
+        .collect();
+    let shares: Vec<Vec<u32>> = variants
+        .iter()
+        .map(|variant| options.shares_of(variant.model))
         .collect();
     let scalars: Vec<Scalars> = pool.install(|| {
         tasks
@@ -390,19 +388,17 @@ pub(crate) fn run_variants(
                 let Variant { model, port } = variants[v];
                 let replication = run_replication_with(model, r, Engine::Auto, cancel)?;
                 let outcomes = model.outcomes.len();
-                let mut shares: Vec<u32> = model.share_over_days.iter().chain(share_over_days).copied().collect();
-                shares.sort_unstable();
-                shares.dedup();
+                let shares = &shares[v];
                 let scalars = match port {
                     None => Scalars::of(
                         &replication.total_people(outcomes),
                         Some(&replication.total_daily()),
-                        &shares,
+                        shares,
                     ),
                     Some(p) => Scalars::of(
                         &replication.port_people(p, outcomes),
                         Some(&replication.ports[p].daily),
-                        &shares,
+                        shares,
                     ),
                 };
                 progress.tick();

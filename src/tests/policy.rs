@@ -55,7 +55,7 @@ fn runs(models: &[&Model], port: Option<&str>, replications: u32) -> Vec<Runs> {
         replications,
         &CancelToken::new(),
         &Counter::new(None, None),
-        &[],
+        &RunOptions::new(),
     )
     .expect("runs")
 }

@@ -336,14 +336,7 @@ impl TargetPlan {
                 .map(|(model, &port)| Variant { model, port })
                 .collect();
             super::check_limits(&variants, options, replications)?;
-            let runs = super::run_variants(
-                &pool,
-                &variants,
-                replications,
-                cancel,
-                &counter,
-                &options.share_over_days,
-            )?;
+            let runs = super::run_variants(&pool, &variants, replications, cancel, &counter, options)?;
             Ok(runs
                 .iter()
                 .map(|r| r.scalars.iter().map(|s| metric.goal_value(s)).collect())
