@@ -8,29 +8,28 @@ impl Model {
     /// prints).
     pub fn describe(&self) -> String {
         use std::fmt::Write as _;
-        let model = self;
         let mut out = String::new();
-        let _ = writeln!(out, "{}: ok", model.name);
-        let period = match model.start_date {
-            Some(date) => format!("{} days from {date}", model.horizon_days),
-            None => format!("{} days", model.horizon_days),
+        let _ = writeln!(out, "{}: ok", self.name);
+        let period = match self.start_date {
+            Some(date) => format!("{} days from {date}", self.horizon_days),
+            None => format!("{} days", self.horizon_days),
         };
         let _ = writeln!(
             out,
             "  {period}; seed {}; {} replications",
-            model.seed, model.replications
+            self.seed, self.replications
         );
-        if model.classes.len() > 1 {
-            let _ = writeln!(out, "  classes (highest priority first): {}", model.classes.join(", "));
+        if self.classes.len() > 1 {
+            let _ = writeln!(out, "  classes (highest priority first): {}", self.classes.join(", "));
         }
-        for port in &model.ports {
+        for port in &self.ports {
             let capacity = match &port.capacity {
                 Capacity::Quota(quota) => {
                     let days = quota.quota_by_day.iter().filter(|&&q| q > 0.0).count();
                     let total: f64 = quota.quota_by_day.iter().sum();
                     format!(
                         "daily quota on {days} of {} days, {} places in all",
-                        model.horizon_days,
+                        self.horizon_days,
                         total.round()
                     )
                 }
@@ -57,13 +56,13 @@ impl Model {
             };
             let _ = writeln!(out, "  port {}: {discipline}; {capacity}", port.name);
         }
-        for stream in &model.streams {
-            let people = expected_people(stream, model);
+        for stream in &self.streams {
+            let people = expected_people(stream, self);
             let _ = writeln!(
                 out,
                 "  stream {} -> {}: about {} people{}",
                 stream.name,
-                model.ports[stream.port].name,
+                self.ports[stream.port].name,
                 people.round(),
                 if stream.join_share < 1.0 {
                     format!(" ({:.0}% join the list)", stream.join_share * 100.0)

@@ -272,36 +272,35 @@ impl crate::report::Render for Comparison {
     /// The comparison as a table: one row per metric, one column per scenario, then each paired
     /// difference from the first.
     fn to_table(&self) -> String {
-        let comparison = self;
         let mut out = format!(
             "Comparison of {} scenarios, each run with the same {} replications and seed {} (common random numbers)\n",
-            comparison.scenarios.len(),
-            comparison.replications,
-            comparison.seed
+            self.scenarios.len(),
+            self.replications,
+            self.seed
         );
-        for s in &comparison.scenarios {
+        for s in &self.scenarios {
             out.push_str(&format!("  {}: {} ({})", s.letter, s.name, s.file));
             if let Some(own) = s.own_seed {
-                out.push_str(&format!("; run with seed {} instead of its own {own}", comparison.seed));
+                out.push_str(&format!("; run with seed {} instead of its own {own}", self.seed));
             }
             out.push('\n');
         }
-        let whose = match &comparison.scope {
+        let whose = match &self.scope {
             Scope::Total => "Everyone".to_owned(),
             Scope::Port(name) => format!("Port {name}"),
         };
-        let base = &comparison.scenarios[0].letter;
+        let base = &self.scenarios[0].letter;
         out.push_str(&format!(
             "{whose}; means per replication with 95% confidence intervals. Differences from {base} are paired, replication by replication; \"unpaired\" is the ± that independent runs would give.\n\n"
         ));
         let mut header = vec!["metric".to_owned()];
-        header.extend(comparison.scenarios.iter().map(|s| s.letter.clone()));
-        for s in &comparison.scenarios[1..] {
+        header.extend(self.scenarios.iter().map(|s| s.letter.clone()));
+        for s in &self.scenarios[1..] {
             header.push(format!("{} − {base} (paired)", s.letter));
             header.push("unpaired ±".to_owned());
         }
         let mut rows = vec![header];
-        for row in &comparison.rows {
+        for row in &self.rows {
             let metric = row.metric;
             let mut cells = vec![if metric.in_days() {
                 format!("{} (days)", metric.label())
@@ -318,7 +317,7 @@ impl crate::report::Render for Comparison {
             }
             rows.push(cells);
         }
-        let emptied: Vec<String> = comparison
+        let emptied: Vec<String> = self
             .runs
             .iter()
             .map(|r| format!("{}/{}", r.emptied(), r.len()))
@@ -333,7 +332,6 @@ impl crate::report::Render for Comparison {
     /// The comparison as CSV: one row per scenario and metric, with the paired and unpaired
     /// difference from the first scenario.
     fn to_csv(&self) -> String {
-        let comparison = self;
         let mut writer = ::csv::Writer::from_writer(Vec::new());
         let _ = writer.write_record([
             "scenario",
@@ -350,13 +348,13 @@ impl crate::report::Render for Comparison {
             "unpaired_ci95_low",
             "unpaired_ci95_high",
         ]);
-        for row in &comparison.rows {
-            for (i, s) in comparison.scenarios.iter().enumerate() {
+        for row in &self.rows {
+            for (i, s) in self.scenarios.iter().enumerate() {
                 let mut record = vec![
                     s.letter.clone(),
                     s.file.clone(),
                     s.name.clone(),
-                    comparison.scope.name().to_owned(),
+                    self.scope.name().to_owned(),
                     row.metric.name().to_owned(),
                 ];
                 record.extend(estimate_cells(&row.estimates[i]));
@@ -375,7 +373,7 @@ impl crate::report::Render for Comparison {
             .into_inner()
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
             .unwrap_or_default();
-        let lines: Vec<String> = comparison
+        let lines: Vec<String> = self
             .scenarios
             .iter()
             .map(|s| format!("# {}: {}", s.letter, s.provenance.line()))
@@ -385,8 +383,7 @@ impl crate::report::Render for Comparison {
 
     /// The comparison as JSON.
     fn to_json(&self) -> String {
-        let comparison = self;
-        let scenarios: Vec<Json> = comparison
+        let scenarios: Vec<Json> = self
             .scenarios
             .iter()
             .enumerate()
@@ -396,8 +393,8 @@ impl crate::report::Render for Comparison {
                 entry.insert("file".into(), json!(s.file));
                 entry.insert("provenance".into(), json!(s.provenance));
                 entry.insert("own_seed".into(), json!(s.own_seed));
-                entry.insert("emptied_replications".into(), json!(comparison.runs[i].emptied()));
-                let row = |m: Metric| comparison.rows.iter().find(|r| r.metric == m);
+                entry.insert("emptied_replications".into(), json!(self.runs[i].emptied()));
+                let row = |m: Metric| self.rows.iter().find(|r| r.metric == m);
                 let pick = |f: &dyn Fn(&MetricRow) -> Estimate| {
                     metrics_json(|m| row(m).map_or_else(|| Estimate::from_values(&[]), f))
                 };
@@ -406,7 +403,7 @@ impl crate::report::Render for Comparison {
                     entry.insert("paired_difference".into(), pick(&|r| r.paired[i - 1]));
                     entry.insert("unpaired_difference".into(), pick(&|r| r.unpaired[i - 1]));
                     let mut narrower = Map::new();
-                    for r in &comparison.rows {
+                    for r in &self.rows {
                         narrower.insert(
                             r.metric.name().to_owned(),
                             json!(narrowing(&r.paired[i - 1], &r.unpaired[i - 1])),
@@ -418,9 +415,9 @@ impl crate::report::Render for Comparison {
             })
             .collect();
         let document = json!({
-            "seed": comparison.seed,
-            "replications": comparison.replications,
-            "scope": comparison.scope.name(),
+            "seed": self.seed,
+            "replications": self.replications,
+            "scope": self.scope.name(),
             "paired": "replication r of every scenario uses the same random streams (keyed by stream and port name); differences are taken replication by replication",
             "scenarios": scenarios,
         });

@@ -358,29 +358,28 @@ pub(crate) fn metrics_json(estimate: impl Fn(Metric) -> Estimate) -> Json {
 
 impl crate::report::Render for Sweep {
     fn to_table(&self) -> String {
-        let sweep = self;
-        let p = &sweep.provenance;
-        let mut out = format!("{}\n", heading(sweep));
+        let p = &self.provenance;
+        let mut out = format!("{}\n", heading(self));
         out.push_str(&format!(
             "{}; {} replications at every point, the same ones (common random numbers); seed {}; backlog {}; scenario sha256 {}\n",
-            sweep.period,
+            self.period,
             p.replications,
             p.seed,
             p.version,
             &p.scenario_sha256[..12.min(p.scenario_sha256.len())]
         ));
-        let whose = match &sweep.scope {
+        let whose = match &self.scope {
             Scope::Total => "Everyone".to_owned(),
             Scope::Port(name) => format!("Port {name}"),
         };
         out.push_str(&format!(
             "{whose}; means per replication ± half the 95% confidence interval. Waits and days in days; first empty day over the replications where the list emptied.\n\n"
         ));
-        let mut header: Vec<String> = sweep.axes.iter().map(|a| a.short_name().to_owned()).collect();
+        let mut header: Vec<String> = self.axes.iter().map(|a| a.short_name().to_owned()).collect();
         header.extend(Metric::ALL.iter().map(|m| m.label().to_owned()));
         header.push("emptied".to_owned());
         let mut rows = vec![header];
-        for summary in &sweep.summaries {
+        for summary in &self.summaries {
             let mut row = summary.values.clone();
             row.extend(Metric::ALL.iter().map(|&m| format_plus_minus(m, &summary.estimate(m))));
             row.push(format!("{}/{}", summary.emptied, summary.replications));
@@ -391,9 +390,8 @@ impl crate::report::Render for Sweep {
     }
 
     fn to_csv(&self) -> String {
-        let sweep = self;
         let mut writer = ::csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = sweep.axes.iter().map(|a| a.path.clone()).collect();
+        let mut header: Vec<String> = self.axes.iter().map(|a| a.path.clone()).collect();
         header.push("scope".to_owned());
         for metric in Metric::ALL {
             for part in ["mean", "ci95_low", "ci95_high"] {
@@ -403,9 +401,9 @@ impl crate::report::Render for Sweep {
         header.push("emptied_replications".to_owned());
         header.push("replications".to_owned());
         let _ = writer.write_record(&header);
-        for summary in &sweep.summaries {
+        for summary in &self.summaries {
             let mut row = summary.values.clone();
-            row.push(sweep.scope.name().to_owned());
+            row.push(self.scope.name().to_owned());
             for metric in Metric::ALL {
                 row.extend(estimate_cells(&summary.estimate(metric)));
             }
@@ -417,16 +415,15 @@ impl crate::report::Render for Sweep {
             .into_inner()
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
             .unwrap_or_default();
-        let paths: Vec<&str> = sweep.axes.iter().map(|a| a.path.as_str()).collect();
-        format!("# {}; sweep of {}\n{body}", sweep.provenance.line(), paths.join(" x "))
+        let paths: Vec<&str> = self.axes.iter().map(|a| a.path.as_str()).collect();
+        format!("# {}; sweep of {}\n{body}", self.provenance.line(), paths.join(" x "))
     }
 
     fn to_json(&self) -> String {
-        let sweep = self;
-        let points: Vec<Json> = sweep
+        let points: Vec<Json> = self
             .points
             .iter()
-            .zip(&sweep.summaries)
+            .zip(&self.summaries)
             .map(|(point, summary)| {
                 let mut values = Map::new();
                 for change in point {
@@ -440,7 +437,7 @@ impl crate::report::Render for Sweep {
                 })
             })
             .collect();
-        let axes: Vec<Json> = sweep
+        let axes: Vec<Json> = self
             .axes
             .iter()
             .map(
@@ -448,8 +445,8 @@ impl crate::report::Render for Sweep {
             )
             .collect();
         let document = json!({
-            "provenance": sweep.provenance,
-            "scope": sweep.scope.name(),
+            "provenance": self.provenance,
+            "scope": self.scope.name(),
             "paired": "every point runs the same replications with the same random streams (common random numbers)",
             "axes": axes,
             "points": points,

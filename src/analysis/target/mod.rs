@@ -448,42 +448,41 @@ fn boundary_text(grid: &Grid, boundary: Boundary) -> String {
 impl crate::report::Render for Target {
     /// The answer as text, with the values tried.
     fn to_table(&self) -> String {
-        let t = self;
-        let a = &t.answer;
+        let a = &self.answer;
         let which = match a.direction {
             Direction::Smallest => "smallest",
             Direction::Largest => "largest",
         };
-        let cut = t
+        let cut = self
             .by_day
             .map_or(String::new(), |d| format!(" by day {d} (runs cut there)"));
-        let whose = match &t.scope {
+        let whose = match &self.scope {
             Scope::Total => String::new(),
             Scope::Port(name) => format!(" at port {name}"),
         };
         let mut out = format!(
             "{}: the {which} {} with {}{cut}{whose}\n",
-            t.scenario,
-            t.param,
-            t.goal.describe()
+            self.scenario,
+            self.param,
+            self.goal.describe()
         );
         out.push_str(&format!(
             "Searched {}–{} in steps of {}; {} replication(s) at every value tried, the same ones (common random numbers); seed {}\n\n",
-            show(&t.grid, t.grid.low),
-            show(&t.grid, t.grid.high()),
-            show(&t.grid, t.grid.step),
+            show(&self.grid, self.grid.low),
+            show(&self.grid, self.grid.high()),
+            show(&self.grid, self.grid.step),
             a.replications,
-            t.provenance.seed
+            self.provenance.seed
         ));
-        out.push_str(&format!("Answer: {}\n", show(&t.grid, a.answer)));
+        out.push_str(&format!("Answer: {}\n", show(&self.grid, a.answer)));
         if let Some(e) = a.at_answer() {
             out.push_str(&format!(
                 "  the goal holds there in {} of {} replication(s); {} = {}{}\n",
                 e.met,
                 e.values.len(),
-                t.goal.metric.label(),
-                format_interval(t.goal.metric, &e.estimate(), false),
-                if t.goal.metric.in_days() { " days" } else { "" }
+                self.goal.metric.label(),
+                format_interval(self.goal.metric, &e.estimate(), false),
+                if self.goal.metric.in_days() { " days" } else { "" }
             ));
         }
         let (from, to) = match a.direction {
@@ -492,10 +491,10 @@ impl crate::report::Render for Target {
         };
         out.push_str(&format!(
             "Uncertainty: {} to {}: the goal holds in at least 5% of replications from {}, in at least 95% from {}{}\n",
-            show(&t.grid, from.value()),
-            show(&t.grid, to.value()),
-            boundary_text(&t.grid, a.five),
-            boundary_text(&t.grid, a.ninety_five),
+            show(&self.grid, from.value()),
+            show(&self.grid, to.value()),
+            boundary_text(&self.grid, a.five),
+            boundary_text(&self.grid, a.ninety_five),
             if from.value() == to.value() {
                 " (every replication meets it from the same value)"
             } else {
@@ -508,19 +507,19 @@ impl crate::report::Render for Target {
             thousands(a.runs() as f64)
         ));
         let mut rows = vec![vec![
-            t.param.rsplit('.').next().unwrap_or(&t.param).to_owned(),
+            self.param.rsplit('.').next().unwrap_or(&self.param).to_owned(),
             "goal met in".to_owned(),
             format!(
                 "{}{}",
-                t.goal.metric.label(),
-                if t.goal.metric.in_days() { " (days)" } else { "" }
+                self.goal.metric.label(),
+                if self.goal.metric.in_days() { " (days)" } else { "" }
             ),
         ]];
         for e in &a.evaluations {
             rows.push(vec![
-                show(&t.grid, e.value),
+                show(&self.grid, e.value),
                 format!("{}/{}", e.met, e.values.len()),
-                format_interval(t.goal.metric, &e.estimate(), false),
+                format_interval(self.goal.metric, &e.estimate(), false),
             ]);
         }
         out.push_str(&align(&rows));
@@ -529,23 +528,22 @@ impl crate::report::Render for Target {
 
     /// The values tried as CSV, with the answer in comment lines at the top.
     fn to_csv(&self) -> String {
-        let t = self;
-        let a = &t.answer;
+        let a = &self.answer;
         let mut writer = ::csv::Writer::from_writer(Vec::new());
         let _ = writer.write_record([
-            t.param.as_str(),
+            self.param.as_str(),
             "replications_meeting_goal",
             "replications",
             "share_meeting_goal",
-            &format!("{}_mean", t.goal.metric.name()),
-            &format!("{}_ci95_low", t.goal.metric.name()),
-            &format!("{}_ci95_high", t.goal.metric.name()),
+            &format!("{}_mean", self.goal.metric.name()),
+            &format!("{}_ci95_low", self.goal.metric.name()),
+            &format!("{}_ci95_high", self.goal.metric.name()),
         ]);
         let cell = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v}"));
         for e in &a.evaluations {
             let estimate = e.estimate();
             let _ = writer.write_record([
-                show(&t.grid, e.value),
+                show(&self.grid, e.value),
                 e.met.to_string(),
                 e.values.len().to_string(),
                 format!("{}", e.share()),
@@ -560,27 +558,26 @@ impl crate::report::Render for Target {
             .unwrap_or_default();
         format!(
             "# {}\n# goal: {}{}; answer {}; holds in at least 5% of replications from {}, in at least 95% from {}; {} simulation runs\n{body}",
-            t.provenance.line(),
-            t.goal.describe(),
-            t.by_day.map_or(String::new(), |d| format!(" by day {d}")),
-            show(&t.grid, a.answer),
-            boundary_text(&t.grid, a.five),
-            boundary_text(&t.grid, a.ninety_five),
+            self.provenance.line(),
+            self.goal.describe(),
+            self.by_day.map_or(String::new(), |d| format!(" by day {d}")),
+            show(&self.grid, a.answer),
+            boundary_text(&self.grid, a.five),
+            boundary_text(&self.grid, a.ninety_five),
             a.runs()
         )
     }
 
     /// The answer as JSON.
     fn to_json(&self) -> String {
-        let t = self;
-        let a = &t.answer;
+        let a = &self.answer;
         let boundary = |b: Boundary| {
             json!({
                 "value": b.value(),
                 "at_end_of_range": matches!(b, Boundary::AtEnd(_)),
             })
         };
-        let (kind, limit) = match t.goal.bound {
+        let (kind, limit) = match self.goal.bound {
             Bound::AtMost(x) => ("at_most", x),
             Bound::AtLeast(x) => ("at_least", x),
         };
@@ -597,11 +594,11 @@ impl crate::report::Render for Target {
             })
             .collect();
         let document = json!({
-            "provenance": t.provenance,
-            "param": t.param,
-            "scope": t.scope.name(),
-            "goal": { "metric": t.goal.metric.name(), kind: limit, "by_day": t.by_day },
-            "range": { "low": t.grid.low, "high": t.grid.high(), "step": t.grid.step },
+            "provenance": self.provenance,
+            "param": self.param,
+            "scope": self.scope.name(),
+            "goal": { "metric": self.goal.metric.name(), kind: limit, "by_day": self.by_day },
+            "range": { "low": self.grid.low, "high": self.grid.high(), "step": self.grid.step },
             "direction": match a.direction { Direction::Smallest => "smallest", Direction::Largest => "largest" },
             "answer": a.answer,
             "five_percent": boundary(a.five),
