@@ -266,8 +266,6 @@ fn write_charts(dir: &Path, folders: &[String], labels: &[String]) -> Result<Vec
     Ok(Vec::new())
 }
 
-impl Comparison {}
-
 impl crate::report::Render for Comparison {
     /// The comparison as a table: one row per metric, one column per scenario, then each paired
     /// difference from the first.

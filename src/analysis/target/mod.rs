@@ -436,8 +436,6 @@ pub(crate) fn refusal_error(refusal: &Refusal, param: &str, goal: &Goal, grid: &
     input(message, help)
 }
 
-impl Target {}
-
 fn boundary_text(grid: &Grid, boundary: Boundary) -> String {
     match boundary {
         Boundary::At(v) => show(grid, v),
