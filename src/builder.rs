@@ -79,56 +79,33 @@ pub enum Dist {
 
 impl Dist {
     fn to_value(&self) -> Value {
-        let mut table = InlineTable::new();
-        let mut set = |key: &str, number: f64| {
-            table.insert(key, Value::from(number));
-        };
-        let name = match self {
+        let number = |key, number: f64| (key, Value::from(number));
+        let (name, fields) = match self {
             Dist::Fixed(number) => return Value::from(*number),
-            Dist::Exponential { mean } => {
-                set("mean", *mean);
-                "exponential"
-            }
-            Dist::Uniform { min, max } => {
-                set("min", *min);
-                set("max", *max);
-                "uniform"
-            }
-            Dist::Triangular { min, mode, max } => {
-                set("min", *min);
-                set("mode", *mode);
-                set("max", *max);
-                "triangular"
-            }
-            Dist::Normal { mean, sd } => {
-                set("mean", *mean);
-                set("sd", *sd);
-                "normal"
-            }
-            Dist::LogNormal { mean, sd } => {
-                set("mean", *mean);
-                set("sd", *sd);
-                "lognormal"
-            }
-            Dist::Gamma { shape, scale } => {
-                set("shape", *shape);
-                set("scale", *scale);
-                "gamma"
-            }
-            Dist::Empirical { values, weights } => {
-                table.insert("values", Value::Array(numbers(values)));
-                table.insert("weights", Value::Array(numbers(weights)));
-                "empirical"
-            }
+            Dist::Exponential { mean } => ("exponential", vec![number("mean", *mean)]),
+            Dist::Uniform { min, max } => ("uniform", vec![number("min", *min), number("max", *max)]),
+            Dist::Triangular { min, mode, max } => (
+                "triangular",
+                vec![number("min", *min), number("mode", *mode), number("max", *max)],
+            ),
+            Dist::Normal { mean, sd } => ("normal", vec![number("mean", *mean), number("sd", *sd)]),
+            Dist::LogNormal { mean, sd } => ("lognormal", vec![number("mean", *mean), number("sd", *sd)]),
+            Dist::Gamma { shape, scale } => ("gamma", vec![number("shape", *shape), number("scale", *scale)]),
+            Dist::Empirical { values, weights } => (
+                "empirical",
+                vec![
+                    ("values", Value::Array(numbers(values))),
+                    ("weights", Value::Array(numbers(weights))),
+                ],
+            ),
         };
-        table.insert("dist", Value::from(name));
         // `dist` first, as people write it.
-        let mut ordered = InlineTable::new();
-        ordered.insert("dist", Value::from(name));
-        for (key, entry) in table.iter().filter(|(key, _)| *key != "dist") {
-            ordered.insert(key, entry.clone());
+        let mut table = InlineTable::new();
+        table.insert("dist", Value::from(name));
+        for (key, entry) in fields {
+            table.insert(key, entry);
         }
-        Value::InlineTable(ordered)
+        Value::InlineTable(table)
     }
 }
 
