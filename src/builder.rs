@@ -16,7 +16,7 @@
 //! # Ok::<(), backlog::Error>(())
 //! ```
 
-use crate::error::Error;
+use crate::error::{Diagnostic, Error, InputError};
 use crate::model::{Date, Day, Model};
 use crate::source::Scenario;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
@@ -308,7 +308,8 @@ impl ScenarioBuilder {
         self
     }
 
-    /// The seed of every random stream.
+    /// The seed of every random stream: at most 2^63 − 1, the largest integer a scenario file
+    /// holds ([`build`](Self::build) refuses a larger one).
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
@@ -344,7 +345,8 @@ impl ScenarioBuilder {
         self
     }
 
-    /// The scenario as TOML, as a file would hold it.
+    /// The scenario as TOML, as a file would hold it (a seed above 2^63 − 1 is written as
+    /// 2^63 − 1: a file cannot hold it).
     pub fn to_toml(&self) -> String {
         let mut doc = DocumentMut::new();
         doc.insert("schema", value(1));
@@ -391,6 +393,12 @@ impl ScenarioBuilder {
     /// Validates the scenario into a model; problems are reported as in a file, at their place
     /// in the TOML that [`to_toml`](Self::to_toml) gives.
     pub fn build(&self) -> Result<Model, Error> {
+        if i64::try_from(self.seed).is_err() {
+            return Err(Error::Input(InputError::single(
+                Diagnostic::new(format!("{}: the seed {} is too large", self.name, self.seed))
+                    .with_help("a scenario's seed is at most 9223372036854775807 (2^63 − 1)"),
+            )));
+        }
         Scenario::from_text(format!("{} (built in code)", self.name), self.to_toml()).load()
     }
 }
@@ -558,6 +566,21 @@ mod tests {
         assert_eq!(model.class_names(), ["vulnerable", "general"]);
         assert_eq!(model.stream_names(), ["list", "wave", "steady"]);
         assert!(model.outcomes().contains(&"crossed"));
+    }
+
+    #[test]
+    fn a_seed_no_file_can_hold_is_refused_not_changed() {
+        let fits = mm1()
+            .seed(i64::MAX as u64)
+            .build()
+            .expect("the largest seed a file holds");
+        assert_eq!(fits.seed(), i64::MAX as u64);
+        let error = mm1().seed(u64::MAX).build().expect_err("too large");
+        assert!(
+            error.to_string().contains("the seed 18446744073709551615 is too large"),
+            "{error}"
+        );
+        assert_eq!(error.exit_code(), 2);
     }
 
     #[test]
