@@ -300,6 +300,7 @@ pub(crate) enum EngineArg {
     EventLoop,
 }
 
+/// Output format on stdout.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum FormatArg {
     Table,

@@ -2,7 +2,7 @@
 
 use super::args::CompareArgs;
 use super::output::{Bar, print, print_notes};
-use super::{Format, analysis_options, changes};
+use super::{analysis_options, changes};
 use backlog::analysis::{self, CompareRequest};
 use backlog::{CancelToken, Error, Scenario};
 use std::io::Write;
@@ -31,5 +31,5 @@ pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Writ
     for note in &comparison.notes {
         super::output::note(note);
     }
-    print(stdout, &comparison, Format::from(common.format))
+    print(stdout, &comparison, common.format)
 }

@@ -11,7 +11,7 @@ mod run;
 mod sweep;
 mod target;
 
-use args::{AnalysisArgs, Cli, Command, EngineArg, FormatArg};
+use args::{AnalysisArgs, Cli, Command, EngineArg};
 use backlog::{CancelToken, Change, Error, Limits, RunOptions, Scenario};
 use clap::ArgMatches;
 use std::io::Write;
@@ -44,24 +44,6 @@ pub(crate) fn dispatch(
                 ..Limits::default()
             };
             chart::report(&results, out, force, &limits, cancel, stdout)
-        }
-    }
-}
-
-/// Output format on stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Table,
-    Json,
-    Csv,
-}
-
-impl From<FormatArg> for Format {
-    fn from(format: FormatArg) -> Self {
-        match format {
-            FormatArg::Table => Format::Table,
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
         }
     }
 }

@@ -1,16 +1,17 @@
 //! What the command line writes to the terminal: results on stdout, notes and progress on
 //! stderr.
 
+use super::args::FormatArg;
 use backlog::{Error, Note, Progress, Render, RunOptions};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 
 /// Prints `result` on stdout in `format`.
-pub(super) fn print(stdout: &mut dyn Write, result: &impl Render, format: super::Format) -> Result<(), Error> {
+pub(super) fn print(stdout: &mut dyn Write, result: &impl Render, format: FormatArg) -> Result<(), Error> {
     let text = match format {
-        super::Format::Table => result.to_table(),
-        super::Format::Json => result.to_json(),
-        super::Format::Csv => result.to_csv(),
+        FormatArg::Table => result.to_table(),
+        FormatArg::Json => result.to_json(),
+        FormatArg::Csv => result.to_csv(),
     };
     write_stdout(stdout, text.as_bytes())
 }

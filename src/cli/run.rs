@@ -3,7 +3,7 @@
 
 use super::args::RunArgs;
 use super::output::{Bar, print, print_notes};
-use super::{Format, changes, scenario};
+use super::{changes, scenario};
 use backlog::chart::{self, Kind};
 use backlog::results::OutputDir;
 use backlog::{CancelToken, Change, Diagnostic, Error, Folder, InputError, Limits, RunOptions, simulate};
@@ -56,7 +56,7 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
     if let Some(path) = &args.trace {
         backlog::write_trace(&model, 0, results.provenance(), path, cancel)?;
     }
-    print(stdout, results.summary(), Format::from(args.format))
+    print(stdout, results.summary(), args.format)
 }
 
 fn bad_flag(flag: &str, expected: &str) -> Error {

@@ -2,7 +2,7 @@
 
 use super::args::SweepArgs;
 use super::output::{Bar, print, print_notes};
-use super::{Format, analysis_options, changes, scenario};
+use super::{analysis_options, changes, scenario};
 use backlog::analysis::{self, Param, SweepRequest, Values};
 use backlog::{CancelToken, Diagnostic, Error, InputError, Metric};
 use clap::ArgMatches;
@@ -35,7 +35,7 @@ pub(super) fn run(
     for note in &sweep.notes {
         super::output::note(note);
     }
-    print(stdout, &sweep, Format::from(common.format))
+    print(stdout, &sweep, common.format)
 }
 
 fn input(message: impl Into<String>, help: impl Into<String>) -> Error {

@@ -2,7 +2,7 @@
 
 use super::args::TargetArgs;
 use super::output::{Bar, print, print_notes};
-use super::{Format, analysis_options, changes, scenario};
+use super::{analysis_options, changes, scenario};
 use backlog::analysis::target::{Bound, Goal};
 use backlog::analysis::{self, TargetRequest};
 use backlog::{CancelToken, Diagnostic, Error, InputError, Metric};
@@ -37,5 +37,5 @@ pub(super) fn run(args: TargetArgs, cancel: &CancelToken, stdout: &mut dyn Write
     let target = plan.run(&analysis_options(common, cancel, &bar));
     bar.finish();
     let target = target?;
-    print(stdout, &target, Format::from(common.format))
+    print(stdout, &target, common.format)
 }
