@@ -229,9 +229,15 @@ pub(crate) struct SweepArgs {
     /// Write into an --out folder that holds files backlog did not write (they are kept).
     #[arg(long)]
     pub(crate) force: bool,
-    /// The metric the chart draws against the first --param (needs --out): processed, abandoned,
-    /// waiting_at_end, wait_mean, wait_p50, wait_p90, wait_p99, first_empty_day or peak_list [default: wait_p90].
-    #[arg(long, value_name = "METRIC")]
+    #[arg(
+        long,
+        value_name = "METRIC",
+        help = format!(
+            "The metric the chart draws against the first --param (needs --out): {} [default: {}]",
+            metric_names(),
+            backlog::analysis::sweep::DEFAULT_CHART_METRIC.name()
+        )
+    )]
     pub(crate) chart_metric: Option<String>,
     #[command(flatten)]
     pub(crate) common: AnalysisArgs,
@@ -262,9 +268,7 @@ pub(crate) struct TargetArgs {
     /// The parameter to search, as a dotted path (as for --set).
     #[arg(long, value_name = "PATH")]
     pub(crate) param: String,
-    /// The metric of the goal: processed, abandoned, waiting_at_end, wait_mean, wait_p50,
-    /// wait_p90, wait_p99, first_empty_day or peak_list.
-    #[arg(long, value_name = "METRIC")]
+    #[arg(long, value_name = "METRIC", help = format!("The metric of the goal: {}", metric_names()))]
     pub(crate) metric: String,
     /// Goal: the metric at most X.
     #[arg(
@@ -291,6 +295,15 @@ pub(crate) struct TargetArgs {
     pub(crate) common: AnalysisArgs,
 }
 
+/// Every metric's name for --help: `processed, abandoned, … or peak_list`.
+fn metric_names() -> String {
+    let names: Vec<&str> = backlog::Metric::ALL.iter().map(|metric| metric.name()).collect();
+    match names.split_last() {
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// How replications are simulated.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum EngineArg {
@@ -306,4 +319,27 @@ pub(crate) enum FormatArg {
     Table,
     Json,
     Csv,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// The help of every flag that takes a metric names every metric there is.
+    #[test]
+    fn metric_flags_list_every_metric() {
+        let mut cli = Cli::command();
+        for (command, flag) in [("sweep", "chart_metric"), ("target", "metric")] {
+            let command = cli.find_subcommand_mut(command).expect("a command");
+            let argument = command
+                .get_arguments()
+                .find(|argument| argument.get_id() == flag)
+                .expect("the flag");
+            let help = argument.get_help().expect("help").to_string();
+            for metric in backlog::Metric::ALL {
+                assert!(help.contains(metric.name()), "{flag}: {help}");
+            }
+        }
+    }
 }
