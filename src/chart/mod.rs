@@ -25,7 +25,7 @@ pub(crate) mod sweep;
 mod waits;
 
 use crate::cancel::CancelToken;
-use crate::error::Error;
+use crate::error::{Diagnostic, Error, InputError};
 use crate::format::thousands;
 use crate::output::{check_overwrite, create_dir, write_file};
 use crate::results::Folder;
@@ -91,6 +91,36 @@ pub struct Options {
     pub title: Option<String>,
     /// Overwrite files of the same names that backlog did not write (else they are refused).
     pub force: bool,
+}
+
+impl Options {
+    /// Refuses a size outside [`SIZE_LIMITS`] and a title that is not one line of text.
+    fn check(&self) -> Result<(), Error> {
+        let (low, high) = SIZE_LIMITS;
+        if !(low..=high).contains(&self.width) || !(low..=high).contains(&self.height) {
+            return Err(input(
+                format!("a chart cannot be {}x{} pixels", self.width, self.height),
+                &format!("width and height are whole numbers from {low} to {high}"),
+            ));
+        }
+        one_line("title", self.title.as_deref())
+    }
+}
+
+fn input(message: String, help: &str) -> Error {
+    Error::Input(InputError::single(Diagnostic::new(message).with_help(help)))
+}
+
+/// Refuses a title or label with control characters (a line break would break the layout, and
+/// most control characters are not allowed in SVG at all).
+fn one_line(what: &str, text: Option<&str>) -> Result<(), Error> {
+    if text.is_some_and(|text| text.chars().any(char::is_control)) {
+        return Err(input(
+            format!("a chart's {what} must be one line of text, without control characters"),
+            "write it on one line",
+        ));
+    }
+    Ok(())
 }
 
 impl Default for Options {
@@ -197,8 +227,8 @@ pub fn write(
     write_charts_until(&charts, out, formats, options, cancel)
 }
 
-/// Draws `kinds` comparing results folders (at most [`MAX_COMPARED`]) into `out`, labelled
-/// `labels` (see [`default_labels`]); returns the files written.
+/// Draws `kinds` comparing results folders (one to [`MAX_COMPARED`]) into `out`, labelled
+/// `labels`, one line of text per folder (see [`default_labels`]); returns the files written.
 pub fn write_compare(
     folders: &[Folder],
     labels: &[String],
@@ -208,6 +238,21 @@ pub fn write_compare(
     options: &Options,
     cancel: &CancelToken,
 ) -> Result<Vec<PathBuf>, Error> {
+    if folders.is_empty() || folders.len() > MAX_COMPARED {
+        return Err(input(
+            format!("a comparison chart cannot show {} folders", folders.len()),
+            &format!("compare one to {MAX_COMPARED} folders (one colour each)"),
+        ));
+    }
+    if labels.len() != folders.len() {
+        return Err(input(
+            format!("{} labels for {} compared folders", labels.len(), folders.len()),
+            "give one label per folder, in the same order",
+        ));
+    }
+    for label in labels {
+        one_line("label", Some(label))?;
+    }
     let charts: Vec<Chart<'_>> = kinds
         .iter()
         .map(|&kind| Chart::Compare(kind, folders, labels))
@@ -261,6 +306,7 @@ fn write_charts_until(
             })
         })
         .collect();
+    options.check()?;
     let all: Vec<PathBuf> = paths.iter().map(|(.., path)| path.clone()).collect();
     check_overwrite(&all, options.force)?;
     create_dir(out)?;
@@ -306,4 +352,82 @@ pub fn period(start_date: Option<crate::model::Date>, horizon_days: u32) -> Stri
 /// many days each point averages before the layout is known).
 pub(crate) fn approx_plot_width<DB: DrawingBackend>(c: &Canvas<DB>, share: f64) -> i32 {
     ((f64::from(c.width) - 140.0 * c.scale) * share) as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A results folder of a short run of the built-in scenario.
+    fn folder(dir: &Path) -> Folder {
+        let model = crate::Scenario::built_in()
+            .load_with(&[crate::Change::integer("run.horizon_days", 20)])
+            .expect("valid");
+        let results = crate::simulate(&model, &crate::RunOptions::new().replications(2)).expect("runs");
+        results.write_folder(dir).expect("written");
+        Folder::read(dir).expect("read")
+    }
+
+    /// What the command line checks of its flags, the library checks of its callers: sizes,
+    /// titles and labels that cannot be drawn, and comparisons of too few or too many folders
+    /// or with a label per folder missing, are refused before anything is written.
+    #[test]
+    fn charts_that_cannot_be_drawn_are_refused() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let folder = folder(&dir.path().join("results"));
+        let out = dir.path().join("charts");
+        let never = CancelToken::new();
+        let draw = |options: &Options| write(&folder, &[Kind::Waits], &out, &[Format::Svg], options, &never);
+        for (width, height) in [(0, 675), (1200, 0), (100_000, 675), (1200, 4001)] {
+            let error = draw(&Options {
+                width,
+                height,
+                ..Options::default()
+            })
+            .expect_err("no such size");
+            assert!(error.to_string().contains("pixels"), "{error}");
+        }
+        let title = Options {
+            title: Some("two\nlines".to_owned()),
+            ..Options::default()
+        };
+        assert!(draw(&title).expect_err("a line break").to_string().contains("title"));
+        let compare = |folders: &[Folder], labels: &[&str]| {
+            let labels: Vec<String> = labels.iter().map(|&label| label.to_owned()).collect();
+            write_compare(
+                folders,
+                &labels,
+                &[Kind::Waits],
+                &out,
+                &[Format::Svg],
+                &Options::default(),
+                &never,
+            )
+        };
+        let two = [folder.clone(), folder.clone()];
+        assert!(compare(&[], &[]).is_err());
+        let many = vec![folder.clone(); MAX_COMPARED + 1];
+        let labels: Vec<&str> = many.iter().map(|_| "x").collect();
+        assert!(compare(&many, &labels).is_err());
+        assert!(
+            compare(&two, &["a"])
+                .expect_err("a label short")
+                .to_string()
+                .contains("1 labels for 2")
+        );
+        assert!(
+            compare(&two, &["a", "b\u{1b}[2J"])
+                .expect_err("an escape")
+                .to_string()
+                .contains("label")
+        );
+        for error in [
+            draw(&title).expect_err("refused"),
+            compare(&two, &["a"]).expect_err("refused"),
+        ] {
+            assert_eq!(error.exit_code(), 2);
+        }
+        assert!(!out.exists(), "nothing was written");
+        assert_eq!(compare(&two, &["a", "b"]).expect("drawn").len(), 1);
+    }
 }
