@@ -2,7 +2,7 @@
 //! files of a results folder.
 
 use super::args::{ChartArgs, ChartFormatArg, KindArg};
-use super::output::write_stdout;
+use super::output::{folder_notes, write_stdout};
 use backlog::chart::{self, Format, Kind, Options};
 use backlog::{CancelToken, Diagnostic, Error, Folder, InputError, Limits};
 use std::io::Write;
@@ -39,12 +39,6 @@ fn input_limit(max_input: Option<u64>) -> Limits {
     Limits {
         max_input_bytes: max_input,
         ..Limits::default()
-    }
-}
-
-fn print_notes(folder: &Folder) {
-    for note in &folder.notes {
-        super::output::note(note);
     }
 }
 
@@ -96,7 +90,7 @@ pub(super) fn chart(args: ChartArgs, cancel: &CancelToken, stdout: &mut dyn Writ
         ));
     };
     let folder = Folder::read_within(dir, &input_limit(args.max_input))?;
-    print_notes(&folder);
+    folder_notes(&folder);
     let out = args.out.clone().unwrap_or_else(|| dir.clone());
     let written = chart::write(&folder, &kinds, &out, formats, &options, cancel)?;
     print_written(stdout, &written)
@@ -158,12 +152,12 @@ pub(super) fn report(
     results: &Path,
     out: Option<PathBuf>,
     force: bool,
-    limits: &Limits,
+    max_input: Option<u64>,
     cancel: &CancelToken,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
-    let folder = Folder::read_within(results, limits)?;
-    print_notes(&folder);
+    let folder = Folder::read_within(results, &input_limit(max_input))?;
+    folder_notes(&folder);
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }

@@ -38,13 +38,7 @@ pub(crate) fn dispatch(
             out,
             force,
             max_input,
-        } => {
-            let limits = Limits {
-                max_input_bytes: max_input,
-                ..Limits::default()
-            };
-            chart::report(&results, out, force, &limits, cancel, stdout)
-        }
+        } => chart::report(&results, out, force, max_input, cancel, stdout),
     }
 }
 

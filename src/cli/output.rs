@@ -2,7 +2,7 @@
 //! stderr.
 
 use super::args::FormatArg;
-use backlog::{Error, Note, Progress, Render, RunOptions};
+use backlog::{Error, Folder, Note, Progress, Render, RunOptions};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 
@@ -58,6 +58,13 @@ pub(super) fn print_notes(notes: &[Note], quiet: bool) {
         for note in notes {
             to_stderr(&note.to_string());
         }
+    }
+}
+
+/// Prints what reading a results folder noted on stderr.
+pub(super) fn folder_notes(folder: &Folder) {
+    for text in &folder.notes {
+        note(text);
     }
 }
 

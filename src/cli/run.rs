@@ -2,7 +2,7 @@
 //! its charts and report).
 
 use super::args::RunArgs;
-use super::output::{Bar, print, print_notes};
+use super::output::{Bar, folder_notes, print, print_notes};
 use super::{changes, scenario};
 use backlog::chart::{self, Kind};
 use backlog::results::OutputDir;
@@ -110,9 +110,7 @@ fn after_run(dir: &Path, charts: bool, report: bool, limits: &Limits, cancel: &C
         return Ok(());
     }
     let folder = Folder::read_within(dir, limits)?;
-    for note in &folder.notes {
-        super::output::note(note);
-    }
+    folder_notes(&folder);
     if charts {
         let formats = [chart::Format::Png, chart::Format::Svg];
         chart::write(&folder, &Kind::ALL, dir, &formats, &chart::Options::default(), cancel)?;
