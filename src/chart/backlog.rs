@@ -37,7 +37,7 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
     let frame = Frame {
         title: title.unwrap_or("People waiting on the list").to_owned(),
         subtitle: super::subtitle(results, "people on the list at the end of each day"),
-        legend: band_legend(results.replications, BLUE),
+        legend: band_legend(results.replications(), BLUE),
         notes: series::bucket_note(bucket, results.row_days).into_iter().collect(),
         source: results.source_line(),
     };

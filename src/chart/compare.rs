@@ -19,7 +19,7 @@ pub(super) const MAX_SERIES: usize = SERIES.len();
 
 /// Legend labels when none are given: scenario names, or folder names when those repeat.
 pub(super) fn default_labels(results: &[Folder]) -> Vec<String> {
-    let names: Vec<String> = results.iter().map(|r| r.scenario.clone()).collect();
+    let names: Vec<String> = results.iter().map(|r| r.scenario().to_owned()).collect();
     if distinct(&names) {
         return names;
     }
@@ -51,20 +51,20 @@ fn color(i: usize) -> RGBColor {
 
 /// The source line of several folders.
 pub(super) fn source_line(results: &[Folder]) -> String {
-    let same_version = results.windows(2).all(|w| w[0].version == w[1].version);
+    let same_version = results.windows(2).all(|w| w[0].version() == w[1].version());
     let mut parts: Vec<String> = results
         .iter()
         .map(|r| {
             let run = format!(
                 "scenario {}; seed {}; {}",
-                r.scenario,
-                r.seed,
-                crate::format::replications(r.replications)
+                r.scenario(),
+                r.seed(),
+                crate::format::replications(r.replications())
             );
             if same_version {
                 run
             } else {
-                format!("backlog v{}; {run}", r.version)
+                format!("backlog v{}; {run}", r.version())
             }
         })
         .collect();
@@ -81,15 +81,15 @@ pub(super) fn source_line(results: &[Folder]) -> String {
         parts = unique;
     }
     match (same_version, results.first()) {
-        (true, Some(first)) => format!("Simulated with backlog v{}; {}", first.version, parts.join(" | ")),
+        (true, Some(first)) => format!("Simulated with backlog v{}; {}", first.version(), parts.join(" | ")),
         _ => format!("Simulated with {}", parts.join(" | ")),
     }
 }
 
 /// The start date shared by every folder, if they all have the same one.
 fn shared_start(results: &[Folder]) -> Option<Date> {
-    let first = results.first()?.start_date?;
-    results.iter().all(|r| r.start_date == Some(first)).then_some(first)
+    let first = results.first()?.start_date()?;
+    results.iter().all(|r| r.start_date() == Some(first)).then_some(first)
 }
 
 /// Policy markers, when every folder has the same ones (else none: they would not say whose).
@@ -98,7 +98,7 @@ fn shared_marks(results: &[Folder]) -> Vec<Mark> {
         Some(first)
             if results
                 .iter()
-                .all(|r| r.markers == first.markers && r.start_date == first.start_date) =>
+                .all(|r| r.markers == first.markers && r.start_date() == first.start_date()) =>
         {
             layout::policy_marks(first)
         }
@@ -111,15 +111,15 @@ fn shared_marks(results: &[Folder]) -> Vec<Mark> {
 fn shared_timeline(results: &[Folder]) -> Timeline {
     Timeline {
         start: shared_start(results),
-        horizon_days: results.iter().map(|r| r.horizon_days).max().unwrap_or(1),
+        horizon_days: results.iter().map(|r| r.horizon_days()).max().unwrap_or(1),
         marks: shared_marks(results),
     }
 }
 
 /// `Median of 200 runs each` (or `of each result's runs` when they differ).
 fn runs_of(results: &[Folder]) -> String {
-    let first = results[0].replications;
-    if results.iter().all(|r| r.replications == first) {
+    let first = results[0].replications();
+    if results.iter().all(|r| r.replications() == first) {
         format!("{first} simulated runs each")
     } else {
         "each result's simulated runs".to_owned()
@@ -131,7 +131,7 @@ fn subtitle(results: &[Folder], what: &str) -> String {
     let first = &results[0];
     if results
         .iter()
-        .all(|r| r.start_date == first.start_date && r.horizon_days == first.horizon_days)
+        .all(|r| r.start_date() == first.start_date() && r.horizon_days() == first.horizon_days())
     {
         parts.push(first.period());
     }

@@ -124,10 +124,10 @@ fn summary_table(results: &Folder) -> String {
                 format!(
                     "day {}{date} on average, in {emptied} of {} runs",
                     days(day),
-                    results.replications
+                    results.replications()
                 )
             }
-            None => format!("never, in {} runs", results.replications),
+            None => format!("never, in {} runs", results.replications()),
         };
         rows.push(("first emptied".to_owned(), text));
     }
@@ -193,7 +193,7 @@ fn caption(kind: Kind, results: &Folder) -> String {
             "The line is the median of {} simulated runs: on each day, half the runs had more people on the \
              list and half fewer. The darker band holds the middle half of runs, the lighter one 90% of them. \
              Dashed lines mark the scenario's policy changes.",
-            results.replications
+            results.replications()
         ),
         Kind::Waits => "Bars: people processed by how long they had waited since joining the list. Orange: people \
                         still waiting when the simulation ended, by how long they had waited so far; their waits go \
@@ -222,7 +222,7 @@ fn heading(kind: Kind) -> &'static str {
 /// The report of a results folder: every chart (inline SVG), the summary, the scenario as run
 /// and the provenance. Deterministic: the same folder gives the same bytes.
 pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Error> {
-    let title = format!("{}: simulated asylum-processing backlog", results.scenario);
+    let title = format!("{}: simulated asylum-processing backlog", results.scenario());
     let mut html = String::new();
     let _ = writeln!(
         html,
@@ -231,7 +231,7 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
          <meta name=\"generator\" content=\"backlog\">\n\
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>",
         escape(&title),
-        escape(&results.scenario)
+        escape(results.scenario())
     );
     let description = results
         .scenario_text
@@ -245,7 +245,7 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
     let _ = writeln!(
         html,
         "<p>{} simulated runs, {}.</p>\n<p class=\"source\">{}</p>\n</header>",
-        thousands(f64::from(results.replications)),
+        thousands(f64::from(results.replications())),
         escape(&results.period()),
         escape(&results.source_line())
     );
@@ -269,7 +269,7 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
         html,
         "<section id=\"summary\">\n<h2>Summary</h2>\n<p>Means over {} runs with 95% confidence intervals \
          (how precise the simulation is, not how certain the scenario's assumptions are).</p>\n{}</section>",
-        results.replications,
+        results.replications(),
         summary_table(results)
     );
     if !results.notes.is_empty() {
@@ -289,7 +289,9 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
                 .unwrap_or("(scenario.toml was not in the results folder)")
         )
     );
-    let start = results.start_date.map_or_else(|| "none".to_owned(), |d| d.to_string());
+    let start = results
+        .start_date()
+        .map_or_else(|| "none".to_owned(), |d| d.to_string());
     let _ = writeln!(
         html,
         "<section id=\"provenance\">\n<h2>Provenance</h2>\n<dl>\n<dt>backlog version</dt><dd>{}</dd>\n\
@@ -298,13 +300,13 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
          <dt>simulated days</dt><dd>{}</dd>\n</dl>\n<p>Every number and chart here comes from the files \
          <code>backlog run --out</code> wrote; the SHA-256 identifies the scenario text above. Running the \
          same scenario with the same seed and number of replications gives the same results.</p>\n</section>",
-        escape(&results.version),
-        escape(&results.scenario),
-        escape(&results.scenario_sha256),
-        results.seed,
-        results.replications,
+        escape(results.version()),
+        escape(results.scenario()),
+        escape(&results.summary.provenance.scenario_sha256),
+        results.seed(),
+        results.replications(),
         start,
-        results.horizon_days
+        results.horizon_days()
     );
     html.push_str("</body>\n</html>\n");
     Ok(html)

@@ -194,16 +194,16 @@ impl Folder {
     pub(crate) fn source_line(&self) -> String {
         format!(
             "Simulated with backlog v{}; scenario {}; seed {}; {}",
-            self.version,
-            self.scenario,
-            self.seed,
-            crate::format::replications(self.replications)
+            self.version(),
+            self.scenario(),
+            self.seed(),
+            crate::format::replications(self.replications())
         )
     }
 
     /// `1 Nov 2018 – 31 Oct 2019` or `365 days`.
     pub(crate) fn period(&self) -> String {
-        period(self.start_date, self.horizon_days)
+        period(self.start_date(), self.horizon_days())
     }
 }
 
@@ -321,12 +321,12 @@ fn write_charts_until(
 
 /// `Tijuana 2018 caravan · 200 simulated runs · 1 Nov 2018 – 31 Oct 2019`.
 pub(crate) fn subtitle(results: &Folder, what: &str) -> String {
-    let runs = if results.replications == 1 {
+    let runs = if results.replications() == 1 {
         "1 simulated run".to_owned()
     } else {
-        format!("{} simulated runs", thousands(f64::from(results.replications)))
+        format!("{} simulated runs", thousands(f64::from(results.replications())))
     };
-    let mut parts = vec![results.scenario.clone()];
+    let mut parts = vec![results.scenario().to_owned()];
     if !what.is_empty() {
         parts.push(what.to_owned());
     }

@@ -177,7 +177,7 @@ fn cumulative(results: &Folder, name: &str) -> Vec<f64> {
         .iter()
         .enumerate()
         .scan(0.0, |sum, (row, band)| {
-            let days = crate::stats::days_in_row(row, row_days, results.horizon_days).max(1);
+            let days = crate::stats::days_in_row(row, row_days, results.horizon_days()).max(1);
             *sum += if band.mean.is_finite() {
                 band.mean * f64::from(days)
             } else {
@@ -200,12 +200,12 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
     }
     let mut notes = vec![format!(
         "Means of {} runs. What people who left did is the scenario's assumption.",
-        results.replications
+        results.replications()
     )];
-    if results.warm_up_days > 0 {
+    if results.warm_up_days() > 0 {
         notes.push(format!(
             "Bars leave out people who joined before day {} (warm-up); the areas include everyone.",
-            results.warm_up_days
+            results.warm_up_days()
         ));
     }
     let frame = Frame {
@@ -245,7 +245,7 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
     let row_days = f64::from(results.row_days.max(1));
     let xs: Vec<f64> = keep
         .iter()
-        .map(|&d| ((d as f64 + 1.0) * row_days).min(f64::from(results.horizon_days)))
+        .map(|&d| ((d as f64 + 1.0) * row_days).min(f64::from(results.horizon_days())))
         .collect();
     series::stacked(
         c,
@@ -259,11 +259,11 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
     )?;
     plot.draw_axes(c)?;
 
-    let end = match results.date_of_day(i64::from(results.horizon_days) - 1) {
+    let end = match results.date_of_day(i64::from(results.horizon_days()) - 1) {
         Some(date) => format!("At the end ({}), people per run", style::long_date(date)),
         None => format!(
             "At the end (day {}), people per run",
-            thousands(f64::from(results.horizon_days))
+            thousands(f64::from(results.horizon_days()))
         ),
     };
     draw_bars(c, right_body, &end, &end_rows(results, None))

@@ -60,7 +60,7 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
     let bucket = series::bucket_days(daily.len(), super::approx_plot_width(c, 1.0));
     let points = series::daily_points(daily, bucket, results.row_days);
     let no_quote: Vec<usize> = (0..daily.len()).filter(|&d| daily[d].p50.is_infinite()).collect();
-    let mut legend = super::backlog::band_legend(results.replications, VERMILLION);
+    let mut legend = super::backlog::band_legend(results.replications(), VERMILLION);
     if !no_quote.is_empty() {
         legend.push(LegendItem::new(
             "No quote: nobody processed in the past 30 days",

@@ -53,10 +53,10 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
             thousands(still.people)
         ));
     }
-    if results.warm_up_days > 0 {
+    if results.warm_up_days() > 0 {
         notes.push(format!(
             "People who joined before day {} (warm-up) are left out.",
-            results.warm_up_days
+            results.warm_up_days()
         ));
     }
     let frame = Frame {

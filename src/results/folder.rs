@@ -69,25 +69,7 @@ pub struct MarkerRow {
 pub struct Folder {
     /// The folder.
     pub dir: PathBuf,
-    /// backlog version that wrote it.
-    pub version: String,
-    /// Scenario name.
-    pub scenario: String,
-    /// SHA-256 of the scenario text as run.
-    pub scenario_sha256: String,
-    /// Seed.
-    pub seed: u64,
-    /// Replications.
-    pub replications: u32,
-    /// Date of day 0.
-    pub start_date: Option<Date>,
-    /// Simulated days.
-    pub horizon_days: u32,
-    /// Warm-up days.
-    pub warm_up_days: u32,
-    /// Names of the ports.
-    pub ports: Vec<String>,
-    /// The whole summary.json.
+    /// The whole summary.json: provenance, period and every number with its interval.
     pub summary: Summary,
     /// Daily series of everyone (scope `all`) by name, one band per day.
     pub daily: BTreeMap<String, Vec<Band>>,
@@ -417,16 +399,9 @@ impl Folder {
         check_version(dir, &summary_text)?;
         let summary: Summary =
             serde_json::from_str(&summary_text).map_err(|error| bad_file(dir, "summary.json", error))?;
-        let provenance = &summary.provenance;
-        let version = provenance.version.clone();
-        let scenario = provenance.scenario.clone();
-        let scenario_sha256 = provenance.scenario_sha256.clone();
-        let seed = provenance.seed;
-        let replications = provenance.replications;
-        let horizon_days = summary.horizon_days;
-        let warm_up_days = summary.warm_up_days;
-        let start_date = summary.start_date.as_deref().and_then(Date::parse);
-        let ports: Vec<String> = summary.ports.iter().map(|port| port.name.clone()).collect();
+        if let Some(date) = summary.start_date.as_deref().filter(|date| Date::parse(date).is_none()) {
+            return Err(bad_file(dir, "summary.json", format!("`{date}` is not a start date")));
+        }
         let (daily, row_days) = parse_daily(dir, &read(dir, "daily.csv", limits)?)?;
         let waits = parse_waits(dir, &read(dir, "waits.csv", limits)?)?;
         let scenario_text = if is_file(&dir.join("scenario.toml")) {
@@ -435,19 +410,10 @@ impl Folder {
             None
         };
         let mut notes = Vec::new();
-        let mut markers = read_markers(dir, ports.len() > 1, limits, &mut notes)?;
-        markers.retain(|marker| marker.day < horizon_days);
+        let mut markers = read_markers(dir, summary.ports.len() > 1, limits, &mut notes)?;
+        markers.retain(|marker| marker.day < summary.horizon_days);
         Ok(Folder {
             dir: dir.to_path_buf(),
-            version,
-            scenario,
-            scenario_sha256,
-            seed,
-            replications,
-            start_date,
-            horizon_days,
-            warm_up_days,
-            ports,
             summary,
             daily,
             row_days,
@@ -458,6 +424,41 @@ impl Folder {
         })
     }
 
+    /// backlog version that wrote it.
+    pub fn version(&self) -> &str {
+        &self.summary.provenance.version
+    }
+
+    /// Scenario name.
+    pub fn scenario(&self) -> &str {
+        &self.summary.provenance.scenario
+    }
+
+    /// Seed.
+    pub fn seed(&self) -> u64 {
+        self.summary.provenance.seed
+    }
+
+    /// Replications.
+    pub fn replications(&self) -> u32 {
+        self.summary.provenance.replications
+    }
+
+    /// Date of day 0, if the scenario has one.
+    pub fn start_date(&self) -> Option<Date> {
+        self.summary.start_date.as_deref().and_then(Date::parse)
+    }
+
+    /// Simulated days.
+    pub fn horizon_days(&self) -> u32 {
+        self.summary.horizon_days
+    }
+
+    /// Warm-up days.
+    pub fn warm_up_days(&self) -> u32 {
+        self.summary.warm_up_days
+    }
+
     /// A daily series of everyone (empty if absent).
     pub fn series(&self, name: &str) -> &[Band] {
         self.daily.get(name).map_or(&[], Vec::as_slice)
@@ -465,7 +466,7 @@ impl Folder {
 
     /// Date of a day, if the scenario has a start date.
     pub fn date_of_day(&self, day: i64) -> Option<Date> {
-        self.start_date.map(|start| start.plus_days(day))
+        self.start_date().map(|start| start.plus_days(day))
     }
 
     /// Means of people who left, by outcome, in the order summary.json gives them.

@@ -70,8 +70,8 @@ fn the_results_folder_reads_back_into_the_same_types() {
     assert_eq!(read.to_json(), text);
     let folder = Folder::read(dir.path()).expect("a results folder");
     assert_eq!(&folder.summary, results.summary());
-    assert_eq!(folder.replications, 3);
-    assert_eq!(folder.ports, ["port"]);
+    assert_eq!(folder.replications(), 3);
+    assert_eq!(folder.summary.ports[0].name, "port");
     assert!(!folder.series("on_list").is_empty());
     assert!(folder.waits.contains_key("processed"));
 }

@@ -454,8 +454,8 @@ impl Timeline {
     /// The days of one results folder, with its policy changes.
     pub(in crate::chart) fn of(results: &crate::results::Folder) -> Self {
         Timeline {
-            start: results.start_date,
-            horizon_days: results.horizon_days,
+            start: results.start_date(),
+            horizon_days: results.horizon_days(),
             marks: policy_marks(results),
         }
     }
