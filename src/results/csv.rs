@@ -47,7 +47,8 @@ fn named_scopes<'a, T>(info: &RunInfo, total: &'a T, ports: &'a [T], classes: &'
     scopes
 }
 
-fn estimate_fields(estimate: &Estimate) -> [String; 3] {
+/// The mean and the ends of the 95% interval of `estimate` as CSV fields (empty when undefined).
+pub(crate) fn estimate_fields(estimate: &Estimate) -> [String; 3] {
     let field = |value: Option<f64>| value.map_or_else(String::new, csv_number);
     [
         field(estimate.mean),

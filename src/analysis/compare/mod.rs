@@ -7,7 +7,7 @@ use crate::report::Render;
 pub use paired::MetricRow;
 use paired::narrowing;
 
-use super::sweep::{estimate_cells, metrics_json};
+use super::sweep::metrics_json;
 use super::{Metric, Runs, Scope, Variant, align, format_interval, format_metric, run_each_variant};
 use crate::chart::{self, Chart, Kind, Options};
 use crate::error::{Diagnostic, Error, InputError, Note};
@@ -15,6 +15,7 @@ use crate::model::Model;
 use crate::output::{FolderKind, Staging, write_file};
 use crate::overrides::Change;
 use crate::replicate::RunOptions;
+use crate::results::csv::estimate_fields;
 use crate::results::{Folder, Provenance};
 use crate::source::Scenario;
 use crate::stats::summary::Estimate;
@@ -355,12 +356,12 @@ impl crate::report::Render for Comparison {
                     self.scope.name().to_owned(),
                     row.metric.name().to_owned(),
                 ];
-                record.extend(estimate_cells(&row.estimates[i]));
+                record.extend(estimate_fields(&row.estimates[i]));
                 if i == 0 {
                     record.extend(std::iter::repeat_n(String::new(), 5));
                 } else {
-                    record.extend(estimate_cells(&row.paired[i - 1]));
-                    let [_, low, high] = estimate_cells(&row.unpaired[i - 1]);
+                    record.extend(estimate_fields(&row.paired[i - 1]));
+                    let [_, low, high] = estimate_fields(&row.unpaired[i - 1]);
                     record.push(low);
                     record.push(high);
                 }

@@ -20,6 +20,7 @@ use crate::overrides::Change;
 use crate::replicate::RunOptions;
 use crate::report::Render;
 use crate::results::Provenance;
+use crate::results::csv::estimate_fields;
 use crate::source::Scenario;
 use crate::stats::summary::Estimate;
 use serde_json::{Map, Value as Json, json};
@@ -325,12 +326,6 @@ fn heading(sweep: &Sweep) -> String {
     )
 }
 
-/// The mean and the ends of the 95% interval of `estimate` as CSV cells (empty when undefined).
-pub(crate) fn estimate_cells(estimate: &Estimate) -> [String; 3] {
-    let cell = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v}"));
-    [cell(estimate.mean), cell(estimate.ci95_low), cell(estimate.ci95_high)]
-}
-
 /// A TOML value in JSON: numbers, strings and booleans as themselves, anything else as text.
 pub(crate) fn toml_to_json(value: &toml_edit::Value) -> Json {
     if let Some(i) = value.as_integer() {
@@ -405,7 +400,7 @@ impl crate::report::Render for Sweep {
             let mut row = summary.values.clone();
             row.push(self.scope.name().to_owned());
             for metric in Metric::ALL {
-                row.extend(estimate_cells(&summary.estimate(metric)));
+                row.extend(estimate_fields(&summary.estimate(metric)));
             }
             row.push(summary.emptied.to_string());
             row.push(summary.replications.to_string());
