@@ -153,7 +153,7 @@ impl Model {
     }
 
     /// End of the run in ticks.
-    pub fn horizon_ticks(&self) -> Ticks {
+    pub(crate) fn horizon_ticks(&self) -> Ticks {
         Ticks::from(self.horizon_days) * TICKS_PER_DAY
     }
 
