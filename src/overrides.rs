@@ -17,18 +17,18 @@ use std::fmt;
 use std::ops::Range;
 use toml_edit::{DocumentMut, Item, TableLike, Value};
 
-/// A value to set at a dotted path such as `run.seed`.
+/// A value to set at a dotted path such as `run.seed` (what `--set PATH=VALUE` gives).
 #[derive(Debug, Clone)]
 pub struct Change {
     /// Dotted path of keys.
-    pub path: String,
+    pub(crate) path: String,
     /// The new value.
-    pub value: Value,
+    pub(crate) value: Value,
 }
 
 impl Change {
-    /// An override of any value.
-    pub fn new(path: &str, value: Value) -> Self {
+    /// A change to any value.
+    pub(crate) fn new(path: &str, value: Value) -> Self {
         let mut value = value;
         value.decor_mut().clear();
         Change {
@@ -37,12 +37,12 @@ impl Change {
         }
     }
 
-    /// An override of an integer value.
+    /// A change to an integer.
     pub fn integer(path: &str, value: i64) -> Self {
         Change::new(path, Value::from(value))
     }
 
-    /// An override of a number: written as an integer when it is a whole number (so that it
+    /// A change to a number: written as an integer when it is a whole number (so that it
     /// also fits keys that take integers), otherwise as a float.
     pub fn number(path: &str, value: f64) -> Self {
         if value.fract() == 0.0 && value.abs() < 9.0e15 {
@@ -50,6 +50,11 @@ impl Change {
         } else {
             Change::new(path, Value::from(value))
         }
+    }
+
+    /// The dotted path it sets.
+    pub fn path(&self) -> &str {
+        &self.path
     }
 
     /// Parses `PATH=VALUE` as written after `--set`.
