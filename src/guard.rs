@@ -18,6 +18,19 @@ pub struct ResourceEstimate {
     pub people_per_replication: f64,
     /// Peak memory, in bytes (an upper bound: it assumes everyone could be waiting at once).
     pub memory_bytes: f64,
+    /// What one replication's digest holds until its batch is merged, in bytes.
+    pub(crate) digest_bytes: f64,
+}
+
+/// Memory the digests of one batch of replications may hold together, when each is large.
+const BATCH_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
+
+/// Replications run in one batch on `threads` threads when each digest holds `digest_bytes`:
+/// four per thread (at least 8), fewer when their digests would pass [`BATCH_BYTES`], but at
+/// least one per thread.
+pub(crate) fn batch_replications(threads: usize, digest_bytes: f64) -> usize {
+    let fit = (BATCH_BYTES / digest_bytes.max(1.0)) as usize;
+    fit.clamp(threads.max(1), (threads * 4).max(8))
 }
 
 /// Bytes the process takes before any model: the program, its fonts and its thread stacks.
@@ -51,7 +64,6 @@ impl ResourceEstimate {
         let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let replications = f64::from(replications);
         let running = replications.min(threads as f64);
-        let batch = replications.min((threads * 4).max(8) as f64);
         let (ports, classes, streams) = (
             model.ports.len() as f64,
             model.classes.len() as f64,
@@ -78,29 +90,40 @@ impl ResourceEstimate {
             .fold(0.0, f64::max);
         let max_wait_ticks = (f64::from(horizon_days) + waited_before) * crate::model::TICKS_PER_DAY as f64;
         let people_stats = 3.0 * histogram_bytes(max_wait_ticks) + 8.0 * outcomes + 256.0;
-        let scopes = 1.0 + ports + classes;
-        // A daily series: seven counts per row while running, eight values when written out.
-        let series_bytes = rows * 64.0;
+        // Streams are scopes of their own when some port has several.
+        let stream_scopes = if crate::replicate::streams_reported(model) {
+            streams
+        } else {
+            0.0
+        };
+        let scopes = 1.0 + ports + classes + stream_scopes;
+        // The engine keeps statistics per stream (or port without one) and class, and daily
+        // bookkeeping per stream.
+        let cells = streams.max(ports);
+        // A daily series: eight counts per row while running, nine values when written out.
+        let series_bytes = rows * 72.0;
         let scalars = 256.0 + 8.0 * outcomes;
 
-        // One replication while it runs: a waiting group takes 32 bytes, in a deque that may
+        // One replication while it runs: a waiting group takes 40 bytes, in a deque that may
         // hold twice its length; two windows of arrivals of 48 bytes each and a block of 256 per
         // stream; the direct recursion's two blocks of 24-byte draws.
-        let engine = people_bound * 64.0
+        let engine = people_bound * 80.0
             + 2.0 * 16384.0 * 48.0
             + streams * (256.0 * 48.0 + 512.0)
             + 2.0 * 16384.0 * 24.0
-            + ports * classes * people_stats
-            + ports * series_bytes * 2.0;
+            + (cells + ports) * classes * people_stats
+            + cells * series_bytes * 2.0;
+        let daily_scopes = ports + 1.0 + stream_scopes;
         // One replication's digest, until its batch is merged.
-        let digest = scopes * (people_stats + scalars) + (ports + 1.0) * series_bytes;
+        let digest = scopes * (people_stats + scalars) + daily_scopes * series_bytes;
+        let batch = replications.min(batch_replications(threads, digest) as f64);
         // Kept for the whole run.
-        let kept = replications * ((ports + 1.0) * series_bytes + scopes * scalars) + scopes * people_stats;
+        let kept = replications * (daily_scopes * series_bytes + scopes * scalars) + scopes * people_stats;
         // Writing daily.csv holds every replication's values of one scope (8 series, 8 bytes
         // each) and the file's text (about 80 bytes a line, 8 lines a row); replications.csv
         // and the rest are text of about 300 bytes a scalar row.
         let writing = replications * rows * 64.0
-            + (ports + 1.0) * rows * 8.0 * 80.0 * 2.0
+            + daily_scopes * rows * 8.0 * 80.0 * 2.0
             + replications * scopes * (300.0 + 24.0 * outcomes) * 2.0;
         // The model: per-day capacities of each port (at most 16 bytes a day), recorded groups.
         let recorded: f64 = model
@@ -115,6 +138,7 @@ impl ResourceEstimate {
         ResourceEstimate {
             people_per_replication: people,
             memory_bytes: BASE_BYTES + model_bytes + running * engine + batch * digest + kept + writing,
+            digest_bytes: digest,
         }
     }
 

@@ -8,7 +8,7 @@ use crate::guard::Limits;
 use crate::model::Model;
 use crate::results::Results;
 use crate::stats::summary::Scalars;
-use crate::stats::{DailySeries, PeopleStats, Replication};
+use crate::stats::{DailySeries, NumberSeries, PeopleStats, Replication};
 use rayon::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -169,6 +169,8 @@ pub(crate) struct ReplicationRow {
     pub ports: Vec<Scalars>,
     /// Per class.
     pub classes: Vec<Scalars>,
+    /// Per stream, when streams are reported (see [`streams_reported`]).
+    pub streams: Vec<Scalars>,
 }
 
 /// Every replication of a run, merged in replication order.
@@ -188,6 +190,13 @@ pub(crate) struct Replications {
     pub daily_by_port: Vec<Vec<DailySeries>>,
     /// Daily series summed over ports, per replication.
     pub daily_total: Vec<DailySeries>,
+    /// Pooled per stream, when streams are reported (some port has more than one; otherwise
+    /// each stream's results are its port's).
+    pub pooled_streams: Vec<PeopleStats>,
+    /// Daily series per stream, then per replication, when streams are reported.
+    pub daily_by_stream: Vec<Vec<DailySeries>>,
+    /// List numbers per port with numbers (`None` for the others), then per replication.
+    pub numbers_by_port: Vec<Option<Vec<NumberSeries>>>,
     /// Events handled in all replications.
     pub events: u64,
     /// The waits (days) whose shares are reported.
@@ -197,7 +206,19 @@ pub(crate) struct Replications {
 impl Replications {
     fn new(model: &Model, share_over_days: Vec<u32>) -> Self {
         let outcomes = model.outcomes.len();
+        let streams = if streams_reported(model) {
+            model.streams.len()
+        } else {
+            0
+        };
         Replications {
+            pooled_streams: (0..streams).map(|_| PeopleStats::new(outcomes)).collect(),
+            daily_by_stream: (0..streams).map(|_| Vec::new()).collect(),
+            numbers_by_port: model
+                .ports
+                .iter()
+                .map(|port| port.list_numbers.map(|_| Vec::new()))
+                .collect(),
             share_over_days,
             replications: 0,
             rows: Vec::new(),
@@ -218,6 +239,14 @@ impl Replications {
             series.push(daily);
         }
         self.daily_total.push(digest.daily_total);
+        for (series, daily) in self.daily_by_stream.iter_mut().zip(digest.daily_by_stream) {
+            series.push(daily);
+        }
+        for (series, numbers) in self.numbers_by_port.iter_mut().zip(digest.numbers_by_port) {
+            if let (Some(series), Some(numbers)) = (series, numbers) {
+                series.push(numbers);
+            }
+        }
         self.replications += 1;
     }
 
@@ -230,7 +259,15 @@ impl Replications {
         for (mine, theirs) in self.pooled_classes.iter_mut().zip(&pooled.classes) {
             mine.merge(theirs);
         }
+        for (mine, theirs) in self.pooled_streams.iter_mut().zip(&pooled.streams) {
+            mine.merge(theirs);
+        }
     }
+}
+
+/// Whether a model's results are broken down by stream: when some port has more than one.
+pub(crate) fn streams_reported(model: &Model) -> bool {
+    (0..model.ports.len()).any(|port| model.streams_at(port) > 1)
 }
 
 /// People statistics of everyone, each port and each class, over one or more replications.
@@ -239,6 +276,7 @@ struct Pooled {
     total: PeopleStats,
     ports: Vec<PeopleStats>,
     classes: Vec<PeopleStats>,
+    streams: Vec<PeopleStats>,
 }
 
 impl Pooled {
@@ -248,6 +286,9 @@ impl Pooled {
             mine.merge(theirs);
         }
         for (mine, theirs) in self.classes.iter_mut().zip(&other.classes) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.streams.iter_mut().zip(&other.streams) {
             mine.merge(theirs);
         }
         self
@@ -260,6 +301,8 @@ struct Digest {
     pooled: Option<Pooled>,
     daily_by_port: Vec<DailySeries>,
     daily_total: DailySeries,
+    daily_by_stream: Vec<DailySeries>,
+    numbers_by_port: Vec<Option<NumberSeries>>,
 }
 
 impl Digest {
@@ -273,6 +316,29 @@ impl Digest {
         let classes: Vec<PeopleStats> = (0..model.classes.len())
             .map(|c| replication.class_people(c, outcomes))
             .collect();
+        let mut replication = replication;
+        let (streams, daily_by_stream): (Vec<PeopleStats>, Vec<DailySeries>) = if streams_reported(model) {
+            // Streams of a port come in slot order, so each port's results are taken in turn;
+            // a port with one stream has no results of its own for it: they are the port's.
+            let mut taken: Vec<_> = replication
+                .ports
+                .iter_mut()
+                .map(|port| std::mem::take(&mut port.streams).into_iter())
+                .collect();
+            model
+                .streams
+                .iter()
+                .map(|stream| match taken[stream.port].next() {
+                    Some(result) => (result.people, result.daily),
+                    None => (
+                        replication.port_people(stream.port, outcomes),
+                        replication.ports[stream.port].daily.clone(),
+                    ),
+                })
+                .unzip()
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let row = ReplicationRow {
             index: replication.index,
             events: replication.events,
@@ -283,12 +349,29 @@ impl Digest {
                 .map(|(people, port)| Scalars::of(people, Some(&port.daily), shares))
                 .collect(),
             classes: classes.iter().map(|people| Scalars::of(people, None, shares)).collect(),
+            streams: streams
+                .iter()
+                .zip(&daily_by_stream)
+                .map(|(people, daily)| Scalars::of(people, Some(daily), shares))
+                .collect(),
         };
+        let (daily_by_port, numbers_by_port) = replication
+            .ports
+            .into_iter()
+            .map(|port| (port.daily, port.numbers))
+            .unzip();
         Digest {
             row,
-            pooled: Some(Pooled { total, ports, classes }),
-            daily_by_port: replication.ports.into_iter().map(|port| port.daily).collect(),
+            pooled: Some(Pooled {
+                total,
+                ports,
+                classes,
+                streams,
+            }),
+            daily_by_port,
             daily_total,
+            daily_by_stream,
+            numbers_by_port,
         }
     }
 }
@@ -330,7 +413,8 @@ pub(crate) fn run(model: &Model, options: &RunOptions) -> Result<Replications, E
     let shares = options.shares_of(model);
     let mut results = Replications::new(model, shares.clone());
     // Chunks bound memory (each replication holds histograms) while keeping every core busy.
-    let chunk = (pool.current_num_threads() * 4).max(8) as u32;
+    let digest_bytes = crate::guard::estimate(model, options).digest_bytes;
+    let chunk = crate::guard::batch_replications(pool.current_num_threads(), digest_bytes) as u32;
     let mut start = 0;
     while start < replications {
         let end = (start + chunk).min(replications);

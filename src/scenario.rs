@@ -83,6 +83,21 @@ pub(crate) struct RawPort {
     pub oldest_share: Option<S<f64>>,
     /// How the port processes people.
     pub capacity: RawCapacity,
+    /// List numbers handed out to those who sign (optional).
+    #[serde(default)]
+    pub list_numbers: Option<S<RawListNumbers>>,
+}
+
+/// `list_numbers = { first = …, people_per_number = … }`: numbers handed out in order of signing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawListNumbers {
+    /// Number of the first group to sign in the run (default 1).
+    #[serde(default)]
+    pub first: Option<S<i64>>,
+    /// People one number covers (default: one number per group).
+    #[serde(default)]
+    pub people_per_number: Option<S<i64>>,
 }
 
 /// `[ports.capacity]`: either a daily quota (`kind = "quota"`) or officers (`kind = "officers"`).
@@ -107,7 +122,11 @@ pub(crate) struct RawCapacity {
     /// What happens to absent groups: `drop` (default) or `back` (to the end of the list).
     #[serde(default)]
     pub no_show: Option<S<String>>,
-    /// Whether the quota counts `people` (default) or `groups` (list numbers).
+    /// Whether exactly `no_show_share` of the called are absent, rather than each at random.
+    #[serde(default)]
+    pub no_show_exact: Option<S<bool>>,
+    /// What the quota counts: `people` (default) or `groups` processed, or `calls` or
+    /// `people_called` (absent names use up the quota).
     #[serde(default)]
     pub counts: Option<S<String>>,
     // --- officers form ---
@@ -229,6 +248,9 @@ pub(crate) struct RawStream {
     /// How long a group waits before giving up.
     #[serde(default)]
     pub patience_days: Option<RawDist>,
+    /// What giving up does to the name: `leave_list` (default) or `stay_listed`.
+    #[serde(default)]
+    pub on_give_up: Option<S<String>>,
     /// Where people who give up go, with shares summing to 1.
     #[serde(default)]
     pub outcomes: Option<S<BTreeMap<String, S<f64>>>>,

@@ -142,7 +142,11 @@ fn summary_table(results: &Folder) -> String {
     html.push_str("</table>\n");
 
     let summary = &results.summary;
-    for (title, scopes) in [("By port", &summary.ports), ("By class", &summary.classes)] {
+    for (title, scopes) in [
+        ("By port", &summary.ports),
+        ("By class", &summary.classes),
+        ("By stream", &summary.streams),
+    ] {
         if scopes.len() < 2 {
             continue;
         }

@@ -21,6 +21,9 @@ pub(super) struct DayBook {
     pub(super) arrived: Vec<u64>,
     pub(super) processed: Vec<u64>,
     pub(super) abandoned: Vec<u64>,
+    /// People whose names were struck off the list unprocessed (at once when they leave it,
+    /// or when called if their names stayed listed).
+    pub(super) struck: Vec<u64>,
     /// Difference arrays of the ages past 30, 90 and 180 days (`rows + 1` long).
     pub(super) over_diff: [Vec<i64>; 3],
 }
@@ -36,6 +39,7 @@ impl DayBook {
             arrived: vec![0; rows],
             processed: vec![0; rows],
             abandoned: vec![0; rows],
+            struck: vec![0; rows],
             over_diff: std::array::from_fn(|_| vec![0; rows + 1]),
         }
     }
@@ -60,12 +64,32 @@ impl DayBook {
         self.leave(group, day);
     }
 
-    /// `group` leaves unprocessed on `day` (its deadline, or the day it was found absent).
+    /// `group` gives up on `day` (its deadline): its people leave, and its names with them
+    /// unless they stay listed until called.
     #[inline]
-    pub(super) fn abandoned(&mut self, group: &Waiting, day: u32) {
+    pub(super) fn gave_up(&mut self, group: &Waiting, day: u32) {
         let row = self.row(day);
         self.abandoned[row] += u64::from(group.size);
+        if !group.stays_listed {
+            self.struck[row] += u64::from(group.size);
+        }
         self.leave(group, day);
+    }
+
+    /// `group` is absent when called on `day` and loses its place: people and names leave.
+    #[inline]
+    pub(super) fn dropped(&mut self, group: &Waiting, day: u32) {
+        let row = self.row(day);
+        self.abandoned[row] += u64::from(group.size);
+        self.struck[row] += u64::from(group.size);
+        self.leave(group, day);
+    }
+
+    /// The names of `group`, whose people gave up earlier, are called on `day` and struck off.
+    #[inline]
+    pub(super) fn struck_off(&mut self, group: &Waiting, day: u32) {
+        let row = self.row(day);
+        self.struck[row] += u64::from(group.size);
     }
 
     /// `group` is on the list at the end of every day before `end_day` (at most the horizon).
@@ -118,6 +142,17 @@ impl DayBook {
                 running.max(0) as u64
             })
             .collect();
+        let mut names = 0i64;
+        let names_on_list = self
+            .arrived
+            .iter()
+            .zip(&self.processed)
+            .zip(&self.struck)
+            .map(|((&arrived, &processed), &struck)| {
+                names += arrived as i64 - processed as i64 - struck as i64;
+                names.max(0) as u64
+            })
+            .collect();
         let rows = self.rows;
         // Running totals in place: the difference arrays become the counts.
         let over = |diff: Vec<i64>| -> Vec<u64> {
@@ -141,6 +176,7 @@ impl DayBook {
             processed: self.processed,
             abandoned: self.abandoned,
             on_list,
+            names_on_list,
         }
     }
 }

@@ -48,12 +48,16 @@ pub(super) struct Arriving {
     pub size: u32,
     /// Port index (of its stream).
     pub port: u16,
+    /// Its stream's place among the port's streams.
+    pub slot: u16,
     /// Class index.
     pub class: u16,
     /// Outcome index if it gives up.
     pub outcome: u8,
     /// Whether it joins the list.
     pub joins: bool,
+    /// Whether its names stay listed after it gives up.
+    pub stays_listed: bool,
 }
 
 impl Arriving {
@@ -260,9 +264,11 @@ fn arriving(stream: &Stream, pending: &Pending, rng: &mut SimRng) -> Arriving {
         deadline,
         size: pending.size,
         port: stream.port as u16,
+        slot: stream.slot,
         class: pending.class,
         outcome,
         joins,
+        stays_listed: stream.stays_listed,
     }
 }
 

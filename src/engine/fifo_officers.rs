@@ -46,7 +46,8 @@ pub(super) fn plan(model: &Model) -> Option<Vec<PortPlan<'_>>> {
                 return None;
             };
             let on_duty = officers.officers_by_day.constant()?;
-            (port.discipline == Discipline::Fifo && officers.is_round_the_clock() && on_duty > 0).then_some(PortPlan {
+            let plain = port.discipline == Discipline::Fifo && port.list_numbers.is_none();
+            (plain && officers.is_round_the_clock() && on_duty > 0).then_some(PortPlan {
                 officers: on_duty,
                 service_days: &officers.service_days,
                 stream: None,
@@ -85,6 +86,8 @@ pub(super) fn run(
         ports.push(PortResult {
             by_class: simulation.by_class,
             daily: simulation.days.into_series(),
+            streams: Vec::new(),
+            numbers: None,
         });
     }
     Ok(Replication {
@@ -178,9 +181,12 @@ impl PortRun {
                 arrival_day: day_in_run(time),
                 id: 0,
                 size: drawn.size,
+                ticket: 0,
                 class: drawn.class,
+                slot: 0,
                 outcome: 0,
                 counted,
+                stays_listed: false,
             };
             let stats = &mut self.by_class[usize::from(group.class)];
             if counted {

@@ -21,12 +21,18 @@ pub(crate) struct Waiting {
     pub id: u32,
     /// People in the group; 0 marks a tombstone.
     pub size: u32,
+    /// Its list number, counted from the port's first (0 if the port hands out none).
+    pub ticket: u32,
     /// Class index.
     pub class: u16,
+    /// Its stream's place among the port's streams.
+    pub slot: u16,
     /// Outcome index if it gives up.
     pub outcome: u8,
     /// Whether it counts in per-person statistics (joined after the warm-up).
     pub counted: bool,
+    /// Whether its names stay on the list after it gives up, until called.
+    pub stays_listed: bool,
 }
 
 /// One lane of a list (priority lists have one lane per class).
@@ -156,8 +162,8 @@ mod tests {
     use crate::engine::rng::keyed_rng;
 
     #[test]
-    fn a_group_fits_in_half_a_cache_line() {
-        assert_eq!(std::mem::size_of::<Waiting>(), 32);
+    fn a_group_takes_five_words() {
+        assert_eq!(std::mem::size_of::<Waiting>(), 40);
     }
 
     fn group(id: u32) -> Waiting {
@@ -167,9 +173,12 @@ mod tests {
             arrival_day: 0,
             id,
             size: 1,
+            ticket: 0,
             class: 0,
+            slot: 0,
             outcome: 0,
             counted: true,
+            stays_listed: false,
         }
     }
 

@@ -17,18 +17,20 @@ mod daybook;
 mod feed;
 mod fifo_officers;
 pub(crate) mod list;
+mod numbers;
 pub(crate) mod queue;
 pub(crate) mod rng;
 
 use crate::cancel::{CancelToken, Cancelled};
 use crate::model::{
-    Capacity, Counts, Discipline, Model, NoShow, Officers, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks,
+    Capacity, Discipline, Model, NoShow, Officers, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks,
     non_negative_days_to_ticks,
 };
-use crate::stats::{PeopleStats, PortResult, Replication};
+use crate::stats::{PeopleStats, PortResult, Replication, StreamResult};
 use daybook::DayBook;
 use feed::{Arriving, Feed, Window};
 use list::{Lane, Waiting};
+use numbers::NumberBook;
 use queue::{EventKind, EventQueue, arrival_order, order_at};
 use rand::RngExt;
 use rand::distr::Distribution;
@@ -50,6 +52,8 @@ pub(crate) enum TraceEvent {
     NoShowDrop,
     /// A called group was absent and was sent to the end of the list.
     NoShowBack,
+    /// The names of a group that had given up were called and struck off the list.
+    NameStruck,
     /// An officer finished a claim.
     ServiceEnd,
     /// A quota port called its list (group = 0, people = the day's quota).
@@ -68,6 +72,7 @@ impl TraceEvent {
             TraceEvent::Abandon => "abandon",
             TraceEvent::NoShowDrop => "no_show_drop",
             TraceEvent::NoShowBack => "no_show_back",
+            TraceEvent::NameStruck => "name_struck",
             TraceEvent::ServiceEnd => "service_end",
             TraceEvent::Call => "call",
             TraceEvent::StillWaiting => "still_waiting",
@@ -177,8 +182,96 @@ struct PortState {
     rng: SimRng,
     /// Absent groups sent back during a call, re-queued when the call ends.
     sent_back: Vec<Waiting>,
-    by_class: Vec<PeopleStats>,
-    days: DayBook,
+    /// Statistics per stream of the port and class: `cells[slot * classes + class]`.
+    cells: Vec<PeopleStats>,
+    classes: usize,
+    /// Daily bookkeeping per stream of the port.
+    days: Vec<DayBook>,
+    horizon_days: u32,
+    numbers: Option<NumberBook>,
+    /// Present groups called so far, for an exact no-show share.
+    present_calls: u64,
+}
+
+impl PortState {
+    /// The statistics `group` counts in.
+    #[inline(always)]
+    fn cell(&mut self, group: &Waiting) -> &mut PeopleStats {
+        &mut self.cells[usize::from(group.slot) * self.classes + usize::from(group.class)]
+    }
+
+    /// The daily bookkeeping of `group`'s stream.
+    #[inline(always)]
+    fn days(&mut self, group: &Waiting) -> &mut DayBook {
+        &mut self.days[usize::from(group.slot)]
+    }
+
+    /// Notes that `group`'s number is called on `day`.
+    #[inline]
+    fn call_number(&mut self, group: &Waiting, day: u32) {
+        if let Some(numbers) = &mut self.numbers {
+            numbers.call(group.ticket, day);
+        }
+    }
+
+    /// Whether the next present group called is absent.
+    #[inline]
+    fn absent(&mut self, quota: &Quota) -> bool {
+        let share = quota.no_show_share;
+        if share <= 0.0 {
+            return false;
+        }
+        if quota.no_show_exact {
+            // The n-th call is absent when it takes floor(n · share) past floor((n - 1) · share);
+            // the tolerance keeps products such as 3 · 0.1 from falling just short of a whole number.
+            self.present_calls += 1;
+            let calls = self.present_calls as f64;
+            let whole = |x: f64| (x + 1e-9).floor();
+            return whole(calls * share) > whole((calls - 1.0) * share);
+        }
+        self.rng.random::<f64>() < share
+    }
+
+    /// The port's results: statistics by class and by stream, and daily series.
+    fn into_result(self) -> PortResult {
+        let classes = self.classes;
+        let numbers = self.numbers.map(NumberBook::into_series);
+        let mut dailies: Vec<_> = self.days.into_iter().map(DayBook::into_series).collect();
+        if dailies.len() == 1 {
+            return PortResult {
+                by_class: self.cells,
+                daily: dailies.remove(0),
+                streams: Vec::new(),
+                numbers,
+            };
+        }
+        let mut by_class = self.cells[..classes].to_vec();
+        for (index, cell) in self.cells.iter().enumerate().skip(classes) {
+            by_class[index % classes].merge(cell);
+        }
+        let mut daily = dailies[0].clone();
+        for other in &dailies[1..] {
+            daily.add(other);
+        }
+        let mut cells = self.cells.into_iter();
+        let streams = dailies
+            .into_iter()
+            .map(|daily| {
+                // A stream's cells are taken, not copied: with many streams they are most of the memory.
+                let mut people = cells.next().unwrap_or_else(|| PeopleStats::new(0));
+                for cell in cells.by_ref().take(classes - 1) {
+                    people.merge(&cell);
+                }
+                StreamResult { people, daily }
+            })
+            .collect();
+        PortResult {
+            by_class,
+            daily,
+            streams,
+            numbers,
+        }
+    }
 }
 
 struct Sim<'m> {
@@ -206,11 +299,13 @@ impl<'m> Sim<'m> {
         let ports = model
             .ports
             .iter()
-            .map(|port| {
+            .enumerate()
+            .map(|(index, port)| {
                 let lanes = match port.discipline {
                     Discipline::Priority => model.classes.len(),
                     _ => 1,
                 };
+                let slots = model.streams_at(index).max(1);
                 PortState {
                     lanes: (0..lanes).map(|_| Lane::default()).collect(),
                     people_on_list: 0,
@@ -227,8 +322,14 @@ impl<'m> Sim<'m> {
                     },
                     rng: keyed_rng(model.seed, replication, "port", &port.name, 0),
                     sent_back: Vec::new(),
-                    by_class: (0..model.classes.len()).map(|_| PeopleStats::new(outcomes)).collect(),
-                    days: DayBook::new(model.horizon_days),
+                    cells: (0..slots * model.classes.len())
+                        .map(|_| PeopleStats::new(outcomes))
+                        .collect(),
+                    classes: model.classes.len(),
+                    days: (0..slots).map(|_| DayBook::new(model.horizon_days)).collect(),
+                    horizon_days: model.horizon_days,
+                    numbers: port.list_numbers.map(|spec| NumberBook::new(spec, model.horizon_days)),
+                    present_calls: 0,
                 }
             })
             .collect();
@@ -370,7 +471,8 @@ impl<'m> Sim<'m> {
         if !pending.joins {
             let state = &mut self.ports[port_index];
             if counted {
-                state.by_class[pending.class as usize].did_not_join += u64::from(pending.size);
+                let cell = usize::from(pending.slot) * state.classes + usize::from(pending.class);
+                state.cells[cell].did_not_join += u64::from(pending.size);
             }
             trace.record(
                 time,
@@ -382,21 +484,29 @@ impl<'m> Sim<'m> {
             );
             return;
         }
+        let state = &mut self.ports[port_index];
+        let arrival_day = day_of(time, self.horizon_days) as u32;
+        let ticket = match &mut state.numbers {
+            Some(numbers) => numbers.sign(pending.size, arrival_day),
+            None => 0,
+        };
         let group = Waiting {
             joined: pending.joined,
             deadline: pending.deadline,
-            arrival_day: day_of(time, self.horizon_days) as u32,
+            arrival_day,
             id,
             size: pending.size,
+            ticket,
             class: pending.class,
+            slot: pending.slot,
             outcome: pending.outcome,
             counted,
+            stays_listed: pending.stays_listed,
         };
-        let state = &mut self.ports[port_index];
         if counted {
-            state.by_class[group.class as usize].arrived += u64::from(group.size);
+            state.cell(&group).arrived += u64::from(group.size);
         }
-        state.days.join(&group);
+        state.days(&group).join(&group);
         let lane = if state.lanes.len() > 1 { group.class as usize } else { 0 };
         state.lanes[lane].push_back(group);
         state.people_on_list += u64::from(group.size);
@@ -432,36 +542,40 @@ impl<'m> Sim<'m> {
             _ => budget,
         };
         let mut used = 0u64;
+        let day = day as u32;
         while used < budget {
             let Some((lane, index)) = pick(&mut state.lanes, &mut state.rng, port.discipline, used < oldest_slots)
             else {
                 break;
             };
             let group = *state.lanes[lane].get(index);
-            if group.deadline <= time {
+            let gone = group.deadline <= time;
+            if gone && !group.stays_listed {
                 state.lanes[lane].take(index);
                 abandon(state, &group, port_index, trace);
                 continue;
             }
-            let cost = match quota.counts {
-                Counts::People => u64::from(group.size),
-                Counts::Groups => 1,
-            };
+            let cost = quota.counts.cost(group.size);
             // A group that doesn't fit keeps its place and ends the call, unless it is larger
             // than the whole day's quota: then it is taken alone, so it never blocks the list.
             if used + cost > budget && used > 0 {
                 break;
             }
             state.lanes[lane].take(index);
-            if quota.no_show_share > 0.0 && state.rng.random::<f64>() < quota.no_show_share {
+            state.call_number(&group, day);
+            if gone {
+                abandon(state, &group, port_index, trace);
+                strike_off(state, &group, time, day, port_index, trace);
+            } else if state.absent(quota) {
                 match quota.no_show {
                     NoShow::Drop => {
                         state.people_on_list -= u64::from(group.size);
-                        state.days.abandoned(&group, day as u32);
+                        state.days(&group).dropped(&group, day);
                         if group.counted {
-                            let stats = &mut state.by_class[group.class as usize];
+                            let no_show_outcome = usize::from(self.no_show_outcome);
+                            let stats = state.cell(&group);
                             stats.abandoned.record(time - group.joined, group.size);
-                            stats.abandoned_by_outcome[self.no_show_outcome as usize] += u64::from(group.size);
+                            stats.abandoned_by_outcome[no_show_outcome] += u64::from(group.size);
                         }
                         trace.record(
                             time,
@@ -484,10 +598,14 @@ impl<'m> Sim<'m> {
                         );
                     }
                 }
+            } else {
+                used += cost.min(budget);
+                process(state, &group, time, port_index, trace);
                 continue;
             }
-            used += cost.min(budget);
-            process(state, &group, time, port_index, trace);
+            if quota.counts.absent_use_quota() {
+                used += cost.min(budget);
+            }
         }
         // Absent groups go to the end of the line: the back of the list, or under LIFO
         // (which serves the back first) the front.
@@ -500,7 +618,7 @@ impl<'m> Sim<'m> {
                 lane.push_back(group);
             }
         }
-        self.schedule_call(port_index, quota, day + 1);
+        self.schedule_call(port_index, quota, day as usize + 1);
     }
 
     /// Idle officers on shift take the next groups from the list.
@@ -547,7 +665,15 @@ impl<'m> Sim<'m> {
             };
             if group.deadline <= time {
                 abandon(state, &group, port_index, trace);
+                if group.stays_listed {
+                    let day = day_of(time, self.horizon_days) as u32;
+                    state.call_number(&group, day);
+                    strike_off(state, &group, time, day, port_index, trace);
+                }
                 continue;
+            }
+            if state.numbers.is_some() {
+                state.call_number(&group, day_of(time, self.horizon_days) as u32);
             }
             process(state, &group, time, port_index, trace);
             state.busy_officers += 1;
@@ -574,9 +700,11 @@ impl<'m> Sim<'m> {
                         abandon(&mut state, &group, port_index, trace);
                     } else {
                         state.people_on_list -= u64::from(group.size);
-                        state.days.leave(&group, state.days.horizon_days);
+                        let horizon_days = state.horizon_days;
+                        state.days(&group).leave(&group, horizon_days);
                         if group.counted {
-                            state.by_class[group.class as usize]
+                            state
+                                .cell(&group)
                                 .waiting_at_end
                                 .record(horizon - group.joined, group.size);
                         }
@@ -591,10 +719,7 @@ impl<'m> Sim<'m> {
                     }
                 }
             }
-            ports.push(PortResult {
-                by_class: state.by_class,
-                daily: state.days.into_series(),
-            });
+            ports.push(state.into_result());
         }
         Replication {
             index: self.replication,
@@ -629,10 +754,10 @@ fn pick(lanes: &mut [Lane], rng: &mut SimRng, discipline: Discipline, oldest: bo
 #[inline]
 fn abandon<T: Trace>(state: &mut PortState, group: &Waiting, port_index: usize, trace: &mut T) {
     state.people_on_list -= u64::from(group.size);
-    let day = day_of(group.deadline, state.days.horizon_days as usize) as u32;
-    state.days.abandoned(group, day);
+    let day = day_of(group.deadline, state.horizon_days as usize) as u32;
+    state.days(group).gave_up(group, day);
     if group.counted {
-        let stats = &mut state.by_class[group.class as usize];
+        let stats = state.cell(group);
         stats.abandoned.record(group.deadline - group.joined, group.size);
         stats.abandoned_by_outcome[group.outcome as usize] += u64::from(group.size);
     }
@@ -646,16 +771,36 @@ fn abandon<T: Trace>(state: &mut PortState, group: &Waiting, port_index: usize, 
     );
 }
 
+/// Records that the names of `group`, whose people gave up earlier (already recorded), are
+/// called at `time` (on `day`) and struck off the list.
+#[cold]
+fn strike_off<T: Trace>(
+    state: &mut PortState,
+    group: &Waiting,
+    time: Ticks,
+    day: u32,
+    port_index: usize,
+    trace: &mut T,
+) {
+    state.days(group).struck_off(group, day);
+    trace.record(
+        time,
+        TraceEvent::NameStruck,
+        port_index,
+        group.id,
+        group.size,
+        state.people_on_list,
+    );
+}
+
 /// Records that `group` (already taken off the list) is processed at `time`.
 #[inline(always)]
 fn process<T: Trace>(state: &mut PortState, group: &Waiting, time: Ticks, port_index: usize, trace: &mut T) {
     state.people_on_list -= u64::from(group.size);
-    let day = day_of(time, state.days.horizon_days as usize) as u32;
-    state.days.processed(group, day);
+    let day = day_of(time, state.horizon_days as usize) as u32;
+    state.days(group).processed(group, day);
     if group.counted {
-        state.by_class[group.class as usize]
-            .processed
-            .record(time - group.joined, group.size);
+        state.cell(group).processed.record(time - group.joined, group.size);
     }
     trace.record(
         time,

@@ -1,7 +1,7 @@
 //! Hand-checkable engine cases on models built directly (validation has its own tests).
 
 use super::*;
-use crate::model::{Dist, Port, Segment, Shape, Source, Stream, days_to_ticks};
+use crate::model::{Counts, Dist, Port, Segment, Shape, Source, Stream, days_to_ticks};
 
 /// `people` at day 0 and a FIFO quota port calling `quota` at `call_hours` every day.
 fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) -> Model {
@@ -25,12 +25,15 @@ fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) ->
                 randomness: QuotaRandomness::Fixed,
                 no_show_share: 0.0,
                 no_show: NoShow::Drop,
+                no_show_exact: false,
                 counts: Counts::People,
             }),
+            list_numbers: None,
         }],
         streams: vec![Stream {
             name: "backlog".into(),
             port: 0,
+            slot: 0,
             source: Source::Segments {
                 segments: vec![Segment {
                     start_days: 0.0,
@@ -44,6 +47,7 @@ fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) ->
             class_cumulative: vec![1.0],
             join_share: 1.0,
             patience_by_class: vec![None],
+            stays_listed: false,
             outcome_cumulative: vec![1.0],
         }],
         markers: Vec::new(),
@@ -275,4 +279,89 @@ fn far_future_dates_run_cleanly() {
             "replication {r}: everyone who joined is accounted for"
         );
     }
+}
+
+/// A scenario of `people` people (households of one) on the list at day 0, a FIFO quota port
+/// calling at 9:00 with the capacity keys `capacity`, and stream keys `stream`.
+fn listed(people: u32, days: u32, capacity: &str, stream: &str) -> Model {
+    model_from(&format!(
+        "schema = 1\n[run]\nname = \"t\"\nhorizon_days = {days}\nseed = 1\n\
+         [[ports]]\nname = \"p\"\n[ports.capacity]\nkind = \"quota\"\ncall_time_hours = 9\n{capacity}\n\
+         [[streams]]\nname = \"s\"\nport = \"p\"\nkind = \"backlog\"\npeople = {people}\n{stream}\n"
+    ))
+}
+
+#[test]
+fn absent_names_use_up_calls_exactly() {
+    // The issue's hand case: 1,000 at t=0, 100 calls a day, exactly 20% absent.
+    let model = listed(
+        1000,
+        15,
+        "quota_per_day = 100\ncounts = \"calls\"\nno_show_share = 0.2\nno_show_exact = true",
+        "",
+    );
+    let result = run_replication(&model, 0);
+    let daily = &result.ports[0].daily;
+    assert_eq!(
+        daily.processed[..10].iter().sum::<u64>(),
+        800,
+        "800 processed by day 10"
+    );
+    assert_eq!(daily.processed[..10], [80; 10]);
+    assert_eq!(daily.abandoned[..10], [20; 10]);
+    assert_eq!(daily.on_list[0][9], 0);
+    // Counting people processed instead, absent people use up nothing: 100 a day are processed.
+    let model = listed(
+        1000,
+        15,
+        "quota_per_day = 100\ncounts = \"people\"\nno_show_share = 0.2\nno_show_exact = true",
+        "",
+    );
+    let daily = &run_replication(&model, 0).ports[0].daily;
+    assert_eq!(daily.processed[..8], [100; 8]);
+    assert_eq!(daily.processed.iter().sum::<u64>(), 800);
+}
+
+#[test]
+fn names_of_those_who_gave_up_stay_listed_until_called() {
+    // Ten people, patience 2.5 days, two calls a day: 2 processed on each of days 0-2; the
+    // other 4 leave at day 2.5, but their names are called on days 3 and 4.
+    let stay = "patience_days = 2.5\non_give_up = \"stay_listed\"";
+    let model = listed(10, 6, "quota_per_day = 2\ncounts = \"calls\"", stay);
+    let mut recorder = Recorder::default();
+    let result = run_replication_traced(&model, 0, &mut recorder, &CancelToken::new()).expect("not cancelled");
+    let daily = &result.ports[0].daily;
+    assert_eq!(daily.on_list[0], [8, 6, 0, 0, 0, 0]);
+    assert_eq!(daily.names_on_list, [8, 6, 4, 2, 0, 0]);
+    assert_eq!(daily.processed, [2, 2, 2, 0, 0, 0]);
+    assert_eq!(daily.abandoned, [0, 0, 4, 0, 0, 0]);
+    let struck: Vec<Ticks> = recorder
+        .0
+        .iter()
+        .filter(|event| event.1 == TraceEvent::NameStruck)
+        .map(|event| event.0 / TICKS_PER_DAY)
+        .collect();
+    assert_eq!(struck, [3, 3, 4, 4]);
+    // Leaving the list takes the names with the people.
+    let model = listed(10, 6, "quota_per_day = 2\ncounts = \"calls\"", "patience_days = 2.5");
+    let daily = &run_replication(&model, 0).ports[0].daily;
+    assert_eq!(daily.names_on_list, daily.on_list[0]);
+    // Counting people processed, absent names cost nothing: all four are struck on day 3.
+    let model = listed(10, 6, "quota_per_day = 2\ncounts = \"people\"", stay);
+    let daily = &run_replication(&model, 0).ports[0].daily;
+    assert_eq!(daily.names_on_list, [8, 6, 4, 0, 0, 0]);
+}
+
+#[test]
+fn list_numbers_are_issued_and_called_in_order() {
+    // 25 people in households of 1, a number per 10 people from 1,701: numbers 1,701-1,703.
+    let text = "schema = 1\n[run]\nname = \"t\"\nhorizon_days = 4\nseed = 1\n\
+                [[ports]]\nname = \"p\"\nlist_numbers = { first = 1701, people_per_number = 10 }\n\
+                [ports.capacity]\nkind = \"quota\"\nquota_per_day = 10\n\
+                [[streams]]\nname = \"s\"\nport = \"p\"\nkind = \"backlog\"\npeople = 25\n";
+    let result = run_replication(&model_from(text), 0);
+    let numbers = result.ports[0].numbers.as_ref().expect("numbers");
+    assert_eq!(numbers.issued, [1703; 4]);
+    // 10 people a day: persons 1-10 (number 1,701), 11-20 (1,702), 21-25 (1,703).
+    assert_eq!(numbers.now_serving, [1701, 1702, 1703, 1703]);
 }

@@ -152,6 +152,11 @@ impl Model {
         crate::engine::uses_direct_recursion(self)
     }
 
+    /// Number of streams that join port `port`.
+    pub(crate) fn streams_at(&self, port: usize) -> usize {
+        self.streams.iter().filter(|stream| stream.port == port).count()
+    }
+
     /// End of the run in ticks.
     pub(crate) fn horizon_ticks(&self) -> Ticks {
         Ticks::from(self.horizon_days) * TICKS_PER_DAY
@@ -183,6 +188,17 @@ pub(crate) struct Port {
     pub discipline: Discipline,
     /// How people are processed.
     pub capacity: Capacity,
+    /// List numbers handed out to those who sign, if the scenario tracks them.
+    pub list_numbers: Option<ListNumbers>,
+}
+
+/// List numbers: handed out in order of signing, one per group or one per block of people.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ListNumbers {
+    /// Number of the first group to sign in the run.
+    pub first: u64,
+    /// People one number covers (`None`: one number per group).
+    pub people_per_number: Option<u32>,
 }
 
 /// Order in which the list is served.
@@ -221,6 +237,9 @@ pub(crate) struct Quota {
     pub randomness: QuotaRandomness,
     /// Share of called groups who are absent.
     pub no_show_share: f64,
+    /// Whether exactly that share is absent (every 1/share-th call), rather than each call
+    /// drawing at random.
+    pub no_show_exact: bool,
     /// What happens to absent groups.
     pub no_show: NoShow,
     /// What the quota counts.
@@ -252,6 +271,26 @@ pub(crate) enum Counts {
     People,
     /// Groups (list numbers): each call takes one whole group.
     Groups,
+    /// Calls of groups, absent or not: absent names use up calls.
+    Calls,
+    /// People called, absent or not: absent people use up places.
+    PeopleCalled,
+}
+
+impl Counts {
+    /// Whether absent names use up the quota.
+    pub(crate) fn absent_use_quota(self) -> bool {
+        matches!(self, Counts::Calls | Counts::PeopleCalled)
+    }
+
+    /// What calling `size` people uses up of the quota.
+    #[inline]
+    pub(crate) fn cost(self, size: u32) -> u64 {
+        match self {
+            Counts::People | Counts::PeopleCalled => u64::from(size),
+            Counts::Groups | Counts::Calls => 1,
+        }
+    }
 }
 
 /// A whole number for each day of the horizon, stored once when it is the same every day:
@@ -335,6 +374,8 @@ pub(crate) struct Stream {
     pub name: String,
     /// Port index.
     pub port: usize,
+    /// Its place among the streams of its port, in file order.
+    pub slot: u16,
     /// When groups arrive.
     pub source: Source,
     /// People per group (whole numbers, at least 1).
@@ -345,6 +386,9 @@ pub(crate) struct Stream {
     pub join_share: f64,
     /// Patience per class (`None`: that class never leaves).
     pub patience_by_class: Vec<Option<Dist>>,
+    /// Whether the names of people who give up stay on the list until called (then absent),
+    /// rather than leaving it at once.
+    pub stays_listed: bool,
     /// Cumulative shares over `Model::outcomes` for people who leave, last = 1.
     pub outcome_cumulative: Vec<f64>,
 }

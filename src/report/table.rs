@@ -148,6 +148,33 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
         };
         lines.push(("first emptied".to_owned(), text));
     }
+    // Names outlive their people only where some stream keeps them listed.
+    if let Some(names) = total
+        .names_on_list
+        .filter(|names| names.mean != total.waiting_at_end.mean)
+    {
+        lines.push((
+            "names on it at the end".to_owned(),
+            format!("{} (with those who left)", estimate(&names, thousands)),
+        ));
+    }
+    for port in &summary.ports {
+        if let (Some(issued), Some(serving)) = (&port.numbers_issued, &port.now_serving) {
+            let label = if summary.ports.len() > 1 {
+                format!("list numbers at {}", port.name)
+            } else {
+                "list numbers".to_owned()
+            };
+            lines.push((
+                label,
+                format!(
+                    "last issued {}, now serving {}",
+                    mean_only(issued, thousands),
+                    mean_only(serving, thousands)
+                ),
+            ));
+        }
+    }
     let width = lines.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0);
     for (i, (label, value)) in lines.iter().enumerate() {
         if label.is_empty() {
@@ -163,6 +190,9 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
     }
     if summary.classes.len() > 1 {
         breakdown(&mut out, "By class", &summary.classes);
+    }
+    if !summary.streams.is_empty() {
+        breakdown(&mut out, "By stream", &summary.streams);
     }
     out
 }

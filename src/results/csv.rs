@@ -24,9 +24,16 @@ fn finish(provenance: &Provenance, writer: ::csv::Writer<Vec<u8>>) -> String {
 }
 
 /// The scopes a file breaks results down by, each named as in its `scope` column: `all` for
-/// `total`, then `port:NAME` for each of `ports` and `class:NAME` for each of `classes`, the
-/// ports (classes) only when the model has more than one.
-fn named_scopes<'a, T>(info: &RunInfo, total: &'a T, ports: &'a [T], classes: &'a [T]) -> Vec<(String, &'a T)> {
+/// `total`, then `port:NAME` for each of `ports`, `class:NAME` for each of `classes` and
+/// `stream:NAME` for each of `streams`, the ports (classes) only when the model has more than
+/// one, the streams only when some port has more than one.
+fn named_scopes<'a, T>(
+    info: &RunInfo,
+    total: &'a T,
+    ports: &'a [T],
+    classes: &'a [T],
+    streams: &'a [T],
+) -> Vec<(String, &'a T)> {
     let mut scopes = vec![("all".to_owned(), total)];
     if info.ports.len() > 1 {
         scopes.extend(
@@ -44,6 +51,12 @@ fn named_scopes<'a, T>(info: &RunInfo, total: &'a T, ports: &'a [T], classes: &'
                 .map(|(class, c)| (format!("class:{class}"), c)),
         );
     }
+    scopes.extend(
+        info.streams
+            .iter()
+            .zip(streams)
+            .map(|(stream, s)| (format!("stream:{stream}"), s)),
+    );
     scopes
 }
 
@@ -98,6 +111,15 @@ pub(crate) fn summary_csv(summary: &Summary) -> String {
         if let Some(peak) = &scope.peak_list {
             row("peak_list", peak);
         }
+        if let Some(names) = &scope.names_on_list {
+            row("names_on_list", names);
+        }
+        if let Some(issued) = &scope.numbers_issued {
+            row("numbers_issued", issued);
+        }
+        if let Some(serving) = &scope.now_serving {
+            row("now_serving", serving);
+        }
     };
     scope_rows("all", &summary.total);
     for port in &summary.ports {
@@ -106,12 +128,16 @@ pub(crate) fn summary_csv(summary: &Summary) -> String {
     for class in &summary.classes {
         scope_rows("class", class);
     }
+    for stream in &summary.streams {
+        scope_rows("stream", stream);
+    }
     finish(&summary.provenance, w)
 }
 
 /// Names of the daily quantities, in column order.
-const DAILY_SERIES: [&str; 8] = [
+const DAILY_SERIES: [&str; 9] = [
     "on_list",
+    "names_on_list",
     "processed",
     "joined",
     "abandoned",
@@ -123,7 +149,7 @@ const DAILY_SERIES: [&str; 8] = [
 
 /// The daily quantities of one replication, one value per row: list lengths at the row's
 /// end, flows as people per day (averaged over the row's days when rows are longer than a day).
-fn daily_values(series: &DailySeries) -> [Vec<f64>; 8] {
+fn daily_values(series: &DailySeries) -> [Vec<f64>; 9] {
     let as_f64 = |values: &Vec<u64>| values.iter().map(|&v| v as f64).collect::<Vec<_>>();
     let per_day = |values: &Vec<u64>| {
         values
@@ -135,6 +161,7 @@ fn daily_values(series: &DailySeries) -> [Vec<f64>; 8] {
     debug_assert_eq!(AGE_THRESHOLDS_DAYS, [0, 30, 90, 180]);
     [
         as_f64(&series.on_list[0]),
+        as_f64(&series.names_on_list),
         per_day(&series.processed),
         per_day(&series.arrived),
         per_day(&series.abandoned),
@@ -164,11 +191,31 @@ pub(crate) fn daily_csv(info: &RunInfo, results: &Replications) -> String {
     ];
     header.extend(BAND_PERCENTILES.iter().map(|p| format!("p{p}")));
     let _ = w.write_record(&header);
-    // Daily series are kept for everyone and each port, not for classes.
-    let scopes = named_scopes(info, &results.daily_total, &results.daily_by_port, &[]);
+    // Daily series are kept for everyone, each port and each stream, not for classes.
+    let scopes = named_scopes(
+        info,
+        &results.daily_total,
+        &results.daily_by_port,
+        &[],
+        &results.daily_by_stream,
+    );
     for (scope, per_replication) in scopes {
-        let values: Vec<[Vec<f64>; 8]> = per_replication.iter().map(daily_values).collect();
-        let bands: Vec<Vec<[f64; 5]>> = (0..DAILY_SERIES.len())
+        let mut values: Vec<Vec<Vec<f64>>> = per_replication.iter().map(|s| daily_values(s).to_vec()).collect();
+        let mut names: Vec<&str> = DAILY_SERIES.to_vec();
+        // List numbers belong to a port: written under its scope (or `all` when it is the only one).
+        let port = match scope.strip_prefix("port:") {
+            Some(name) => info.ports.iter().position(|port| port == name),
+            None => (scope == "all" && info.ports.len() == 1).then_some(0),
+        };
+        if let Some(Some(numbers)) = port.and_then(|p| results.numbers_by_port.get(p)) {
+            names.extend(["numbers_issued", "now_serving"]);
+            for (values, numbers) in values.iter_mut().zip(numbers) {
+                let as_f64 = |values: &Vec<u64>| values.iter().map(|&v| v as f64).collect::<Vec<_>>();
+                values.push(as_f64(&numbers.issued));
+                values.push(as_f64(&numbers.now_serving));
+            }
+        }
+        let bands: Vec<Vec<[f64; 5]>> = (0..names.len())
             .map(|s| daily_bands(&values.iter().map(|v| v[s].clone()).collect::<Vec<_>>()))
             .collect();
         let Some(first) = per_replication.first() else {
@@ -180,7 +227,7 @@ pub(crate) fn daily_csv(info: &RunInfo, results: &Replications) -> String {
                 .date_of_day(i64::from(day))
                 .map(|d| d.to_string())
                 .unwrap_or_default();
-            for (s, name) in DAILY_SERIES.iter().enumerate() {
+            for (s, name) in names.iter().enumerate() {
                 let mean = values.iter().map(|v| v[s][row]).sum::<f64>() / values.len().max(1) as f64;
                 let mut record = vec![
                     scope.clone(),
@@ -234,6 +281,7 @@ pub(crate) fn waits_csv(info: &RunInfo, results: &Replications) -> String {
         &results.pooled_total,
         &results.pooled_ports,
         &results.pooled_classes,
+        &results.pooled_streams,
     );
     let replications = f64::from(results.replications.max(1));
     for (scope, people) in scopes {
@@ -316,13 +364,14 @@ pub(crate) fn replications_csv(info: &RunInfo, results: &Replications) -> String
             "waiting_at_end_wait_max",
             "first_empty_day",
             "peak_list",
+            "names_on_list",
         ]
         .map(String::from),
     );
     header.extend(info.outcomes.iter().map(|outcome| format!("abandoned_{outcome}")));
     let _ = w.write_record(&header);
     for row in &results.rows {
-        for (scope, s) in named_scopes(info, &row.total, &row.ports, &row.classes) {
+        for (scope, s) in named_scopes(info, &row.total, &row.ports, &row.classes, &row.streams) {
             let mut record = vec![row.index.to_string(), scope, row.events.to_string()];
             record.extend([s.joined, s.did_not_join, s.processed, s.abandoned, s.waiting_at_end].map(csv_number));
             record.extend(s.wait_days.map(csv_number));
@@ -335,6 +384,7 @@ pub(crate) fn replications_csv(info: &RunInfo, results: &Replications) -> String
                     s.waiting_at_end_waited_days[1],
                     s.first_empty_day,
                     s.peak_list,
+                    s.names_on_list,
                 ]
                 .map(csv_number),
             );

@@ -57,6 +57,9 @@ pub(crate) struct RunInfo {
     pub(crate) warm_up_days: u32,
     pub(crate) ports: Vec<String>,
     pub(crate) classes: Vec<String>,
+    /// Streams, when results are broken down by stream (some port has more than one).
+    pub(crate) streams: Vec<String>,
+
     pub(crate) outcomes: Vec<String>,
     pub(crate) markers: Vec<Marker>,
     /// The scenario text as run.
@@ -74,6 +77,11 @@ impl RunInfo {
             warm_up_days: model.warm_up_days,
             ports: model.ports.iter().map(|port| port.name.clone()).collect(),
             classes: model.classes.clone(),
+            streams: if crate::replicate::streams_reported(model) {
+                model.streams.iter().map(|stream| stream.name.clone()).collect()
+            } else {
+                Vec::new()
+            },
             outcomes: model.outcomes.clone(),
             markers: model.markers.clone(),
             text: Arc::clone(&model.text),
@@ -251,6 +259,16 @@ pub struct ScopeSummary {
     /// Longest list at a day's end, people (not for classes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_list: Option<Estimate>,
+    /// Names on the list at the end of the run: people waiting, and people who gave up but
+    /// whose names stay listed until called (not for classes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub names_on_list: Option<Estimate>,
+    /// The last list number handed out by the end of the run (ports with list numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numbers_issued: Option<Estimate>,
+    /// The last list number called by the end of the run (ports with list numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now_serving: Option<Estimate>,
 }
 
 /// The version of the results folder's format that this backlog writes and reads.
@@ -277,6 +295,9 @@ pub struct Summary {
     pub ports: Vec<ScopeSummary>,
     /// Per class.
     pub classes: Vec<ScopeSummary>,
+    /// Per stream, when some port has more than one (otherwise a stream's results are its port's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub streams: Vec<ScopeSummary>,
     /// Events handled in all replications.
     pub events: u64,
 }
@@ -290,7 +311,33 @@ impl Summary {
             .ports
             .iter()
             .enumerate()
-            .map(|(p, port)| scope(info, port, rows, |row| &row.ports[p], &results.pooled_ports[p], true))
+            .map(|(p, port)| {
+                let mut summary = scope(info, port, rows, |row| &row.ports[p], &results.pooled_ports[p], true);
+                if let Some(Some(numbers)) = results.numbers_by_port.get(p) {
+                    let last = |values: &Vec<u64>| values.last().map_or(f64::NAN, |&n| n as f64);
+                    let at_end = |f: &dyn Fn(&crate::stats::NumberSeries) -> f64| {
+                        Estimate::from_values(&numbers.iter().map(f).collect::<Vec<_>>())
+                    };
+                    summary.numbers_issued = Some(at_end(&|n| last(&n.issued)));
+                    summary.now_serving = Some(at_end(&|n| last(&n.now_serving)));
+                }
+                summary
+            })
+            .collect();
+        let streams = info
+            .streams
+            .iter()
+            .enumerate()
+            .map(|(s, stream)| {
+                scope(
+                    info,
+                    stream,
+                    rows,
+                    |row| &row.streams[s],
+                    &results.pooled_streams[s],
+                    true,
+                )
+            })
             .collect();
         let classes = info
             .classes
@@ -316,6 +363,7 @@ impl Summary {
             total,
             ports,
             classes,
+            streams,
             events: results.events,
         }
     }
@@ -379,6 +427,9 @@ fn scope(
         first_empty_day: has_daily.then(|| Estimate::from_values(&first_empty_days)),
         emptied_replications: has_daily.then(|| first_empty_days.iter().filter(|d| d.is_finite()).count()),
         peak_list: has_daily.then(|| estimate(&|s| s.peak_list)),
+        names_on_list: has_daily.then(|| estimate(&|s| s.names_on_list)),
+        numbers_issued: None,
+        now_serving: None,
     }
 }
 

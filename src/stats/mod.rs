@@ -170,6 +170,9 @@ pub(crate) struct DailySeries {
     /// ([`AGE_THRESHOLDS_DAYS`]): `on_list[0]` is the list length, `on_list[1]` those who
     /// had waited more than 30 days, …
     pub on_list: [Vec<u64>; 4],
+    /// Names on the list at the end of the row's last day: people on it, and people who
+    /// gave up but whose names stay listed until called.
+    pub names_on_list: Vec<u64>,
 }
 
 impl DailySeries {
@@ -184,6 +187,7 @@ impl DailySeries {
             processed: vec![0; rows],
             abandoned: vec![0; rows],
             on_list: std::array::from_fn(|_| vec![0; rows]),
+            names_on_list: vec![0; rows],
         }
     }
 
@@ -215,6 +219,7 @@ impl DailySeries {
         for (mine, theirs) in self.on_list.iter_mut().zip(&other.on_list) {
             add(mine, theirs);
         }
+        add(&mut self.names_on_list, &other.names_on_list);
     }
 
     /// What a newcomer would be told at the end of each row: list length divided by the
@@ -267,6 +272,29 @@ pub(crate) struct PortResult {
     pub by_class: Vec<PeopleStats>,
     /// Daily series.
     pub daily: DailySeries,
+    /// Per stream of the port, in file order, when it has more than one (with one, the
+    /// stream's results are the port's).
+    pub streams: Vec<StreamResult>,
+    /// The port's list numbers, if it hands them out.
+    pub numbers: Option<NumberSeries>,
+}
+
+/// One stream's results in one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StreamResult {
+    /// Everyone of the stream, over classes.
+    pub people: PeopleStats,
+    /// Daily series.
+    pub daily: DailySeries,
+}
+
+/// A port's list numbers at the end of each row of days.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NumberSeries {
+    /// The last number handed out (one less than the first before anyone signed).
+    pub issued: Vec<u64>,
+    /// The last number called, present or absent (one less than the first before any call).
+    pub now_serving: Vec<u64>,
 }
 
 /// The results of one replication.

@@ -81,6 +81,9 @@ pub(crate) struct Scalars {
     pub first_empty_day: f64,
     /// Longest list at a day's end (NaN for classes).
     pub peak_list: f64,
+    /// Names on the list at the end of the run, including those of people who gave up but
+    /// stay listed (NaN for classes).
+    pub names_on_list: f64,
     /// Share of people processed who waited at all (NaN if nobody was processed).
     pub share_waited: f64,
     /// Share of people processed who waited more than each of the `share_over_days` given to
@@ -126,6 +129,7 @@ impl Scalars {
             abandoned_by_outcome: people.abandoned_by_outcome.iter().map(|&n| n as f64).collect(),
             first_empty_day: daily.and_then(DailySeries::first_empty_day).map_or(f64::NAN, f64::from),
             peak_list: daily.map_or(f64::NAN, |d| d.peak_list() as f64),
+            names_on_list: daily.map_or(f64::NAN, |d| d.names_on_list.last().map_or(0.0, |&n| n as f64)),
         }
     }
 }

@@ -110,6 +110,12 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
     let outcomes = streams::outcomes(&streams, ports.drops_no_shows);
     let mut markers = ports.markers;
     markers.sort_by_key(|marker| (marker.day, marker.port));
+    let mut streams_at_port = vec![0u16; ports.ports.len()];
+    let mut slot_of = |port: usize| {
+        let slot = streams_at_port[port];
+        streams_at_port[port] += 1;
+        slot
+    };
     Some(Model {
         name: run.name,
         description: run.description,
@@ -123,7 +129,10 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
         streams: streams
             .into_iter()
             .zip(outcomes.cumulative)
-            .map(|(partial, cumulative)| partial.finish(cumulative))
+            .map(|(partial, cumulative)| {
+                let slot = slot_of(partial.port());
+                partial.finish(cumulative, slot)
+            })
             .collect(),
         outcomes: outcomes.names,
         ports: ports.ports,

@@ -3,9 +3,11 @@
 use super::{ANY, Ctx, Hi, Lo, dist, suggest};
 use crate::model::calendar::WEEKDAYS;
 use crate::model::{
-    ByDay, Capacity, Counts, Discipline, Marker, NoShow, Officers, Port, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks,
+    ByDay, Capacity, Counts, Discipline, ListNumbers, Marker, NoShow, Officers, Port, Quota, QuotaRandomness,
+    TICKS_PER_DAY, Ticks,
 };
-use crate::scenario::{RawCapacity, RawClosure, RawPort, S};
+use crate::scenario::{RawCapacity, RawClosure, RawListNumbers, RawPort, S};
+use crate::validate::streams::MAX_GROUP;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -52,8 +54,12 @@ pub(crate) fn ports(ctx: &mut Ctx, raw: &S<Vec<RawPort>>) -> Option<PortsOut> {
     for (index, port) in list.iter().enumerate() {
         let discipline = discipline(ctx, port);
         let capacity = capacity(ctx, &port.capacity, &port.name, index, &mut out.markers);
-        match (discipline, capacity) {
-            (Some(discipline), Some(capacity)) => {
+        let list_numbers = match &port.list_numbers {
+            None => Some(None),
+            Some(raw) => list_numbers(ctx, raw).map(Some),
+        };
+        match (discipline, capacity, list_numbers) {
+            (Some(discipline), Some(capacity), Some(list_numbers)) => {
                 if let Capacity::Quota(quota) = &capacity {
                     out.drops_no_shows |= quota.no_show_share > 0.0 && quota.no_show == NoShow::Drop;
                 }
@@ -61,12 +67,34 @@ pub(crate) fn ports(ctx: &mut Ctx, raw: &S<Vec<RawPort>>) -> Option<PortsOut> {
                     name: port.name.get_ref().clone(),
                     discipline,
                     capacity,
+                    list_numbers,
                 });
             }
             _ => ok = false,
         }
     }
     ok.then_some(out)
+}
+
+/// Largest first list number accepted.
+const MAX_FIRST_NUMBER: i64 = 1_000_000_000_000;
+
+fn list_numbers(ctx: &mut Ctx, raw: &S<RawListNumbers>) -> Option<ListNumbers> {
+    let numbers = raw.get_ref();
+    let first = match &numbers.first {
+        None => Some(1),
+        Some(first) => ctx.check_int(first, "list_numbers.first", 1, MAX_FIRST_NUMBER),
+    };
+    let people_per_number = match &numbers.people_per_number {
+        None => Some(None),
+        Some(people) => ctx
+            .check_int(people, "list_numbers.people_per_number", 1, MAX_GROUP as i64)
+            .map(Some),
+    };
+    Some(ListNumbers {
+        first: u64::try_from(first?).ok()?,
+        people_per_number: people_per_number?.and_then(|people| u32::try_from(people).ok()),
+    })
 }
 
 fn discipline(ctx: &mut Ctx, port: &RawPort) -> Option<Discipline> {
@@ -188,12 +216,13 @@ type KeySpan = (&'static str, Option<Range<usize>>);
 
 /// Reports keys of the other capacity form.
 fn wrong_form_keys(ctx: &mut Ctx, raw: &RawCapacity, form: Form) {
-    let quota_keys: [KeySpan; 6] = [
+    let quota_keys: [KeySpan; 7] = [
         ("quota_per_day", raw.quota_per_day.as_ref().map(S::span)),
         ("call_time_hours", raw.call_time_hours.as_ref().map(S::span)),
         ("randomness", raw.randomness.as_ref().map(S::span)),
         ("no_show_share", raw.no_show_share.as_ref().map(S::span)),
         ("no_show", raw.no_show.as_ref().map(S::span)),
+        ("no_show_exact", raw.no_show_exact.as_ref().map(S::span)),
         ("counts", raw.counts.as_ref().map(S::span)),
     ];
     let officer_keys: [KeySpan; 4] = [
@@ -560,7 +589,12 @@ fn quota(
         Some(value) => ctx.choice(
             value,
             "counts",
-            &[("people", Counts::People), ("groups", Counts::Groups)],
+            &[
+                ("people", Counts::People),
+                ("groups", Counts::Groups),
+                ("calls", Counts::Calls),
+                ("people_called", Counts::PeopleCalled),
+            ],
         ),
     };
     let changes = changes?;
@@ -570,6 +604,7 @@ fn quota(
         randomness: randomness?,
         no_show_share: no_show_share?,
         no_show: no_show?,
+        no_show_exact: raw.no_show_exact.as_ref().is_some_and(|exact| *exact.get_ref()),
         counts: counts?,
     };
     Some((Capacity::Quota(quota), changes))

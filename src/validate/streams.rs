@@ -28,26 +28,35 @@ pub(crate) struct PartialStream {
     class_cumulative: Vec<f64>,
     join_share: f64,
     patience_by_class: Vec<Option<Dist>>,
+    stays_listed: bool,
     /// Outcome shares by name, as written.
     outcomes: Option<Vec<(String, f64)>>,
 }
 
 impl PartialStream {
+    /// Index of its port.
+    pub(crate) fn port(&self) -> usize {
+        self.port
+    }
+
     /// Whether anyone in the stream can give up waiting.
     fn leaves(&self) -> bool {
         self.patience_by_class.iter().any(Option::is_some)
     }
 
     /// The stream with its cumulative shares over the global outcome list.
-    pub(crate) fn finish(self, outcome_cumulative: Vec<f64>) -> Stream {
+    /// `slot` is its place among the streams of its port.
+    pub(crate) fn finish(self, outcome_cumulative: Vec<f64>, slot: u16) -> Stream {
         Stream {
             name: self.name,
             port: self.port,
+            slot,
             source: self.source,
             group_size: self.group_size,
             class_cumulative: self.class_cumulative,
             join_share: self.join_share,
             patience_by_class: self.patience_by_class,
+            stays_listed: self.stays_listed,
             outcome_cumulative,
         }
     }
@@ -246,6 +255,23 @@ fn one_stream(ctx: &mut Ctx, raw: &RawStream, classes: Option<&[Class]>) -> Opti
         _ => None,
     };
     let outcomes = outcome_shares(ctx, raw);
+    let stays_listed = match &raw.on_give_up {
+        None => Some(false),
+        Some(value) => ctx
+            .choice(value, "on_give_up", &[("leave_list", false), ("stay_listed", true)])
+            .and_then(|stays| {
+                let can_give_up = matches!(&patience_by_class, Some(p) if p.iter().any(Option::is_some));
+                if stays && patience_by_class.is_some() && !can_give_up {
+                    ctx.error_help(
+                        value.span(),
+                        "`on_give_up` needs someone who can give up",
+                        "add `patience_days` to the stream (or to a class), or remove `on_give_up`",
+                    );
+                    return None;
+                }
+                Some(stays)
+            }),
+    };
 
     let source = match kind {
         None => None,
@@ -285,6 +311,7 @@ fn one_stream(ctx: &mut Ctx, raw: &RawStream, classes: Option<&[Class]>) -> Opti
         class_cumulative,
         join_share: join_share?,
         patience_by_class: patience_by_class?,
+        stays_listed: stays_listed?,
         outcomes: outcomes?,
     })
 }

@@ -68,8 +68,10 @@ pub(super) enum CapacitySpec {
         quota: f64,
         call_hours: f64,
         poisson: bool,
-        groups: bool,
-        no_show: Option<(f64, bool)>,
+        /// `people`, `groups`, `calls` or `people_called`.
+        counts: &'static str,
+        /// Share absent, whether they go back, whether the share is exact.
+        no_show: Option<(f64, bool, bool)>,
     },
     Officers {
         officers: u32,
@@ -90,6 +92,8 @@ pub(super) struct StreamSpec {
     pub(super) patience: Option<Patience>,
     pub(super) join_share: Option<f64>,
     pub(super) outcomes: bool,
+    /// Whether the names of those who give up stay listed (written only with patience).
+    pub(super) stays_listed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -138,16 +142,16 @@ pub(super) fn capacity() -> impl Strategy<Value = CapacitySpec> {
         any::<bool>(),
         prop::sample::select(vec![0.0, 6.0, 9.5, 12.0, 23.75]),
         any::<bool>(),
-        any::<bool>(),
-        proptest::option::of((1..=5u32, any::<bool>())),
+        prop::sample::select(vec!["people", "groups", "calls", "people_called"]),
+        proptest::option::of((1..=5u32, any::<bool>(), any::<bool>())),
     )
         .prop_map(
-            |(quota, half, call_hours, poisson, groups, no_show)| CapacitySpec::Quota {
+            |(quota, half, call_hours, poisson, counts, no_show)| CapacitySpec::Quota {
                 quota: f64::from(quota) + if half { 0.5 } else { 0.0 },
                 call_hours,
                 poisson,
-                groups,
-                no_show: no_show.map(|(tenths, back)| (f64::from(tenths) / 10.0, back)),
+                counts,
+                no_show: no_show.map(|(tenths, back, exact)| (f64::from(tenths) / 10.0, back, exact)),
             },
         );
     let officers =
@@ -206,9 +210,10 @@ pub(super) fn stream() -> impl Strategy<Value = StreamSpec> {
         proptest::option::of(patience()),
         proptest::option::weighted(0.3, 1..=4u32),
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            |(port, kind, size, class, patience, join_quarters, outcomes)| StreamSpec {
+            |(port, kind, size, class, patience, join_quarters, outcomes, stays_listed)| StreamSpec {
                 port,
                 kind,
                 size,
@@ -216,6 +221,7 @@ pub(super) fn stream() -> impl Strategy<Value = StreamSpec> {
                 patience,
                 join_share: join_quarters.map(|q| f64::from(q) / 4.0),
                 outcomes,
+                stays_listed,
             },
         )
 }
@@ -293,7 +299,7 @@ impl Spec {
                     quota,
                     call_hours,
                     poisson,
-                    groups,
+                    counts,
                     no_show,
                 } => {
                     let _ = writeln!(
@@ -301,11 +307,13 @@ impl Spec {
                         "kind = \"quota\"\nquota_per_day = {quota:?}\ncall_time_hours = {call_hours:?}"
                     );
                     let randomness = if *poisson { "poisson" } else { "fixed" };
-                    let counts = if *groups { "groups" } else { "people" };
                     let _ = writeln!(text, "randomness = \"{randomness}\"\ncounts = \"{counts}\"");
-                    if let Some((share, back)) = no_show {
+                    if let Some((share, back, exact)) = no_show {
                         let what = if *back { "back" } else { "drop" };
-                        let _ = writeln!(text, "no_show_share = {share:?}\nno_show = \"{what}\"");
+                        let _ = writeln!(
+                            text,
+                            "no_show_share = {share:?}\nno_show = \"{what}\"\nno_show_exact = {exact}"
+                        );
                     }
                 }
                 CapacitySpec::Officers {
@@ -427,6 +435,9 @@ impl Spec {
             }
             if let Some(p) = stream.patience {
                 let _ = writeln!(text, "patience_days = {}", p.toml());
+                if stream.stays_listed {
+                    text.push_str("on_give_up = \"stay_listed\"\n");
+                }
             }
             if let Some(share) = stream.join_share {
                 let _ = writeln!(text, "join_share = {share:?}");

@@ -73,6 +73,12 @@ fn same_replication(a: &Replication, b: &Replication) -> bool {
         && a.ports.len() == b.ports.len()
         && a.ports.iter().zip(&b.ports).all(|(x, y)| {
             x.daily == y.daily
+                && x.numbers == y.numbers
+                && x.streams.len() == y.streams.len()
+                && x.streams
+                    .iter()
+                    .zip(&y.streams)
+                    .all(|(p, q)| p.daily == q.daily && same_people(&p.people, &q.people))
                 && x.by_class.len() == y.by_class.len()
                 && x.by_class.iter().zip(&y.by_class).all(|(p, q)| same_people(p, q))
         })

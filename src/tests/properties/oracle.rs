@@ -100,6 +100,8 @@ pub(super) struct Group {
     pub(super) joined: Ticks,
     /// Deadline, for groups that gave up (their abandon event is reported at it).
     pub(super) gave_up_at: Option<Ticks>,
+    /// When the names of a group that gave up but stayed listed were called and struck off.
+    pub(super) struck_at: Option<Ticks>,
 }
 
 /// A quota call in progress while replaying the trace.
@@ -110,9 +112,32 @@ pub(super) struct OpenCall {
     pub(super) budget: u64,
     /// Quota used so far, as the engine counts it (people or groups).
     pub(super) used: u64,
+    /// People and groups processed.
     pub(super) people: u64,
     pub(super) groups: u64,
     pub(super) largest: u32,
+    /// People and groups called, present or not, and the largest of them.
+    pub(super) people_called: u64,
+    pub(super) groups_called: u64,
+    pub(super) largest_called: u32,
+}
+
+impl OpenCall {
+    /// Notes a group of `size` called; `present` if it was processed. Returns what it used
+    /// up of the quota.
+    fn called(&mut self, counts: Counts, size: u32, present: bool) {
+        self.people_called += u64::from(size);
+        self.groups_called += 1;
+        self.largest_called = self.largest_called.max(size);
+        if present {
+            self.people += u64::from(size);
+            self.groups += 1;
+            self.largest = self.largest.max(size);
+        }
+        if present || counts.absent_use_quota() {
+            self.used += counts.cost(size).min(self.budget);
+        }
+    }
 }
 
 /// Replays the trace of one replication and checks it against the model and the results.
@@ -147,8 +172,16 @@ pub(super) fn check_replication(
                         size: event.people,
                         joined: event.time,
                         gave_up_at: None,
+                        struck_at: None,
                     };
                     groups.insert(event.group, group);
+                }
+            }
+            TraceEvent::NameStruck => {
+                let group = groups.get_mut(&event.group);
+                ensure!(group.is_some(), "names struck of a group that never joined: {event:?}");
+                if let Some(group) = group {
+                    group.struck_at = Some(event.time);
                 }
             }
             TraceEvent::Abandon => {
@@ -190,19 +223,37 @@ pub(super) fn check_replication(
     let mut last_time: Ticks = 0;
     let mut last_processed: Vec<Option<u32>> = vec![None; ports];
     let mut people = vec![[0u64; 5]; ports]; // joined, processed, gave up or dropped, still waiting, did not join
+    // Absent groups and present groups called (for exact no-show shares), people who gave up,
+    // and people whose names were struck off after they gave up.
+    let mut absent = vec![0u64; ports];
+    let mut present_calls = vec![0u64; ports];
+    let mut gave_up_people = vec![0u64; ports];
+    let mut struck_names = vec![0u64; ports];
+    let stays_listed: Vec<bool> = (0..ports)
+        .map(|port| model.streams.iter().any(|s| s.port == port && s.stays_listed))
+        .collect();
 
     for (index, event) in events.iter().enumerate() {
         // A call ends at the first event that is not one of its picks (or abandons found at it).
         if let Some(call) = &open {
             let part_of_call = event.port == call.port
                 && match event.event {
-                    TraceEvent::Process | TraceEvent::NoShowDrop | TraceEvent::NoShowBack => event.time == call.time,
+                    TraceEvent::Process | TraceEvent::NoShowDrop | TraceEvent::NoShowBack | TraceEvent::NameStruck => {
+                        event.time == call.time
+                    }
                     TraceEvent::Abandon => event.time <= call.time,
                     _ => false,
                 };
             if !part_of_call {
                 let call = open.take().unwrap_or_else(|| unreachable!());
-                end_call(model, &call, &shadows[call.port], &groups, rules[call.port])?;
+                end_call(
+                    model,
+                    &call,
+                    &shadows[call.port],
+                    &groups,
+                    rules[call.port],
+                    &stays_listed,
+                )?;
                 shadows[call.port].flush_sent_back();
             }
         }
@@ -230,7 +281,7 @@ pub(super) fn check_replication(
                 people[port][0] += u64::from(event.people);
             }
             TraceEvent::NoJoin => people[port][4] += u64::from(event.people),
-            TraceEvent::Process | TraceEvent::NoShowDrop | TraceEvent::NoShowBack => {
+            TraceEvent::Process | TraceEvent::NoShowDrop | TraceEvent::NoShowBack | TraceEvent::NameStruck => {
                 let Some(group) = group else {
                     return Err(TestCaseError::fail(format!(
                         "pick of a group that never joined: {event:?}"
@@ -275,17 +326,43 @@ pub(super) fn check_replication(
                     event.time
                 );
                 // A group past its deadline is never taken; one taken for good never gives up.
-                ensure!(
-                    group
-                        .gave_up_at
-                        .is_none_or(|deadline| deadline > event.time && event.event == TraceEvent::NoShowBack),
-                    "group {} was taken at {} but is reported giving up at {:?}",
-                    event.group,
-                    event.time,
-                    group.gave_up_at
-                );
+                // Only the names of one that gave up and stayed listed are called.
+                if event.event == TraceEvent::NameStruck {
+                    ensure!(
+                        group.gave_up_at.is_some_and(|deadline| deadline <= event.time)
+                            && done.get(&event.group) == Some(&TraceEvent::Abandon),
+                        "names of group {} struck at {} but it gave up at {:?}",
+                        event.group,
+                        event.time,
+                        group.gave_up_at
+                    );
+                } else {
+                    ensure!(
+                        group
+                            .gave_up_at
+                            .is_none_or(|deadline| deadline > event.time && event.event == TraceEvent::NoShowBack),
+                        "group {} was taken at {} but is reported giving up at {:?}",
+                        event.group,
+                        event.time,
+                        group.gave_up_at
+                    );
+                }
                 let lane = shadows[port].lane_of(event.group).unwrap_or(0);
                 shadows[port].remove(event.group);
+                if let (
+                    Capacity::Quota(quota),
+                    TraceEvent::NoShowDrop | TraceEvent::NoShowBack | TraceEvent::NameStruck,
+                ) = (capacity, event.event)
+                {
+                    let Some(call) = open.as_mut().filter(|call| call.port == port) else {
+                        return Err(TestCaseError::fail(format!("called outside a call: {event:?}")));
+                    };
+                    call.called(quota.counts, event.people, false);
+                    if event.event != TraceEvent::NameStruck {
+                        absent[port] += 1;
+                        present_calls[port] += 1;
+                    }
+                }
                 match event.event {
                     TraceEvent::Process => {
                         list_people[port] -= u64::from(event.people);
@@ -300,14 +377,8 @@ pub(super) fn check_replication(
                                 let Some(call) = open.as_mut().filter(|call| call.port == port) else {
                                     return Err(TestCaseError::fail(format!("processed outside a call: {event:?}")));
                                 };
-                                call.people += u64::from(event.people);
-                                call.groups += 1;
-                                call.largest = call.largest.max(event.people);
-                                let cost = match quota.counts {
-                                    Counts::People => u64::from(event.people),
-                                    Counts::Groups => 1,
-                                };
-                                call.used += cost.min(call.budget);
+                                call.called(quota.counts, event.people, true);
+                                present_calls[port] += 1;
                             }
                             Capacity::Officers(officers) => {
                                 let day = (event.time / TICKS_PER_DAY) as usize;
@@ -348,9 +419,10 @@ pub(super) fn check_replication(
                             event.group
                         );
                     }
+                    TraceEvent::NameStruck => struck_names[port] += u64::from(event.people),
                     _ => shadows[port].sent_back.push((lane, event.group)),
                 }
-                if event.event != TraceEvent::Process {
+                if matches!(event.event, TraceEvent::NoShowDrop | TraceEvent::NoShowBack) {
                     ensure!(
                         matches!(capacity, Capacity::Quota(q) if q.no_show_share > 0.0),
                         "no-show at a port without no-shows"
@@ -371,12 +443,16 @@ pub(super) fn check_replication(
                     event.time >= group.joined && event.time < horizon,
                     "deadline out of range: {event:?} {group:?}"
                 );
-                ensure!(
-                    shadows[port].remove(event.group),
-                    "abandon of a group not on the list: {event:?}"
-                );
+                // Names that stay listed are struck off later, when called.
+                let on_list = if group.struck_at.is_some() {
+                    shadows[port].lane_of(event.group).is_some()
+                } else {
+                    shadows[port].remove(event.group)
+                };
+                ensure!(on_list, "abandon of a group not on the list: {event:?}");
                 list_people[port] -= u64::from(event.people);
                 people[port][2] += u64::from(event.people);
+                gave_up_people[port] += u64::from(event.people);
                 ensure!(
                     done.insert(event.group, event.event).is_none(),
                     "group {} ended twice",
@@ -426,6 +502,9 @@ pub(super) fn check_replication(
                     people: 0,
                     groups: 0,
                     largest: 0,
+                    people_called: 0,
+                    groups_called: 0,
+                    largest_called: 0,
                 });
             }
             TraceEvent::ServiceEnd => {
@@ -442,7 +521,14 @@ pub(super) fn check_replication(
         );
     }
     if let Some(call) = open.take() {
-        end_call(model, &call, &shadows[call.port], &groups, rules[call.port])?;
+        end_call(
+            model,
+            &call,
+            &shadows[call.port],
+            &groups,
+            rules[call.port],
+            &stays_listed,
+        )?;
     }
     ensure!(
         groups.keys().all(|id| done.contains_key(id)),
@@ -455,6 +541,16 @@ pub(super) fn check_replication(
         );
         // A quota port calls on each day it has a quota, and only then.
         if let Capacity::Quota(quota) = &model.ports[port].capacity {
+            if quota.no_show_exact {
+                let expected = (present_calls[port] as f64 * quota.no_show_share + 1e-9).floor() as u64;
+                ensure!(
+                    absent[port] == expected,
+                    "port {port}: {} absent of {} present called, exactly {} expected",
+                    absent[port],
+                    present_calls[port],
+                    expected
+                );
+            }
             let expected: Vec<usize> = (0..quota.quota_by_day.len())
                 .filter(|&d| quota.quota_by_day[d] > 0.0)
                 .collect();
@@ -536,6 +632,20 @@ pub(super) fn check_replication(
             running as u64 == waiting,
             "port {port}: list at the last day-end {running}, still waiting {waiting}"
         );
+        // Names on the list: the people on it, and some who gave up but stay listed.
+        for day in 0..days {
+            let (names, people) = (daily.names_on_list[day], daily.on_list[0][day]);
+            ensure!(
+                names == people || (stays_listed[port] && names > people),
+                "port {port} day {day}: {names} names but {people} people on the list"
+            );
+        }
+        let names_at_end = daily.names_on_list.last().copied().unwrap_or(0);
+        ensure!(
+            names_at_end <= waiting + gave_up_people[port] - struck_names[port],
+            "port {port}: {names_at_end} names at the end, more than {waiting} waiting and {} who gave up unstruck",
+            gave_up_people[port] - struck_names[port]
+        );
         ensure!(
             stats.processed.sum_ticks >= 0 && stats.abandoned.sum_ticks >= 0,
             "negative waits"
@@ -551,6 +661,7 @@ pub(super) fn end_call(
     shadow: &Shadow,
     groups: &HashMap<u32, Group>,
     rule: Rule,
+    stays_listed: &[bool],
 ) -> Result<(), TestCaseError> {
     let Capacity::Quota(quota) = &model.ports[call.port].capacity else {
         unreachable!("calls are at quota ports")
@@ -579,6 +690,24 @@ pub(super) fn end_call(
             call.groups,
             call.budget
         ),
+        Counts::PeopleCalled => ensure!(
+            call.people_called <= call.budget
+                || (call.groups_called == 1 && u64::from(call.largest_called) > call.budget),
+            "port {} day {}: {} people called in {} groups with a quota of {}",
+            call.port,
+            call.time / TICKS_PER_DAY,
+            call.people_called,
+            call.groups_called,
+            call.budget
+        ),
+        Counts::Calls => ensure!(
+            call.groups_called <= call.budget,
+            "port {} day {}: {} calls with a quota of {} calls",
+            call.port,
+            call.time / TICKS_PER_DAY,
+            call.groups_called,
+            call.budget
+        ),
     }
     // Quota left over: the list was emptied, or the call stopped at a group that does not fit
     // (and had not given up), which keeps its place.
@@ -592,7 +721,7 @@ pub(super) fn end_call(
         };
         if let Some(id) = next {
             let group = groups[&id];
-            let fits = quota.counts == Counts::Groups || u64::from(group.size) <= call.budget - call.used;
+            let fits = quota.counts.cost(group.size) <= call.budget - call.used;
             ensure!(
                 !fits,
                 "port {} day {}: quota {} used {} but group {id} ({} people) was left waiting",
@@ -603,7 +732,7 @@ pub(super) fn end_call(
                 group.size
             );
             ensure!(
-                group.gave_up_at.is_none_or(|deadline| deadline > call.time),
+                stays_listed[call.port] || group.gave_up_at.is_none_or(|deadline| deadline > call.time),
                 "the call stopped at group {id}, which had already given up"
             );
         }
