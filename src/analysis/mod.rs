@@ -35,12 +35,12 @@ use crate::validate::suggest;
 use rayon::prelude::*;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
 /// A number reported per replication that sweeps, comparisons and goals are about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Metric {
     /// People processed.
     Processed,
@@ -62,10 +62,20 @@ pub enum Metric {
     FirstEmptyDay,
     /// The longest list at a day's end.
     PeakList,
+    /// Share of people processed who waited more than this many days, 0 to 1 (`share_over_30`);
+    /// reported for the days asked for with `share_over_days` or `--share-over`.
+    ShareOver(u32),
+}
+
+impl Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.name())
+    }
 }
 
 impl Metric {
-    /// Every metric, in the order of tables.
+    /// Every metric that is always reported, in the order of tables (the shares over a number
+    /// of days come after them, for the days asked for: see [`Metric::with_shares`]).
     pub const ALL: [Metric; 10] = [
         Metric::Processed,
         Metric::Abandoned,
@@ -79,15 +89,33 @@ impl Metric {
         Metric::PeakList,
     ];
 
-    /// Every metric's name, quoted: `` `processed`, `abandoned`, … and `peak_list` ``.
+    /// [`Metric::ALL`], then the share who waited more than each of `share_over_days`.
+    pub fn with_shares(share_over_days: &[u32]) -> Vec<Metric> {
+        Metric::ALL
+            .into_iter()
+            .chain(share_over_days.iter().map(|&days| Metric::ShareOver(days)))
+            .collect()
+    }
+
+    /// Every metric's name, quoted: `` `processed`, `abandoned`, … and `share_over_N` ``.
     pub fn list() -> String {
-        let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        let mut names: Vec<&str> = Metric::ALL.iter().map(|m| m.static_name()).collect();
+        names.push("share_over_N");
         suggest::quoted_list(&names)
     }
 
     /// The name used on the command line and in CSV and JSON.
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> Cow<'static, str> {
         match self {
+            Metric::ShareOver(days) => Cow::Owned(format!("share_over_{days}")),
+            other => Cow::Borrowed(other.static_name()),
+        }
+    }
+
+    /// The name of a metric other than a share over a number of days.
+    fn static_name(self) -> &'static str {
+        match self {
+            Metric::ShareOver(_) => "share_over_N",
             Metric::Processed => "processed",
             Metric::Abandoned => "abandoned",
             Metric::WaitingAtEnd => "waiting_at_end",
@@ -102,8 +130,9 @@ impl Metric {
     }
 
     /// A short label for tables and charts.
-    pub fn label(self) -> &'static str {
-        match self {
+    pub fn label(self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Metric::ShareOver(days) => return Cow::Owned(format!("waited > {days} d")),
             Metric::Processed => "processed",
             Metric::Abandoned => "left unprocessed",
             Metric::WaitingAtEnd => "still waiting",
@@ -114,12 +143,17 @@ impl Metric {
             Metric::ShareWaited => "waited at all",
             Metric::FirstEmptyDay => "first empty day",
             Metric::PeakList => "peak list",
-        }
+        })
     }
 
     /// What it means, in a sentence fragment.
-    pub fn describe(self) -> &'static str {
-        match self {
+    pub fn describe(self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Metric::ShareOver(days) => {
+                return Cow::Owned(format!(
+                    "the share of people processed who waited more than {days} days"
+                ));
+            }
             Metric::Processed => "people processed",
             Metric::Abandoned => "people who left unprocessed",
             Metric::WaitingAtEnd => "people still waiting at the end",
@@ -130,7 +164,7 @@ impl Metric {
             Metric::ShareWaited => "the share of people processed who waited at all",
             Metric::FirstEmptyDay => "the first day at whose end nobody was on the list",
             Metric::PeakList => "the longest list at a day's end (people)",
-        }
+        })
     }
 
     /// Whether it is measured in days (else it counts people).
@@ -155,12 +189,17 @@ impl Metric {
             Metric::ShareWaited => scalars.share_waited,
             Metric::FirstEmptyDay => scalars.first_empty_day,
             Metric::PeakList => scalars.peak_list,
+            Metric::ShareOver(days) => scalars
+                .share_over
+                .iter()
+                .find(|&&(over, _)| over == days)
+                .map_or(f64::NAN, |&(_, share)| share),
         }
     }
 
     /// Whether it is a share (0 to 1), shown as a percentage.
     pub fn is_share(self) -> bool {
-        self == Metric::ShareWaited
+        matches!(self, Metric::ShareWaited | Metric::ShareOver(_))
     }
 
     /// The value as a goal sees it: a list that never emptied emptied later than any day.
@@ -176,10 +215,15 @@ impl Metric {
     /// Reads a metric name (or a common short form such as `p90`, `waiting` or `left`).
     fn parse(text: &str) -> Result<Metric, InputError> {
         let key = text.trim().to_lowercase().replace(['-', ' '], "_");
+        let share_over = key
+            .strip_prefix("share_over_")
+            .and_then(|days| days.parse::<u32>().ok())
+            .map(Metric::ShareOver);
         let found = Metric::ALL
             .iter()
             .copied()
             .find(|m| m.name() == key)
+            .or(share_over)
             .or(match key.as_str() {
                 "left" | "left_unprocessed" | "abandoned_people" => Some(Metric::Abandoned),
                 "waiting" | "still_waiting" | "waiting_at_the_end" => Some(Metric::WaitingAtEnd),
@@ -192,7 +236,8 @@ impl Metric {
                 _ => None,
             });
         found.ok_or_else(|| {
-            let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+            let mut names: Vec<&str> = Metric::ALL.iter().map(|m| m.static_name()).collect();
+            names.push("share_over_N");
             InputError::single(
                 Diagnostic::new(format!("unknown metric `{text}`")).with_help(suggest::help(
                     &key,
@@ -277,6 +322,16 @@ impl Runs {
     /// Values of `metric`, one per replication (NaN where undefined).
     pub(crate) fn values(&self, metric: Metric) -> Vec<f64> {
         self.scalars.iter().map(|s| metric.value(s)).collect()
+    }
+
+    /// The metrics these runs report: [`Metric::ALL`], then the shares over the days asked for.
+    pub(crate) fn metrics(&self) -> Vec<Metric> {
+        let days: Vec<u32> = self
+            .scalars
+            .first()
+            .map(|scalars| scalars.share_over.iter().map(|&(days, _)| days).collect())
+            .unwrap_or_default();
+        Metric::with_shares(&days)
     }
 
     /// Mean and 95% interval of `metric` over the replications where it is defined.
@@ -601,9 +656,12 @@ mod tests {
     #[test]
     fn metrics_parse_by_name_and_short_form() {
         for metric in Metric::ALL {
-            assert_eq!(Metric::parse(metric.name()).unwrap(), metric);
+            assert_eq!(Metric::parse(&metric.name()).unwrap(), metric);
         }
         assert_eq!(Metric::parse("p90").unwrap(), Metric::WaitP90);
+        assert_eq!(Metric::parse("share_over_30").unwrap(), Metric::ShareOver(30));
+        assert_eq!(Metric::ShareOver(30).name(), "share_over_30");
+        assert!(Metric::ShareOver(30).is_share());
         assert_eq!(Metric::parse("waiting-at-end").unwrap(), Metric::WaitingAtEnd);
         let message = Metric::parse("wait_p95").unwrap_err().to_string();
         assert!(

@@ -16,6 +16,7 @@ use crate::results::Provenance;
 use crate::stats::summary::Estimate;
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
+use std::borrow::Cow;
 
 /// Most lines one chart shows, one colour each: values of the second parameter.
 pub(crate) const MAX_LINES: usize = SERIES.len();
@@ -163,8 +164,11 @@ fn shown(path: &str, value: &toml_edit::Value) -> String {
 }
 
 /// Title of the vertical axis, with the unit.
-pub(crate) fn axis_title(metric: Metric) -> &'static str {
-    match metric {
+pub(crate) fn axis_title(metric: Metric) -> Cow<'static, str> {
+    Cow::Borrowed(match metric {
+        Metric::ShareOver(days) => {
+            return Cow::Owned(format!("Share of people processed who waited over {days} days, 0 to 1"));
+        }
         Metric::Processed => "People processed, per run",
         Metric::Abandoned => "People who left unprocessed, per run",
         Metric::WaitingAtEnd => "People still waiting at the end, per run",
@@ -175,12 +179,15 @@ pub(crate) fn axis_title(metric: Metric) -> &'static str {
         Metric::ShareWaited => "Share of people processed who waited at all, 0 to 1",
         Metric::FirstEmptyDay => "First day the list was empty, days from the start",
         Metric::PeakList => "Longest list at the end of a day, people",
-    }
+    })
 }
 
 /// What the metric is, for the title.
-pub(crate) fn metric_phrase(metric: Metric) -> &'static str {
-    match metric {
+pub(crate) fn metric_phrase(metric: Metric) -> Cow<'static, str> {
+    Cow::Borrowed(match metric {
+        Metric::ShareOver(days) => {
+            return Cow::Owned(format!("share of people processed who waited over {days} days"));
+        }
         Metric::Processed => "people processed",
         Metric::Abandoned => "people who left unprocessed",
         Metric::WaitingAtEnd => "people still waiting at the end",
@@ -191,7 +198,7 @@ pub(crate) fn metric_phrase(metric: Metric) -> &'static str {
         Metric::ShareWaited => "share of people processed who waited at all",
         Metric::FirstEmptyDay => "first day the list was empty",
         Metric::PeakList => "longest list at the end of a day",
-    }
+    })
 }
 
 /// Why a point can have no value of `metric`.

@@ -295,9 +295,13 @@ pub(crate) struct TargetArgs {
     pub(crate) common: AnalysisArgs,
 }
 
-/// Every metric's name for --help: `processed, abandoned, … or peak_list`.
+/// Every metric's name for --help: `processed, abandoned, …, peak_list or share_over_N`.
 fn metric_names() -> String {
-    let names: Vec<&str> = backlog::Metric::ALL.iter().map(|metric| metric.name()).collect();
+    let mut names: Vec<String> = backlog::Metric::ALL
+        .iter()
+        .map(|metric| metric.name().into_owned())
+        .collect();
+    names.push("share_over_N (N days; with --share-over N on sweep and compare)".to_owned());
     match names.split_last() {
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
         None => String::new(),
@@ -338,7 +342,7 @@ mod tests {
                 .expect("the flag");
             let help = argument.get_help().expect("help").to_string();
             for metric in backlog::Metric::ALL {
-                assert!(help.contains(metric.name()), "{flag}: {help}");
+                assert!(help.contains(metric.name().as_ref()), "{flag}: {help}");
             }
         }
     }

@@ -376,7 +376,7 @@ pub(crate) fn replications_csv(info: &RunInfo, results: &Replications) -> String
             record.extend([s.joined, s.did_not_join, s.processed, s.abandoned, s.waiting_at_end].map(csv_number));
             record.extend(s.wait_days.map(csv_number));
             record.push(csv_number(s.share_waited));
-            record.extend(s.share_over.iter().copied().map(csv_number));
+            record.extend(s.share_over.iter().map(|&(_, share)| csv_number(share)));
             record.extend(
                 [
                     s.abandoned_waited_days_mean,

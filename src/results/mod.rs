@@ -402,7 +402,7 @@ fn scope(
             .iter()
             .enumerate()
             .map(|(i, days)| {
-                let share = |s: &Scalars| s.share_over.get(i).copied().unwrap_or(f64::NAN);
+                let share = |s: &Scalars| s.share_over.get(i).map_or(f64::NAN, |&(_, share)| share);
                 (days.to_string(), estimate(&share))
             })
             .collect(),

@@ -87,8 +87,8 @@ pub(crate) struct Scalars {
     /// Share of people processed who waited at all (NaN if nobody was processed).
     pub share_waited: f64,
     /// Share of people processed who waited more than each of the `share_over_days` given to
-    /// [`Scalars::of`], in that order.
-    pub share_over: Vec<f64>,
+    /// [`Scalars::of`]: (days, share), in that order.
+    pub share_over: Vec<(u32, f64)>,
 }
 
 /// Names of the wait statistics, in the order of [`Scalars::wait_days`].
@@ -117,7 +117,10 @@ impl Scalars {
         };
         Scalars {
             share_waited: share(0.0),
-            share_over: share_over_days.iter().map(|&days| share(f64::from(days))).collect(),
+            share_over: share_over_days
+                .iter()
+                .map(|&days| (days, share(f64::from(days))))
+                .collect(),
             joined: people.arrived as f64,
             did_not_join: people.did_not_join as f64,
             processed: waits.people as f64,

@@ -111,10 +111,10 @@ fn overrides_change_exactly_the_addressed_value() {
     )
     .expect("valid");
     assert!(changed.streams[0].patience_by_class[0].is_some());
-    let changed = load(None, &["streams.background.patience_days.mean=45"]).expect("valid");
+    let changed = load(None, &["classes.all.patience_days.mean=45"]).expect("valid");
     let whole = load(
         None,
-        &["streams.background.patience_days={ dist = \"gamma\", mean = 45, sd = 60 }"],
+        &["classes.all.patience_days={ dist = \"gamma\", mean = 45, sd = 60 }"],
     )
     .expect("valid");
     assert_eq!(shape(&changed), shape(&whole));
@@ -195,7 +195,8 @@ fn common_random_numbers_repeat_replications_across_scenarios() {
     let tijuana = crate::source::DEFAULT_SCENARIO;
     let extra = format!(
         "{tijuana}\n[[ports]]\nname = \"elsewhere\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 30\n\n\
-         [[streams]]\nname = \"elsewhere_arrivals\"\nport = \"elsewhere\"\nkind = \"poisson\"\npeople_per_day = 58\n"
+         [[streams]]\nname = \"elsewhere_arrivals\"\nport = \"elsewhere\"\nkind = \"poisson\"\npeople_per_day = 58\n\
+         outcomes = {{ returned_home = 1.0 }}\n"
     );
     let start = tijuana
         .find("# Names on the list when the caravan arrived.")

@@ -304,7 +304,7 @@ impl crate::report::Render for Comparison {
             let mut cells = vec![if metric.in_days() {
                 format!("{} (days)", metric.label())
             } else {
-                metric.label().to_owned()
+                metric.label().into_owned()
             }];
             cells.extend(row.estimates.iter().map(|e| format_interval(metric, e, false)));
             for (p, u) in row.paired.iter().zip(&row.unpaired) {
@@ -354,7 +354,7 @@ impl crate::report::Render for Comparison {
                     s.file.clone(),
                     s.name.clone(),
                     self.scope.name().to_owned(),
-                    row.metric.name().to_owned(),
+                    row.metric.name().into_owned(),
                 ];
                 record.extend(estimate_fields(&row.estimates[i]));
                 if i == 0 {
@@ -394,8 +394,9 @@ impl crate::report::Render for Comparison {
                 entry.insert("own_seed".into(), json!(s.own_seed));
                 entry.insert("emptied_replications".into(), json!(self.runs[i].emptied()));
                 let row = |m: Metric| self.rows.iter().find(|r| r.metric == m);
+                let metrics: Vec<Metric> = self.rows.iter().map(|r| r.metric).collect();
                 let pick = |f: &dyn Fn(&MetricRow) -> Estimate| {
-                    metrics_json(|m| row(m).map_or_else(|| Estimate::from_values(&[]), f))
+                    metrics_json(&metrics, |m| row(m).map_or_else(|| Estimate::from_values(&[]), f))
                 };
                 entry.insert("metrics".into(), pick(&|r| r.estimates[i]));
                 if i > 0 {
@@ -404,7 +405,7 @@ impl crate::report::Render for Comparison {
                     let mut narrower = Map::new();
                     for r in &self.rows {
                         narrower.insert(
-                            r.metric.name().to_owned(),
+                            r.metric.name().into_owned(),
                             json!(narrowing(&r.paired[i - 1], &r.unpaired[i - 1])),
                         );
                     }

@@ -22,9 +22,10 @@ pub(super) fn compare(runs: &[Runs]) -> Vec<MetricRow> {
     if runs.is_empty() {
         return Vec::new();
     }
-    Metric::ALL
-        .iter()
-        .map(|&metric| {
+    runs[0]
+        .metrics()
+        .into_iter()
+        .map(|metric| {
             let values: Vec<Vec<f64>> = runs.iter().map(|r| r.values(metric)).collect();
             let base = values.first().cloned().unwrap_or_default();
             MetricRow {

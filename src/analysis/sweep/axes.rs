@@ -211,7 +211,8 @@ pub(crate) fn numeric(value: &Value) -> Option<f64> {
 pub(crate) struct PointSummary {
     /// The swept values as shown (strings without quotes), in axis order.
     pub values: Vec<String>,
-    /// Mean and 95% interval of each metric, in [`Metric::ALL`] order.
+    /// Mean and 95% interval of each metric, in [`Metric::ALL`] order, then the shares over
+    /// the days asked for.
     pub metrics: Vec<(Metric, Estimate)>,
     /// Replications in which the list emptied.
     pub emptied: usize,
@@ -224,7 +225,7 @@ impl PointSummary {
     pub(crate) fn new(point: &[Change], runs: &Runs) -> PointSummary {
         PointSummary {
             values: point.iter().map(Change::value_shown).collect(),
-            metrics: Metric::ALL.iter().map(|&m| (m, runs.estimate(m))).collect(),
+            metrics: runs.metrics().into_iter().map(|m| (m, runs.estimate(m))).collect(),
             emptied: runs.emptied(),
             replications: runs.len(),
         }

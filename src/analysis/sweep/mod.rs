@@ -191,6 +191,15 @@ impl SweepPlan {
     /// Runs every point (the replications `options` gives, else the scenario's); with an
     /// output folder, writes a results folder per point, sweep.csv, sweep.json and the chart.
     pub fn run(self, options: &RunOptions) -> Result<Sweep, Error> {
+        // A chart of a share over some days needs that share computed.
+        let with_share;
+        let options = match self.request.chart_metric {
+            Some(Metric::ShareOver(days)) => {
+                with_share = options.clone().share_over_days(&[days]);
+                &with_share
+            }
+            _ => options,
+        };
         let replications = options.replications.unwrap_or(self.first.replications);
         let variants: Vec<Variant<'_>> = self
             .loaded
@@ -273,6 +282,15 @@ pub(crate) fn chart_of(sweep: &Sweep, metric: Metric) -> Result<SweepChart, Stri
 }
 
 impl Sweep {
+    /// The metrics reported at every point: [`Metric::ALL`], then the shares over the days
+    /// asked for.
+    fn metrics(&self) -> Vec<Metric> {
+        self.summaries.first().map_or_else(
+            || Metric::ALL.to_vec(),
+            |summary| summary.metrics.iter().map(|&(metric, _)| metric).collect(),
+        )
+    }
+
     /// Writes sweep.csv, sweep.json and the chart of `metric` into `dir`.
     fn write_files(&mut self, dir: &std::path::Path, metric: Metric) -> Result<(), Error> {
         write_file(&dir.join("sweep.csv"), self.to_csv().as_bytes())?;
@@ -343,10 +361,10 @@ pub(crate) fn toml_to_json(value: &toml_edit::Value) -> Json {
     }
 }
 
-pub(crate) fn metrics_json(estimate: impl Fn(Metric) -> Estimate) -> Json {
+pub(crate) fn metrics_json(metrics_reported: &[Metric], estimate: impl Fn(Metric) -> Estimate) -> Json {
     let mut metrics = Map::new();
-    for metric in Metric::ALL {
-        metrics.insert(metric.name().to_owned(), json!(estimate(metric)));
+    for &metric in metrics_reported {
+        metrics.insert(metric.name().into_owned(), json!(estimate(metric)));
     }
     Json::Object(metrics)
 }
@@ -370,13 +388,14 @@ impl crate::report::Render for Sweep {
         out.push_str(&format!(
             "{whose}; means per replication ± half the 95% confidence interval. Waits and days in days; first empty day over the replications where the list emptied.\n\n"
         ));
+        let metrics = self.metrics();
         let mut header: Vec<String> = self.axes.iter().map(|a| a.short_name().to_owned()).collect();
-        header.extend(Metric::ALL.iter().map(|m| m.label().to_owned()));
+        header.extend(metrics.iter().map(|m| m.label().into_owned()));
         header.push("emptied".to_owned());
         let mut rows = vec![header];
         for summary in &self.summaries {
             let mut row = summary.values.clone();
-            row.extend(Metric::ALL.iter().map(|&m| format_plus_minus(m, &summary.estimate(m))));
+            row.extend(metrics.iter().map(|&m| format_plus_minus(m, &summary.estimate(m))));
             row.push(format!("{}/{}", summary.emptied, summary.replications));
             rows.push(row);
         }
@@ -388,7 +407,8 @@ impl crate::report::Render for Sweep {
         let mut writer = ::csv::Writer::from_writer(Vec::new());
         let mut header: Vec<String> = self.axes.iter().map(|a| a.path.clone()).collect();
         header.push("scope".to_owned());
-        for metric in Metric::ALL {
+        let metrics = self.metrics();
+        for metric in &metrics {
             for part in ["mean", "ci95_low", "ci95_high"] {
                 header.push(format!("{}_{part}", metric.name()));
             }
@@ -399,7 +419,7 @@ impl crate::report::Render for Sweep {
         for summary in &self.summaries {
             let mut row = summary.values.clone();
             row.push(self.scope.name().to_owned());
-            for metric in Metric::ALL {
+            for &metric in &metrics {
                 row.extend(estimate_fields(&summary.estimate(metric)));
             }
             row.push(summary.emptied.to_string());
@@ -415,6 +435,7 @@ impl crate::report::Render for Sweep {
     }
 
     fn to_json(&self) -> String {
+        let metrics = self.metrics();
         let points: Vec<Json> = self
             .points
             .iter()
@@ -428,7 +449,7 @@ impl crate::report::Render for Sweep {
                     "values": values,
                     "replications": summary.replications,
                     "emptied_replications": summary.emptied,
-                    "metrics": metrics_json(|m| summary.estimate(m)),
+                    "metrics": metrics_json(&metrics, |m| summary.estimate(m)),
                 })
             })
             .collect();

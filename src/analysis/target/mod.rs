@@ -298,6 +298,15 @@ impl TargetPlan {
         } = self;
         let goal = request.goal;
         let metric = goal.metric;
+        // A goal on a share over some days needs that share computed.
+        let with_share;
+        let options = match metric {
+            Metric::ShareOver(days) => {
+                with_share = options.clone().share_over_days(&[days]);
+                &with_share
+            }
+            _ => options,
+        };
         let replications = options.replications.unwrap_or(first.replications);
         let pool = thread_pool(options.threads)?;
         let never = CancelToken::new();

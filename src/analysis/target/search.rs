@@ -301,7 +301,7 @@ pub(super) fn search(
     let metric_turns = turns(&scanned, |e| e.values.clone());
     if let (Some(rise), Some(fall)) = metric_turns {
         return Ok(Err(Refusal::NotMonotone {
-            what: goal.metric.label().to_owned(),
+            what: goal.metric.label().into_owned(),
             rise,
             fall,
         }));
