@@ -1,10 +1,12 @@
 //! Backlog over time: the median number of people on the list at each day's end, the middle
-//! 50% and 90% of replications as bands, and dated policy changes as labelled markers.
+//! 50% and 90% of replications as bands, and dated policy changes as labelled markers. Where
+//! names outlive their owners (`on_give_up = "stay_listed"`), the median number of names on
+//! the list is drawn too.
 
 use super::canvas::{Canvas, Drawn};
 use super::layout::{self, Axis, Frame, LegendItem, Plot, Swatch, Ticks, Timeline};
 use super::series;
-use super::style::BLUE;
+use super::style::{BLUE, VERMILLION};
 use crate::results::{Band, Folder};
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
@@ -34,18 +36,29 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
     let on_list = results.series("on_list");
     let bucket = series::bucket_days(on_list.len(), super::approx_plot_width(c, 1.0));
     let points = series::daily_points(on_list, bucket, results.row_days);
+    // Names are drawn only where they differ from the people present.
+    let names = results.series("names_on_list");
+    let names = (names.len() == on_list.len() && names.iter().zip(on_list).any(|(n, p)| n.p50 != p.p50))
+        .then(|| series::daily_points(names, bucket, results.row_days));
+    let mut legend = band_legend(results.replications(), BLUE);
+    if names.is_some() {
+        legend.push(LegendItem::new(
+            "Names on the list, with those who left (median)",
+            Swatch::Line(VERMILLION),
+        ));
+    }
     let frame = Frame {
         title: title.unwrap_or("People waiting on the list").to_owned(),
         subtitle: super::subtitle(results, "people on the list at the end of each day"),
-        legend: band_legend(results.replications(), BLUE),
+        legend,
         notes: series::bucket_note(bucket, results.row_days).into_iter().collect(),
         source: results.source_line(),
     };
     let body = layout::draw_frame(c, &frame)?;
     let y_max = points
         .iter()
-        .map(|(_, b)| b)
-        .map(|b| b.p95)
+        .map(|(_, b)| b.p95)
+        .chain(names.iter().flatten().map(|(_, b)| b.p50))
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max)
         .max(1.0);
@@ -54,6 +67,10 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
     plot.draw_grid(c)?;
     // The value of day d is the count at its end, i.e. at d + 1 on the axis.
     draw_median_with_bands(c, &plot, &points, BLUE, 1.0)?;
+    if let Some(names) = &names {
+        let median: Vec<(f64, f64)> = names.iter().map(|(x, b)| (*x, b.p50)).collect();
+        series::line(c, &plot, plot.y, &median, VERMILLION, 2.5)?;
+    }
     plot.draw_axes(c)
 }
 
