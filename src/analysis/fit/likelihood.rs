@@ -69,12 +69,12 @@ impl Moments {
     }
 }
 
-/// The log-likelihood of the figures, given each one's simulated values (one per replication).
-pub(crate) fn log_likelihood(observations: &[Observation], simulated: &[Vec<f64>]) -> f64 {
+/// The log-likelihood of the figures, given the moments of each one's simulated values.
+pub(crate) fn log_likelihood(observations: &[Observation], moments: &[Moments]) -> f64 {
     observations
         .iter()
-        .zip(simulated)
-        .map(|(observation, values)| Moments::of(values).log_likelihood(observation.value, observation.recording_sd()))
+        .zip(moments)
+        .map(|(observation, moments)| moments.log_likelihood(observation.value, observation.recording_sd()))
         .sum()
 }
 

@@ -11,7 +11,8 @@
 //! - `observations`: the observations file, checked line by line;
 //! - `observe`: the simulated value a figure is compared with ([`Series`], scopes);
 //! - `likelihood`: the synthetic likelihood of the figures;
-//! - `search`: Nelder–Mead on the unit box, and the curvature at the best point;
+//! - `search`: Nelder–Mead on the unit box, and the curvature (Fisher information) at the
+//!   best point;
 //! - `render`: the table, CSV and JSON of a [`Fit`].
 
 mod likelihood;
@@ -25,25 +26,25 @@ pub use observations::Observation;
 pub use observe::Series;
 pub use search::Phase;
 
+use crate::cancel::CancelToken;
 use crate::chart::backtest::{BacktestChart, Panel, Recorded};
 use crate::chart::{self, Chart, Options};
 use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::model::Model;
 use crate::output::{FolderKind, Staging, write_file};
 use crate::overrides::{self, Change};
-use crate::replicate::{Progress, ProgressFn, Replications, RunOptions};
+use crate::replicate::{Counter, RunOptions, thread_pool};
 use crate::report::Render;
 use crate::results::Provenance;
 use crate::source::Scenario;
 use crate::stats::summary::{daily_bands, percentile_sorted};
 use likelihood::Moments;
-use observe::Whose;
+use observe::{Dailies, Whose};
 use search::{Cost, Stop};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::rc::Rc;
 
 /// Evaluations (runs of the replications at one set of values) a fit makes at most, unless
 /// told otherwise.
@@ -161,9 +162,10 @@ pub struct FittedParam {
     pub estimate: f64,
     /// Its standard error, from the curvature (`None` without a peak).
     pub sd: Option<f64>,
-    /// Low end of the 95% interval, `estimate − 1.96 sd`, at least `low`.
+    /// Low end of the 95% interval, `estimate − t sd` (t: the 97.5% quantile of Student's t
+    /// with R − 1 degrees of freedom), at least `low`.
     pub ci95_low: Option<f64>,
-    /// High end of the 95% interval, `estimate + 1.96 sd`, at most `high`.
+    /// High end of the 95% interval, `estimate + t sd`, at most `high`.
     pub ci95_high: Option<f64>,
     /// The interval reaches `low` (it was cut there: the range may be too narrow).
     pub ci95_low_at_bound: bool,
@@ -225,7 +227,7 @@ pub struct Fit {
     pub converged: bool,
     /// Evaluations the search and the curvature were allowed.
     pub max_evals: usize,
-    /// The finite-difference steps of the curvature, in units of each parameter's range.
+    /// The steps of the differences of the curvature, in units of each parameter's range.
     pub curvature_steps: Vec<f64>,
     /// Things the reader should know.
     pub notes: Vec<String>,
@@ -314,13 +316,17 @@ fn bounds(params: &[FitParam], first: &Model) -> Result<Vec<Bounds>, Error> {
             ));
         }
         let integer = current.as_ref().is_some_and(toml_edit::Value::is_integer);
-        if integer && high.floor() <= low.ceil() {
+        if integer && (low.fract() != 0.0 || high.fract() != 0.0) {
             return Err(input(
                 format!(
-                    "--range {} of {path} holds fewer than two whole numbers",
+                    "--range {} of {path} must run from a whole number to a whole number",
                     param.range.trim()
                 ),
-                format!("{path} is a whole number in the scenario: give a range of several whole numbers"),
+                format!(
+                    "{path} is a whole number in the scenario, so it is fitted in whole numbers: e.g. --range {}:{} (to fit it as a number that need not be whole, write the scenario's value with a decimal point, e.g. 5.0)",
+                    low.floor(),
+                    high.ceil()
+                ),
             ));
         }
         bounds.push(Bounds {
@@ -440,17 +446,27 @@ fn least_evaluations(k: usize) -> usize {
     (k + 1) + 10 * k + search::curvature_evaluations(k)
 }
 
+/// What one set of values gave: −log L, and each figure's simulated mean and variance (as the
+/// likelihood has it).
+#[derive(Debug)]
+struct Evaluated {
+    cost: f64,
+    moments: Vec<(f64, f64)>,
+}
+
 /// Runs the replications at each set of values asked for, once: keeps every evaluation, and
-/// the cost (−log L) of each set of values.
+/// what each set of values gave.
 struct Evaluator<'a> {
     plan: &'a FitPlan,
     options: &'a RunOptions,
     replications: u32,
+    pool: rayon::ThreadPool,
+    cancel: &'a CancelToken,
     /// Simulations finished, for progress.
-    simulations: Arc<AtomicU64>,
+    progress: Counter<'a>,
     evaluations: RefCell<Vec<Evaluation>>,
-    /// −log L by the bits of the values.
-    costs: RefCell<BTreeMap<Vec<u64>, f64>>,
+    /// What each set of values gave, by the bits of the values.
+    evaluated: RefCell<BTreeMap<Vec<u64>, Rc<Evaluated>>>,
     /// New evaluations allowed so far.
     allowed: Cell<usize>,
     used: Cell<usize>,
@@ -461,32 +477,43 @@ impl Evaluator<'_> {
         self.plan.bounds.iter().zip(unit).map(|(b, &u)| b.value(u)).collect()
     }
 
-    /// −log L at a point of the unit box (once per distinct set of values applied).
-    fn cost(&self, unit: &[f64], phase: Phase) -> Result<f64, Stop> {
+    /// What the values at a point of the unit box give (evaluated once per distinct set of
+    /// values applied).
+    fn evaluate(&self, unit: &[f64], phase: Phase) -> Result<Rc<Evaluated>, Stop> {
         let values = self.values(unit);
         let key: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
-        if let Some(&cost) = self.costs.borrow().get(&key) {
-            return Ok(cost);
+        if let Some(evaluated) = self.evaluated.borrow().get(&key) {
+            return Ok(Rc::clone(evaluated));
         }
         if self.used.get() >= self.allowed.get() {
             return Err(Stop::Budget);
         }
         self.used.set(self.used.get() + 1);
-        let (_, replications) = self.run(&values).map_err(Stop::Failed)?;
-        let log_likelihood = self.log_likelihood(&replications);
+        let (_, dailies) = self.run(&values).map_err(Stop::Failed)?;
+        let moments = self.moments(&dailies);
+        let log_likelihood = likelihood::log_likelihood(&self.plan.observations, &moments);
         self.record(phase, values, log_likelihood);
-        self.costs.borrow_mut().insert(key, -log_likelihood);
-        Ok(-log_likelihood)
+        let evaluated = Rc::new(Evaluated {
+            cost: -log_likelihood,
+            moments: self
+                .plan
+                .observations
+                .iter()
+                .zip(&moments)
+                .map(|(o, m)| (m.mean, m.total_variance(o.recording_sd())))
+                .collect(),
+        });
+        self.evaluated.borrow_mut().insert(key, Rc::clone(&evaluated));
+        Ok(evaluated)
     }
 
-    fn log_likelihood(&self, replications: &Replications) -> f64 {
-        let simulated: Vec<Vec<f64>> = self
-            .plan
+    /// The moments of each figure's simulated values.
+    fn moments(&self, dailies: &Dailies) -> Vec<Moments> {
+        self.plan
             .observations
             .iter()
-            .map(|o| observe::values(replications, o.whose, o.series, o.day))
-            .collect();
-        likelihood::log_likelihood(&self.plan.observations, &simulated)
+            .map(|o| Moments::of(&observe::values(dailies, o.whose, o.series, o.day)))
+            .collect()
     }
 
     fn record(&self, phase: Phase, values: Vec<f64>, log_likelihood: f64) {
@@ -498,28 +525,23 @@ impl Evaluator<'_> {
     }
 
     /// The replications of the scenario with `values`, checked against the limits first.
-    fn run(&self, values: &[f64]) -> Result<(Model, Replications), Error> {
+    fn run(&self, values: &[f64]) -> Result<(Model, Dailies), Error> {
         let plan = self.plan;
         let model = load_at(&plan.scenario, &plan.changes, &plan.bounds, values)?;
-        let offset = self.simulations.load(Ordering::Relaxed);
-        let progress = self.options.progress.clone().map(|report| {
-            Arc::new(move |p: Progress| {
-                report(Progress {
-                    done: offset + p.done,
-                    total: None,
-                })
-            }) as ProgressFn
-        });
         let options = RunOptions {
             replications: Some(self.replications),
-            progress,
             ..self.options.clone()
         };
         crate::guard::estimate(&model, &options).check(&options.limits)?;
-        let replications = crate::replicate::run(&model, &options)?;
-        self.simulations
-            .fetch_add(u64::from(self.replications), Ordering::Relaxed);
-        Ok((model, replications))
+        let dailies = Dailies::run(
+            &model,
+            self.replications,
+            self.options.engine,
+            &self.pool,
+            self.cancel,
+            &self.progress,
+        )?;
+        Ok((model, dailies))
     }
 }
 
@@ -555,18 +577,22 @@ impl FitPlan {
             crate::guard::estimate(&model, &one).check(&options.limits)?;
         }
         let k = self.bounds.len();
+        let never = CancelToken::new();
         let evaluator = Evaluator {
             plan: &self,
             options,
             replications,
-            simulations: Arc::new(AtomicU64::new(0)),
+            pool: thread_pool(options.threads)?,
+            cancel: options.cancel.as_ref().unwrap_or(&never),
+            progress: Counter::new(None, options.progress.as_ref()),
             evaluations: RefCell::new(Vec::new()),
-            costs: RefCell::new(BTreeMap::new()),
+            evaluated: RefCell::new(BTreeMap::new()),
             allowed: Cell::new(self.max_evals - search::curvature_evaluations(k)),
             used: Cell::new(0),
         };
-        let cost = |unit: &[f64], phase: Phase| evaluator.cost(unit, phase);
+        let cost = |unit: &[f64], phase: Phase| evaluator.evaluate(unit, phase).map(|e| e.cost);
         let cost: &Cost<'_> = &cost;
+        let moments = |unit: &[f64], phase: Phase| evaluator.evaluate(unit, phase).map(|e| e.moments.clone());
         let start: Vec<f64> = self
             .bounds
             .iter()
@@ -579,7 +605,7 @@ impl FitPlan {
         let found = search::minimise(cost, &start)?;
         evaluator.allowed.set(self.max_evals);
         let spacings: Vec<Option<f64>> = self.bounds.iter().map(Bounds::spacing).collect();
-        let curvature = match search::curvature(cost, &found.best, &spacings) {
+        let curvature = match search::curvature(&moments, &found.best, &spacings) {
             Ok(curvature) => curvature,
             Err(Stop::Failed(error)) => return Err(error),
             Err(Stop::Budget) => {
@@ -593,9 +619,10 @@ impl FitPlan {
             .map(|(b, v)| b.rounded(v))
             .collect();
         let (model, fitted) = evaluator.run(&estimates)?;
-        let log_likelihood = evaluator.log_likelihood(&fitted);
+        let log_likelihood = likelihood::log_likelihood(&self.observations, &evaluator.moments(&fitted));
         evaluator.record(Phase::Fitted, estimates.clone(), log_likelihood);
-        let params = fitted_params(&self.bounds, &estimates, curvature.covariance.as_deref());
+        let t = crate::analysis::t_quantile(0.975, f64::from(replications - 1));
+        let params = fitted_params(&self.bounds, &estimates, curvature.covariance.as_deref(), t);
         let correlation = curvature.covariance.as_deref().map(correlation);
         let mut notes = Vec::new();
         if !found.converged {
@@ -607,7 +634,7 @@ impl FitPlan {
         }
         if curvature.covariance.is_none() {
             notes.push(
-                "the log-likelihood has no clear peak at the estimate (its curvature is not positive), so there are no intervals: the figures may not pin the parameters down (give more figures or fit fewer parameters), or the most likely values lie beyond a range's end (widen it)"
+                "the figures do not pin the parameters down at the estimate (the curvature of the likelihood is not positive definite), so there are no intervals: give more figures or fit fewer parameters; parameters whose values change no figure cannot be fitted"
                     .to_owned(),
             );
         }
@@ -656,16 +683,16 @@ impl FitPlan {
 }
 
 /// The parameters with their estimates and, from the covariance (unit-box coordinates), their
-/// intervals.
-fn fitted_params(bounds: &[Bounds], estimates: &[f64], covariance: Option<&[Vec<f64>]>) -> Vec<FittedParam> {
+/// intervals: `estimate ± t sd`.
+fn fitted_params(bounds: &[Bounds], estimates: &[f64], covariance: Option<&[Vec<f64>]>, t: f64) -> Vec<FittedParam> {
     bounds
         .iter()
         .zip(estimates)
         .enumerate()
         .map(|(j, (b, &estimate))| {
             let sd = covariance.map(|c| c[j][j].sqrt() * (b.high - b.low));
-            let low = sd.map(|sd| estimate - 1.96 * sd);
-            let high = sd.map(|sd| estimate + 1.96 * sd);
+            let low = sd.map(|sd| estimate - t * sd);
+            let high = sd.map(|sd| estimate + t * sd);
             FittedParam {
                 path: b.path.clone(),
                 low: b.low,
@@ -699,7 +726,7 @@ fn correlation(covariance: &[Vec<f64>]) -> Vec<Vec<f64>> {
 }
 
 /// Each figure against the fitted scenario's runs.
-fn observation_fits(observations: &[Observation], fitted: &Replications) -> Vec<ObservationFit> {
+fn observation_fits(observations: &[Observation], fitted: &Dailies) -> Vec<ObservationFit> {
     observations
         .iter()
         .map(|o| {
@@ -721,7 +748,7 @@ fn observation_fits(observations: &[Observation], fitted: &Replications) -> Vec<
 /// The back-test chart's data: a panel per recorded (scope, series), in the order of the file.
 fn backtest(
     observations: &[Observation],
-    fitted: &Replications,
+    fitted: &Dailies,
     model: &Model,
     provenance: &Provenance,
     observed: &str,
@@ -769,7 +796,7 @@ fn backtest(
         observed: observed.to_owned(),
         start_date: model.start_date,
         horizon_days: model.horizon_days,
-        row_days: fitted.daily_total.first().map_or(1, |d| d.row_days),
+        row_days: fitted.row_days(),
         panels: panels.into_iter().map(|(_, panel)| panel).collect(),
         sources,
     }
@@ -790,3 +817,6 @@ impl Fit {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,15 +1,18 @@
 //! What a recorded figure is compared with: one series of one scope on one day, read from each
-//! replication of a run.
+//! replication of a run ([`Dailies`]).
 //!
 //! A new series is one more [`Series`] with its name, its description and one arm of
 //! [`Series::counts`]; a new scope (a stream, say) is one more [`Whose`] with one arm of
-//! [`Whose::daily`] and of [`Whose::resolve`].
+//! [`Whose::daily`] and of [`Whose::resolve`], and its daily series kept in [`Dailies`].
 
-use crate::error::{Diagnostic, InputError};
+use crate::cancel::CancelToken;
+use crate::engine::{Engine, run_replication_with};
+use crate::error::{Diagnostic, Error, InputError};
 use crate::model::Model;
-use crate::replicate::Replications;
+use crate::replicate::Counter;
 use crate::stats::DailySeries;
 use crate::validate::suggest;
+use rayon::prelude::*;
 
 /// What was counted: a daily series of the simulation that a recorded figure can be compared
 /// with. Levels are read at the end of the day; cumulative series count from day 0 through the
@@ -161,19 +164,79 @@ impl Whose {
     }
 
     /// Each replication's daily series of this scope.
-    fn daily(self, replications: &Replications) -> &[DailySeries] {
+    fn daily(self, dailies: &Dailies) -> &[DailySeries] {
         match self {
-            Whose::All => &replications.daily_total,
-            Whose::Port(port) => &replications.daily_by_port[port],
+            Whose::All => &dailies.total,
+            Whose::Port(port) => &dailies.by_port[port],
         }
+    }
+}
+
+/// The daily series of every replication of a run, per port and summed over ports: all that
+/// figures are compared with.
+///
+/// A fit runs the replications itself rather than through `replicate::run`, which also works
+/// out every replication's summary statistics and pools their histograms of waits: in the
+/// debug build that took twelve times as long as the simulations themselves.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Dailies {
+    /// Per port, then per replication.
+    pub by_port: Vec<Vec<DailySeries>>,
+    /// Summed over ports, per replication.
+    pub total: Vec<DailySeries>,
+}
+
+impl Dailies {
+    /// Runs replications `0..replications` of `model` by `engine` on `pool`, kept in replication
+    /// order (so they do not depend on the number of threads); each finished one ticks
+    /// `progress`. A cancelled token stops them with [`Error::Interrupted`].
+    pub(crate) fn run(
+        model: &Model,
+        replications: u32,
+        engine: Engine,
+        pool: &rayon::ThreadPool,
+        cancel: &CancelToken,
+        progress: &Counter<'_>,
+    ) -> Result<Dailies, Error> {
+        if cancel.is_cancelled() {
+            return Err(Error::Interrupted);
+        }
+        let runs: Vec<(Vec<DailySeries>, DailySeries)> = pool.install(|| {
+            (0..replications)
+                .into_par_iter()
+                .map(|r| {
+                    let replication = run_replication_with(model, r, engine, cancel)?;
+                    let total = replication.total_daily();
+                    let ports = replication.ports.into_iter().map(|port| port.daily).collect();
+                    progress.tick();
+                    Ok((ports, total))
+                })
+                .collect::<Result<_, Error>>()
+        })?;
+        let mut dailies = Dailies {
+            by_port: model.ports.iter().map(|_| Vec::new()).collect(),
+            total: Vec::new(),
+        };
+        for (ports, total) in runs {
+            for (series, daily) in dailies.by_port.iter_mut().zip(ports) {
+                series.push(daily);
+            }
+            dailies.total.push(total);
+        }
+        Ok(dailies)
+    }
+
+    /// Days per row of the daily series (1 unless the run is very long).
+    pub(crate) fn row_days(&self) -> u32 {
+        self.total.first().map_or(1, |daily| daily.row_days)
     }
 }
 
 /// The value of `series` of `whose` at the end of `day`, one per replication, in replication
 /// order.
-pub(crate) fn values(replications: &Replications, whose: Whose, series: Series, day: u32) -> Vec<f64> {
+pub(crate) fn values(dailies: &Dailies, whose: Whose, series: Series, day: u32) -> Vec<f64> {
     whose
-        .daily(replications)
+        .daily(dailies)
         .iter()
         .map(|daily| series.value(daily, day))
         .collect()
@@ -181,12 +244,8 @@ pub(crate) fn values(replications: &Replications, whose: Whose, series: Series, 
 
 /// The whole path of `series` of `whose` (its value at the end of every row of days), one per
 /// replication, in replication order.
-pub(crate) fn paths(replications: &Replications, whose: Whose, series: Series) -> Vec<Vec<f64>> {
-    whose
-        .daily(replications)
-        .iter()
-        .map(|daily| series.path(daily))
-        .collect()
+pub(crate) fn paths(dailies: &Dailies, whose: Whose, series: Series) -> Vec<Vec<f64>> {
+    whose.daily(dailies).iter().map(|daily| series.path(daily)).collect()
 }
 
 #[cfg(test)]

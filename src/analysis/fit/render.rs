@@ -256,7 +256,7 @@ impl crate::report::Render for Fit {
                 "variance": "s^2 (1 + 1/R) + ((high - low) / (2 * 1.96))^2, at least variance_floor",
                 "variance_floor": VARIANCE_FLOOR,
                 "search": "Nelder-Mead (argmin) over the ranges mapped to the unit box, common random numbers",
-                "uncertainty": "inverse of the finite-difference Hessian of -log L at the estimate; 95% interval estimate +/- 1.96 sd, cut at the range",
+                "uncertainty": "inverse of the Fisher information of the synthetic likelihood at the estimate (central differences of the simulated means and variances); 95% interval estimate +/- t sd, t the 97.5% quantile of Student's t with R - 1 degrees of freedom, cut at the range",
                 "curvature_steps": steps,
                 "max_evals": self.max_evals,
                 "evaluations": self.evaluations.len(),
