@@ -673,3 +673,209 @@ fn field_spans(text: &str, start: usize) -> Vec<Range<usize>> {
     }
     spans
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Scenario;
+
+    /// A scenario with a start date, a port and 335 days (Ciudad Juarez, 2018-19).
+    fn model(start_date: bool) -> Model {
+        let start = if start_date { "start_date = 2018-10-01\n" } else { "" };
+        let text = format!(
+            "schema = 1\n\n[run]\nname = \"juarez\"\n{start}horizon_days = 335\nseed = 1\n\n[[ports]]\nname = \"ciudad_juarez\"\n\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 38\n\n[[streams]]\nname = \"registrations\"\nport = \"ciudad_juarez\"\nkind = \"poisson\"\npeople_per_day = 58\n"
+        );
+        Scenario::from_text("juarez.toml", text).load().expect("valid")
+    }
+
+    fn read(text: &str, start_date: bool) -> Result<Vec<Observation>, InputError> {
+        let source = SourceFile {
+            name: "observed.csv".to_owned(),
+            text: Arc::from(text),
+        };
+        parse(&source, &model(start_date))
+    }
+
+    /// The message for a file that is refused.
+    fn refused(text: &str) -> String {
+        read(text, true).expect_err("refused").to_string()
+    }
+
+    const HEADER: &str = "date,scope,series,value,low,high,source,note\n";
+
+    fn with_row(row: &str) -> String {
+        format!("{HEADER}{row}\n")
+    }
+
+    #[test]
+    fn the_recorded_figures_of_juarez_read_as_written() {
+        let text = "date,scope,series,value,low,high,source,note\n2019-08-18,ciudad_juarez,registered,18500,18000,19000,\"Roll Call, Oct 4 2019\",\"people registered on the CAIM list since October 2018\"\n2019-08-18,ciudad_juarez,processed,12225,12100,12350,\"Roll Call, Oct 4 2019\",\"people called and processed by CBP since October 2018\"\n";
+        let observations = read(text, true).expect("read");
+        assert_eq!(observations.len(), 2);
+        let first = &observations[0];
+        assert_eq!((first.line, first.day, first.series), (2, 321, Series::Registered));
+        assert_eq!(
+            (first.value, first.low, first.high),
+            (18500.0, Some(18000.0), Some(19000.0))
+        );
+        assert_eq!(first.source, "Roll Call, Oct 4 2019");
+        assert_eq!(first.whose, Whose::Port(0));
+        assert!((first.recording_sd() - 1000.0 / 3.92).abs() < 1e-9);
+        // Day numbers, the scope `all`, and no range or note.
+        let observations = read(
+            "day,scope,series,value,source\n0,all,on_list,0,a count\n334,all,left,5,another\n",
+            false,
+        )
+        .expect("read");
+        assert_eq!((observations[1].day, observations[1].whose), (334, Whose::All));
+        assert_eq!(observations[1].recording_sd(), 0.0);
+    }
+
+    #[test]
+    fn an_unknown_series() {
+        insta::assert_snapshot!(refused(&with_row(
+            "2019-08-18,ciudad_juarez,registerd,18500,,,Roll Call,"
+        )));
+    }
+
+    #[test]
+    fn a_series_of_another_version() {
+        insta::assert_snapshot!(refused(&with_row(
+            "2019-08-18,ciudad_juarez,names_on_list,3200,,,Fox News,"
+        )));
+    }
+
+    #[test]
+    fn an_unknown_scope() {
+        insta::assert_snapshot!(refused(&with_row(
+            "2019-08-18,ciudad_juares,registered,18500,,,Roll Call,"
+        )));
+    }
+
+    #[test]
+    fn a_date_after_the_period() {
+        insta::assert_snapshot!(refused(&with_row(
+            "2019-09-05,ciudad_juarez,registered,18500,,,Roll Call,"
+        )));
+    }
+
+    #[test]
+    fn a_date_before_the_period() {
+        insta::assert_snapshot!(refused(&with_row("2018-09-30,all,on_list,0,,,Roll Call,")));
+    }
+
+    #[test]
+    fn a_date_without_a_start_date() {
+        let text = with_row("2019-08-18,ciudad_juarez,registered,18500,,,Roll Call,");
+        insta::assert_snapshot!(read(&text, false).expect_err("refused").to_string());
+    }
+
+    #[test]
+    fn a_date_that_is_not_a_date() {
+        insta::assert_snapshot!(refused(&with_row(
+            "18/08/2019,ciudad_juarez,registered,18500,,,Roll Call,"
+        )));
+    }
+
+    #[test]
+    fn a_day_that_is_not_whole() {
+        insta::assert_snapshot!(refused("day,scope,series,value,source\n12.5,all,on_list,40,a count\n"));
+    }
+
+    #[test]
+    fn a_number_with_thousands_separators() {
+        insta::assert_snapshot!(refused(&with_row(
+            "2019-08-18,ciudad_juarez,registered,\"18,500\",,,Roll Call,"
+        )));
+    }
+
+    #[test]
+    fn a_negative_number() {
+        insta::assert_snapshot!(refused(&with_row(
+            "2019-08-18,ciudad_juarez,registered,-3,,,Roll Call,"
+        )));
+    }
+
+    #[test]
+    fn a_low_end_above_the_value() {
+        insta::assert_snapshot!(refused(&with_row(
+            "2019-08-18,ciudad_juarez,registered,18500,18600,19000,Roll Call,"
+        )));
+    }
+
+    #[test]
+    fn a_value_above_the_high_end() {
+        insta::assert_snapshot!(refused(&with_row(
+            "2019-08-18,ciudad_juarez,registered,19500,18000,19000,Roll Call,"
+        )));
+    }
+
+    #[test]
+    fn one_end_of_a_range() {
+        insta::assert_snapshot!(refused(&with_row(
+            "2019-08-18,ciudad_juarez,registered,18500,18000,,Roll Call,"
+        )));
+    }
+
+    #[test]
+    fn an_empty_source() {
+        insta::assert_snapshot!(refused(&with_row("2019-08-18,ciudad_juarez,registered,18500,,,,")));
+    }
+
+    #[test]
+    fn a_missing_column() {
+        insta::assert_snapshot!(refused(
+            "date,scope,series,value\n2019-08-18,ciudad_juarez,registered,18500\n"
+        ));
+    }
+
+    #[test]
+    fn a_misspelt_column() {
+        insta::assert_snapshot!(refused(
+            "date,scope,series,vaule,source\n2019-08-18,ciudad_juarez,registered,18500,Roll Call\n"
+        ));
+    }
+
+    #[test]
+    fn both_a_date_and_a_day() {
+        insta::assert_snapshot!(refused(
+            "date,day,scope,series,value,source\n2019-08-18,321,ciudad_juarez,registered,18500,Roll Call\n"
+        ));
+    }
+
+    #[test]
+    fn no_header_row() {
+        insta::assert_snapshot!(refused("2019-08-18,ciudad_juarez,registered,18500,Roll Call\n"));
+    }
+
+    #[test]
+    fn a_row_with_a_field_too_many() {
+        insta::assert_snapshot!(refused(
+            "date,scope,series,value,source\n2019-08-18,ciudad_juarez,registered,18,500,Roll Call\n"
+        ));
+    }
+
+    #[test]
+    fn a_figure_given_twice() {
+        let text = format!(
+            "{HEADER}2019-08-18,ciudad_juarez,registered,18500,,,Roll Call,\n2019-08-18,ciudad_juarez,registered,18400,,,Another,\n"
+        );
+        insta::assert_snapshot!(refused(&text));
+    }
+
+    #[test]
+    fn a_header_and_nothing_else() {
+        insta::assert_snapshot!(refused(HEADER));
+    }
+
+    #[test]
+    fn every_problem_is_reported_up_to_ten() {
+        let rows: String = (0..14)
+            .map(|i| format!("2019-08-18,port_{i},registered,18500,,,Roll Call,\n"))
+            .collect();
+        let message = refused(&format!("{HEADER}{rows}"));
+        assert_eq!(message.matches("unknown scope").count(), MAX_ERRORS, "{message}");
+        assert!(message.contains("… and 4 more problems in `observed.csv`"), "{message}");
+        assert!(message.contains("observed.csv:11:12"), "{message}");
+    }
+}
