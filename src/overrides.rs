@@ -848,6 +848,36 @@ mod tests {
     }
 
     #[test]
+    fn annotates_values_on_their_lines_and_inline_tables_after_them() {
+        let changes = [
+            Change::integer("ports.b.capacity.quota_per_day", 9),
+            Change::number("streams.caravan.patience_days.mean", 42.5),
+        ];
+        let text = apply(TEXT, &changes).unwrap();
+        let notes = [
+            ("ports.b.capacity.quota_per_day".to_owned(), "fitted: 9".to_owned()),
+            (
+                "streams.caravan.patience_days.mean".to_owned(),
+                "fitted: 42.5".to_owned(),
+            ),
+            ("streams.caravan.patience_days.dist".to_owned(), "as written".to_owned()),
+            ("streams.nobody.join_share".to_owned(), "left out".to_owned()),
+        ];
+        let annotated = annotate(&text, &notes);
+        assert!(annotated.contains("quota_per_day = 9 # fitted: 9\n"), "{annotated}");
+        assert!(annotated.contains("quota_per_day = 100 # source\n"), "{annotated}");
+        assert!(
+            annotated.contains("patience_days = { dist = \"exponential\", mean = 42.5 } # fitted: 42.5; as written\n"),
+            "{annotated}"
+        );
+        assert!(!annotated.contains("left out"));
+        let restored = annotated
+            .replace(" # fitted: 9", " # set on the command line; the file has 5")
+            .replace(" # fitted: 42.5; as written", "");
+        assert_eq!(restored, text, "nothing else changes");
+    }
+
+    #[test]
     fn explains_messages_about_set_values() {
         let changes = [Change::parse("ports.a.capacity.quota_per_day=lots").unwrap()];
         let text = apply(TEXT, &changes).unwrap();
