@@ -26,7 +26,7 @@ pub(super) fn run(
     };
     let plan = analysis::fit::plan(&scenario(args.scenario.as_deref(), &limits)?, request)?;
     print_notes(plan.notes(), args.quiet);
-    let bar = Bar::new(args.quiet, "runs");
+    let bar = Bar::spinner(args.quiet, "runs");
     let mut options = RunOptions::new().cancel(cancel.clone()).limits(limits);
     if let Some(replications) = args.replications {
         options = options.replications(replications);

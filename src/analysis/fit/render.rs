@@ -126,7 +126,11 @@ impl crate::report::Render for Fit {
             ];
             for (i, (param, row)) in self.params.iter().zip(correlation).enumerate() {
                 let mut cells = vec![format!("[{}] {}", i + 1, param.path)];
-                cells.extend(row.iter().map(|c| format!("{c:.2}")));
+                // `+0.00` and `-0.00` read as zero.
+                cells.extend(
+                    row.iter()
+                        .map(|c| format!("{:.2}", if c.abs() < 0.005 { 0.0 } else { *c })),
+                );
                 rows.push(cells);
             }
             out.push_str(&align(&rows));
