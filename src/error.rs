@@ -31,6 +31,9 @@ pub enum Error {
     /// A chart could not be drawn or encoded: exit code 1.
     #[error("{0}")]
     Chart(String),
+    /// The search of a fit could not run (the optimiser failed): exit code 1.
+    #[error("the search for the best parameters failed: {0}")]
+    Search(String),
 }
 
 impl Error {
@@ -38,7 +41,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) | Error::Limit(_) => 2,
-            Error::Write { .. } | Error::Threads(_) | Error::Chart(_) => 1,
+            Error::Write { .. } | Error::Threads(_) | Error::Chart(_) | Error::Search(_) => 1,
             Error::Interrupted => 130,
         }
     }

@@ -257,6 +257,8 @@ pub(crate) enum FolderKind {
     Sweep,
     /// A comparison's folder: comparison files and a results folder per scenario.
     Compare,
+    /// A fit's folder: fit.json, fit.csv, the fitted scenario and the back-test chart.
+    Fit,
 }
 
 impl FolderKind {
@@ -283,6 +285,7 @@ impl FolderKind {
                 matches!(name, "comparison.csv" | "comparison.json")
                     || CHARTS.iter().any(|chart| image(&format!("compare-{chart}")))
             }
+            FolderKind::Fit => matches!(name, "fit.json" | "fit.csv" | "scenario.toml") || image("backtest"),
         }
     }
 
@@ -297,7 +300,7 @@ impl FolderKind {
             return true;
         }
         if path.is_dir() {
-            return self != FolderKind::Run && holds_only_ours(path, FolderKind::Run);
+            return matches!(self, FolderKind::Sweep | FolderKind::Compare) && holds_only_ours(path, FolderKind::Run);
         }
         self.owns_file(&name)
     }
@@ -308,6 +311,7 @@ impl FolderKind {
             FolderKind::Run => "run",
             FolderKind::Sweep => "sweep",
             FolderKind::Compare => "comparison",
+            FolderKind::Fit => "fit",
         }
     }
 }

@@ -583,6 +583,84 @@ fn set(document: &mut DocumentMut, steps: &[Step], value: &Value) {
     table.insert(last, Item::Value(value));
 }
 
+/// The text with `comment` (without its `#`) at the end of the line of the value at each path
+/// of `notes`, in place of the comment there. A value inside an inline table or an array
+/// (`patience_days = { dist = "exponential", mean = 60 }`) has no line of its own: its comment
+/// goes after the table or array, joined to those of other values in it with `; `. Paths that
+/// do not lead to a value of the text are left out.
+pub(crate) fn annotate(text: &str, notes: &[(String, String)]) -> String {
+    let Ok(mut document) = text.parse::<DocumentMut>() else {
+        return text.to_owned();
+    };
+    // The comments of each outer value, in the order given.
+    let mut written: Vec<(Vec<Step>, String)> = Vec::new();
+    for (path, comment) in notes {
+        let Ok(steps) = resolve(document.as_table(), path) else {
+            continue;
+        };
+        let Some(outer) = outer_value(document.as_table(), &steps) else {
+            continue;
+        };
+        match written.iter_mut().find(|(steps, _)| *steps == outer) {
+            Some((_, comments)) => {
+                comments.push_str("; ");
+                comments.push_str(comment);
+            }
+            None => written.push((outer, comment.clone())),
+        }
+    }
+    for (steps, comment) in written {
+        if let Some(value) = value_at_mut(document.as_table_mut(), &steps) {
+            value.decor_mut().set_suffix(format!(" # {comment}"));
+        }
+    }
+    document.to_string()
+}
+
+/// The steps to the value of a table (not an inline one) that holds the value `steps` lead to:
+/// the value itself, or the inline table or array it is in.
+fn outer_value(root: &dyn TableLike, steps: &[Step]) -> Option<Vec<Step>> {
+    let mut table = root;
+    for (i, step) in steps.iter().enumerate() {
+        let Step::Key(key) = step else {
+            continue;
+        };
+        let item = table.get(key)?;
+        if item.is_value() {
+            return Some(steps[..=i].to_vec());
+        }
+        table = match steps.get(i + 1) {
+            Some(Step::Element(index)) => item.as_array_of_tables()?.get(*index)? as &dyn TableLike,
+            _ => item.as_table()? as &dyn TableLike,
+        };
+    }
+    None
+}
+
+/// The value of a table that `steps` lead to, as [`outer_value`] gives them.
+fn value_at_mut<'a>(root: &'a mut toml_edit::Table, steps: &[Step]) -> Option<&'a mut Value> {
+    let (Step::Key(last), path) = steps.split_last()? else {
+        return None;
+    };
+    let mut table = root;
+    let mut i = 0;
+    while i < path.len() {
+        let Step::Key(key) = &path[i] else {
+            return None;
+        };
+        let item = table.get_mut(key)?;
+        table = match path.get(i + 1) {
+            Some(Step::Element(index)) => {
+                i += 1;
+                item.as_array_of_tables_mut()?.get_mut(*index)?
+            }
+            _ => item.as_table_mut()?,
+        };
+        i += 1;
+    }
+    table.get_mut(last)?.as_value_mut()
+}
+
 /// Byte ranges, in `text`, of the values that `overrides` set (for pointing messages at them).
 pub(crate) fn value_spans(text: &str, overrides: &[Change]) -> Vec<(usize, Range<usize>)> {
     let Ok(document) = toml_edit::Document::parse(text.to_owned()) else {
@@ -767,6 +845,36 @@ mod tests {
         let message = error("streams.caravan.group_size.mean=1");
         assert!(message.contains("no `streams.caravan.group_size`"), "{message}");
         assert!(error("run..seed=1").contains("single dots"));
+    }
+
+    #[test]
+    fn annotates_values_on_their_lines_and_inline_tables_after_them() {
+        let changes = [
+            Change::integer("ports.b.capacity.quota_per_day", 9),
+            Change::number("streams.caravan.patience_days.mean", 42.5),
+        ];
+        let text = apply(TEXT, &changes).unwrap();
+        let notes = [
+            ("ports.b.capacity.quota_per_day".to_owned(), "fitted: 9".to_owned()),
+            (
+                "streams.caravan.patience_days.mean".to_owned(),
+                "fitted: 42.5".to_owned(),
+            ),
+            ("streams.caravan.patience_days.dist".to_owned(), "as written".to_owned()),
+            ("streams.nobody.join_share".to_owned(), "left out".to_owned()),
+        ];
+        let annotated = annotate(&text, &notes);
+        assert!(annotated.contains("quota_per_day = 9 # fitted: 9\n"), "{annotated}");
+        assert!(annotated.contains("quota_per_day = 100 # source\n"), "{annotated}");
+        assert!(
+            annotated.contains("patience_days = { dist = \"exponential\", mean = 42.5 } # fitted: 42.5; as written\n"),
+            "{annotated}"
+        );
+        assert!(!annotated.contains("left out"));
+        let restored = annotated
+            .replace(" # fitted: 9", " # set on the command line; the file has 5")
+            .replace(" # fitted: 42.5; as written", "");
+        assert_eq!(restored, text, "nothing else changes");
     }
 
     #[test]

@@ -96,6 +96,11 @@ impl Scenario {
         &self.text
     }
 
+    /// The limits it is validated within (also those of other files read with it).
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Validates the scenario as written.
     pub fn load(&self) -> Result<Model, Error> {
         self.load_with(&[])

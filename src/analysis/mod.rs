@@ -12,13 +12,16 @@
 //!
 //! - [`sweep`]: values of one or two parameters, and the grid of points they make;
 //! - [`compare`]: metrics of several scenarios side by side, with paired differences;
-//! - [`target`]: the monotone search for the parameter value that meets a goal.
+//! - [`target`]: the monotone search for the parameter value that meets a goal;
+//! - [`fit`]: the values of parameters that make recorded figures most likely (calibration).
 
 pub mod compare;
+pub mod fit;
 pub mod sweep;
 pub mod target;
 
 pub use compare::{CompareRequest, Comparison};
+pub use fit::{Fit, FitParam, FitRequest};
 pub use sweep::{Param, Sweep, SweepPlan, SweepRequest, Values};
 pub use target::{Target, TargetRequest};
 

@@ -6,13 +6,15 @@
 //!
 //! - a results folder is read into a [`Folder`] (see [`crate::results`]);
 //! - [`write()`] draws charts of one folder ([`Kind`]), [`write_compare`] of several on the same
-//!   axes, [`write_report`] the report; a sweep's chart is drawn by the sweep itself;
+//!   axes, [`write_report`] the report; a sweep's chart and a fit's back-test are drawn by the
+//!   sweep and the fit themselves;
 //! - inside, `backlog`, `waits`, `quoted`, `outcomes` draw one folder and `compare` several;
 //!   `layout` and `series` are shared (the frame, axes, labelled markers and data marks),
 //!   `style` holds the palette, fonts and number formats, `canvas` draws on SVG or PNG and
 //!   `html` writes `report.html`.
 
 mod backlog;
+pub(crate) mod backtest;
 mod canvas;
 mod compare;
 mod html;
@@ -143,15 +145,18 @@ pub(crate) enum Chart<'a> {
     Compare(Kind, &'a [Folder], &'a [String]),
     /// A metric of a sweep against the swept parameter.
     Sweep(&'a sweep::SweepChart),
+    /// A fitted scenario against the recorded figures.
+    Backtest(&'a backtest::BacktestChart),
 }
 
 impl Chart<'_> {
-    /// File name without extension: `backlog`, `compare-backlog` or `sweep`.
+    /// File name without extension: `backlog`, `compare-backlog`, `sweep` or `backtest`.
     pub(crate) fn file_stem(&self) -> String {
         match self {
             Chart::Single(kind, _) => kind.name().to_owned(),
             Chart::Compare(kind, ..) => format!("compare-{}", kind.name()),
             Chart::Sweep(_) => "sweep".to_owned(),
+            Chart::Backtest(_) => "backtest".to_owned(),
         }
     }
 
@@ -163,6 +168,7 @@ impl Chart<'_> {
             Chart::Single(Kind::Outcomes, results) => outcomes::draw(c, results, title),
             Chart::Compare(kind, results, labels) => compare::draw(c, kind, results, labels, title),
             Chart::Sweep(data) => sweep::draw(c, data, title),
+            Chart::Backtest(data) => backtest::draw(c, data, title),
         }
     }
 

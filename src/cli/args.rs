@@ -31,6 +31,8 @@ pub(crate) enum Command {
     Compare(CompareArgs),
     /// Find the smallest (or largest) value of a parameter that meets a goal, e.g. p90 wait at most 30 days.
     Target(TargetArgs),
+    /// Fit parameters of a scenario to recorded figures (calibration), with 95% intervals and a back-test chart.
+    Fit(FitArgs),
     /// Draw publication-ready charts (PNG, SVG) from a results folder written by `run --out`.
     Chart(ChartArgs),
     /// Write report.html, one self-contained file with every chart, the summary and the scenario.
@@ -293,6 +295,47 @@ pub(crate) struct TargetArgs {
     pub(crate) step: Option<f64>,
     #[command(flatten)]
     pub(crate) common: AnalysisArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct FitArgs {
+    /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
+    pub(crate) scenario: Option<PathBuf>,
+    /// The recorded figures: a CSV file with the columns date (or day), scope, series, value, low, high, source, note.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) observed: PathBuf,
+    /// A parameter to fit, as a dotted path (as for --set), each followed by its --range (repeatable).
+    #[arg(long = "param", value_name = "PATH", required = true)]
+    pub(crate) params: Vec<String>,
+    /// The values the preceding --param may take, LOW:HIGH, e.g. 10:80.
+    #[arg(long, value_name = "LOW:HIGH", allow_hyphen_values = true, required = true)]
+    pub(crate) range: Vec<String>,
+    /// Folder for fit.json, fit.csv, scenario.toml (the fitted scenario) and the back-test chart (backtest.png, backtest.svg).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// Write into an --out folder that holds files backlog did not write (they are kept).
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Most sets of values to evaluate, each one run of the replications.
+    #[arg(long, value_name = "N", default_value_t = backlog::analysis::fit::DEFAULT_MAX_EVALS)]
+    pub(crate) max_evals: usize,
+    /// Change a value of the scenario first, e.g. --set ports.san_ysidro.capacity.quota_per_day=150 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) sets: Vec<String>,
+    /// Replications at every value tried (default: the scenario's; at least 2). Every value runs the same ones.
+    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) replications: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub(crate) threads: Option<u32>,
+    /// Output format on standard output (csv: every value evaluated).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub(crate) format: FormatArg,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub(crate) quiet: bool,
+    #[command(flatten)]
+    pub(crate) limits: LimitArgs,
 }
 
 /// Every metric's name for --help: `processed, abandoned, …, peak_list or share_over_N`.

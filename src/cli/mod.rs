@@ -6,6 +6,7 @@ pub(crate) mod args;
 mod chart;
 mod check;
 mod compare;
+mod fit;
 pub(crate) mod output;
 mod run;
 mod sweep;
@@ -32,6 +33,7 @@ pub(crate) fn dispatch(
         Command::Sweep(args) => sweep::run(args, matches.subcommand_matches("sweep"), cancel, stdout),
         Command::Compare(args) => compare::run(args, cancel, stdout),
         Command::Target(args) => target::run(args, cancel, stdout),
+        Command::Fit(args) => fit::run(args, matches.subcommand_matches("fit"), cancel, stdout),
         Command::Chart(args) => chart::chart(args, cancel, stdout),
         Command::Report {
             results,

@@ -84,6 +84,17 @@ impl Bar {
         Bar(ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(style))
     }
 
+    /// A spinner counting `what` when their total is not known in advance (a fit's), hidden
+    /// when `quiet`.
+    pub(super) fn spinner(quiet: bool, what: &str) -> Bar {
+        if quiet {
+            return Bar(ProgressBar::hidden());
+        }
+        let style = ProgressStyle::with_template(&format!("{{spinner}} {{pos}} {what}  {{elapsed}}"))
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        Bar(ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(style))
+    }
+
     /// `options` reporting progress to this bar.
     pub(super) fn attach(&self, options: RunOptions) -> RunOptions {
         let bar = self.0.clone();

@@ -92,6 +92,8 @@ fn ctrl_c_stops_simulations_promptly_and_writes_nothing() {
     let scenario = dir.path().join("endless.toml");
     std::fs::write(&scenario, ENDLESS).expect("scenario written");
     let s = scenario.as_os_str();
+    let observed = dir.path().join("observed.csv");
+    std::fs::write(&observed, "day,scope,series,value,source\n5,all,on_list,100,a count\n").expect("written");
     let out = dir.path().join("out");
     let o = out.as_os_str();
     let os = std::ffi::OsStr::new;
@@ -118,6 +120,18 @@ fn ctrl_c_stops_simulations_promptly_and_writes_nothing() {
             os("--at-most"),
             os("1"),
         ],
+        vec![
+            os("fit"),
+            s,
+            os("--observed"),
+            observed.as_os_str(),
+            os("--param"),
+            os("streams.arrivals.people_per_day"),
+            os("--range"),
+            os("50000:150000"),
+            os("--out"),
+            o,
+        ],
     ];
     for args in commands {
         let (code, took) = interrupt_after(&args, "note:");
@@ -126,7 +140,11 @@ fn ctrl_c_stops_simulations_promptly_and_writes_nothing() {
         // two-second grace period that would stop them otherwise.
         assert!(took < Duration::from_millis(1500), "{args:?} took {took:?} to stop");
         assert!(!out.exists(), "{args:?}: nothing is written after Ctrl-C");
-        assert_eq!(names(dir.path()), ["endless.toml"], "{args:?}: nothing hidden is left");
+        assert_eq!(
+            names(dir.path()),
+            ["endless.toml", "observed.csv"],
+            "{args:?}: nothing hidden is left"
+        );
     }
     // Interrupted while rewriting a folder written before, `run` leaves it exactly as it was.
     backlog()
@@ -139,7 +157,7 @@ fn ctrl_c_stops_simulations_promptly_and_writes_nothing() {
     let (code, _) = interrupt_after(&[os("run"), s, os("--out"), o], "note:");
     assert_eq!(code, Some(130));
     assert_eq!(std::fs::read(out.join("summary.json")).expect("summary.json"), before);
-    assert_eq!(names(dir.path()), ["endless.toml", "out"]);
+    assert_eq!(names(dir.path()), ["endless.toml", "observed.csv", "out"]);
 }
 
 /// Commands blocked where they cannot look at the cancel token (here reading a FIFO that
