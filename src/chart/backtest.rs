@@ -87,6 +87,9 @@ fn panel_title(panel: &Panel) -> String {
         Series::Registered => "People registered since day 0",
         Series::Processed => "People processed since day 0",
         Series::Left => "People who left since day 0",
+        Series::NamesOnList => "Names on the list (with those who left)",
+        Series::NumbersIssued => "Last list number handed out",
+        Series::NowServing => "Last list number called",
     };
     if panel.scope == "all" {
         format!("{what}, all ports")

@@ -363,6 +363,18 @@ impl Parser<'_> {
         else {
             return None;
         };
+        if series.is_list_number() && whose.numbered_port(self.model).is_none() {
+            let (scope, _) = cell(columns.scope);
+            self.error(
+                cell(columns.series).1,
+                format!("`{series}` of `{scope}`: no list numbers there"),
+                Some(
+                    "list numbers belong to a port with `list_numbers = { first = …, people_per_number = … }`: give that port's name as the scope (or `all` when it is the only port)"
+                        .to_owned(),
+                ),
+            );
+            return None;
+        }
         let (low, high) = self.range(value, low, high, columns, cell, row_span)?;
         if source_text.is_empty() {
             return None;
@@ -739,10 +751,21 @@ mod tests {
     }
 
     #[test]
-    fn a_series_of_another_version() {
+    fn list_numbers_of_a_port_without_them() {
         insta::assert_snapshot!(refused(&with_row(
-            "2019-08-18,ciudad_juarez,names_on_list,3200,,,Fox News,"
+            "2019-08-18,ciudad_juarez,numbers_issued,1700,,,The Nation,"
         )));
+    }
+
+    #[test]
+    fn names_and_streams_are_read() {
+        let observations = read(
+            &with_row("2019-08-18,registrations,names_on_list,3200,,,Fox News,"),
+            true,
+        )
+        .expect("read");
+        assert_eq!(observations[0].series, Series::NamesOnList);
+        assert_eq!(observations[0].whose, Whose::Stream(0));
     }
 
     #[test]

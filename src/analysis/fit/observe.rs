@@ -2,15 +2,15 @@
 //! replication of a run ([`Dailies`]).
 //!
 //! A new series is one more [`Series`] with its name, its description and one arm of
-//! [`Series::counts`]; a new scope (a stream, say) is one more [`Whose`] with one arm of
-//! [`Whose::daily`] and of [`Whose::resolve`], and its daily series kept in [`Dailies`].
+//! [`Series::counts`]; a new scope is one more [`Whose`] with one arm of [`Whose::daily`] and
+//! of [`Whose::resolve`], and its daily series kept in [`Dailies`].
 
 use crate::cancel::CancelToken;
 use crate::engine::{Engine, run_replication_with};
 use crate::error::{Diagnostic, Error, InputError};
 use crate::model::Model;
 use crate::replicate::Counter;
-use crate::stats::DailySeries;
+use crate::stats::{DailySeries, NumberSeries};
 use crate::validate::suggest;
 use rayon::prelude::*;
 
@@ -28,6 +28,21 @@ pub enum Series {
     Processed,
     /// People who left the list unprocessed from day 0 through the end of the day.
     Left,
+    /// Names on the list at the end of the day: people on it, and people who gave up but whose
+    /// names stay listed until called.
+    NamesOnList,
+    /// The last list number handed out by the end of the day (ports with list numbers).
+    NumbersIssued,
+    /// The last list number called by the end of the day (ports with list numbers).
+    NowServing,
+}
+
+/// One replication's series of one scope: its daily series, and its list numbers when the
+/// scope is a port that hands them out.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScopeDaily<'a> {
+    daily: &'a DailySeries,
+    numbers: Option<&'a NumberSeries>,
 }
 
 /// Whether a series is read as it stands at the end of a day or summed from day 0.
@@ -41,7 +56,15 @@ enum Reading {
 
 impl Series {
     /// Every series, in the order of tables and charts.
-    pub const ALL: [Series; 4] = [Series::OnList, Series::Registered, Series::Processed, Series::Left];
+    pub const ALL: [Series; 7] = [
+        Series::OnList,
+        Series::Registered,
+        Series::Processed,
+        Series::Left,
+        Series::NamesOnList,
+        Series::NumbersIssued,
+        Series::NowServing,
+    ];
 
     /// The name in observations files, tables and JSON.
     pub fn name(self) -> &'static str {
@@ -50,7 +73,15 @@ impl Series {
             Series::Registered => "registered",
             Series::Processed => "processed",
             Series::Left => "left",
+            Series::NamesOnList => "names_on_list",
+            Series::NumbersIssued => "numbers_issued",
+            Series::NowServing => "now_serving",
         }
+    }
+
+    /// Whether it is a port's list numbers (which only a port with `list_numbers` has).
+    pub fn is_list_number(self) -> bool {
+        matches!(self, Series::NumbersIssued | Series::NowServing)
     }
 
     /// What it counts, for axis titles and messages.
@@ -60,28 +91,37 @@ impl Series {
             Series::Registered => "people who joined the list since day 0",
             Series::Processed => "people processed since day 0",
             Series::Left => "people who left unprocessed since day 0",
+            Series::NamesOnList => "names on the list at the end of the day, with those of people who left",
+            Series::NumbersIssued => "the last list number handed out by the end of the day",
+            Series::NowServing => "the last list number called by the end of the day",
         }
     }
 
-    /// The day-by-day counts of the series in one replication, and how they are read.
-    fn counts(self, daily: &DailySeries) -> (&[u64], Reading) {
+    /// The day-by-day counts of the series in one replication, and how they are read (no
+    /// counts for list numbers of a scope without them, which reading the observations refuses).
+    fn counts(self, scope: ScopeDaily<'_>) -> (&[u64], Reading) {
+        let daily = scope.daily;
         match self {
             Series::OnList => (&daily.on_list[0], Reading::Level),
             Series::Registered => (&daily.arrived, Reading::Cumulative),
             Series::Processed => (&daily.processed, Reading::Cumulative),
             Series::Left => (&daily.abandoned, Reading::Cumulative),
+            Series::NamesOnList => (&daily.names_on_list, Reading::Level),
+            Series::NumbersIssued => (scope.numbers.map_or(&[][..], |n| &n.issued), Reading::Level),
+            Series::NowServing => (scope.numbers.map_or(&[][..], |n| &n.now_serving), Reading::Level),
         }
     }
 
     /// The value at the end of `day` in one replication. Runs longer than the daily series
     /// keep day by day (see `stats::MAX_SERIES_ROWS`) are read at the end of the row of days
     /// holding `day`.
-    pub(crate) fn value(self, daily: &DailySeries, day: u32) -> f64 {
-        let (counts, reading) = self.counts(daily);
+    pub(crate) fn value(self, scope: ScopeDaily<'_>, day: u32) -> f64 {
+        let row_days = scope.daily.row_days;
+        let (counts, reading) = self.counts(scope);
         let Some(last) = counts.len().checked_sub(1) else {
             return 0.0;
         };
-        let row = ((day / daily.row_days.max(1)) as usize).min(last);
+        let row = ((day / row_days.max(1)) as usize).min(last);
         match reading {
             Reading::Level => counts[row] as f64,
             Reading::Cumulative => counts[..=row].iter().sum::<u64>() as f64,
@@ -89,8 +129,8 @@ impl Series {
     }
 
     /// The value at the end of every row of days of one replication.
-    pub(crate) fn path(self, daily: &DailySeries) -> Vec<f64> {
-        let (counts, reading) = self.counts(daily);
+    pub(crate) fn path(self, scope: ScopeDaily<'_>) -> Vec<f64> {
+        let (counts, reading) = self.counts(scope);
         match reading {
             Reading::Level => counts.iter().map(|&n| n as f64).collect(),
             Reading::Cumulative => counts
@@ -103,7 +143,7 @@ impl Series {
         }
     }
 
-    /// The series' names, quoted: `` `on_list`, `registered`, `processed` and `left` ``.
+    /// The series' names, quoted: `` `on_list`, `registered`, … and `now_serving` ``.
     pub fn list() -> String {
         let names: Vec<&str> = Series::ALL.iter().map(|s| s.name()).collect();
         suggest::quoted_list(&names)
@@ -139,18 +179,21 @@ impl std::str::FromStr for Series {
     }
 }
 
-/// Whose people a figure counts: everyone, or the people of one port (by index in the model).
+/// Whose people a figure counts: everyone, the people of one port, or of one stream (by index
+/// in the model).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Whose {
     /// Everyone at every port (`all`).
     All,
     /// One port.
     Port(usize),
+    /// One stream.
+    Stream(usize),
 }
 
 impl Whose {
-    /// The scope named `name` in `model` (`all` or a port's name), or the help for a name that
-    /// is none of them.
+    /// The scope named `name` in `model` (`all`, a port's name or a stream's name), or the help
+    /// for a name that is none of them.
     pub(crate) fn resolve(name: &str, model: &Model) -> Result<Whose, String> {
         if name == "all" {
             return Ok(Whose::All);
@@ -158,16 +201,41 @@ impl Whose {
         if let Some(port) = model.ports.iter().position(|port| port.name == name) {
             return Ok(Whose::Port(port));
         }
+        if let Some(stream) = model.streams.iter().position(|stream| stream.name == name) {
+            return Ok(Whose::Stream(stream));
+        }
         let mut names = vec!["all"];
         names.extend(model.ports.iter().map(|port| port.name.as_str()));
+        names.extend(model.streams.iter().map(|stream| stream.name.as_str()));
         Err(suggest::help(name, &names, "the scopes are"))
     }
 
-    /// Each replication's daily series of this scope.
-    fn daily(self, dailies: &Dailies) -> &[DailySeries] {
+    /// The port whose list numbers this scope has: its own port, or the only port of the model.
+    pub(crate) fn numbered_port(self, model: &Model) -> Option<usize> {
+        let port = match self {
+            Whose::Port(port) => port,
+            Whose::All if model.ports.len() == 1 => 0,
+            _ => return None,
+        };
+        model.ports[port].list_numbers.is_some().then_some(port)
+    }
+
+    /// Replication `r`'s series of this scope.
+    fn daily(self, dailies: &Dailies, r: usize) -> ScopeDaily<'_> {
+        let numbers = |port: usize| dailies.numbers_by_port[port].get(r).and_then(Option::as_ref);
         match self {
-            Whose::All => &dailies.total,
-            Whose::Port(port) => &dailies.by_port[port],
+            Whose::All => ScopeDaily {
+                daily: &dailies.total[r],
+                numbers: (dailies.by_port.len() == 1).then(|| numbers(0)).flatten(),
+            },
+            Whose::Port(port) => ScopeDaily {
+                daily: &dailies.by_port[port][r],
+                numbers: numbers(port),
+            },
+            Whose::Stream(stream) => ScopeDaily {
+                daily: &dailies.by_stream[stream][r],
+                numbers: None,
+            },
         }
     }
 }
@@ -184,7 +252,14 @@ pub(crate) struct Dailies {
     pub by_port: Vec<Vec<DailySeries>>,
     /// Summed over ports, per replication.
     pub total: Vec<DailySeries>,
+    /// Per stream, then per replication.
+    pub by_stream: Vec<Vec<DailySeries>>,
+    /// List numbers per port, then per replication (`None` at ports without them).
+    pub numbers_by_port: Vec<Vec<Option<NumberSeries>>>,
 }
+
+/// One replication's series: per port with its list numbers, summed over ports, per stream.
+type Kept = (Vec<(DailySeries, Option<NumberSeries>)>, DailySeries, Vec<DailySeries>);
 
 impl Dailies {
     /// Runs replications `0..replications` of `model` by `engine` on `pool`, kept in replication
@@ -201,24 +276,51 @@ impl Dailies {
         if cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
-        let runs: Vec<(Vec<DailySeries>, DailySeries)> = pool.install(|| {
+        let runs: Vec<Kept> = pool.install(|| {
             (0..replications)
                 .into_par_iter()
                 .map(|r| {
-                    let replication = run_replication_with(model, r, engine, cancel)?;
+                    let mut replication = run_replication_with(model, r, engine, cancel)?;
                     let total = replication.total_daily();
-                    let ports = replication.ports.into_iter().map(|port| port.daily).collect();
+                    // A port's streams come in slot order; a port with one stream keeps no
+                    // series of its own for it: they are the port's.
+                    let mut own: Vec<_> = replication
+                        .ports
+                        .iter_mut()
+                        .map(|port| std::mem::take(&mut port.streams).into_iter())
+                        .collect();
+                    let streams = model
+                        .streams
+                        .iter()
+                        .map(|stream| match own[stream.port].next() {
+                            Some(result) => result.daily,
+                            None => replication.ports[stream.port].daily.clone(),
+                        })
+                        .collect();
+                    let ports = replication
+                        .ports
+                        .into_iter()
+                        .map(|port| (port.daily, port.numbers))
+                        .collect();
                     progress.tick();
-                    Ok((ports, total))
+                    Ok((ports, total, streams))
                 })
                 .collect::<Result<_, Error>>()
         })?;
         let mut dailies = Dailies {
             by_port: model.ports.iter().map(|_| Vec::new()).collect(),
             total: Vec::new(),
+            by_stream: model.streams.iter().map(|_| Vec::new()).collect(),
+            numbers_by_port: model.ports.iter().map(|_| Vec::new()).collect(),
         };
-        for (ports, total) in runs {
-            for (series, daily) in dailies.by_port.iter_mut().zip(ports) {
+        for (ports, total, streams) in runs {
+            for ((series, numbers), (daily, numbered)) in
+                dailies.by_port.iter_mut().zip(&mut dailies.numbers_by_port).zip(ports)
+            {
+                series.push(daily);
+                numbers.push(numbered);
+            }
+            for (series, daily) in dailies.by_stream.iter_mut().zip(streams) {
                 series.push(daily);
             }
             dailies.total.push(total);
@@ -235,17 +337,17 @@ impl Dailies {
 /// The value of `series` of `whose` at the end of `day`, one per replication, in replication
 /// order.
 pub(crate) fn values(dailies: &Dailies, whose: Whose, series: Series, day: u32) -> Vec<f64> {
-    whose
-        .daily(dailies)
-        .iter()
-        .map(|daily| series.value(daily, day))
+    (0..dailies.total.len())
+        .map(|r| series.value(whose.daily(dailies, r), day))
         .collect()
 }
 
 /// The whole path of `series` of `whose` (its value at the end of every row of days), one per
 /// replication, in replication order.
 pub(crate) fn paths(dailies: &Dailies, whose: Whose, series: Series) -> Vec<Vec<f64>> {
-    whose.daily(dailies).iter().map(|daily| series.path(daily)).collect()
+    (0..dailies.total.len())
+        .map(|r| series.path(whose.daily(dailies, r)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -258,18 +360,34 @@ mod tests {
         daily.processed = vec![1, 1, 1, 1];
         daily.abandoned = vec![0, 2, 0, 1];
         daily.on_list[0] = vec![4, 4, 3, 3];
+        daily.names_on_list = vec![4, 5, 5, 5];
         daily
     }
 
     #[test]
     fn levels_are_read_at_the_end_of_the_day_and_flows_summed_from_day_0() {
         let daily = daily();
-        assert_eq!(Series::OnList.value(&daily, 2), 3.0);
-        assert_eq!(Series::Registered.value(&daily, 1), 8.0);
-        assert_eq!(Series::Processed.value(&daily, 3), 4.0);
-        assert_eq!(Series::Left.value(&daily, 3), 3.0);
-        assert_eq!(Series::Registered.path(&daily), vec![5.0, 8.0, 8.0, 10.0]);
-        assert_eq!(Series::OnList.path(&daily), vec![4.0, 4.0, 3.0, 3.0]);
+        let numbers = NumberSeries {
+            issued: vec![10, 12, 12, 13],
+            now_serving: vec![0, 1, 2, 2],
+        };
+        let numbered = ScopeDaily {
+            daily: &daily,
+            numbers: Some(&numbers),
+        };
+        assert_eq!(Series::NumbersIssued.value(numbered, 1), 12.0);
+        assert_eq!(Series::NowServing.path(numbered), vec![0.0, 1.0, 2.0, 2.0]);
+        assert_eq!(Series::NamesOnList.value(numbered, 3), 5.0);
+        let daily = ScopeDaily {
+            daily: &daily,
+            numbers: None,
+        };
+        assert_eq!(Series::OnList.value(daily, 2), 3.0);
+        assert_eq!(Series::Registered.value(daily, 1), 8.0);
+        assert_eq!(Series::Processed.value(daily, 3), 4.0);
+        assert_eq!(Series::Left.value(daily, 3), 3.0);
+        assert_eq!(Series::Registered.path(daily), vec![5.0, 8.0, 8.0, 10.0]);
+        assert_eq!(Series::OnList.path(daily), vec![4.0, 4.0, 3.0, 3.0]);
     }
 
     #[test]
