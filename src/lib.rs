@@ -22,7 +22,8 @@
 //!   progress function, [`Limits`]), giving [`Results`];
 //! - results: [`results`] owns the results folder (written by [`Results::write_folder`], read
 //!   back by [`Folder::read`]); [`chart`] draws charts and the report from a [`Folder`];
-//! - analysis: [`analysis`] sweeps, compares and searches for goals on [`Metric`]s;
+//! - analysis: [`analysis`] sweeps, compares and searches for goals on [`Metric`]s, and fits
+//!   parameters to recorded figures;
 //! - errors: [`Error`], which callers can match.
 //!
 //! Inside, the data flows one way: `scenario` (raw TOML with spans) → `validate` → `model` →

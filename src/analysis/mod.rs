@@ -21,7 +21,7 @@ pub mod sweep;
 pub mod target;
 
 pub use compare::{CompareRequest, Comparison};
-pub use fit::{Fit, FitParam, FitRequest};
+pub use fit::{Fit, FitParam, FitPlan, FitRequest};
 pub use sweep::{Param, Sweep, SweepPlan, SweepRequest, Values};
 pub use target::{Target, TargetRequest};
 

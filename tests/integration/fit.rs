@@ -158,6 +158,17 @@ fn a_bad_observations_file_is_refused_at_its_line_and_column() {
     );
     assert!(stderr.contains("observed.csv:3:12"), "{stderr}");
     assert!(stderr.contains("the scopes are: `all` and `p`"), "{stderr}");
+    // A file that is empty, or not there.
+    std::fs::write(dir.path().join("observed.csv"), "").expect("written");
+    let output = fit(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).starts_with("error: the observations file `observed.csv` is empty")
+    );
+    std::fs::remove_file(dir.path().join("observed.csv")).expect("removed");
+    let output = fit(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`observed.csv` does not exist"));
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::analysis::target::DayOrDate;
 use crate::error::{Diagnostic, InputError, SourceFile};
 use crate::format::thousands;
 use crate::model::{Date, Model};
-use crate::validate::{read_text, suggest};
+use crate::validate::{ReadProblem, read_text, suggest};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -80,7 +80,14 @@ pub(crate) fn read(path: &Path, max_bytes: u64, model: &Model) -> Result<Vec<Obs
     let name = path.display().to_string();
     let text = read_text(path, max_bytes).map_err(|problem| {
         let diagnostic = Diagnostic::new(problem.message(WHAT, &name));
-        InputError::single(match problem.help("observations CSV file") {
+        let help = match problem {
+            ReadProblem::Empty => Some(
+                "the first row must name the columns, e.g. `date,scope,series,value,low,high,source,note`, and each further row is one recorded figure"
+                    .to_owned(),
+            ),
+            _ => problem.help("CSV file of observations"),
+        };
+        InputError::single(match help {
             Some(help) => diagnostic.with_help(help),
             None => diagnostic,
         })
