@@ -137,6 +137,7 @@ enum Kind {
     CurvePoint,
     Rate,
     Dist,
+    ListNumbers,
     /// `class_mix`, `outcomes`: any key (a class or outcome name).
     Map,
 }
@@ -181,7 +182,9 @@ const PORT: &[(&str, Child)] = &[
     ("discipline", V),
     ("oldest_share", V),
     ("capacity", T(Kind::Capacity)),
+    ("list_numbers", T(Kind::ListNumbers)),
 ];
+const LIST_NUMBERS: &[(&str, Child)] = &[("first", V), ("people_per_number", V)];
 const CAPACITY: &[(&str, Child)] = &[
     ("kind", V),
     ("quota_per_day", V),
@@ -189,6 +192,7 @@ const CAPACITY: &[(&str, Child)] = &[
     ("randomness", V),
     ("no_show_share", V),
     ("no_show", V),
+    ("no_show_exact", V),
     ("counts", V),
     ("officers", V),
     ("service_days", D),
@@ -219,6 +223,7 @@ const STREAM: &[(&str, Child)] = &[
     ("class_mix", T(Kind::Map)),
     ("join_share", V),
     ("patience_days", D),
+    ("on_give_up", V),
     ("outcomes", T(Kind::Map)),
 ];
 const CURVE_POINT: &[(&str, Child)] = &[("at", V), ("people", V)];
@@ -251,6 +256,7 @@ impl Kind {
             Kind::CurvePoint => CURVE_POINT,
             Kind::Rate => RATE,
             Kind::Dist => DIST,
+            Kind::ListNumbers => LIST_NUMBERS,
             Kind::Map => &[],
         }
     }
@@ -279,6 +285,7 @@ impl Kind {
             Kind::CurvePoint => "curve point",
             Kind::Rate => "rate piece",
             Kind::Dist => "distribution",
+            Kind::ListNumbers => "port's list numbers",
             Kind::Map => "table",
         }
     }

@@ -157,7 +157,7 @@ fn a_bad_observations_file_is_refused_at_its_line_and_column() {
         "{stderr}"
     );
     assert!(stderr.contains("observed.csv:3:12"), "{stderr}");
-    assert!(stderr.contains("the scopes are: `all` and `p`"), "{stderr}");
+    assert!(stderr.contains("the scopes are: `all`, `p` and `arrivals`"), "{stderr}");
     // A file that is empty, or not there.
     std::fs::write(dir.path().join("observed.csv"), "").expect("written");
     let output = fit(dir.path(), &[]);

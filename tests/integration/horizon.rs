@@ -150,9 +150,9 @@ fn what_is_after_the_period_has_no_effect() {
 
 /// The dated schedule changes of the built-in scenario after day 180.
 const BUILT_IN_NOTES: [(&str, usize); 3] = [
-    ("2019-05-01, day 181", 102),
-    ("2019-06-01, day 212", 107),
-    ("2019-07-01, day 242", 112),
+    ("2019-05-01, day 181", 119),
+    ("2019-06-01, day 212", 124),
+    ("2019-07-01, day 242", 129),
 ];
 
 #[test]

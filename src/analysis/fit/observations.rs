@@ -478,7 +478,7 @@ impl Parser<'_> {
                 let message = if text.is_empty() {
                     "`scope` is empty".to_owned()
                 } else {
-                    format!("unknown scope `{text}`: it is not `all` nor a port of the scenario")
+                    format!("unknown scope `{text}`: it is not `all` nor a port or stream of the scenario")
                 };
                 self.error(span, message, Some(help));
                 None
