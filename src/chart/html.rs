@@ -41,17 +41,6 @@ fn inline_svg(svg: &str, label: &str) -> String {
         .replace("https://", "https&#58;//")
 }
 
-fn estimate(value: Option<&Estimate>, format: fn(f64) -> String) -> String {
-    let Some(value) = value else {
-        return "–".to_owned();
-    };
-    match (value.mean, value.ci95_low, value.ci95_high) {
-        (Some(mean), Some(low), Some(high)) => format!("{} [{}, {}]", format(mean), format(low), format(high)),
-        (Some(mean), _, _) => format(mean),
-        _ => "–".to_owned(),
-    }
-}
-
 fn days(value: f64) -> String {
     if value.abs() < 10.0 {
         format!("{value:.2}")
@@ -62,80 +51,15 @@ fn days(value: f64) -> String {
 
 /// The summary as an HTML table (means over replications and 95% confidence intervals).
 fn summary_table(results: &Folder) -> String {
-    let s = &results.summary.total;
-    let mut rows: Vec<(String, String)> = Vec::new();
-    let heading = |rows: &mut Vec<(String, String)>, text: &str| rows.push((String::new(), text.to_owned()));
-    heading(&mut rows, "People");
-    for (label, value) in [
-        ("joined the list", &s.joined),
-        ("processed", &s.processed),
-        ("left unprocessed", &s.abandoned),
-    ] {
-        rows.push((label.to_owned(), estimate(Some(value), thousands)));
-    }
-    for (outcome, value) in &s.abandoned_by_outcome {
-        if value.mean.is_some_and(|mean| mean > 0.0) {
-            rows.push((
-                format!("&nbsp;&nbsp;left: {}", escape(&super::outcomes::outcome_label(outcome))),
-                estimate(Some(value), thousands),
-            ));
-        }
-    }
-    rows.push((
-        "still waiting at the end".to_owned(),
-        estimate(Some(&s.waiting_at_end), thousands),
-    ));
-    rows.push(("did not join".to_owned(), estimate(Some(&s.did_not_join), thousands)));
-    heading(&mut rows, "Wait of people processed, days (from joining the list)");
-    for (stat, value) in [
-        ("mean", &s.wait_mean),
-        ("p50", &s.wait_p50),
-        ("p90", &s.wait_p90),
-        ("p95", &s.wait_p95),
-        ("p99", &s.wait_p99),
-        ("max", &s.wait_max),
-    ] {
-        rows.push((stat.to_owned(), estimate(Some(value), days)));
-    }
-    heading(&mut rows, "Other waits, days");
-    rows.push((
-        "waited before leaving".to_owned(),
-        estimate(Some(&s.abandoned_wait_mean), days),
-    ));
-    rows.push((
-        "still waiting: waited so far (mean)".to_owned(),
-        estimate(Some(&s.waiting_at_end_wait_mean), days),
-    ));
-    rows.push((
-        "still waiting: waited so far (longest)".to_owned(),
-        estimate(Some(&s.waiting_at_end_wait_max), days),
-    ));
-    heading(&mut rows, "List");
-    if let Some(peak) = &s.peak_list {
-        rows.push(("peak length (people)".to_owned(), estimate(Some(peak), thousands)));
-    }
-    if let (Some(first), Some(emptied)) = (&s.first_empty_day, s.emptied_replications) {
-        let text = match first.mean {
-            Some(day) => {
-                let date = results
-                    .date_of_day(day.round() as i64)
-                    .map(|d| format!(" (~{})", style::long_date(d)))
-                    .unwrap_or_default();
-                format!(
-                    "day {}{date} on average, in {emptied} of {} runs",
-                    days(day),
-                    results.replications()
-                )
-            }
-            None => format!("never, in {} runs", results.replications()),
-        };
-        rows.push(("first emptied".to_owned(), text));
-    }
+    let rows = crate::report::summary_lines(&results.summary, |day| results.date_of_day(day).map(style::long_date));
     let mut html = String::from("<table class=\"summary\">\n");
     for (label, value) in rows {
         if label.is_empty() {
             let _ = writeln!(html, "<tr><th colspan=\"2\">{}</th></tr>", escape(&value));
         } else {
+            // Lines under a line are indented with two spaces, which HTML would collapse.
+            let indent = label.len() - label.trim_start().len();
+            let label = format!("{}{}", "&nbsp;".repeat(indent), escape(label.trim_start()));
             let _ = writeln!(html, "<tr><td>{label}</td><td class=\"n\">{}</td></tr>", escape(&value));
         }
     }

@@ -1,6 +1,8 @@
 //! What is printed for people to read: the summary table, and the trace of one replication.
 
 mod table;
+
+pub(crate) use table::summary_lines;
 pub(crate) mod trace;
 
 /// A result printed three ways: a table for people, CSV and JSON for programs (what

@@ -54,7 +54,6 @@ impl super::Render for Summary {
 fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> String {
     let mut out = String::new();
     let p = &summary.provenance;
-    let total = &summary.total;
     let _ = writeln!(out, "{}", p.scenario);
     let period = match &summary.start_date {
         Some(date) => format!("{} days from {date}", summary.horizon_days),
@@ -77,6 +76,34 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
     }
     let _ = writeln!(out, "Means per replication with 95% confidence intervals.\n");
 
+    let lines = summary_lines(summary, date_of_day);
+    let width = lines.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0);
+    for (i, (label, value)) in lines.iter().enumerate() {
+        if label.is_empty() {
+            let gap = if i == 0 { "" } else { "\n" };
+            let _ = writeln!(out, "{gap}{value}");
+        } else {
+            let _ = writeln!(out, "  {label:<width$}  {value}");
+        }
+    }
+
+    if summary.ports.len() > 1 {
+        breakdown(&mut out, "By port", &summary.ports);
+    }
+    if summary.classes.len() > 1 {
+        breakdown(&mut out, "By class", &summary.classes);
+    }
+    if !summary.streams.is_empty() {
+        breakdown(&mut out, "By stream", &summary.streams);
+    }
+    out
+}
+
+/// The summary of everyone, as (label, value) lines under headings (a heading has an empty
+/// label and its title as the value): what the table prints and report.html shows.
+pub(crate) fn summary_lines(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> Vec<(String, String)> {
+    let total = &summary.total;
+    let p = &summary.provenance;
     let mut lines: Vec<(String, String)> = Vec::new();
     let heading = |lines: &mut Vec<(String, String)>, title: &str| lines.push((String::new(), title.to_owned()));
     heading(&mut lines, "People");
@@ -175,26 +202,7 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
             ));
         }
     }
-    let width = lines.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0);
-    for (i, (label, value)) in lines.iter().enumerate() {
-        if label.is_empty() {
-            let gap = if i == 0 { "" } else { "\n" };
-            let _ = writeln!(out, "{gap}{value}");
-        } else {
-            let _ = writeln!(out, "  {label:<width$}  {value}");
-        }
-    }
-
-    if summary.ports.len() > 1 {
-        breakdown(&mut out, "By port", &summary.ports);
-    }
-    if summary.classes.len() > 1 {
-        breakdown(&mut out, "By class", &summary.classes);
-    }
-    if !summary.streams.is_empty() {
-        breakdown(&mut out, "By stream", &summary.streams);
-    }
-    out
+    lines
 }
 
 fn breakdown(out: &mut String, title: &str, scopes: &[ScopeSummary]) {

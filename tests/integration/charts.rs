@@ -392,6 +392,13 @@ fn the_report_is_one_self_contained_file_with_every_chart() {
         "schema = 1",
         "Simulated with backlog v",
         "20181113",
+        // The summary's lines are the table's: shares, names outliving people, list numbers,
+        // streams.
+        "waited at all",
+        "names on it at the end",
+        "list numbers",
+        "By stream",
+        "&nbsp;&nbsp;left: ",
     ] {
         assert!(html.contains(text), "report.html lacks {text:?}");
     }
