@@ -265,6 +265,20 @@ impl DailySeries {
     }
 }
 
+/// Statistics merged: a copy of the first, then the others added (a copy costs less than
+/// adding to an empty one, whose histograms would grow as they are added to).
+fn merged<'a>(parts: impl IntoIterator<Item = &'a PeopleStats>, outcomes: usize) -> PeopleStats {
+    let mut parts = parts.into_iter();
+    let Some(first) = parts.next() else {
+        return PeopleStats::new(outcomes);
+    };
+    let mut total = first.clone();
+    for part in parts {
+        total.merge(part);
+    }
+    total
+}
+
 /// One port's results in one replication.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PortResult {
@@ -311,31 +325,17 @@ pub(crate) struct Replication {
 impl Replication {
     /// Everyone at every port, merged.
     pub(crate) fn total_people(&self, outcomes: usize) -> PeopleStats {
-        let mut total = PeopleStats::new(outcomes);
-        for port in &self.ports {
-            for class in &port.by_class {
-                total.merge(class);
-            }
-        }
-        total
+        merged(self.ports.iter().flat_map(|port| &port.by_class), outcomes)
     }
 
     /// Everyone at one port, merged over classes.
     pub(crate) fn port_people(&self, port: usize, outcomes: usize) -> PeopleStats {
-        let mut total = PeopleStats::new(outcomes);
-        for class in &self.ports[port].by_class {
-            total.merge(class);
-        }
-        total
+        merged(&self.ports[port].by_class, outcomes)
     }
 
     /// One class at every port, merged over ports.
     pub(crate) fn class_people(&self, class: usize, outcomes: usize) -> PeopleStats {
-        let mut total = PeopleStats::new(outcomes);
-        for port in &self.ports {
-            total.merge(&port.by_class[class]);
-        }
-        total
+        merged(self.ports.iter().map(|port| &port.by_class[class]), outcomes)
     }
 
     /// Daily series summed over ports.
