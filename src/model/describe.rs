@@ -1,6 +1,6 @@
 //! `backlog check`: a short human description of a model.
 
-use super::{Capacity, Discipline, Model, ticks_to_days};
+use super::{Capacity, Counts, Discipline, Model, ticks_to_days};
 use crate::guard::expected_people;
 
 impl Model {
@@ -27,8 +27,14 @@ impl Model {
                 Capacity::Quota(quota) => {
                     let days = quota.quota_by_day.iter().filter(|&&q| q > 0.0).count();
                     let total: f64 = quota.quota_by_day.iter().sum();
+                    let counts = match quota.counts {
+                        Counts::People => "people processed",
+                        Counts::Groups => "groups processed",
+                        Counts::Calls => "calls, absent names included",
+                        Counts::PeopleCalled => "people called, absent names included",
+                    };
                     format!(
-                        "daily quota on {days} of {} days, {} places in all",
+                        "daily quota on {days} of {} days, {} places in all (counting {counts})",
                         self.horizon_days,
                         total.round()
                     )
@@ -54,7 +60,14 @@ impl Model {
                     )
                 }
             };
-            let _ = writeln!(out, "  port {}: {discipline}; {capacity}", port.name);
+            let numbers = match port.list_numbers {
+                Some(numbers) => match numbers.people_per_number {
+                    Some(people) => format!("; list numbers from {}, one per {people} people", numbers.first),
+                    None => format!("; list numbers from {}, one per group", numbers.first),
+                },
+                None => String::new(),
+            };
+            let _ = writeln!(out, "  port {}: {discipline}; {capacity}{numbers}", port.name);
         }
         for stream in &self.streams {
             let people = expected_people(stream, self);
@@ -68,8 +81,11 @@ impl Model {
                     format!(" ({:.0}% join the list)", stream.join_share * 100.0)
                 } else {
                     String::new()
-                }
+                },
             );
+            if stream.stays_listed {
+                let _ = writeln!(out, "    names of those who give up stay listed until called");
+            }
         }
         out
     }
