@@ -50,9 +50,10 @@ impl DayBook {
         (day >> self.row_shift) as usize
     }
 
+    /// `group` reaches the list on `day`.
     #[inline]
-    pub(super) fn join(&mut self, group: &Waiting) {
-        let row = self.row(group.arrival_day);
+    pub(super) fn join(&mut self, group: &Waiting, day: u32) {
+        let row = self.row(day);
         self.arrived[row] += u64::from(group.size);
     }
 
@@ -70,7 +71,7 @@ impl DayBook {
     pub(super) fn gave_up(&mut self, group: &Waiting, day: u32) {
         let row = self.row(day);
         self.abandoned[row] += u64::from(group.size);
-        if !group.stays_listed {
+        if !group.stays_listed() {
             self.struck[row] += u64::from(group.size);
         }
         self.leave(group, day);
@@ -98,10 +99,10 @@ impl DayBook {
         // Most groups leave before they reach the first age threshold; checked inline, in
         // ticks: floor(joined / day) + threshold >= end exactly when joined >= (end - threshold) · day.
         let first_threshold = AGE_THRESHOLDS_DAYS[1];
-        if group.joined >= (i64::from(end_day) - first_threshold) * TICKS_PER_DAY || group.arrival_day >= end_day {
+        if group.joined >= (i64::from(end_day) - first_threshold) * TICKS_PER_DAY || group.arrival_day() >= end_day {
             return;
         }
-        self.record_ages(group.joined, group.arrival_day, group.size, end_day);
+        self.record_ages(group.joined, group.arrival_day(), group.size, end_day);
     }
 
     /// The age profile of a group that reached at least the first age threshold: `size`

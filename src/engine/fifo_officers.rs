@@ -178,21 +178,19 @@ impl PortRun {
             let group = Waiting {
                 joined: time,
                 deadline: Ticks::MAX,
-                arrival_day: day_in_run(time),
                 id: 0,
                 size: drawn.size,
                 ticket: 0,
-                class: drawn.class,
-                slot: 0,
+                // One stream: the cell is the class.
+                cell: drawn.class,
                 outcome: 0,
-                counted,
-                stays_listed: false,
+                flags: if counted { Waiting::COUNTED } else { 0 },
             };
-            let stats = &mut self.by_class[usize::from(group.class)];
+            let stats = &mut self.by_class[usize::from(drawn.class)];
             if counted {
                 stats.arrived += u64::from(group.size);
             }
-            self.days.join(&group);
+            self.days.join(&group, day_in_run(time));
             let start = time.max(free_at.earliest());
             if start >= horizon {
                 // Every officer is busy to the end: the group is still waiting then.

@@ -8,31 +8,53 @@ use crate::model::Ticks;
 use rand::RngExt;
 use std::collections::VecDeque;
 
-/// A group on a list.
+/// A group on a list, in 32 bytes (lists of millions of groups are walked in order).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Waiting {
     /// When its wait started (before day 0 for an initial backlog).
     pub joined: Ticks,
     /// When it gives up if still waiting (`Ticks::MAX`: never).
     pub deadline: Ticks,
-    /// Day it reached the list.
-    pub arrival_day: u32,
     /// Trace identifier.
     pub id: u32,
     /// People in the group; 0 marks a tombstone.
     pub size: u32,
     /// Its list number, counted from the port's first (0 if the port hands out none).
     pub ticket: u32,
-    /// Class index.
-    pub class: u16,
-    /// Its stream's place among the port's streams.
-    pub slot: u16,
+    /// Its (stream, class) cell at the port: the stream's slot × classes + the class.
+    pub cell: u16,
     /// Outcome index if it gives up.
     pub outcome: u8,
-    /// Whether it counts in per-person statistics (joined after the warm-up).
-    pub counted: bool,
-    /// Whether its names stay on the list after it gives up, until called.
-    pub stays_listed: bool,
+    /// [`Waiting::COUNTED`] and [`Waiting::STAYS_LISTED`].
+    pub flags: u8,
+}
+
+impl Waiting {
+    /// It counts in per-person statistics (joined after the warm-up).
+    pub(crate) const COUNTED: u8 = 1;
+    /// Its names stay on the list after it gives up, until called.
+    pub(crate) const STAYS_LISTED: u8 = 2;
+
+    /// Whether it counts in per-person statistics.
+    #[inline(always)]
+    pub(crate) fn counted(&self) -> bool {
+        self.flags & Self::COUNTED != 0
+    }
+
+    /// Whether its names stay on the list after it gives up.
+    #[inline(always)]
+    pub(crate) fn stays_listed(&self) -> bool {
+        self.flags & Self::STAYS_LISTED != 0
+    }
+
+    /// The day it reached the list, as far as ages on the list are concerned: the day its wait
+    /// started, or day 0 for a wait that started before. (A group whose arrival was put a few
+    /// ticks after its start, to keep arrivals in order, may reach the list the next day; no
+    /// age threshold is that short.)
+    #[inline(always)]
+    pub(crate) fn arrival_day(&self) -> u32 {
+        (self.joined.max(0) / crate::model::TICKS_PER_DAY) as u32
+    }
 }
 
 /// One lane of a list (priority lists have one lane per class).
@@ -162,23 +184,20 @@ mod tests {
     use crate::engine::rng::keyed_rng;
 
     #[test]
-    fn a_group_takes_five_words() {
-        assert_eq!(std::mem::size_of::<Waiting>(), 40);
+    fn a_group_fits_in_half_a_cache_line() {
+        assert_eq!(std::mem::size_of::<Waiting>(), 32);
     }
 
     fn group(id: u32) -> Waiting {
         Waiting {
             joined: 0,
             deadline: Ticks::MAX,
-            arrival_day: 0,
             id,
             size: 1,
             ticket: 0,
-            class: 0,
-            slot: 0,
+            cell: 0,
             outcome: 0,
-            counted: true,
-            stays_listed: false,
+            flags: Waiting::COUNTED,
         }
     }
 

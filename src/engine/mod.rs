@@ -185,6 +185,9 @@ struct PortState {
     /// Statistics per stream of the port and class: `cells[slot * classes + class]`.
     cells: Vec<PeopleStats>,
     classes: usize,
+    /// The stream slot and the class of each cell.
+    cell_slot: Vec<u16>,
+    cell_class: Vec<u16>,
     /// Daily bookkeeping per stream of the port.
     days: Vec<DayBook>,
     horizon_days: u32,
@@ -197,13 +200,13 @@ impl PortState {
     /// The statistics `group` counts in.
     #[inline(always)]
     fn cell(&mut self, group: &Waiting) -> &mut PeopleStats {
-        &mut self.cells[usize::from(group.slot) * self.classes + usize::from(group.class)]
+        &mut self.cells[usize::from(group.cell)]
     }
 
     /// The daily bookkeeping of `group`'s stream.
     #[inline(always)]
     fn days(&mut self, group: &Waiting) -> &mut DayBook {
-        &mut self.days[usize::from(group.slot)]
+        &mut self.days[usize::from(self.cell_slot[usize::from(group.cell)])]
     }
 
     /// Notes that `group`'s number is called on `day`.
@@ -326,6 +329,12 @@ impl<'m> Sim<'m> {
                         .map(|_| PeopleStats::new(outcomes))
                         .collect(),
                     classes: model.classes.len(),
+                    cell_slot: (0..slots * model.classes.len())
+                        .map(|cell| (cell / model.classes.len()) as u16)
+                        .collect(),
+                    cell_class: (0..slots * model.classes.len())
+                        .map(|cell| (cell % model.classes.len()) as u16)
+                        .collect(),
                     days: (0..slots).map(|_| DayBook::new(model.horizon_days)).collect(),
                     horizon_days: model.horizon_days,
                     numbers: port.list_numbers.map(|spec| NumberBook::new(spec, model.horizon_days)),
@@ -490,24 +499,27 @@ impl<'m> Sim<'m> {
             Some(numbers) => numbers.sign(pending.size, arrival_day),
             None => 0,
         };
+        let cell = usize::from(pending.slot) * state.classes + usize::from(pending.class);
         let group = Waiting {
             joined: pending.joined,
             deadline: pending.deadline,
-            arrival_day,
             id,
             size: pending.size,
             ticket,
-            class: pending.class,
-            slot: pending.slot,
+            cell: cell as u16,
             outcome: pending.outcome,
-            counted,
-            stays_listed: pending.stays_listed,
+            flags: if counted { Waiting::COUNTED } else { 0 }
+                | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
         };
         if counted {
-            state.cell(&group).arrived += u64::from(group.size);
+            state.cells[cell].arrived += u64::from(group.size);
         }
-        state.days(&group).join(&group);
-        let lane = if state.lanes.len() > 1 { group.class as usize } else { 0 };
+        state.days(&group).join(&group, arrival_day);
+        let lane = if state.lanes.len() > 1 {
+            usize::from(state.cell_class[cell])
+        } else {
+            0
+        };
         state.lanes[lane].push_back(group);
         state.people_on_list += u64::from(group.size);
         trace.record(time, TraceEvent::Join, port_index, id, group.size, state.people_on_list);
@@ -550,7 +562,7 @@ impl<'m> Sim<'m> {
             };
             let group = *state.lanes[lane].get(index);
             let gone = group.deadline <= time;
-            if gone && !group.stays_listed {
+            if gone && !group.stays_listed() {
                 state.lanes[lane].take(index);
                 abandon(state, &group, port_index, trace);
                 continue;
@@ -571,7 +583,7 @@ impl<'m> Sim<'m> {
                     NoShow::Drop => {
                         state.people_on_list -= u64::from(group.size);
                         state.days(&group).dropped(&group, day);
-                        if group.counted {
+                        if group.counted() {
                             let no_show_outcome = usize::from(self.no_show_outcome);
                             let stats = state.cell(&group);
                             stats.abandoned.record(time - group.joined, group.size);
@@ -611,7 +623,12 @@ impl<'m> Sim<'m> {
         // (which serves the back first) the front.
         let single_lane = state.lanes.len() == 1;
         for group in state.sent_back.drain(..) {
-            let lane = &mut state.lanes[if single_lane { 0 } else { group.class as usize }];
+            let lane = if single_lane {
+                0
+            } else {
+                usize::from(state.cell_class[usize::from(group.cell)])
+            };
+            let lane = &mut state.lanes[lane];
             if port.discipline == Discipline::Lifo {
                 lane.push_front(group);
             } else {
@@ -665,7 +682,7 @@ impl<'m> Sim<'m> {
             };
             if group.deadline <= time {
                 abandon(state, &group, port_index, trace);
-                if group.stays_listed {
+                if group.stays_listed() {
                     let day = day_of(time, self.horizon_days) as u32;
                     state.call_number(&group, day);
                     strike_off(state, &group, time, day, port_index, trace);
@@ -702,7 +719,7 @@ impl<'m> Sim<'m> {
                         state.people_on_list -= u64::from(group.size);
                         let horizon_days = state.horizon_days;
                         state.days(&group).leave(&group, horizon_days);
-                        if group.counted {
+                        if group.counted() {
                             state
                                 .cell(&group)
                                 .waiting_at_end
@@ -756,7 +773,7 @@ fn abandon<T: Trace>(state: &mut PortState, group: &Waiting, port_index: usize, 
     state.people_on_list -= u64::from(group.size);
     let day = day_of(group.deadline, state.horizon_days as usize) as u32;
     state.days(group).gave_up(group, day);
-    if group.counted {
+    if group.counted() {
         let stats = state.cell(group);
         stats.abandoned.record(group.deadline - group.joined, group.size);
         stats.abandoned_by_outcome[group.outcome as usize] += u64::from(group.size);
@@ -799,7 +816,7 @@ fn process<T: Trace>(state: &mut PortState, group: &Waiting, time: Ticks, port_i
     state.people_on_list -= u64::from(group.size);
     let day = day_of(time, state.horizon_days as usize) as u32;
     state.days(group).processed(group, day);
-    if group.counted {
+    if group.counted() {
         state.cell(group).processed.record(time - group.joined, group.size);
     }
     trace.record(

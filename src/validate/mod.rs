@@ -107,6 +107,23 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
         );
         return None;
     }
+    // The engine keeps a group's (stream, class) pair at its port in two bytes.
+    for (port, name) in ports.ports.iter().enumerate().map(|(i, port)| (i, &port.name)) {
+        let at_port: Vec<usize> = (0..streams.len()).filter(|&s| streams[s].port() == port).collect();
+        if at_port.len() * classes.len() > usize::from(u16::MAX) {
+            let raw_stream = &raw.streams.get_ref()[at_port[0]];
+            ctx.error_help(
+                raw_stream.port.span(),
+                format!(
+                    "port `{name}` has {} streams and the scenario {} classes: more than 65,535 pairs of the two",
+                    at_port.len(),
+                    classes.len()
+                ),
+                "spread the streams over several ports, or use fewer classes",
+            );
+            return None;
+        }
+    }
     let outcomes = streams::outcomes(&streams, ports.drops_no_shows);
     let mut markers = ports.markers;
     markers.sort_by_key(|marker| (marker.day, marker.port));
