@@ -176,7 +176,7 @@ const RUN: &[(&str, Child)] = &[
     ("warm_up_days", V),
     ("share_over_days", V),
 ];
-const CLASS: &[(&str, Child)] = &[("name", V), ("patience_days", D)];
+const CLASS: &[(&str, Child)] = &[("name", V), ("patience_days", D), ("on_give_up", V)];
 const PORT: &[(&str, Child)] = &[
     ("name", V),
     ("discipline", V),

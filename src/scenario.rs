@@ -67,6 +67,9 @@ pub(crate) struct RawClass {
     /// Patience of this class; overrides the stream's.
     #[serde(default)]
     pub patience_days: Option<RawDist>,
+    /// What giving up does to the names of this class; overrides the stream's.
+    #[serde(default)]
+    pub on_give_up: Option<S<String>>,
 }
 
 /// `[[ports]]`: one processing point with its own list.

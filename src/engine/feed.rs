@@ -268,7 +268,7 @@ fn arriving(stream: &Stream, pending: &Pending, rng: &mut SimRng) -> Arriving {
         class: pending.class,
         outcome,
         joins,
-        stays_listed: stream.stays_listed,
+        stays_listed: stream.stays_listed_by_class[usize::from(pending.class)],
     }
 }
 

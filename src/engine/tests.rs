@@ -47,7 +47,7 @@ fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) ->
             class_cumulative: vec![1.0],
             join_share: 1.0,
             patience_by_class: vec![None],
-            stays_listed: false,
+            stays_listed_by_class: vec![false],
             outcome_cumulative: vec![1.0],
         }],
         markers: Vec::new(),
@@ -364,4 +364,18 @@ fn list_numbers_are_issued_and_called_in_order() {
     assert_eq!(numbers.issued, [1703; 4]);
     // 10 people a day: persons 1-10 (number 1,701), 11-20 (1,702), 21-25 (1,703).
     assert_eq!(numbers.now_serving, [1701, 1702, 1703, 1703]);
+}
+
+#[test]
+fn a_class_can_keep_its_names_listed_whatever_its_streams_do() {
+    let text = "schema = 1\n[run]\nname = \"t\"\nhorizon_days = 6\nseed = 1\n\
+                [[classes]]\nname = \"a\"\n[[classes]]\nname = \"b\"\non_give_up = \"stay_listed\"\n\
+                [[ports]]\nname = \"p\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 2\ncall_time_hours = 9\ncounts = \"calls\"\n\
+                [[streams]]\nname = \"s\"\nport = \"p\"\nkind = \"backlog\"\npeople = 10\n\
+                class_mix = { b = 1.0 }\npatience_days = 2.5\n";
+    let model = model_from(text);
+    assert_eq!(model.streams[0].stays_listed_by_class, [false, true]);
+    // Everyone is of class b: the case of `names_of_those_who_gave_up_stay_listed_until_called`.
+    let daily = &run_replication(&model, 0).ports[0].daily;
+    assert_eq!(daily.names_on_list, [8, 6, 4, 2, 0, 0]);
 }

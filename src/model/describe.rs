@@ -83,7 +83,7 @@ impl Model {
                     String::new()
                 },
             );
-            if stream.stays_listed {
+            if stream.stays_listed_by_class.iter().any(|&stays| stays) {
                 let _ = writeln!(out, "    names of those who give up stay listed until called");
             }
         }

@@ -386,9 +386,9 @@ pub(crate) struct Stream {
     pub join_share: f64,
     /// Patience per class (`None`: that class never leaves).
     pub patience_by_class: Vec<Option<Dist>>,
-    /// Whether the names of people who give up stay on the list until called (then absent),
-    /// rather than leaving it at once.
-    pub stays_listed: bool,
+    /// Per class: whether the names of people who give up stay on the list until called (then
+    /// absent), rather than leaving it at once.
+    pub stays_listed_by_class: Vec<bool>,
     /// Cumulative shares over `Model::outcomes` for people who leave, last = 1.
     pub outcome_cumulative: Vec<f64>,
 }

@@ -316,6 +316,8 @@ pub(crate) struct Class {
     pub name: String,
     /// Its own patience, overriding the stream's.
     pub patience: Option<crate::model::Dist>,
+    /// Whether the names of its people who give up stay listed, overriding the stream's.
+    pub stays_listed: Option<bool>,
 }
 
 fn classes(ctx: &mut Ctx, raw: &[RawClass]) -> Option<Vec<Class>> {
@@ -323,6 +325,7 @@ fn classes(ctx: &mut Ctx, raw: &[RawClass]) -> Option<Vec<Class>> {
         return Some(vec![Class {
             name: "all".to_owned(),
             patience: None,
+            stays_listed: None,
         }]);
     }
     let mut seen = HashMap::new();
@@ -343,9 +346,18 @@ fn classes(ctx: &mut Ctx, raw: &[RawClass]) -> Option<Vec<Class>> {
                 }
             },
         };
+        let stays_listed = match &class.on_give_up {
+            None => None,
+            Some(value) => {
+                let choice = ctx.choice(value, "on_give_up", &[("leave_list", false), ("stay_listed", true)]);
+                ok &= choice.is_some();
+                choice
+            }
+        };
         classes.push(Class {
             name: name.to_owned(),
             patience,
+            stays_listed,
         });
     }
     if classes.len() > usize::from(u16::MAX) {

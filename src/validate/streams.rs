@@ -28,7 +28,7 @@ pub(crate) struct PartialStream {
     class_cumulative: Vec<f64>,
     join_share: f64,
     patience_by_class: Vec<Option<Dist>>,
-    stays_listed: bool,
+    stays_listed_by_class: Vec<bool>,
     /// Outcome shares by name, as written.
     outcomes: Option<Vec<(String, f64)>>,
 }
@@ -56,7 +56,7 @@ impl PartialStream {
             class_cumulative: self.class_cumulative,
             join_share: self.join_share,
             patience_by_class: self.patience_by_class,
-            stays_listed: self.stays_listed,
+            stays_listed_by_class: self.stays_listed_by_class,
             outcome_cumulative,
         }
     }
@@ -311,7 +311,10 @@ fn one_stream(ctx: &mut Ctx, raw: &RawStream, classes: Option<&[Class]>) -> Opti
         class_cumulative,
         join_share: join_share?,
         patience_by_class: patience_by_class?,
-        stays_listed: stays_listed?,
+        stays_listed_by_class: classes?
+            .iter()
+            .map(|class| stays_listed.map(|stream| class.stays_listed.unwrap_or(stream)))
+            .collect::<Option<_>>()?,
         outcomes: outcomes?,
     })
 }

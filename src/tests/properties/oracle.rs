@@ -230,7 +230,12 @@ pub(super) fn check_replication(
     let mut gave_up_people = vec![0u64; ports];
     let mut struck_names = vec![0u64; ports];
     let stays_listed: Vec<bool> = (0..ports)
-        .map(|port| model.streams.iter().any(|s| s.port == port && s.stays_listed))
+        .map(|port| {
+            model
+                .streams
+                .iter()
+                .any(|s| s.port == port && s.stays_listed_by_class.iter().any(|&stays| stays))
+        })
         .collect();
 
     for (index, event) in events.iter().enumerate() {
