@@ -524,7 +524,7 @@ fn parse_time(value: &str) -> Option<Time> {
 }
 
 /// From a byte offset at (or before blank lines preceding) a row, to the end of its line.
-fn row_span(text: &str, start: usize) -> Range<usize> {
+pub(crate) fn row_span(text: &str, start: usize) -> Range<usize> {
     let bytes = text.as_bytes();
     let mut i = start.min(bytes.len());
     if i == 0 && text.starts_with('\u{feff}') {
@@ -541,7 +541,7 @@ fn row_span(text: &str, start: usize) -> Range<usize> {
 }
 
 /// Byte ranges of the fields of the row at `start` (trimmed, quotes included).
-fn field_spans(text: &str, start: usize) -> Vec<Range<usize>> {
+pub(crate) fn field_spans(text: &str, start: usize) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut i = row_span(text, start).start;
     let blank = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t'));

@@ -10,7 +10,7 @@
 //! of a trace) is left out of the model; a window that starts within the period and ends after
 //! it is kept whole, and what falls after the end simply does not happen within the run.
 
-mod csv_input;
+pub(crate) mod csv_input;
 mod dist;
 mod ports;
 mod streams;

@@ -10,6 +10,7 @@ use crate::analysis::target::DayOrDate;
 use crate::error::{Diagnostic, InputError, SourceFile};
 use crate::format::thousands;
 use crate::model::{Date, Model};
+use crate::validate::csv_input::{field_spans, row_span};
 use crate::validate::{ReadProblem, read_text, suggest};
 use std::ops::Range;
 use std::path::Path;
@@ -633,64 +634,6 @@ fn parse_date(text: &str) -> Option<Date> {
 /// Whether a header cell holds a date or a number: a file without its header row.
 fn looks_like_data(text: &str) -> bool {
     parse_date(text).is_some() || text.parse::<f64>().is_ok()
-}
-
-/// From a byte offset at (or before blank lines preceding) a row, to the end of its line.
-fn row_span(text: &str, start: usize) -> Range<usize> {
-    let bytes = text.as_bytes();
-    let mut i = start.min(bytes.len());
-    if i == 0 && text.starts_with('\u{feff}') {
-        i = '\u{feff}'.len_utf8();
-    }
-    while matches!(bytes.get(i), Some(b'\r' | b'\n')) {
-        i += 1;
-    }
-    let end = text
-        .get(i..)
-        .and_then(|rest| rest.find(['\r', '\n']))
-        .map_or(bytes.len(), |n| i + n);
-    i..end
-}
-
-/// Byte ranges of the fields of the row at `start` (trimmed, quotes included).
-fn field_spans(text: &str, start: usize) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut i = row_span(text, start).start;
-    let blank = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t'));
-    let mut spans = Vec::new();
-    loop {
-        while blank(bytes.get(i)) {
-            i += 1;
-        }
-        let field_start = i;
-        if bytes.get(i) == Some(&b'"') {
-            i += 1;
-            while let Some(&b) = bytes.get(i) {
-                i += 1;
-                if b == b'"' {
-                    if bytes.get(i) == Some(&b'"') {
-                        i += 1;
-                    } else {
-                        break;
-                    }
-                }
-            }
-        }
-        while !matches!(bytes.get(i), None | Some(b',' | b'\r' | b'\n')) {
-            i += 1;
-        }
-        let mut end = i;
-        while end > field_start && blank(bytes.get(end - 1)) {
-            end -= 1;
-        }
-        spans.push(field_start..end);
-        if bytes.get(i) == Some(&b',') {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    spans
 }
 
 #[cfg(test)]
