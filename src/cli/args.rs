@@ -111,7 +111,7 @@ pub(crate) struct RunArgs {
     /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
     pub(crate) scenario: Option<PathBuf>,
     /// Number of replications (default: the scenario's).
-    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, short = 'r', allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub(crate) replications: Option<u32>,
     /// Seed of all random streams (default: the scenario's).
     #[arg(long)]
@@ -120,7 +120,7 @@ pub(crate) struct RunArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub(crate) horizon_days: Option<u32>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, short = 'j', allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub(crate) threads: Option<u32>,
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
@@ -131,7 +131,7 @@ pub(crate) struct RunArgs {
     /// Write every event of replication 0 to this CSV file.
     #[arg(long, value_name = "FILE")]
     pub(crate) trace: Option<PathBuf>,
-    /// No progress bar.
+    /// No progress bar, and no notes on standard error (errors still appear).
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
     /// Also draw every chart (PNG and SVG) into the --out folder.
@@ -189,10 +189,10 @@ pub(crate) struct AnalysisArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub(crate) sets: Vec<String>,
     /// Replications at every point (default: the scenario's). Every point runs the same ones.
-    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, short = 'r', allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub(crate) replications: Option<u32>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, short = 'j', allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub(crate) threads: Option<u32>,
     /// Metrics of this port only (default: everyone).
     #[arg(long, value_name = "NAME")]
@@ -200,7 +200,7 @@ pub(crate) struct AnalysisArgs {
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub(crate) format: FormatArg,
-    /// No progress bar.
+    /// No progress bar, and no notes on standard error (errors still appear).
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
     /// Also report the share of people processed who waited more than DAYS days (repeatable;
@@ -323,15 +323,15 @@ pub(crate) struct FitArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub(crate) sets: Vec<String>,
     /// Replications at every value tried (default: the scenario's; at least 2). Every value runs the same ones.
-    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, short = 'r', allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub(crate) replications: Option<u32>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, short = 'j', allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub(crate) threads: Option<u32>,
     /// Output format on standard output (csv: every value evaluated).
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub(crate) format: FormatArg,
-    /// No progress bar.
+    /// No progress bar, and no notes on standard error (errors still appear).
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
     #[command(flatten)]

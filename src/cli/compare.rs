@@ -28,8 +28,10 @@ pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Writ
     let comparison = plan.run(&analysis_options(common, cancel, &bar));
     bar.finish();
     let comparison = comparison?;
-    for note in &comparison.notes {
-        super::output::note(note);
+    if !common.quiet {
+        for note in &comparison.notes {
+            super::output::note(note);
+        }
     }
     print(stdout, &comparison, common.format)
 }

@@ -37,8 +37,10 @@ pub(super) fn run(
     let fit = plan.run(&bar.attach(options));
     bar.finish();
     let fit = fit?;
-    for text in &fit.notes {
-        note(text);
+    if !args.quiet {
+        for text in &fit.notes {
+            note(text);
+        }
     }
     print(stdout, &fit, args.format)
 }

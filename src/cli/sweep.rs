@@ -32,8 +32,10 @@ pub(super) fn run(
     let sweep = plan.run(&analysis_options(common, cancel, &bar));
     bar.finish();
     let sweep = sweep?;
-    for note in &sweep.notes {
-        super::output::note(note);
+    if !common.quiet {
+        for note in &sweep.notes {
+            super::output::note(note);
+        }
     }
     print(stdout, &sweep, common.format)
 }

@@ -1,6 +1,7 @@
 //! `backlog check`: a short human description of a model.
 
 use super::{Capacity, Counts, Discipline, Model, ticks_to_days};
+use crate::format::thousands;
 use crate::guard::expected_people;
 
 impl Model {
@@ -16,8 +17,9 @@ impl Model {
         };
         let _ = writeln!(
             out,
-            "  {period}; seed {}; {} replications",
-            self.seed, self.replications
+            "  {period}; seed {}; {}",
+            self.seed,
+            crate::format::replications(self.replications)
         );
         if self.classes.len() > 1 {
             let _ = writeln!(out, "  classes (highest priority first): {}", self.classes.join(", "));
@@ -36,7 +38,7 @@ impl Model {
                     format!(
                         "daily quota on {days} of {} days, {} places in all (counting {counts})",
                         self.horizon_days,
-                        total.round()
+                        thousands(total)
                     )
                 }
                 Capacity::Officers(officers) => {
@@ -76,7 +78,7 @@ impl Model {
                 "  stream {} -> {}: about {} people{}",
                 stream.name,
                 self.ports[stream.port].name,
-                people.round(),
+                thousands(people),
                 if stream.join_share < 1.0 {
                     format!(" ({:.0}% join the list)", stream.join_share * 100.0)
                 } else {

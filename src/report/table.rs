@@ -61,8 +61,8 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
     };
     let _ = writeln!(
         out,
-        "{period}; {} replications; seed {}; backlog {}; scenario sha256 {}",
-        p.replications,
+        "{period}; {}; seed {}; backlog {}; scenario sha256 {}",
+        crate::format::replications(p.replications),
         p.seed,
         p.version,
         &p.scenario_sha256[..12.min(p.scenario_sha256.len())]
@@ -111,12 +111,11 @@ pub(crate) fn summary_lines(summary: &Summary, date_of_day: impl Fn(i64) -> Opti
         ("joined the list", &total.joined),
         ("processed", &total.processed),
         ("left unprocessed", &total.abandoned),
-        ("still waiting at the end", &total.waiting_at_end),
-        ("did not join", &total.did_not_join),
     ];
     for (label, value) in rows {
         lines.push((label.to_owned(), estimate(value, thousands)));
     }
+    // Where those who left went, under "left unprocessed".
     for (outcome, value) in &total.abandoned_by_outcome {
         if value.mean.is_some_and(|m| m > 0.0) {
             lines.push((
@@ -124,6 +123,12 @@ pub(crate) fn summary_lines(summary: &Summary, date_of_day: impl Fn(i64) -> Opti
                 estimate(value, thousands),
             ));
         }
+    }
+    for (label, value) in [
+        ("still waiting at the end", &total.waiting_at_end),
+        ("did not join", &total.did_not_join),
+    ] {
+        lines.push((label.to_owned(), estimate(value, thousands)));
     }
     heading(&mut lines, "Wait of people processed, days (from joining the list)");
     for (label, value) in [
@@ -165,13 +170,12 @@ pub(crate) fn summary_lines(summary: &Summary, date_of_day: impl Fn(i64) -> Opti
                     .map(|d| format!(" (~{d})"))
                     .unwrap_or_default();
                 format!(
-                    "day {}{date} on average, in {} of {} replications",
+                    "day {}{date} on average, in {emptied} of {}",
                     days(day),
-                    emptied,
-                    p.replications
+                    crate::format::replications(p.replications)
                 )
             }
-            None => format!("never, in {} replications", p.replications),
+            None => format!("never, in {}", crate::format::replications(p.replications)),
         };
         lines.push(("first emptied".to_owned(), text));
     }

@@ -173,8 +173,12 @@ impl Provenance {
     /// One line for the top of CSV files and tables.
     pub fn line(&self) -> String {
         format!(
-            "backlog {}; scenario {}; sha256 {}; seed {}; {} replications",
-            self.version, self.scenario, self.scenario_sha256, self.seed, self.replications
+            "backlog {}; scenario {}; sha256 {}; seed {}; {}",
+            self.version,
+            self.scenario,
+            self.scenario_sha256,
+            self.seed,
+            crate::format::replications(self.replications)
         )
     }
 }

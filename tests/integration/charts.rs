@@ -641,7 +641,7 @@ fn sweep_chart_metrics_are_checked_before_anything_runs() {
 fn a_sweep_with_more_lines_than_colours_writes_its_data_and_says_why_there_is_no_chart() {
     let out = scratch("sweep-many-lines").join("sweep");
     backlog()
-        .args(["sweep", "scenarios/deterministic.toml", "--quiet"])
+        .args(["sweep", "scenarios/deterministic.toml"])
         .args(["--param", "ports.port.capacity.quota_per_day", "--values", "100,200"])
         .args(["--param", "run.seed", "--range", "1:8:1", "--out"])
         .arg(&out)

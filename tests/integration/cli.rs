@@ -188,7 +188,7 @@ fn check_summarises_a_scenario() {
         .assert()
         .success()
         .stdout(predicate::str::contains(": ok"))
-        .stdout(predicate::str::contains("about 1000 people"));
+        .stdout(predicate::str::contains("about 1,000 people"));
 }
 
 #[test]

@@ -268,7 +268,7 @@ fn people_estimates_count_only_the_part_of_a_window_in_the_run() {
         line.split("about ")
             .nth(1)
             .and_then(|rest| rest.split(' ').next())
-            .and_then(|n| n.parse().ok())
+            .and_then(|n| n.replace(',', "").parse().ok())
             .unwrap_or_else(|| panic!("no count in {line}"))
     };
     let whole = count_of("365");
@@ -276,4 +276,12 @@ fn people_estimates_count_only_the_part_of_a_window_in_the_run() {
     // The caravan arrives from day 12 on: none of it by day 10, part of it by day 20.
     assert_eq!(count_of("10"), 0.0);
     assert!(cut > 0.0 && cut < whole, "{cut} of {whole}");
+}
+
+/// `--quiet` hides the notes as its help says: nothing but results, and errors, are printed.
+#[test]
+fn quiet_runs_print_no_notes() {
+    let output = succeeds(&["run", "--quiet", "--horizon-days", "180", "-r", "2", "--format", "json"]);
+    assert!(output.stderr.is_empty(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("\"horizon_days\": 180"));
 }

@@ -36,7 +36,7 @@ fn run_and_check_take_set() {
         ])
         .assert()
         .success()
-        .stdout(predicates::str::contains("3000 places in all"))
+        .stdout(predicates::str::contains("3,000 places in all"))
         .stdout(predicates::str::contains("set ports.port.capacity.quota_per_day=200"));
     backlog()
         .args(["run", "--quiet", "scenarios/deterministic.toml", "--format", "json"])

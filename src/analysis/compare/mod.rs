@@ -272,9 +272,9 @@ impl crate::report::Render for Comparison {
     /// difference from the first.
     fn to_table(&self) -> String {
         let mut out = format!(
-            "Comparison of {} scenarios, each run with the same {} replications and seed {} (common random numbers)\n",
+            "Comparison of {} scenarios, each run with the same {} and seed {} (common random numbers)\n",
             self.scenarios.len(),
-            self.replications,
+            crate::format::replications(self.replications),
             self.seed
         );
         for s in &self.scenarios {

@@ -374,9 +374,9 @@ impl crate::report::Render for Sweep {
         let p = &self.provenance;
         let mut out = format!("{}\n", heading(self));
         out.push_str(&format!(
-            "{}; {} replications at every point, the same ones (common random numbers); seed {}; backlog {}; scenario sha256 {}\n",
+            "{}; {} at every point, the same ones (common random numbers); seed {}; backlog {}; scenario sha256 {}\n",
             self.period,
-            p.replications,
+            crate::format::replications(p.replications),
             p.seed,
             p.version,
             &p.scenario_sha256[..12.min(p.scenario_sha256.len())]

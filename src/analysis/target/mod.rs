@@ -416,10 +416,10 @@ pub(crate) fn refusal_error(refusal: &Refusal, param: &str, goal: &Goal, grid: &
                 goal.describe()
             ),
             format!(
-                "at {} it holds in {} of {} replications ({} = {}), and at {} in {}; widen --range or ask for a goal within reach",
+                "at {} it holds in {} of {} ({} = {}), and at {} in {}; widen --range or ask for a goal within reach",
                 show(grid, best.value),
                 best.met,
-                best.values.len(),
+                crate::format::replications(best.values.len() as u32),
                 goal.metric.label(),
                 estimate(best),
                 show(grid, worst.value),
@@ -434,9 +434,9 @@ pub(crate) fn refusal_error(refusal: &Refusal, param: &str, goal: &Goal, grid: &
                 show(grid, worst.value)
             ),
             format!(
-                "it holds in {} of {} replications there ({} = {}); the answer lies beyond the range: widen --range",
+                "it holds in {} of {} there ({} = {}); the answer lies beyond the range: widen --range",
                 worst.met,
-                worst.values.len(),
+                crate::format::replications(worst.values.len() as u32),
                 goal.metric.label(),
                 estimate(worst)
             ),
