@@ -277,6 +277,7 @@ impl FolderKind {
                         | "replications.csv"
                         | "scenario.toml"
                         | "markers.csv"
+                        | "manifest.json"
                         | "report.html"
                 ) || CHARTS.iter().any(|chart| image(chart))
             }

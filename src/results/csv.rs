@@ -1,8 +1,9 @@
 //! CSV writers: the summary (`--format csv`), and the `daily.csv`, `waits.csv` and
-//! `replications.csv` files of `--out`. Each starts with a `#` line of provenance
-//! (pandas: `comment="#"`; R: `comment.char = "#"`).
+//! `replications.csv` files of `--out`. Each is plain CSV, a header line then rows, so any
+//! reader takes it with no options; the provenance is in the folder's `manifest.json` and
+//! `summary.json`.
 
-use super::{Provenance, RunInfo, ScopeSummary, Summary, WAIT_NAMES, csv_number};
+use super::{RunInfo, ScopeSummary, Summary, WAIT_NAMES, csv_number};
 use crate::model::TICKS_PER_DAY;
 use crate::replicate::Replications;
 use crate::stats::summary::{BAND_PERCENTILES, Estimate, daily_bands};
@@ -14,13 +15,13 @@ fn writer() -> ::csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
-fn finish(provenance: &Provenance, writer: ::csv::Writer<Vec<u8>>) -> String {
+fn finish(writer: ::csv::Writer<Vec<u8>>) -> String {
     // Writing to a Vec cannot fail, and every field written is valid UTF-8.
     let body = writer
         .into_inner()
         .map_err(|error| error.to_string())
         .unwrap_or_default();
-    format!("# {}\n{}", provenance.line(), String::from_utf8_lossy(&body))
+    String::from_utf8_lossy(&body).into_owned()
 }
 
 /// The scopes a file breaks results down by, each named as in its `scope` column: `all` for
@@ -131,7 +132,7 @@ pub(crate) fn summary_csv(summary: &Summary) -> String {
     for stream in &summary.streams {
         scope_rows("stream", stream);
     }
-    finish(&summary.provenance, w)
+    finish(w)
 }
 
 /// Names of the daily quantities, in column order.
@@ -241,7 +242,7 @@ pub(crate) fn daily_csv(info: &RunInfo, results: &Replications) -> String {
             }
         }
     }
-    finish(&info.provenance, w)
+    finish(w)
 }
 
 /// `markers.csv`: the scenario's dated policy changes and closures, for charts.
@@ -256,7 +257,7 @@ pub(crate) fn markers_csv(info: &RunInfo) -> String {
         let port = info.ports.get(marker.port).map_or("", String::as_str);
         let _ = w.write_record([port, &marker.day.to_string(), &date, &marker.label]);
     }
-    finish(&info.provenance, w)
+    finish(w)
 }
 
 /// A bin width in days that gives at most about 60 bins up to `max_days`.
@@ -336,7 +337,7 @@ pub(crate) fn waits_csv(info: &RunInfo, results: &Replications) -> String {
             }
         }
     }
-    finish(&info.provenance, w)
+    finish(w)
 }
 
 /// `replications.csv`: one row per replication and scope with its scalar results.
@@ -392,7 +393,7 @@ pub(crate) fn replications_csv(info: &RunInfo, results: &Replications) -> String
             let _ = w.write_record(&record);
         }
     }
-    finish(&info.provenance, w)
+    finish(w)
 }
 
 #[cfg(test)]

@@ -344,6 +344,10 @@ fn read_markers(
     Ok(Vec::new())
 }
 
+/// The oldest version of the results format this backlog reads: version 2 differs only in a
+/// `#` line of provenance at the top of each CSV file, which the reader skips.
+const OLDEST_FORMAT_VERSION: u32 = 2;
+
 /// Refuses a summary.json of another format version, saying which, before reading the rest.
 fn check_version(dir: &Path, text: &str) -> Result<(), Error> {
     #[derive(serde::Deserialize)]
@@ -352,10 +356,10 @@ fn check_version(dir: &Path, text: &str) -> Result<(), Error> {
     }
     let header: Header = serde_json::from_str(text).map_err(|error| bad_file(dir, "summary.json", error))?;
     match header.format_version {
-        Some(FORMAT_VERSION) => Ok(()),
+        Some(version) if (OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) => Ok(()),
         found => Err(input(
             format!(
-                "{} is in {} of the results format; this backlog reads version {FORMAT_VERSION}",
+                "{} is in {} of the results format; this backlog reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}",
                 dir.join("summary.json").display(),
                 found.map_or_else(|| "an older version (1)".to_owned(), |v| format!("version {v}"))
             ),
@@ -379,11 +383,36 @@ pub(super) fn write(dir: &Path, results: &Results) -> Result<(), Error> {
         ("replications.csv", super::csv::replications_csv(info, replications)),
         ("scenario.toml", info.text.to_string()),
         ("markers.csv", super::csv::markers_csv(info)),
+        ("manifest.json", manifest(results)),
     ];
     for (name, contents) in files {
         write_file(&dir.join(name), contents.as_bytes())?;
     }
     Ok(())
+}
+
+/// `manifest.json`: where the folder came from (the provenance every file shares) and what
+/// each file holds, so that the CSV files can stay plain.
+fn manifest(results: &Results) -> String {
+    let files = serde_json::json!({
+        "summary.json": "every number with its mean and 95% confidence interval, overall and per scope",
+        "summary.csv": "the same, one row per scope and metric",
+        "daily.csv": "per scope, day and series: the mean and percentile bands across replications",
+        "waits.csv": "per scope and population: numbers of people, quantiles of waits (days) and a histogram",
+        "replications.csv": "one row per replication and scope with its scalar results",
+        "scenario.toml": "the scenario exactly as run",
+        "markers.csv": "the scenario's dated capacity changes and closures",
+    });
+    let document = serde_json::json!({
+        "format_version": FORMAT_VERSION,
+        "provenance": results.provenance(),
+        "start_date": results.summary().start_date,
+        "horizon_days": results.summary().horizon_days,
+        "files": files,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 impl Folder {

@@ -276,7 +276,7 @@ pub struct ScopeSummary {
 }
 
 /// The version of the results folder's format that this backlog writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The whole report of a run: `summary.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

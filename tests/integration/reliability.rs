@@ -285,6 +285,7 @@ fn a_results_folder_is_always_one_run() {
         names(&out),
         [
             "daily.csv",
+            "manifest.json",
             "markers.csv",
             "replications.csv",
             "scenario.toml",
@@ -332,7 +333,7 @@ fn a_closed_pipe_is_not_an_error() {
         .output()
         .expect("sh runs");
     assert!(output.status.success());
-    assert!(String::from_utf8_lossy(&output.stdout).starts_with("# backlog"));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("scope,name,metric,"));
     assert!(
         output.stderr.is_empty(),
         "nothing on stderr: {}",

@@ -368,16 +368,10 @@ impl crate::report::Render for Comparison {
                 let _ = writer.write_record(&record);
             }
         }
-        let body = writer
+        writer
             .into_inner()
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .unwrap_or_default();
-        let lines: Vec<String> = self
-            .scenarios
-            .iter()
-            .map(|s| format!("# {}: {}", s.letter, s.provenance.line()))
-            .collect();
-        format!("{}\n{body}", lines.join("\n"))
+            .unwrap_or_default()
     }
 
     /// The comparison as JSON.

@@ -183,11 +183,10 @@ impl crate::report::Render for Fit {
             row.push(format!("{}", evaluation.log_likelihood));
             let _ = writer.write_record(&row);
         }
-        let body = writer
+        writer
             .into_inner()
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .unwrap_or_default();
-        format!("# {}; fitted to {}\n{body}", self.provenance.line(), self.observed)
+            .unwrap_or_default()
     }
 
     /// Everything: the method, the parameters, the correlations and each figure (fit.json).

@@ -200,9 +200,9 @@ fn the_folder_holds_the_fit_the_chart_and_the_fitted_scenario() {
     let model = Scenario::from_text("fitted.toml", text).load().expect("valid");
     let value = overrides::current(&model.text, PATH).expect("a path").expect("a value");
     assert_eq!(crate::analysis::sweep::numeric(&value), Some(p.estimate));
-    // The CSV has every evaluation, the last one the fitted scenario.
+    // The CSV has a header and every evaluation, the last one the fitted scenario.
     let csv = std::fs::read_to_string(out.join("fit.csv")).expect("read");
-    assert_eq!(csv.lines().count(), 2 + fit.evaluations.len());
+    assert_eq!(csv.lines().count(), 1 + fit.evaluations.len());
     assert!(
         csv.lines().last().is_some_and(|line| line.contains(",fitted,")),
         "{csv}"

@@ -426,12 +426,10 @@ impl crate::report::Render for Sweep {
             row.push(summary.replications.to_string());
             let _ = writer.write_record(&row);
         }
-        let body = writer
+        writer
             .into_inner()
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .unwrap_or_default();
-        let paths: Vec<&str> = self.axes.iter().map(|a| a.path.as_str()).collect();
-        format!("# {}; sweep of {}\n{body}", self.provenance.line(), paths.join(" x "))
+            .unwrap_or_default()
     }
 
     fn to_json(&self) -> String {

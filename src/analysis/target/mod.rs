@@ -533,7 +533,7 @@ impl crate::report::Render for Target {
         out
     }
 
-    /// The values tried as CSV, with the answer in comment lines at the top.
+    /// The values tried as CSV (the answer is in the table and the JSON).
     fn to_csv(&self) -> String {
         let a = &self.answer;
         let mut writer = ::csv::Writer::from_writer(Vec::new());
@@ -559,20 +559,10 @@ impl crate::report::Render for Target {
                 cell(estimate.ci95_high),
             ]);
         }
-        let body = writer
+        writer
             .into_inner()
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .unwrap_or_default();
-        format!(
-            "# {}\n# goal: {}{}; answer {}; holds in at least 5% of replications from {}, in at least 95% from {}; {} simulation runs\n{body}",
-            self.provenance.line(),
-            self.goal.describe(),
-            self.by_day.map_or(String::new(), |d| format!(" by day {d}")),
-            show(&self.grid, a.answer),
-            boundary_text(&self.grid, a.five),
-            boundary_text(&self.grid, a.ninety_five),
-            a.runs()
-        )
+            .unwrap_or_default()
     }
 
     /// The answer as JSON.
