@@ -54,7 +54,7 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
         out.commit()?;
     }
     if let Some(path) = &args.trace {
-        backlog::write_trace(&model, 0, results.provenance(), path, cancel)?;
+        backlog::write_trace(&model, 0, path, cancel)?;
     }
     print(stdout, results.summary(), args.format)
 }

@@ -5,22 +5,15 @@ use crate::engine::{Trace, TraceEvent, run_replication_traced};
 use crate::error::Error;
 use crate::model::{Model, Ticks, ticks_to_days};
 use crate::output::{Streamed, write_streamed};
-use crate::results::Provenance;
 use std::io::Write;
 use std::path::Path;
 
-/// Writes every event of replication `replication` of `model` to the CSV file `path`, headed
-/// by the provenance of the run it belongs to; `cancel` stops it with [`Error::Interrupted`].
-pub fn write_trace(
-    model: &Model,
-    replication: u32,
-    provenance: &Provenance,
-    path: &Path,
-    cancel: &CancelToken,
-) -> Result<(), Error> {
+/// Writes every event of replication `replication` of `model` to the CSV file `path` (plain
+/// CSV: a header, then a line per event); `cancel` stops it with [`Error::Interrupted`].
+pub fn write_trace(model: &Model, replication: u32, path: &Path, cancel: &CancelToken) -> Result<(), Error> {
     // The trace goes straight to the file: a long one never sits in memory.
     let written = write_streamed(path, |out| -> Result<(), TraceError> {
-        let mut trace = CsvTrace::new(out, model, &provenance.line());
+        let mut trace = CsvTrace::new(out, model);
         run_replication_traced(model, replication, &mut trace, cancel).map_err(|_| TraceError::Cancelled)?;
         trace.finish().map_err(TraceError::Io)?;
         Ok(())
@@ -51,12 +44,8 @@ pub(crate) struct CsvTrace<'m, W: Write> {
 
 impl<'m, W: Write> CsvTrace<'m, W> {
     /// A trace writer for `model`; writes the header at once.
-    pub(crate) fn new(mut out: W, model: &'m Model, provenance_line: &str) -> Self {
-        let error = writeln!(
-            out,
-            "# {provenance_line}\ntime_days,event,port,group,people,list_people"
-        )
-        .err();
+    pub(crate) fn new(mut out: W, model: &'m Model) -> Self {
+        let error = writeln!(out, "time_days,event,port,group,people,list_people").err();
         CsvTrace { out, model, error }
     }
 

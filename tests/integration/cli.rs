@@ -180,7 +180,7 @@ fn trace_lists_every_event_of_replication_zero() {
         .assert()
         .success();
     let text = std::fs::read_to_string(&trace).expect("trace written");
-    let mut lines = text.lines().skip(1);
+    let mut lines = text.lines();
     assert_eq!(lines.next(), Some("time_days,event,port,group,people,list_people"));
     let processed = text.lines().filter(|line| line.contains(",process,")).count();
     assert_eq!(processed, 1000);
