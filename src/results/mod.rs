@@ -468,13 +468,50 @@ fn ordered_entries<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<
 /// Names of the wait statistics (re-exported for the writers).
 pub(crate) const WAIT_NAMES: [&str; 6] = WAIT_STATS;
 
-/// A number for CSV: empty when undefined, `inf` when infinite.
+/// A number for CSV: empty when undefined, `inf` when infinite, else to twelve significant digits.
 pub(crate) fn csv_number(value: f64) -> String {
     if value.is_nan() {
         String::new()
     } else if value.is_infinite() {
         if value > 0.0 { "inf".into() } else { "-inf".into() }
     } else {
-        format!("{value}")
+        significant(value)
+    }
+}
+
+/// Significant digits a CSV number keeps: more than any count or mean here needs, fewer than
+/// the float noise of sums and means (`3032.2999999999997` is written `3032.3`).
+const CSV_DIGITS: i32 = 12;
+
+/// `value` rounded to [`CSV_DIGITS`] significant digits, without trailing zeros.
+fn significant(value: f64) -> String {
+    if value == 0.0 {
+        return "0".to_owned();
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let decimals = (CSV_DIGITS - 1 - magnitude).max(0) as usize;
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    };
+    if text == "-0" { "0".to_owned() } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_number;
+
+    #[test]
+    fn csv_numbers_drop_float_noise() {
+        assert_eq!(csv_number(3032.2999999999997), "3032.3");
+        assert_eq!(csv_number(0.1 + 0.2), "0.3");
+        assert_eq!(csv_number(18_500.0), "18500");
+        assert_eq!(csv_number(-2.5), "-2.5");
+        assert_eq!(csv_number(0.0), "0");
+        assert_eq!(csv_number(1.234_567_890_123_4e-5), "0.0000123456789012");
+        assert_eq!(csv_number(f64::NAN), "");
+        assert_eq!(csv_number(f64::INFINITY), "inf");
     }
 }
