@@ -274,9 +274,18 @@ fn bin_width_days(max_days: f64) -> f64 {
 
 /// `waits.csv`: per scope and population (processed, still waiting, abandoned), quantiles of
 /// the waits pooled over replications, then a histogram (people per bin, mean per replication).
+/// Counts of people and waits in days have columns of their own (`people`, `days`).
 pub(crate) fn waits_csv(info: &RunInfo, results: &Replications) -> String {
     let mut w = writer();
-    let _ = w.write_record(["scope", "population", "statistic", "from_days", "to_days", "value"]);
+    let _ = w.write_record([
+        "scope",
+        "population",
+        "statistic",
+        "from_days",
+        "to_days",
+        "people",
+        "days",
+    ]);
     let scopes = named_scopes(
         info,
         &results.pooled_total,
@@ -299,16 +308,25 @@ pub(crate) fn waits_csv(info: &RunInfo, results: &Replications) -> String {
                 "",
                 "",
                 &csv_number(waits.people as f64 / replications),
+                "",
             ]);
             if waits.people == 0 {
                 continue;
             }
-            let _ = w.write_record([&scope, population, "mean", "", "", &csv_number(waits.mean_days())]);
+            let _ = w.write_record([&scope, population, "mean", "", "", "", &csv_number(waits.mean_days())]);
             for q in [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99] {
                 let name = format!("p{}", q * 100.0);
-                let _ = w.write_record([&scope, population, &name, "", "", &csv_number(waits.quantile_days(q))]);
+                let _ = w.write_record([
+                    &scope,
+                    population,
+                    &name,
+                    "",
+                    "",
+                    "",
+                    &csv_number(waits.quantile_days(q)),
+                ]);
             }
-            let _ = w.write_record([&scope, population, "max", "", "", &csv_number(waits.max_days())]);
+            let _ = w.write_record([&scope, population, "max", "", "", "", &csv_number(waits.max_days())]);
         }
         let max_days = populations
             .iter()
@@ -333,6 +351,7 @@ pub(crate) fn waits_csv(info: &RunInfo, results: &Replications) -> String {
                     &csv_number(from),
                     &csv_number(to),
                     &csv_number(people),
+                    "",
                 ]);
             }
         }

@@ -268,18 +268,29 @@ fn parse_daily(dir: &Path, text: &str) -> Result<(BTreeMap<String, Vec<Band>>, u
 
 fn parse_waits(dir: &Path, text: &str) -> Result<BTreeMap<String, Population>, Error> {
     let name = "waits.csv";
-    let rows = csv_rows(
-        dir,
-        name,
-        text,
-        &["scope", "population", "statistic", "from_days", "to_days", "value"],
-    )?;
+    // Version 3 keeps people and days in columns of their own; version 2 had one `value`.
+    let header = text.lines().find(|line| !line.starts_with('#')).unwrap_or_default();
+    let split = header.split(',').any(|column| column == "days");
+    let values: &[&str] = if split {
+        &["people", "days"]
+    } else {
+        &["value", "value"]
+    };
+    let mut columns = vec!["scope", "population", "statistic", "from_days", "to_days"];
+    columns.extend_from_slice(values);
+    let rows = csv_rows(dir, name, text, &columns)?;
     let mut populations: BTreeMap<String, Population> = BTreeMap::new();
     for row in rows.iter().filter(|row| row[0] == "all") {
         let population = populations.entry(row[1].clone()).or_default();
-        let value = finite(dir, name, &row[5])?;
+        // Counts of people are in the first value column, waits in days in the second.
+        let cell = if matches!(row[2].as_str(), "people" | "bin") {
+            &row[5]
+        } else {
+            &row[6]
+        };
+        let value = finite(dir, name, cell)?;
         if value < 0.0 {
-            return Err(bad_file(dir, name, format!("`{}` is negative", row[5])));
+            return Err(bad_file(dir, name, format!("`{cell}` is negative")));
         }
         match row[2].as_str() {
             "people" => population.people = value,
@@ -524,6 +535,23 @@ mod tests {
         assert_eq!(daily["on_list"].len(), 1);
         assert_eq!(daily["on_list"][0].p95, 3.0);
         assert!(daily["quoted_wait_days"][0].p50.is_infinite());
+    }
+
+    #[test]
+    fn waits_are_read_with_people_and_days_apart_or_in_one_column() {
+        let dir = Path::new("results");
+        let version_3 = "scope,population,statistic,from_days,to_days,people,days\n\
+                         all,processed,people,,,40,\nall,processed,mean,,,,2.5\nall,processed,bin,0,1,10,\n";
+        let version_2 = "# backlog\nscope,population,statistic,from_days,to_days,value\n\
+                         all,processed,people,,,40\nall,processed,mean,,,2.5\nall,processed,bin,0,1,10\n";
+        let (new, old) = (
+            parse_waits(dir, version_3).unwrap(),
+            parse_waits(dir, version_2).unwrap(),
+        );
+        let processed = &new["processed"];
+        assert_eq!((processed.people, processed.stats["mean"]), (40.0, 2.5));
+        assert_eq!(processed.bins[0].people, 10.0);
+        assert_eq!(format!("{new:?}"), format!("{old:?}"));
     }
 
     #[test]
