@@ -318,17 +318,12 @@ impl Digest {
             .collect();
         let mut replication = replication;
         let (streams, daily_by_stream): (Vec<PeopleStats>, Vec<DailySeries>) = if streams_reported(model) {
-            // Streams of a port come in slot order, so each port's results are taken in turn;
-            // a port with one stream has no results of its own for it: they are the port's.
-            let mut taken: Vec<_> = replication
-                .ports
-                .iter_mut()
-                .map(|port| std::mem::take(&mut port.streams).into_iter())
-                .collect();
+            let taken = replication.take_streams(model.streams.iter().map(|stream| stream.port));
             model
                 .streams
                 .iter()
-                .map(|stream| match taken[stream.port].next() {
+                .zip(taken)
+                .map(|(stream, taken)| match taken {
                     Some(result) => (result.people, result.daily),
                     None => (
                         replication.port_people(stream.port, outcomes),

@@ -147,7 +147,8 @@ fn bad_file(dir: &Path, name: &str, problem: impl std::fmt::Display) -> Error {
     )
 }
 
-/// A CSV file's rows as maps from column name to text (the `#` provenance line skipped).
+/// A CSV file's rows as maps from column name to text (the `#` provenance line of version 2
+/// skipped).
 fn csv_rows(dir: &Path, name: &str, text: &str, columns: &[&str]) -> Result<Vec<Vec<String>>, Error> {
     let mut reader = ::csv::ReaderBuilder::new()
         .comment(Some(b'#'))
@@ -355,8 +356,9 @@ fn read_markers(
     Ok(Vec::new())
 }
 
-/// The oldest version of the results format this backlog reads: version 2 differs only in a
-/// `#` line of provenance at the top of each CSV file, which the reader skips.
+/// The oldest version of the results format this backlog reads: version 2 had a `#` line of
+/// provenance at the top of each CSV file, which the reader skips, and one `value` column in
+/// `waits.csv` where version 3 has `people` and `days`; the reader takes both.
 const OLDEST_FORMAT_VERSION: u32 = 2;
 
 /// Refuses a summary.json of another format version, saying which, before reading the rest.

@@ -338,6 +338,18 @@ impl Replication {
         merged(self.ports.iter().map(|port| &port.by_class[class]), outcomes)
     }
 
+    /// Takes each stream's results out of its port, in the model's stream order (`ports` gives
+    /// each stream's port): `None` for a stream alone at its port, whose results are the port's.
+    pub(crate) fn take_streams(&mut self, ports: impl Iterator<Item = usize>) -> Vec<Option<StreamResult>> {
+        // A port's streams come in slot order, so its results are taken in turn.
+        let mut own: Vec<_> = self
+            .ports
+            .iter_mut()
+            .map(|port| std::mem::take(&mut port.streams).into_iter())
+            .collect();
+        ports.map(|port| own[port].next()).collect()
+    }
+
     /// Daily series summed over ports.
     pub(crate) fn total_daily(&self) -> DailySeries {
         let horizon_days = self.ports.first().map_or(0, |port| port.daily.horizon_days);

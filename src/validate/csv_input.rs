@@ -280,22 +280,8 @@ impl Reader<'_, '_> {
     }
 
     fn csv_error(&mut self, text: &str, error: &csv::Error) {
-        let start = error
-            .position()
-            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
-        let span = row_span(text, start);
-        match error.kind() {
-            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => self.error(
-                span,
-                format!(
-                    "this row has {len} field{} but the header has {expected_len} column{}",
-                    plural(*len),
-                    plural(*expected_len)
-                ),
-                Some("check for a missing or extra comma; put values that contain commas in double quotes".to_owned()),
-            ),
-            _ => self.error(span, format!("cannot read this row: {error}"), None),
-        }
+        let (span, message, help) = csv_problem(text, error);
+        self.error(span, message, help);
     }
 
     fn columns(&mut self, text: &str, headers: &csv::StringRecord, classes: Option<&[&str]>) -> Option<Columns> {
@@ -501,6 +487,26 @@ impl Reader<'_, '_> {
 
 fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// What a CSV reader's error means for the user: the row it is on, a message and a hint.
+pub(crate) fn csv_problem(text: &str, error: &csv::Error) -> (Range<usize>, String, Option<String>) {
+    let start = error
+        .position()
+        .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+    let span = row_span(text, start);
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => (
+            span,
+            format!(
+                "this row has {len} field{} but the header has {expected_len} column{}",
+                plural(*len),
+                plural(*expected_len)
+            ),
+            Some("check for a missing or extra comma; put values that contain commas in double quotes".to_owned()),
+        ),
+        _ => (span, format!("cannot read this row: {error}"), None),
+    }
 }
 
 /// A date YYYY-MM-DD or a finite number.

@@ -10,7 +10,7 @@ use crate::analysis::target::DayOrDate;
 use crate::error::{Diagnostic, InputError, SourceFile};
 use crate::format::thousands;
 use crate::model::{Date, Model};
-use crate::validate::csv_input::{field_spans, row_span};
+use crate::validate::csv_input::{csv_problem, field_spans, row_span};
 use crate::validate::{ReadProblem, read_text, suggest};
 use std::ops::Range;
 use std::path::Path;
@@ -237,22 +237,8 @@ impl Parser<'_> {
     }
 
     fn csv_error(&mut self, text: &str, error: &csv::Error) {
-        let start = error
-            .position()
-            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
-        let span = row_span(text, start);
-        match error.kind() {
-            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => self.error(
-                span,
-                format!(
-                    "this row has {len} field{} but the header has {expected_len} column{}",
-                    plural(*len),
-                    plural(*expected_len)
-                ),
-                Some("check for a missing or extra comma; put values that contain commas in double quotes".to_owned()),
-            ),
-            _ => self.error(span, format!("cannot read this row: {error}"), None),
-        }
+        let (span, message, help) = csv_problem(text, error);
+        self.error(span, message, help);
     }
 
     fn columns(&mut self, text: &str, headers: &csv::StringRecord) -> Option<Columns> {
@@ -607,10 +593,6 @@ fn period(model: &Model) -> String {
         Some(start) => format!("{start} to {}, days 0 to {last}", start.plus_days(i64::from(last))),
         None => format!("days 0 to {last}"),
     }
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// A date written YYYY-MM-DD (not necessarily a real one).

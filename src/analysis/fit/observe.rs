@@ -282,17 +282,12 @@ impl Dailies {
                 .map(|r| {
                     let mut replication = run_replication_with(model, r, engine, cancel)?;
                     let total = replication.total_daily();
-                    // A port's streams come in slot order; a port with one stream keeps no
-                    // series of its own for it: they are the port's.
-                    let mut own: Vec<_> = replication
-                        .ports
-                        .iter_mut()
-                        .map(|port| std::mem::take(&mut port.streams).into_iter())
-                        .collect();
+                    let taken = replication.take_streams(model.streams.iter().map(|stream| stream.port));
                     let streams = model
                         .streams
                         .iter()
-                        .map(|stream| match own[stream.port].next() {
+                        .zip(taken)
+                        .map(|(stream, taken)| match taken {
                             Some(result) => result.daily,
                             None => replication.ports[stream.port].daily.clone(),
                         })
