@@ -86,6 +86,11 @@ impl Change {
         self.value.to_string().trim().to_owned()
     }
 
+    /// `path = value` (the value as in TOML), as provenance names a change.
+    pub(crate) fn provenance_text(&self) -> String {
+        format!("{} = {}", self.path, self.value_text())
+    }
+
     /// The value for tables and file names: a string without its quotes, anything else as TOML.
     pub fn value_shown(&self) -> String {
         match self.value.as_str() {

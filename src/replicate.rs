@@ -395,7 +395,9 @@ pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, E
 /// options' [`Limits`] ([`Error::Limit`]).
 pub fn simulate(model: &Model, options: &RunOptions) -> Result<Results, Error> {
     crate::guard::estimate(model, options).check(&options.limits)?;
-    Ok(Results::new(model, run(model, options)?))
+    let mut results = Results::new(model, run(model, options)?);
+    results.set_engine(options.engine);
+    Ok(results)
 }
 
 /// Runs the model's replications on a thread pool and merges them in order.

@@ -122,8 +122,10 @@ impl Scenario {
             Some(open) => format!("{open}, as changed on the command line)"),
             None => format!("{} (as changed on the command line)", self.name),
         };
-        validate::load_str_within(&name, &text, &self.base_dir, &self.limits)
-            .map_err(|error| Error::Input(overrides::explain(error, &text, changes)))
+        let mut model = validate::load_str_within(&name, &text, &self.base_dir, &self.limits)
+            .map_err(|error| Error::Input(overrides::explain(error, &text, changes)))?;
+        model.changes = changes.iter().map(Change::provenance_text).collect();
+        Ok(model)
     }
 }
 

@@ -70,11 +70,9 @@ impl BacktestChart {
     pub(crate) fn source_line(&self) -> String {
         let p = &self.provenance;
         format!(
-            "Simulated with backlog v{}; scenario {}; seed {}; {}; fitted to {} by backlog fit",
+            "Simulated with backlog v{}; {}; fitted to {} by backlog fit",
             p.version,
-            p.scenario,
-            p.seed,
-            crate::format::replications(p.replications),
+            p.run_phrase(),
             self.observed
         )
     }
@@ -285,6 +283,8 @@ mod tests {
                 scenario_sha256: "0".repeat(64),
                 seed: 7,
                 replications: 40,
+                changes: Vec::new(),
+                engine: None,
             },
             observed: "observed.csv".to_owned(),
             start_date: Date::parse("2019-01-01"),
@@ -316,7 +316,8 @@ mod tests {
             "Middle 90% of runs",
             "Recorded figure and its range",
             "Recorded figures: Roll Call, Oct 4 2019.",
-            "Simulated with backlog v0.1.0; scenario Test scenario; seed 7; 40 replications; fitted to observed.csv by backlog fit",
+            "Simulated with backlog v0.1.0;",
+            "scenario Test scenario; seed 7; 40 replications; sha256 000000000000; fitted to observed.csv by",
         ] {
             assert!(found.iter().any(|t| t.contains(expected)), "no {expected:?}: {found:?}");
         }

@@ -55,12 +55,7 @@ pub(super) fn source_line(results: &[Folder]) -> String {
     let mut parts: Vec<String> = results
         .iter()
         .map(|r| {
-            let run = format!(
-                "scenario {}; seed {}; {}",
-                r.scenario(),
-                r.seed(),
-                crate::format::replications(r.replications())
-            );
+            let run = r.summary.provenance.run_phrase();
             if same_version {
                 run
             } else {

@@ -199,11 +199,9 @@ impl Folder {
     /// The source line every chart carries.
     pub(crate) fn source_line(&self) -> String {
         format!(
-            "Simulated with backlog v{}; scenario {}; seed {}; {}",
+            "Simulated with backlog v{}; {}",
             self.version(),
-            self.scenario(),
-            self.seed(),
-            crate::format::replications(self.replications())
+            self.summary.provenance.run_phrase()
         )
     }
 

@@ -83,18 +83,12 @@ impl SweepChart {
     pub(crate) fn source_line(&self) -> String {
         let p = &self.provenance;
         let points = self.estimates.len();
-        format!(
-            "Simulated with backlog v{}; scenario {}; seed {}; {} at {}",
-            p.version,
-            p.scenario,
-            p.seed,
-            crate::format::replications(p.replications),
-            if points == 1 {
-                "the one point".to_owned()
-            } else {
-                format!("each of {points} points")
-            }
-        )
+        let at = if points == 1 {
+            " at the one point".to_owned()
+        } else {
+            format!(" at each of {points} points")
+        };
+        format!("Simulated with backlog v{}; {}", p.version, p.run_phrase_at(&at))
     }
 
     /// Position of each value of the first parameter on the horizontal axis.
@@ -451,6 +445,8 @@ mod tests {
             scenario_sha256: "0".repeat(64),
             seed: 7,
             replications,
+            changes: Vec::new(),
+            engine: None,
         }
     }
 

@@ -52,6 +52,7 @@ fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) ->
         }],
         markers: Vec::new(),
         text: std::sync::Arc::from(""),
+        changes: Vec::new(),
         notes: Vec::new(),
     }
 }

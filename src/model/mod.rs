@@ -75,6 +75,9 @@ pub struct Model {
     pub(crate) markers: Vec<Marker>,
     /// The scenario text it was validated from (after any changes): what was run.
     pub(crate) text: std::sync::Arc<str>,
+    /// The changes made to the scenario's text before validation (`path = value`, in order),
+    /// for provenance: a reader who reruns the file as shipped gets other numbers.
+    pub(crate) changes: Vec<String>,
     /// Things validation accepted that the user may want to know, in the order found.
     pub(crate) notes: Vec<crate::error::Note>,
 }

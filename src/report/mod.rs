@@ -1,6 +1,6 @@
 //! What is printed for people to read: the summary table, and the trace of one replication.
 
-mod table;
+pub(crate) mod table;
 
 pub(crate) use table::summary_lines;
 pub(crate) mod trace;

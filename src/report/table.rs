@@ -50,6 +50,17 @@ impl super::Render for Summary {
     }
 }
 
+/// The lines that say how the run differs from the file as shipped: changes, and an engine
+/// other than the default.
+pub(crate) fn changes_lines(out: &mut String, p: &crate::results::Provenance) {
+    if !p.changes.is_empty() {
+        let _ = writeln!(out, "Set on the command line, not as in the file: {}.", p.changes_list());
+    }
+    if let Some(engine) = &p.engine {
+        let _ = writeln!(out, "Engine: {engine} (the default engine gives the same results).");
+    }
+}
+
 /// The table, ending in a newline.
 fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> String {
     let mut out = String::new();
@@ -65,8 +76,9 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
         crate::format::replications(p.replications),
         p.seed,
         p.version,
-        &p.scenario_sha256[..12.min(p.scenario_sha256.len())]
+        p.short_sha256()
     );
+    changes_lines(&mut out, p);
     if summary.warm_up_days > 0 {
         let _ = writeln!(
             out,

@@ -115,6 +115,12 @@ impl Results {
         }
     }
 
+    /// Records the engine that ran in the provenance.
+    pub(crate) fn set_engine(&mut self, engine: crate::Engine) {
+        self.info.provenance = self.info.provenance.clone().with_engine(engine);
+        self.summary.provenance = self.info.provenance.clone();
+    }
+
     /// The summary: every number with its 95% confidence interval, overall, per port and per
     /// class (what `summary.json` holds).
     pub fn summary(&self) -> &Summary {
@@ -155,6 +161,12 @@ pub struct Provenance {
     pub seed: u64,
     /// Replications.
     pub replications: u32,
+    /// Changes made to the scenario file before it ran (`path = value`, e.g. by `--set`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
+    /// The engine, when not the default (`event-loop`). Results do not depend on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
 }
 
 impl Provenance {
@@ -167,19 +179,66 @@ impl Provenance {
             scenario_sha256: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
             seed: model.seed,
             replications,
+            changes: model.changes.clone(),
+            engine: None,
         }
     }
 
-    /// One line for the top of CSV files and tables.
+    /// Records the engine that ran, when it is not the default.
+    pub(crate) fn with_engine(mut self, engine: crate::Engine) -> Self {
+        self.engine = match engine {
+            crate::Engine::Auto => None,
+            crate::Engine::EventLoop => Some("event-loop".to_owned()),
+        };
+        self
+    }
+
+    /// The first 12 hex digits of the scenario's SHA-256: enough to tell versions apart.
+    pub fn short_sha256(&self) -> &str {
+        self.scenario_sha256.get(..12).unwrap_or(&self.scenario_sha256)
+    }
+
+    /// `scenario NAME with a = 1 set on the command line; seed S; N replications; event-loop
+    /// engine; sha256 0123456789ab`: what a chart's source line and a table's header say of the
+    /// run, naming every change from the file as shipped.
+    pub fn run_phrase(&self) -> String {
+        self.run_phrase_at("")
+    }
+
+    /// [`run_phrase`](Self::run_phrase) with `at` after the replications (` at each of 6
+    /// points`).
+    pub(crate) fn run_phrase_at(&self, at: &str) -> String {
+        let mut parts = vec![format!("scenario {}{}", self.scenario, self.changes_phrase())];
+        parts.push(format!("seed {}", self.seed));
+        parts.push(format!("{}{at}", crate::format::replications(self.replications)));
+        if let Some(engine) = &self.engine {
+            parts.push(format!("{engine} engine"));
+        }
+        parts.push(format!("sha256 {}", self.short_sha256()));
+        parts.join("; ")
+    }
+
+    /// ` with a = 1 and b = 2 set on the command line`, or nothing without changes.
+    pub fn changes_phrase(&self) -> String {
+        if self.changes.is_empty() {
+            String::new()
+        } else {
+            format!(" with {} set on the command line", self.changes_list())
+        }
+    }
+
+    /// `a = 1, b = 2 and c = 3`.
+    pub(crate) fn changes_list(&self) -> String {
+        match self.changes.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [first @ .., last] => format!("{} and {last}", first.join(", ")),
+        }
+    }
+
+    /// One line for the top of tables: the version and [`run_phrase`](Self::run_phrase).
     pub fn line(&self) -> String {
-        format!(
-            "backlog {}; scenario {}; sha256 {}; seed {}; {}",
-            self.version,
-            self.scenario,
-            self.scenario_sha256,
-            self.seed,
-            crate::format::replications(self.replications)
-        )
+        format!("backlog {}; {}", self.version, self.run_phrase())
     }
 }
 

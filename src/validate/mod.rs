@@ -155,6 +155,7 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
         ports: ports.ports,
         markers,
         text: Arc::from(""),
+        changes: Vec::new(),
         notes: Vec::new(),
     })
 }

@@ -379,8 +379,9 @@ impl crate::report::Render for Sweep {
             crate::format::replications(p.replications),
             p.seed,
             p.version,
-            &p.scenario_sha256[..12.min(p.scenario_sha256.len())]
+            p.short_sha256()
         ));
+        crate::report::table::changes_lines(&mut out, p);
         let whose = match &self.scope {
             Scope::Total => "Everyone".to_owned(),
             Scope::Port(name) => format!("Port {name}"),

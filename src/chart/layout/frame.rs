@@ -3,6 +3,7 @@
 use crate::chart::canvas::{Align, Canvas, Drawn, Rect};
 use crate::chart::style::{INK, MUTED, size};
 use crate::error::Error;
+use super::wrap::wrap_by;
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
@@ -49,7 +50,7 @@ pub(in crate::chart) struct Frame {
     pub source: String,
 }
 
-/// Splits `text` into lines no wider than `width` pixels (words longer than a line stay whole).
+/// Splits `text` into lines no wider than `width` pixels (see [`wrap_by`]).
 pub(in crate::chart) fn wrap<DB: DrawingBackend>(
     c: &Canvas<DB>,
     text: &str,
@@ -57,24 +58,7 @@ pub(in crate::chart) fn wrap<DB: DrawingBackend>(
     size: f64,
     bold: bool,
 ) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if !line.is_empty() && c.measure(&candidate, size, bold) > width {
-            lines.push(std::mem::replace(&mut line, word.to_owned()));
-        } else {
-            line = candidate;
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
+    wrap_by(text, &|line: &str| c.measure(line, size, bold) <= width)
 }
 
 /// Outer margin, design pixels.

@@ -65,6 +65,18 @@ fn place_marks_in<DB: DrawingBackend>(
     let mut all = true;
     for i in order {
         let (x, text, color) = &marks[i];
+        if text.is_empty() {
+            // A line the label of another mark speaks for.
+            placed.push(Placed {
+                x: *x,
+                row: None,
+                x0: *x,
+                x1: *x,
+                text: String::new(),
+                color: *color,
+            });
+            continue;
+        }
         let w = c.measure(text, size::NOTE, false);
         let fits = |row: usize, (x0, x1): (i32, i32)| {
             x0 >= bounds.0

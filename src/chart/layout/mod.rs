@@ -5,6 +5,7 @@
 mod axes;
 mod frame;
 mod marks;
+mod wrap;
 
 pub(in crate::chart) use axes::{Axis, Scale, Ticks, time_ticks};
 pub(in crate::chart) use frame::{Frame, LegendItem, Swatch, draw_frame, wrap};
@@ -180,16 +181,30 @@ pub(in crate::chart) fn layout_plot<DB: DrawingBackend>(c: &Canvas<DB>, body: Re
         None => unlabelled(&direct),
         Some((placed, true)) => (placed, Vec::new()),
         Some((_, false)) => {
+            // Numbers for the labelled marks only; unlabelled lines stay lines.
+            let mut number = 0;
+            let numbers: Vec<String> = in_range
+                .iter()
+                .map(|m| {
+                    if m.label.is_empty() {
+                        String::new()
+                    } else {
+                        number += 1;
+                        number.to_string()
+                    }
+                })
+                .collect();
             let numbered: Vec<(i32, String, RGBColor)> = in_range
                 .iter()
-                .enumerate()
-                .map(|(i, m)| (x.map(m.value), (i + 1).to_string(), m.color))
+                .zip(&numbers)
+                .map(|(m, n)| (x.map(m.value), n.clone(), m.color))
                 .collect();
             let (placed, _) = place_marks(c, &numbered, bounds, max_rows.max(3));
             let key = in_range
                 .iter()
-                .enumerate()
-                .map(|(i, m)| ((i + 1).to_string(), m.key.clone()))
+                .zip(numbers)
+                .filter(|(m, _)| !m.label.is_empty())
+                .map(|(m, n)| (n, m.key.clone()))
                 .collect();
             (placed, key)
         }
@@ -477,22 +492,86 @@ impl Timeline {
     }
 }
 
-/// Policy markers of a results folder as marks on a day axis.
+/// Policy markers of a results folder as marks on a day axis (see [`merged_marks`]).
 pub(in crate::chart) fn policy_marks(results: &crate::results::Folder) -> Vec<Mark> {
-    results
-        .markers
-        .iter()
-        .map(|marker| {
-            let when = match results.date_of_day(i64::from(marker.day)) {
-                Some(date) => style::long_date(date),
-                None => format!("day {}", marker.day),
-            };
-            Mark {
-                value: f64::from(marker.day),
-                label: marker.label.clone(),
-                key: format!("{when}: {}", marker.label),
-                color: MARKER,
+    let markers: Vec<(u32, &str)> = results.markers.iter().map(|m| (m.day, m.label.as_str())).collect();
+    merged_marks(&markers, |day| results.date_of_day(i64::from(day)))
+        .into_iter()
+        .map(|(day, label, key)| Mark {
+            value: f64::from(day),
+            label,
+            key,
+            color: MARKER,
+        })
+        .collect()
+}
+
+/// `1, 4 and 7 Jul` (one month), `30 Jun and 4 Jul`, or `days 181 and 184` without dates.
+fn days_list(days: &[u32], date: &impl Fn(u32) -> Option<Date>) -> String {
+    let dates: Option<Vec<Date>> = days.iter().map(|&day| date(day)).collect();
+    let items: Vec<String> = match dates {
+        Some(dates) if dates.windows(2).all(|w| (w[0].year, w[0].month) == (w[1].year, w[1].month)) => {
+            let mut items: Vec<String> = dates.iter().map(|d| d.day.to_string()).collect();
+            if let (Some(last), Some(first)) = (items.last_mut(), dates.first()) {
+                *last = format!("{last} {}", style::month(*first));
             }
+            items
+        }
+        Some(dates) => dates.iter().map(|&d| style::short_date(d)).collect(),
+        None => {
+            let mut items: Vec<String> = days.iter().map(u32::to_string).collect();
+            items[0] = format!("days {}", items[0]);
+            items
+        }
+    };
+    match items.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+    }
+}
+
+/// Markers `(day, label)` as `(day, label, key)`, one per day, so that no two labels stand on
+/// one line or say the same thing: a label that recurs is written once, on its first day, with
+/// every day it applies (`no intake (1, 4 and 7 Jul)`), and the later lines go unlabelled (an
+/// empty label); labels of one day are joined with `;`. Keys carry the date.
+pub(in crate::chart) fn merged_marks(markers: &[(u32, &str)], date: impl Fn(u32) -> Option<Date>) -> Vec<(u32, String, String)> {
+    let mut days_of: Vec<(&str, Vec<u32>)> = Vec::new();
+    for &(day, label) in markers {
+        match days_of.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, days)) => {
+                if !days.contains(&day) {
+                    days.push(day);
+                }
+            }
+            None => days_of.push((label, vec![day])),
+        }
+    }
+    let mut by_day: Vec<(u32, Vec<String>)> = Vec::new();
+    for &(day, _) in markers {
+        if !by_day.iter().any(|(d, _)| *d == day) {
+            by_day.push((day, Vec::new()));
+        }
+    }
+    by_day.sort_by_key(|(day, _)| *day);
+    for (label, days) in &mut days_of {
+        days.sort_unstable();
+        let text = if days.len() > 1 {
+            format!("{label} ({})", days_list(days, &date))
+        } else {
+            (*label).to_owned()
+        };
+        if let Some((_, labels)) = by_day.iter_mut().find(|(d, _)| *d == days[0]) {
+            labels.push(text);
+        }
+    }
+    by_day
+        .into_iter()
+        .map(|(day, labels)| {
+            let label = labels.join("; ");
+            let when = date(day).map_or_else(|| format!("day {day}"), style::long_date);
+            let key = if label.is_empty() { String::new() } else { format!("{when}: {label}") };
+            (day, label, key)
         })
         .collect()
 }
@@ -500,6 +579,30 @@ pub(in crate::chart) fn policy_marks(results: &crate::results::Folder) -> Vec<Ma
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Labels that recur are written once with their days; labels of one day share a line.
+    #[test]
+    fn recurring_and_same_day_markers_share_one_label() {
+        let start = Date::parse("2019-01-01").expect("date");
+        let markers = [(181, "no intake"), (181, "under 5/day (July)"), (184, "no intake"), (187, "no intake"), (24, "target")];
+        let merged = merged_marks(&markers, |day| Some(start.plus_days(i64::from(day))));
+        let labels: Vec<(u32, &str)> = merged.iter().map(|(day, label, _)| (*day, label.as_str())).collect();
+        assert_eq!(
+            labels,
+            vec![
+                (24, "target"),
+                (181, "no intake (1, 4 and 7 Jul); under 5/day (July)"),
+                (184, ""),
+                (187, ""),
+            ]
+        );
+        assert_eq!(merged[1].2, "1 Jul 2019: no intake (1, 4 and 7 Jul); under 5/day (July)");
+        let undated = merged_marks(&[(3, "closed"), (9, "closed"), (3, "closed")], |_| None);
+        assert_eq!(undated[0].1, "closed (days 3 and 9)");
+        assert_eq!(undated[0].2, "day 3: closed (days 3 and 9)");
+        let months = merged_marks(&[(180, "x"), (184, "x")], |day| Some(start.plus_days(i64::from(day))));
+        assert_eq!(months[0].1, "x (30 Jun and 4 Jul)");
+    }
     use crate::model::Date;
 
     #[test]
