@@ -12,23 +12,56 @@ use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
 /// Opacity of the 90% band.
-pub(super) const OUTER_ALPHA: f64 = 0.16;
+pub(super) const OUTER_ALPHA: f64 = 0.2;
 /// Opacity of the 50% band (drawn over the 90% band).
-pub(super) const INNER_ALPHA: f64 = 0.30;
+pub(super) const INNER_ALPHA: f64 = 0.32;
 
-/// The legend of a median with two bands.
-pub(super) fn band_legend(replications: u32, color: RGBColor) -> Vec<LegendItem> {
+/// Which bands of `points` (values divided by `divisor`, on an axis up to `y_max`) show beside
+/// the median's line: (middle 50%, middle 90%).
+pub(super) fn bands_shown<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    points: &[(f64, Band)],
+    y_max: f64,
+    divisor: f64,
+) -> (bool, bool) {
+    let line = c.px(5.0);
+    let height = super::approx_plot_height(c);
+    let inner = points.iter().map(|(_, b)| (b.p25 / divisor, b.p75 / divisor));
+    let outer = points.iter().map(|(_, b)| (b.p5 / divisor, b.p95 / divisor));
+    (
+        series::interval_shows(inner, y_max, height, line),
+        series::interval_shows(outer, y_max, height, line),
+    )
+}
+
+/// The legend of a median with the bands that show, and a note when none does.
+pub(super) fn band_legend(
+    replications: u32,
+    color: RGBColor,
+    (inner, outer): (bool, bool),
+) -> (Vec<LegendItem>, Option<String>) {
     if replications == 1 {
-        return vec![LegendItem::new("One simulated run", Swatch::Line(color))];
+        return (vec![LegendItem::new("One simulated run", Swatch::Line(color))], None);
     }
-    vec![
-        LegendItem::new(format!("Median of {replications} runs"), Swatch::Line(color)),
-        LegendItem::new(
+    let mut legend = vec![LegendItem::new(
+        format!("Median of {replications} runs"),
+        Swatch::Line(color),
+    )];
+    if inner {
+        legend.push(LegendItem::new(
             "Middle 50% of runs",
             Swatch::Fill(color, 1.0 - (1.0 - INNER_ALPHA) * (1.0 - OUTER_ALPHA)),
-        ),
-        LegendItem::new("90% of runs", Swatch::Fill(color, OUTER_ALPHA)),
-    ]
+        ));
+    }
+    if outer {
+        legend.push(LegendItem::new("90% of runs", Swatch::Fill(color, OUTER_ALPHA)));
+    }
+    let note = (!outer).then(|| {
+        format!(
+            "The {replications} runs agree closely: the middle 90% of them lies within the width of the median's line."
+        )
+    });
+    (legend, note)
 }
 
 /// Draws the chart.
@@ -40,7 +73,14 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
     let names = results.series("names_on_list");
     let names = (names.len() == on_list.len() && names.iter().zip(on_list).any(|(n, p)| n.p50 != p.p50))
         .then(|| series::daily_points(names, bucket, results.row_days));
-    let mut legend = band_legend(results.replications(), BLUE);
+    let y_max = points
+        .iter()
+        .map(|(_, b)| b.p95)
+        .chain(names.iter().flatten().map(|(_, b)| b.p50))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let (mut legend, band_note) = band_legend(results.replications(), BLUE, bands_shown(c, &points, y_max, 1.0));
     if names.is_some() {
         legend.push(LegendItem::new(
             "Names on the list, with those who left (median)",
@@ -51,17 +91,13 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
         title: title.unwrap_or("People waiting on the list").to_owned(),
         subtitle: super::subtitle(results, "people on the list at the end of each day"),
         legend,
-        notes: series::bucket_note(bucket, results.row_days).into_iter().collect(),
+        notes: band_note
+            .into_iter()
+            .chain(series::bucket_note(bucket, results.row_days))
+            .collect(),
         source: results.source_line(),
     };
     let body = layout::draw_frame(c, &frame)?;
-    let y_max = points
-        .iter()
-        .map(|(_, b)| b.p95)
-        .chain(names.iter().flatten().map(|(_, b)| b.p50))
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max)
-        .max(1.0);
     let y = Axis::new(0.0, y_max, "People on the list", Ticks::Numbers);
     let plot = Timeline::of(results).layout_plot(c, body, y);
     plot.draw_grid(c)?;

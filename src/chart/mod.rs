@@ -352,6 +352,12 @@ pub fn period(start_date: Option<crate::model::Date>, horizon_days: u32) -> Stri
     }
 }
 
+/// About how tall the plot of a chart will be, in pixels (an underestimate: the frame takes
+/// the rest), to decide what the legend promises before the layout is known.
+pub(crate) fn approx_plot_height<DB: DrawingBackend>(c: &Canvas<DB>) -> i32 {
+    ((f64::from(c.height) - 380.0 * c.scale).max(80.0 * c.scale)) as i32
+}
+
 /// About how wide a plot taking `share` of the chart's width will be, in pixels (to choose how
 /// many days each point averages before the layout is known).
 pub(crate) fn approx_plot_width<DB: DrawingBackend>(c: &Canvas<DB>, share: f64) -> i32 {

@@ -1,12 +1,13 @@
 //! Quoted wait over time: what a newcomer would be told each day (the list length divided by
 //! the number processed per day over the previous 30 days), in days, weeks or years.
 
-use super::canvas::{Canvas, Drawn, Rect};
+use super::canvas::{Align, Canvas, Drawn, Rect};
 use super::layout::{self, Axis, Frame, LegendItem, Swatch, Ticks, Timeline};
 use super::series;
-use super::style::{LIGHT, VERMILLION};
+use super::style::{LIGHT, VERMILLION, size};
 use crate::results::{Band, Folder};
 use plotters::prelude::DrawingBackend;
+use plotters::style::RGBColor;
 
 /// A unit for waits that keeps the numbers on the axis readable.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,37 +55,206 @@ pub(super) fn finite_max(bands: &[Band], pick: impl Fn(&Band) -> f64) -> f64 {
     bands.iter().map(pick).filter(|v| v.is_finite()).fold(0.0, f64::max)
 }
 
+/// The vertical scale of quoted waits: its top (days) and unit, and whether values above the
+/// top are clipped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct WaitScale {
+    /// The top of the axis, days.
+    pub top_days: f64,
+    /// The unit of the axis.
+    pub unit: Unit,
+    /// Whether some values are above the top (drawn along it, and noted).
+    pub clipped: bool,
+}
+
+/// A spike this many times the typical quoted wait is clipped rather than allowed to flatten
+/// the rest of the chart.
+const SPIKE: f64 = 3.0;
+
+/// Scales quoted waits (the bands of every series drawn) so that the story is readable: up to
+/// the highest value, unless it is more than [`SPIKE`] times the typical daily median (the
+/// median over days of every series), when the axis stops at 2.5 times the typical value
+/// and the rest is clipped.
+pub(super) fn wait_scale(series: &[&[Band]]) -> WaitScale {
+    let peak = series
+        .iter()
+        .map(|bands| finite_max(bands, |b| b.p95).max(finite_max(bands, |b| b.p50)))
+        .fold(0.0, f64::max);
+    let mut medians: Vec<f64> = series
+        .iter()
+        .flat_map(|bands| bands.iter().map(|b| b.p50))
+        .filter(|v| v.is_finite())
+        .collect();
+    medians.sort_by(f64::total_cmp);
+    let typical = medians.get(medians.len() / 2).copied().unwrap_or(0.0);
+    if typical > 0.0 && peak > SPIKE * typical {
+        // The axis ends on a round number of its unit, so the clipped line leaves at the top.
+        let unit = unit_for(2.5 * typical);
+        let top_days = round_up(2.5 * typical / unit.days) * unit.days;
+        WaitScale {
+            top_days,
+            unit,
+            clipped: top_days < peak,
+        }
+    } else {
+        WaitScale {
+            top_days: peak,
+            unit: unit_for(peak),
+            clipped: false,
+        }
+    }
+}
+
+/// The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten at least `value`.
+fn round_up(value: f64) -> f64 {
+    if !(value > 0.0) {
+        return 1.0;
+    }
+    let power = 10f64.powf(value.log10().floor());
+    [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|&v| v >= value * (1.0 - 1e-12))
+        .unwrap_or(10.0 * power)
+}
+
+/// `b` with every value at most `top`.
+pub(super) fn clip(b: &Band, top: f64) -> Band {
+    Band {
+        mean: b.mean.min(top),
+        p5: b.p5.min(top),
+        p25: b.p25.min(top),
+        p50: b.p50.min(top),
+        p75: b.p75.min(top),
+        p95: b.p95.min(top),
+    }
+}
+
+/// `points` as drawn on a scale that stops at `top` days: values above it at the top where
+/// the median leaves the scale, and nothing while it stays off it (a line along the top would
+/// read as a value). Returns the points and where the median first leaves the scale.
+pub(super) fn clipped_points(points: &[(f64, Band)], top: f64) -> (Vec<(f64, Band)>, Option<f64>) {
+    let nothing = Band {
+        mean: f64::NAN,
+        p5: f64::NAN,
+        p25: f64::NAN,
+        p50: f64::NAN,
+        p75: f64::NAN,
+        p95: f64::NAN,
+    };
+    let mut above_before = false;
+    let mut leaves = None;
+    let drawn = points
+        .iter()
+        .map(|(x, b)| {
+            let above = b.p50.is_finite() && b.p50 > top;
+            let band = if above && above_before { nothing } else { clip(b, top) };
+            if above && !above_before && leaves.is_none() {
+                leaves = Some(*x);
+            }
+            above_before = above;
+            (*x, band)
+        })
+        .collect();
+    (drawn, leaves)
+}
+
+/// Writes `off the scale ↑` at the top of the plot where a line leaves it.
+pub(super) fn mark_off_scale<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot: &layout::Plot,
+    x: f64,
+    color: RGBColor,
+) -> Drawn {
+    let text = "off the scale ↑ (see note)";
+    let w = c.measure(text, size::NOTE, false);
+    let px = plot.x.clamped(x);
+    let (left, align) = if px + c.px(6.0) + w <= plot.rect.x1 {
+        (px + c.px(6.0), Align::Left)
+    } else {
+        (px - c.px(6.0), Align::Right)
+    };
+    c.text(text, left, plot.rect.y0 + c.px(4.0), size::NOTE, false, color, align)
+}
+
+/// `3.4 years`, `52 weeks` or `40 days`: a wait in the unit that keeps it readable.
+pub(super) fn wait_phrase(days: f64) -> String {
+    let unit = unit_for(days);
+    let value = days / unit.days;
+    let text = if value < 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.0}")
+    };
+    format!("{text} {}", unit.name)
+}
+
+/// The note under a clipped chart: from when the median is off the scale, and how high it goes.
+pub(super) fn clipped_note(points: &[(f64, Band)], scale: &WaitScale, results: &Folder, who: &str) -> Option<String> {
+    let (first_x, _) = points
+        .iter()
+        .find(|(_, b)| b.p50.is_finite() && b.p50 > scale.top_days)?;
+    let (peak_x, peak) = points
+        .iter()
+        .filter(|(_, b)| b.p50.is_finite())
+        .map(|(x, b)| (*x, b.p50))
+        .fold((0.0, f64::NEG_INFINITY), |best, p| if p.1 > best.1 { p } else { best });
+    let when = |x: f64| {
+        let day = (x - 1.0).max(0.0).round() as i64;
+        results
+            .date_of_day(day)
+            .map_or_else(|| format!("day {day}"), super::style::long_date)
+    };
+    Some(format!(
+        "Off the scale: {who}median quoted wait passes {} on {} and peaks at {} on {}; the chart stops at {} \
+         so that the months before stay readable.",
+        wait_phrase(scale.top_days),
+        when(*first_x),
+        wait_phrase(peak),
+        when(peak_x),
+        wait_phrase(scale.top_days),
+    ))
+}
+
 /// Draws the chart.
 pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
     let daily = results.series("quoted_wait_days");
     let bucket = series::bucket_days(daily.len(), super::approx_plot_width(c, 1.0));
     let points = series::daily_points(daily, bucket, results.row_days);
     let no_quote: Vec<usize> = (0..daily.len()).filter(|&d| daily[d].p50.is_infinite()).collect();
-    let mut legend = super::backlog::band_legend(results.replications(), VERMILLION);
+    let bands: Vec<Band> = points.iter().map(|(_, b)| *b).collect();
+    let scale = wait_scale(&[&bands]);
+    let (drawn, leaves) = clipped_points(&points, scale.top_days);
+    let shown = super::backlog::bands_shown(c, &drawn, scale.top_days, 1.0);
+    let (mut legend, band_note) = super::backlog::band_legend(results.replications(), VERMILLION, shown);
     if !no_quote.is_empty() {
         legend.push(LegendItem::new(
             "No quote: nobody processed in the past 30 days",
             Swatch::Fill(LIGHT, 0.45),
         ));
     }
+    let notes = scale
+        .clipped
+        .then(|| clipped_note(&points, &scale, results, "the "))
+        .flatten()
+        .into_iter()
+        .chain(std::iter::once(
+            "This is how waits are usually reported. People then wait longer or shorter than quoted when \
+             capacity changes: see the chart of waits."
+                .to_owned(),
+        ))
+        .chain(band_note)
+        .chain(series::bucket_note(bucket, results.row_days))
+        .collect();
     let frame = Frame {
         title: title.unwrap_or("The wait a newcomer would be quoted").to_owned(),
         subtitle: super::subtitle(results, "list length ÷ people processed per day over the past 30 days"),
         legend,
-        notes: std::iter::once(
-            "This is how waits are usually reported. People then wait longer or shorter than quoted when \
-             capacity changes: see the chart of waits."
-                .to_owned(),
-        )
-        .chain(series::bucket_note(bucket, results.row_days))
-        .collect(),
+        notes,
         source: results.source_line(),
     };
     let body = layout::draw_frame(c, &frame)?;
-    let bands: Vec<Band> = points.iter().map(|(_, b)| *b).collect();
-    let max_days = finite_max(&bands, |b| b.p95).max(finite_max(&bands, |b| b.p50));
-    let unit = unit_for(max_days);
-    let plot = Timeline::of(results).layout_plot(c, body, unit.axis(max_days));
+    let plot = Timeline::of(results).layout_plot(c, body, scale.unit.axis(scale.top_days));
     // Days without a quote, shaded behind everything.
     for run in day_runs(&no_quote) {
         let rect = Rect {
@@ -96,7 +266,10 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
         c.fill_rect(rect, LIGHT, 0.45)?;
     }
     plot.draw_grid(c)?;
-    super::backlog::draw_median_with_bands(c, &plot, &points, VERMILLION, unit.days)?;
+    super::backlog::draw_median_with_bands(c, &plot, &drawn, VERMILLION, scale.unit.days)?;
+    if let Some(x) = leaves {
+        mark_off_scale(c, &plot, x, VERMILLION)?;
+    }
     plot.draw_axes(c)
 }
 
@@ -121,6 +294,42 @@ mod tests {
         assert_eq!(unit_for(60.0).name, "days");
         assert_eq!(unit_for(400.0).name, "weeks");
         assert_eq!(unit_for(2000.0).name, "years");
+    }
+
+    fn band(p50: f64) -> Band {
+        Band {
+            mean: p50,
+            p5: p50 * 0.9,
+            p25: p50 * 0.95,
+            p50,
+            p75: p50 * 1.05,
+            p95: p50 * 1.1,
+        }
+    }
+
+    /// A spike that would flatten the months before it is clipped; a rise that would not is not.
+    #[test]
+    fn spikes_are_clipped_and_the_rest_keeps_its_scale() {
+        let mut spiky: Vec<Band> = (0..240).map(|_| band(150.0)).collect();
+        spiky.extend((0..100).map(|d| band(2000.0 + f64::from(d) * 10.0)));
+        let scale = wait_scale(&[&spiky]);
+        assert!(scale.clipped);
+        assert_eq!(scale.unit.name, "weeks");
+        assert_eq!(scale.top_days, 60.0 * 7.0, "375 days is 53.6 weeks, rounded up to 60");
+        assert_eq!(clip(&band(3000.0), 375.0).p5, 375.0);
+        assert_eq!((round_up(53.6), round_up(0.7), round_up(100.0)), (60.0, 0.8, 100.0));
+        let points: Vec<(f64, Band)> = spiky.iter().enumerate().map(|(d, b)| (d as f64 + 1.0, *b)).collect();
+        let (drawn, leaves) = clipped_points(&points, scale.top_days);
+        assert_eq!(leaves, Some(241.0));
+        assert_eq!(drawn[240].1.p50, 420.0);
+        assert!(drawn[241].1.p50.is_nan() && drawn[339].1.p95.is_nan());
+        assert_eq!(drawn[239].1, spiky[239]);
+        let rising: Vec<Band> = (0..200).map(|d| band(100.0 + f64::from(d))).collect();
+        let scale = wait_scale(&[&rising]);
+        assert!(!scale.clipped);
+        assert!((scale.top_days - 299.0 * 1.1).abs() < 1e-9);
+        assert_eq!(wait_phrase(3500.0), "9.6 years");
+        assert_eq!(wait_phrase(375.0), "54 weeks");
     }
 
     #[test]

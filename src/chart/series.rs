@@ -188,6 +188,26 @@ pub(super) fn stacked<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Whether intervals `(low, high)` on a vertical axis from 0 to `y_max` show on a plot about
+/// `plot_height` pixels tall beside a mark `covered` pixels tall (a line's width, a dot): a band
+/// or bar hidden behind its line must not be promised in a legend.
+pub(super) fn interval_shows(
+    intervals: impl IntoIterator<Item = (f64, f64)>,
+    y_max: f64,
+    plot_height: i32,
+    covered: i32,
+) -> bool {
+    if !(y_max > 0.0) {
+        return false;
+    }
+    let widest = intervals
+        .into_iter()
+        .map(|(low, high)| high - low)
+        .filter(|w| w.is_finite())
+        .fold(0.0, f64::max);
+    widest / y_max * f64::from(plot_height) > f64::from(covered)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +248,14 @@ mod tests {
         assert_eq!(daily_points(&bands, 1, 4)[1].0, 8.0);
         assert_eq!(bucket_note(1, 1), None);
         assert!(bucket_note(3, 2).is_some_and(|note| note.contains("6 days")));
+    }
+
+    #[test]
+    fn intervals_narrower_than_their_line_do_not_show() {
+        assert!(!interval_shows([(10.0, 10.5), (20.0, 20.2)], 100.0, 300, 6));
+        assert!(interval_shows([(10.0, 10.5), (20.0, 23.0)], 100.0, 300, 6));
+        assert!(!interval_shows([(f64::NAN, 1.0)], 100.0, 300, 6));
+        assert!(!interval_shows([(0.0, 1.0)], 0.0, 300, 6));
     }
 
     #[test]

@@ -54,7 +54,11 @@ impl super::Render for Summary {
 /// other than the default.
 pub(crate) fn changes_lines(out: &mut String, p: &crate::results::Provenance) {
     if !p.changes.is_empty() {
-        let _ = writeln!(out, "Set on the command line, not as in the file: {}.", p.changes_list());
+        let _ = writeln!(
+            out,
+            "Set on the command line, not as in the file: {}.",
+            p.changes_list()
+        );
     }
     if let Some(engine) = &p.engine {
         let _ = writeln!(out, "Engine: {engine} (the default engine gives the same results).");

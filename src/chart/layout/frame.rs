@@ -1,9 +1,9 @@
 //! The frame of a chart: title, subtitle, legend, notes and the source line.
 
+use super::wrap::wrap_by;
 use crate::chart::canvas::{Align, Canvas, Drawn, Rect};
 use crate::chart::style::{INK, MUTED, size};
 use crate::error::Error;
-use super::wrap::wrap_by;
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 

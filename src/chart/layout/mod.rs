@@ -510,7 +510,11 @@ pub(in crate::chart) fn policy_marks(results: &crate::results::Folder) -> Vec<Ma
 fn days_list(days: &[u32], date: &impl Fn(u32) -> Option<Date>) -> String {
     let dates: Option<Vec<Date>> = days.iter().map(|&day| date(day)).collect();
     let items: Vec<String> = match dates {
-        Some(dates) if dates.windows(2).all(|w| (w[0].year, w[0].month) == (w[1].year, w[1].month)) => {
+        Some(dates)
+            if dates
+                .windows(2)
+                .all(|w| (w[0].year, w[0].month) == (w[1].year, w[1].month)) =>
+        {
             let mut items: Vec<String> = dates.iter().map(|d| d.day.to_string()).collect();
             if let (Some(last), Some(first)) = (items.last_mut(), dates.first()) {
                 *last = format!("{last} {}", style::month(*first));
@@ -535,7 +539,10 @@ fn days_list(days: &[u32], date: &impl Fn(u32) -> Option<Date>) -> String {
 /// one line or say the same thing: a label that recurs is written once, on its first day, with
 /// every day it applies (`no intake (1, 4 and 7 Jul)`), and the later lines go unlabelled (an
 /// empty label); labels of one day are joined with `;`. Keys carry the date.
-pub(in crate::chart) fn merged_marks(markers: &[(u32, &str)], date: impl Fn(u32) -> Option<Date>) -> Vec<(u32, String, String)> {
+pub(in crate::chart) fn merged_marks(
+    markers: &[(u32, &str)],
+    date: impl Fn(u32) -> Option<Date>,
+) -> Vec<(u32, String, String)> {
     let mut days_of: Vec<(&str, Vec<u32>)> = Vec::new();
     for &(day, label) in markers {
         match days_of.iter_mut().find(|(l, _)| *l == label) {
@@ -570,7 +577,11 @@ pub(in crate::chart) fn merged_marks(markers: &[(u32, &str)], date: impl Fn(u32)
         .map(|(day, labels)| {
             let label = labels.join("; ");
             let when = date(day).map_or_else(|| format!("day {day}"), style::long_date);
-            let key = if label.is_empty() { String::new() } else { format!("{when}: {label}") };
+            let key = if label.is_empty() {
+                String::new()
+            } else {
+                format!("{when}: {label}")
+            };
             (day, label, key)
         })
         .collect()
@@ -584,7 +595,13 @@ mod tests {
     #[test]
     fn recurring_and_same_day_markers_share_one_label() {
         let start = Date::parse("2019-01-01").expect("date");
-        let markers = [(181, "no intake"), (181, "under 5/day (July)"), (184, "no intake"), (187, "no intake"), (24, "target")];
+        let markers = [
+            (181, "no intake"),
+            (181, "under 5/day (July)"),
+            (184, "no intake"),
+            (187, "no intake"),
+            (24, "target"),
+        ];
         let merged = merged_marks(&markers, |day| Some(start.plus_days(i64::from(day))));
         let labels: Vec<(u32, &str)> = merged.iter().map(|(day, label, _)| (*day, label.as_str())).collect();
         assert_eq!(
@@ -596,7 +613,10 @@ mod tests {
                 (187, ""),
             ]
         );
-        assert_eq!(merged[1].2, "1 Jul 2019: no intake (1, 4 and 7 Jul); under 5/day (July)");
+        assert_eq!(
+            merged[1].2,
+            "1 Jul 2019: no intake (1, 4 and 7 Jul); under 5/day (July)"
+        );
         let undated = merged_marks(&[(3, "closed"), (9, "closed"), (3, "closed")], |_| None);
         assert_eq!(undated[0].1, "closed (days 3 and 9)");
         assert_eq!(undated[0].2, "day 3: closed (days 3 and 9)");

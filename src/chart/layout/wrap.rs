@@ -5,13 +5,36 @@
 const SEPARATORS: [&str; 3] = [" · ", "; ", " | "];
 
 const MONTHS: [&str; 24] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "January", "February",
-    "March", "April", "June", "July", "August", "September", "October", "November", "December", "Sept",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Sept",
 ];
 
 /// A word without the brackets and punctuation around it.
 fn bare(word: &str) -> &str {
-    word.trim_start_matches(['(', '[']).trim_end_matches([')', ']', ',', ';', '.', ':'])
+    word.trim_start_matches(['(', '['])
+        .trim_end_matches([')', ']', ',', ';', '.', ':'])
 }
 
 fn is_month(word: &str) -> bool {
@@ -123,8 +146,14 @@ mod tests {
                 assert!(lines.iter().any(|line| line.contains(date)), "{width}: {lines:?}");
             }
         }
-        assert_eq!(words("cut to 20/day (Jan 25 2019)").last().map(String::as_str), Some("(Jan 25 2019)"));
-        assert_eq!(words("under 5/day (July 2019)").last().map(String::as_str), Some("(July 2019)"));
+        assert_eq!(
+            words("cut to 20/day (Jan 25 2019)").last().map(String::as_str),
+            Some("(Jan 25 2019)")
+        );
+        assert_eq!(
+            words("under 5/day (July 2019)").last().map(String::as_str),
+            Some("(July 2019)")
+        );
     }
 
     #[test]
@@ -139,7 +168,10 @@ mod tests {
             ]
         );
         // A part longer than a line is broken between its words.
-        assert_eq!(wrap_at("a · one two three four", 9), vec!["a · one", "two three", "four"]);
+        assert_eq!(
+            wrap_at("a · one two three four", 9),
+            vec!["a · one", "two three", "four"]
+        );
         assert!(wrap_at("", 10).is_empty());
     }
 
