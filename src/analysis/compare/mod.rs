@@ -6,8 +6,8 @@ mod period;
 
 use crate::report::Render;
 pub use paired::MetricRow;
-pub use period::{Common, Period, Periods};
 use paired::narrowing;
+pub use period::{Common, Period, Periods};
 
 use super::sweep::metrics_json;
 use super::{Metric, Runs, Scope, Variant, align, format_interval, format_metric, run_each_variant};
@@ -123,9 +123,9 @@ impl PeriodComparison {
     /// A note for the reader when the charts cannot go by calendar date though some scenarios
     /// have dates.
     pub fn axis_note(&self) -> Option<String> {
-        self.periods.partly_dated().then(|| {
-            "not every scenario has a start date, so the charts count days from each one's start".to_owned()
-        })
+        self.periods
+            .partly_dated()
+            .then(|| "not every scenario has a start date, so the charts count days from each one's start".to_owned())
     }
 }
 
@@ -263,7 +263,7 @@ fn reconcile_periods(own: &[Model], files: &[&str], allow: bool) -> Result<Perio
     let Some(common) = periods.common() else {
         return Err(input(
             format!("{warning}, with no day in common"),
-            "compare scenarios whose periods overlap (change run.start_date or run.horizon_days with --set)",
+            "compare scenarios whose periods overlap: change run.start_date or run.horizon_days in one of the files",
         ));
     };
     if !allow {

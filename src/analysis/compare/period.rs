@@ -150,10 +150,7 @@ impl Periods {
                 start_date: Some(Date::from_days_since_epoch(start)),
                 days: u32::try_from(end - start).ok()?,
             },
-            from_day: starts
-                .iter()
-                .map(|s| u32::try_from(start - s).unwrap_or(0))
-                .collect(),
+            from_day: starts.iter().map(|s| u32::try_from(start - s).unwrap_or(0)).collect(),
         })
     }
 
