@@ -444,3 +444,47 @@ fn where_people_went<DB: DrawingBackend>(
         .collect();
     outcomes::draw_bars(c, body, "", &rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Change;
+
+    /// A results folder of a 20-day run of `scenario` with `changes`.
+    fn folder(dir: &std::path::Path, scenario: &crate::Scenario, changes: &[&str]) -> Folder {
+        let mut all = vec![Change::integer("run.horizon_days", 20)];
+        all.extend(changes.iter().map(|spec| Change::parse(spec).expect("a change")));
+        let model = scenario.load_with(&all).expect("valid");
+        let results = crate::simulate(&model, &crate::RunOptions::new().replications(2)).expect("runs");
+        results.write_folder(dir).expect("written");
+        Folder::read(dir).expect("read")
+    }
+
+    /// Dated folders share one calendar axis from the earliest start; a later start begins
+    /// later on it. Without a date on every folder, each is drawn from its own day 0.
+    #[test]
+    fn folders_are_aligned_by_calendar_date() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let built_in = crate::Scenario::built_in();
+        let late = folder(&dir.path().join("late"), &built_in, &[]);
+        let early = folder(&dir.path().join("early"), &built_in, &["run.start_date=2018-10-22"]);
+        let results = [late, early];
+        let (start, offsets) = day_offsets(&results);
+        assert_eq!(start, Date::parse("2018-10-22"));
+        assert_eq!(offsets, vec![10, 0]);
+        let timeline = shared_timeline(&results);
+        assert_eq!(timeline.start, Date::parse("2018-10-22"));
+        assert_eq!(timeline.horizon_days, 30);
+        let points = shared_points(&results, "on_list", 1);
+        assert_eq!(points[0].first().map(|p| p.0), Some(11.0), "the end of 1 Nov");
+        assert_eq!(points[1].first().map(|p| p.0), Some(1.0), "the end of 22 Oct");
+        assert_eq!(undated_note(&results), None);
+
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/deterministic.toml");
+        let deterministic = crate::Scenario::read(std::path::Path::new(path)).expect("read");
+        let undated = folder(&dir.path().join("undated"), &deterministic, &[]);
+        let mixed = [results[0].clone(), undated];
+        assert_eq!(day_offsets(&mixed), (None, vec![0, 0]));
+        assert!(undated_note(&mixed).is_some());
+    }
+}
