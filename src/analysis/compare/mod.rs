@@ -473,14 +473,9 @@ impl crate::report::Render for Comparison {
             }
             rows.push(cells);
         }
-        let emptied: Vec<String> = self
-            .runs
-            .iter()
-            .map(|r| format!("{}/{}", r.emptied(), r.len()))
-            .collect();
         if !self.periods.left_out().contains(&Metric::FirstEmptyDay) {
             let mut last = vec!["list emptied in".to_owned()];
-            last.extend(emptied);
+            last.extend(self.runs.iter().map(|r| format!("{}/{}", r.emptied(), r.len())));
             rows.push(last);
         }
         out.push_str(&align(&rows));
