@@ -81,10 +81,32 @@ pub(super) fn source_line(results: &[Folder]) -> String {
     }
 }
 
-/// The start date shared by every folder, if they all have the same one.
-fn shared_start(results: &[Folder]) -> Option<Date> {
-    let first = results.first()?.start_date()?;
-    results.iter().all(|r| r.start_date() == Some(first)).then_some(first)
+/// The shared axis of days: when every folder has a start date, the earliest one, and where
+/// each folder's day 0 falls after it (a folder that starts later starts later on the axis);
+/// otherwise no date, and every folder from its own day 0.
+fn day_offsets(results: &[Folder]) -> (Option<Date>, Vec<u32>) {
+    let starts: Option<Vec<Date>> = results.iter().map(Folder::start_date).collect();
+    match starts
+        .as_deref()
+        .and_then(|starts| Some((starts, *starts.iter().min()?)))
+    {
+        Some((starts, earliest)) => (
+            Some(earliest),
+            starts
+                .iter()
+                .map(|start| u32::try_from(start.days_since_epoch() - earliest.days_since_epoch()).unwrap_or(0))
+                .collect(),
+        ),
+        None => (None, vec![0; results.len()]),
+    }
+}
+
+/// The note of a chart over time whose folders are drawn from their own day 0 though some
+/// have a start date.
+fn undated_note(results: &[Folder]) -> Option<String> {
+    let dated = results.iter().filter(|r| r.start_date().is_some()).count();
+    (dated > 0 && dated < results.len())
+        .then(|| "Days from each scenario's start: not every scenario has a start date.".to_owned())
 }
 
 /// Policy markers, when every folder has the same ones (else none: they would not say whose).
@@ -101,12 +123,18 @@ fn shared_marks(results: &[Folder]) -> Vec<Mark> {
     }
 }
 
-/// The days of every folder on one axis: the start date they share, the longest horizon and
+/// The days of every folder on one axis (see [`day_offsets`]): to the last day of any, with
 /// the policy markers they share.
 fn shared_timeline(results: &[Folder]) -> Timeline {
+    let (start, offsets) = day_offsets(results);
     Timeline {
-        start: shared_start(results),
-        horizon_days: results.iter().map(|r| r.horizon_days()).max().unwrap_or(1),
+        start,
+        horizon_days: results
+            .iter()
+            .zip(&offsets)
+            .map(|(r, offset)| offset + r.horizon_days())
+            .max()
+            .unwrap_or(1),
         marks: shared_marks(results),
     }
 }
@@ -164,15 +192,29 @@ fn shared_row_days(results: &[Folder]) -> u32 {
 
 /// Rows per point for folders drawn on one axis.
 fn shared_bucket<DB: DrawingBackend>(c: &Canvas<DB>, results: &[Folder]) -> usize {
-    let days = results.iter().map(|r| r.series("on_list").len()).max().unwrap_or(1);
+    let (_, offsets) = day_offsets(results);
+    let days = results
+        .iter()
+        .zip(offsets)
+        .map(|(r, offset)| r.series("on_list").len() + (offset / r.row_days.max(1)) as usize)
+        .max()
+        .unwrap_or(1);
     series::bucket_days(days, super::approx_plot_width(c, 1.0))
 }
 
-/// Each folder's daily series `name` as points of `bucket` rows each.
+/// Each folder's daily series `name` as points of `bucket` rows each, on the shared axis of
+/// days ([`day_offsets`]).
 fn shared_points(results: &[Folder], name: &str, bucket: usize) -> Vec<Vec<(f64, Band)>> {
+    let (_, offsets) = day_offsets(results);
     results
         .iter()
-        .map(|r| series::daily_points(r.series(name), bucket, r.row_days))
+        .zip(offsets)
+        .map(|(r, offset)| {
+            series::daily_points(r.series(name), bucket, r.row_days)
+                .into_iter()
+                .map(|(x, band)| (x + f64::from(offset), band))
+                .collect()
+        })
         .collect()
 }
 
@@ -208,6 +250,7 @@ fn backlog<DB: DrawingBackend>(
         legend,
         notes: series::bucket_note(bucket, shared_row_days(results))
             .into_iter()
+            .chain(undated_note(results))
             .collect(),
         source: source_line(results),
     };
@@ -250,6 +293,7 @@ fn quoted_waits<DB: DrawingBackend>(
         legend,
         notes: std::iter::once("Gaps: nobody processed in the past 30 days, so no wait can be quoted.".to_owned())
             .chain(series::bucket_note(bucket, shared_row_days(results)))
+            .chain(undated_note(results))
             .collect(),
         source: source_line(results),
     };
@@ -394,4 +438,48 @@ fn where_people_went<DB: DrawingBackend>(
         })
         .collect();
     outcomes::draw_bars(c, body, "", &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Change;
+
+    /// A results folder of a 20-day run of `scenario` with `changes`.
+    fn folder(dir: &std::path::Path, scenario: &crate::Scenario, changes: &[&str]) -> Folder {
+        let mut all = vec![Change::integer("run.horizon_days", 20)];
+        all.extend(changes.iter().map(|spec| Change::parse(spec).expect("a change")));
+        let model = scenario.load_with(&all).expect("valid");
+        let results = crate::simulate(&model, &crate::RunOptions::new().replications(2)).expect("runs");
+        results.write_folder(dir).expect("written");
+        Folder::read(dir).expect("read")
+    }
+
+    /// Dated folders share one calendar axis from the earliest start; a later start begins
+    /// later on it. Without a date on every folder, each is drawn from its own day 0.
+    #[test]
+    fn folders_are_aligned_by_calendar_date() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let built_in = crate::Scenario::built_in();
+        let late = folder(&dir.path().join("late"), &built_in, &[]);
+        let early = folder(&dir.path().join("early"), &built_in, &["run.start_date=2018-10-22"]);
+        let results = [late, early];
+        let (start, offsets) = day_offsets(&results);
+        assert_eq!(start, Date::parse("2018-10-22"));
+        assert_eq!(offsets, vec![10, 0]);
+        let timeline = shared_timeline(&results);
+        assert_eq!(timeline.start, Date::parse("2018-10-22"));
+        assert_eq!(timeline.horizon_days, 30);
+        let points = shared_points(&results, "on_list", 1);
+        assert_eq!(points[0].first().map(|p| p.0), Some(11.0), "the end of 1 Nov");
+        assert_eq!(points[1].first().map(|p| p.0), Some(1.0), "the end of 22 Oct");
+        assert_eq!(undated_note(&results), None);
+
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/deterministic.toml");
+        let deterministic = crate::Scenario::read(std::path::Path::new(path)).expect("read");
+        let undated = folder(&dir.path().join("undated"), &deterministic, &[]);
+        let mixed = [results[0].clone(), undated];
+        assert_eq!(day_offsets(&mixed), (None, vec![0, 0]));
+        assert!(undated_note(&mixed).is_some());
+    }
 }

@@ -259,6 +259,10 @@ pub(crate) struct CompareArgs {
     /// Write into an --out folder that holds files backlog did not write (they are kept).
     #[arg(long)]
     pub(crate) force: bool,
+    /// Compare scenarios that cover different periods over the period they have in common
+    /// (every run cut at its end); without it they are refused.
+    #[arg(long)]
+    pub(crate) allow_different_periods: bool,
     #[command(flatten)]
     pub(crate) common: AnalysisArgs,
 }

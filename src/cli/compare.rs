@@ -21,9 +21,19 @@ pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Writ
         out: args.out.clone(),
         port: common.port.clone(),
         force: args.force,
+        allow_different_periods: args.allow_different_periods,
     };
     let plan = analysis::compare::plan(request)?;
     print_notes(plan.notes(), common.quiet);
+    if !common.quiet {
+        let periods = plan.periods();
+        if let Some(warning) = &periods.warning {
+            super::output::to_stderr(&format!("warning: {warning}\n"));
+        }
+        if let Some(explain) = periods.explain() {
+            super::output::note(&explain);
+        }
+    }
     let bar = Bar::new(common.quiet, "runs");
     let comparison = plan.run(&analysis_options(common, cancel, &bar));
     bar.finish();

@@ -4,6 +4,7 @@ mod bad_input;
 mod charts;
 mod cli;
 mod common;
+mod compare;
 mod fit;
 mod horizon;
 mod library;

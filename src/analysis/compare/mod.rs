@@ -2,10 +2,12 @@
 //! numbers), their metrics side by side, and each one's paired difference from the first.
 
 mod paired;
+mod period;
 
 use crate::report::Render;
 pub use paired::MetricRow;
 use paired::narrowing;
+pub use period::{Common, Period, Periods};
 
 use super::sweep::metrics_json;
 use super::{Metric, Runs, Scope, Variant, align, format_interval, format_metric, run_each_variant};
@@ -37,6 +39,9 @@ pub struct CompareRequest {
     pub port: Option<String>,
     /// Write into an `out` folder that holds other files (they are kept).
     pub force: bool,
+    /// Compare scenarios that cover different periods over the period they have in common
+    /// (else they are refused).
+    pub allow_different_periods: bool,
 }
 
 /// A comparison whose scenarios are loaded and validated, ready to run.
@@ -51,6 +56,77 @@ pub struct ComparePlan {
     scope: Scope,
     ports: Vec<Option<usize>>,
     folders: Vec<String>,
+    periods: PeriodComparison,
+}
+
+/// How the periods of compared scenarios were reconciled.
+#[derive(Debug, Clone)]
+pub struct PeriodComparison {
+    /// Each scenario's own period (with the changes, before any cut).
+    pub periods: Periods,
+    /// That they differ, naming each one's (`None` when they are the same).
+    pub warning: Option<String>,
+    /// The period compared when theirs differ: every run is cut at its end.
+    pub common: Option<Common>,
+}
+
+impl PeriodComparison {
+    /// The metrics whose differences cannot be confined to the common period: those of the
+    /// list day by day, which each scenario follows from its own start (when some start before
+    /// the common period).
+    pub fn left_out(&self) -> &'static [Metric] {
+        match &self.common {
+            Some(common) if common.starts_differ() => &[Metric::PeakList, Metric::FirstEmptyDay],
+            _ => &[],
+        }
+    }
+
+    /// What comparing over the common period means, in a sentence or two (`None` without one).
+    pub fn explain(&self) -> Option<String> {
+        let common = self.common.as_ref()?;
+        let mut text = format!(
+            "compared over the common period only, {}: every run ends on its last day",
+            common.period.describe()
+        );
+        if common.starts_differ() {
+            text.push_str(
+                "; per-person metrics count the people who joined the list during it (as a warm-up up to its first day would); \
+                 the peak list and the first empty day are left out, as the scenarios that start earlier follow their list from before it",
+            );
+        }
+        text.push('.');
+        Some(text)
+    }
+
+    /// The comparison's periods as JSON: whether they differ (and the warning), the common
+    /// period compared, the metrics left out and the axis of the charts.
+    fn to_json(&self) -> Json {
+        json!({
+            "differ": self.warning.is_some(),
+            "warning": self.warning,
+            "common_period": self.common.as_ref().map(|common| common.period.to_json()),
+            "explanation": self.explain(),
+            "left_out": self.left_out().iter().map(|m| m.name()).collect::<Vec<_>>(),
+            "chart_axis": self.axis(),
+        })
+    }
+
+    /// The axis of the charts: `calendar date`, or `days from each scenario's start`.
+    pub fn axis(&self) -> &'static str {
+        if self.periods.dated() {
+            "calendar date"
+        } else {
+            "days from each scenario's start"
+        }
+    }
+
+    /// A note for the reader when the charts cannot go by calendar date though some scenarios
+    /// have dates.
+    pub fn axis_note(&self) -> Option<String> {
+        self.periods
+            .partly_dated()
+            .then(|| "not every scenario has a start date, so the charts count days from each one's start".to_owned())
+    }
 }
 
 /// One compared scenario.
@@ -85,6 +161,8 @@ pub struct Comparison {
     pub rows: Vec<MetricRow>,
     /// Notes for the reader (e.g. charts left out).
     pub notes: Vec<String>,
+    /// How the scenarios' periods compare, and the common period compared when they differ.
+    pub periods: PeriodComparison,
 }
 
 fn input(message: impl Into<String>, help: impl Into<String>) -> Error {
@@ -116,30 +194,41 @@ pub fn plan(request: CompareRequest) -> Result<ComparePlan, Error> {
         .iter()
         .map(|scenario| scenario.load_with(sets))
         .collect::<Result<_, _>>()?;
-    let notes: Vec<Note> = own.iter().flat_map(|model| model.notes.iter().cloned()).collect();
     let seed = request.seed.unwrap_or(own[0].seed);
     let first_replications = own[0].replications;
     let seed_change = Change::integer(
         "run.seed",
         i64::try_from(seed).map_err(|_| input("--seed is too large", "use a seed up to 9223372036854775807"))?,
     );
+    let files: Vec<&str> = request.scenarios.iter().map(Scenario::name).collect();
+    let periods = reconcile_periods(&own, &files, request.allow_different_periods)?;
     let mut loaded = Vec::new();
-    for (scenario, model) in request.scenarios.iter().zip(own) {
+    for (i, (scenario, model)) in request.scenarios.iter().zip(own).enumerate() {
         let file = scenario.name().to_owned();
-        if model.seed == seed {
+        let mut changes = Vec::new();
+        if let Some(common) = &periods.common {
+            changes.extend(cut_to_common(&model, common, i));
+        }
+        let own_seed = (model.seed != seed).then_some(model.seed);
+        if own_seed.is_some() {
+            changes.push(seed_change.clone());
+        }
+        if changes.is_empty() {
             loaded.push((model, None, file));
         } else {
-            let changes: Vec<Change> = sets.iter().cloned().chain([seed_change.clone()]).collect();
-            let reloaded = scenario.load_with(&changes)?;
-            loaded.push((reloaded, Some(model.seed), file));
+            let changes: Vec<Change> = sets.iter().cloned().chain(changes).collect();
+            loaded.push((scenario.load_with(&changes)?, own_seed, file));
         }
     }
+    let notes: Vec<Note> = loaded
+        .iter()
+        .flat_map(|(model, ..)| model.notes.iter().cloned())
+        .collect();
     let scope = request.port.clone().map_or(Scope::Total, Scope::Port);
     let ports: Vec<Option<usize>> = loaded
         .iter()
         .map(|(model, ..)| scope.index(model))
         .collect::<Result<_, _>>()?;
-    let files: Vec<&str> = request.scenarios.iter().map(Scenario::name).collect();
     let folders = folder_names(&files);
     let out = request
         .out
@@ -155,13 +244,70 @@ pub fn plan(request: CompareRequest) -> Result<ComparePlan, Error> {
         scope,
         ports,
         folders,
+        periods,
     })
 }
 
+/// Checks the periods of the scenarios (`own`, from `files`): the same, or, when allowed,
+/// different but sharing at least a day. Before anything runs.
+fn reconcile_periods(own: &[Model], files: &[&str], allow: bool) -> Result<PeriodComparison, Error> {
+    let periods = Periods::of(own);
+    if !periods.differ() {
+        return Ok(PeriodComparison {
+            periods,
+            warning: None,
+            common: None,
+        });
+    }
+    let warning = periods.warning(files);
+    let Some(common) = periods.common() else {
+        return Err(input(
+            format!("{warning}, with no day in common"),
+            "compare scenarios whose periods overlap: change run.start_date or run.horizon_days in one of the files",
+        ));
+    };
+    if !allow {
+        return Err(input(
+            warning,
+            format!(
+                "pass --allow-different-periods to compare over the common period only, {}",
+                common.period.describe()
+            ),
+        ));
+    }
+    Ok(PeriodComparison {
+        periods,
+        warning: Some(warning),
+        common: Some(common),
+    })
+}
+
+/// The changes that confine scenario `i` (`model`) to the `common` period: its horizon cut at
+/// the period's end, and, when it starts earlier, per-person statistics confined to the people
+/// who join from the period's first day on (its warm-up, unless its own is longer).
+fn cut_to_common(model: &Model, common: &Common, i: usize) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let horizon_days = common.horizon_days(i);
+    if horizon_days != model.horizon_days {
+        changes.push(Change::integer("run.horizon_days", i64::from(horizon_days)));
+    }
+    let from_day = common.from_day[i];
+    if from_day > model.warm_up_days {
+        changes.push(Change::integer("run.warm_up_days", i64::from(from_day)));
+    }
+    changes
+}
+
 impl ComparePlan {
-    /// What validation noted about each scenario, in order.
+    /// What validation noted about each scenario as it will run, in order.
     pub fn notes(&self) -> &[Note] {
         &self.notes
+    }
+
+    /// How the scenarios' periods compare: the warning when they differ, and the common period
+    /// compared.
+    pub fn periods(&self) -> &PeriodComparison {
+        &self.periods
     }
 
     /// Runs every scenario (the replications `options` gives, else the first scenario's); with
@@ -192,12 +338,12 @@ impl ComparePlan {
             .as_ref()
             .map(|staging| (staging.path(), self.folders.as_slice()));
         let runs = run_each_variant(options, &variants, replications, out)?;
-        let mut notes = Vec::new();
+        let mut notes: Vec<String> = self.periods.axis_note().into_iter().collect();
         if let Some(staging) = &self.out {
             let labels: Vec<String> = scenarios.iter().map(|s| format!("{}: {}", s.letter, s.name)).collect();
             notes.extend(write_charts(staging.path(), &self.folders, &labels)?);
         }
-        let rows = paired::compare(&runs);
+        let rows = paired::compare(&runs, self.periods.left_out());
         let comparison = Comparison {
             scenarios,
             seed: self.seed,
@@ -206,6 +352,7 @@ impl ComparePlan {
             runs,
             rows,
             notes,
+            periods: self.periods,
         };
         if let Some(staging) = self.out {
             write_file(&staging.path().join("comparison.csv"), comparison.to_csv().as_bytes())?;
@@ -277,11 +424,21 @@ impl crate::report::Render for Comparison {
             crate::format::replications(self.replications),
             self.seed
         );
-        for s in &self.scenarios {
+        let differ = self.periods.warning.is_some();
+        for (s, period) in self.scenarios.iter().zip(&self.periods.periods.each) {
             out.push_str(&format!("  {}: {} ({})", s.letter, s.name, s.file));
+            if differ {
+                out.push_str(&format!(", {}", period.describe()));
+            }
             if let Some(own) = s.own_seed {
                 out.push_str(&format!("; run with seed {} instead of its own {own}", self.seed));
             }
+            out.push('\n');
+        }
+        if let Some(explain) = self.periods.explain() {
+            let mut chars = explain.chars();
+            out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+            out.push_str(chars.as_str());
             out.push('\n');
         }
         let whose = match &self.scope {
@@ -316,14 +473,11 @@ impl crate::report::Render for Comparison {
             }
             rows.push(cells);
         }
-        let emptied: Vec<String> = self
-            .runs
-            .iter()
-            .map(|r| format!("{}/{}", r.emptied(), r.len()))
-            .collect();
-        let mut last = vec!["list emptied in".to_owned()];
-        last.extend(emptied);
-        rows.push(last);
+        if !self.periods.left_out().contains(&Metric::FirstEmptyDay) {
+            let mut last = vec!["list emptied in".to_owned()];
+            last.extend(self.runs.iter().map(|r| format!("{}/{}", r.emptied(), r.len())));
+            rows.push(last);
+        }
         out.push_str(&align(&rows));
         out
     }
@@ -386,7 +540,12 @@ impl crate::report::Render for Comparison {
                 entry.insert("file".into(), json!(s.file));
                 entry.insert("provenance".into(), json!(s.provenance));
                 entry.insert("own_seed".into(), json!(s.own_seed));
-                entry.insert("emptied_replications".into(), json!(self.runs[i].emptied()));
+                entry.insert("period".into(), self.periods.periods.each[i].to_json());
+                let emptied = self.rows.iter().any(|r| r.metric == Metric::FirstEmptyDay);
+                entry.insert(
+                    "emptied_replications".into(),
+                    json!(emptied.then(|| self.runs[i].emptied())),
+                );
                 let row = |m: Metric| self.rows.iter().find(|r| r.metric == m);
                 let metrics: Vec<Metric> = self.rows.iter().map(|r| r.metric).collect();
                 let pick = |f: &dyn Fn(&MetricRow) -> Estimate| {
@@ -413,6 +572,7 @@ impl crate::report::Render for Comparison {
             "replications": self.replications,
             "scope": self.scope.name(),
             "paired": "replication r of every scenario uses the same random streams (keyed by stream and port name); differences are taken replication by replication",
+            "periods": self.periods.to_json(),
             "scenarios": scenarios,
         });
         let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();

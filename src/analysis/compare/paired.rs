@@ -17,14 +17,16 @@ pub struct MetricRow {
     pub unpaired: Vec<Estimate>,
 }
 
-/// Every metric across `runs` (one per scenario, the first is the baseline).
-pub(super) fn compare(runs: &[Runs]) -> Vec<MetricRow> {
+/// Every metric across `runs` (one per scenario, the first is the baseline) but those
+/// `left_out`.
+pub(super) fn compare(runs: &[Runs], left_out: &[Metric]) -> Vec<MetricRow> {
     if runs.is_empty() {
         return Vec::new();
     }
     runs[0]
         .metrics()
         .into_iter()
+        .filter(|metric| !left_out.contains(metric))
         .map(|metric| {
             let values: Vec<Vec<f64>> = runs.iter().map(|r| r.values(metric)).collect();
             let base = values.first().cloned().unwrap_or_default();
