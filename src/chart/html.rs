@@ -12,10 +12,10 @@ mod data;
 
 use super::style;
 use super::{Chart, Kind, Options};
-use data::{ChartData, Hover, Table, chart_data, data_uri};
 use crate::error::Error;
 use crate::format::thousands;
 use crate::results::{Estimate, Folder, csv_number};
+use data::{ChartData, Hover, Table, chart_data, data_uri};
 use std::fmt::Write as _;
 
 /// Escapes text for HTML, and writes `http:`/`https:` so that they are shown but never
@@ -83,7 +83,10 @@ fn summary_table(results: &Folder) -> String {
         if scopes.len() < 2 {
             continue;
         }
-        let _ = writeln!(html, "<h3>{title} (means)</h3>\n<div class=\"wide\"><table class=\"summary\">");
+        let _ = writeln!(
+            html,
+            "<h3>{title} (means)</h3>\n<div class=\"wide\"><table class=\"summary\">"
+        );
         html.push_str(
             "<tr><th></th><th>joined</th><th>processed</th><th>left</th><th>waiting</th>\
              <th>mean wait</th><th>p50</th><th>p90</th></tr>\n",
@@ -122,7 +125,7 @@ figure{margin:1em 0}.chart{position:relative;overflow-x:auto;overflow-y:hidden}\
 .chart .guide{stroke:#222;stroke-opacity:.55;stroke-width:1.5;pointer-events:none}\
 .hint{display:none;color:#555;font-size:.85em;margin:.3em 0}\
 figcaption{color:#444;font-size:.95em;margin-top:.4em}p.data{font-size:.9em;margin:.3em 0}\
-.tip{position:fixed;z-index:10;max-width:min(340px,calc(100vw - 8px));background:#fff;color:#222;\
+.tip{position:fixed;z-index:10;width:max-content;max-width:min(340px,calc(100vw - 8px));background:#fff;color:#222;\
 border:1px solid #aaa;border-radius:4px;box-shadow:0 2px 6px rgba(0,0,0,.2);padding:6px 9px;font-size:.85em;\
 line-height:1.35;pointer-events:none;font-variant-numeric:tabular-nums}.tip-head{font-weight:bold}\
 .wide{overflow-x:auto}table.summary{border-collapse:collapse;margin:1em 0}\
@@ -294,7 +297,11 @@ fn hover_attributes(kind: Kind, data: &ChartData, plot: Option<&super::canvas::P
         Hover::Line { shift } => format!(" data-hover=\"line\" data-shift=\"{}\"", csv_number(shift)),
         Hover::Bins => " data-hover=\"bins\"".to_owned(),
     };
-    let unit = if kind == Kind::Quoted { " data-unit=\"days\"" } else { "" };
+    let unit = if kind == Kind::Quoted {
+        " data-unit=\"days\""
+    } else {
+        ""
+    };
     format!(
         "{hover}{unit} data-plot=\"{} {} {} {}\" data-x=\"{} {}\"",
         r.x0,
@@ -334,7 +341,11 @@ fn file_stem(scenario: &str) -> String {
         }
     }
     let stem = stem.trim_end_matches('-');
-    if stem.is_empty() { "backlog".to_owned() } else { stem.to_owned() }
+    if stem.is_empty() {
+        "backlog".to_owned()
+    } else {
+        stem.to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -79,7 +79,15 @@ fn artifacts() -> PathBuf {
 fn instrumented_report(dir: &Path) -> PathBuf {
     let results = dir.join("results");
     backlog()
-        .args(["run", "scenarios/tijuana-2018.toml", "--quiet", "--replications", "3", "--report", "--out"])
+        .args([
+            "run",
+            "scenarios/tijuana-2018.toml",
+            "--quiet",
+            "--replications",
+            "3",
+            "--report",
+            "--out",
+        ])
         .arg(&results)
         .assert()
         .success();
@@ -154,7 +162,11 @@ fn load(dir: &Path, width: u32, height: u32, png: &Path) -> (Value, Vec<String>)
         .replace("&nbsp;", "\u{a0}")
         .replace("&amp;", "&");
     let verdict = serde_json::from_str(&json).unwrap_or_else(|e| panic!("verdict {json}: {e}"));
-    let console = log.lines().filter(|line| line.contains(":CONSOLE")).map(str::to_owned).collect();
+    let console = log
+        .lines()
+        .filter(|line| line.contains(":CONSOLE"))
+        .map(str::to_owned)
+        .collect();
     crop(png, width);
     (verdict, console)
 }
@@ -210,7 +222,10 @@ fn check(width: u32, verdict: &Value, console: &[String]) {
     let ids: Vec<&str> = charts.iter().map(|c| c["id"].as_str().expect("id")).collect();
     assert_eq!(ids, ["backlog", "waits", "quoted", "outcomes"], "{verdict}");
     for chart in charts {
-        assert!(chart["visible"].as_bool() == Some(true), "hidden chart at {width} px: {chart}");
+        assert!(
+            chart["visible"].as_bool() == Some(true),
+            "hidden chart at {width} px: {chart}"
+        );
         assert!(
             number(chart, "width") >= 300.0 && number(chart, "height") >= 150.0,
             "chart too small at {width} px: {chart}"
@@ -226,20 +241,35 @@ fn check(width: u32, verdict: &Value, console: &[String]) {
             .iter()
             .find(|h| h["chart"] == chart)
             .unwrap_or_else(|| panic!("no hover over {chart}: {verdict}"));
-        assert!(hover["onChart"].as_bool() == Some(true), "the point is not on the chart: {hover}");
-        assert!(hover["tipInside"].as_bool() == Some(true), "tooltip outside the page: {hover}");
+        assert!(
+            hover["onChart"].as_bool() == Some(true),
+            "the point is not on the chart: {hover}"
+        );
+        assert!(
+            hover["tipInside"].as_bool() == Some(true),
+            "tooltip outside the page: {hover}"
+        );
         let text = hover["tip"].as_str().expect("tip");
-        assert!(text.chars().any(|c| c.is_ascii_digit()), "no value shown over {chart} at {width} px: {hover}");
+        assert!(
+            text.chars().any(|c| c.is_ascii_digit()),
+            "no value shown over {chart} at {width} px: {hover}"
+        );
         text
     };
     // The line: a date of the run and the median with its bands.
     let line = tip("backlog");
-    assert!(line.contains("2019") && line.contains("median: ") && line.contains("90% of runs: "), "{line}");
+    assert!(
+        line.contains("2019") && line.contains("median: ") && line.contains("90% of runs: "),
+        "{line}"
+    );
     // A bin of the histogram, and a bar of where people went, with their categories.
     let bin = tip("waits");
     assert!(bin.contains("waited ") && bin.contains("processed: "), "{bin}");
     let bar = tip("outcomes");
-    assert!(bar.starts_with("Processed") && bar.contains("people per run: "), "{bar}");
+    assert!(
+        bar.starts_with("Processed") && bar.contains("people per run: "),
+        "{bar}"
+    );
 }
 
 #[test]

@@ -84,13 +84,14 @@
       var rects = outcomes.querySelectorAll("svg rect"), first = rects[rects.length - n].getBBox();
       verdict.hovers.push(hover(outcomes, first.x + Math.min(first.width, 20) / 2, first.y + first.height / 2));
     }
-    // The first line chart, in the middle of its plot: last, and again once the scrolling
-    // above has settled (scrolling the page hides the tooltip), so that the screenshot shows it.
+    // The first line chart, 40% across its plot (in view on a phone without scrolling its box):
+    // last, and again once the scrolling above has settled (scrolling the page hides the
+    // tooltip), so that the screenshot shows it.
     var line = document.querySelector(".chart[data-hover=line]");
-    var p = plotOf(line);
-    verdict.hovers.push(hover(line, (p[0] + p[2]) / 2, (p[1] + p[3]) / 2));
+    var p = plotOf(line), lx = p[0] + 0.4 * (p[2] - p[0]), ly = (p[1] + p[3]) / 2;
+    verdict.hovers.push(hover(line, lx, ly));
     setTimeout(function () {
-      hover(line, (p[0] + p[2]) / 2, (p[1] + p[3]) / 2);
+      hover(line, lx, ly);
       verdict.scrollWidthAfter = document.documentElement.scrollWidth;
       // The page is in a frame of the test's size (see browser.rs): the verdict goes to the
       // top page, whose DOM Chromium dumps.

@@ -377,7 +377,16 @@ fn comparisons_overlay_folders_with_a_legend() {
 #[test]
 fn the_report_is_one_self_contained_file_with_every_chart() {
     let html = read(&results().join("report.html"));
-    for forbidden in ["http:", "https:", "src=", "<link", "@import", "url(", "fetch(", "XMLHttpRequest"] {
+    for forbidden in [
+        "http:",
+        "https:",
+        "src=",
+        "<link",
+        "@import",
+        "url(",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
         assert!(!html.contains(forbidden), "report.html contains {forbidden:?}");
     }
     assert_eq!(html.matches("<script").count(), 1, "one inline script");
@@ -387,8 +396,14 @@ fn the_report_is_one_self_contained_file_with_every_chart() {
         // Each chart is in a box that says where its plot is, and has its data to download.
         let section = &html[html.find(&format!("<section id=\"{kind}\">")).expect("section")..];
         let section = &section[..section.find("</section>").expect("end of section")];
-        assert!(section.contains("<div class=\"chart\" data-hover="), "{kind}: hover data");
-        assert!(section.contains(" data-plot=\"") && section.contains(" data-x=\""), "{kind}");
+        assert!(
+            section.contains("<div class=\"chart\" data-hover="),
+            "{kind}: hover data"
+        );
+        assert!(
+            section.contains(" data-plot=\"") && section.contains(" data-x=\""),
+            "{kind}"
+        );
         let link = format!("download=\"tijuana-2018-caravan-{kind}.csv\" href=\"data:text/csv;charset=utf-8,");
         assert!(section.contains(&link), "{kind}: data link");
         // The heading is the HTML one: the chart is drawn without its own title.
@@ -402,7 +417,11 @@ fn the_report_is_one_self_contained_file_with_every_chart() {
     let uri = &html[start..start + html[start..].find('"').expect("end")];
     let csv = percent_decode(uri.strip_prefix("data:text/csv;charset=utf-8,").expect("data address"));
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("day,date,p5,p25,p50,p75,p95,names_on_list_p50"), "{csv}");
+    assert_eq!(
+        lines.next(),
+        Some("day,date,p5,p25,p50,p75,p95,names_on_list_p50"),
+        "{csv}"
+    );
     let first: Vec<&str> = lines.next().expect("a row").split(',').collect();
     assert_eq!(first[..2], ["0", "2018-11-01"]);
     assert!(first[2..].iter().all(|v| v.parse::<f64>().is_ok()), "{first:?}");

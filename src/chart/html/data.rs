@@ -65,7 +65,10 @@ pub(super) fn chart_data(kind: Kind, results: &Folder, stem: &str) -> ChartData 
             }
         }
         Kind::Quoted => ChartData {
-            plot: table(kind.name(), by_day(results, &band_columns(results.series("quoted_wait_days")))),
+            plot: table(
+                kind.name(),
+                by_day(results, &band_columns(results.series("quoted_wait_days"))),
+            ),
             hover: line,
             bars: None,
         },
@@ -75,7 +78,11 @@ pub(super) fn chart_data(kind: Kind, results: &Folder, stem: &str) -> ChartData 
             bars: None,
         },
         Kind::Outcomes => {
-            let on_list = results.series("on_list").iter().map(|b| finite_or_zero(b.mean)).collect();
+            let on_list = results
+                .series("on_list")
+                .iter()
+                .map(|b| finite_or_zero(b.mean))
+                .collect();
             let columns = vec![
                 ("processed", cumulative(results, "processed")),
                 ("left", cumulative(results, "abandoned")),
@@ -164,9 +171,19 @@ fn waits(results: &Folder) -> String {
     let people_in = |bins: &[Bin], from: f64| bins.iter().find(|b| b.from == from).map_or(0.0, |b| b.people);
     let rows: Vec<(f64, f64, f64, f64)> = edges
         .iter()
-        .map(|bin| (bin.from, bin.to, people_in(processed, bin.from), people_in(still, bin.from)))
+        .map(|bin| {
+            (
+                bin.from,
+                bin.to,
+                people_in(processed, bin.from),
+                people_in(still, bin.from),
+            )
+        })
         .collect();
-    let last = rows.iter().rposition(|r| r.2 > 0.0 || r.3 > 0.0).map_or(rows.len().min(1), |i| i + 1);
+    let last = rows
+        .iter()
+        .rposition(|r| r.2 > 0.0 || r.3 > 0.0)
+        .map_or(rows.len().min(1), |i| i + 1);
     let total: f64 = rows.iter().map(|r| r.2).sum();
     let mut csv = String::from("from_days,to_days,processed,still_waiting,processed_within_percent\n");
     let mut within = 0.0;
@@ -251,7 +268,12 @@ mod tests {
             assert_eq!(data.bars.is_some(), kind == Kind::Outcomes);
         }
         let bars = chart_data(Kind::Outcomes, &results, "x").bars.expect("bars");
-        let labels: Vec<String> = bars.csv.lines().skip(1).map(|l| l.split(',').next().unwrap_or("").to_owned()).collect();
+        let labels: Vec<String> = bars
+            .csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap_or("").to_owned())
+            .collect();
         let drawn: Vec<String> = end_rows(&results, None).into_iter().map(|row| row.label).collect();
         assert_eq!(labels, drawn);
     }

@@ -76,7 +76,7 @@
 
   var tip = document.createElement("div");
   tip.className = "tip";
-  tip.setAttribute("role", "status");
+  tip.setAttribute("aria-hidden", "true");
   tip.hidden = true;
   document.body.appendChild(tip);
 

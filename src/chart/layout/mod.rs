@@ -239,10 +239,7 @@ pub(in crate::chart) fn layout_plot<DB: DrawingBackend>(c: &Canvas<DB>, body: Re
         x1: right,
         y1: bottom,
     };
-    c.record_plot(PlotArea {
-        rect,
-        x: (x.d0, x.d1),
-    });
+    c.record_plot(PlotArea { rect, x: (x.d0, x.d1) });
     Plot {
         rect,
         x,
