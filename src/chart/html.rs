@@ -133,7 +133,8 @@ table.summary td,table.summary th{padding:3px 12px;text-align:left;border-bottom
 table.summary th{padding-top:12px}td.n{font-variant-numeric:tabular-nums}\
 pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:.85em;line-height:1.35}\
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:4px 16px}dt{color:#555}dd{margin:0}\
-@media (max-width:760px){body{padding:14px}h1{font-size:1.45em}.hint{display:block}\
+@media (max-width:747px){.hint{display:block}}\
+@media (max-width:760px){body{padding:14px}h1{font-size:1.45em}\
 dl{grid-template-columns:minmax(0,1fr);gap:0}dd{margin-bottom:.5em}\
 table.summary td,table.summary th{padding:3px 8px}.tip{font-size:.8em}}";
 
