@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained file to send to an editor. The charts are inline SVG that
-//! scale to the page (on a phone each keeps a legible width and scrolls inside its own box; the
-//! page itself never scrolls sideways), the style sheet and one small script are inline, and
+//! scale to the page, drawn twice: wide, and narrow and tall for phones (the style sheet shows
+//! one); on a narrow screen each keeps a legible width and scrolls inside its own box, and the
+//! page itself never scrolls sideways. The style sheet and one small script are inline, and
 //! nothing is fetched: no external scripts, images, fonts or links outside the file (web
 //! addresses quoted in the scenario's comments are written so that they are not links either).
 //!
@@ -122,6 +123,7 @@ p,li,dd{overflow-wrap:anywhere}.lede{color:#555;font-size:1.1em}.source{color:#5
 nav{display:flex;flex-wrap:wrap;gap:.3em 1.2em}\
 figure{margin:1em 0}.chart{position:relative;overflow-x:auto;overflow-y:hidden}\
 .chart svg{display:block;width:100%;min-width:720px;height:auto;touch-action:pan-x pan-y}\
+.chart.narrow{display:none}.chart.narrow svg{min-width:340px}\
 .chart .guide{stroke:#222;stroke-opacity:.55;stroke-width:1.5;pointer-events:none}\
 .hint{display:none;color:#555;font-size:.85em;margin:.3em 0}\
 figcaption{color:#444;font-size:.95em;margin-top:.4em}p.data{font-size:.9em;margin:.3em 0}\
@@ -133,7 +135,7 @@ table.summary td,table.summary th{padding:3px 12px;text-align:left;border-bottom
 table.summary th{padding-top:12px}td.n{font-variant-numeric:tabular-nums}\
 pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:.85em;line-height:1.35}\
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:4px 16px}dt{color:#555}dd{margin:0}\
-@media (max-width:747px){.hint{display:block}}\
+@media (max-width:747px){.hint{display:block}}@media (max-width:560px){.chart.wide{display:none}.chart.narrow{display:block}}\
 @media (max-width:760px){body{padding:14px}h1{font-size:1.45em}\
 dl{grid-template-columns:minmax(0,1fr);gap:0}dd{margin-bottom:.5em}\
 table.summary td,table.summary th{padding:3px 8px}.tip{font-size:.8em}}";
@@ -260,27 +262,43 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
     Ok(html)
 }
 
+/// Size of the narrow drawing of each chart, shown on phones, pixels.
+const NARROW: (u32, u32) = (400, 700);
+
 /// The section of one chart: its heading (the chart is drawn without its own title, so that
-/// the heading is shown once), the chart in a box that carries where its plot is, the caption
-/// and the links to its data.
+/// the heading is shown once), the chart drawn twice (at `options`' size, and narrow and tall
+/// for phones; the style sheet shows one), each in a box that carries where its plot is, the
+/// caption and the links to its data.
 fn chart_section(kind: Kind, results: &Folder, stem: &str, options: &Options) -> Result<String, Error> {
-    let options = Options {
-        title: Some(String::new()),
+    let data = chart_data(kind, results, stem);
+    let title_id = format!("{}-title", kind.name());
+    let mut html = format!(
+        "<section id=\"{}\">\n<h2 id=\"{title_id}\">{}</h2>\n<figure>\n",
+        kind.name(),
+        heading(kind)
+    );
+    let narrow = Options {
+        width: NARROW.0,
+        height: NARROW.1,
         ..options.clone()
     };
-    let (svg, plots) = Chart::Single(kind, results).svg_with_plots(&options)?;
-    let data = chart_data(kind, results, stem);
-    let mut html = String::new();
-    let title_id = format!("{}-title", kind.name());
+    for (class, options) in [("wide", options), ("narrow", &narrow)] {
+        let untitled = Options {
+            title: Some(String::new()),
+            ..options.clone()
+        };
+        let (svg, plots) = Chart::Single(kind, results).svg_with_plots(&untitled)?;
+        let _ = writeln!(
+            html,
+            "<div class=\"chart {class}\"{}>\n{}\n</div>",
+            hover_attributes(kind, &data, plots.first()),
+            inline_svg(&svg, &title_id)
+        );
+    }
     let _ = write!(
         html,
-        "<section id=\"{}\">\n<h2 id=\"{title_id}\">{}</h2>\n<figure>\n<div class=\"chart\"{}>\n{}\n</div>\n\
-         <p class=\"hint\">The chart is wider than the screen: swipe it sideways. Touch it to read values.</p>\n\
+        "<p class=\"hint\">Touch the chart to read its values; swipe sideways if it is wider than the screen.</p>\n\
          <figcaption>{}</figcaption>\n<p class=\"data\">Data behind the chart: {}</p>\n</figure>\n</section>\n",
-        kind.name(),
-        heading(kind),
-        hover_attributes(kind, &data, plots.first()),
-        inline_svg(&svg, &title_id),
         escape(&caption(kind, results)),
         data_links(&data)
     );

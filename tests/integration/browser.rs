@@ -218,14 +218,17 @@ fn check(width: u32, verdict: &Value, console: &[String]) {
             "the page scrolls sideways at {width} px ({key}): {verdict}"
         );
     }
+    // Each chart is drawn wide and narrow: one of them is shown, the narrow one on a phone.
     let charts = verdict["charts"].as_array().expect("charts");
-    let ids: Vec<&str> = charts.iter().map(|c| c["id"].as_str().expect("id")).collect();
-    assert_eq!(ids, ["backlog", "waits", "quoted", "outcomes"], "{verdict}");
-    for chart in charts {
-        assert!(
-            chart["visible"].as_bool() == Some(true),
-            "hidden chart at {width} px: {chart}"
-        );
+    let expected = if width < 560 { "chart narrow" } else { "chart wide" };
+    for id in ["backlog", "waits", "quoted", "outcomes"] {
+        let shown: Vec<&Value> = charts
+            .iter()
+            .filter(|c| c["id"] == id && c["visible"].as_bool() == Some(true))
+            .collect();
+        assert_eq!(shown.len(), 1, "{id}: one chart shown at {width} px: {verdict}");
+        let chart = shown[0];
+        assert_eq!(chart["class"], expected, "{chart}");
         assert!(
             number(chart, "width") >= 300.0 && number(chart, "height") >= 150.0,
             "chart too small at {width} px: {chart}"

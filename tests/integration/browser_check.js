@@ -45,6 +45,12 @@
     return result;
   }
 
+  // The chart box of a section that the style sheet shows (a chart is drawn wide and narrow).
+  function shown(section) {
+    var boxes = document.querySelectorAll("#" + section + " .chart");
+    return Array.prototype.filter.call(boxes, function (box) { return box.checkVisibility(); })[0];
+  }
+
   function plotOf(box) {
     return box.dataset.plot.split(" ").map(Number);
   }
@@ -63,12 +69,13 @@
       var style = getComputedStyle(svg);
       verdict.charts.push({
         id: box.closest("section").id,
+        class: box.className,
         width: r.width, height: r.height, boxWidth: b.width,
         visible: style.display !== "none" && style.visibility === "visible" && svg.checkVisibility()
       });
     });
     // A bar of the waits histogram: the middle of the bin with the most people processed.
-    var waits = document.querySelector("#waits .chart");
+    var waits = shown("waits");
     if (waits) {
       var bins = rows(document.querySelector("#waits a.data[data-table=plot]")).slice(1);
       var most = bins.reduce(function (a, b) { return Number(b[2]) > Number(a[2]) ? b : a; });
@@ -78,7 +85,7 @@
       verdict.hovers.push(hover(waits, sx, plot[3] - 3));
     }
     // The first bar beside the outcomes plot.
-    var outcomes = document.querySelector("#outcomes .chart");
+    var outcomes = shown("outcomes");
     if (outcomes) {
       var n = rows(document.querySelector("#outcomes a.data[data-table=bars]")).length - 1;
       var rects = outcomes.querySelectorAll("svg rect"), first = rects[rects.length - n].getBBox();
@@ -87,7 +94,7 @@
     // The first line chart, 40% across its plot (in view on a phone without scrolling its box):
     // last, and again once the scrolling above has settled (scrolling the page hides the
     // tooltip), so that the screenshot shows it.
-    var line = document.querySelector(".chart[data-hover=line]");
+    var line = shown("backlog");
     var p = plotOf(line), lx = p[0] + 0.4 * (p[2] - p[0]), ly = (p[1] + p[3]) / 2;
     verdict.hovers.push(hover(line, lx, ly));
     setTimeout(function () {

@@ -390,20 +390,24 @@ fn the_report_is_one_self_contained_file_with_every_chart() {
         assert!(!html.contains(forbidden), "report.html contains {forbidden:?}");
     }
     assert_eq!(html.matches("<script").count(), 1, "one inline script");
-    assert_eq!(html.matches("<svg").count(), KINDS.len(), "one inline SVG per chart");
+    assert_eq!(
+        html.matches("<svg").count(),
+        2 * KINDS.len(),
+        "each chart drawn wide and narrow"
+    );
     for kind in KINDS {
         assert!(html.contains(&format!("<section id=\"{kind}\">")), "section {kind}");
         // Each chart is in a box that says where its plot is, and has its data to download.
         let section = &html[html.find(&format!("<section id=\"{kind}\">")).expect("section")..];
         let section = &section[..section.find("</section>").expect("end of section")];
-        assert!(
-            section.contains("<div class=\"chart\" data-hover="),
-            "{kind}: hover data"
-        );
-        assert!(
-            section.contains(" data-plot=\"") && section.contains(" data-x=\""),
-            "{kind}"
-        );
+        for class in ["wide", "narrow"] {
+            assert!(
+                section.contains(&format!("<div class=\"chart {class}\" data-hover=")),
+                "{kind}: {class}"
+            );
+        }
+        assert_eq!(section.matches(" data-plot=\"").count(), 2, "{kind}");
+        assert_eq!(section.matches(" data-x=\"").count(), 2, "{kind}");
         let link = format!("download=\"tijuana-2018-caravan-{kind}.csv\" href=\"data:text/csv;charset=utf-8,");
         assert!(section.contains(&link), "{kind}: data link");
         // The heading is the HTML one: the chart is drawn without its own title.
