@@ -1,6 +1,7 @@
 //! `report.html` in a real browser: Debian's Chromium, headless, at a desktop and a phone width.
 //! The page must load without a console message or script error, never scroll sideways, show
-//! every chart with a size, and show values when the pointer is over a line or a bar.
+//! every chart with a size, and show values when the pointer is over a line or a bar (a mouse
+//! on the desktop, a touch on the phone).
 //!
 //! A copy of the report gets two injected scripts: one at the top of `<head>` that collects
 //! errors, and `browser_check.js` before `</body>` that checks the page once it has loaded and
@@ -121,6 +122,7 @@ fn load(dir: &Path, width: u32, height: u32, png: &Path) -> (Value, Vec<String>)
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--disable-dev-shm-usage",
             "--hide-scrollbars",
             "--enable-logging=stderr",
             "--v=0",
@@ -248,6 +250,8 @@ fn check(width: u32, verdict: &Value, console: &[String]) {
             hover["onChart"].as_bool() == Some(true),
             "the point is not on the chart: {hover}"
         );
+        let pointer = if width < 560 { "touch" } else { "mouse" };
+        assert_eq!(hover["pointer"], pointer, "{hover}");
         assert!(
             hover["tipInside"].as_bool() == Some(true),
             "tooltip outside the page: {hover}"

@@ -17,8 +17,9 @@
     return { x: r.left + (sx - vb.x) * r.width / vb.width, y: r.top + (sy - vb.y) * r.height / vb.height };
   }
 
-  // Moves the pointer over point p of `box`'s chart (scrolled into view, the point kept inside
-  // the part of the chart's box the reader sees) and returns what the tooltip says.
+  // Moves the pointer over (or touches) point (sx, sy) of `box`'s chart, scrolled into view and
+  // the point kept inside the part of the chart's box the reader sees; returns what the
+  // tooltip says.
   function hover(box, sx, sy) {
     var svg = box.querySelector("svg");
     box.scrollIntoView({ block: "center" });
@@ -31,9 +32,11 @@
     }
     var target = document.elementFromPoint(p.x, p.y);
     result.onChart = !!target && svg.contains(target);
+    // A phone is touched (a tap), a desktop hovered over with a mouse.
+    result.pointer = window.innerWidth < 560 ? "touch" : "mouse";
     if (target) {
-      target.dispatchEvent(new PointerEvent("pointermove", {
-        bubbles: true, clientX: p.x, clientY: p.y, pointerType: "mouse", isPrimary: true
+      target.dispatchEvent(new PointerEvent(result.pointer === "touch" ? "pointerdown" : "pointermove", {
+        bubbles: true, clientX: p.x, clientY: p.y, pointerType: result.pointer, isPrimary: true
       }));
     }
     var tip = document.querySelector(".tip");
