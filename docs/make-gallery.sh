@@ -52,4 +52,11 @@ cp "$work/fit/backtest.png" "$img/backtest-tijuana-2018.png"
   --param ports.san_ysidro.capacity.quota_per_day --values 60,80,100,150,200,300 > /dev/null
 cp "$work/sweep/sweep.png" "$img/policy-what-if-sweep.png"
 
+# report.html in headless Chromium at 1280 and 390 pixels wide, as its browser test loads it
+# (a short run of the Tijuana scenario, the pointer over the first chart); needs chromium.
+cargo test --locked --quiet --test integration the_report_works_in_a_browser > /dev/null
+for width in 1280 390; do
+  cp "${CARGO_TARGET_DIR:-target}/browser-test/report-$width.png" "$img/report-$width.png"
+done
+
 ls -l "$img"

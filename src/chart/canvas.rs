@@ -9,6 +9,7 @@ use plotters::element::{Circle, DashedPathElement, PathElement, Polygon, Rectang
 use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, ShapeStyle, TextStyle};
+use std::cell::RefCell;
 
 /// Result of drawing.
 pub(super) type Drawn = Result<(), Error>;
@@ -40,6 +41,16 @@ impl Rect {
     }
 }
 
+/// Where a plot was drawn: its data rectangle, and the values of x at its left and right
+/// edges (the HTML report maps the pointer to the data with it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PlotArea {
+    /// The data rectangle, pixels.
+    pub rect: Rect,
+    /// x at `rect.x0` and at `rect.x1`.
+    pub x: (f64, f64),
+}
+
 /// Where a line of text sits relative to its x coordinate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Align {
@@ -66,6 +77,8 @@ pub(crate) struct Canvas<DB: DrawingBackend> {
     /// Shift of the baseline, in font sizes, that puts bitmap text where a browser puts the
     /// same SVG text.
     baseline_shift: f64,
+    /// The plots laid out on this canvas, in order.
+    plots: RefCell<Vec<PlotArea>>,
 }
 
 fn drawing_error(error: impl std::fmt::Display) -> Error {
@@ -82,7 +95,13 @@ impl<DB: DrawingBackend> Canvas<DB> {
             scale,
             font_factor: if bitmap { 0.9387 } else { 1.0 },
             baseline_shift: if bitmap { 0.144 } else { 0.0 },
+            plots: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Notes that a plot was laid out at `area`.
+    pub(crate) fn record_plot(&self, area: PlotArea) {
+        self.plots.borrow_mut().push(area);
     }
 
     /// Design pixels to pixels.
@@ -212,16 +231,27 @@ pub(super) fn svg(
     height: u32,
     draw: impl FnOnce(&Canvas<SVGBackend<'_>>) -> Drawn,
 ) -> Result<String, Error> {
+    svg_with_plots(width, height, draw).map(|(text, _)| text)
+}
+
+/// [`svg`], with where each plot was laid out.
+pub(super) fn svg_with_plots(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&Canvas<SVGBackend<'_>>) -> Drawn,
+) -> Result<(String, Vec<PlotArea>), Error> {
     style::register_fonts();
     let mut text = String::new();
+    let plots;
     {
         let area = SVGBackend::with_string(&mut text, (width, height)).into_drawing_area();
         area.fill(&BACKGROUND).map_err(drawing_error)?;
         let canvas = Canvas::new(area, style::scale_for(width, height), false);
         draw(&canvas)?;
         canvas.area.present().map_err(drawing_error)?;
+        plots = canvas.plots.into_inner();
     }
-    Ok(text)
+    Ok((text, plots))
 }
 
 /// Draws with `draw` at twice `width`×`height`, averages 2×2 blocks and encodes a PNG.

@@ -1,13 +1,22 @@
-//! `report.html`: one self-contained file to send to an editor. The charts are inline SVG, the
-//! style sheet is inline, and nothing is fetched: no scripts, images, fonts or links outside
-//! the file (web addresses quoted in the scenario's comments are written so that they are not
-//! links either).
+//! `report.html`: one self-contained file to send to an editor. The charts are inline SVG that
+//! scale to the page, drawn twice: wide, and narrow and tall for phones (the style sheet shows
+//! one); on a narrow screen each keeps a legible width and scrolls inside its own box, and the
+//! page itself never scrolls sideways. The style sheet and one small script are inline, and
+//! nothing is fetched: no external scripts, images, fonts or links outside the file (web
+//! addresses quoted in the scenario's comments are written so that they are not links either).
+//!
+//! Each chart's data is in the page as a CSV `data:` address to download (see [`data`]); the
+//! script reads it back to show the values under the pointer (mouse or touch), using the plot
+//! rectangle and x range each chart's box carries.
+
+mod data;
 
 use super::style;
 use super::{Chart, Kind, Options};
 use crate::error::Error;
 use crate::format::thousands;
-use crate::results::{Estimate, Folder};
+use crate::results::{Estimate, Folder, csv_number};
+use data::{ChartData, Hover, Table, chart_data, data_uri};
 use std::fmt::Write as _;
 
 /// Escapes text for HTML, and writes `http:`/`https:` so that they are shown but never
@@ -28,13 +37,14 @@ pub(super) fn escape(text: &str) -> String {
 }
 
 /// An SVG document as an element to inline in HTML: no XML declaration, no namespace address
-/// (HTML puts `<svg>` in the SVG namespace by itself), labelled for screen readers.
-fn inline_svg(svg: &str, label: &str) -> String {
+/// (HTML puts `<svg>` in the SVG namespace by itself), labelled for screen readers by the
+/// element whose id is `labelled_by`.
+fn inline_svg(svg: &str, labelled_by: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     let body = &svg[start..];
     let body = body.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1).replacen(
         "<svg",
-        &format!("<svg role=\"img\" aria-label=\"{}\"", escape(label)),
+        &format!("<svg role=\"img\" aria-labelledby=\"{}\"", escape(labelled_by)),
         1,
     );
     body.replace("http://", "http&#58;//")
@@ -52,7 +62,7 @@ fn days(value: f64) -> String {
 /// The summary as an HTML table (means over replications and 95% confidence intervals).
 fn summary_table(results: &Folder) -> String {
     let rows = crate::report::summary_lines(&results.summary, |day| results.date_of_day(day).map(style::long_date));
-    let mut html = String::from("<table class=\"summary\">\n");
+    let mut html = String::from("<div class=\"wide\"><table class=\"summary\">\n");
     for (label, value) in rows {
         if label.is_empty() {
             let _ = writeln!(html, "<tr><th colspan=\"2\">{}</th></tr>", escape(&value));
@@ -63,7 +73,7 @@ fn summary_table(results: &Folder) -> String {
             let _ = writeln!(html, "<tr><td>{label}</td><td class=\"n\">{}</td></tr>", escape(&value));
         }
     }
-    html.push_str("</table>\n");
+    html.push_str("</table></div>\n");
 
     let summary = &results.summary;
     for (title, scopes) in [
@@ -74,7 +84,10 @@ fn summary_table(results: &Folder) -> String {
         if scopes.len() < 2 {
             continue;
         }
-        let _ = writeln!(html, "<h3>{title} (means)</h3>\n<table class=\"summary\">");
+        let _ = writeln!(
+            html,
+            "<h3>{title} (means)</h3>\n<div class=\"wide\"><table class=\"summary\">"
+        );
         html.push_str(
             "<tr><th></th><th>joined</th><th>processed</th><th>left</th><th>waiting</th>\
              <th>mean wait</th><th>p50</th><th>p90</th></tr>\n",
@@ -96,23 +109,39 @@ fn summary_table(results: &Folder) -> String {
                 mean(&scope.wait_p90, days),
             );
         }
-        html.push_str("</table>\n");
+        html.push_str("</table></div>\n");
     }
     html
 }
 
 const STYLE: &str = "\
+*,*::before,*::after{box-sizing:border-box}\
 body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:#222;background:#fff;margin:0 auto;\
 max-width:1240px;padding:24px;line-height:1.45}\
 h1{font-size:1.8em;margin:0 0 .2em}h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}\
-.lede{color:#555;font-size:1.1em}.source{color:#555;font-size:.9em}\
-figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block}\
-figcaption{color:#444;font-size:.95em;margin-top:.4em}\
-table.summary{border-collapse:collapse;margin:1em 0}table.summary td,table.summary th{padding:3px 12px;\
-text-align:left;border-bottom:1px solid #eee}table.summary th{padding-top:12px}td.n{font-variant-numeric:tabular-nums}\
+p,li,dd{overflow-wrap:anywhere}.lede{color:#555;font-size:1.1em}.source{color:#555;font-size:.9em}\
+nav{display:flex;flex-wrap:wrap;gap:.3em 1.2em}\
+figure{margin:1em 0}.chart{position:relative;overflow-x:auto;overflow-y:hidden}\
+.chart svg{display:block;width:100%;min-width:720px;height:auto;touch-action:pan-x pan-y}\
+.chart.narrow{display:none}.chart.narrow svg{min-width:340px}\
+.chart .guide{stroke:#222;stroke-opacity:.55;stroke-width:1.5;pointer-events:none}\
+.hint{display:none;color:#555;font-size:.85em;margin:.3em 0}\
+figcaption{color:#444;font-size:.95em;margin-top:.4em}p.data{font-size:.9em;margin:.3em 0}\
+.tip{position:fixed;z-index:10;width:max-content;max-width:min(340px,calc(100vw - 8px));background:#fff;color:#222;\
+border:1px solid #aaa;border-radius:4px;box-shadow:0 2px 6px rgba(0,0,0,.2);padding:6px 9px;font-size:.85em;\
+line-height:1.35;pointer-events:none;font-variant-numeric:tabular-nums}.tip-head{font-weight:bold}\
+.wide{overflow-x:auto}table.summary{border-collapse:collapse;margin:1em 0}\
+table.summary td,table.summary th{padding:3px 12px;text-align:left;border-bottom:1px solid #eee}\
+table.summary th{padding-top:12px}td.n{font-variant-numeric:tabular-nums}\
 pre{background:#f6f6f6;padding:12px;overflow-x:auto;font-size:.85em;line-height:1.35}\
-dl{display:grid;grid-template-columns:max-content auto;gap:4px 16px}dt{color:#555}dd{margin:0}\
-nav a{margin-right:1em}";
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:4px 16px}dt{color:#555}dd{margin:0}\
+@media (max-width:747px){.hint{display:block}}@media (max-width:560px){.chart.wide{display:none}.chart.narrow{display:block}}\
+@media (max-width:760px){body{padding:14px}h1{font-size:1.45em}\
+dl{grid-template-columns:minmax(0,1fr);gap:0}dd{margin-bottom:.5em}\
+table.summary td,table.summary th{padding:3px 8px}.tip{font-size:.8em}}";
+
+/// The script that shows values under the pointer (see the module documentation).
+const SCRIPT: &str = include_str!("html/report.js");
 
 /// What each chart in the report shows and how to read it.
 fn caption(kind: Kind, results: &Folder) -> String {
@@ -182,16 +211,9 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
         let _ = write!(html, "<a href=\"#{}\">{}</a>", kind.name(), heading(kind));
     }
     html.push_str("<a href=\"#summary\">Summary</a><a href=\"#scenario\">Scenario</a><a href=\"#provenance\">Provenance</a></nav>\n");
+    let stem = file_stem(results.scenario());
     for kind in Kind::ALL {
-        let svg = Chart::Single(kind, results).svg(options)?;
-        let _ = writeln!(
-            html,
-            "<section id=\"{}\">\n<h2>{}</h2>\n<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>\n</section>",
-            kind.name(),
-            heading(kind),
-            inline_svg(&svg, heading(kind)),
-            escape(&caption(kind, results))
-        );
+        html.push_str(&chart_section(kind, results, &stem, options)?);
     }
     let _ = writeln!(
         html,
@@ -236,8 +258,113 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
         start,
         results.horizon_days()
     );
-    html.push_str("</body>\n</html>\n");
+    let _ = write!(html, "<script>\n{SCRIPT}</script>\n</body>\n</html>\n");
     Ok(html)
+}
+
+/// Size of the narrow drawing of each chart, shown on phones, pixels.
+const NARROW: (u32, u32) = (400, 700);
+
+/// The section of one chart: its heading (the chart is drawn without its own title, so that
+/// the heading is shown once), the chart drawn twice (at `options`' size, and narrow and tall
+/// for phones; the style sheet shows one), each in a box that carries where its plot is, the
+/// caption and the links to its data.
+fn chart_section(kind: Kind, results: &Folder, stem: &str, options: &Options) -> Result<String, Error> {
+    let data = chart_data(kind, results, stem);
+    let title_id = format!("{}-title", kind.name());
+    let mut html = format!(
+        "<section id=\"{}\">\n<h2 id=\"{title_id}\">{}</h2>\n<figure>\n",
+        kind.name(),
+        heading(kind)
+    );
+    let narrow = Options {
+        width: NARROW.0,
+        height: NARROW.1,
+        ..options.clone()
+    };
+    for (class, options) in [("wide", options), ("narrow", &narrow)] {
+        let untitled = Options {
+            title: Some(String::new()),
+            ..options.clone()
+        };
+        let (svg, plots) = Chart::Single(kind, results).svg_with_plots(&untitled)?;
+        let _ = writeln!(
+            html,
+            "<div class=\"chart {class}\"{}>\n{}\n</div>",
+            hover_attributes(kind, &data, plots.first()),
+            inline_svg(&svg, &title_id)
+        );
+    }
+    let _ = write!(
+        html,
+        "<p class=\"hint\">Touch the chart to read its values; swipe sideways if it is wider than the screen.</p>\n\
+         <figcaption>{}</figcaption>\n<p class=\"data\">Data behind the chart: {}</p>\n</figure>\n</section>\n",
+        escape(&caption(kind, results)),
+        data_links(&data)
+    );
+    Ok(html)
+}
+
+/// The attributes the script reads: how to find a row, the plot rectangle in SVG coordinates
+/// and the x values at its edges (none when no plot was laid out).
+fn hover_attributes(kind: Kind, data: &ChartData, plot: Option<&super::canvas::PlotArea>) -> String {
+    let Some(plot) = plot else {
+        return String::new();
+    };
+    let r = plot.rect;
+    let hover = match data.hover {
+        Hover::Line { shift } => format!(" data-hover=\"line\" data-shift=\"{}\"", csv_number(shift)),
+        Hover::Bins => " data-hover=\"bins\"".to_owned(),
+    };
+    let unit = if kind == Kind::Quoted {
+        " data-unit=\"days\""
+    } else {
+        ""
+    };
+    format!(
+        "{hover}{unit} data-plot=\"{} {} {} {}\" data-x=\"{} {}\"",
+        r.x0,
+        r.y0,
+        r.x1,
+        r.y1,
+        csv_number(plot.x.0),
+        csv_number(plot.x.1)
+    )
+}
+
+/// Download links of a chart's tables.
+fn data_links(data: &ChartData) -> String {
+    let link = |table: &Table, role: &str| {
+        format!(
+            "<a class=\"data\" data-table=\"{role}\" download=\"{name}\" href=\"{}\">{name}</a>",
+            data_uri(&table.csv),
+            name = escape(&table.file_name)
+        )
+    };
+    let mut links = link(&data.plot, "plot");
+    if let Some(bars) = &data.bars {
+        links.push_str(" and ");
+        links.push_str(&link(bars, "bars"));
+    }
+    links
+}
+
+/// A file name made of a scenario's name: `Tijuana 2018 caravan` → `tijuana-2018-caravan`.
+fn file_stem(scenario: &str) -> String {
+    let mut stem = String::new();
+    for ch in scenario.chars() {
+        if ch.is_ascii_alphanumeric() {
+            stem.push(ch.to_ascii_lowercase());
+        } else if !stem.is_empty() && !stem.ends_with('-') {
+            stem.push('-');
+        }
+    }
+    let stem = stem.trim_end_matches('-');
+    if stem.is_empty() {
+        "backlog".to_owned()
+    } else {
+        stem.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -254,11 +381,18 @@ mod tests {
     fn inline_svg_drops_the_namespace_address() {
         let svg =
             "<?xml version=\"1.0\"?>\n<svg width=\"10\" xmlns=\"http://www.w3.org/2000/svg\"><text>t</text></svg>";
-        let inline = inline_svg(svg, "A chart");
+        let inline = inline_svg(svg, "backlog-title");
         assert!(
-            inline.starts_with("<svg role=\"img\" aria-label=\"A chart\" width=\"10\">"),
+            inline.starts_with("<svg role=\"img\" aria-labelledby=\"backlog-title\" width=\"10\">"),
             "{inline}"
         );
         assert!(!inline.contains("http:"));
+    }
+
+    #[test]
+    fn file_names_come_from_the_scenario_name() {
+        assert_eq!(file_stem("Tijuana 2018 caravan"), "tijuana-2018-caravan");
+        assert_eq!(file_stem("  Año: 2019 / CBP One! "), "a-o-2019-cbp-one");
+        assert_eq!(file_stem("¿?"), "backlog");
     }
 }

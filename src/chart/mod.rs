@@ -179,6 +179,13 @@ impl Chart<'_> {
         })
     }
 
+    /// The chart as SVG text, with where its plots were laid out.
+    pub(crate) fn svg_with_plots(&self, options: &Options) -> Result<(String, Vec<canvas::PlotArea>), Error> {
+        canvas::svg_with_plots(options.width, options.height, |c| {
+            self.draw(c, options.title.as_deref())
+        })
+    }
+
     /// The chart as PNG bytes.
     pub(crate) fn png(&self, options: &Options) -> Result<Vec<u8>, Error> {
         canvas::png(options.width, options.height, |c| {

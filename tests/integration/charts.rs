@@ -377,13 +377,59 @@ fn comparisons_overlay_folders_with_a_legend() {
 #[test]
 fn the_report_is_one_self_contained_file_with_every_chart() {
     let html = read(&results().join("report.html"));
-    for forbidden in ["http:", "https:", "src=", "<script", "<link", "@import", "url("] {
+    for forbidden in [
+        "http:",
+        "https:",
+        "src=",
+        "<link",
+        "@import",
+        "url(",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
         assert!(!html.contains(forbidden), "report.html contains {forbidden:?}");
     }
-    assert_eq!(html.matches("<svg").count(), KINDS.len(), "one inline SVG per chart");
+    assert_eq!(html.matches("<script").count(), 1, "one inline script");
+    assert_eq!(
+        html.matches("<svg").count(),
+        2 * KINDS.len(),
+        "each chart drawn wide and narrow"
+    );
     for kind in KINDS {
         assert!(html.contains(&format!("<section id=\"{kind}\">")), "section {kind}");
+        // Each chart is in a box that says where its plot is, and has its data to download.
+        let section = &html[html.find(&format!("<section id=\"{kind}\">")).expect("section")..];
+        let section = &section[..section.find("</section>").expect("end of section")];
+        for class in ["wide", "narrow"] {
+            assert!(
+                section.contains(&format!("<div class=\"chart {class}\" data-hover=")),
+                "{kind}: {class}"
+            );
+        }
+        assert_eq!(section.matches(" data-plot=\"").count(), 2, "{kind}");
+        assert_eq!(section.matches(" data-x=\"").count(), 2, "{kind}");
+        let link = format!("download=\"tijuana-2018-caravan-{kind}.csv\" href=\"data:text/csv;charset=utf-8,");
+        assert!(section.contains(&link), "{kind}: data link");
+        // The heading is the HTML one: the chart is drawn without its own title.
+        let h2 = &section[section.find("<h2").expect("a heading")..];
+        let heading = &h2[h2.find('>').expect("tag") + 1..h2.find("</h2>").expect("end of heading")];
+        assert_eq!(section.matches(heading).count(), 1, "{kind}: {heading:?} shown once");
     }
+    // The data is plain CSV: a header line, then numbers, none of them commented.
+    let link = "download=\"tijuana-2018-caravan-backlog.csv\" href=\"";
+    let start = html.find(link).expect("link") + link.len();
+    let uri = &html[start..start + html[start..].find('"').expect("end")];
+    let csv = percent_decode(uri.strip_prefix("data:text/csv;charset=utf-8,").expect("data address"));
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("day,date,p5,p25,p50,p75,p95,names_on_list_p50"),
+        "{csv}"
+    );
+    let first: Vec<&str> = lines.next().expect("a row").split(',').collect();
+    assert_eq!(first[..2], ["0", "2018-11-01"]);
+    assert!(first[2..].iter().all(|v| v.parse::<f64>().is_ok()), "{first:?}");
+    assert!(!csv.contains('#'));
     for text in [
         "People waiting on the list",
         "Where people went",
@@ -411,6 +457,23 @@ fn the_report_is_one_self_contained_file_with_every_chart() {
         .assert()
         .success();
     assert!(read(&out) == html, "report.html is deterministic");
+}
+
+/// `%2C` → `,`, bytes in UTF-8.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).expect("hex"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("UTF-8")
 }
 
 /// Charts are drawn from the folder's data files only: a folder without markers.csv (written

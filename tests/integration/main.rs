@@ -1,6 +1,7 @@
 //! The integration tests: one binary, shared helpers in common.rs.
 
 mod bad_input;
+mod browser;
 mod charts;
 mod cli;
 mod common;

@@ -11,7 +11,7 @@ pub(in crate::chart) use axes::{Axis, Scale, Ticks, time_ticks};
 pub(in crate::chart) use frame::{Frame, LegendItem, Swatch, draw_frame, wrap};
 pub(in crate::chart) use marks::Mark;
 
-use crate::chart::canvas::{Align, Canvas, Drawn, Rect};
+use crate::chart::canvas::{Align, Canvas, Drawn, PlotArea, Rect};
 use crate::chart::style::{self, GRID, INK, MARKER, MUTED, size};
 use crate::model::Date;
 use axes::{number_ticks, percent_ticks, shared_grid_ticks};
@@ -248,13 +248,15 @@ pub(in crate::chart) fn layout_plot<DB: DrawingBackend>(c: &Canvas<DB>, body: Re
         p0: bottom,
         p1: top,
     });
+    let rect = Rect {
+        x0: left,
+        y0: top,
+        x1: right,
+        y1: bottom,
+    };
+    c.record_plot(PlotArea { rect, x: (x.d0, x.d1) });
     Plot {
-        rect: Rect {
-            x0: left,
-            y0: top,
-            x1: right,
-            y1: bottom,
-        },
+        rect,
         x,
         y,
         y2,
