@@ -60,10 +60,12 @@ fn runs(models: &[&Model], port: Option<&str>, replications: u32) -> Vec<Runs> {
     .expect("runs")
 }
 
-/// The model as debug text without the scenario text it came from (which every change alters).
+/// The model as debug text without the scenario text it came from and the list of changes
+/// (which every change alters).
 fn shape(model: &Model) -> String {
     let mut model = model.clone();
     model.text = std::sync::Arc::from("");
+    model.changes.clear();
     format!("{model:?}")
 }
 
