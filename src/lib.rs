@@ -37,6 +37,7 @@
 
 pub mod analysis;
 mod builder;
+mod builtin;
 mod cancel;
 pub mod chart;
 mod engine;

@@ -149,6 +149,10 @@ pub struct Provenance {
     pub version: String,
     /// Scenario name.
     pub scenario: String,
+    /// The name of the built-in scenario run (`backlog run tijuana-2018`), if it was one; its
+    /// SHA-256 is that of the text built into the program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub built_in: Option<String>,
     /// SHA-256 of the scenario text as run (after overrides), hex.
     pub scenario_sha256: String,
     /// Seed.
@@ -164,9 +168,19 @@ impl Provenance {
         Provenance {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             scenario: model.name.clone(),
+            built_in: model.built_in.map(str::to_owned),
             scenario_sha256: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
             seed: model.seed,
             replications,
+        }
+    }
+
+    /// The scenario's name, and that of the built-in scenario it is: `Tijuana 2018 caravan
+    /// (built-in scenario tijuana-2018)`.
+    pub fn scenario_title(&self) -> String {
+        match &self.built_in {
+            Some(name) => format!("{} (built-in scenario {name})", self.scenario),
+            None => self.scenario.clone(),
         }
     }
 
@@ -175,7 +189,7 @@ impl Provenance {
         format!(
             "backlog {}; scenario {}; sha256 {}; seed {}; {}",
             self.version,
-            self.scenario,
+            self.scenario_title(),
             self.scenario_sha256,
             self.seed,
             crate::format::replications(self.replications)
