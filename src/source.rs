@@ -1,7 +1,7 @@
 //! Scenario text before validation: read from a file, given as a string, or built in; changed
 //! with [`Change`]s (`--set`) and validated into a [`Model`].
 
-use crate::error::{Error, InputError};
+use crate::error::{Diagnostic, Error, InputError};
 use crate::guard::Limits;
 use crate::model::Model;
 use crate::overrides::{self, Change};
@@ -55,6 +55,17 @@ impl Scenario {
             base_dir: PathBuf::from("."),
             built_in: Some(shipped.name),
             limits: Limits::default(),
+        })
+    }
+
+    /// The built-in scenario called `name` (or `name.toml`); an unknown name is an input error
+    /// that suggests the closest one, or lists them.
+    pub fn named(name: &str) -> Result<Scenario, Error> {
+        let stem = name.trim();
+        let stem = stem.strip_suffix(".toml").unwrap_or(stem);
+        Scenario::builtin(stem).ok_or_else(|| {
+            let help = validate::suggest::help(stem, &Scenario::builtin_names(), "the built-in scenarios are");
+            InputError::single(Diagnostic::new(format!("there is no built-in scenario `{name}`")).with_help(help)).into()
         })
     }
 
@@ -204,19 +215,28 @@ fn near_miss(path: &Path) -> Option<String> {
         .iter()
         .map(|file| normal(&file.file_stem().unwrap_or_default().to_string_lossy()))
         .collect();
-    let candidates: Vec<&str> = stems.iter().map(String::as_str).collect();
-    if let Some(close) = validate::suggest::closest(&stem, &candidates) {
+    let file = || {
+        let candidates: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let close = validate::suggest::closest(&stem, &candidates)?;
         let index = candidates.iter().position(|candidate| *candidate == close)?;
-        return Some(format!("did you mean `{}`?", files[index].display()));
+        Some(format!("did you mean `{}`?", files[index].display()))
+    };
+    let built_in = || {
+        let names: Vec<String> = Scenario::builtin_names().into_iter().map(normal).collect();
+        let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+        let close = validate::suggest::closest(&stem, &candidates)?;
+        let index = candidates.iter().position(|candidate| *candidate == close)?;
+        Some(format!(
+            "did you mean the built-in scenario `{}`? (`backlog scenarios` lists them)",
+            Scenario::builtin_names()[index]
+        ))
+    };
+    // A bare name (no folder, no extension) is more likely meant as a built-in scenario's.
+    if folder.is_none() && path.extension().is_none() {
+        built_in().or_else(file)
+    } else {
+        file().or_else(built_in)
     }
-    let names: Vec<String> = Scenario::builtin_names().into_iter().map(normal).collect();
-    let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
-    let close = validate::suggest::closest(&stem, &candidates)?;
-    let index = candidates.iter().position(|candidate| *candidate == close)?;
-    Some(format!(
-        "did you mean the built-in scenario `{}`? (`backlog scenarios` lists them)",
-        Scenario::builtin_names()[index]
-    ))
 }
 
 #[cfg(test)]
@@ -254,11 +274,16 @@ mod tests {
         };
         assert_eq!(help("scenarios/tijuna-2018.toml"), "did you mean `scenarios/tijuana-2018.toml`?");
         assert_eq!(help("tijuana_2018.toml"), "did you mean `scenarios/tijuana-2018.toml`?");
+        let built_in = "did you mean the built-in scenario `tijuana-2018`? (`backlog scenarios` lists them)";
+        assert_eq!(help("tijuna-2018"), built_in);
         assert_eq!(
             help("elsewhere/tijuana-2018"),
             "did you mean the built-in scenario `tijuana-2018`? (`backlog scenarios` lists them)"
         );
         assert!(help("nothing-like-it.toml").starts_with("check the name"));
+        assert_eq!(Scenario::named("mmc.toml").expect("built in").builtin_name(), Some("mmc"));
+        let error = Scenario::named("tijuana-2019").expect_err("no such scenario").to_string();
+        assert!(error.contains("did you mean `tijuana-2018`?"), "{error}");
     }
 
     #[test]
