@@ -101,8 +101,8 @@ pub(crate) const TARGET: &str = concat!(
     "Examples:
   # The smallest daily quota (a whole number) that keeps the p90 wait within 60 days
   backlog target policy-what-if --param ports.san_ysidro.capacity.quota_per_day --metric wait_p90 --at-most 60 --range 50:300
-  # The largest share of the caravan who may sign with at most 3,000 on the list at the end
-  backlog target policy-what-if --param streams.caravan.join_share --metric waiting_at_end --at-most 3000 --range 0.1:0.9 --step 0.05
+  # The largest share of the caravan who may sign with the p90 wait still within 30 days
+  backlog target policy-what-if --param streams.caravan.join_share --metric wait_p90 --at-most 30 --range 0.1:0.9 --step 0.05
 
 ",
     exit_codes!()
