@@ -35,7 +35,10 @@ pub(crate) const SCENARIOS: &[Shipped] = shipped![
 /// The CSV files the shipped scenarios read, by their path relative to `scenarios/` (as the
 /// scenarios write it); a test checks that every file a scenario names is here.
 pub(crate) const DATA: &[(&str, &str)] = &[
-    ("data/example-trace.csv", include_str!("../scenarios/data/example-trace.csv")),
+    (
+        "data/example-trace.csv",
+        include_str!("../scenarios/data/example-trace.csv"),
+    ),
     (
         "data/tijuana-list-snapshot.csv",
         include_str!("../scenarios/data/tijuana-list-snapshot.csv"),
@@ -108,7 +111,9 @@ mod tests {
         for shipped in SCENARIOS {
             let scenario = crate::Scenario::builtin(shipped.name).expect("built in");
             assert_eq!(scenario.builtin_name(), Some(shipped.name));
-            let model = scenario.load().unwrap_or_else(|error| panic!("{}: {error}", shipped.name));
+            let model = scenario
+                .load()
+                .unwrap_or_else(|error| panic!("{}: {error}", shipped.name));
             assert_eq!(model.built_in, Some(shipped.name));
         }
     }

@@ -36,7 +36,8 @@ pub struct Scenario {
 impl Scenario {
     /// The built-in default: San Ysidro from November 2018 (`scenarios/tijuana-2018.toml`).
     pub fn built_in() -> Scenario {
-        Scenario::builtin(DEFAULT_SCENARIO_NAME).unwrap_or_else(|| Scenario::from_text("tijuana-2018.toml", DEFAULT_SCENARIO))
+        Scenario::builtin(DEFAULT_SCENARIO_NAME)
+            .unwrap_or_else(|| Scenario::from_text("tijuana-2018.toml", DEFAULT_SCENARIO))
     }
 
     /// The scenario shipped as `scenarios/NAME.toml`, built into the program with the CSV
@@ -65,7 +66,8 @@ impl Scenario {
         let stem = stem.strip_suffix(".toml").unwrap_or(stem);
         Scenario::builtin(stem).ok_or_else(|| {
             let help = validate::suggest::help(stem, &Scenario::builtin_names(), "the built-in scenarios are");
-            InputError::single(Diagnostic::new(format!("there is no built-in scenario `{name}`")).with_help(help)).into()
+            InputError::single(Diagnostic::new(format!("there is no built-in scenario `{name}`")).with_help(help))
+                .into()
         })
     }
 
@@ -101,14 +103,16 @@ impl Scenario {
     }
 
     /// A scenario file or, when no file has that path, the built-in scenario of that name
-    /// (`tijuana-2018`: a file of that name wins), read within `limits`. A missing file whose
-    /// name is close to a file beside it, one in `scenarios/` or a built-in scenario is
-    /// refused with a "did you mean" suggestion.
+    /// (`tijuana-2018`: a file of that name wins, a folder does not), read within `limits`. A
+    /// missing file whose name is close to a file beside it, one in `scenarios/` or a built-in
+    /// scenario is refused with a "did you mean" suggestion.
     pub fn open(path: &Path, limits: &Limits) -> Result<Scenario, Error> {
-        if !path.exists() {
+        if !path.is_file() {
             if let Some(scenario) = path.to_str().and_then(Scenario::builtin) {
                 return Ok(scenario.with_limits(limits));
             }
+        }
+        if !path.exists() {
             if let Some(help) = near_miss(path) {
                 let name = path.display().to_string();
                 let diagnostic = validate::ReadProblem::NotFound.diagnostic("scenario file", &name);
@@ -196,7 +200,10 @@ fn near_miss(path: &Path) -> Option<String> {
     let mut files: Vec<PathBuf> = Vec::new();
     let folders = match folder {
         Some(folder) => vec![(folder.to_path_buf(), folder.to_path_buf())],
-        None => vec![(PathBuf::from("."), PathBuf::new()), (PathBuf::from("scenarios"), PathBuf::from("scenarios"))],
+        None => vec![
+            (PathBuf::from("."), PathBuf::new()),
+            (PathBuf::from("scenarios"), PathBuf::from("scenarios")),
+        ],
     };
     for (dir, shown) in folders {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -272,7 +279,10 @@ mod tests {
                 other => panic!("{other}"),
             }
         };
-        assert_eq!(help("scenarios/tijuna-2018.toml"), "did you mean `scenarios/tijuana-2018.toml`?");
+        assert_eq!(
+            help("scenarios/tijuna-2018.toml"),
+            "did you mean `scenarios/tijuana-2018.toml`?"
+        );
         assert_eq!(help("tijuana_2018.toml"), "did you mean `scenarios/tijuana-2018.toml`?");
         let built_in = "did you mean the built-in scenario `tijuana-2018`? (`backlog scenarios` lists them)";
         assert_eq!(help("tijuna-2018"), built_in);
@@ -281,8 +291,13 @@ mod tests {
             "did you mean the built-in scenario `tijuana-2018`? (`backlog scenarios` lists them)"
         );
         assert!(help("nothing-like-it.toml").starts_with("check the name"));
-        assert_eq!(Scenario::named("mmc.toml").expect("built in").builtin_name(), Some("mmc"));
-        let error = Scenario::named("tijuana-2019").expect_err("no such scenario").to_string();
+        assert_eq!(
+            Scenario::named("mmc.toml").expect("built in").builtin_name(),
+            Some("mmc")
+        );
+        let error = Scenario::named("tijuana-2019")
+            .expect_err("no such scenario")
+            .to_string();
         assert!(error.contains("did you mean `tijuana-2018`?"), "{error}");
     }
 

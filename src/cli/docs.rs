@@ -19,10 +19,7 @@ pub(super) fn completions(shell: clap_complete::Shell, stdout: &mut dyn Write) -
 pub(super) fn man(path: &[String], stdout: &mut dyn Write) -> Result<(), Error> {
     let mut command = root();
     for name in path {
-        let names: Vec<String> = command
-            .get_subcommands()
-            .map(|sub| sub.get_name().to_owned())
-            .collect();
+        let names: Vec<String> = command.get_subcommands().map(|sub| sub.get_name().to_owned()).collect();
         let Some(sub) = command.find_subcommand(name) else {
             let what = match names.is_empty() {
                 true => format!("`{}` has no commands", command.get_name()),
@@ -97,7 +94,10 @@ fn page(command: &clap::Command) -> Vec<u8> {
     })();
     // Writing into a Vec cannot fail.
     debug_assert!(rendered.is_ok());
-    let after = command.get_after_long_help().map(ToString::to_string).unwrap_or_default();
+    let after = command
+        .get_after_long_help()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     let (examples, exit_codes) = after.split_once("Exit codes:").unwrap_or((after.as_str(), ""));
     let examples = examples.trim().strip_prefix("Examples:").unwrap_or(examples);
     for (heading, text) in [("EXAMPLES", examples), ("EXIT STATUS", exit_codes)] {
@@ -133,7 +133,10 @@ mod tests {
     #[test]
     fn every_command_has_examples_and_exit_codes() {
         fn walk(command: &clap::Command, seen: &mut usize) {
-            let after = command.get_after_long_help().map(ToString::to_string).unwrap_or_default();
+            let after = command
+                .get_after_long_help()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             let name = command.get_display_name().unwrap_or_else(|| command.get_name());
             assert!(after.starts_with("Examples:\n"), "{name}: {after}");
             assert!(after.contains("\n  backlog "), "{name} has no example");
@@ -159,7 +162,7 @@ mod tests {
         let title = format!("\n.TH backlog-run 1  \"backlog {}\" \n", env!("CARGO_PKG_VERSION"));
         assert!(run.contains(&title), "{run}");
         assert!(run.contains(".SH \"EXAMPLES\"\n.nf\n"), "{run}");
-        assert!(run.contains("\n130  interrupted by Ctrl\\-C"), "{run}");
+        assert!(run.contains("\n  130  interrupted by Ctrl\\-C"), "{run}");
         assert_eq!(roff_line(".x -r \\"), "\\&.x \\-r \\e");
     }
 }

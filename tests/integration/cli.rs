@@ -330,9 +330,16 @@ fn every_help_ends_with_examples_and_exit_codes() {
     for command in COMMANDS {
         let help = help_of(command);
         assert!(help.contains("\nExamples:\n  "), "`{command} --help`:\n{help}");
-        let codes = help.find("\nExit codes:\n").unwrap_or_else(|| panic!("`{command} --help`:\n{help}"));
+        let codes = help
+            .find("\nExit codes:\n")
+            .unwrap_or_else(|| panic!("`{command} --help`:\n{help}"));
         assert!(help.find("\nExamples:\n").is_some_and(|examples| examples < codes));
-        for code in ["  0    success", "  1    failure while running", "  2    bad input", "  130  interrupted by Ctrl-C"] {
+        for code in [
+            "  0    success",
+            "  1    failure while running",
+            "  2    bad input",
+            "  130  interrupted by Ctrl-C",
+        ] {
             assert!(help[codes..].contains(code), "`{command} --help` lacks {code}");
         }
         // `-h` stays short and says where they are.
@@ -359,7 +366,11 @@ fn every_example_in_the_help_works() {
             let path = entry.expect("entry").path();
             std::fs::copy(&path, observed.join(path.file_name().expect("name"))).expect("copied");
         }
-        for line in help_of(command).lines().map(str::trim).filter(|line| line.starts_with("backlog ")) {
+        for line in help_of(command)
+            .lines()
+            .map(str::trim)
+            .filter(|line| line.starts_with("backlog "))
+        {
             let (line, to_file) = match line.split_once(" > ") {
                 Some((line, file)) => (line, Some(file.trim())),
                 None => (line, None),
@@ -414,10 +425,20 @@ fn the_committed_man_pages_are_current() {
     }
     // `backlog man` prints the top page, `backlog man run` that of run.
     let top = stdout_of(backlog().arg("man"));
-    assert_eq!(top.as_bytes(), std::fs::read(committed.join("backlog.1")).expect("page"));
+    assert_eq!(
+        top.as_bytes(),
+        std::fs::read(committed.join("backlog.1")).expect("page")
+    );
     let run = stdout_of(backlog().args(["man", "run"]));
-    assert_eq!(run.as_bytes(), std::fs::read(committed.join("backlog-run.1")).expect("page"));
-    backlog().args(["man", "runn"]).assert().code(2).stderr(predicate::str::contains("the commands are"));
+    assert_eq!(
+        run.as_bytes(),
+        std::fs::read(committed.join("backlog-run.1")).expect("page")
+    );
+    backlog()
+        .args(["man", "runn"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the commands are"));
 }
 
 #[test]
@@ -431,7 +452,10 @@ fn completions_are_printed_for_every_shell() {
     ] {
         let script = stdout_of(backlog().args(["completions", shell]));
         assert!(script.contains(mark), "{shell}: {script}");
-        assert!(script.contains("scenarios") && script.contains("replications"), "{shell}");
+        assert!(
+            script.contains("scenarios") && script.contains("replications"),
+            "{shell}"
+        );
     }
     backlog().args(["completions", "tcsh"]).assert().code(2);
 }
@@ -484,24 +508,72 @@ fn built_in_scenarios_run_by_name_without_the_files() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).expect("manifest")).expect("JSON");
     let bytes = std::fs::read(project_root().join("scenarios/csv-inputs.toml")).expect("file");
-    let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     assert_eq!(manifest["provenance"]["built_in"], "csv-inputs");
     assert_eq!(manifest["provenance"]["scenario_sha256"], sha.as_str());
-    // Every command that takes a scenario takes a name.
+    // Every command that takes a scenario takes a name (a folder of that name, such as an
+    // --out folder, does not hide it).
+    std::fs::create_dir(dir.path().join("title42-exceptions-2021")).expect("folder");
     for args in [
         vec!["check", "title42-exceptions-2021"],
-        vec!["sweep", "deterministic", "-q", "-r", "1", "--param", "ports.port.capacity.quota_per_day", "--values", "50,100"],
-        vec!["compare", "deterministic", "scenarios/deterministic.toml", "-q", "-r", "1"],
-        vec!["target", "deterministic", "-q", "-r", "1", "--param", "ports.port.capacity.quota_per_day", "--metric", "wait_p90", "--at-most", "8.5", "--range", "50:150"],
+        vec![
+            "sweep",
+            "deterministic",
+            "-q",
+            "-r",
+            "1",
+            "--param",
+            "ports.port.capacity.quota_per_day",
+            "--values",
+            "50,100",
+        ],
+        vec![
+            "compare",
+            "deterministic",
+            "scenarios/deterministic.toml",
+            "-q",
+            "-r",
+            "1",
+        ],
+        vec![
+            "target",
+            "deterministic",
+            "-q",
+            "-r",
+            "1",
+            "--param",
+            "ports.port.capacity.quota_per_day",
+            "--metric",
+            "wait_p90",
+            "--at-most",
+            "8.5",
+            "--range",
+            "50:150",
+        ],
     ] {
         let mut command = Command::cargo_bin("backlog").expect("built");
         std::fs::create_dir_all(dir.path().join("scenarios")).expect("folder");
-        std::fs::write(dir.path().join("scenarios/deterministic.toml"), std::fs::read(project_root().join("scenarios/deterministic.toml")).expect("file")).expect("copied");
+        std::fs::write(
+            dir.path().join("scenarios/deterministic.toml"),
+            std::fs::read(project_root().join("scenarios/deterministic.toml")).expect("file"),
+        )
+        .expect("copied");
         let output = command.current_dir(dir.path()).args(&args).output().expect("runs");
-        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     // A file of that name wins.
-    std::fs::write(dir.path().join("mmc"), std::fs::read(project_root().join("scenarios/deterministic.toml")).expect("file")).expect("written");
+    std::fs::write(
+        dir.path().join("mmc"),
+        std::fs::read(project_root().join("scenarios/deterministic.toml")).expect("file"),
+    )
+    .expect("written");
     let mut run = Command::cargo_bin("backlog").expect("built");
     run.current_dir(dir.path())
         .args(["check", "mmc"])
@@ -517,7 +589,10 @@ fn near_misses_of_scenario_names_are_suggested() {
     for (argument, suggestion) in [
         ("tijuana_2018", "did you mean the built-in scenario `tijuana-2018`?"),
         ("tijuna-2018", "did you mean the built-in scenario `tijuana-2018`?"),
-        ("scenarios/tijuna-2018.toml", "did you mean `scenarios/tijuana-2018.toml`?"),
+        (
+            "scenarios/tijuna-2018.toml",
+            "did you mean `scenarios/tijuana-2018.toml`?",
+        ),
         ("tijuana_2018.toml", "did you mean `scenarios/tijuana-2018.toml`?"),
     ] {
         backlog()
@@ -525,7 +600,9 @@ fn near_misses_of_scenario_names_are_suggested() {
             .assert()
             .code(2)
             .stdout("")
-            .stderr(predicate::str::contains(format!("the scenario file `{argument}` does not exist")))
+            .stderr(predicate::str::contains(format!(
+                "the scenario file `{argument}` does not exist"
+            )))
             .stderr(predicate::str::contains(suggestion));
     }
 }
@@ -560,8 +637,23 @@ fn target_searches_whole_numbers_for_a_whole_parameter() {
         assert_eq!(value.fract(), 0.0, "{value} is whole");
     }
     backlog()
-        .args(["target", "scenarios/deterministic.toml", "-q", "--param", "ports.port.capacity.quota_per_day"])
-        .args(["--metric", "wait_p90", "--at-most", "4.5", "--range", "175:185", "--step", "0.5"])
+        .args([
+            "target",
+            "scenarios/deterministic.toml",
+            "-q",
+            "--param",
+            "ports.port.capacity.quota_per_day",
+        ])
+        .args([
+            "--metric",
+            "wait_p90",
+            "--at-most",
+            "4.5",
+            "--range",
+            "175:185",
+            "--step",
+            "0.5",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("is a whole number in the scenario"));

@@ -174,7 +174,10 @@ fn grid(request: &TargetRequest, current: Option<f64>, whole: bool) -> Result<Gr
                 ));
             }
             if whole && step.fract() != 0.0 {
-                return Err(input(format!("the step `{text}` is not a whole number"), whole_help("its steps")));
+                return Err(input(
+                    format!("the step `{text}` is not a whole number"),
+                    whole_help("its steps"),
+                ));
             }
             (step, combine(decimals(&text), places))
         }
@@ -686,7 +689,10 @@ mod tests {
             port: None,
         };
         let g = grid(&request("2:6", None), Some(4.0), true).unwrap();
-        assert_eq!((g.low, g.high(), g.step, g.count, g.places), (2.0, 6.0, 1.0, 5, Some(0)));
+        assert_eq!(
+            (g.low, g.high(), g.step, g.count, g.places),
+            (2.0, 6.0, 1.0, 5, Some(0))
+        );
         let values: Vec<f64> = (0..g.count).map(|i| g.value(i)).collect();
         assert_eq!(values, [2.0, 3.0, 4.0, 5.0, 6.0]);
         // A fractional parameter over the same range is searched in fine steps.
@@ -702,7 +708,10 @@ mod tests {
         for (range, step) in [("2.5:6", None), ("2:6", Some(0.5)), ("2:6:0.5", None)] {
             let error = grid(&request(range, step), Some(4.0), true).expect_err("not whole");
             assert_eq!(error.exit_code(), 2);
-            assert!(error.to_string().contains("is a whole number in the scenario"), "{error}");
+            assert!(
+                error.to_string().contains("is a whole number in the scenario"),
+                "{error}"
+            );
         }
     }
 
