@@ -36,8 +36,7 @@ pub struct Scenario {
 impl Scenario {
     /// The built-in default: San Ysidro from November 2018 (`scenarios/tijuana-2018.toml`).
     pub fn built_in() -> Scenario {
-        Scenario::builtin(DEFAULT_SCENARIO_NAME)
-            .unwrap_or_else(|| Scenario::from_text("tijuana-2018.toml", DEFAULT_SCENARIO))
+        Scenario::shipped(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO)
     }
 
     /// The scenario shipped as `scenarios/NAME.toml`, built into the program with the CSV
@@ -50,13 +49,18 @@ impl Scenario {
     /// ```
     pub fn builtin(name: &str) -> Option<Scenario> {
         let shipped = crate::builtin::find(name)?;
-        Some(Scenario {
-            name: format!("{}.toml (built in)", shipped.name),
-            text: shipped.text.to_owned(),
+        Some(Scenario::shipped(shipped.name, shipped.text))
+    }
+
+    /// The built-in scenario `name` with its text.
+    fn shipped(name: &'static str, text: &'static str) -> Scenario {
+        Scenario {
+            name: format!("{name}.toml (built in)"),
+            text: text.to_owned(),
             base_dir: PathBuf::from("."),
-            built_in: Some(shipped.name),
+            built_in: Some(name),
             limits: Limits::default(),
-        })
+        }
     }
 
     /// The built-in scenario called `name` (or `name.toml`); an unknown name is an input error
@@ -74,6 +78,25 @@ impl Scenario {
     /// The names of the built-in scenarios (the stems of the files of `scenarios/`), sorted.
     pub fn builtin_names() -> Vec<&'static str> {
         crate::builtin::SCENARIOS.iter().map(|shipped| shipped.name).collect()
+    }
+
+    /// A CSV file built in with the scenarios, by the path they give it
+    /// (`data/example-trace.csv`), as shipped; `None` if there is none.
+    pub fn builtin_file(path: &str) -> Option<&'static str> {
+        crate::builtin::data(path)
+    }
+
+    /// The CSV files a built-in scenario reads (from its built-in copies), by the paths it gives
+    /// them, relative to its folder; empty for any other scenario.
+    pub fn builtin_files(&self) -> Vec<&'static str> {
+        match self.built_in {
+            Some(_) => crate::builtin::DATA
+                .iter()
+                .map(|(path, _)| *path)
+                .filter(|path| self.text.contains(&format!("\"{path}\"")))
+                .collect(),
+            None => Vec::new(),
+        }
     }
 
     /// The name of the built-in scenario this is, if it is one.
@@ -291,6 +314,17 @@ mod tests {
             "did you mean the built-in scenario `tijuana-2018`? (`backlog scenarios` lists them)"
         );
         assert!(help("nothing-like-it.toml").starts_with("check the name"));
+        assert_eq!(
+            Scenario::built_in(),
+            Scenario::builtin("tijuana-2018").expect("built in")
+        );
+        let csv_inputs = Scenario::builtin("csv-inputs").expect("built in");
+        assert_eq!(
+            csv_inputs.builtin_files(),
+            ["data/example-trace.csv", "data/tijuana-list-snapshot.csv"]
+        );
+        assert!(Scenario::built_in().builtin_files().is_empty());
+        assert!(Scenario::builtin_file("data/example-trace.csv").is_some_and(|text| text.starts_with("day,")));
         assert_eq!(
             Scenario::named("mmc.toml").expect("built in").builtin_name(),
             Some("mmc")

@@ -94,10 +94,10 @@ pub(crate) enum Command {
 /// What `backlog scenarios` does.
 #[derive(Debug, Subcommand)]
 pub(crate) enum ScenariosAction {
-    /// Print a built-in scenario exactly as shipped, e.g. to start a scenario of your own.
+    /// Print a built-in scenario (or a CSV file one reads) exactly as shipped, e.g. to start a scenario of your own.
     #[command(after_help = help::MORE, after_long_help = help::SCENARIOS_SHOW)]
     Show {
-        /// Its name, as `backlog scenarios` lists them.
+        /// Its name, as `backlog scenarios` lists them (or the path of a CSV file one reads, e.g. data/example-trace.csv).
         #[arg(value_name = "NAME")]
         name: String,
     },

@@ -165,10 +165,14 @@ pub(crate) const SCENARIOS: &str = concat!(
 /// `backlog scenarios show --help`.
 pub(crate) const SCENARIOS_SHOW: &str = concat!(
     "Examples:
-  # The file as shipped, byte for byte (a scenario that reads CSV files names them relative to
-  # its folder: csv-inputs reads data/*.csv, found in scenarios/data/ of backlog's source)
+  # The file as shipped, byte for byte
   backlog scenarios show policy-what-if > what-if.toml
   backlog run what-if.toml
+  # A scenario that reads CSV files names them relative to its folder: print them there too
+  backlog scenarios show csv-inputs > csv-inputs.toml
+  backlog scenarios show data/example-trace.csv > data/example-trace.csv
+  backlog scenarios show data/tijuana-list-snapshot.csv > data/tijuana-list-snapshot.csv
+  backlog check csv-inputs.toml
 
 ",
     exit_codes!()

@@ -1,7 +1,7 @@
 //! `backlog scenarios`: the built-in scenarios, listed with the question each asks, or one
 //! printed as shipped.
 
-use super::output::write_stdout;
+use super::output::{note, write_stdout};
 use backlog::{Error, Scenario};
 use std::io::Write;
 
@@ -26,9 +26,26 @@ pub(super) fn list(stdout: &mut dyn Write) -> Result<(), Error> {
     write_stdout(stdout, text.as_bytes())
 }
 
-/// Prints the built-in scenario `name` exactly as shipped.
+/// Prints the built-in scenario `name`, or a CSV file the built-in scenarios read, exactly as
+/// shipped; for a scenario that reads CSV files, a note says how to get them too.
 pub(super) fn show(name: &str, stdout: &mut dyn Write) -> Result<(), Error> {
+    if let Some(text) = Scenario::builtin_file(name) {
+        return write_stdout(stdout, text.as_bytes());
+    }
     let scenario = Scenario::named(name)?;
+    let files = scenario.builtin_files();
+    if !files.is_empty() {
+        let commands: Vec<String> = files
+            .iter()
+            .map(|file| format!("`backlog scenarios show {file} > {file}`"))
+            .collect();
+        note(&format!(
+            "this scenario reads {} beside it; {} writes {}",
+            files.join(" and "),
+            commands.join(" and "),
+            if files.len() == 1 { "it" } else { "them" }
+        ));
+    }
     write_stdout(stdout, scenario.text().as_bytes())
 }
 

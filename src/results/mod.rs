@@ -149,8 +149,8 @@ pub struct Provenance {
     pub version: String,
     /// Scenario name.
     pub scenario: String,
-    /// The name of the built-in scenario run (`backlog run tijuana-2018`), if it was one; its
-    /// SHA-256 is that of the text built into the program.
+    /// The name of the built-in scenario run (`backlog run tijuana-2018`), if it was one (then,
+    /// without `--set` changes, `scenario_sha256` is that of the text built into the program).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub built_in: Option<String>,
     /// SHA-256 of the scenario text as run (after overrides), hex.

@@ -390,7 +390,9 @@ fn every_example_in_the_help_works() {
                 String::from_utf8_lossy(&output.stderr)
             );
             if let Some(file) = to_file {
-                std::fs::write(dir.path().join(file), &output.stdout).expect("written");
+                let file = dir.path().join(file);
+                std::fs::create_dir_all(file.parent().expect("a folder")).expect("folder");
+                std::fs::write(file, &output.stdout).expect("written");
             }
             ran += 1;
         }
@@ -484,6 +486,20 @@ fn built_in_scenarios_are_listed_and_shown_as_shipped() {
         assert!(shown.stdout == file, "{name} is shown byte for byte");
     }
     assert!(list.contains("Tijuana 2018 caravan") && list.contains("how long the list takes to clear"));
+    // The CSV files a built-in scenario reads are shown as shipped too, and named when it is.
+    let shown = backlog()
+        .args(["scenarios", "show", "data/example-trace.csv"])
+        .output()
+        .expect("runs");
+    let file = std::fs::read(project_root().join("scenarios/data/example-trace.csv")).expect("file");
+    assert!(shown.status.success() && shown.stdout == file);
+    backlog()
+        .args(["scenarios", "show", "csv-inputs"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "`backlog scenarios show data/example-trace.csv > data/example-trace.csv`",
+        ));
     backlog()
         .args(["scenarios", "show", "tijuana-2019"])
         .assert()
