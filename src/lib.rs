@@ -16,7 +16,7 @@
 //! ```
 //!
 //! The library is a small facade:
-//! - scenarios: [`Scenario`] (a file, a string or the built-in one, changed with [`Change`]s)
+//! - scenarios: [`Scenario`] (a file, a string or a built-in one by name, changed with [`Change`]s)
 //!   or [`ScenarioBuilder`] (in code), both validated into a [`Model`];
 //! - running: [`simulate`] with [`RunOptions`] (replications, threads, a [`CancelToken`], a
 //!   progress function, [`Limits`]), giving [`Results`];
@@ -37,6 +37,7 @@
 
 pub mod analysis;
 mod builder;
+mod builtin;
 mod cancel;
 pub mod chart;
 mod engine;

@@ -442,6 +442,7 @@ mod tests {
         Provenance {
             version: "0.1.0".to_owned(),
             scenario: "Test scenario".to_owned(),
+            built_in: None,
             scenario_sha256: "0".repeat(64),
             seed: 7,
             replications,

@@ -1,11 +1,19 @@
 //! The command line: clap's definitions of every command and flag.
 
+use super::help;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Simulate asylum-processing backlogs: how long people wait, and what would change it.
 #[derive(Debug, Parser)]
-#[command(name = "backlog", version, about, long_about = None)]
+#[command(
+    name = "backlog",
+    version,
+    about,
+    long_about = None,
+    after_help = help::MORE,
+    after_long_help = help::BACKLOG
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -14,10 +22,12 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Simulate a scenario and report waits, the list over time and where people went.
+    #[command(after_help = help::MORE, after_long_help = help::RUN)]
     Run(RunArgs),
     /// Validate a scenario and print a short summary of it.
+    #[command(after_help = help::MORE, after_long_help = help::CHECK)]
     Check {
-        /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
+        #[arg(help = help::SCENARIO_ARG)]
         scenario: Option<PathBuf>,
         /// Change a value of the scenario first, e.g. --set ports.san_ysidro.capacity.quota_per_day=150 (repeatable).
         #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -26,16 +36,22 @@ pub(crate) enum Command {
         limits: LimitArgs,
     },
     /// Run a scenario at each value of one or two parameters, with the same replications at every point.
+    #[command(after_help = help::MORE, after_long_help = help::SWEEP)]
     Sweep(SweepArgs),
     /// Run two or more scenarios with the same replications and show their paired differences.
+    #[command(after_help = help::MORE, after_long_help = help::COMPARE)]
     Compare(CompareArgs),
     /// Find the smallest (or largest) value of a parameter that meets a goal, e.g. p90 wait at most 30 days.
+    #[command(after_help = help::MORE, after_long_help = help::TARGET)]
     Target(TargetArgs),
     /// Fit parameters of a scenario to recorded figures (calibration), with 95% intervals and a back-test chart.
+    #[command(after_help = help::MORE, after_long_help = help::FIT)]
     Fit(FitArgs),
     /// Draw publication-ready charts (PNG, SVG) from a results folder written by `run --out`.
+    #[command(after_help = help::MORE, after_long_help = help::CHART)]
     Chart(ChartArgs),
     /// Write report.html, one self-contained file with every chart, the summary and the scenario.
+    #[command(after_help = help::MORE, after_long_help = help::REPORT)]
     Report {
         /// Results folder written by `backlog run --out DIR`.
         #[arg(value_name = "RESULTS_DIR")]
@@ -49,6 +65,41 @@ pub(crate) enum Command {
         /// Refuse results files larger than this, e.g. 4G [default: 1G].
         #[arg(long, value_name = "SIZE", value_parser = super::run::parse_size)]
         max_input: Option<u64>,
+    },
+    /// List the built-in scenarios (every file of scenarios/), or print one as shipped.
+    #[command(after_help = help::MORE, after_long_help = help::SCENARIOS)]
+    Scenarios {
+        #[command(subcommand)]
+        action: Option<ScenariosAction>,
+    },
+    /// Print a shell completion script to standard output.
+    #[command(after_help = help::MORE, after_long_help = help::COMPLETIONS)]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page of backlog (or of one command), or write them all into a folder.
+    #[command(after_help = help::MORE, after_long_help = help::MAN)]
+    Man {
+        /// The command whose page to print, e.g. run or scenarios show (default: backlog itself).
+        #[arg(value_name = "COMMAND", conflicts_with = "out")]
+        command: Vec<String>,
+        /// Write the pages of backlog and of every command into this folder (backlog.1, backlog-run.1, ...).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// What `backlog scenarios` does.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ScenariosAction {
+    /// Print a built-in scenario (or a CSV file one reads) exactly as shipped, e.g. to start a scenario of your own.
+    #[command(after_help = help::MORE, after_long_help = help::SCENARIOS_SHOW)]
+    Show {
+        /// Its name, as `backlog scenarios` lists them (or the path of a CSV file one reads, e.g. data/example-trace.csv).
+        #[arg(value_name = "NAME")]
+        name: String,
     },
 }
 
@@ -108,7 +159,7 @@ pub(crate) enum ChartFormatArg {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct RunArgs {
-    /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
+    #[arg(help = help::SCENARIO_ARG)]
     pub(crate) scenario: Option<PathBuf>,
     /// Number of replications (default: the scenario's).
     #[arg(long, short = 'r', allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
@@ -213,7 +264,7 @@ pub(crate) struct AnalysisArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct SweepArgs {
-    /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
+    #[arg(help = help::SCENARIO_ARG)]
     pub(crate) scenario: Option<PathBuf>,
     /// A parameter to sweep, as a dotted path (as for --set); give one or two, each followed by
     /// --values or --range.
@@ -247,7 +298,7 @@ pub(crate) struct SweepArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct CompareArgs {
-    /// Two or more scenario files; differences are from the first.
+    /// Two or more scenario files or names of built-in scenarios; differences are from the first.
     #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
     pub(crate) scenarios: Vec<PathBuf>,
     /// Seed of every scenario (default: the first scenario's), so that replications are paired.
@@ -269,7 +320,7 @@ pub(crate) struct CompareArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct TargetArgs {
-    /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
+    #[arg(help = help::SCENARIO_ARG)]
     pub(crate) scenario: Option<PathBuf>,
     /// The parameter to search, as a dotted path (as for --set).
     #[arg(long, value_name = "PATH")]
@@ -303,7 +354,7 @@ pub(crate) struct TargetArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct FitArgs {
-    /// Scenario file (TOML); the built-in Tijuana 2018 scenario when omitted.
+    #[arg(help = help::SCENARIO_ARG)]
     pub(crate) scenario: Option<PathBuf>,
     /// The recorded figures: a CSV file with the columns date (or day), scope, series, value, low, high, source, note.
     #[arg(long, value_name = "FILE")]

@@ -14,7 +14,7 @@ pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Writ
         scenarios: args
             .scenarios
             .iter()
-            .map(|path| Scenario::read_within(path, &common.limits.limits()))
+            .map(|path| Scenario::open(path, &common.limits.limits()))
             .collect::<Result<_, _>>()?,
         changes: changes(&common.sets)?,
         seed: args.seed,

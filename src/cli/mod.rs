@@ -6,13 +6,16 @@ pub(crate) mod args;
 mod chart;
 mod check;
 mod compare;
+mod docs;
 mod fit;
+mod help;
 pub(crate) mod output;
 mod run;
+mod scenarios;
 mod sweep;
 mod target;
 
-use args::{AnalysisArgs, Cli, Command, EngineArg};
+use args::{AnalysisArgs, Cli, Command, EngineArg, ScenariosAction};
 use backlog::{CancelToken, Change, Error, Limits, RunOptions, Scenario};
 use clap::ArgMatches;
 use std::io::Write;
@@ -41,6 +44,13 @@ pub(crate) fn dispatch(
             force,
             max_input,
         } => chart::report(&results, out, force, max_input, cancel, stdout),
+        Command::Scenarios { action: None } => scenarios::list(stdout),
+        Command::Scenarios {
+            action: Some(ScenariosAction::Show { name }),
+        } => scenarios::show(&name, stdout),
+        Command::Completions { shell } => docs::completions(shell, stdout),
+        Command::Man { command, out: None } => docs::man(command.as_slice(), stdout),
+        Command::Man { out: Some(dir), .. } => docs::man_to(&dir, stdout),
     }
 }
 
@@ -53,10 +63,11 @@ impl From<EngineArg> for backlog::Engine {
     }
 }
 
-/// The scenario file, or the built-in one, read and validated within `limits`.
+/// The scenario file or built-in scenario `path` names (the default one without), read within
+/// `limits`.
 fn scenario(path: Option<&Path>, limits: &Limits) -> Result<Scenario, Error> {
     match path {
-        Some(path) => Scenario::read_within(path, limits),
+        Some(path) => Scenario::open(path, limits),
         None => Ok(Scenario::built_in().with_limits(limits)),
     }
 }

@@ -50,7 +50,7 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
     let results = results?;
     if let Some(out) = out {
         results.write_files(out.path())?;
-        after_run(out.path(), args.charts, args.report, &limits, cancel)?;
+        after_run(out.path(), args.charts, args.report, args.quiet, &limits, cancel)?;
         out.commit()?;
     }
     if let Some(path) = &args.trace {
@@ -105,12 +105,21 @@ fn bad_path(path: &Path, problem: &str) -> Error {
 
 /// `--charts` and `--report`: every chart (PNG and SVG) and the report, drawn from the files
 /// just written to `dir`.
-fn after_run(dir: &Path, charts: bool, report: bool, limits: &Limits, cancel: &CancelToken) -> Result<(), Error> {
+fn after_run(
+    dir: &Path,
+    charts: bool,
+    report: bool,
+    quiet: bool,
+    limits: &Limits,
+    cancel: &CancelToken,
+) -> Result<(), Error> {
     if !charts && !report {
         return Ok(());
     }
     let folder = Folder::read_within(dir, limits)?;
-    folder_notes(&folder);
+    if !quiet {
+        folder_notes(&folder);
+    }
     if charts {
         let formats = [chart::Format::Png, chart::Format::Svg];
         chart::write(&folder, &Kind::ALL, dir, &formats, &chart::Options::default(), cancel)?;

@@ -6,6 +6,7 @@ use crate::model::{Counts, Dist, Port, Segment, Shape, Source, Stream, days_to_t
 /// `people` at day 0 and a FIFO quota port calling `quota` at `call_hours` every day.
 fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) -> Model {
     Model {
+        built_in: None,
         name: "hand".into(),
         description: String::new(),
         start_date: None,

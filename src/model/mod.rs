@@ -47,6 +47,8 @@ pub(crate) fn ticks_to_days(ticks: Ticks) -> f64 {
 /// fields are private, so every `Model` is one that validation accepted.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The name of the built-in scenario it came from, if it is one.
+    pub(crate) built_in: Option<&'static str>,
     /// Short name.
     pub(crate) name: String,
     /// Longer description (may be empty).

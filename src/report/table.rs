@@ -69,7 +69,7 @@ pub(crate) fn changes_lines(out: &mut String, p: &crate::results::Provenance) {
 fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> String {
     let mut out = String::new();
     let p = &summary.provenance;
-    let _ = writeln!(out, "{}", p.scenario);
+    let _ = writeln!(out, "{}", p.scenario_title());
     let period = match &summary.start_date {
         Some(date) => format!("{} days from {date}", summary.horizon_days),
         None => format!("{} days", summary.horizon_days),

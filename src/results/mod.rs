@@ -155,6 +155,10 @@ pub struct Provenance {
     pub version: String,
     /// Scenario name.
     pub scenario: String,
+    /// The name of the built-in scenario run (`backlog run tijuana-2018`), if it was one (then,
+    /// without `--set` changes, `scenario_sha256` is that of the text built into the program).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub built_in: Option<String>,
     /// SHA-256 of the scenario text as run (after overrides), hex.
     pub scenario_sha256: String,
     /// Seed.
@@ -176,11 +180,21 @@ impl Provenance {
         Provenance {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             scenario: model.name.clone(),
+            built_in: model.built_in.map(str::to_owned),
             scenario_sha256: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
             seed: model.seed,
             replications,
             changes: model.changes.clone(),
             engine: None,
+        }
+    }
+
+    /// The scenario's name, and that of the built-in scenario it is: `Tijuana 2018 caravan
+    /// (built-in scenario tijuana-2018)`.
+    pub fn scenario_title(&self) -> String {
+        match &self.built_in {
+            Some(name) => format!("{} (built-in scenario {name})", self.scenario),
+            None => self.scenario.clone(),
         }
     }
 
@@ -208,7 +222,7 @@ impl Provenance {
     /// [`run_phrase`](Self::run_phrase) with `at` after the replications (` at each of 6
     /// points`).
     pub(crate) fn run_phrase_at(&self, at: &str) -> String {
-        let mut parts = vec![format!("scenario {}{}", self.scenario, self.changes_phrase())];
+        let mut parts = vec![format!("scenario {}{}", self.scenario_title(), self.changes_phrase())];
         parts.push(format!("seed {}", self.seed));
         parts.push(format!("{}{at}", crate::format::replications(self.replications)));
         if let Some(engine) = &self.engine {

@@ -50,11 +50,20 @@ pub(crate) fn records(ctx: &mut Ctx, file: &S<String>, kind: CsvKind, classes: O
     } else {
         path.display().to_string()
     };
-    let text = match read_text(&path, ctx.limits.input_bytes()) {
+    let read = if ctx.built_in {
+        built_in_text(written, ctx.limits.input_bytes())
+    } else {
+        read_text(&path, ctx.limits.input_bytes())
+    };
+    let text = match read {
         Ok(text) => text,
         Err(problem) => {
             let message = problem.message("CSV file", &shown);
             let help = match problem {
+                ReadProblem::NotFound if ctx.built_in => format!(
+                    "a built-in scenario reads only the CSV files built in with it: {}",
+                    suggest::quoted_list(&crate::builtin::DATA.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+                ),
                 ReadProblem::NotFound if Path::new(written).is_relative() => {
                     "file names are relative to the folder of the scenario file".to_owned()
                 }
@@ -105,6 +114,15 @@ pub(crate) fn records(ctx: &mut Ctx, file: &S<String>, kind: CsvKind, classes: O
         return None;
     }
     Some(records)
+}
+
+/// The text of a CSV file built in with the shipped scenarios, within the limit on files read.
+fn built_in_text(written: &str, max_bytes: u64) -> Result<String, ReadProblem> {
+    let text = crate::builtin::data(written).ok_or(ReadProblem::NotFound)?;
+    if text.len() as u64 > max_bytes {
+        return Err(ReadProblem::TooLarge { limit: max_bytes });
+    }
+    Ok(text.to_owned())
 }
 
 /// Column positions found in the header.

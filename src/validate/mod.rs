@@ -40,6 +40,17 @@ pub(crate) fn load_str_within(
     base_dir: &Path,
     limits: &crate::guard::Limits,
 ) -> Result<Model, InputError> {
+    load(name, text, Some(base_dir), limits)
+}
+
+/// [`load_str_within`] for a built-in scenario: its CSV files are the built-in ones
+/// ([`crate::builtin::DATA`]), never files on disk.
+pub(crate) fn load_built_in(name: &str, text: &str, limits: &crate::guard::Limits) -> Result<Model, InputError> {
+    load(name, text, None, limits)
+}
+
+/// Validates `text`, reading CSV files relative to `base_dir`, or the built-in ones without one.
+fn load(name: &str, text: &str, base_dir: Option<&Path>, limits: &crate::guard::Limits) -> Result<Model, InputError> {
     let source = SourceFile {
         name: name.to_owned(),
         text: Arc::from(text),
@@ -52,8 +63,9 @@ pub(crate) fn load_str_within(
         ));
     }
     let raw = scenario::parse(text).map_err(|error| InputError::single(suggest::toml_error(&source, &error)))?;
-    let mut ctx = Ctx::new(&source, base_dir);
+    let mut ctx = Ctx::new(&source, base_dir.unwrap_or(Path::new(".")));
     ctx.limits = *limits;
+    ctx.built_in = base_dir.is_none();
     let model = validate(&mut ctx, &raw);
     match model {
         Some(mut model) if ctx.diagnostics.is_empty() => {
@@ -134,6 +146,7 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
         slot
     };
     Some(Model {
+        built_in: None,
         name: run.name,
         description: run.description,
         start_date: run.start_date,
@@ -417,6 +430,8 @@ pub(crate) struct Ctx<'a> {
     pub port_names: Vec<String>,
     /// The limits on files read and memory.
     pub limits: crate::guard::Limits,
+    /// Whether the scenario is a built-in one, whose CSV files are built in too.
+    pub built_in: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -431,6 +446,7 @@ impl<'a> Ctx<'a> {
             horizon: None,
             port_names: Vec::new(),
             limits: crate::guard::Limits::default(),
+            built_in: false,
         }
     }
 

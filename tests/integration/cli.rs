@@ -303,3 +303,380 @@ fn shares_of_waits_are_reported_as_computed_by_hand() {
         "{table}"
     );
 }
+
+/// Every command whose `--help` ends with examples and the exit codes (a unit test in
+/// src/cli/docs.rs checks that no command is missing from the command line's definitions).
+const COMMANDS: [&str; 13] = [
+    "",
+    "run",
+    "check",
+    "sweep",
+    "compare",
+    "target",
+    "fit",
+    "chart",
+    "report",
+    "scenarios",
+    "scenarios show",
+    "completions",
+    "man",
+];
+
+/// Commands that simulate: their examples run here with 2 replications, to stay quick.
+const SIMULATING: [&str; 5] = ["run", "sweep", "compare", "target", "fit"];
+
+fn help_of(command: &str) -> String {
+    let mut args: Vec<&str> = command.split_whitespace().collect();
+    args.push("--help");
+    stdout_of(backlog().args(&args))
+}
+
+#[test]
+fn every_help_ends_with_examples_and_exit_codes() {
+    for command in COMMANDS {
+        let help = help_of(command);
+        assert!(help.contains("\nExamples:\n  "), "`{command} --help`:\n{help}");
+        let codes = help
+            .find("\nExit codes:\n")
+            .unwrap_or_else(|| panic!("`{command} --help`:\n{help}"));
+        assert!(help.find("\nExamples:\n").is_some_and(|examples| examples < codes));
+        for code in [
+            "  0    success",
+            "  1    failure while running",
+            "  2    bad input",
+            "  130  interrupted by Ctrl-C",
+        ] {
+            assert!(help[codes..].contains(code), "`{command} --help` lacks {code}");
+        }
+        // `-h` stays short and says where they are.
+        let mut args: Vec<&str> = command.split_whitespace().collect();
+        args.push("-h");
+        let short = stdout_of(backlog().args(&args));
+        assert!(short.contains("Examples and exit codes: --help"), "{short}");
+    }
+    insta::assert_snapshot!("run_help", help_of("run"));
+}
+
+/// Every `backlog …` line of every `--help` runs and succeeds, in a folder of its own (with a
+/// copy of scenarios/observed/, which the fit example reads), in order, so that later lines
+/// may use what earlier ones wrote; `> FILE` sends standard output to FILE. Simulating
+/// commands run 2 replications.
+#[test]
+fn every_example_in_the_help_works() {
+    let mut ran = 0;
+    for command in COMMANDS {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let observed = dir.path().join("scenarios/observed");
+        std::fs::create_dir_all(&observed).expect("folder");
+        for entry in std::fs::read_dir(project_root().join("scenarios/observed")).expect("observed") {
+            let path = entry.expect("entry").path();
+            std::fs::copy(&path, observed.join(path.file_name().expect("name"))).expect("copied");
+        }
+        for line in help_of(command)
+            .lines()
+            .map(str::trim)
+            .filter(|line| line.starts_with("backlog "))
+        {
+            let (line, to_file) = match line.split_once(" > ") {
+                Some((line, file)) => (line, Some(file.trim())),
+                None => (line, None),
+            };
+            let mut words: Vec<String> = line.split_whitespace().skip(1).map(str::to_owned).collect();
+            if SIMULATING.contains(&words[0].as_str()) && !words.iter().any(|word| word == "--help") {
+                match words.iter().position(|word| word == "-r") {
+                    Some(i) => words[i + 1] = "2".to_owned(),
+                    None => words.extend(["-r".to_owned(), "2".to_owned()]),
+                }
+            }
+            let mut run = Command::cargo_bin("backlog").expect("the backlog binary is built");
+            let output = run.current_dir(dir.path()).args(&words).output().expect("backlog runs");
+            assert!(
+                output.status.success(),
+                "`{line}` (from `{command} --help`) failed:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            if let Some(file) = to_file {
+                let file = dir.path().join(file);
+                std::fs::create_dir_all(file.parent().expect("a folder")).expect("folder");
+                std::fs::write(file, &output.stdout).expect("written");
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran >= 30, "{ran} examples");
+}
+
+/// The man pages in docs/man are those the program makes.
+#[test]
+fn the_committed_man_pages_are_current() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    backlog().args(["man", "--out"]).arg(dir.path()).assert().success();
+    let names = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let committed = project_root().join("docs/man");
+    let regenerate = "the man pages in docs/man are out of date: regenerate them with `cargo run -- man --out docs/man` (and delete pages of commands that are gone)";
+    assert_eq!(names(&committed), names(dir.path()), "{regenerate}");
+    for name in names(dir.path()) {
+        let made = std::fs::read(dir.path().join(&name)).expect("made");
+        let kept = std::fs::read(committed.join(&name)).expect("committed");
+        assert!(made == kept, "{name}: {regenerate}");
+    }
+    // `backlog man` prints the top page, `backlog man run` that of run.
+    let top = stdout_of(backlog().arg("man"));
+    assert_eq!(
+        top.as_bytes(),
+        std::fs::read(committed.join("backlog.1")).expect("page")
+    );
+    let run = stdout_of(backlog().args(["man", "run"]));
+    assert_eq!(
+        run.as_bytes(),
+        std::fs::read(committed.join("backlog-run.1")).expect("page")
+    );
+    backlog()
+        .args(["man", "runn"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the commands are"));
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for (shell, mark) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef backlog"),
+        ("fish", "complete -c backlog"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion"),
+    ] {
+        let script = stdout_of(backlog().args(["completions", shell]));
+        assert!(script.contains(mark), "{shell}: {script}");
+        assert!(
+            script.contains("scenarios") && script.contains("replications"),
+            "{shell}"
+        );
+    }
+    backlog().args(["completions", "tcsh"]).assert().code(2);
+}
+
+/// The scenarios of scenarios/, as `backlog scenarios` lists them and `show` prints them.
+fn shipped() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(project_root().join("scenarios"))
+        .expect("scenarios/")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .map(|path| path.file_stem().expect("stem").to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn built_in_scenarios_are_listed_and_shown_as_shipped() {
+    let list = stdout_of(backlog().arg("scenarios"));
+    for name in shipped() {
+        assert!(list.contains(&format!("\n{name} ")), "{name} in:\n{list}");
+        let shown = backlog().args(["scenarios", "show", &name]).output().expect("runs");
+        assert!(shown.status.success());
+        let file = std::fs::read(project_root().join(format!("scenarios/{name}.toml"))).expect("file");
+        assert!(shown.stdout == file, "{name} is shown byte for byte");
+    }
+    assert!(list.contains("Tijuana 2018 caravan") && list.contains("how long the list takes to clear"));
+    // The CSV files a built-in scenario reads are shown as shipped too, and named when it is.
+    let shown = backlog()
+        .args(["scenarios", "show", "data/example-trace.csv"])
+        .output()
+        .expect("runs");
+    let file = std::fs::read(project_root().join("scenarios/data/example-trace.csv")).expect("file");
+    assert!(shown.status.success() && shown.stdout == file);
+    backlog()
+        .args(["scenarios", "show", "csv-inputs"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "`backlog scenarios show data/example-trace.csv > data/example-trace.csv`",
+        ));
+    backlog()
+        .args(["scenarios", "show", "tijuana-2019"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("did you mean `tijuana-2018`?"));
+}
+
+/// A built-in scenario runs by name anywhere, from its built-in bytes (its CSV files too); its
+/// results name it, with the SHA-256 of those bytes.
+#[test]
+fn built_in_scenarios_run_by_name_without_the_files() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("results");
+    let mut run = Command::cargo_bin("backlog").expect("built");
+    run.current_dir(dir.path())
+        .args(["run", "csv-inputs", "-q", "-r", "2", "--out", "results"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CSV inputs (built-in scenario csv-inputs)"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).expect("manifest")).expect("JSON");
+    let bytes = std::fs::read(project_root().join("scenarios/csv-inputs.toml")).expect("file");
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(manifest["provenance"]["built_in"], "csv-inputs");
+    assert_eq!(manifest["provenance"]["scenario_sha256"], sha.as_str());
+    // Every command that takes a scenario takes a name (a folder of that name, such as an
+    // --out folder, does not hide it).
+    std::fs::create_dir(dir.path().join("title42-exceptions-2021")).expect("folder");
+    for args in [
+        vec!["check", "title42-exceptions-2021"],
+        vec![
+            "sweep",
+            "deterministic",
+            "-q",
+            "-r",
+            "1",
+            "--param",
+            "ports.port.capacity.quota_per_day",
+            "--values",
+            "50,100",
+        ],
+        vec![
+            "compare",
+            "deterministic",
+            "scenarios/deterministic.toml",
+            "-q",
+            "-r",
+            "1",
+        ],
+        vec![
+            "target",
+            "deterministic",
+            "-q",
+            "-r",
+            "1",
+            "--param",
+            "ports.port.capacity.quota_per_day",
+            "--metric",
+            "wait_p90",
+            "--at-most",
+            "8.5",
+            "--range",
+            "50:150",
+        ],
+    ] {
+        let mut command = Command::cargo_bin("backlog").expect("built");
+        std::fs::create_dir_all(dir.path().join("scenarios")).expect("folder");
+        std::fs::write(
+            dir.path().join("scenarios/deterministic.toml"),
+            std::fs::read(project_root().join("scenarios/deterministic.toml")).expect("file"),
+        )
+        .expect("copied");
+        let output = command.current_dir(dir.path()).args(&args).output().expect("runs");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    // A file of that name wins.
+    std::fs::write(
+        dir.path().join("mmc"),
+        std::fs::read(project_root().join("scenarios/deterministic.toml")).expect("file"),
+    )
+    .expect("written");
+    let mut run = Command::cargo_bin("backlog").expect("built");
+    run.current_dir(dir.path())
+        .args(["check", "mmc"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Deterministic check"));
+}
+
+/// A missing scenario close to a built-in name or to a file of scenarios/ gets a "did you
+/// mean"; exit code 2, before anything runs.
+#[test]
+fn near_misses_of_scenario_names_are_suggested() {
+    for (argument, suggestion) in [
+        ("tijuana_2018", "did you mean the built-in scenario `tijuana-2018`?"),
+        ("tijuna-2018", "did you mean the built-in scenario `tijuana-2018`?"),
+        (
+            "scenarios/tijuna-2018.toml",
+            "did you mean `scenarios/tijuana-2018.toml`?",
+        ),
+        ("tijuana_2018.toml", "did you mean `scenarios/tijuana-2018.toml`?"),
+    ] {
+        backlog()
+            .args(["run", "-q", argument])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!(
+                "the scenario file `{argument}` does not exist"
+            )))
+            .stderr(predicate::str::contains(suggestion));
+    }
+}
+
+/// `target` searches a parameter that is a whole number in the scenario over whole numbers,
+/// even over a range narrower than 10: the deterministic list (1,000 people) has its p90 wait
+/// within 4 days from 180 a day on (the 900th person waits floor(899 / quota) days).
+#[test]
+fn target_searches_whole_numbers_for_a_whole_parameter() {
+    let text = stdout_of(backlog().args([
+        "target",
+        "scenarios/deterministic.toml",
+        "-q",
+        "-r",
+        "1",
+        "--param",
+        "ports.port.capacity.quota_per_day",
+        "--metric",
+        "wait_p90",
+        "--at-most",
+        "4.5",
+        "--range",
+        "175:185",
+        "--format",
+        "json",
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(json["answer"], 180.0);
+    assert_eq!(json["range"]["step"], 1.0);
+    for evaluation in json["evaluations"].as_array().expect("evaluations") {
+        let value = evaluation["value"].as_f64().expect("value");
+        assert_eq!(value.fract(), 0.0, "{value} is whole");
+    }
+    backlog()
+        .args([
+            "target",
+            "scenarios/deterministic.toml",
+            "-q",
+            "--param",
+            "ports.port.capacity.quota_per_day",
+        ])
+        .args([
+            "--metric",
+            "wait_p90",
+            "--at-most",
+            "4.5",
+            "--range",
+            "175:185",
+            "--step",
+            "0.5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a whole number in the scenario"));
+}

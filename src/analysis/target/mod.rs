@@ -109,8 +109,16 @@ fn combine(a: Option<u32>, b: Option<u32>) -> Option<u32> {
     Some(a?.max(b?))
 }
 
-/// The grid from `--range`, `--step` and the parameter's current value.
-fn grid(request: &TargetRequest, current: Option<f64>) -> Result<Grid, Error> {
+/// The grid from `--range`, `--step` and the parameter's current value; a parameter that is a
+/// whole number in the scenario (`quota_per_day = 100`, `officers = 5`) is searched over whole
+/// numbers only, one apart unless `--step` says otherwise.
+fn grid(request: &TargetRequest, current: Option<f64>, whole: bool) -> Result<Grid, Error> {
+    let whole_help = |what: &str| {
+        format!(
+            "{} is a whole number in the scenario, so {what} must be whole numbers; to search fractions, write its value with a decimal point there (e.g. 100.0) or with --set",
+            request.param
+        )
+    };
     let example = "for example --range 10:500";
     let (low, high, places, range_step) = match &request.range {
         Some(spec) => {
@@ -126,6 +134,12 @@ fn grid(request: &TargetRequest, current: Option<f64>) -> Result<Grid, Error> {
                     .ok_or_else(|| input(format!("--range `{spec}`: `{text}` is not a number"), example))
             };
             let (low, high) = (number(parts[0])?, number(parts[1])?);
+            if whole && (low.fract() != 0.0 || high.fract() != 0.0) {
+                return Err(input(
+                    format!("--range `{spec}` has an end that is not a whole number"),
+                    whole_help("its ends"),
+                ));
+            }
             if high <= low {
                 return Err(input(
                     format!("--range `{spec}`: the high end must be above the low end"),
@@ -159,9 +173,15 @@ fn grid(request: &TargetRequest, current: Option<f64>) -> Result<Grid, Error> {
                     "for example --step 1",
                 ));
             }
+            if whole && step.fract() != 0.0 {
+                return Err(input(
+                    format!("the step `{text}` is not a whole number"),
+                    whole_help("its steps"),
+                ));
+            }
             (step, combine(decimals(&text), places))
         }
-        None if places == Some(0) && high - low >= 10.0 => (1.0, Some(0)),
+        None if whole || (places == Some(0) && high - low >= 10.0) => (1.0, Some(0)),
         None => {
             let (step, step_places) = nice_step((high - low) / 1000.0);
             (step, combine(step_places, places))
@@ -254,6 +274,7 @@ pub fn plan(scenario: &Scenario, request: TargetRequest) -> Result<TargetPlan, E
     let first = scenario.load_with(&sets)?;
     let current = overrides::current(&first.text, &request.param)?;
     let current_number = current.as_ref().and_then(crate::analysis::sweep::numeric);
+    let whole = current.as_ref().is_some_and(|value| value.as_integer().is_some());
     if current.is_some() && current_number.is_none() {
         return Err(input(
             format!(
@@ -263,7 +284,7 @@ pub fn plan(scenario: &Scenario, request: TargetRequest) -> Result<TargetPlan, E
             "search a numeric key, e.g. ports.<name>.capacity.quota_per_day",
         ));
     }
-    let grid = grid(&request, current_number)?;
+    let grid = grid(&request, current_number, whole)?;
     let scope = request.port.clone().map_or(Scope::Total, Scope::Port);
     // An unknown port is reported before anything runs.
     scope.index(&first)?;
@@ -635,20 +656,63 @@ mod tests {
             by_day: None,
             port: None,
         };
-        let g = grid(&request(None, None), Some(100.0)).unwrap();
+        let grid_of = |request: &TargetRequest, current| grid(request, current, false);
+        let g = grid_of(&request(None, None), Some(100.0)).unwrap();
         assert_eq!((g.low, g.high(), g.step), (10.0, 1000.0, 1.0));
-        let g = grid(&request(Some("0.1:0.9"), None), None).unwrap();
+        let g = grid_of(&request(Some("0.1:0.9"), None), None).unwrap();
         assert_eq!((g.low, g.step, g.places), (0.1, 0.001, Some(3)));
         assert!((g.high() - 0.9).abs() < 1e-12);
-        let g = grid(&request(Some("10:20:0.5"), None), None).unwrap();
+        let g = grid_of(&request(Some("10:20:0.5"), None), None).unwrap();
         assert_eq!((g.count, g.places), (21, Some(1)));
-        let g = grid(&request(Some("10:20"), Some(2.0)), None).unwrap();
+        let g = grid_of(&request(Some("10:20"), Some(2.0)), None).unwrap();
         assert_eq!(g.count, 6);
-        assert!(grid(&request(Some("20:10"), None), None).is_err());
-        assert!(grid(&request(None, None), None).is_err());
-        assert!(grid(&request(Some("1:2"), Some(0.0)), None).is_err());
+        assert!(grid_of(&request(Some("20:10"), None), None).is_err());
+        assert!(grid_of(&request(None, None), None).is_err());
+        assert!(grid_of(&request(Some("1:2"), Some(0.0)), None).is_err());
         // A step so small that the values cannot be counted is refused, not wrapped.
-        assert!(grid(&request(Some("10:1000"), Some(1e-20)), None).is_err());
+        assert!(grid_of(&request(Some("10:1000"), Some(1e-20)), None).is_err());
+    }
+
+    /// A parameter that is a whole number is searched one by one, whatever the range's width.
+    #[test]
+    fn whole_parameters_step_over_whole_numbers() {
+        let request = |range: &str, step: Option<f64>| TargetRequest {
+            range: Some(range.to_owned()),
+            step,
+            param: "ports.p.capacity.officers".into(),
+            goal: Goal {
+                metric: Metric::WaitP90,
+                bound: Bound::AtMost(30.0),
+            },
+            changes: Vec::new(),
+            by_day: None,
+            port: None,
+        };
+        let g = grid(&request("2:6", None), Some(4.0), true).unwrap();
+        assert_eq!(
+            (g.low, g.high(), g.step, g.count, g.places),
+            (2.0, 6.0, 1.0, 5, Some(0))
+        );
+        let values: Vec<f64> = (0..g.count).map(|i| g.value(i)).collect();
+        assert_eq!(values, [2.0, 3.0, 4.0, 5.0, 6.0]);
+        // A fractional parameter over the same range is searched in fine steps.
+        let g = grid(&request("2:6", None), Some(4.5), false).unwrap();
+        assert_eq!((g.step, g.count), (0.005, 801));
+        let g = grid(&request("2:10", Some(2.0)), Some(4.0), true).unwrap();
+        assert_eq!(g.count, 5);
+        // Without a range: a tenth to ten times the value, one by one.
+        let mut around = request("1:2", None);
+        around.range = None;
+        let g = grid(&around, Some(3.0), true).unwrap();
+        assert_eq!((g.low, g.high(), g.step), (1.0, 30.0, 1.0));
+        for (range, step) in [("2.5:6", None), ("2:6", Some(0.5)), ("2:6:0.5", None)] {
+            let error = grid(&request(range, step), Some(4.0), true).expect_err("not whole");
+            assert_eq!(error.exit_code(), 2);
+            assert!(
+                error.to_string().contains("is a whole number in the scenario"),
+                "{error}"
+            );
+        }
     }
 
     #[test]
