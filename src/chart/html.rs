@@ -119,7 +119,7 @@ const STYLE: &str = "\
 body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:#222;background:#fff;margin:0 auto;\
 max-width:1240px;padding:24px;line-height:1.45}\
 h1{font-size:1.8em;margin:0 0 .2em}h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}\
-p,li,dd{overflow-wrap:anywhere}.lede{color:#555;font-size:1.1em}.source{color:#555;font-size:.9em}\
+p,li,dd{overflow-wrap:anywhere}.lede{color:#555;font-size:1.1em}.source{color:#555;font-size:.9em}.changed{border-left:4px solid #d55e00;padding-left:.6em}\
 nav{display:flex;flex-wrap:wrap;gap:.3em 1.2em}\
 figure{margin:1em 0}.chart{position:relative;overflow-x:auto;overflow-y:hidden}\
 .chart svg{display:block;width:100%;min-width:720px;height:auto;touch-action:pan-x pan-y}\
@@ -199,6 +199,14 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
     if !description.is_empty() {
         let _ = writeln!(html, "<p class=\"lede\">{}</p>", escape(&description));
     }
+    let provenance = &results.summary.provenance;
+    if !provenance.changes.is_empty() {
+        let _ = writeln!(
+            html,
+            "<p class=\"changed\">Not the scenario file as shipped: {} set on the command line.</p>",
+            escape(&provenance.changes_list())
+        );
+    }
     let _ = writeln!(
         html,
         "<p>{} simulated runs, {}.</p>\n<p class=\"source\">{}</p>\n</header>",
@@ -242,16 +250,23 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
     let start = results
         .start_date()
         .map_or_else(|| "none".to_owned(), |d| d.to_string());
+    let mut changed = String::new();
+    if !provenance.changes.is_empty() {
+        let _ = writeln!(changed, "<dt>set on the command line</dt><dd>{}</dd>", escape(&provenance.changes_list()));
+    }
+    if let Some(engine) = &provenance.engine {
+        let _ = writeln!(changed, "<dt>engine</dt><dd>{} (the default gives the same results)</dd>", escape(engine));
+    }
     let _ = writeln!(
         html,
         "<section id=\"provenance\">\n<h2>Provenance</h2>\n<dl>\n<dt>backlog version</dt><dd>{}</dd>\n\
-         <dt>scenario</dt><dd>{}</dd>\n<dt>scenario SHA-256</dt><dd><code>{}</code></dd>\n\
+         <dt>scenario</dt><dd>{}</dd>\n{changed}<dt>scenario SHA-256</dt><dd><code>{}</code></dd>\n\
          <dt>seed</dt><dd>{}</dd>\n<dt>replications</dt><dd>{}</dd>\n<dt>start date</dt><dd>{}</dd>\n\
          <dt>simulated days</dt><dd>{}</dd>\n</dl>\n<p>Every number and chart here comes from the files \
          <code>backlog run --out</code> wrote; the SHA-256 identifies the scenario text above. Running the \
          same scenario with the same seed and number of replications gives the same results.</p>\n</section>",
         escape(results.version()),
-        escape(results.scenario()),
+        escape(&provenance.scenario_title()),
         escape(&results.summary.provenance.scenario_sha256),
         results.seed(),
         results.replications(),

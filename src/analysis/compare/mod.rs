@@ -217,7 +217,11 @@ pub fn plan(request: CompareRequest) -> Result<ComparePlan, Error> {
             loaded.push((model, None, file));
         } else {
             let changes: Vec<Change> = sets.iter().cloned().chain(changes).collect();
-            loaded.push((scenario.load_with(&changes)?, own_seed, file));
+            let mut model = scenario.load_with(&changes)?;
+            // Provenance names what the user changed; the comparison says what it changed itself
+            // (the shared seed, the common period).
+            model.changes.truncate(sets.len());
+            loaded.push((model, own_seed, file));
         }
     }
     let notes: Vec<Note> = loaded
