@@ -234,6 +234,9 @@ fn draw_lines<DB: DrawingBackend>(c: &Canvas<DB>, plot: &Plot, lines: &[Vec<(f64
     Ok(())
 }
 
+/// Opacity of the middle-50% band of each folder (bands of several colours overlap).
+const BAND_ALPHA: f64 = 0.2;
+
 fn backlog<DB: DrawingBackend>(
     c: &Canvas<DB>,
     results: &[Folder],
@@ -241,33 +244,46 @@ fn backlog<DB: DrawingBackend>(
     title: Option<&str>,
 ) -> Drawn {
     let bucket = shared_bucket(c, results);
-    let frame = Frame {
-        title: title.unwrap_or("People waiting on the list").to_owned(),
-        subtitle: subtitle(
-            results,
-            &format!("Median of {}; shaded: the middle 50% of runs", runs_of(results)),
-        ),
-        legend,
-        notes: series::bucket_note(bucket, shared_row_days(results))
-            .into_iter()
-            .chain(undated_note(results))
-            .collect(),
-        source: source_line(results),
-    };
-    let body = layout::draw_frame(c, &frame)?;
+    let points = shared_points(results, "on_list", bucket);
     let y_max = results
         .iter()
         .flat_map(|r| r.series("on_list").iter().map(|b| b.p75))
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max)
         .max(1.0);
+    // The band is promised only where it shows beside the lines.
+    let band_shows = series::interval_shows(
+        points.iter().flatten().map(|(_, b)| (b.p25, b.p75)),
+        y_max,
+        super::approx_plot_height(c),
+        c.px(5.0),
+    );
+    let what = if band_shows {
+        format!("Median of {}; shaded: the middle 50% of runs", runs_of(results))
+    } else {
+        format!("Median of {}", runs_of(results))
+    };
+    let band_note = (!band_shows && results.iter().any(|r| r.replications() > 1)).then(|| {
+        "The runs of each agree closely: the middle 50% of them lies within the width of its line.".to_owned()
+    });
+    let frame = Frame {
+        title: title.unwrap_or("People waiting on the list").to_owned(),
+        subtitle: subtitle(results, &what),
+        legend,
+        notes: band_note
+            .into_iter()
+            .chain(series::bucket_note(bucket, shared_row_days(results)))
+            .chain(undated_note(results))
+            .collect(),
+        source: source_line(results),
+    };
+    let body = layout::draw_frame(c, &frame)?;
     let y = Axis::new(0.0, y_max, "People on the list", Ticks::Numbers);
     let plot = shared_timeline(results).layout_plot(c, body, y);
     plot.draw_grid(c)?;
-    let points = shared_points(results, "on_list", bucket);
     for (i, points) in points.iter().enumerate() {
         let inner: Vec<(f64, f64, f64)> = points.iter().map(|(x, b)| (*x, b.p25, b.p75)).collect();
-        series::band(c, &plot, &inner, color(i), 0.14)?;
+        series::band(c, &plot, &inner, color(i), BAND_ALPHA)?;
     }
     draw_lines(c, &plot, &medians(&points, 1.0))?;
     plot.draw_axes(c)
@@ -281,6 +297,26 @@ fn quoted_waits<DB: DrawingBackend>(
 ) -> Drawn {
     let bucket = shared_bucket(c, results);
     let points = shared_points(results, "quoted_wait_days", bucket);
+    // Medians only: a spike of one is clipped like on the chart of one folder.
+    let medians_only: Vec<Vec<Band>> = points
+        .iter()
+        .map(|points| points.iter().map(|(_, b)| Band { p95: b.p50, ..*b }).collect())
+        .collect();
+    let scale = quoted::wait_scale(&medians_only.iter().map(Vec::as_slice).collect::<Vec<_>>());
+    let (drawn, leaving): (Vec<_>, Vec<_>) = points
+        .iter()
+        .map(|points| quoted::clipped_points(points, scale.top_days))
+        .unzip();
+    let timeline = shared_timeline(results);
+    let clipped_notes: Vec<String> = points
+        .iter()
+        .zip(&legend)
+        .filter_map(|(points, item)| {
+            quoted::clipped_note(points, &scale, &format!("{}: the ", item.label), |x| {
+                quoted::day_at(x, timeline.start)
+            })
+        })
+        .collect();
     let frame = Frame {
         title: title.unwrap_or("The wait a newcomer would be quoted").to_owned(),
         subtitle: subtitle(
@@ -291,24 +327,25 @@ fn quoted_waits<DB: DrawingBackend>(
             ),
         ),
         legend,
-        notes: std::iter::once("Gaps: nobody processed in the past 30 days, so no wait can be quoted.".to_owned())
+        notes: clipped_notes
+            .into_iter()
+            .chain(std::iter::once(
+                "Gaps: nobody processed in the past 30 days, so no wait can be quoted.".to_owned(),
+            ))
             .chain(series::bucket_note(bucket, shared_row_days(results)))
             .chain(undated_note(results))
             .collect(),
         source: source_line(results),
     };
     let body = layout::draw_frame(c, &frame)?;
-    let max_days = points
-        .iter()
-        .map(|points| {
-            let bands: Vec<Band> = points.iter().map(|(_, b)| *b).collect();
-            quoted::finite_max(&bands, |b| b.p50)
-        })
-        .fold(0.0, f64::max);
-    let unit = quoted::unit_for(max_days);
-    let plot = shared_timeline(results).layout_plot(c, body, unit.axis(max_days));
+    let plot = timeline.layout_plot(c, body, scale.unit.axis(scale.top_days));
     plot.draw_grid(c)?;
-    draw_lines(c, &plot, &medians(&points, unit.days))?;
+    draw_lines(c, &plot, &medians(&drawn, scale.unit.days))?;
+    for (i, leaves) in leaving.iter().enumerate() {
+        if let Some(x) = leaves {
+            quoted::mark_off_scale(c, &plot, *x, color(i))?;
+        }
+    }
     plot.draw_axes(c)
 }
 

@@ -252,10 +252,18 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
         .map_or_else(|| "none".to_owned(), |d| d.to_string());
     let mut changed = String::new();
     if !provenance.changes.is_empty() {
-        let _ = writeln!(changed, "<dt>set on the command line</dt><dd>{}</dd>", escape(&provenance.changes_list()));
+        let _ = writeln!(
+            changed,
+            "<dt>set on the command line</dt><dd>{}</dd>",
+            escape(&provenance.changes_list())
+        );
     }
     if let Some(engine) = &provenance.engine {
-        let _ = writeln!(changed, "<dt>engine</dt><dd>{} (the default gives the same results)</dd>", escape(engine));
+        let _ = writeln!(
+            changed,
+            "<dt>engine</dt><dd>{} (the default gives the same results)</dd>",
+            escape(engine)
+        );
     }
     let _ = writeln!(
         html,

@@ -32,9 +32,14 @@ pub(super) fn draw_bars<DB: DrawingBackend>(c: &Canvas<DB>, rect: Rect, title: &
         y += c.px(8.0);
     }
     let label_h = c.line_height(size::LABEL);
+    let text_h = c.line_height(size::NOTE);
     let bars: i32 = rows.iter().map(|r| r.bars.len() as i32).sum::<i32>().max(1);
     let n = rows.len().max(1) as i32;
-    let bar_gap = c.px(3.0);
+    // Bars of one row stand far enough apart that each value, written at its bar's end, stays
+    // clear of the bars above and below it.
+    let grouped = rows.iter().any(|r| r.bars.len() > 1);
+    let slot_min = if grouped { text_h + c.px(2.0) } else { 0 };
+    let min_gap = c.px(3.0);
     let max_bar = c.px(22.0);
     let label_lines = |width: i32| -> Vec<Vec<String>> {
         rows.iter()
@@ -44,9 +49,10 @@ pub(super) fn draw_bars<DB: DrawingBackend>(c: &Canvas<DB>, rect: Rect, title: &
     // Labels above bars: the room left after the labels goes to bars and gaps between rows.
     let above = label_lines(rect.width());
     let lines: i32 = above.iter().map(|l| l.len() as i32).sum();
-    let room = (rect.y1 - y - lines * label_h - bars * bar_gap).max(0);
-    let stacked_bar_h = ((room - n * c.px(12.0)) / bars).min(max_bar);
-    let stacked = stacked_bar_h >= c.px(8.0);
+    let room = (rect.y1 - y - lines * label_h).max(0);
+    let slot = (room - n * c.px(12.0)) / bars;
+    let stacked_bar_h = (slot - min_gap).min(max_bar);
+    let stacked = stacked_bar_h >= c.px(8.0) && slot >= slot_min;
     let (labels, label_w) = if stacked {
         (above, 0)
     } else {
@@ -68,13 +74,18 @@ pub(super) fn draw_bars<DB: DrawingBackend>(c: &Canvas<DB>, rect: Rect, title: &
         .max(1e-9);
     let bar_x = rect.x0 + label_w;
     let full = (rect.x1 - bar_x - value_w - c.px(10.0)).max(c.px(20.0));
-    let text_h = c.line_height(size::NOTE);
-    let (bar_h, row_gap) = if stacked {
-        (stacked_bar_h, ((room - bars * stacked_bar_h) / n).clamp(0, c.px(12.0)))
+    let (bar_h, bar_gap, row_gap) = if stacked {
+        let bar_gap = min_gap.max(slot_min - stacked_bar_h);
+        let row_gap = ((room - bars * (stacked_bar_h + bar_gap)) / n).clamp(0, c.px(12.0));
+        (stacked_bar_h, bar_gap, row_gap)
     } else {
         let row_h = (rect.y1 - y) / n;
         let per_row = rows.iter().map(|r| r.bars.len() as i32).max().unwrap_or(1).max(1);
-        (((row_h - c.px(4.0)) / per_row - bar_gap).clamp(2, max_bar), 0)
+        let slot = ((row_h - c.px(4.0)) / per_row).max(slot_min.min(row_h / per_row));
+        let bar_h = (slot - min_gap).clamp(2, max_bar);
+        let bar_gap = min_gap.max(slot.min(slot_min) - bar_h);
+        let row_gap = ((rect.y1 - y - bars * (bar_h + bar_gap)) / n).clamp(0, c.px(12.0));
+        (bar_h, bar_gap, row_gap)
     };
     for (row, lines) in rows.iter().zip(&labels) {
         let bars_h = row.bars.len() as i32 * (bar_h + bar_gap);
@@ -128,11 +139,6 @@ pub(super) fn draw_bars<DB: DrawingBackend>(c: &Canvas<DB>, rect: Rect, title: &
     Ok(())
 }
 
-/// `crossed_irregularly` → `crossed irregularly`.
-pub(super) fn outcome_label(outcome: &str) -> String {
-    outcome.replace('_', " ")
-}
-
 /// The rows at the end of a run: processed, left by outcome (largest first), still waiting,
 /// and did not join (when anybody did not).
 pub(super) fn end_rows(results: &Folder, color: Option<RGBColor>) -> Vec<BarRow> {
@@ -152,7 +158,7 @@ pub(super) fn end_rows(results: &Folder, color: Option<RGBColor>) -> Vec<BarRow>
     }
     for (outcome, value) in left {
         rows.push(BarRow {
-            label: format!("Left: {}", outcome_label(&outcome)),
+            label: format!("Left: {outcome}"),
             bars: vec![(value, pick(VERMILLION))],
         });
     }
@@ -190,14 +196,11 @@ fn cumulative(results: &Folder, name: &str) -> Vec<f64> {
 
 /// Draws the chart.
 pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: Option<&str>) -> Drawn {
-    let mut legend = vec![
+    let legend = vec![
         LegendItem::new("Processed", Swatch::Fill(GREEN, 1.0)),
         LegendItem::new("Left the list unprocessed", Swatch::Fill(VERMILLION, 1.0)),
         LegendItem::new("On the list", Swatch::Fill(BLUE, 1.0)),
     ];
-    if results.summary.total.did_not_join.mean.is_some_and(|v| v > 0.0) {
-        legend.push(LegendItem::new("Did not join", Swatch::Fill(LIGHT, 1.0)));
-    }
     let mut notes = vec![format!(
         "Means of {} runs. What people who left did is the scenario's assumption.",
         results.replications()
@@ -273,8 +276,25 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
 mod tests {
     use super::*;
 
+    /// Outcomes keep the names the scenario gave them, and the legend lists only the areas
+    /// drawn (the bars are labelled where they stand).
     #[test]
-    fn outcomes_read_as_words() {
-        assert_eq!(outcome_label("crossed_irregularly"), "crossed irregularly");
+    fn names_are_kept_as_written_and_the_legend_shows_what_is_drawn() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let text = crate::source::DEFAULT_SCENARIO.replace("stayed_in_mexico", "stayed_in_Mexico");
+        let model = crate::Scenario::from_text("t.toml", text)
+            .load_with(&[crate::Change::integer("run.horizon_days", 60)])
+            .expect("valid");
+        let results = crate::simulate(&model, &crate::RunOptions::new().replications(2)).expect("runs");
+        results.write_folder(dir.path()).expect("written");
+        let folder = Folder::read(dir.path()).expect("read");
+        assert!(folder.summary.total.did_not_join.mean.is_some_and(|v| v > 0.0));
+        let rows = end_rows(&folder, None);
+        assert!(rows.iter().any(|row| row.label == "Left: stayed_in_Mexico"), "{rows:?}");
+        let svg = super::super::Chart::Single(super::super::Kind::Outcomes, &folder)
+            .svg(&super::super::Options::default())
+            .expect("drawn");
+        assert!(svg.contains("Did not join the list"));
+        assert!(!svg.contains(">Did not join<"), "no legend entry for an area not drawn");
     }
 }

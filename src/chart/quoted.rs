@@ -73,20 +73,21 @@ const SPIKE: f64 = 3.0;
 
 /// Scales quoted waits (the bands of every series drawn) so that the story is readable: up to
 /// the highest value, unless it is more than [`SPIKE`] times the typical daily median (the
-/// median over days of every series), when the axis stops at 2.5 times the typical value
-/// and the rest is clipped.
+/// median over days, of the series where it is highest), when the axis stops at about 2.5
+/// times the typical value and the rest is clipped.
 pub(super) fn wait_scale(series: &[&[Band]]) -> WaitScale {
     let peak = series
         .iter()
         .map(|bands| finite_max(bands, |b| b.p95).max(finite_max(bands, |b| b.p50)))
         .fold(0.0, f64::max);
-    let mut medians: Vec<f64> = series
+    let typical = series
         .iter()
-        .flat_map(|bands| bands.iter().map(|b| b.p50))
-        .filter(|v| v.is_finite())
-        .collect();
-    medians.sort_by(f64::total_cmp);
-    let typical = medians.get(medians.len() / 2).copied().unwrap_or(0.0);
+        .map(|bands| {
+            let mut medians: Vec<f64> = bands.iter().map(|b| b.p50).filter(|v| v.is_finite()).collect();
+            medians.sort_by(f64::total_cmp);
+            medians.get(medians.len() / 2).copied().unwrap_or(0.0)
+        })
+        .fold(0.0, f64::max);
     if typical > 0.0 && peak > SPIKE * typical {
         // The axis ends on a round number of its unit, so the clipped line leaves at the top.
         let unit = unit_for(2.5 * typical);
@@ -189,8 +190,14 @@ pub(super) fn wait_phrase(days: f64) -> String {
     format!("{text} {}", unit.name)
 }
 
-/// The note under a clipped chart: from when the median is off the scale, and how high it goes.
-pub(super) fn clipped_note(points: &[(f64, Band)], scale: &WaitScale, results: &Folder, who: &str) -> Option<String> {
+/// The note under a clipped chart: from when `who`'s median is off the scale, and how high it
+/// goes; `when` names the day at an x position.
+pub(super) fn clipped_note(
+    points: &[(f64, Band)],
+    scale: &WaitScale,
+    who: &str,
+    when: impl Fn(f64) -> String,
+) -> Option<String> {
     let (first_x, _) = points
         .iter()
         .find(|(_, b)| b.p50.is_finite() && b.p50 > scale.top_days)?;
@@ -199,12 +206,6 @@ pub(super) fn clipped_note(points: &[(f64, Band)], scale: &WaitScale, results: &
         .filter(|(_, b)| b.p50.is_finite())
         .map(|(x, b)| (*x, b.p50))
         .fold((0.0, f64::NEG_INFINITY), |best, p| if p.1 > best.1 { p } else { best });
-    let when = |x: f64| {
-        let day = (x - 1.0).max(0.0).round() as i64;
-        results
-            .date_of_day(day)
-            .map_or_else(|| format!("day {day}"), super::style::long_date)
-    };
     Some(format!(
         "Off the scale: {who}median quoted wait passes {} on {} and peaks at {} on {}; the chart stops at {} \
          so that the months before stay readable.",
@@ -214,6 +215,15 @@ pub(super) fn clipped_note(points: &[(f64, Band)], scale: &WaitScale, results: &
         when(peak_x),
         wait_phrase(scale.top_days),
     ))
+}
+
+/// The day at `x` on a time axis of points drawn at each day's end (`day 12`, or its date).
+pub(super) fn day_at(x: f64, start: Option<crate::model::Date>) -> String {
+    let day = (x - 1.0).max(0.0).round() as i64;
+    start.map_or_else(
+        || format!("day {day}"),
+        |start| super::style::long_date(start.plus_days(day)),
+    )
 }
 
 /// Draws the chart.
@@ -235,7 +245,7 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
     }
     let notes = scale
         .clipped
-        .then(|| clipped_note(&points, &scale, results, "the "))
+        .then(|| clipped_note(&points, &scale, "the ", |x| day_at(x, results.start_date())))
         .flatten()
         .into_iter()
         .chain(std::iter::once(
@@ -329,6 +339,9 @@ mod tests {
         assert!(!scale.clipped);
         assert!((scale.top_days - 299.0 * 1.1).abs() < 1e-9);
         assert_eq!(wait_phrase(3500.0), "9.6 years");
+        // A series near zero beside it does not lower the scale of the other.
+        let flat: Vec<Band> = (0..340).map(|_| band(1.0)).collect();
+        assert_eq!(wait_scale(&[&spiky, &flat]).top_days, 60.0 * 7.0);
         assert_eq!(wait_phrase(375.0), "54 weeks");
     }
 

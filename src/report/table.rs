@@ -134,10 +134,7 @@ pub(crate) fn summary_lines(summary: &Summary, date_of_day: impl Fn(i64) -> Opti
     // Where those who left went, under "left unprocessed".
     for (outcome, value) in &total.abandoned_by_outcome {
         if value.mean.is_some_and(|m| m > 0.0) {
-            lines.push((
-                format!("  left: {}", outcome.replace('_', " ")),
-                estimate(value, thousands),
-            ));
+            lines.push((format!("  left: {outcome}"), estimate(value, thousands)));
         }
     }
     for (label, value) in [
