@@ -100,7 +100,6 @@ impl SweepChart {
     }
 
     /// `Base scenario: What if: 100 a day all year, with quota (port san_ysidro) varied`
-
     /// (`with quota and order of service (port p) varied` when both are one port's).
     fn base_line(&self) -> String {
         let labels: Vec<ParamLabel> = (0..self.axes.len()).filter_map(|axis| self.label(axis)).collect();

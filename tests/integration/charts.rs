@@ -693,7 +693,9 @@ fn a_sweep_chart_takes_the_user_s_title_subtitle_and_x_label() {
         assert!(texts.iter().any(|t| t == expected), "{expected:?}: {texts:?}");
     }
     assert!(
-        !texts.iter().any(|t| t.contains("by quota") || t.contains("Base scenario")),
+        !texts
+            .iter()
+            .any(|t| t.contains("by quota") || t.contains("Base scenario")),
         "the chart's own title and subtitle are replaced: {texts:?}"
     );
     // The data files do not depend on the chart's text.
@@ -722,9 +724,7 @@ fn sweep_chart_text_of_more_than_one_line_or_without_out_is_refused_before_anyth
             .arg(&out)
             .assert()
             .code(2)
-            .stderr(predicate::str::contains(format!(
-                "{flag} must be one line of text"
-            )));
+            .stderr(predicate::str::contains(format!("{flag} must be one line of text")));
         assert!(!out.exists(), "nothing written");
         backlog()
             .args(["sweep", "scenarios/deterministic.toml", "--quiet"])

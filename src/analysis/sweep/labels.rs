@@ -196,9 +196,8 @@ fn stream_key(stream: &str, keys: &[&str], facts: &Facts) -> Found {
         })
     };
     let plain = |name: &str, unit: Option<&'static str>| Some((name.to_owned(), unit, owner(None)));
-    let dist = |name: &str, unit, rest: &[&str]| {
-        distribution(name, unit, rest).map(|(name, unit)| (name, unit, owner(None)))
-    };
+    let dist =
+        |name: &str, unit, rest: &[&str]| distribution(name, unit, rest).map(|(name, unit)| (name, unit, owner(None)));
     match keys {
         ["name"] => plain("Stream name", None),
         ["port"] => plain("Port", None),
@@ -354,11 +353,11 @@ mod tests {
             title("ports.san_ysidro.capacity.quota_per_day"),
             "Quota, people a day (port san_ysidro)"
         );
-        assert_eq!(title("ports.San_Ysidro.capacity.officers"), "Officers (port San_Ysidro)");
         assert_eq!(
-            title("ports.p.capacity.service_days"),
-            "Service time, days (port p)"
+            title("ports.San_Ysidro.capacity.officers"),
+            "Officers (port San_Ysidro)"
         );
+        assert_eq!(title("ports.p.capacity.service_days"), "Service time, days (port p)");
         assert_eq!(
             title("ports.p.capacity.service_days.mean"),
             "Mean service time, days (port p)"
