@@ -2,7 +2,8 @@
 //! joined by a line, with its 95% confidence interval as a shaded band; with two parameters, one
 //! line per value of the second, one colour each, with a legend. Values of the first parameter
 //! that are not numbers (`fifo`, `lifo`) are categories: each mean is a dot with its interval as
-//! a bar, not joined, since nothing lies between two categories.
+//! a bar, not joined, since nothing lies between two categories. Parameters are named in words
+//! with their units (see `analysis::sweep::labels`), the names in their paths as written.
 
 use super::canvas::{Canvas, Drawn};
 use super::layout::{self, Axis, Frame, LegendItem, Plot, PlotSpec, Swatch, Ticks};
@@ -726,7 +727,9 @@ mod tests {
     fn a_second_parameter_s_legend_has_its_words_and_unit() {
         let mut chart = quota_sweep();
         chart.axes.push(axis("ports.p.capacity.service_days", &["0.5", "1"]));
-        assert_eq!(chart.line_labels(), ["Service time: 0.5 days", "Service time: 1 days"]);
+        assert_eq!(chart.line_labels(), ["Service time: 0.5 days", "Service time: 1 day"]);
+        chart.axes[1] = axis("ports.p.capacity.quota_per_day", &["1", "20"]);
+        assert_eq!(chart.line_labels(), ["Quota: 1 person a day", "Quota: 20 people a day"]);
         chart.axes[1] = axis("streams.caravan.join_share", &["0.5", "0.7"]);
         assert_eq!(
             chart.line_labels(),

@@ -57,7 +57,14 @@ impl ParamLabel {
     /// shares, days of the run and values without a unit as they are.
     pub(crate) fn with_unit(&self, value: &str) -> String {
         match self.unit.as_deref() {
-            Some(unit) if Some(unit) != SHARE && Some(unit) != DAY => format!("{value} {unit}"),
+            Some(unit) if Some(unit) != SHARE && Some(unit) != DAY => {
+                let one = value.parse::<f64>().is_ok_and(|number| number == 1.0);
+                match unit.split_once(' ') {
+                    Some((first, rest)) if one => format!("{value} {} {rest}", singular(first)),
+                    None if one => format!("{value} {}", singular(unit)),
+                    _ => format!("{value} {unit}"),
+                }
+            }
             _ => value.to_owned(),
         }
     }
@@ -265,6 +272,14 @@ fn distribution(what: &str, unit: Option<&'static str>, keys: &[&str]) -> Option
     };
     let name = format!("{prefix}{what}");
     Some((upper_first(&name), unit))
+}
+
+/// `days` → `day`, for a value of 1.
+fn singular(unit: &str) -> &str {
+    match unit {
+        "people" => "person",
+        _ => unit.strip_suffix('s').unwrap_or(unit),
+    }
 }
 
 /// `2` → `3rd closure`: entries are addressed from 0, counted from 1.
