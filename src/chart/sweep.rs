@@ -2,14 +2,16 @@
 //! joined by a line, with its 95% confidence interval as a shaded band; with two parameters, one
 //! line per value of the second, one colour each, with a legend. Values of the first parameter
 //! that are not numbers (`fifo`, `lifo`) are categories: each mean is a dot with its interval as
-//! a bar, not joined, since nothing lies between two categories.
+//! a bar, not joined, since nothing lies between two categories. Parameters are named in words
+//! with their units (see `analysis::sweep::labels`), the names in their paths as written.
 
 use super::canvas::{Canvas, Drawn};
 use super::layout::{self, Axis, Frame, LegendItem, Plot, PlotSpec, Swatch, Ticks};
 use super::series;
 use super::style::{BACKGROUND, SERIES};
 use crate::analysis::Metric;
-use crate::analysis::sweep::{Axis as Swept, numeric};
+use crate::analysis::sweep::{Axis as Swept, ChartText, ParamLabel, numeric};
+use crate::error::Error;
 use crate::model::Date;
 use crate::overrides::Change;
 use crate::results::Provenance;
@@ -41,6 +43,12 @@ pub(crate) struct SweepChart {
     /// The swept parameters: the first along the horizontal axis, the second (if any) one line
     /// per value.
     pub axes: Vec<Swept>,
+    /// The swept parameters in words, one per axis.
+    pub labels: Vec<ParamLabel>,
+    /// A subtitle instead of the chart's own.
+    pub subtitle: Option<String>,
+    /// A title of the horizontal axis instead of the first parameter's label.
+    pub x_label: Option<String>,
     /// The metric's mean and 95% interval at every point, in grid order (the first parameter
     /// varies slowest, as `sweep::grid` makes them).
     pub estimates: Vec<Estimate>,
@@ -69,14 +77,52 @@ impl SweepChart {
             .is_some_and(|axis| axis.values.iter().all(|v| numeric(v).is_some_and(f64::is_finite)))
     }
 
-    /// The chart's own title: the scenario and the metric.
+    /// The label of the swept parameter `axis` (the path itself if there is none).
+    fn label(&self, axis: usize) -> Option<ParamLabel> {
+        match (self.labels.get(axis), self.axes.get(axis)) {
+            (Some(label), _) => Some(label.clone()),
+            (None, Some(swept)) => Some(crate::analysis::sweep::label(&swept.path, None)),
+            (None, None) => None,
+        }
+    }
+
+    /// The chart's own title: the metric by the first parameter (not the scenario's name,
+    /// which often names the value the sweep varies: the subtitle names it as the base).
     pub(crate) fn default_title(&self) -> String {
         let phrase = metric_phrase(self.metric);
         let mut chars = phrase.chars();
-        let capitalised = chars
+        let capitalised: String = chars
             .next()
             .map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect());
-        format!("{} — {capitalised}", self.provenance.scenario)
+        match self.label(0) {
+            Some(label) => format!("{capitalised}, by {}", label.phrase()),
+            None => capitalised,
+        }
+    }
+
+    /// `Base scenario: What if: 100 a day all year, with quota (port san_ysidro) varied`
+    /// (`with quota and order of service (port p) varied` when both are one port's).
+    fn base_line(&self) -> String {
+        let labels: Vec<ParamLabel> = (0..self.axes.len()).filter_map(|axis| self.label(axis)).collect();
+        let varied = match labels.as_slice() {
+            [first, second] if first.owner.is_some() && first.owner == second.owner => format!(
+                "{} and {} ({})",
+                first.phrase_without_owner(),
+                second.phrase_without_owner(),
+                first.owner.as_deref().unwrap_or_default()
+            ),
+            _ => labels.iter().map(ParamLabel::phrase).collect::<Vec<_>>().join(" and "),
+        };
+        format!("Base scenario: {}, with {varied} varied", self.provenance.scenario)
+    }
+
+    /// Title of the horizontal axis: `--x-label`, else the first parameter in words.
+    fn x_title(&self) -> String {
+        match (&self.x_label, self.label(0)) {
+            (Some(text), _) => text.clone(),
+            (None, Some(label)) => label.axis_title(),
+            (None, None) => String::new(),
+        }
     }
 
     /// `Simulated with backlog v0.1.0; scenario …; seed …; 200 replications at each of 6 points`.
@@ -139,17 +185,25 @@ impl SweepChart {
             .collect()
     }
 
-    /// Legend labels of the lines: `discipline = fifo`, … (empty with one line).
+    /// Legend labels of the lines: `Order of service: fifo`, `Service time: 0.5 days`, …
+    /// (empty with one line); the subtitle says whose parameter it is.
     pub(crate) fn line_labels(&self) -> Vec<String> {
-        match self.axes.get(1) {
-            Some(axis) => axis
+        match (self.axes.get(1), self.label(1)) {
+            (Some(axis), Some(label)) => axis
                 .values
                 .iter()
-                .map(|value| format!("{} = {}", axis.short_name(), shown(&axis.path, value)))
+                .map(|value| format!("{}: {}", label.name, label.with_unit(&shown(&axis.path, value))))
                 .collect(),
-            None => Vec::new(),
+            _ => Vec::new(),
         }
     }
+}
+
+/// Refuses chart text that is not one line (before anything runs).
+pub(crate) fn check_text(text: &ChartText) -> Result<(), Error> {
+    super::one_line("title", text.title.as_deref())?;
+    super::one_line("subtitle", text.subtitle.as_deref())?;
+    super::one_line("x label", text.x_label.as_deref())
 }
 
 /// A swept value as tables and folder names show it (text without quotes).
@@ -209,6 +263,9 @@ fn color(line: usize) -> RGBColor {
 }
 
 fn subtitle(chart: &SweepChart, numeric: bool) -> String {
+    if let Some(text) = &chart.subtitle {
+        return text.clone();
+    }
     let runs = chart.provenance.replications;
     let at = if chart.axes.len() > 1 { "point" } else { "value" };
     let mut what = if runs <= 1 {
@@ -218,14 +275,14 @@ fn subtitle(chart: &SweepChart, numeric: bool) -> String {
     } else {
         format!("Mean of {runs} simulated runs at each {at} (dots) and its 95% confidence interval (bars)")
     };
-    if let Some(axis) = chart.axes.get(1) {
+    if let Some(label) = chart.label(1) {
         what.push_str(&format!(
             "; one {} per value of {}",
             if numeric { "line" } else { "colour" },
-            axis.path
+            label.phrase(),
         ));
     }
-    let mut parts = vec![what];
+    let mut parts = vec![chart.base_line(), what];
     if let Some(port) = &chart.port {
         parts.push(format!("port {port} only"));
     }
@@ -298,7 +355,7 @@ fn x_axis(chart: &SweepChart, numeric: bool) -> Axis {
     };
     if !numeric {
         let labels = first.values.iter().map(|v| shown(&first.path, v)).collect();
-        return Axis::categories(first.path.clone(), labels);
+        return Axis::categories(chart.x_title(), labels);
     }
     let xs = chart.xs();
     let low = xs.iter().copied().fold(f64::INFINITY, f64::min);
@@ -311,7 +368,7 @@ fn x_axis(chart: &SweepChart, numeric: bool) -> Axis {
         let pad = (low.abs() * 0.1).max(1.0);
         (low - pad, high + pad)
     };
-    Axis::new(low, high, first.path.clone(), Ticks::Numbers)
+    Axis::new(low, high, chart.x_title(), Ticks::Numbers)
 }
 
 /// A vertical bar from `low` to `high` at `x`, with short caps.
@@ -458,6 +515,9 @@ mod tests {
             port: None,
             metric: Metric::WaitP90,
             axes: vec![axis("ports.p.capacity.quota_per_day", &["60", "80", "100", "150"])],
+            labels: Vec::new(),
+            subtitle: None,
+            x_label: None,
             estimates: vec![
                 estimate(57.5, 1.0),
                 estimate(42.3, 0.8),
@@ -486,9 +546,10 @@ mod tests {
         let svg = svg(&chart);
         let found = texts(&svg);
         for expected in [
-            "Test scenario — 90th-percentile wait of people processed",
+            "90th-percentile wait of people processed, by quota (port p)",
+            "Base scenario: Test scenario, with quota (port p) varied",
             "Wait, days (90th percentile)",
-            "ports.p.capacity.quota_per_day",
+            "Quota, people a day (port p)",
             "Mean of 20 runs",
             "95% confidence interval of the mean",
             "1 Nov 2018 – 31 Oct 2019",
@@ -516,10 +577,11 @@ mod tests {
         let svg = svg(&chart);
         let found = texts(&svg);
         for expected in [
-            "discipline = fifo",
-            "discipline = lifo",
+            "Order of service: fifo",
+            "Order of service: lifo",
             "Longest list at the end of a day, people",
-            "one line per value of ports.p.discipline",
+            "one line per value of order of service (port p)",
+            "Base scenario: Test scenario, with quota and order of service (port p) varied",
         ] {
             assert!(found.iter().any(|t| t.contains(expected)), "{expected:?}: {found:?}");
         }
@@ -537,7 +599,7 @@ mod tests {
         assert!(!chart.numeric());
         let svg = svg(&chart);
         let found = texts(&svg);
-        for label in ["fifo", "lifo", "random", "ports.p.discipline"] {
+        for label in ["fifo", "lifo", "random", "Order of service (port p)"] {
             assert!(found.iter().any(|t| t == label), "{label}: {found:?}");
         }
         assert_eq!(svg.matches("<polygon").count(), 0, "no band between categories");
@@ -600,6 +662,79 @@ mod tests {
             .render(Format::Png, &Options::default())
             .expect("drawn");
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    }
+
+    #[test]
+    fn the_user_s_text_replaces_the_chart_s_own_and_names_stay_as_written() {
+        let mut chart = SweepChart {
+            subtitle: Some("Twenty runs at each quota".to_owned()),
+            x_label: Some("Daily quota at San Ysidro".to_owned()),
+            ..quota_sweep()
+        };
+        chart.axes.push(axis("streams.Caravan_Nov.service_days", &["0.5", "1"]));
+        chart.estimates = (0..8).map(|i| estimate(10.0 + f64::from(i), 1.0)).collect();
+        let options = Options {
+            title: Some("Waits fall as the quota rises".to_owned()),
+            ..Options::default()
+        };
+        let found = texts(&Chart::Sweep(&chart).svg(&options).expect("drawn"));
+        for expected in [
+            "Waits fall as the quota rises",
+            "Twenty runs at each quota",
+            "Daily quota at San Ysidro",
+        ] {
+            assert!(found.iter().any(|t| t == expected), "{expected:?}: {found:?}");
+        }
+        for own in ["90th-percentile", "Base scenario", "Quota, people a day"] {
+            assert!(!found.iter().any(|t| t.contains(own)), "{own:?}: {found:?}");
+        }
+        // A path the labels do not know is shown as written, never recased.
+        let unknown = SweepChart {
+            axes: vec![axis("Ports.San_Ysidro.Quota", &["1", "2"])],
+            estimates: vec![estimate(1.0, 0.1), estimate(2.0, 0.1)],
+            ..quota_sweep()
+        };
+        assert_eq!(
+            unknown.default_title(),
+            "90th-percentile wait of people processed, by Ports.San_Ysidro.Quota"
+        );
+        assert!(texts(&svg(&unknown)).iter().any(|t| t == "Ports.San_Ysidro.Quota"));
+    }
+
+    #[test]
+    fn chart_text_of_more_than_one_line_is_refused() {
+        assert!(check_text(&ChartText::default()).is_ok());
+        for text in [
+            ChartText {
+                title: Some("two\nlines".to_owned()),
+                ..ChartText::default()
+            },
+            ChartText {
+                subtitle: Some("a\tb".to_owned()),
+                ..ChartText::default()
+            },
+            ChartText {
+                x_label: Some("\u{1b}[2J".to_owned()),
+                ..ChartText::default()
+            },
+        ] {
+            let error = check_text(&text).expect_err("refused");
+            assert_eq!(error.exit_code(), 2, "{error}");
+        }
+    }
+
+    #[test]
+    fn a_second_parameter_s_legend_has_its_words_and_unit() {
+        let mut chart = quota_sweep();
+        chart.axes.push(axis("ports.p.capacity.service_days", &["0.5", "1"]));
+        assert_eq!(chart.line_labels(), ["Service time: 0.5 days", "Service time: 1 day"]);
+        chart.axes[1] = axis("ports.p.capacity.quota_per_day", &["1", "20"]);
+        assert_eq!(chart.line_labels(), ["Quota: 1 person a day", "Quota: 20 people a day"]);
+        chart.axes[1] = axis("streams.caravan.join_share", &["0.5", "0.7"]);
+        assert_eq!(
+            chart.line_labels(),
+            ["Share who join the list: 0.5", "Share who join the list: 0.7"]
+        );
     }
 
     #[test]

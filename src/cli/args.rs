@@ -292,6 +292,17 @@ pub(crate) struct SweepArgs {
         )
     )]
     pub(crate) chart_metric: Option<String>,
+    /// Title of the chart instead of its own (needs --out), e.g. "Waits fall as the quota rises".
+    #[arg(long, value_name = "TEXT", requires = "out")]
+    pub(crate) title: Option<String>,
+    /// Subtitle of the chart instead of its own (needs --out; its own names the base scenario,
+    /// what the marks and bands are, the port and the period).
+    #[arg(long, value_name = "TEXT", requires = "out")]
+    pub(crate) subtitle: Option<String>,
+    /// Title of the chart's horizontal axis instead of the first --param in words with its unit
+    /// (needs --out), e.g. "Daily quota at San Ysidro, people".
+    #[arg(long, value_name = "TEXT", requires = "out")]
+    pub(crate) x_label: Option<String>,
     #[command(flatten)]
     pub(crate) common: AnalysisArgs,
 }

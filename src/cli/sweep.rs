@@ -3,6 +3,7 @@
 use super::args::SweepArgs;
 use super::output::{Bar, print, print_notes};
 use super::{analysis_options, changes, scenario};
+use backlog::analysis::sweep::ChartText;
 use backlog::analysis::{self, Param, SweepRequest, Values};
 use backlog::{CancelToken, Diagnostic, Error, InputError, Metric};
 use clap::ArgMatches;
@@ -17,6 +18,7 @@ pub(super) fn run(
 ) -> Result<(), Error> {
     let params = params(&args, matches)?;
     let chart_metric = chart_metric(args.chart_metric.as_deref(), args.out.is_some())?;
+    let chart_text = chart_text(&args)?;
     let common = &args.common;
     let request = SweepRequest {
         changes: changes(&common.sets)?,
@@ -25,6 +27,7 @@ pub(super) fn run(
         out: args.out.clone(),
         chart_metric,
         force: args.force,
+        chart_text,
     };
     let plan = analysis::sweep::plan(&scenario(args.scenario.as_deref(), &common.limits.limits())?, request)?;
     print_notes(plan.notes(), common.quiet);
@@ -67,6 +70,27 @@ fn chart_metric(text: Option<&str>, out: bool) -> Result<Option<Metric>, Error> 
         ));
     }
     Ok(Some(metric))
+}
+
+/// `--title`, `--subtitle` and `--x-label`, each one line of text.
+fn chart_text(args: &SweepArgs) -> Result<ChartText, Error> {
+    for (flag, text) in [
+        ("--title", &args.title),
+        ("--subtitle", &args.subtitle),
+        ("--x-label", &args.x_label),
+    ] {
+        if text.as_deref().is_some_and(|text| text.chars().any(char::is_control)) {
+            return Err(input(
+                format!("{flag} must be one line of text, without control characters"),
+                "write it on one line",
+            ));
+        }
+    }
+    Ok(ChartText {
+        title: args.title.clone(),
+        subtitle: args.subtitle.clone(),
+        x_label: args.x_label.clone(),
+    })
 }
 
 /// Pairs each `--values`/`--range` with the `--param` before it on the command line.

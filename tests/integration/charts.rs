@@ -567,9 +567,10 @@ fn sweep_out_draws_the_chosen_metric_against_the_parameter_with_its_interval() {
     );
     let texts = svg_texts(&svg);
     for expected in [
-        "Ciudad Juarez 2018-19 — Mean wait of people processed",
+        "Mean wait of people processed, by quota (port ciudad_juarez)",
+        "Base scenario: Ciudad Juarez 2018-19, with quota (port ciudad_juarez) varied",
         "Wait, days (mean)",
-        "ports.ciudad_juarez.capacity.quota_per_day",
+        "Quota, people a day (port ciudad_juarez)",
         "30",
         "40",
         "50",
@@ -631,11 +632,12 @@ fn a_sweep_grid_draws_one_line_per_value_of_the_second_parameter() {
     );
     let texts = svg_texts(&read(&out.join("sweep.svg")));
     for expected in [
-        "Deterministic check — 90th-percentile wait of people processed",
+        "90th-percentile wait of people processed, by quota (port port)",
+        "Base scenario: Deterministic check, with quota and order of service (port port) varied",
         "Wait, days (90th percentile)",
-        "ports.port.capacity.quota_per_day",
-        "discipline = fifo",
-        "discipline = lifo",
+        "Quota, people a day (port port)",
+        "Order of service: fifo",
+        "Order of service: lifo",
         "100",
         "150",
         "200",
@@ -659,8 +661,77 @@ fn a_sweep_grid_draws_one_line_per_value_of_the_second_parameter() {
         ],
     );
     let texts = svg_texts(&read(&out.join("sweep.svg")));
-    for expected in ["fifo", "lifo", "Wait, days (median)", "ports.port.discipline"] {
+    for expected in ["fifo", "lifo", "Wait, days (median)", "Order of service (port port)"] {
         assert!(texts.iter().any(|t| t == expected), "{expected:?}: {texts:?}");
+    }
+}
+
+#[test]
+fn a_sweep_chart_takes_the_user_s_title_subtitle_and_x_label() {
+    let out = sweep_into(
+        "sweep-own-text",
+        &[
+            "scenarios/deterministic.toml",
+            "--param",
+            "ports.port.capacity.quota_per_day",
+            "--values",
+            "100,200",
+            "--title",
+            "Waits fall as the quota rises",
+            "--subtitle",
+            "Deterministic check, 100 runs at each quota",
+            "--x-label",
+            "Quota at Puerto Uno, people a day",
+        ],
+    );
+    let texts = svg_texts(&read(&out.join("sweep.svg")));
+    for expected in [
+        "Waits fall as the quota rises",
+        "Deterministic check, 100 runs at each quota",
+        "Quota at Puerto Uno, people a day",
+    ] {
+        assert!(texts.iter().any(|t| t == expected), "{expected:?}: {texts:?}");
+    }
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("by quota") || t.contains("Base scenario")),
+        "the chart's own title and subtitle are replaced: {texts:?}"
+    );
+    // The data files do not depend on the chart's text.
+    let plain = sweep_into(
+        "sweep-own-text-plain",
+        &[
+            "scenarios/deterministic.toml",
+            "--param",
+            "ports.port.capacity.quota_per_day",
+            "--values",
+            "100,200",
+        ],
+    );
+    for file in ["sweep.csv", "sweep.json"] {
+        assert!(read(&out.join(file)) == read(&plain.join(file)), "{file}");
+    }
+}
+
+#[test]
+fn sweep_chart_text_of_more_than_one_line_or_without_out_is_refused_before_anything_runs() {
+    let out = scratch("sweep-bad-text").join("sweep");
+    for flag in ["--title", "--subtitle", "--x-label"] {
+        backlog()
+            .args(["sweep", "scenarios/deterministic.toml", "--quiet"])
+            .args(["--param", "run.seed", "--values", "1,2", flag, "two\nlines", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("{flag} must be one line of text")));
+        assert!(!out.exists(), "nothing written");
+        backlog()
+            .args(["sweep", "scenarios/deterministic.toml", "--quiet"])
+            .args(["--param", "run.seed", "--values", "1,2", flag, "One line"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--out <DIR>"));
     }
 }
 

@@ -6,9 +6,11 @@
 //! checked) and then run ([`SweepPlan::run`]), so that bad input is found before anything runs.
 
 mod axes;
+mod labels;
 
 pub use axes::{Axis, MAX_POINTS};
 pub(crate) use axes::{PointSummary, grid, numeric};
+pub(crate) use labels::{ParamLabel, label};
 
 use super::{Metric, Scope, Variant, align, format_plus_minus, run_each_variant};
 use crate::chart::sweep::{MAX_LINES, SweepChart};
@@ -59,6 +61,19 @@ pub struct SweepRequest {
     pub chart_metric: Option<Metric>,
     /// Write into an `out` folder that holds other files (they are kept).
     pub force: bool,
+    /// Text of the chart written to `out` instead of its own.
+    pub chart_text: ChartText,
+}
+
+/// Text of a sweep chart instead of its own, each one line (`None`: the chart's own).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChartText {
+    /// The title (its own: the metric by the swept parameter).
+    pub title: Option<String>,
+    /// The subtitle (its own: the base scenario, what the marks are, whose people, the period).
+    pub subtitle: Option<String>,
+    /// The title of the horizontal axis (its own: the first parameter in words, with its unit).
+    pub x_label: Option<String>,
 }
 
 /// The metric of the sweep chart when none is given.
@@ -89,6 +104,8 @@ pub struct Sweep {
     pub scope: Scope,
     /// The swept parameters.
     pub axes: Vec<Axis>,
+    /// The swept parameters in words, one per axis.
+    pub(crate) labels: Vec<ParamLabel>,
     /// The changes of each point, in grid order.
     pub points: Vec<Vec<Change>>,
     /// The summary of each point.
@@ -154,6 +171,7 @@ pub(crate) fn load_points(base: &Scenario, sets: &[Change], points: &[Vec<Change
 /// Loads and checks every point of a sweep of `scenario`, and its output folder.
 pub fn plan(scenario: &Scenario, request: SweepRequest) -> Result<SweepPlan, Error> {
     let axes = axes(&request.params)?;
+    crate::chart::sweep::check_text(&request.chart_text)?;
     let first = scenario.load_with(&request.changes)?;
     let scope = request.port.clone().map_or(Scope::Total, Scope::Port);
     let points = grid(&axes)?;
@@ -224,11 +242,17 @@ impl SweepPlan {
             Some(date) => format!("{} days from {date}", model.horizon_days),
             None => format!("{} days", model.horizon_days),
         };
+        let labels = self
+            .axes
+            .iter()
+            .map(|axis| label(&axis.path, Some(&*model.text)))
+            .collect();
         let mut sweep = Sweep {
             scenario: model.name.clone(),
             provenance: Provenance::new(model, replications),
             scope: self.scope,
             axes: self.axes,
+            labels,
             points: self.points,
             summaries,
             period,
@@ -239,6 +263,7 @@ impl SweepPlan {
             sweep.write_files(
                 staging.path(),
                 self.request.chart_metric.unwrap_or(DEFAULT_CHART_METRIC),
+                &self.request.chart_text,
             )?;
             staging.commit()?;
         }
@@ -255,10 +280,13 @@ fn shared_period<'a>(mut models: impl Iterator<Item = &'a Model>) -> Option<(Opt
         .then_some(period)
 }
 
-/// The chart of `metric` across the sweep, or why there is none (a note for the user): more
-/// values of the second parameter than lines a chart can tell apart.
-pub(crate) fn chart_of(sweep: &Sweep, metric: Metric) -> Result<SweepChart, String> {
+/// The chart of `metric` across the sweep with `text` instead of its own, or why there is none
+/// (a note for the user): more values of the second parameter than lines a chart can tell apart.
+pub(crate) fn chart_of(sweep: &Sweep, metric: Metric, text: &ChartText) -> Result<SweepChart, String> {
     let chart = SweepChart {
+        labels: sweep.labels.clone(),
+        subtitle: text.subtitle.clone(),
+        x_label: text.x_label.clone(),
         provenance: sweep.provenance.clone(),
         period: sweep.shared_period,
         port: match &sweep.scope {
@@ -291,17 +319,20 @@ impl Sweep {
         )
     }
 
-    /// Writes sweep.csv, sweep.json and the chart of `metric` into `dir`.
-    fn write_files(&mut self, dir: &std::path::Path, metric: Metric) -> Result<(), Error> {
+    /// Writes sweep.csv, sweep.json and the chart of `metric` (with `text`) into `dir`.
+    fn write_files(&mut self, dir: &std::path::Path, metric: Metric, text: &ChartText) -> Result<(), Error> {
         write_file(&dir.join("sweep.csv"), self.to_csv().as_bytes())?;
         write_file(&dir.join("sweep.json"), self.to_json().as_bytes())?;
-        match chart_of(self, metric) {
+        match chart_of(self, metric, text) {
             Ok(chart) => {
                 chart::write_charts(
                     &[Chart::Sweep(&chart)],
                     dir,
                     &[chart::Format::Png, chart::Format::Svg],
-                    &Options::default(),
+                    &Options {
+                        title: text.title.clone(),
+                        ..Options::default()
+                    },
                 )?;
             }
             Err(note) => self.notes.push(note),
