@@ -108,7 +108,7 @@ pub(super) fn wait_scale(series: &[&[Band]]) -> WaitScale {
 
 /// The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten at least `value`.
 fn round_up(value: f64) -> f64 {
-    if !(value > 0.0) {
+    if value.is_nan() || value <= 0.0 {
         return 1.0;
     }
     let power = 10f64.powf(value.log10().floor());

@@ -197,7 +197,7 @@ pub(super) fn interval_shows(
     plot_height: i32,
     covered: i32,
 ) -> bool {
-    if !(y_max > 0.0) {
+    if y_max.is_nan() || y_max <= 0.0 {
         return false;
     }
     let widest = intervals
