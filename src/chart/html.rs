@@ -15,7 +15,7 @@ use super::style;
 use super::{Chart, Kind, Options};
 use crate::error::Error;
 use crate::format::thousands;
-use crate::results::{Estimate, Folder, csv_number};
+use crate::results::{Folder, csv_number};
 use data::{ChartData, Hover, Table, chart_data, data_uri};
 use std::fmt::Write as _;
 
@@ -51,14 +51,6 @@ fn inline_svg(svg: &str, labelled_by: &str) -> String {
         .replace("https://", "https&#58;//")
 }
 
-fn days(value: f64) -> String {
-    if value.abs() < 10.0 {
-        format!("{value:.2}")
-    } else {
-        format!("{value:.1}")
-    }
-}
-
 /// The summary as an HTML table (means over replications and 95% confidence intervals).
 fn summary_table(results: &Folder) -> String {
     let rows = crate::report::summary_lines(&results.summary, |day| results.date_of_day(day).map(style::long_date));
@@ -75,39 +67,23 @@ fn summary_table(results: &Folder) -> String {
     }
     html.push_str("</table></div>\n");
 
-    let summary = &results.summary;
-    for (title, scopes) in [
-        ("By port", &summary.ports),
-        ("By class", &summary.classes),
-        ("By stream", &summary.streams),
-    ] {
-        if scopes.len() < 2 {
-            continue;
-        }
+    for table in crate::report::table::breakdowns(&results.summary) {
         let _ = writeln!(
             html,
-            "<h3>{title} (means)</h3>\n<div class=\"wide\"><table class=\"summary\">"
+            "<h3>{} (means)</h3>\n<div class=\"wide\"><table class=\"summary\">",
+            table.title
         );
-        html.push_str(
-            "<tr><th></th><th>joined</th><th>processed</th><th>left</th><th>waiting</th>\
-             <th>mean wait</th><th>p50</th><th>p90</th></tr>\n",
-        );
-        for scope in scopes {
-            let mean =
-                |estimate: &Estimate, format: fn(f64) -> String| estimate.mean.map_or_else(|| "–".to_owned(), format);
-            let _ = writeln!(
-                html,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-                 <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                escape(&scope.name),
-                mean(&scope.joined, thousands),
-                mean(&scope.processed, thousands),
-                mean(&scope.abandoned, thousands),
-                mean(&scope.waiting_at_end, thousands),
-                mean(&scope.wait_mean, days),
-                mean(&scope.wait_p50, days),
-                mean(&scope.wait_p90, days),
-            );
+        html.push_str("<tr>");
+        for column in crate::report::table::BREAKDOWN_COLUMNS {
+            let _ = write!(html, "<th>{column}</th>");
+        }
+        html.push_str("</tr>\n");
+        for row in &table.rows {
+            let _ = write!(html, "<tr><td>{}</td>", escape(&row[0]));
+            for cell in &row[1..] {
+                let _ = write!(html, "<td class=\"n\">{}</td>", escape(cell));
+            }
+            html.push_str("</tr>\n");
         }
         html.push_str("</table></div>\n");
     }

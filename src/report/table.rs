@@ -2,7 +2,7 @@
 
 use crate::format::thousands;
 use crate::model::Date;
-use crate::results::{ScopeSummary, Summary};
+use crate::results::Summary;
 use crate::stats::summary::Estimate;
 use std::fmt::Write as _;
 
@@ -103,16 +103,64 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
         }
     }
 
-    if summary.ports.len() > 1 {
-        breakdown(&mut out, "By port", &summary.ports);
-    }
-    if summary.classes.len() > 1 {
-        breakdown(&mut out, "By class", &summary.classes);
-    }
-    if !summary.streams.is_empty() {
-        breakdown(&mut out, "By stream", &summary.streams);
+    for table in breakdowns(summary) {
+        let _ = writeln!(out, "\n{} (means)", table.title);
+        let line = |cells: &[String]| {
+            format!(
+                "  {:<20} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
+                cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7]
+            )
+        };
+        let header: Vec<String> = BREAKDOWN_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+        let _ = writeln!(out, "{}", line(&header));
+        for row in &table.rows {
+            let _ = writeln!(out, "{}", line(row));
+        }
     }
     out
+}
+
+/// The columns of a breakdown table (the first holds the scope's name).
+pub(crate) const BREAKDOWN_COLUMNS: [&str; 8] =
+    ["", "joined", "processed", "left", "waiting", "mean wait", "p50", "p90"];
+
+/// A breakdown of the summary by port, class or stream: means, one row per scope.
+pub(crate) struct Breakdown {
+    /// `By port`, `By class` or `By stream`.
+    pub(crate) title: &'static str,
+    /// Cells under [`BREAKDOWN_COLUMNS`].
+    pub(crate) rows: Vec<[String; 8]>,
+}
+
+/// The breakdowns the table and report.html show: by port, class and stream, where there is
+/// more than one.
+pub(crate) fn breakdowns(summary: &Summary) -> Vec<Breakdown> {
+    [
+        ("By port", &summary.ports),
+        ("By class", &summary.classes),
+        ("By stream", &summary.streams),
+    ]
+    .into_iter()
+    .filter(|(_, scopes)| scopes.len() > 1)
+    .map(|(title, scopes)| Breakdown {
+        title,
+        rows: scopes
+            .iter()
+            .map(|scope| {
+                [
+                    scope.name.clone(),
+                    mean_only(&scope.joined, thousands),
+                    mean_only(&scope.processed, thousands),
+                    mean_only(&scope.abandoned, thousands),
+                    mean_only(&scope.waiting_at_end, thousands),
+                    mean_only(&scope.wait_mean, days),
+                    mean_only(&scope.wait_p50, days),
+                    mean_only(&scope.wait_p90, days),
+                ]
+            })
+            .collect(),
+    })
+    .collect()
 }
 
 /// The summary of everyone, as (label, value) lines under headings (a heading has an empty
@@ -220,27 +268,4 @@ pub(crate) fn summary_lines(summary: &Summary, date_of_day: impl Fn(i64) -> Opti
         }
     }
     lines
-}
-
-fn breakdown(out: &mut String, title: &str, scopes: &[ScopeSummary]) {
-    let _ = writeln!(out, "\n{title} (means)");
-    let _ = writeln!(
-        out,
-        "  {:<20} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
-        "", "joined", "processed", "left", "waiting", "wait", "p50", "p90"
-    );
-    for scope in scopes {
-        let _ = writeln!(
-            out,
-            "  {:<20} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
-            scope.name,
-            mean_only(&scope.joined, thousands),
-            mean_only(&scope.processed, thousands),
-            mean_only(&scope.abandoned, thousands),
-            mean_only(&scope.waiting_at_end, thousands),
-            mean_only(&scope.wait_mean, days),
-            mean_only(&scope.wait_p50, days),
-            mean_only(&scope.wait_p90, days),
-        );
-    }
 }
