@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Tests the Slurm recipe for real: starts a one-node Slurm cluster on this machine (munged,
+# slurmctld and slurmd, with a minimal slurm.conf in a temporary folder; no cgroups), submits
+# a run of the built-in scenario as a job array of 4 shards with submit.sh, waits for it and
+# its merge job, and checks that the merged folder is byte for byte the one an unsharded run
+# writes. It stops the daemons it started, by their pid, and removes its folder.
+#
+#   deploy/slurm/test-local.sh [BACKLOG_BINARY]
+#
+# Debian's slurm-wlm and munge are installed when missing (with sudo when not root). The
+# daemons listen on 127.0.0.1 ports 16817 and 16818 and run as the current user.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+backlog="$(realpath "${1:-$root/target/debug/backlog}")"
+shards=4
+
+if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1; then
+  echo "== installing slurm-wlm and munge"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge > /dev/null
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/backlog-slurm.XXXXXX")"
+chmod 755 "$work"
+pids=()
+cleanup() {
+  status=$?
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  if [ "$status" -ne 0 ]; then
+    echo "failed; the daemons' logs:" >&2
+    tail -n 20 "$work"/*.log "$work"/munge/*.log "$work"/run/logs/*.log 2>/dev/null >&2 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# munge: a fresh key, its socket in the temporary folder.
+m="$work/munge"
+mkdir -p "$m"
+chmod 700 "$m"
+head -c 1024 /dev/urandom > "$m/munge.key"
+chmod 400 "$m/munge.key"
+munged --force --key-file="$m/munge.key" --socket="$m/munge.socket" --pid-file="$m/munged.pid" \
+  --log-file="$m/munged.log" --seed-file="$m/munged.seed"
+pids+=("$(cat "$m/munged.pid")")
+
+host="$(hostname -s)"
+user="$(id -un)"
+mkdir -p "$work/state" "$work/spool"
+cat > "$work/slurm.conf" <<CONF
+ClusterName=backlogtest
+SlurmctldHost=$host(127.0.0.1)
+SlurmUser=$user
+SlurmdUser=$user
+AuthType=auth/munge
+AuthInfo=socket=$m/munge.socket
+CredType=cred/munge
+StateSaveLocation=$work/state
+SlurmdSpoolDir=$work/spool
+SlurmctldPidFile=$work/slurmctld.pid
+SlurmdPidFile=$work/slurmd.pid
+SlurmctldPort=16817
+SlurmdPort=16818
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SwitchType=switch/none
+MpiDefault=none
+SchedulerType=sched/backfill
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+ReturnToService=2
+SlurmctldLogFile=$work/slurmctld.log
+SlurmdLogFile=$work/slurmd.log
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=1000 State=UNKNOWN
+PartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+CONF
+export SLURM_CONF="$work/slurm.conf"
+slurmctld -i
+for _ in $(seq 1 50); do [ -s "$work/slurmctld.pid" ] && break; sleep 0.1; done
+pids+=("$(cat "$work/slurmctld.pid")")
+slurmd
+for _ in $(seq 1 50); do [ -s "$work/slurmd.pid" ] && break; sleep 0.1; done
+pids+=("$(cat "$work/slurmd.pid")")
+for _ in $(seq 1 100); do sinfo -h -o %T 2>/dev/null | grep -qx idle && break; sleep 0.2; done
+sinfo -h -o %T | grep -qx idle || { echo "the node did not come up" >&2; exit 1; }
+
+# The run, sharded through Slurm and merged there.
+flags=(--replications 12 --set run.horizon_days=120)
+read -r array merge < <(BACKLOG="$backlog" "$here/submit.sh" tijuana-2018 "$shards" "$work/run" "${flags[@]}")
+echo "== submitted shards (job $array) and merge (job $merge)"
+for _ in $(seq 1 600); do
+  [ -z "$(squeue -h -j "$array,$merge" 2>/dev/null)" ] && break
+  sleep 0.2
+done
+if [ ! -f "$work/run/results/summary.json" ]; then
+  echo "the merge wrote no results" >&2
+  cat "$work"/run/logs/*.log >&2 || true
+  exit 1
+fi
+
+# The same run on one machine, unsharded: every file must be the same, byte for byte.
+"$backlog" run tijuana-2018 --quiet "${flags[@]}" --out "$work/single" > /dev/null
+diff -r "$work/single" "$work/run/results"
+echo "== the merge of $shards shards run by Slurm is byte for byte the unsharded run"
