@@ -361,6 +361,12 @@ fn shown_values(bounds: &[Bounds], values: &[f64]) -> String {
 fn load_at(scenario: &Scenario, changes: &[Change], bounds: &[Bounds], values: &[f64]) -> Result<Model, Error> {
     scenario
         .load_with(&changes_at(changes, bounds, values))
+        .map(|mut model| {
+            // Provenance names the user's changes; fit.json and the fitted scenario.toml give
+            // the fitted values.
+            model.changes.truncate(changes.len());
+            model
+        })
         .map_err(|error| match error {
             Error::Input(mut input) => {
                 input.diagnostics.insert(
