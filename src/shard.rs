@@ -542,13 +542,17 @@ pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result
 fn difference(a: &Manifest, b: &Manifest) -> Option<String> {
     let (pa, pb) = (&a.provenance, &b.provenance);
     let differs = |what: &str, x: String, y: String| Some(format!("{what} {x} and {y}"));
-    if pa.scenario_sha256 != pb.scenario_sha256 {
-        return differs(
+    let scenarios = || {
+        differs(
             "they ran different scenarios:",
-            format!("`{}` (sha256 {})", pa.scenario, pa.short_sha256()),
-            format!("`{}` (sha256 {})", pb.scenario, pb.short_sha256()),
-        );
+            format!("`{}` (sha256 {})", pa.scenario_title(), pa.short_sha256()),
+            format!("`{}` (sha256 {})", pb.scenario_title(), pb.short_sha256()),
+        )
+    };
+    if pa.scenario != pb.scenario || pa.built_in != pb.built_in {
+        return scenarios();
     }
+    // Then seeds and changes: they change the scenario text, and so its SHA-256, too.
     if pa.seed != pb.seed {
         return differs("they ran seeds", pa.seed.to_string(), pb.seed.to_string());
     }
@@ -561,6 +565,9 @@ fn difference(a: &Manifest, b: &Manifest) -> Option<String> {
             }
         };
         return differs("they ran with", list(pa), list(pb));
+    }
+    if pa.scenario_sha256 != pb.scenario_sha256 {
+        return scenarios();
     }
     if pa.replications != pb.replications {
         return differs(

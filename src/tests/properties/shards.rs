@@ -25,7 +25,7 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 8, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn merged_shards_are_the_unsharded_run(spec in spec(), replications in 1u32..=9, count in 1u32..=11, turn in 0usize..11) {
