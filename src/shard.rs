@@ -44,7 +44,10 @@ impl Shard {
     /// Shard `index` of `count`; refused unless `count` ≥ 1 and `index` < `count`.
     pub fn new(index: u32, count: u32) -> Result<Shard, Error> {
         if count == 0 {
-            return Err(bad_shard(format!("{index}/{count}"), "there must be at least one shard"));
+            return Err(bad_shard(
+                format!("{index}/{count}"),
+                "there must be at least one shard",
+            ));
         }
         if index >= count {
             return Err(bad_shard(
@@ -310,16 +313,19 @@ fn read_file(dir: &Path, name: &str, limits: &Limits) -> Result<String, Error> {
         return Err(bad_folder(dir, "there is no such folder"));
     }
     let path = dir.join(name);
-    crate::validate::read_text(&path, limits.input_bytes())
-        .map_err(|problem| Error::Input(InputError::single(problem.diagnostic("shard file", &path.display().to_string()))))
+    crate::validate::read_text(&path, limits.input_bytes()).map_err(|problem| {
+        Error::Input(InputError::single(
+            problem.diagnostic("shard file", &path.display().to_string()),
+        ))
+    })
 }
 
 /// Reads and checks `shard.json`: the format and its version first, so that a newer or older
 /// shard is named as such rather than as a parse error.
 fn read_manifest(dir: &Path, limits: &Limits) -> Result<Manifest, Error> {
     let text = read_file(dir, "shard.json", limits)?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|error| bad_folder(dir, format!("shard.json is not valid JSON ({error})")))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| bad_folder(dir, format!("shard.json is not valid JSON ({error})")))?;
     if value.get("format").and_then(serde_json::Value::as_str) != Some(FORMAT_NAME) {
         return Err(bad_folder(dir, "shard.json is not a backlog shard manifest"));
     }
@@ -345,8 +351,12 @@ fn read_manifest(dir: &Path, limits: &Limits) -> Result<Manifest, Error> {
             ),
         ));
     }
-    let shard = Shard::new(manifest.shard, manifest.shards)
-        .map_err(|_| bad_folder(dir, format!("shard {} of {} does not exist", manifest.shard, manifest.shards)))?;
+    let shard = Shard::new(manifest.shard, manifest.shards).map_err(|_| {
+        bad_folder(
+            dir,
+            format!("shard {} of {} does not exist", manifest.shard, manifest.shards),
+        )
+    })?;
     let range = shard.replications(manifest.provenance.replications);
     if manifest.replications_run != [range.start, range.end] {
         return Err(bad_folder(
@@ -404,10 +414,15 @@ fn check_shape(info: &RunInfo, range: &Range<u32>, state: &Replications) -> Resu
         row.ports.len() == ports
             && row.classes.len() == classes
             && row.streams.len() == streams
-            && [&row.total].into_iter().chain(&row.ports).chain(&row.classes).chain(&row.streams).all(|scalars| {
-                scalars.abandoned_by_outcome.len() == info.outcomes.len()
-                    && scalars.share_over.len() == info.share_over_days.len()
-            })
+            && [&row.total]
+                .into_iter()
+                .chain(&row.ports)
+                .chain(&row.classes)
+                .chain(&row.streams)
+                .all(|scalars| {
+                    scalars.abandoned_by_outcome.len() == info.outcomes.len()
+                        && scalars.share_over.len() == info.share_over_days.len()
+                })
     });
     let rows = crate::stats::DailySeries::zeros(info.horizon_days).rows();
     let series_fit = |series: &Vec<crate::stats::DailySeries>| {
@@ -510,7 +525,11 @@ pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result
         .map(|(k, _)| format!("{k}/{count}"))
         .collect();
     if !missing.is_empty() {
-        let (noun, verb) = if missing.len() == 1 { ("shard", "is") } else { ("shards", "are") };
+        let (noun, verb) = if missing.len() == 1 {
+            ("shard", "is")
+        } else {
+            ("shards", "are")
+        };
         return Err(Error::Input(InputError::single(
             Diagnostic::new(format!(
                 "{noun} {} {verb} missing: {} of {count} shard folders given",
@@ -534,7 +553,8 @@ pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result
             Some((_, replications)) => replications.append(state.replications),
         }
     }
-    let (info, replications) = merged.ok_or_else(|| Error::Input(InputError::single(Diagnostic::new("no shard folders to merge"))))?;
+    let (info, replications) =
+        merged.ok_or_else(|| Error::Input(InputError::single(Diagnostic::new("no shard folders to merge"))))?;
     Ok(Results::from_parts(info, replications))
 }
 
@@ -614,8 +634,9 @@ mod tests {
         }
         for total in [0, 1, 5, 7, 1000] {
             for count in [1, 2, 3, 7, 11] {
-                let ranges: Vec<Range<u32>> =
-                    (0..count).map(|k| Shard::new(k, count).unwrap().replications(total)).collect();
+                let ranges: Vec<Range<u32>> = (0..count)
+                    .map(|k| Shard::new(k, count).unwrap().replications(total))
+                    .collect();
                 assert_eq!(ranges[0].start, 0);
                 assert_eq!(ranges[count as usize - 1].end, total);
                 for pair in ranges.windows(2) {

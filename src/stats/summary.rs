@@ -128,7 +128,11 @@ impl From<Scalars> for ScalarsRecord {
             peak_list: F64(s.peak_list),
             names_on_list: F64(s.names_on_list),
             share_waited: F64(s.share_waited),
-            share_over: s.share_over.into_iter().map(|(days, share)| (days, F64(share))).collect(),
+            share_over: s
+                .share_over
+                .into_iter()
+                .map(|(days, share)| (days, F64(share)))
+                .collect(),
         }
     }
 }

@@ -51,7 +51,10 @@ fn merges_exactly(scenario: &str, replications: u32, horizon_days: Option<u32>) 
     let options = RunOptions::new().replications(replications);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let whole = dir.path().join("whole");
-    simulate(&model, &options).expect("runs").write_folder(&whole).expect("written");
+    simulate(&model, &options)
+        .expect("runs")
+        .write_folder(&whole)
+        .expect("written");
     for count in [1, 2, 3, 7] {
         let mut shards: Vec<_> = (0..count)
             .map(|k| {
@@ -63,11 +66,19 @@ fn merges_exactly(scenario: &str, replications: u32, horizon_days: Option<u32>) 
             .collect();
         // Shuffled: every second one first, then the rest backwards.
         shards.sort_by_key(|folder| {
-            let k: usize = folder.to_string_lossy().rsplit('-').next().and_then(|k| k.parse().ok()).expect("K");
+            let k: usize = folder
+                .to_string_lossy()
+                .rsplit('-')
+                .next()
+                .and_then(|k| k.parse().ok())
+                .expect("K");
             (k % 2, std::cmp::Reverse(k))
         });
         let merged = dir.path().join(format!("merged-{count}"));
-        merge_shards(&shards).expect("merges").write_folder(&merged).expect("written");
+        merge_shards(&shards)
+            .expect("merges")
+            .write_folder(&merged)
+            .expect("written");
         assert_same_folders(&whole, &merged, &format!("{scenario} in {count} shards"));
     }
 }
@@ -124,7 +135,10 @@ fn every_shipped_scenario_is_merged() {
     for entry in std::fs::read_dir(project_root().join("scenarios")).expect("scenarios/") {
         let name = entry.expect("an entry").file_name().to_string_lossy().into_owned();
         if name.ends_with(".toml") {
-            assert!(source.contains(&format!("merges_exactly(\"{name}\"")), "{name} has no shard test");
+            assert!(
+                source.contains(&format!("merges_exactly(\"{name}\"")),
+                "{name} has no shard test"
+            );
         }
     }
 }
@@ -138,7 +152,11 @@ fn in_dir(dir: &Path) -> Command {
 /// `backlog ARGS` in `dir`, which must succeed.
 fn ok(dir: &Path, args: &[&str]) {
     let output = in_dir(dir).args(args).output().expect("backlog runs");
-    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// `backlog merge ARGS` in `dir`, which must be refused with exit code 2 and no output folder;
@@ -163,16 +181,25 @@ fn refused(dir: &Path, shards: &[&str]) -> String {
 fn the_command_line_merges_charts_and_report_exactly() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let run = ["run", "tijuana-2018", "-r", "5", "--horizon-days", "60", "-q"];
-    ok(dir.path(), &[&run[..], &["--out", "whole", "--charts", "--report"]].concat());
+    ok(
+        dir.path(),
+        &[&run[..], &["--out", "whole", "--charts", "--report"]].concat(),
+    );
     for k in 0..3 {
         let (shard, out) = (format!("{k}/3"), format!("shards/{k}"));
         ok(dir.path(), &[&run[..], &["--shard", &shard, "--out", &out]].concat());
     }
     ok(
         dir.path(),
-        &["merge", "shards/2", "shards/0", "shards/1", "--out", "merged", "--charts", "--report", "-q"],
+        &[
+            "merge", "shards/2", "shards/0", "shards/1", "--out", "merged", "--charts", "--report", "-q",
+        ],
     );
-    assert_same_folders(&dir.path().join("whole"), &dir.path().join("merged"), "merge --charts --report");
+    assert_same_folders(
+        &dir.path().join("whole"),
+        &dir.path().join("merged"),
+        "merge --charts --report",
+    );
 }
 
 #[test]
@@ -186,10 +213,16 @@ fn bad_shards_are_refused_before_anything_runs() {
         assert_eq!(output.status.code(), Some(2), "{shard}");
         assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("--shard `{shard}`")));
     }
-    let output = in_dir(dir.path()).args(["run", "deterministic", "--shard", "0/2"]).output().expect("runs");
+    let output = in_dir(dir.path())
+        .args(["run", "deterministic", "--shard", "0/2"])
+        .output()
+        .expect("runs");
     assert_eq!(output.status.code(), Some(2));
     insta::assert_snapshot!("shard_needs_out", String::from_utf8_lossy(&output.stderr));
-    assert!(std::fs::read_dir(dir.path()).expect("folder").next().is_none(), "nothing written");
+    assert!(
+        std::fs::read_dir(dir.path()).expect("folder").next().is_none(),
+        "nothing written"
+    );
 }
 
 #[test]
@@ -198,10 +231,17 @@ fn mixed_missing_duplicate_and_corrupt_shards_are_refused() {
     let run = ["run", "deterministic", "-r", "4", "-q"];
     ok(dir.path(), &[&run[..], &["--shard", "0/2", "--out", "a0"]].concat());
     ok(dir.path(), &[&run[..], &["--shard", "1/2", "--out", "a1"]].concat());
-    ok(dir.path(), &[&run[..], &["--seed", "9", "--shard", "1/2", "--out", "seed"]].concat());
     ok(
         dir.path(),
-        &[&run[..], &["--set", "run.horizon_days=10", "--shard", "1/2", "--out", "changed"]].concat(),
+        &[&run[..], &["--seed", "9", "--shard", "1/2", "--out", "seed"]].concat(),
+    );
+    ok(
+        dir.path(),
+        &[
+            &run[..],
+            &["--set", "run.horizon_days=10", "--shard", "1/2", "--out", "changed"],
+        ]
+        .concat(),
     );
     ok(
         dir.path(),
