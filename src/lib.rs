@@ -20,6 +20,8 @@
 //!   or [`ScenarioBuilder`] (in code), both validated into a [`Model`];
 //! - running: [`simulate`] with [`RunOptions`] (replications, threads, a [`CancelToken`], a
 //!   progress function, [`Limits`]), giving [`Results`];
+//! - scale-out: [`simulate_shard`] runs shard K of N ([`Shard`]) into a [`ShardState`], and
+//!   [`merge_shards`] merges shard folders into the [`Results`] of the whole run, exactly;
 //! - results: [`results`] owns the results folder (written by [`Results::write_folder`], read
 //!   back by [`Folder::read`]); [`chart`] draws charts and the report from a [`Folder`];
 //! - analysis: [`analysis`] sweeps, compares and searches for goals on [`Metric`]s, and fits
@@ -51,6 +53,7 @@ mod replicate;
 mod report;
 pub mod results;
 mod scenario;
+mod shard;
 mod source;
 mod stats;
 #[cfg(test)]
@@ -69,4 +72,5 @@ pub use replicate::{Progress, RunOptions, simulate};
 pub use report::Render;
 pub use report::trace::write_trace;
 pub use results::{Folder, Results, Summary};
+pub use shard::{SHARD_FORMAT_VERSION, Shard, ShardState, merge_shards, merge_shards_within, simulate_shard};
 pub use source::Scenario;

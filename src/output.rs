@@ -259,6 +259,8 @@ pub(crate) enum FolderKind {
     Compare,
     /// A fit's folder: fit.json, fit.csv, the fitted scenario and the back-test chart.
     Fit,
+    /// A shard folder (`run --shard K/N --out`): shard.json and state.json.
+    Shard,
 }
 
 impl FolderKind {
@@ -287,6 +289,7 @@ impl FolderKind {
                     || CHARTS.iter().any(|chart| image(&format!("compare-{chart}")))
             }
             FolderKind::Fit => matches!(name, "fit.json" | "fit.csv" | "scenario.toml") || image("backtest"),
+            FolderKind::Shard => matches!(name, "shard.json" | "state.json"),
         }
     }
 
@@ -313,6 +316,7 @@ impl FolderKind {
             FolderKind::Sweep => "sweep",
             FolderKind::Compare => "comparison",
             FolderKind::Fit => "fit",
+            FolderKind::Shard => "shard",
         }
     }
 }

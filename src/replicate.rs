@@ -10,6 +10,8 @@ use crate::results::Results;
 use crate::stats::summary::Scalars;
 use crate::stats::{DailySeries, NumberSeries, PeopleStats, Replication};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -157,7 +159,7 @@ impl<'a> Counter<'a> {
 }
 
 /// Scalars of one replication for every scope.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ReplicationRow {
     /// Replication number.
     pub index: u32,
@@ -173,8 +175,9 @@ pub(crate) struct ReplicationRow {
     pub streams: Vec<Scalars>,
 }
 
-/// Every replication of a run, merged in replication order.
-#[derive(Debug, Clone)]
+/// Every replication of a run (or of a shard of it), merged in replication order. Serialised
+/// as it is, it is a shard's state (see docs/scale-out.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Replications {
     /// Replications run.
     pub replications: u32,
@@ -204,7 +207,7 @@ pub(crate) struct Replications {
 }
 
 impl Replications {
-    fn new(model: &Model, share_over_days: Vec<u32>) -> Self {
+    pub(crate) fn new(model: &Model, share_over_days: Vec<u32>) -> Self {
         let outcomes = model.outcomes.len();
         let streams = if streams_reported(model) {
             model.streams.len()
@@ -248,6 +251,33 @@ impl Replications {
             }
         }
         self.replications += 1;
+    }
+
+    /// Appends the replications of `next`, which follow these in replication order: the same
+    /// state as if they had been run here (the per-replication parts are appended in order,
+    /// and the pooled statistics are exact integer sums).
+    pub(crate) fn append(&mut self, next: Replications) {
+        self.merge_pooled(&Pooled {
+            total: next.pooled_total,
+            ports: next.pooled_ports,
+            classes: next.pooled_classes,
+            streams: next.pooled_streams,
+        });
+        self.events += next.events;
+        self.rows.extend(next.rows);
+        for (series, next) in self.daily_by_port.iter_mut().zip(next.daily_by_port) {
+            series.extend(next);
+        }
+        self.daily_total.extend(next.daily_total);
+        for (series, next) in self.daily_by_stream.iter_mut().zip(next.daily_by_stream) {
+            series.extend(next);
+        }
+        for (series, next) in self.numbers_by_port.iter_mut().zip(next.numbers_by_port) {
+            if let (Some(series), Some(next)) = (series, next) {
+                series.extend(next);
+            }
+        }
+        self.replications += next.replications;
     }
 
     /// Adds people statistics pooled over some replications.
@@ -402,19 +432,23 @@ pub fn simulate(model: &Model, options: &RunOptions) -> Result<Results, Error> {
 
 /// Runs the model's replications on a thread pool and merges them in order.
 pub(crate) fn run(model: &Model, options: &RunOptions) -> Result<Replications, Error> {
-    let replications = options.replications.unwrap_or(model.replications);
+    run_range(model, options, 0..options.replications.unwrap_or(model.replications))
+}
+
+/// Runs replications `range` of the model on a thread pool and merges them in order.
+pub(crate) fn run_range(model: &Model, options: &RunOptions, range: Range<u32>) -> Result<Replications, Error> {
     let pool = thread_pool(options.threads)?;
     let never = CancelToken::new();
     let cancel = options.cancel.as_ref().unwrap_or(&never);
-    let progress = Counter::new(Some(u64::from(replications)), options.progress.as_ref());
+    let progress = Counter::new(Some(u64::from(range.len() as u32)), options.progress.as_ref());
     let shares = options.shares_of(model);
     let mut results = Replications::new(model, shares.clone());
     // Chunks bound memory (each replication holds histograms) while keeping every core busy.
     let digest_bytes = crate::guard::estimate(model, options).digest_bytes;
     let chunk = crate::guard::batch_replications(pool.current_num_threads(), digest_bytes) as u32;
-    let mut start = 0;
-    while start < replications {
-        let end = (start + chunk).min(replications);
+    let mut start = range.start;
+    while start < range.end {
+        let end = start.saturating_add(chunk).min(range.end);
         if cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }

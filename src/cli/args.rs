@@ -24,6 +24,9 @@ pub(crate) enum Command {
     /// Simulate a scenario and report waits, the list over time and where people went.
     #[command(after_help = help::MORE, after_long_help = help::RUN)]
     Run(RunArgs),
+    /// Merge the shard folders of a run (`run --shard K/N`) into the results folder the whole run would have written.
+    #[command(after_help = help::MORE, after_long_help = help::MERGE)]
+    Merge(MergeArgs),
     /// Validate a scenario and print a short summary of it.
     #[command(after_help = help::MORE, after_long_help = help::CHECK)]
     Check {
@@ -206,6 +209,37 @@ pub(crate) struct RunArgs {
     /// How replications are simulated; both give byte-identical results (event-loop: always the general event loop, for checking and benchmarking).
     #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
     pub(crate) engine: EngineArg,
+    /// Run only shard K of N (K from 0 to N-1: a block of the replications) and write its exact state to the --out folder, for `backlog merge`.
+    #[arg(long, value_name = "K/N")]
+    pub(crate) shard: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MergeArgs {
+    /// Shard folders written by `backlog run --shard K/N --out DIR`, every K once, in any order.
+    #[arg(value_name = "SHARD_DIR", required = true)]
+    pub(crate) shards: Vec<PathBuf>,
+    /// Folder to write the results folder the unsharded run would have written.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub(crate) format: FormatArg,
+    /// No notes on standard error (errors still appear).
+    #[arg(long, short = 'q')]
+    pub(crate) quiet: bool,
+    /// Also draw every chart (PNG and SVG) into the --out folder.
+    #[arg(long)]
+    pub(crate) charts: bool,
+    /// Also write report.html into the --out folder.
+    #[arg(long)]
+    pub(crate) report: bool,
+    /// Write into an --out folder even if it holds files that are not a previous backlog run.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Refuse shard files larger than this, e.g. 4G [default: 1G].
+    #[arg(long, value_name = "SIZE", value_parser = super::run::parse_size)]
+    pub(crate) max_input: Option<u64>,
 }
 
 /// The resource guards: every limit is checked before anything large is read, built or run.

@@ -54,6 +54,23 @@ pub(crate) const RUN: &str = concat!(
   backlog run deterministic --format json --set ports.port.capacity.quota_per_day=50
   # Every event of replication 0, as CSV
   backlog run deterministic --trace trace.csv
+  # Shard 0 of 4 of a run (the others elsewhere), for `backlog merge`
+  backlog run --shard 0/4 --out shards/0
+
+",
+    exit_codes!()
+);
+
+/// `backlog merge --help`.
+pub(crate) const MERGE: &str = concat!(
+    "Examples:
+  # A run in two shards (on two machines, or one after the other), merged into the results
+  # folder the whole run writes, byte for byte
+  backlog run deterministic --shard 0/2 --out shards/0
+  backlog run deterministic --shard 1/2 --out shards/1
+  backlog merge shards/0 shards/1 --out results
+  # Shards in any order, with the charts and report.html
+  backlog merge shards/1 shards/0 --out results --charts --report
 
 ",
     exit_codes!()

@@ -9,6 +9,7 @@ mod compare;
 mod docs;
 mod fit;
 mod help;
+mod merge;
 pub(crate) mod output;
 mod run;
 mod scenarios;
@@ -30,6 +31,7 @@ pub(crate) fn dispatch(
 ) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run::run(args, cancel, stdout),
+        Command::Merge(args) => merge::run(args, cancel, stdout),
         Command::Check { scenario, sets, limits } => {
             check::run(scenario.as_deref(), &sets, &limits.limits(), cancel, stdout)
         }

@@ -2,11 +2,13 @@
 //! its charts and report).
 
 use super::args::RunArgs;
-use super::output::{Bar, folder_notes, print, print_notes};
+use super::output::{Bar, folder_notes, print, print_notes, write_stdout};
 use super::{changes, scenario};
 use backlog::chart::{self, Kind};
 use backlog::results::OutputDir;
-use backlog::{CancelToken, Change, Diagnostic, Error, Folder, InputError, Limits, RunOptions, simulate};
+use backlog::{
+    CancelToken, Change, Diagnostic, Error, Folder, InputError, Limits, RunOptions, Shard, simulate, simulate_shard,
+};
 use std::io::Write;
 use std::path::Path;
 
@@ -21,10 +23,17 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
         changes.push(Change::integer("run.horizon_days", i64::from(horizon)));
     }
     check_run_flags(args.charts, args.report, args.out.as_deref())?;
+    let shard = args.shard.as_deref().map(str::parse::<Shard>).transpose()?;
+    if let Some(shard) = shard {
+        check_shard_flags(shard, &args)?;
+    }
     let limits = args.limits.limits();
     let model = scenario(args.scenario.as_deref(), &limits)?.load_with(&changes)?;
     print_notes(model.notes(), args.quiet);
     // Every output is checked (and the folder started) before anything runs.
+    if let (Some(shard), Some(dir)) = (shard, args.out.as_deref()) {
+        return run_shard(&model, shard, dir, &args, cancel, stdout);
+    }
     let out = args
         .out
         .as_deref()
@@ -34,18 +43,7 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
         check_trace_path(path, args.out.as_deref())?;
     }
     let bar = Bar::new(args.quiet, "replications");
-    let mut options = RunOptions::new()
-        .engine(args.engine.into())
-        .cancel(cancel.clone())
-        .limits(limits)
-        .share_over_days(&args.share_over);
-    if let Some(replications) = args.replications {
-        options = options.replications(replications);
-    }
-    if let Some(threads) = args.threads {
-        options = options.threads(threads as usize);
-    }
-    let results = simulate(&model, &bar.attach(options));
+    let results = simulate(&model, &bar.attach(run_options(&args, cancel)));
     bar.finish();
     let results = results?;
     if let Some(out) = out {
@@ -57,6 +55,76 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
         backlog::write_trace(&model, 0, path, cancel)?;
     }
     print(stdout, results.summary(), args.format)
+}
+
+/// The run options the flags ask for (without a progress bar).
+fn run_options(args: &RunArgs, cancel: &CancelToken) -> RunOptions {
+    let mut options = RunOptions::new()
+        .engine(args.engine.into())
+        .cancel(cancel.clone())
+        .limits(args.limits.limits())
+        .share_over_days(&args.share_over);
+    if let Some(replications) = args.replications {
+        options = options.replications(replications);
+    }
+    if let Some(threads) = args.threads {
+        options = options.threads(threads as usize);
+    }
+    options
+}
+
+/// `--shard K/N`: needs `--out`, and leaves the charts, the report and the trace to the merge
+/// (checked before simulating).
+fn check_shard_flags(shard: Shard, args: &RunArgs) -> Result<(), Error> {
+    let problem = if args.out.is_none() {
+        Some("--shard needs --out DIR: the folder the shard's state is written to")
+    } else if args.charts || args.report {
+        Some("--charts and --report are drawn when the shards are merged, not by a shard")
+    } else if args.trace.is_some() {
+        Some("--trace is written by an unsharded run, not by a shard")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(Error::Input(InputError::single(
+            Diagnostic::new(problem).with_help(format!(
+                "e.g. `backlog run … --shard {shard} --out shards/{}`, then `backlog merge shards/* --out results --charts --report`",
+                shard.index()
+            )),
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Runs shard `shard` and writes its folder `dir`; says which replications it ran.
+fn run_shard(
+    model: &backlog::Model,
+    shard: Shard,
+    dir: &Path,
+    args: &RunArgs,
+    cancel: &CancelToken,
+    stdout: &mut dyn Write,
+) -> Result<(), Error> {
+    // The folder is checked before anything runs.
+    let out = OutputDir::prepare_shard(dir, args.force)?;
+    let bar = Bar::new(args.quiet, "replications");
+    let state = simulate_shard(model, shard, &bar.attach(run_options(args, cancel)));
+    bar.finish();
+    let state = state?;
+    state.write_files(out.path())?;
+    out.commit()?;
+    let range = state.replications();
+    let ran = match range.len() {
+        0 => "no replications".to_owned(),
+        1 => format!("replication {}", range.start),
+        _ => format!("replications {} to {}", range.start, range.end - 1),
+    };
+    let line = format!(
+        "shard {shard}: {ran} of {} written to {}\n",
+        state.provenance().replications,
+        dir.display()
+    );
+    write_stdout(stdout, line.as_bytes())
 }
 
 fn bad_flag(flag: &str, expected: &str) -> Error {
@@ -105,7 +173,7 @@ fn bad_path(path: &Path, problem: &str) -> Error {
 
 /// `--charts` and `--report`: every chart (PNG and SVG) and the report, drawn from the files
 /// just written to `dir`.
-fn after_run(
+pub(super) fn after_run(
     dir: &Path,
     charts: bool,
     report: bool,

@@ -37,6 +37,13 @@ impl OutputDir {
         Staging::new(dir, FolderKind::Run, force).map(OutputDir)
     }
 
+    /// Checks `dir` before anything runs and starts writing a shard folder there (`run --shard
+    /// K/N --out DIR`; see [`ShardState::write_files`](crate::ShardState::write_files)), as
+    /// [`prepare`](Self::prepare) does a results folder.
+    pub fn prepare_shard(dir: &Path, force: bool) -> Result<OutputDir, crate::Error> {
+        Staging::new(dir, FolderKind::Shard, force).map(OutputDir)
+    }
+
     /// Where to write the folder's files until the commit.
     pub fn path(&self) -> &Path {
         self.0.path()
@@ -107,6 +114,17 @@ pub struct Results {
 impl Results {
     pub(crate) fn new(model: &Model, replications: Replications) -> Results {
         let info = RunInfo::new(model, replications.replications, replications.share_over_days.clone());
+        let summary = Summary::new(&info, &replications);
+        Results {
+            info,
+            replications,
+            summary,
+        }
+    }
+
+    /// The results of a run from what its files need of the model and its replications (as
+    /// merged from shards).
+    pub(crate) fn from_parts(info: RunInfo, replications: Replications) -> Results {
         let summary = Summary::new(&info, &replications);
         Results {
             info,

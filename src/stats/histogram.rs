@@ -15,8 +15,8 @@ const HALF_COUNT: usize = 1 << HALF_BITS;
 /// `64 - SUB_BUCKET_BITS`: a value's bucket is this minus its leading zeros (masked).
 const LEADING_ZERO_BASE: u32 = 64 - SUB_BUCKET_BITS;
 
-/// Counts of values in log-linear bins.
-#[derive(Debug, Clone, Default)]
+/// Counts of values in log-linear bins (serialised as they are, for shards).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct LogHistogram {
     /// Counts by bin; grows to the largest bin recorded.
     counts: Vec<u64>,

@@ -4,11 +4,13 @@
 //! replications run on any number of threads, or shards run on other machines, combine to
 //! the same numbers.
 
+pub(crate) mod exact;
 pub(crate) mod histogram;
 pub(crate) mod summary;
 
 use crate::model::{TICKS_PER_DAY, Ticks, ticks_to_days};
 use histogram::LogHistogram;
+use serde::{Deserialize, Serialize};
 
 /// Ages (days on the list) whose counts the daily series track; 0 is the list length.
 pub(crate) const AGE_THRESHOLDS_DAYS: [i64; 4] = [0, 30, 90, 180];
@@ -17,7 +19,7 @@ pub(crate) const AGE_THRESHOLDS_DAYS: [i64; 4] = [0, 30, 90, 180];
 pub(crate) const QUOTED_WAIT_WINDOW_DAYS: usize = 30;
 
 /// Waits of people, weighted by group size: exact count, sum and maximum plus a histogram.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct WaitAccumulator {
     /// People recorded.
     pub people: u64,
@@ -86,7 +88,7 @@ impl WaitAccumulator {
 }
 
 /// What became of the people of one class at one port in one replication.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct PeopleStats {
     /// People who joined the list.
     pub arrived: u64,
@@ -154,7 +156,7 @@ pub(crate) fn days_in_row(row: usize, row_days: u32, horizon_days: u32) -> u32 {
 
 /// Day-by-day counts of one port in one replication (row r covers days
 /// `[r · row_days, (r + 1) · row_days)`; with the usual `row_days` = 1, row d is day d).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct DailySeries {
     /// Days per row (a power of two; 1 unless the horizon exceeds [`MAX_SERIES_ROWS`] days).
     pub row_days: u32,
@@ -303,7 +305,7 @@ pub(crate) struct StreamResult {
 }
 
 /// A port's list numbers at the end of each row of days.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct NumberSeries {
     /// The last number handed out (one less than the first before anyone signed).
     pub issued: Vec<u64>,

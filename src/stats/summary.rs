@@ -1,6 +1,7 @@
 //! Across replications: mean and Student-t 95% confidence interval of each scalar, and
 //! percentile bands of each daily series.
 
+use super::exact::{self, F64};
 use super::{DailySeries, PeopleStats};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -57,7 +58,8 @@ pub(crate) fn t_quantile_975(df: usize) -> f64 {
 }
 
 /// The scalar results of one replication for one scope (everyone, a port, or a class).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "ScalarsRecord", from = "ScalarsRecord")]
 pub(crate) struct Scalars {
     /// People who joined the list.
     pub joined: f64,
@@ -89,6 +91,71 @@ pub(crate) struct Scalars {
     /// Share of people processed who waited more than each of the `share_over_days` given to
     /// [`Scalars::of`]: (days, share), in that order.
     pub share_over: Vec<(u32, f64)>,
+}
+
+/// [`Scalars`] as written in shard state: every number exact, NaN and infinities included.
+#[derive(Serialize, Deserialize)]
+struct ScalarsRecord {
+    joined: F64,
+    did_not_join: F64,
+    processed: F64,
+    abandoned: F64,
+    waiting_at_end: F64,
+    wait_days: [F64; 6],
+    abandoned_waited_days_mean: F64,
+    waiting_at_end_waited_days: [F64; 2],
+    abandoned_by_outcome: Vec<F64>,
+    first_empty_day: F64,
+    peak_list: F64,
+    names_on_list: F64,
+    share_waited: F64,
+    share_over: Vec<(u32, F64)>,
+}
+
+impl From<Scalars> for ScalarsRecord {
+    fn from(s: Scalars) -> Self {
+        ScalarsRecord {
+            joined: F64(s.joined),
+            did_not_join: F64(s.did_not_join),
+            processed: F64(s.processed),
+            abandoned: F64(s.abandoned),
+            waiting_at_end: F64(s.waiting_at_end),
+            wait_days: s.wait_days.map(F64),
+            abandoned_waited_days_mean: F64(s.abandoned_waited_days_mean),
+            waiting_at_end_waited_days: s.waiting_at_end_waited_days.map(F64),
+            abandoned_by_outcome: exact::wrap(&s.abandoned_by_outcome),
+            first_empty_day: F64(s.first_empty_day),
+            peak_list: F64(s.peak_list),
+            names_on_list: F64(s.names_on_list),
+            share_waited: F64(s.share_waited),
+            share_over: s
+                .share_over
+                .into_iter()
+                .map(|(days, share)| (days, F64(share)))
+                .collect(),
+        }
+    }
+}
+
+impl From<ScalarsRecord> for Scalars {
+    fn from(r: ScalarsRecord) -> Self {
+        Scalars {
+            joined: r.joined.0,
+            did_not_join: r.did_not_join.0,
+            processed: r.processed.0,
+            abandoned: r.abandoned.0,
+            waiting_at_end: r.waiting_at_end.0,
+            wait_days: r.wait_days.map(|value| value.0),
+            abandoned_waited_days_mean: r.abandoned_waited_days_mean.0,
+            waiting_at_end_waited_days: r.waiting_at_end_waited_days.map(|value| value.0),
+            abandoned_by_outcome: exact::unwrap(&r.abandoned_by_outcome),
+            first_empty_day: r.first_empty_day.0,
+            peak_list: r.peak_list.0,
+            names_on_list: r.names_on_list.0,
+            share_waited: r.share_waited.0,
+            share_over: r.share_over.into_iter().map(|(days, share)| (days, share.0)).collect(),
+        }
+    }
 }
 
 /// Names of the wait statistics, in the order of [`Scalars::wait_days`].

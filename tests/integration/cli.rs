@@ -307,9 +307,10 @@ fn shares_of_waits_are_reported_as_computed_by_hand() {
 
 /// Every command whose `--help` ends with examples and the exit codes (a unit test in
 /// src/cli/docs.rs checks that no command is missing from the command line's definitions).
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "",
     "run",
+    "merge",
     "check",
     "sweep",
     "compare",

@@ -12,3 +12,4 @@ mod library;
 mod policy;
 mod reliability;
 mod scenarios;
+mod shards;

@@ -42,6 +42,7 @@ macro_rules! ensure {
 
 mod generator;
 mod oracle;
+mod shards;
 
 use super::{Event, Recorder, model_from};
 use crate::engine::{TraceEvent, run_replication};

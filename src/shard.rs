@@ -1,0 +1,649 @@
+//! Sharded runs: a run's replications split into N shards, each simulated on its own (on
+//! another machine, at another time) into a shard folder, and merged into the results folder
+//! the whole run would have written, byte for byte.
+//!
+//! Shard K of N runs the contiguous block of replications `[K·R/N, (K+1)·R/N)` (rounded
+//! down) of a run of R. A shard folder holds the exact state the run merges, not summaries:
+//! per-replication scalars and daily series, and the pooled statistics (integer counts, sums
+//! and histograms). Merging appends the shards' states in shard order, which is replication
+//! order: the same state, so the same floating-point sums in the same order, as one run.
+//! docs/scale-out.md documents the format.
+
+use crate::error::{Diagnostic, Error, InputError};
+use crate::guard::Limits;
+use crate::model::{Date, Marker, Model};
+use crate::output::write_file;
+use crate::replicate::{Replications, RunOptions, run_range};
+use crate::results::{Provenance, Results, RunInfo};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The version of the shard folder's format that this backlog writes and reads.
+pub const SHARD_FORMAT_VERSION: u32 = 1;
+
+/// What `shard.json` says it is.
+const FORMAT_NAME: &str = "backlog-shard";
+
+/// One of N equal parts of a run's replications: shard K of N (K from 0 to N − 1).
+///
+/// ```
+/// let shard: backlog::Shard = "1/4".parse()?;
+/// assert_eq!(shard.replications(10), 2..5);
+/// # Ok::<(), backlog::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    index: u32,
+    count: u32,
+}
+
+impl Shard {
+    /// Shard `index` of `count`; refused unless `count` ≥ 1 and `index` < `count`.
+    pub fn new(index: u32, count: u32) -> Result<Shard, Error> {
+        if count == 0 {
+            return Err(bad_shard(
+                format!("{index}/{count}"),
+                "there must be at least one shard",
+            ));
+        }
+        if index >= count {
+            return Err(bad_shard(
+                format!("{index}/{count}"),
+                &format!(
+                    "shards are numbered from 0 to {}: shard {index} of {count} does not exist",
+                    count - 1
+                ),
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// K, from 0 to N − 1.
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// N, the number of shards.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// The replications this shard runs out of `total`: a contiguous block, empty when there
+    /// are more shards than replications and this one gets none.
+    pub fn replications(&self, total: u32) -> Range<u32> {
+        let at = |k: u32| (u64::from(k) * u64::from(total) / u64::from(self.count)) as u32;
+        at(self.index)..at(self.index + 1)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = Error;
+
+    /// `K/N`, e.g. `0/4`.
+    fn from_str(text: &str) -> Result<Shard, Error> {
+        let number = |part: &str| part.trim().parse::<u32>().ok();
+        match text.split_once('/').map(|(k, n)| (number(k), number(n))) {
+            Some((Some(index), Some(count))) => Shard::new(index, count),
+            _ => Err(bad_shard(
+                text.to_owned(),
+                "write it K/N: shard K (from 0) of N, e.g. 0/4",
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+fn bad_shard(text: String, problem: &str) -> Error {
+    Error::Input(InputError::single(
+        Diagnostic::new(format!("--shard `{text}` is not a shard: {problem}"))
+            .with_help("e.g. --shard 0/4 … --shard 3/4 split a run in four"),
+    ))
+}
+
+/// A marker as written in `shard.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct MarkerRecord {
+    port: usize,
+    day: u32,
+    label: String,
+}
+
+/// What the results folder needs of the model, as written in `shard.json`: merging needs
+/// neither the scenario file nor the CSV files it reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct RunRecord {
+    /// Start date of day 0 (year, month, day).
+    start_date: Option<(i32, u32, u32)>,
+    horizon_days: u32,
+    warm_up_days: u32,
+    ports: Vec<String>,
+    classes: Vec<String>,
+    streams: Vec<String>,
+    outcomes: Vec<String>,
+    markers: Vec<MarkerRecord>,
+    share_over_days: Vec<u32>,
+    scenario_text: String,
+}
+
+impl RunRecord {
+    fn of(info: &RunInfo) -> RunRecord {
+        RunRecord {
+            start_date: info.start_date.map(|date| (date.year, date.month, date.day)),
+            horizon_days: info.horizon_days,
+            warm_up_days: info.warm_up_days,
+            ports: info.ports.clone(),
+            classes: info.classes.clone(),
+            streams: info.streams.clone(),
+            outcomes: info.outcomes.clone(),
+            markers: info
+                .markers
+                .iter()
+                .map(|marker| MarkerRecord {
+                    port: marker.port,
+                    day: marker.day,
+                    label: marker.label.clone(),
+                })
+                .collect(),
+            share_over_days: info.share_over_days.clone(),
+            scenario_text: info.text.to_string(),
+        }
+    }
+
+    fn info(&self, provenance: Provenance) -> RunInfo {
+        RunInfo {
+            provenance,
+            start_date: self.start_date.map(|(year, month, day)| Date { year, month, day }),
+            horizon_days: self.horizon_days,
+            warm_up_days: self.warm_up_days,
+            ports: self.ports.clone(),
+            classes: self.classes.clone(),
+            streams: self.streams.clone(),
+            outcomes: self.outcomes.clone(),
+            markers: self
+                .markers
+                .iter()
+                .map(|marker| Marker {
+                    port: marker.port,
+                    day: marker.day,
+                    label: marker.label.clone(),
+                })
+                .collect(),
+            text: Arc::from(self.scenario_text.as_str()),
+            share_over_days: self.share_over_days.clone(),
+        }
+    }
+}
+
+/// `shard.json`: what the shard is and which run it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Manifest {
+    /// Always `backlog-shard`.
+    format: String,
+    /// [`SHARD_FORMAT_VERSION`].
+    shard_format_version: u32,
+    /// The run's provenance (`replications` is the whole run's).
+    #[serde(flatten)]
+    provenance: Provenance,
+    /// K.
+    shard: u32,
+    /// N.
+    shards: u32,
+    /// The replications this shard ran: `[first, end)`.
+    replications_run: [u32; 2],
+    /// SHA-256 of `state.json`, hex.
+    state_sha256: String,
+    /// The rest of what the results folder needs, the scenario text as run included.
+    run: RunRecord,
+}
+
+/// The state of one shard of a run: what [`simulate_shard`] computes, [`write_folder`]
+/// writes as a shard folder, [`read`] reads back and [`merge_shards`] merges.
+///
+/// [`write_folder`]: ShardState::write_folder
+/// [`read`]: ShardState::read
+#[derive(Debug, Clone)]
+pub struct ShardState {
+    shard: Shard,
+    range: Range<u32>,
+    info: RunInfo,
+    replications: Replications,
+}
+
+/// Runs shard `shard` of the replications `options` asks for (see [`Shard::replications`]):
+/// only those replications are simulated, and their exact state is kept for
+/// [`merge_shards`]. Checked against the options' limits for the shard's replications.
+pub fn simulate_shard(model: &Model, shard: Shard, options: &RunOptions) -> Result<ShardState, Error> {
+    let total = options.replications.unwrap_or(model.replications);
+    let range = shard.replications(total);
+    let part = options.clone().replications(range.len() as u32);
+    crate::guard::estimate(model, &part).check(&options.limits)?;
+    let replications = run_range(model, options, range.clone())?;
+    let mut info = RunInfo::new(model, total, options.shares_of(model));
+    info.provenance = info.provenance.with_engine(options.engine);
+    Ok(ShardState {
+        shard,
+        range,
+        info,
+        replications,
+    })
+}
+
+impl ShardState {
+    /// Which shard of which number it is.
+    pub fn shard(&self) -> Shard {
+        self.shard
+    }
+
+    /// The replications it ran.
+    pub fn replications(&self) -> Range<u32> {
+        self.range.clone()
+    }
+
+    /// The whole run's provenance (`replications` is the whole run's).
+    pub fn provenance(&self) -> &Provenance {
+        &self.info.provenance
+    }
+
+    /// Writes the shard folder `dir` (`shard.json` and `state.json`), whole or not at all. A
+    /// folder holding other files is refused unless `force`, and then its other files are kept.
+    pub fn write_folder(&self, dir: &Path, force: bool) -> Result<(), Error> {
+        let out = crate::results::OutputDir::prepare_shard(dir, force)?;
+        self.write_files(out.path())?;
+        out.commit()
+    }
+
+    /// Writes `shard.json` and `state.json` into the existing folder `dir` (such as
+    /// [`OutputDir::path`](crate::results::OutputDir::path)), replacing files of the same names.
+    pub fn write_files(&self, dir: &Path) -> Result<(), Error> {
+        let mut state = serde_json::to_vec(&self.replications).map_err(|error| Error::Write {
+            path: dir.join("state.json"),
+            source: std::io::Error::other(error),
+        })?;
+        state.push(b'\n');
+        let manifest = Manifest {
+            format: FORMAT_NAME.to_owned(),
+            shard_format_version: SHARD_FORMAT_VERSION,
+            provenance: self.info.provenance.clone(),
+            shard: self.shard.index,
+            shards: self.shard.count,
+            replications_run: [self.range.start, self.range.end],
+            state_sha256: sha256(&state),
+            run: RunRecord::of(&self.info),
+        };
+        let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+        text.push('\n');
+        write_file(&dir.join("state.json"), &state)?;
+        write_file(&dir.join("shard.json"), text.as_bytes())
+    }
+
+    /// Reads the shard folder `dir`, checking it whole: its format version, that it is of
+    /// this backlog's version, and that `state.json` is the one `shard.json` names.
+    pub fn read(dir: &Path) -> Result<ShardState, Error> {
+        ShardState::read_within(dir, &Limits::default())
+    }
+
+    /// [`read`](Self::read), refusing files larger than the limit on files read.
+    pub fn read_within(dir: &Path, limits: &Limits) -> Result<ShardState, Error> {
+        let manifest = read_manifest(dir, limits)?;
+        read_state(dir, manifest, limits)
+    }
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn bad_folder(dir: &Path, problem: impl std::fmt::Display) -> Error {
+    Error::Input(InputError::single(
+        Diagnostic::new(format!("`{}` is not a usable shard folder: {problem}", dir.display()))
+            .with_help("run that shard again with `backlog run … --shard K/N --out DIR`"),
+    ))
+}
+
+fn read_file(dir: &Path, name: &str, limits: &Limits) -> Result<String, Error> {
+    if !dir.is_dir() {
+        return Err(bad_folder(dir, "there is no such folder"));
+    }
+    let path = dir.join(name);
+    crate::validate::read_text(&path, limits.input_bytes()).map_err(|problem| {
+        Error::Input(InputError::single(
+            problem.diagnostic("shard file", &path.display().to_string()),
+        ))
+    })
+}
+
+/// Reads and checks `shard.json`: the format and its version first, so that a newer or older
+/// shard is named as such rather than as a parse error.
+fn read_manifest(dir: &Path, limits: &Limits) -> Result<Manifest, Error> {
+    let text = read_file(dir, "shard.json", limits)?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| bad_folder(dir, format!("shard.json is not valid JSON ({error})")))?;
+    if value.get("format").and_then(serde_json::Value::as_str) != Some(FORMAT_NAME) {
+        return Err(bad_folder(dir, "shard.json is not a backlog shard manifest"));
+    }
+    match value.get("shard_format_version").and_then(serde_json::Value::as_u64) {
+        Some(version) if version == u64::from(SHARD_FORMAT_VERSION) => {}
+        Some(version) => {
+            return Err(bad_folder(
+                dir,
+                format!("its shard format is version {version}; this backlog reads version {SHARD_FORMAT_VERSION}"),
+            ));
+        }
+        None => return Err(bad_folder(dir, "shard.json has no shard_format_version")),
+    }
+    let manifest: Manifest =
+        serde_json::from_value(value).map_err(|error| bad_folder(dir, format!("shard.json: {error}")))?;
+    let ours = env!("CARGO_PKG_VERSION");
+    if manifest.provenance.version != ours {
+        return Err(bad_folder(
+            dir,
+            format!(
+                "it was written by backlog {}; this is backlog {ours}, whose results may differ",
+                manifest.provenance.version
+            ),
+        ));
+    }
+    let shard = Shard::new(manifest.shard, manifest.shards).map_err(|_| {
+        bad_folder(
+            dir,
+            format!("shard {} of {} does not exist", manifest.shard, manifest.shards),
+        )
+    })?;
+    let range = shard.replications(manifest.provenance.replications);
+    if manifest.replications_run != [range.start, range.end] {
+        return Err(bad_folder(
+            dir,
+            format!(
+                "shard {shard} of {} replications runs {}..{}, not the {}..{} it names",
+                manifest.provenance.replications,
+                range.start,
+                range.end,
+                manifest.replications_run[0],
+                manifest.replications_run[1]
+            ),
+        ));
+    }
+    Ok(manifest)
+}
+
+/// Reads `state.json`, checked against the SHA-256 `shard.json` names and against the shapes
+/// the run's scopes give.
+fn read_state(dir: &Path, manifest: Manifest, limits: &Limits) -> Result<ShardState, Error> {
+    let text = read_file(dir, "state.json", limits)?;
+    if sha256(text.as_bytes()) != manifest.state_sha256 {
+        return Err(bad_folder(
+            dir,
+            "state.json is not the one shard.json names (its SHA-256 differs): it was cut short or changed",
+        ));
+    }
+    let replications: Replications =
+        serde_json::from_str(&text).map_err(|error| bad_folder(dir, format!("state.json: {error}")))?;
+    let shard = Shard {
+        index: manifest.shard,
+        count: manifest.shards,
+    };
+    let range = manifest.replications_run[0]..manifest.replications_run[1];
+    let info = manifest.run.info(manifest.provenance);
+    check_shape(&info, &range, &replications).map_err(|problem| bad_folder(dir, format!("state.json {problem}")))?;
+    Ok(ShardState {
+        shard,
+        range,
+        info,
+        replications,
+    })
+}
+
+/// Whether `state` holds one row and one series per replication of `range`, and one entry
+/// per scope, so that writing the results folder cannot go out of bounds.
+fn check_shape(info: &RunInfo, range: &Range<u32>, state: &Replications) -> Result<(), String> {
+    let count = range.len();
+    let indices_match = state.rows.iter().map(|row| row.index).eq(range.clone());
+    if state.replications as usize != count || !indices_match {
+        return Err(format!("does not hold replications {}..{}", range.start, range.end));
+    }
+    let (ports, classes, streams) = (info.ports.len(), info.classes.len(), info.streams.len());
+    let rows_fit = state.rows.iter().all(|row| {
+        row.ports.len() == ports
+            && row.classes.len() == classes
+            && row.streams.len() == streams
+            && [&row.total]
+                .into_iter()
+                .chain(&row.ports)
+                .chain(&row.classes)
+                .chain(&row.streams)
+                .all(|scalars| {
+                    scalars.abandoned_by_outcome.len() == info.outcomes.len()
+                        && scalars.share_over.len() == info.share_over_days.len()
+                })
+    });
+    let rows = crate::stats::DailySeries::zeros(info.horizon_days).rows();
+    let series_fit = |series: &Vec<crate::stats::DailySeries>| {
+        series.len() == count
+            && series.iter().all(|daily| {
+                daily.horizon_days == info.horizon_days
+                    && [&daily.arrived, &daily.processed, &daily.abandoned, &daily.names_on_list]
+                        .into_iter()
+                        .chain(&daily.on_list)
+                        .all(|values| values.len() == rows)
+            })
+    };
+    let outcomes_fit = |people: &crate::stats::PeopleStats| people.abandoned_by_outcome.len() == info.outcomes.len();
+    let fits = rows_fit
+        && state.pooled_ports.len() == ports
+        && state.pooled_classes.len() == classes
+        && state.pooled_streams.len() == streams
+        && [&state.pooled_total]
+            .into_iter()
+            .chain(&state.pooled_ports)
+            .chain(&state.pooled_classes)
+            .chain(&state.pooled_streams)
+            .all(outcomes_fit)
+        && state.daily_by_port.len() == ports
+        && state.daily_by_port.iter().all(series_fit)
+        && series_fit(&state.daily_total)
+        && state.daily_by_stream.len() == streams
+        && state.daily_by_stream.iter().all(series_fit)
+        && state.numbers_by_port.len() == ports
+        && state.numbers_by_port.iter().flatten().all(|numbers| {
+            numbers.len() == count
+                && numbers
+                    .iter()
+                    .all(|n| n.issued.len() == rows && n.now_serving.len() == rows)
+        })
+        && state.share_over_days == info.share_over_days;
+    if fits {
+        Ok(())
+    } else {
+        Err("does not fit the scenario's ports, classes, streams, outcomes or days".to_owned())
+    }
+}
+
+/// Reads the shard folders `dirs` (in any order) and merges them into the results of the
+/// whole run: the same [`Results`], and so the same results folder byte for byte, as running
+/// it unsharded. Refused with [`Error::Input`] naming the folder: a shard missing or given
+/// twice, shards of different runs (scenario, seed, changes, version, replications, number of
+/// shards, engine or reported shares), and a corrupt shard.
+pub fn merge_shards(dirs: &[impl AsRef<Path>]) -> Result<Results, Error> {
+    merge_shards_within(dirs, &Limits::default())
+}
+
+/// [`merge_shards`], refusing files larger than the limit on files read.
+pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result<Results, Error> {
+    let dirs: Vec<PathBuf> = dirs.iter().map(|dir| dir.as_ref().to_path_buf()).collect();
+    let Some(first_dir) = dirs.first() else {
+        return Err(Error::Input(InputError::single(Diagnostic::new(
+            "no shard folders to merge",
+        ))));
+    };
+    // Every manifest is read and checked before any state, so that a mix is refused at once.
+    let manifests = dirs
+        .iter()
+        .map(|dir| read_manifest(dir, limits))
+        .collect::<Result<Vec<_>, _>>()?;
+    let first = &manifests[0];
+    for (dir, manifest) in dirs.iter().zip(&manifests).skip(1) {
+        if let Some(difference) = difference(first, manifest) {
+            return Err(Error::Input(InputError::single(
+                Diagnostic::new(format!(
+                    "`{}` and `{}` are shards of different runs: {difference}",
+                    first_dir.display(),
+                    dir.display()
+                ))
+                .with_help("merge only the shards of one run: the same scenario, changes, seed, replications, --shard N and backlog version"),
+            )));
+        }
+    }
+    let count = first.shards;
+    let mut by_index: Vec<Option<usize>> = vec![None; count as usize];
+    for (position, manifest) in manifests.iter().enumerate() {
+        let slot = &mut by_index[manifest.shard as usize];
+        if let Some(earlier) = *slot {
+            return Err(Error::Input(InputError::single(
+                Diagnostic::new(format!(
+                    "shard {}/{count} is given twice: `{}` and `{}`",
+                    manifest.shard,
+                    dirs[earlier].display(),
+                    dirs[position].display()
+                ))
+                .with_help("give each shard folder once"),
+            )));
+        }
+        *slot = Some(position);
+    }
+    let missing: Vec<String> = by_index
+        .iter()
+        .enumerate()
+        .filter(|(_, slot)| slot.is_none())
+        .map(|(k, _)| format!("{k}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        let (noun, verb) = if missing.len() == 1 {
+            ("shard", "is")
+        } else {
+            ("shards", "are")
+        };
+        return Err(Error::Input(InputError::single(
+            Diagnostic::new(format!(
+                "{noun} {} {verb} missing: {} of {count} shard folders given",
+                missing.join(", "),
+                dirs.len()
+            ))
+            .with_help(format!(
+                "run the missing {noun} with `backlog run … --shard K/{count} --out DIR` and give every folder"
+            )),
+        )));
+    }
+    let mut manifests: Vec<Option<Manifest>> = manifests.into_iter().map(Some).collect();
+    let mut merged: Option<(RunInfo, Replications)> = None;
+    for position in by_index.into_iter().flatten() {
+        let Some(manifest) = manifests[position].take() else {
+            continue;
+        };
+        let state = read_state(&dirs[position], manifest, limits)?;
+        match &mut merged {
+            None => merged = Some((state.info, state.replications)),
+            Some((_, replications)) => replications.append(state.replications),
+        }
+    }
+    let (info, replications) =
+        merged.ok_or_else(|| Error::Input(InputError::single(Diagnostic::new("no shard folders to merge"))))?;
+    Ok(Results::from_parts(info, replications))
+}
+
+/// How two shards' manifests show they are of different runs, if they do.
+fn difference(a: &Manifest, b: &Manifest) -> Option<String> {
+    let (pa, pb) = (&a.provenance, &b.provenance);
+    let differs = |what: &str, x: String, y: String| Some(format!("{what} {x} and {y}"));
+    let scenarios = || {
+        differs(
+            "they ran different scenarios:",
+            format!("`{}` (sha256 {})", pa.scenario_title(), pa.short_sha256()),
+            format!("`{}` (sha256 {})", pb.scenario_title(), pb.short_sha256()),
+        )
+    };
+    if pa.scenario != pb.scenario || pa.built_in != pb.built_in {
+        return scenarios();
+    }
+    // Then seeds and changes: they change the scenario text, and so its SHA-256, too.
+    if pa.seed != pb.seed {
+        return differs("they ran seeds", pa.seed.to_string(), pb.seed.to_string());
+    }
+    if pa.changes != pb.changes {
+        let list = |p: &Provenance| {
+            if p.changes.is_empty() {
+                "no --set changes".to_owned()
+            } else {
+                format!("--set {}", p.changes.join(", "))
+            }
+        };
+        return differs("they ran with", list(pa), list(pb));
+    }
+    if pa.scenario_sha256 != pb.scenario_sha256 {
+        return scenarios();
+    }
+    if pa.replications != pb.replications {
+        return differs(
+            "they split runs of",
+            format!("{} replications", pa.replications),
+            format!("{}", pb.replications),
+        );
+    }
+    if a.shards != b.shards {
+        return differs(
+            "they split the run in",
+            format!("{} shards", a.shards),
+            format!("{}", b.shards),
+        );
+    }
+    if pa.engine != pb.engine {
+        let engine = |p: &Provenance| p.engine.clone().unwrap_or_else(|| "auto".to_owned());
+        return differs("they ran engines", engine(pa), engine(pb));
+    }
+    if a.run.share_over_days != b.run.share_over_days {
+        return differs(
+            "they report shares over",
+            format!("{:?} days", a.run.share_over_days),
+            format!("{:?} days", b.run.share_over_days),
+        );
+    }
+    if pa != pb || a.run != b.run {
+        return Some("their provenance or scenario details differ".to_owned());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_parse_and_cover_every_replication_once() {
+        assert_eq!("2/3".parse::<Shard>().unwrap(), Shard { index: 2, count: 3 });
+        for bad in ["3/3", "0/0", "a/b", "1", "-1/3", "1/3/4"] {
+            let error = bad.parse::<Shard>().expect_err(bad);
+            assert_eq!(error.exit_code(), 2);
+            assert!(error.to_string().contains(&format!("--shard `{bad}`")), "{error}");
+        }
+        for total in [0, 1, 5, 7, 1000] {
+            for count in [1, 2, 3, 7, 11] {
+                let ranges: Vec<Range<u32>> = (0..count)
+                    .map(|k| Shard::new(k, count).unwrap().replications(total))
+                    .collect();
+                assert_eq!(ranges[0].start, 0);
+                assert_eq!(ranges[count as usize - 1].end, total);
+                for pair in ranges.windows(2) {
+                    assert_eq!(pair[0].end, pair[1].start);
+                    assert!(pair[0].len().abs_diff(pair[1].len()) <= 1);
+                }
+            }
+        }
+    }
+}
