@@ -7,13 +7,16 @@
 #
 #   deploy/slurm/test-local.sh [BACKLOG_BINARY]
 #
+# SHARDS (default 4), REPLICATIONS (default 12) and HORIZON_DAYS (default 120) size the run;
+# the wall times of the sharded run (submission to merged folder) and of the unsharded run are
+# printed, for docs/scale-out.md.
 # Debian's slurm-wlm and munge are installed when missing (with sudo when not root). The
 # daemons listen on 127.0.0.1 ports 16817 and 16818 and run as the current user.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 backlog="$(realpath "${1:-$root/target/debug/backlog}")"
-shards=4
+shards="${SHARDS:-4}"
 
 if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1; then
   echo "== installing slurm-wlm and munge"
@@ -93,13 +96,15 @@ for _ in $(seq 1 100); do sinfo -h -o %T 2>/dev/null | grep -qx idle && break; s
 sinfo -h -o %T | grep -qx idle || { echo "the node did not come up" >&2; exit 1; }
 
 # The run, sharded through Slurm and merged there.
-flags=(--replications 12 --set run.horizon_days=120)
+flags=(--replications "${REPLICATIONS:-12}" --set "run.horizon_days=${HORIZON_DAYS:-120}")
+started=$(date +%s%N)
 read -r array merge < <(BACKLOG="$backlog" "$here/submit.sh" tijuana-2018 "$shards" "$work/run" "${flags[@]}")
 echo "== submitted shards (job $array) and merge (job $merge)"
 for _ in $(seq 1 600); do
   [ -z "$(squeue -h -j "$array,$merge" 2>/dev/null)" ] && break
   sleep 0.2
 done
+sharded=$((($(date +%s%N) - started) / 1000000))
 if [ ! -f "$work/run/results/summary.json" ]; then
   echo "the merge wrote no results" >&2
   cat "$work"/run/logs/*.log >&2 || true
@@ -107,6 +112,9 @@ if [ ! -f "$work/run/results/summary.json" ]; then
 fi
 
 # The same run on one machine, unsharded: every file must be the same, byte for byte.
+started=$(date +%s%N)
 "$backlog" run tijuana-2018 --quiet "${flags[@]}" --out "$work/single" > /dev/null
+single=$((($(date +%s%N) - started) / 1000000))
 diff -r "$work/single" "$work/run/results"
 echo "== the merge of $shards shards run by Slurm is byte for byte the unsharded run"
+echo "   wall time: $sharded ms through Slurm ($shards shards and the merge), $single ms unsharded"
