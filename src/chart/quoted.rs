@@ -119,15 +119,17 @@ fn round_up(value: f64) -> f64 {
         .unwrap_or(10.0 * power)
 }
 
-/// `b` with every value at most `top`.
+/// `b` with every value at most `top`; a value with no quote (infinite, or missing) stays
+/// undrawn (`f64::min` would put it at the top).
 pub(super) fn clip(b: &Band, top: f64) -> Band {
+    let at_most = |v: f64| if v.is_finite() { v.min(top) } else { f64::NAN };
     Band {
-        mean: b.mean.min(top),
-        p5: b.p5.min(top),
-        p25: b.p25.min(top),
-        p50: b.p50.min(top),
-        p75: b.p75.min(top),
-        p95: b.p95.min(top),
+        mean: at_most(b.mean),
+        p5: at_most(b.p5),
+        p25: at_most(b.p25),
+        p50: at_most(b.p50),
+        p75: at_most(b.p75),
+        p95: at_most(b.p95),
     }
 }
 
@@ -149,7 +151,11 @@ pub(super) fn clipped_points(points: &[(f64, Band)], top: f64) -> (Vec<(f64, Ban
         .iter()
         .map(|(x, b)| {
             let above = b.p50.is_finite() && b.p50 > top;
-            let band = if above && above_before { nothing } else { clip(b, top) };
+            let band = if (above && above_before) || !b.p50.is_finite() {
+                nothing
+            } else {
+                clip(b, top)
+            };
             if above && !above_before && leaves.is_none() {
                 leaves = Some(*x);
             }
@@ -237,6 +243,8 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
     let (drawn, leaves) = clipped_points(&points, scale.top_days);
     let shown = super::backlog::bands_shown(c, &drawn, scale.top_days, 1.0);
     let (mut legend, band_note) = super::backlog::band_legend(results.replications(), VERMILLION, shown);
+    // Without a single quote there is no line whose width the runs could agree within.
+    let band_note = band_note.filter(|_| drawn.iter().any(|(_, b)| b.p50.is_finite()));
     if !no_quote.is_empty() {
         legend.push(LegendItem::new(
             "No quote: nobody processed in the past 30 days",
@@ -334,6 +342,12 @@ mod tests {
         assert_eq!(drawn[240].1.p50, 420.0);
         assert!(drawn[241].1.p50.is_nan() && drawn[339].1.p95.is_nan());
         assert_eq!(drawn[239].1, spiky[239]);
+        // Days without a quote are not drawn at all, least of all along the top.
+        let no_quote = [(1.0, band(f64::INFINITY)), (2.0, band(f64::NAN)), (3.0, band(10.0))];
+        let (drawn, leaves) = clipped_points(&no_quote, 100.0);
+        assert!(drawn[0].1.p50.is_nan() && drawn[0].1.p95.is_nan() && drawn[1].1.p5.is_nan());
+        assert_eq!((drawn[2].1.p50, leaves), (10.0, None));
+        assert!(clip(&band(f64::INFINITY), 5.0).p75.is_nan());
         let rising: Vec<Band> = (0..200).map(|d| band(100.0 + f64::from(d))).collect();
         let scale = wait_scale(&[&rising]);
         assert!(!scale.clipped);

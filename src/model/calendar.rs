@@ -51,9 +51,13 @@ impl Date {
         (self.days_since_epoch() + 3).rem_euclid(7) as u32
     }
 
-    /// Whether year, month and day form a real date.
+    /// Whether year, month and day form a real date of the years 1 to 9999 (those a scenario
+    /// file can write; far beyond them, date arithmetic and time axes would overflow).
     pub fn is_valid(self) -> bool {
-        (1..=12).contains(&self.month) && self.day >= 1 && Date::from_days_since_epoch(self.days_since_epoch()) == self
+        (1..=9999).contains(&self.year)
+            && (1..=12).contains(&self.month)
+            && self.day >= 1
+            && Date::from_days_since_epoch(self.days_since_epoch()) == self
     }
 
     /// Reads `YYYY-MM-DD`; `None` unless it is a real date.
@@ -79,6 +83,14 @@ pub(crate) const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_outside_1_to_9999_are_not_dates() {
+        assert!(Date::parse("2147483647-12-31").is_none());
+        assert!(Date::parse("0000-01-01").is_none());
+        assert!(Date::parse("-5-01-01").is_none());
+        assert!(Date::parse("9999-12-31").is_some());
+    }
 
     #[test]
     fn round_trips_and_weekdays() {
@@ -110,7 +122,7 @@ mod tests {
             if days % 997 == 0 {
                 let date = Date::from_days_since_epoch(days);
                 assert_eq!(date.days_since_epoch(), days);
-                assert!(date.is_valid());
+                assert_eq!(date.is_valid(), (1..=9999).contains(&date.year));
             }
         }
         assert!(
