@@ -187,6 +187,7 @@ pub(crate) const SCENARIOS_SHOW: &str = concat!(
   backlog run what-if.toml
   # A scenario that reads CSV files names them relative to its folder: print them there too
   backlog scenarios show csv-inputs > csv-inputs.toml
+  mkdir -p data
   backlog scenarios show data/example-trace.csv > data/example-trace.csv
   backlog scenarios show data/tijuana-list-snapshot.csv > data/tijuana-list-snapshot.csv
   backlog check csv-inputs.toml

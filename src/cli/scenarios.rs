@@ -35,14 +35,18 @@ pub(super) fn show(name: &str, stdout: &mut dyn Write) -> Result<(), Error> {
     let scenario = Scenario::named(name)?;
     let files = scenario.builtin_files();
     if !files.is_empty() {
-        let commands: Vec<String> = files
-            .iter()
-            .map(|file| format!("`backlog scenarios show {file} > {file}`"))
-            .collect();
+        let mut folders: Vec<&str> = files.iter().filter_map(|file| Some(file.rsplit_once('/')?.0)).collect();
+        folders.dedup();
+        let mut commands: Vec<String> = folders.iter().map(|folder| format!("`mkdir -p {folder}`")).collect();
+        commands.extend(
+            files
+                .iter()
+                .map(|file| format!("`backlog scenarios show {file} > {file}`")),
+        );
         note(&format!(
             "this scenario reads {} beside it; {} writes {}",
             files.join(" and "),
-            commands.join(" and "),
+            commands.join(", then "),
             if files.len() == 1 { "it" } else { "them" }
         ));
     }

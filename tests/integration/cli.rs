@@ -506,7 +506,7 @@ fn built_in_scenarios_are_listed_and_shown_as_shipped() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "`backlog scenarios show data/example-trace.csv > data/example-trace.csv`",
+            "`mkdir -p data`, then `backlog scenarios show data/example-trace.csv > data/example-trace.csv`",
         ));
     backlog()
         .args(["scenarios", "show", "tijuana-2019"])
