@@ -523,7 +523,10 @@ fn days_list(days: &[u32], date: &impl Fn(u32) -> Option<Date>) -> String {
             }
             items
         }
-        Some(dates) => dates.iter().map(|&d| style::short_date(d)).collect(),
+        Some(dates) if dates.windows(2).all(|w| w[0].year == w[1].year) => {
+            dates.iter().map(|&d| style::short_date(d)).collect()
+        }
+        Some(dates) => dates.iter().map(|&d| style::long_date(d)).collect(),
         None => {
             let mut items: Vec<String> = days.iter().map(u32::to_string).collect();
             items[0] = format!("days {}", items[0]);
@@ -624,6 +627,8 @@ mod tests {
         assert_eq!(undated[0].2, "day 3: closed (days 3 and 9)");
         let months = merged_marks(&[(180, "x"), (184, "x")], |day| Some(start.plus_days(i64::from(day))));
         assert_eq!(months[0].1, "x (30 Jun and 4 Jul)");
+        let years = merged_marks(&[(181, "x"), (546, "x")], |day| Some(start.plus_days(i64::from(day))));
+        assert_eq!(years[0].1, "x (1 Jul 2019 and 30 Jun 2020)");
     }
     use crate::model::Date;
 
