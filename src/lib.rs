@@ -72,5 +72,7 @@ pub use replicate::{Progress, RunOptions, simulate};
 pub use report::Render;
 pub use report::trace::write_trace;
 pub use results::{Folder, Results, Summary};
-pub use shard::{SHARD_FORMAT_VERSION, Shard, ShardState, merge_shards, merge_shards_within, simulate_shard};
+pub use shard::{
+    SHARD_FORMAT_VERSION, Shard, ShardKind, ShardState, merge_shards, merge_shards_within, shard_kind, simulate_shard,
+};
 pub use source::Scenario;
