@@ -4,11 +4,11 @@
 use super::args::MergeArgs;
 use super::output::print;
 use super::run::after_run;
-use backlog::results::OutputDir;
 use backlog::analysis::sweep::merge_sweep_shards;
+use backlog::results::OutputDir;
 use backlog::{CancelToken, Diagnostic, Error, InputError, Limits, ShardKind, merge_shards_within, shard_kind};
-use std::path::PathBuf;
 use std::io::Write;
+use std::path::PathBuf;
 
 /// Runs `backlog merge`.
 pub(super) fn run(args: MergeArgs, cancel: &CancelToken, stdout: &mut dyn Write) -> Result<(), Error> {

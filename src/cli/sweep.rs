@@ -32,7 +32,13 @@ pub(super) fn run(
     let base = scenario(args.scenario.as_deref(), &common.limits.limits())?;
     if let Some(shard) = args.shard.as_deref() {
         let shard: Shard = shard.parse()?;
-        return run_shard(analysis::sweep::plan_shard(&base, request, shard)?, shard, &args, cancel, stdout);
+        return run_shard(
+            analysis::sweep::plan_shard(&base, request, shard)?,
+            shard,
+            &args,
+            cancel,
+            stdout,
+        );
     }
     let plan = analysis::sweep::plan(&base, request)?;
     print_notes(plan.notes(), common.quiet);

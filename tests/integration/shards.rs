@@ -358,7 +358,10 @@ fn the_command_line_merges_a_sweep_and_refuses_mixed_shards() {
         "3",
         "-q",
     ];
-    ok(dir.path(), &[&sweep[..], &["--values", "8,12", "--out", "whole"]].concat());
+    ok(
+        dir.path(),
+        &[&sweep[..], &["--values", "8,12", "--out", "whole"]].concat(),
+    );
     for k in 0..2 {
         let (shard, out) = (format!("{k}/2"), format!("s{k}"));
         ok(
@@ -372,7 +375,17 @@ fn the_command_line_merges_a_sweep_and_refuses_mixed_shards() {
     );
     ok(
         dir.path(),
-        &["run", "deterministic", "-r", "3", "-q", "--shard", "1/2", "--out", "run"],
+        &[
+            "run",
+            "deterministic",
+            "-r",
+            "3",
+            "-q",
+            "--shard",
+            "1/2",
+            "--out",
+            "run",
+        ],
     );
     insta::assert_snapshot!("merge_sweep_and_run", refused(dir.path(), &["s0", "run"]));
     insta::assert_snapshot!("merge_sweep_missing", refused(dir.path(), &["s1"]));

@@ -225,7 +225,11 @@ impl SweepPlan {
             .map(|staging| (staging.path(), self.folders.as_slice()));
         let runs = run_each_variant(options, &variants, replications, out)?;
         let base = Base::of(&self.first);
-        let periods: Vec<_> = self.loaded.iter().map(|model| (model.start_date, model.horizon_days)).collect();
+        let periods: Vec<_> = self
+            .loaded
+            .iter()
+            .map(|model| (model.start_date, model.horizon_days))
+            .collect();
         let mut sweep = assemble(
             &base,
             Provenance::new(&self.first, replications),

@@ -4,8 +4,8 @@
 //! sweep's folder, byte for byte the unsharded one. docs/scale-out.md documents the format.
 
 use super::{
-    Axis, Base, ChartText, DEFAULT_CHART_METRIC, Param, SweepPlan, SweepRequest, Values, assemble, axes,
-    folder_name, grid, plan_into,
+    Axis, Base, ChartText, DEFAULT_CHART_METRIC, Param, SweepPlan, SweepRequest, Values, assemble, axes, folder_name,
+    grid, plan_into,
 };
 use crate::analysis::{Metric, Runs, Scope, check_limits};
 use crate::error::{Diagnostic, Error, InputError, Note};
@@ -233,7 +233,11 @@ fn read_manifest(dir: &Path, limits: &Limits) -> Result<SweepManifest, Error> {
 /// How two sweep shards' manifests show they are of different sweeps, if they do.
 fn difference(a: &SweepManifest, b: &SweepManifest) -> Option<String> {
     if let Some(difference) = provenance_difference(&a.provenance, &b.provenance, [a.shards, b.shards]) {
-        return Some(difference.replace("the run", "the sweep").replace("runs of", "sweeps of"));
+        return Some(
+            difference
+                .replace("the run", "the sweep")
+                .replace("runs of", "sweeps of"),
+        );
     }
     if a.sweep.params != b.sweep.params {
         let list = |record: &SweepRecord| {
@@ -264,12 +268,7 @@ fn difference(a: &SweepManifest, b: &SweepManifest) -> Option<String> {
 /// and the chart. Refused with [`Error::Input`] naming the folder, before `out` is written: a
 /// shard missing or given twice, shards of different sweeps, a run shard, a corrupt shard.
 /// `out` holding other files is refused unless `force`, and then its other files are kept.
-pub fn merge_sweep_shards(
-    dirs: &[impl AsRef<Path>],
-    out: &Path,
-    force: bool,
-    limits: &Limits,
-) -> Result<Sweep, Error> {
+pub fn merge_sweep_shards(dirs: &[impl AsRef<Path>], out: &Path, force: bool, limits: &Limits) -> Result<Sweep, Error> {
     let dirs: Vec<PathBuf> = dirs.iter().map(|dir| dir.as_ref().to_path_buf()).collect();
     let Some(first_dir) = dirs.first() else {
         return Err(Error::Input(InputError::single(Diagnostic::new(
@@ -333,11 +332,12 @@ pub fn merge_sweep_shards(
         periods.push((results.info.start_date, results.info.horizon_days));
         runs.push(Runs::of(&results, port));
     }
-    let metric: Metric = first
-        .sweep
-        .chart_metric
-        .parse()
-        .map_err(|_| bad_folder(first_dir, format!("shard.json names no metric `{}`", first.sweep.chart_metric)))?;
+    let metric: Metric = first.sweep.chart_metric.parse().map_err(|_| {
+        bad_folder(
+            first_dir,
+            format!("shard.json names no metric `{}`", first.sweep.chart_metric),
+        )
+    })?;
     let text = ChartText {
         title: first.sweep.chart_title.clone(),
         subtitle: first.sweep.chart_subtitle.clone(),
