@@ -22,6 +22,8 @@
 //!   progress function, [`Limits`]), giving [`Results`];
 //! - scale-out: [`simulate_shard`] runs shard K of N ([`Shard`]) into a [`ShardState`], and
 //!   [`merge_shards`] merges shard folders into the [`Results`] of the whole run, exactly;
+//!   sweeps shard and merge the same way ([`analysis::sweep::plan_shard`],
+//!   [`analysis::sweep::merge_sweep_shards`]), and [`shard_kind`] tells their folders apart;
 //! - results: [`results`] owns the results folder (written by [`Results::write_folder`], read
 //!   back by [`Folder::read`]); [`chart`] draws charts and the report from a [`Folder`];
 //! - analysis: [`analysis`] sweeps, compares and searches for goals on [`Metric`]s, and fits
@@ -72,5 +74,7 @@ pub use replicate::{Progress, RunOptions, simulate};
 pub use report::Render;
 pub use report::trace::write_trace;
 pub use results::{Folder, Results, Summary};
-pub use shard::{SHARD_FORMAT_VERSION, Shard, ShardState, merge_shards, merge_shards_within, simulate_shard};
+pub use shard::{
+    SHARD_FORMAT_VERSION, Shard, ShardKind, ShardState, merge_shards, merge_shards_within, shard_kind, simulate_shard,
+};
 pub use source::Scenario;

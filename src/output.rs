@@ -304,7 +304,12 @@ impl FolderKind {
             return true;
         }
         if path.is_dir() {
-            return matches!(self, FolderKind::Sweep | FolderKind::Compare) && holds_only_ours(path, FolderKind::Run);
+            return match self {
+                FolderKind::Sweep | FolderKind::Compare => holds_only_ours(path, FolderKind::Run),
+                // A sweep shard holds a run shard per point.
+                FolderKind::Shard => holds_only_ours(path, FolderKind::Shard),
+                _ => false,
+            };
         }
         self.owns_file(&name)
     }

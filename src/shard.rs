@@ -297,18 +297,18 @@ impl ShardState {
     }
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-fn bad_folder(dir: &Path, problem: impl std::fmt::Display) -> Error {
+pub(crate) fn bad_folder(dir: &Path, problem: impl std::fmt::Display) -> Error {
     Error::Input(InputError::single(
         Diagnostic::new(format!("`{}` is not a usable shard folder: {problem}", dir.display()))
             .with_help("run that shard again with `backlog run … --shard K/N --out DIR`"),
     ))
 }
 
-fn read_file(dir: &Path, name: &str, limits: &Limits) -> Result<String, Error> {
+pub(crate) fn read_file(dir: &Path, name: &str, limits: &Limits) -> Result<String, Error> {
     if !dir.is_dir() {
         return Err(bad_folder(dir, "there is no such folder"));
     }
@@ -320,13 +320,39 @@ fn read_file(dir: &Path, name: &str, limits: &Limits) -> Result<String, Error> {
     })
 }
 
-/// Reads and checks `shard.json`: the format and its version first, so that a newer or older
-/// shard is named as such rather than as a parse error.
-fn read_manifest(dir: &Path, limits: &Limits) -> Result<Manifest, Error> {
+/// What `shard.json` says a sweep shard is.
+pub(crate) const SWEEP_FORMAT_NAME: &str = "backlog-sweep-shard";
+
+/// What a shard folder holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardKind {
+    /// A shard of a run (`run --shard K/N`).
+    Run,
+    /// A shard of a sweep (`sweep --shard K/N`): a run shard per point.
+    Sweep,
+}
+
+/// Whether the shard folder `dir` holds a shard of a run or of a sweep, from its `shard.json`
+/// (checked for its format version and backlog version, not yet whole).
+pub fn shard_kind(dir: &Path, limits: &Limits) -> Result<ShardKind, Error> {
+    let value = read_header(dir, limits)?;
+    match value.get("format").and_then(serde_json::Value::as_str) {
+        Some(SWEEP_FORMAT_NAME) => Ok(ShardKind::Sweep),
+        _ => Ok(ShardKind::Run),
+    }
+}
+
+/// Reads `shard.json` as JSON and checks what every shard manifest holds: the format and its
+/// version first, so that a newer or older shard is named as such rather than as a parse
+/// error, then the backlog version that wrote it.
+pub(crate) fn read_header(dir: &Path, limits: &Limits) -> Result<serde_json::Value, Error> {
     let text = read_file(dir, "shard.json", limits)?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|error| bad_folder(dir, format!("shard.json is not valid JSON ({error})")))?;
-    if value.get("format").and_then(serde_json::Value::as_str) != Some(FORMAT_NAME) {
+    if !matches!(
+        value.get("format").and_then(serde_json::Value::as_str),
+        Some(FORMAT_NAME | SWEEP_FORMAT_NAME)
+    ) {
         return Err(bad_folder(dir, "shard.json is not a backlog shard manifest"));
     }
     match value.get("shard_format_version").and_then(serde_json::Value::as_u64) {
@@ -339,18 +365,28 @@ fn read_manifest(dir: &Path, limits: &Limits) -> Result<Manifest, Error> {
         }
         None => return Err(bad_folder(dir, "shard.json has no shard_format_version")),
     }
-    let manifest: Manifest =
-        serde_json::from_value(value).map_err(|error| bad_folder(dir, format!("shard.json: {error}")))?;
     let ours = env!("CARGO_PKG_VERSION");
-    if manifest.provenance.version != ours {
+    match value.get("version").and_then(serde_json::Value::as_str) {
+        Some(version) if version == ours => Ok(value),
+        Some(version) => Err(bad_folder(
+            dir,
+            format!("it was written by backlog {version}; this is backlog {ours}, whose results may differ"),
+        )),
+        None => Err(bad_folder(dir, "shard.json has no backlog version")),
+    }
+}
+
+/// Reads and checks the `shard.json` of a run shard.
+fn read_manifest(dir: &Path, limits: &Limits) -> Result<Manifest, Error> {
+    let value = read_header(dir, limits)?;
+    if value.get("format").and_then(serde_json::Value::as_str) != Some(FORMAT_NAME) {
         return Err(bad_folder(
             dir,
-            format!(
-                "it was written by backlog {}; this is backlog {ours}, whose results may differ",
-                manifest.provenance.version
-            ),
+            "it is a shard of a sweep, not of a run: merge it with the other shards of its sweep",
         ));
     }
+    let manifest: Manifest =
+        serde_json::from_value(value).map_err(|error| bad_folder(dir, format!("shard.json: {error}")))?;
     let shard = Shard::new(manifest.shard, manifest.shards).map_err(|_| {
         bad_folder(
             dir,
@@ -501,15 +537,36 @@ pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result
             )));
         }
     }
-    let count = first.shards;
+    let indices: Vec<u32> = manifests.iter().map(|manifest| manifest.shard).collect();
+    let by_index = in_shard_order(&dirs, &indices, first.shards, "run")?;
+    let mut manifests: Vec<Option<Manifest>> = manifests.into_iter().map(Some).collect();
+    let mut merged: Option<(RunInfo, Replications)> = None;
+    for position in by_index {
+        let Some(manifest) = manifests[position].take() else {
+            continue;
+        };
+        let state = read_state(&dirs[position], manifest, limits)?;
+        match &mut merged {
+            None => merged = Some((state.info, state.replications)),
+            Some((_, replications)) => replications.append(state.replications),
+        }
+    }
+    let (info, replications) =
+        merged.ok_or_else(|| Error::Input(InputError::single(Diagnostic::new("no shard folders to merge"))))?;
+    Ok(Results::from_parts(info, replications))
+}
+
+/// The positions of the shard folders `dirs` (whose shard numbers are `indices`, each below
+/// `count`) in shard order, refusing a shard given twice or missing, naming it; `what` is the
+/// command that writes such shards (`run`, `sweep`).
+pub(crate) fn in_shard_order(dirs: &[PathBuf], indices: &[u32], count: u32, what: &str) -> Result<Vec<usize>, Error> {
     let mut by_index: Vec<Option<usize>> = vec![None; count as usize];
-    for (position, manifest) in manifests.iter().enumerate() {
-        let slot = &mut by_index[manifest.shard as usize];
+    for (position, &index) in indices.iter().enumerate() {
+        let slot = &mut by_index[index as usize];
         if let Some(earlier) = *slot {
             return Err(Error::Input(InputError::single(
                 Diagnostic::new(format!(
-                    "shard {}/{count} is given twice: `{}` and `{}`",
-                    manifest.shard,
+                    "shard {index}/{count} is given twice: `{}` and `{}`",
                     dirs[earlier].display(),
                     dirs[position].display()
                 ))
@@ -537,30 +594,33 @@ pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result
                 dirs.len()
             ))
             .with_help(format!(
-                "run the missing {noun} with `backlog run … --shard K/{count} --out DIR` and give every folder"
+                "run the missing {noun} with `backlog {what} … --shard K/{count} --out DIR` and give every folder"
             )),
         )));
     }
-    let mut manifests: Vec<Option<Manifest>> = manifests.into_iter().map(Some).collect();
-    let mut merged: Option<(RunInfo, Replications)> = None;
-    for position in by_index.into_iter().flatten() {
-        let Some(manifest) = manifests[position].take() else {
-            continue;
-        };
-        let state = read_state(&dirs[position], manifest, limits)?;
-        match &mut merged {
-            None => merged = Some((state.info, state.replications)),
-            Some((_, replications)) => replications.append(state.replications),
-        }
-    }
-    let (info, replications) =
-        merged.ok_or_else(|| Error::Input(InputError::single(Diagnostic::new("no shard folders to merge"))))?;
-    Ok(Results::from_parts(info, replications))
+    Ok(by_index.into_iter().flatten().collect())
 }
 
 /// How two shards' manifests show they are of different runs, if they do.
 fn difference(a: &Manifest, b: &Manifest) -> Option<String> {
-    let (pa, pb) = (&a.provenance, &b.provenance);
+    if let Some(difference) = provenance_difference(&a.provenance, &b.provenance, [a.shards, b.shards]) {
+        return Some(difference);
+    }
+    if a.run.share_over_days != b.run.share_over_days {
+        return Some(format!(
+            "they report shares over {:?} days and {:?}",
+            a.run.share_over_days, b.run.share_over_days
+        ));
+    }
+    if a.provenance != b.provenance || a.run != b.run {
+        return Some("their provenance or scenario details differ".to_owned());
+    }
+    None
+}
+
+/// How the provenances of two shards (and their numbers of shards, `shards`) show they are
+/// of different runs, if they do: scenario, seed, changes, replications, shards or engine.
+pub(crate) fn provenance_difference(pa: &Provenance, pb: &Provenance, shards: [u32; 2]) -> Option<String> {
     let differs = |what: &str, x: String, y: String| Some(format!("{what} {x} and {y}"));
     let scenarios = || {
         differs(
@@ -596,26 +656,16 @@ fn difference(a: &Manifest, b: &Manifest) -> Option<String> {
             format!("{}", pb.replications),
         );
     }
-    if a.shards != b.shards {
+    if shards[0] != shards[1] {
         return differs(
             "they split the run in",
-            format!("{} shards", a.shards),
-            format!("{}", b.shards),
+            format!("{} shards", shards[0]),
+            format!("{}", shards[1]),
         );
     }
     if pa.engine != pb.engine {
         let engine = |p: &Provenance| p.engine.clone().unwrap_or_else(|| "auto".to_owned());
         return differs("they ran engines", engine(pa), engine(pb));
-    }
-    if a.run.share_over_days != b.run.share_over_days {
-        return differs(
-            "they report shares over",
-            format!("{:?} days", a.run.share_over_days),
-            format!("{:?} days", b.run.share_over_days),
-        );
-    }
-    if pa != pb || a.run != b.run {
-        return Some("their provenance or scenario details differ".to_owned());
     }
     None
 }

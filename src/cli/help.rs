@@ -71,6 +71,11 @@ pub(crate) const MERGE: &str = concat!(
   backlog merge shards/0 shards/1 --out results
   # Shards in any order, with the charts and report.html
   backlog merge shards/1 shards/0 --out results --charts --report
+  # A sweep in two shards, merged into the folder `sweep --out` writes (every point's results
+  # folder, sweep.csv, sweep.json and the chart), byte for byte
+  backlog sweep deterministic --param ports.port.capacity.quota_per_day --values 50,100 --shard 0/2 --out sweep-shards/0
+  backlog sweep deterministic --param ports.port.capacity.quota_per_day --values 50,100 --shard 1/2 --out sweep-shards/1
+  backlog merge sweep-shards/1 sweep-shards/0 --out sweep
 
 ",
     exit_codes!()
@@ -96,6 +101,9 @@ pub(crate) const SWEEP: &str = concat!(
   backlog sweep policy-what-if --param ports.san_ysidro.capacity.quota_per_day --values 60,100,150
   # A grid of two parameters, with the files, a results folder per point and a chart of p90 waits
   backlog sweep policy-what-if --param ports.san_ysidro.capacity.quota_per_day --range 50:150:50 --param streams.caravan.join_share --values 0.3,0.5 --out sweep --chart-metric wait_p90
+  # Shard 0 of 4 of a sweep (a block of every point's replications; the others elsewhere), for
+  # `backlog merge`
+  backlog sweep policy-what-if --param ports.san_ysidro.capacity.quota_per_day --values 60,100,150 --shard 0/4 --out shards/0
 
 ",
     exit_codes!()

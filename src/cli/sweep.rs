@@ -1,11 +1,11 @@
 //! `backlog sweep`: one scenario at each value of one or two parameters.
 
 use super::args::SweepArgs;
-use super::output::{Bar, print, print_notes};
+use super::output::{Bar, print, print_notes, write_stdout};
 use super::{analysis_options, changes, scenario};
-use backlog::analysis::sweep::ChartText;
+use backlog::analysis::sweep::{ChartText, SweepShardPlan};
 use backlog::analysis::{self, Param, SweepRequest, Values};
-use backlog::{CancelToken, Diagnostic, Error, InputError, Metric};
+use backlog::{CancelToken, Diagnostic, Error, InputError, Metric, Shard};
 use clap::ArgMatches;
 use std::io::Write;
 
@@ -29,7 +29,18 @@ pub(super) fn run(
         force: args.force,
         chart_text,
     };
-    let plan = analysis::sweep::plan(&scenario(args.scenario.as_deref(), &common.limits.limits())?, request)?;
+    let base = scenario(args.scenario.as_deref(), &common.limits.limits())?;
+    if let Some(shard) = args.shard.as_deref() {
+        let shard: Shard = shard.parse()?;
+        return run_shard(
+            analysis::sweep::plan_shard(&base, request, shard)?,
+            shard,
+            &args,
+            cancel,
+            stdout,
+        );
+    }
+    let plan = analysis::sweep::plan(&base, request)?;
     print_notes(plan.notes(), common.quiet);
     let bar = Bar::new(common.quiet, "runs");
     let sweep = plan.run(&analysis_options(common, cancel, &bar));
@@ -41,6 +52,31 @@ pub(super) fn run(
         }
     }
     print(stdout, &sweep, common.format)
+}
+
+/// Runs shard `shard` of the sweep `plan` into its --out folder; says which replications of
+/// every point it ran.
+fn run_shard(
+    plan: SweepShardPlan,
+    shard: Shard,
+    args: &SweepArgs,
+    cancel: &CancelToken,
+    stdout: &mut dyn Write,
+) -> Result<(), Error> {
+    let common = &args.common;
+    print_notes(plan.notes(), common.quiet);
+    let bar = Bar::new(common.quiet, "runs");
+    let range = plan.run(&analysis_options(common, cancel, &bar));
+    bar.finish();
+    let range = range?;
+    let ran = match range.len() {
+        0 => "no replications".to_owned(),
+        1 => format!("replication {}", range.start),
+        _ => format!("replications {} to {}", range.start, range.end - 1),
+    };
+    let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
+    let line = format!("shard {shard}: {ran} of every point written to {}\n", dir.display());
+    write_stdout(stdout, line.as_bytes())
 }
 
 fn input(message: impl Into<String>, help: impl Into<String>) -> Error {

@@ -1,9 +1,12 @@
 //! Sharded runs (`run --shard K/N`, `backlog merge`): for every shipped scenario and N of 1, 2,
 //! 3 and 7, the shards merged in a shuffled order give the unsharded run's results folder byte
-//! for byte; mixed, missing, duplicate and corrupt shards are refused with exit code 2.
+//! for byte; mixed, missing, duplicate and corrupt shards are refused with exit code 2. The same
+//! for a sweep (`sweep --shard K/N`): its merged folder is the unsharded sweep's.
 
 use crate::cli::{backlog, project_root};
 use assert_cmd::Command;
+use backlog::analysis::sweep::{merge_sweep_shards, plan, plan_shard};
+use backlog::analysis::{Param, SweepRequest, Values};
 use backlog::{Change, Limits, RunOptions, Scenario, Shard, merge_shards, simulate, simulate_shard};
 use std::path::Path;
 
@@ -36,6 +39,20 @@ fn assert_same_folders(a: &Path, b: &Path, what: &str) {
     }
 }
 
+/// Puts shard folders named `…-K` in a shuffled order: every second one first, then the rest
+/// backwards.
+fn shuffle(shards: &mut [std::path::PathBuf]) {
+    shards.sort_by_key(|folder| {
+        let k: usize = folder
+            .to_string_lossy()
+            .rsplit('-')
+            .next()
+            .and_then(|k| k.parse().ok())
+            .expect("K");
+        (k % 2, std::cmp::Reverse(k))
+    });
+}
+
 /// Runs `replications` replications of `scenario` (with `horizon_days` days) unsharded and in
 /// N shards for N of 1, 2, 3 and 7, through the library and shard folders, and compares the
 /// results folders. With fewer than 7 replications, some of the 7 shards are empty.
@@ -64,16 +81,7 @@ fn merges_exactly(scenario: &str, replications: u32, horizon_days: Option<u32>) 
                 folder
             })
             .collect();
-        // Shuffled: every second one first, then the rest backwards.
-        shards.sort_by_key(|folder| {
-            let k: usize = folder
-                .to_string_lossy()
-                .rsplit('-')
-                .next()
-                .and_then(|k| k.parse().ok())
-                .expect("K");
-            (k % 2, std::cmp::Reverse(k))
-        });
+        shuffle(&mut shards);
         let merged = dir.path().join(format!("merged-{count}"));
         merge_shards(&shards)
             .expect("merges")
@@ -281,4 +289,108 @@ fn mixed_missing_duplicate_and_corrupt_shards_are_refused() {
     ok(dir.path(), &["merge", "a1", "a0", "--out", "merged", "-q"]);
     ok(dir.path(), &[&run[..], &["--out", "whole"]].concat());
     assert_same_folders(&dir.path().join("whole"), &dir.path().join("merged"), "deterministic");
+}
+
+/// A sweep of policy-what-if over two quotas and two no-show shares (a grid of four points, one
+/// port's metrics, a chart title of its own), unsharded and in N shards for N of 1, 2, 3 and 7
+/// merged in a shuffled order: the same folder, every point's results folder, sweep.csv,
+/// sweep.json and the chart, byte for byte. With 4 replications, some of the 7 shards are empty.
+#[test]
+fn a_sweep_merges_exactly() {
+    let path = project_root().join("scenarios").join("policy-what-if.toml");
+    let scenario = Scenario::open(&path, &Limits::default()).expect("a shipped scenario");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let request = |out: std::path::PathBuf| SweepRequest {
+        changes: vec![Change::parse("run.horizon_days=20").expect("a change")],
+        params: vec![
+            Param {
+                path: "ports.san_ysidro.capacity.quota_per_day".to_owned(),
+                values: Values::List("60,150".to_owned()),
+            },
+            Param {
+                path: "ports.san_ysidro.capacity.no_show_share".to_owned(),
+                values: Values::Range("0:0.1:0.1".to_owned()),
+            },
+        ],
+        port: Some("san_ysidro".to_owned()),
+        out: Some(out),
+        chart_metric: None,
+        force: false,
+        chart_text: backlog::analysis::sweep::ChartText {
+            title: Some("Quota and no-shows".to_owned()),
+            ..Default::default()
+        },
+    };
+    let options = RunOptions::new().replications(4);
+    let whole = dir.path().join("whole");
+    plan(&scenario, request(whole.clone()))
+        .and_then(|plan| plan.run(&options))
+        .expect("the sweep runs");
+    for count in [1, 2, 3, 7] {
+        let mut shards: Vec<_> = (0..count)
+            .map(|k| {
+                let folder = dir.path().join(format!("{count}-{k}"));
+                let shard = Shard::new(k, count).expect("a shard");
+                plan_shard(&scenario, request(folder.clone()), shard)
+                    .and_then(|plan| plan.run(&options))
+                    .expect("the shard runs");
+                folder
+            })
+            .collect();
+        shuffle(&mut shards);
+        let merged = dir.path().join(format!("merged-{count}"));
+        merge_sweep_shards(&shards, &merged, false, &Limits::default()).expect("merges");
+        assert_same_folders(&whole, &merged, &format!("the sweep in {count} shards"));
+    }
+}
+
+/// `backlog sweep --shard` and `backlog merge` end to end; a run shard among sweep shards, a
+/// missing shard, a duplicate one and a shard of a sweep over other values are refused.
+#[test]
+fn the_command_line_merges_a_sweep_and_refuses_mixed_shards() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let sweep = [
+        "sweep",
+        "deterministic",
+        "--param",
+        "ports.port.capacity.quota_per_day",
+        "-r",
+        "3",
+        "-q",
+    ];
+    ok(
+        dir.path(),
+        &[&sweep[..], &["--values", "8,12", "--out", "whole"]].concat(),
+    );
+    for k in 0..2 {
+        let (shard, out) = (format!("{k}/2"), format!("s{k}"));
+        ok(
+            dir.path(),
+            &[&sweep[..], &["--values", "8,12", "--shard", &shard, "--out", &out]].concat(),
+        );
+    }
+    ok(
+        dir.path(),
+        &[&sweep[..], &["--values", "8,13", "--shard", "1/2", "--out", "other"]].concat(),
+    );
+    ok(
+        dir.path(),
+        &[
+            "run",
+            "deterministic",
+            "-r",
+            "3",
+            "-q",
+            "--shard",
+            "1/2",
+            "--out",
+            "run",
+        ],
+    );
+    insta::assert_snapshot!("merge_sweep_and_run", refused(dir.path(), &["s0", "run"]));
+    insta::assert_snapshot!("merge_sweep_missing", refused(dir.path(), &["s1"]));
+    insta::assert_snapshot!("merge_sweep_duplicate", refused(dir.path(), &["s1", "s0", "s1"]));
+    insta::assert_snapshot!("merge_sweep_mixed_values", refused(dir.path(), &["s0", "other"]));
+    ok(dir.path(), &["merge", "s1", "s0", "--out", "merged", "-q"]);
+    assert_same_folders(&dir.path().join("whole"), &dir.path().join("merged"), "sweep");
 }

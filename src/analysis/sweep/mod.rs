@@ -7,10 +7,12 @@
 
 mod axes;
 mod labels;
+mod shard;
 
 pub use axes::{Axis, MAX_POINTS};
 pub(crate) use axes::{PointSummary, grid, numeric};
 pub(crate) use labels::{ParamLabel, label};
+pub use shard::{SweepShardPlan, merge_sweep_shards, plan_shard};
 
 use super::{Metric, Scope, Variant, align, format_plus_minus, run_each_variant};
 use crate::chart::sweep::{MAX_LINES, SweepChart};
@@ -170,6 +172,11 @@ pub(crate) fn load_points(base: &Scenario, sets: &[Change], points: &[Vec<Change
 
 /// Loads and checks every point of a sweep of `scenario`, and its output folder.
 pub fn plan(scenario: &Scenario, request: SweepRequest) -> Result<SweepPlan, Error> {
+    plan_into(scenario, request, FolderKind::Sweep)
+}
+
+/// [`plan`], with the output folder one of `kind`.
+fn plan_into(scenario: &Scenario, request: SweepRequest, kind: FolderKind) -> Result<SweepPlan, Error> {
     let axes = axes(&request.params)?;
     crate::chart::sweep::check_text(&request.chart_text)?;
     let first = scenario.load_with(&request.changes)?;
@@ -185,7 +192,7 @@ pub fn plan(scenario: &Scenario, request: SweepRequest) -> Result<SweepPlan, Err
     let out = request
         .out
         .as_ref()
-        .map(|dir| Staging::new(dir, FolderKind::Sweep, request.force))
+        .map(|dir| Staging::new(dir, kind, request.force))
         .transpose()?;
     Ok(SweepPlan {
         request,
@@ -209,56 +216,29 @@ impl SweepPlan {
     /// Runs every point (the replications `options` gives, else the scenario's); with an
     /// output folder, writes a results folder per point, sweep.csv, sweep.json and the chart.
     pub fn run(self, options: &RunOptions) -> Result<Sweep, Error> {
-        // A chart of a share over some days needs that share computed.
-        let with_share;
-        let options = match self.request.chart_metric {
-            Some(Metric::ShareOver(days)) => {
-                with_share = options.clone().share_over_days(&[days]);
-                &with_share
-            }
-            _ => options,
-        };
+        let options = &self.options(options);
         let replications = options.replications.unwrap_or(self.first.replications);
-        let variants: Vec<Variant<'_>> = self
-            .loaded
-            .iter()
-            .zip(&self.ports)
-            .map(|(model, &port)| Variant { model, port })
-            .collect();
+        let variants = self.variants();
         let out = self
             .out
             .as_ref()
             .map(|staging| (staging.path(), self.folders.as_slice()));
         let runs = run_each_variant(options, &variants, replications, out)?;
-        let summaries = self
-            .points
+        let base = Base::of(&self.first);
+        let periods: Vec<_> = self
+            .loaded
             .iter()
-            .zip(&runs)
-            .map(|(point, runs)| PointSummary::new(point, runs))
+            .map(|model| (model.start_date, model.horizon_days))
             .collect();
-        let shared_period = shared_period(self.loaded.iter());
-        let model = &self.first;
-        let period = match model.start_date {
-            Some(date) => format!("{} days from {date}", model.horizon_days),
-            None => format!("{} days", model.horizon_days),
-        };
-        let labels = self
-            .axes
-            .iter()
-            .map(|axis| label(&axis.path, Some(&*model.text)))
-            .collect();
-        let mut sweep = Sweep {
-            scenario: model.name.clone(),
-            provenance: Provenance::new(model, replications),
-            scope: self.scope,
-            axes: self.axes,
-            labels,
-            points: self.points,
-            summaries,
-            period,
-            shared_period,
-            notes: Vec::new(),
-        };
+        let mut sweep = assemble(
+            &base,
+            Provenance::new(&self.first, replications),
+            self.scope,
+            self.axes,
+            self.points,
+            &runs,
+            periods,
+        );
         if let Some(staging) = self.out {
             sweep.write_files(
                 staging.path(),
@@ -269,15 +249,91 @@ impl SweepPlan {
         }
         Ok(sweep)
     }
+
+    /// `options` with the share the chart's metric needs, if it needs one.
+    fn options(&self, options: &RunOptions) -> RunOptions {
+        match self.request.chart_metric {
+            Some(Metric::ShareOver(days)) => options.clone().share_over_days(&[days]),
+            _ => options.clone(),
+        }
+    }
+
+    /// Every point's model, with the index of the port whose metrics are reported.
+    fn variants(&self) -> Vec<Variant<'_>> {
+        self.loaded
+            .iter()
+            .zip(&self.ports)
+            .map(|(model, &port)| Variant { model, port })
+            .collect()
+    }
+}
+
+/// What a sweep's table, files and chart need of its scenario as run before the swept values.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Base {
+    /// The scenario's name.
+    name: String,
+    /// Start date of day 0 (year, month, day).
+    start_date: Option<(i32, u32, u32)>,
+    horizon_days: u32,
+    /// The scenario text, for the parameters' labels.
+    scenario_text: String,
+}
+
+impl Base {
+    fn of(model: &Model) -> Base {
+        Base {
+            name: model.name.clone(),
+            start_date: model.start_date.map(|date| (date.year, date.month, date.day)),
+            horizon_days: model.horizon_days,
+            scenario_text: model.text.to_string(),
+        }
+    }
+}
+
+/// The sweep of `runs` (one per point) of the base `base`; `periods` are the start date and
+/// horizon of every point.
+fn assemble(
+    base: &Base,
+    provenance: Provenance,
+    scope: Scope,
+    axes: Vec<Axis>,
+    points: Vec<Vec<Change>>,
+    runs: &[super::Runs],
+    periods: Vec<(Option<Date>, u32)>,
+) -> Sweep {
+    let summaries = points
+        .iter()
+        .zip(runs)
+        .map(|(point, runs)| PointSummary::new(point, runs))
+        .collect();
+    let start_date = base.start_date.map(|(year, month, day)| Date { year, month, day });
+    let period = match start_date {
+        Some(date) => format!("{} days from {date}", base.horizon_days),
+        None => format!("{} days", base.horizon_days),
+    };
+    let labels = axes
+        .iter()
+        .map(|axis| label(&axis.path, Some(&base.scenario_text)))
+        .collect();
+    Sweep {
+        scenario: base.name.clone(),
+        provenance,
+        scope,
+        axes,
+        labels,
+        points,
+        summaries,
+        period,
+        shared_period: shared_period(periods.into_iter()),
+        notes: Vec::new(),
+    }
 }
 
 /// The start date and horizon of every model, if they all have the same ones.
-fn shared_period<'a>(mut models: impl Iterator<Item = &'a Model>) -> Option<(Option<Date>, u32)> {
-    let first = models.next()?;
-    let period = (first.start_date, first.horizon_days);
-    models
-        .all(|model| (model.start_date, model.horizon_days) == period)
-        .then_some(period)
+fn shared_period(mut periods: impl Iterator<Item = (Option<Date>, u32)>) -> Option<(Option<Date>, u32)> {
+    let period = periods.next()?;
+    periods.all(|other| other == period).then_some(period)
 }
 
 /// The chart of `metric` across the sweep with `text` instead of its own, or why there is none

@@ -1,0 +1,384 @@
+//! Sharded sweeps: shard K of N runs block K of every point's replications (the block
+//! `run --shard K/N` runs) and writes, per point, the run shard folder `run --shard` would;
+//! merging merges each point as [`merge_shards`](crate::merge_shards) does and writes the
+//! sweep's folder, byte for byte the unsharded one. docs/scale-out.md documents the format.
+
+use super::{
+    Axis, Base, ChartText, DEFAULT_CHART_METRIC, Param, SweepPlan, SweepRequest, Values, assemble, axes, folder_name,
+    grid, plan_into,
+};
+use crate::analysis::{Metric, Runs, Scope, check_limits};
+use crate::error::{Diagnostic, Error, InputError, Note};
+use crate::guard::Limits;
+use crate::model::Date;
+use crate::output::{FolderKind, Staging, write_file};
+use crate::replicate::{Progress, RunOptions};
+use crate::results::Provenance;
+use crate::shard::{
+    SHARD_FORMAT_VERSION, SWEEP_FORMAT_NAME, Shard, bad_folder, in_shard_order, merge_shards_within,
+    provenance_difference, read_file, read_header, sha256, simulate_shard,
+};
+use crate::source::Scenario;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::Sweep;
+
+/// A swept parameter as written in `shard.json`: its values, or its range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ParamRecord {
+    path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    values: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    range: Option<String>,
+}
+
+/// What was asked of the sweep, beyond the scenario, as written in `shard.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct SweepRecord {
+    params: Vec<ParamRecord>,
+    /// `--port`, if any.
+    port: Option<String>,
+    /// The chart's metric, by name.
+    chart_metric: String,
+    chart_title: Option<String>,
+    chart_subtitle: Option<String>,
+    chart_x_label: Option<String>,
+}
+
+/// One point's run shard folder, as `shard.json` names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct PointRecord {
+    /// The subfolder, named as the point's results folder.
+    folder: String,
+    /// SHA-256 of its `shard.json`, hex.
+    shard_sha256: String,
+}
+
+/// `shard.json` of a sweep shard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct SweepManifest {
+    /// Always `backlog-sweep-shard`.
+    format: String,
+    /// [`SHARD_FORMAT_VERSION`].
+    shard_format_version: u32,
+    /// The sweep's provenance: the scenario before the swept values, the sweep's replications.
+    #[serde(flatten)]
+    provenance: Provenance,
+    /// K.
+    shard: u32,
+    /// N.
+    shards: u32,
+    /// The replications this shard ran at every point: `[first, end)`.
+    replications_run: [u32; 2],
+    sweep: SweepRecord,
+    /// The scenario before the swept values.
+    base: Base,
+    /// Every point, in grid order.
+    points: Vec<PointRecord>,
+}
+
+/// A sweep planned to run one shard of its replications at every point.
+#[derive(Debug)]
+pub struct SweepShardPlan {
+    plan: SweepPlan,
+    shard: Shard,
+}
+
+/// Loads and checks every point of a sweep of `scenario`, to run shard `shard` of it into the
+/// shard folder `request.out` (required).
+pub fn plan_shard(scenario: &Scenario, request: SweepRequest, shard: Shard) -> Result<SweepShardPlan, Error> {
+    if request.out.is_none() {
+        return Err(Error::Input(InputError::single(
+            Diagnostic::new("a sweep shard needs an output folder: the folder its state is written to")
+                .with_help("e.g. `backlog sweep … --shard 0/4 --out shards/0`"),
+        )));
+    }
+    let plan = plan_into(scenario, request, FolderKind::Shard)?;
+    Ok(SweepShardPlan { plan, shard })
+}
+
+impl SweepShardPlan {
+    /// What validation noted about the scenario (with the changes, before the swept values).
+    pub fn notes(&self) -> &[Note] {
+        self.plan.notes()
+    }
+
+    /// Runs the shard's replications of every point and writes the shard folder; returns the
+    /// replications it ran at every point.
+    pub fn run(self, options: &RunOptions) -> Result<Range<u32>, Error> {
+        let plan = &self.plan;
+        let replications = options.replications.unwrap_or(plan.first.replications);
+        let options = plan.options(options).replications(replications);
+        let range = self.shard.replications(replications);
+        let variants = plan.variants();
+        check_limits(&variants, &options, range.len() as u32)?;
+        let Some(staging) = &plan.out else {
+            return Err(Error::Input(InputError::single(Diagnostic::new(
+                "a sweep shard needs an output folder",
+            ))));
+        };
+        let total = variants.len() as u64 * range.len() as u64;
+        let mut points = Vec::new();
+        for (i, (variant, folder)) in variants.iter().zip(&plan.folders).enumerate() {
+            let offset = i as u64 * range.len() as u64;
+            let progress = options.progress.clone().map(|report| {
+                Arc::new(move |p: Progress| {
+                    report(Progress {
+                        done: offset + p.done,
+                        total: Some(total),
+                    })
+                }) as crate::replicate::ProgressFn
+            });
+            let one = RunOptions {
+                progress,
+                ..options.clone()
+            };
+            let state = simulate_shard(variant.model, self.shard, &one)?;
+            let dir = staging.path().join(folder);
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+                path: dir.clone(),
+                source,
+            })?;
+            state.write_files(&dir)?;
+            let manifest = std::fs::read(dir.join("shard.json")).map_err(|source| Error::Write {
+                path: dir.join("shard.json"),
+                source,
+            })?;
+            points.push(PointRecord {
+                folder: folder.clone(),
+                shard_sha256: sha256(&manifest),
+            });
+        }
+        let request = &plan.request;
+        let manifest = SweepManifest {
+            format: SWEEP_FORMAT_NAME.to_owned(),
+            shard_format_version: SHARD_FORMAT_VERSION,
+            provenance: Provenance::new(&plan.first, replications),
+            shard: self.shard.index(),
+            shards: self.shard.count(),
+            replications_run: [range.start, range.end],
+            sweep: SweepRecord {
+                params: request
+                    .params
+                    .iter()
+                    .map(|param| ParamRecord {
+                        path: param.path.clone(),
+                        values: match &param.values {
+                            Values::List(text) => Some(text.clone()),
+                            Values::Range(_) => None,
+                        },
+                        range: match &param.values {
+                            Values::Range(text) => Some(text.clone()),
+                            Values::List(_) => None,
+                        },
+                    })
+                    .collect(),
+                port: request.port.clone(),
+                chart_metric: request.chart_metric.unwrap_or(DEFAULT_CHART_METRIC).name().into_owned(),
+                chart_title: request.chart_text.title.clone(),
+                chart_subtitle: request.chart_text.subtitle.clone(),
+                chart_x_label: request.chart_text.x_label.clone(),
+            },
+            base: Base::of(&plan.first),
+            points,
+        };
+        let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+        text.push('\n');
+        write_file(&staging.path().join("shard.json"), text.as_bytes())?;
+        if let Some(staging) = self.plan.out {
+            staging.commit()?;
+        }
+        Ok(range)
+    }
+}
+
+/// Reads and checks the `shard.json` of a sweep shard.
+fn read_manifest(dir: &Path, limits: &Limits) -> Result<SweepManifest, Error> {
+    let value = read_header(dir, limits)?;
+    if value.get("format").and_then(serde_json::Value::as_str) != Some(SWEEP_FORMAT_NAME) {
+        return Err(bad_folder(
+            dir,
+            "it is a shard of a run, not of a sweep: merge it with the other shards of its run",
+        ));
+    }
+    let manifest: SweepManifest =
+        serde_json::from_value(value).map_err(|error| bad_folder(dir, format!("shard.json: {error}")))?;
+    let shard = Shard::new(manifest.shard, manifest.shards).map_err(|_| {
+        bad_folder(
+            dir,
+            format!("shard {} of {} does not exist", manifest.shard, manifest.shards),
+        )
+    })?;
+    let range = shard.replications(manifest.provenance.replications);
+    if manifest.replications_run != [range.start, range.end] {
+        return Err(bad_folder(
+            dir,
+            format!(
+                "shard {shard} of {} replications runs {}..{}, not the {}..{} it names",
+                manifest.provenance.replications,
+                range.start,
+                range.end,
+                manifest.replications_run[0],
+                manifest.replications_run[1]
+            ),
+        ));
+    }
+    Ok(manifest)
+}
+
+/// How two sweep shards' manifests show they are of different sweeps, if they do.
+fn difference(a: &SweepManifest, b: &SweepManifest) -> Option<String> {
+    if let Some(difference) = provenance_difference(&a.provenance, &b.provenance, [a.shards, b.shards]) {
+        return Some(
+            difference
+                .replace("the run", "the sweep")
+                .replace("runs of", "sweeps of"),
+        );
+    }
+    if a.sweep.params != b.sweep.params {
+        let list = |record: &SweepRecord| {
+            record
+                .params
+                .iter()
+                .map(|param| {
+                    let values = param.values.as_deref().or(param.range.as_deref()).unwrap_or_default();
+                    format!("{} over {values}", param.path)
+                })
+                .collect::<Vec<_>>()
+                .join(" × ")
+        };
+        return Some(format!("they sweep {} and {}", list(&a.sweep), list(&b.sweep)));
+    }
+    if a.sweep != b.sweep {
+        return Some("they report different ports or draw different charts".to_owned());
+    }
+    if a.provenance != b.provenance || a.base != b.base || a.points.len() != b.points.len() {
+        return Some("their provenance or scenario details differ".to_owned());
+    }
+    None
+}
+
+/// Reads the sweep shard folders `dirs` (in any order), merges each point's shards as
+/// [`merge_shards`](crate::merge_shards) does, and writes into `out` the folder the unsharded
+/// sweep would have written, byte for byte: a results folder per point, sweep.csv, sweep.json
+/// and the chart. Refused with [`Error::Input`] naming the folder, before `out` is written: a
+/// shard missing or given twice, shards of different sweeps, a run shard, a corrupt shard.
+/// `out` holding other files is refused unless `force`, and then its other files are kept.
+pub fn merge_sweep_shards(dirs: &[impl AsRef<Path>], out: &Path, force: bool, limits: &Limits) -> Result<Sweep, Error> {
+    let dirs: Vec<PathBuf> = dirs.iter().map(|dir| dir.as_ref().to_path_buf()).collect();
+    let Some(first_dir) = dirs.first() else {
+        return Err(Error::Input(InputError::single(Diagnostic::new(
+            "no shard folders to merge",
+        ))));
+    };
+    let staging = Staging::new(out, FolderKind::Sweep, force)?;
+    let manifests = dirs
+        .iter()
+        .map(|dir| read_manifest(dir, limits))
+        .collect::<Result<Vec<_>, _>>()?;
+    let first = &manifests[0];
+    for (dir, manifest) in dirs.iter().zip(&manifests).skip(1) {
+        if let Some(difference) = difference(first, manifest) {
+            return Err(Error::Input(InputError::single(
+                Diagnostic::new(format!(
+                    "`{}` and `{}` are shards of different sweeps: {difference}",
+                    first_dir.display(),
+                    dir.display()
+                ))
+                .with_help("merge only the shards of one sweep: the same scenario, changes, parameters, seed, replications, --shard N and backlog version"),
+            )));
+        }
+    }
+    let indices: Vec<u32> = manifests.iter().map(|manifest| manifest.shard).collect();
+    let order = in_shard_order(&dirs, &indices, first.shards, "sweep")?;
+    let (axes, points) = rebuild_points(first).map_err(|problem| bad_folder(first_dir, problem))?;
+    let mut runs = Vec::new();
+    let mut periods: Vec<(Option<Date>, u32)> = Vec::new();
+    let scope = first.sweep.port.clone().map_or(Scope::Total, Scope::Port);
+    for (point, record) in first.points.iter().enumerate() {
+        let point_dirs: Vec<PathBuf> = order
+            .iter()
+            .map(|&position| {
+                let dir = dirs[position].join(&record.folder);
+                let named = &manifests[position].points[point].shard_sha256;
+                match read_file(&dir, "shard.json", limits) {
+                    Ok(text) if sha256(text.as_bytes()) == *named => Ok(dir),
+                    Ok(_) => Err(bad_folder(
+                        &dirs[position],
+                        format!(
+                            "{}/shard.json is not the one shard.json names (its SHA-256 differs)",
+                            record.folder
+                        ),
+                    )),
+                    Err(error) => Err(error),
+                }
+            })
+            .collect::<Result<_, Error>>()?;
+        let results = merge_shards_within(&point_dirs, limits)?;
+        let port = match &scope {
+            Scope::Total => None,
+            Scope::Port(name) => Some(results.info.ports.iter().position(|port| port == name).ok_or_else(|| {
+                bad_folder(
+                    &dirs[order[0]],
+                    format!("point {} has no port named `{name}`", record.folder),
+                )
+            })?),
+        };
+        results.write_files(&staging.path().join(&record.folder))?;
+        periods.push((results.info.start_date, results.info.horizon_days));
+        runs.push(Runs::of(&results, port));
+    }
+    let metric: Metric = first.sweep.chart_metric.parse().map_err(|_| {
+        bad_folder(
+            first_dir,
+            format!("shard.json names no metric `{}`", first.sweep.chart_metric),
+        )
+    })?;
+    let text = ChartText {
+        title: first.sweep.chart_title.clone(),
+        subtitle: first.sweep.chart_subtitle.clone(),
+        x_label: first.sweep.chart_x_label.clone(),
+    };
+    let mut sweep = assemble(
+        &first.base,
+        first.provenance.clone(),
+        scope,
+        axes,
+        points,
+        &runs,
+        periods,
+    );
+    sweep.write_files(staging.path(), metric, &text)?;
+    staging.commit()?;
+    Ok(sweep)
+}
+
+/// The sweep's axes and points from its parameters, checked against the points the manifest
+/// names.
+fn rebuild_points(manifest: &SweepManifest) -> Result<(Vec<Axis>, Vec<Vec<crate::overrides::Change>>), String> {
+    let params: Vec<Param> = manifest
+        .sweep
+        .params
+        .iter()
+        .map(|param| Param {
+            path: param.path.clone(),
+            values: match (&param.values, &param.range) {
+                (Some(text), None) => Values::List(text.clone()),
+                (None, Some(text)) => Values::Range(text.clone()),
+                _ => Values::List(String::new()),
+            },
+        })
+        .collect();
+    let axes = axes(&params).map_err(|error| format!("shard.json: its parameters do not parse ({error})"))?;
+    let points = grid(&axes).map_err(|error| format!("shard.json: its grid does not build ({error})"))?;
+    let wanted: Vec<String> = points.iter().map(|point| folder_name(point)).collect();
+    let folders = crate::output::folder_names(&wanted);
+    if !folders.iter().eq(manifest.points.iter().map(|point| &point.folder)) {
+        return Err("shard.json names other points than its parameters give".to_owned());
+    }
+    Ok((axes, points))
+}
