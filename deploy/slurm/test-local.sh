@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Tests the Slurm recipe for real: starts a one-node Slurm cluster on this machine (munged,
 # slurmctld and slurmd, with a minimal slurm.conf in a temporary folder; no cgroups), submits
-# a run of the built-in scenario as a job array of 4 shards with submit.sh, waits for it and
-# its merge job, and checks that the merged folder is byte for byte the one an unsharded run
-# writes. It stops the daemons it started, by their pid, and removes its folder.
+# a sweep of the built-in what-if scenario's quota as a job array of 4 shards with submit.sh,
+# waits for it and its merge job, and checks that the merged folder is byte for byte the one
+# the unsharded sweep writes (every point's results folder, sweep.csv, sweep.json, the chart). It stops the daemons it started, by their pid, and removes its folder.
 #
 #   deploy/slurm/test-local.sh [BACKLOG_BINARY]
 #
-# SHARDS (default 4), REPLICATIONS (default 12) and HORIZON_DAYS (default 120) size the run;
-# the wall times of the sharded run (submission to merged folder) and of the unsharded run are
-# printed, for docs/scale-out.md.
+# SHARDS (default 4), REPLICATIONS (default 12) and HORIZON_DAYS (default 120) size the sweep
+# (COMMAND=run shards a run of the default scenario instead); the wall times of the sharded
+# work (submission to merged folder) and of the unsharded one are printed, for
+# docs/scale-out.md.
 # Debian's slurm-wlm and munge are installed when missing (with sudo when not root). The
 # daemons listen on 127.0.0.1 ports 16817 and 16818 and run as the current user.
 set -euo pipefail
@@ -95,26 +96,33 @@ pids+=("$(cat "$work/slurmd.pid")")
 for _ in $(seq 1 100); do sinfo -h -o %T 2>/dev/null | grep -qx idle && break; sleep 0.2; done
 sinfo -h -o %T | grep -qx idle || { echo "the node did not come up" >&2; exit 1; }
 
-# The run, sharded through Slurm and merged there.
+# The work, sharded through Slurm and merged there.
+command="${COMMAND:-sweep}"
 flags=(--replications "${REPLICATIONS:-12}" --set "run.horizon_days=${HORIZON_DAYS:-120}")
+if [ "$command" = sweep ]; then
+  scenario=policy-what-if
+  flags+=(--param ports.san_ysidro.capacity.quota_per_day --values 60,100,140)
+else
+  scenario=tijuana-2018
+fi
 started=$(date +%s%N)
-read -r array merge < <(BACKLOG="$backlog" "$here/submit.sh" tijuana-2018 "$shards" "$work/run" "${flags[@]}")
-echo "== submitted shards (job $array) and merge (job $merge)"
+read -r array merge < <(BACKLOG="$backlog" "$here/submit.sh" "$command" "$scenario" "$shards" "$work/run" "${flags[@]}")
+echo "== submitted $shards shards of a $command (job $array) and their merge (job $merge)"
 for _ in $(seq 1 600); do
   [ -z "$(squeue -h -j "$array,$merge" 2>/dev/null)" ] && break
   sleep 0.2
 done
 sharded=$((($(date +%s%N) - started) / 1000000))
-if [ ! -f "$work/run/results/summary.json" ]; then
+if [ ! -d "$work/run/results" ]; then
   echo "the merge wrote no results" >&2
   cat "$work"/run/logs/*.log >&2 || true
   exit 1
 fi
 
-# The same run on one machine, unsharded: every file must be the same, byte for byte.
+# The same work on one machine, unsharded: every file must be the same, byte for byte.
 started=$(date +%s%N)
-"$backlog" run tijuana-2018 --quiet "${flags[@]}" --out "$work/single" > /dev/null
+"$backlog" "$command" "$scenario" --quiet "${flags[@]}" --out "$work/single" > /dev/null
 single=$((($(date +%s%N) - started) / 1000000))
 diff -r "$work/single" "$work/run/results"
-echo "== the merge of $shards shards run by Slurm is byte for byte the unsharded run"
+echo "== the merge of $shards shards of a $command run by Slurm is byte for byte the unsharded $command"
 echo "   wall time: $sharded ms through Slurm ($shards shards and the merge), $single ms unsharded"
