@@ -134,6 +134,28 @@ struct RunRecord {
 }
 
 impl RunRecord {
+    /// What makes it something validation could not have written, if anything: a results
+    /// folder merged from it would be refused by the charts and the report.
+    fn problem(&self) -> Option<String> {
+        if let Some((year, month, day)) = self.start_date {
+            if !(Date { year, month, day }).is_valid() {
+                return Some(format!("the start date {year}-{month}-{day} is not a date"));
+            }
+        }
+        if self.warm_up_days > self.horizon_days {
+            return Some(format!(
+                "a warm-up of {} days is longer than the {} days simulated",
+                self.warm_up_days, self.horizon_days
+            ));
+        }
+        self.markers
+            .iter()
+            .find(|marker| marker.port >= self.ports.len() || marker.day >= self.horizon_days)
+            .map(|marker| format!("the marker `{}` is not on a port's simulated day", marker.label))
+    }
+}
+
+impl RunRecord {
     fn of(info: &RunInfo) -> RunRecord {
         RunRecord {
             start_date: info.start_date.map(|date| (date.year, date.month, date.day)),
@@ -393,6 +415,9 @@ fn read_manifest(dir: &Path, limits: &Limits) -> Result<Manifest, Error> {
             format!("shard {} of {} does not exist", manifest.shard, manifest.shards),
         )
     })?;
+    if let Some(problem) = manifest.run.problem() {
+        return Err(bad_folder(dir, format!("shard.json: {problem}")));
+    }
     let range = shard.replications(manifest.provenance.replications);
     if manifest.replications_run != [range.start, range.end] {
         return Err(bad_folder(
@@ -465,6 +490,7 @@ fn check_shape(info: &RunInfo, range: &Range<u32>, state: &Replications) -> Resu
         series.len() == count
             && series.iter().all(|daily| {
                 daily.horizon_days == info.horizon_days
+                    && daily.row_days == crate::stats::row_days_for(info.horizon_days)
                     && [&daily.arrived, &daily.processed, &daily.abandoned, &daily.names_on_list]
                         .into_iter()
                         .chain(&daily.on_list)
@@ -548,7 +574,15 @@ pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result
         let state = read_state(&dirs[position], manifest, limits)?;
         match &mut merged {
             None => merged = Some((state.info, state.replications)),
-            Some((_, replications)) => replications.append(state.replications),
+            Some((_, replications)) => {
+                if replications.events.checked_add(state.replications.events).is_none() {
+                    return Err(bad_folder(
+                        &dirs[position],
+                        "state.json counts more events than can be added up",
+                    ));
+                }
+                replications.append(state.replications);
+            }
         }
     }
     let (info, replications) =
@@ -560,10 +594,11 @@ pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result
 /// `count`) in shard order, refusing a shard given twice or missing, naming it; `what` is the
 /// command that writes such shards (`run`, `sweep`).
 pub(crate) fn in_shard_order(dirs: &[PathBuf], indices: &[u32], count: u32, what: &str) -> Result<Vec<usize>, Error> {
-    let mut by_index: Vec<Option<usize>> = vec![None; count as usize];
+    // Slots by shard number, in order; a hand-edited manifest may claim billions of shards, so
+    // nothing is allocated per shard that was not given.
+    let mut by_index: std::collections::BTreeMap<u32, usize> = std::collections::BTreeMap::new();
     for (position, &index) in indices.iter().enumerate() {
-        let slot = &mut by_index[index as usize];
-        if let Some(earlier) = *slot {
+        if let Some(&earlier) = by_index.get(&index) {
             return Err(Error::Input(InputError::single(
                 Diagnostic::new(format!(
                     "shard {index}/{count} is given twice: `{}` and `{}`",
@@ -573,14 +608,19 @@ pub(crate) fn in_shard_order(dirs: &[PathBuf], indices: &[u32], count: u32, what
                 .with_help("give each shard folder once"),
             )));
         }
-        *slot = Some(position);
+        by_index.insert(index, position);
     }
-    let missing: Vec<String> = by_index
-        .iter()
-        .enumerate()
-        .filter(|(_, slot)| slot.is_none())
-        .map(|(k, _)| format!("{k}/{count}"))
+    // The first few missing shards are named; the rest are counted.
+    const NAMED: usize = 10;
+    let missing_count = count as usize - by_index.len();
+    let mut missing: Vec<String> = (0..count)
+        .filter(|k| !by_index.contains_key(k))
+        .take(NAMED)
+        .map(|k| format!("{k}/{count}"))
         .collect();
+    if missing_count > NAMED {
+        missing.push(format!("and {} more", missing_count - NAMED));
+    }
     if !missing.is_empty() {
         let (noun, verb) = if missing.len() == 1 {
             ("shard", "is")
@@ -598,7 +638,7 @@ pub(crate) fn in_shard_order(dirs: &[PathBuf], indices: &[u32], count: u32, what
             )),
         )));
     }
-    Ok(by_index.into_iter().flatten().collect())
+    Ok(by_index.into_values().collect())
 }
 
 /// How two shards' manifests show they are of different runs, if they do.
@@ -673,6 +713,55 @@ pub(crate) fn provenance_difference(pa: &Provenance, pb: &Provenance, shards: [u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A manifest that claims billions of shards is refused by name, without a slot for each.
+    #[test]
+    fn a_huge_shard_count_is_refused_without_allocating_for_it() {
+        let dirs = vec![PathBuf::from("s0"), PathBuf::from("s1")];
+        let error = in_shard_order(&dirs, &[0, 1], u32::MAX, "run").expect_err("missing");
+        let text = error.to_string();
+        assert!(
+            text.contains("2/4294967295") && text.contains("and 4294967283 more"),
+            "{text}"
+        );
+        assert_eq!(error.exit_code(), 2);
+        let twice = in_shard_order(&dirs, &[1, 1], 2, "run").expect_err("twice").to_string();
+        assert!(twice.contains("given twice"), "{twice}");
+        assert_eq!(in_shard_order(&dirs, &[1, 0], 2, "run").expect("in order"), vec![1, 0]);
+    }
+
+    /// A run record no validated scenario could give is refused before a folder is written.
+    #[test]
+    fn run_records_validation_could_not_write_are_refused() {
+        let record = |start_date, warm_up_days, marker_day| RunRecord {
+            start_date,
+            horizon_days: 100,
+            warm_up_days,
+            ports: vec!["p".to_owned()],
+            classes: vec!["all".to_owned()],
+            streams: Vec::new(),
+            outcomes: Vec::new(),
+            markers: vec![MarkerRecord {
+                port: 0,
+                day: marker_day,
+                label: "x".to_owned(),
+            }],
+            share_over_days: Vec::new(),
+            scenario_text: String::new(),
+        };
+        assert_eq!(record(Some((2018, 11, 1)), 10, 99).problem(), None);
+        assert!(
+            record(Some((2018, 13, 40)), 10, 5)
+                .problem()
+                .is_some_and(|p| p.contains("not a date"))
+        );
+        assert!(record(None, 101, 5).problem().is_some_and(|p| p.contains("warm-up")));
+        assert!(
+            record(None, 0, 4_000_000_000)
+                .problem()
+                .is_some_and(|p| p.contains("marker"))
+        );
+    }
 
     #[test]
     fn shards_parse_and_cover_every_replication_once() {
