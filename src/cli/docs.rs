@@ -45,7 +45,15 @@ pub(super) fn man_to(dir: &Path, stdout: &mut dyn Write) -> Result<(), Error> {
     let mut written = String::new();
     for (name, bytes) in pages() {
         let path = dir.join(&name);
-        std::fs::write(&path, bytes).map_err(|source| write_error(&path, source))?;
+        // Written beside it, then renamed over it: a page is never half-written, and a link of
+        // that name is replaced rather than followed.
+        let staging = dir.join(format!(".{name}.backlog-staging"));
+        std::fs::write(&staging, bytes)
+            .and_then(|()| std::fs::rename(&staging, &path))
+            .map_err(|source| {
+                let _ = std::fs::remove_file(&staging);
+                write_error(&path, source)
+            })?;
         written.push_str(&format!("{}\n", path.display()));
     }
     write_stdout(stdout, written.as_bytes())
