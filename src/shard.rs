@@ -540,29 +540,14 @@ pub fn merge_shards(dirs: &[impl AsRef<Path>]) -> Result<Results, Error> {
 /// [`merge_shards`], refusing files larger than the limit on files read.
 pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result<Results, Error> {
     let dirs: Vec<PathBuf> = dirs.iter().map(|dir| dir.as_ref().to_path_buf()).collect();
-    let Some(first_dir) = dirs.first() else {
-        return Err(Error::Input(InputError::single(Diagnostic::new(
-            "no shard folders to merge",
-        ))));
-    };
-    // Every manifest is read and checked before any state, so that a mix is refused at once.
-    let manifests = dirs
-        .iter()
-        .map(|dir| read_manifest(dir, limits))
-        .collect::<Result<Vec<_>, _>>()?;
+    let manifests = read_manifests(
+        &dirs,
+        |dir| read_manifest(dir, limits),
+        difference,
+        "runs",
+        "merge only the shards of one run: the same scenario, changes, seed, replications, --shard N and backlog version",
+    )?;
     let first = &manifests[0];
-    for (dir, manifest) in dirs.iter().zip(&manifests).skip(1) {
-        if let Some(difference) = difference(first, manifest) {
-            return Err(Error::Input(InputError::single(
-                Diagnostic::new(format!(
-                    "`{}` and `{}` are shards of different runs: {difference}",
-                    first_dir.display(),
-                    dir.display()
-                ))
-                .with_help("merge only the shards of one run: the same scenario, changes, seed, replications, --shard N and backlog version"),
-            )));
-        }
-    }
     let indices: Vec<u32> = manifests.iter().map(|manifest| manifest.shard).collect();
     let by_index = in_shard_order(&dirs, &indices, first.shards, "run")?;
     let mut manifests: Vec<Option<Manifest>> = manifests.into_iter().map(Some).collect();
@@ -588,6 +573,38 @@ pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result
     let (info, replications) =
         merged.ok_or_else(|| Error::Input(InputError::single(Diagnostic::new("no shard folders to merge"))))?;
     Ok(Results::from_parts(info, replications))
+}
+
+/// Reads the manifest of every shard folder in `dirs` with `read` before any state, so that a
+/// mix is refused at once: a folder whose manifest `differs` from the first's is refused,
+/// naming both folders (`kind`: `runs`, `sweeps`; `help` says what must agree). At least one
+/// manifest is returned.
+pub(crate) fn read_manifests<M>(
+    dirs: &[PathBuf],
+    read: impl Fn(&Path) -> Result<M, Error>,
+    differs: impl Fn(&M, &M) -> Option<String>,
+    kind: &str,
+    help: &str,
+) -> Result<Vec<M>, Error> {
+    let Some(first_dir) = dirs.first() else {
+        return Err(Error::Input(InputError::single(Diagnostic::new(
+            "no shard folders to merge",
+        ))));
+    };
+    let manifests = dirs.iter().map(|dir| read(dir)).collect::<Result<Vec<_>, _>>()?;
+    for (dir, manifest) in dirs.iter().zip(&manifests).skip(1) {
+        if let Some(difference) = differs(&manifests[0], manifest) {
+            return Err(Error::Input(InputError::single(
+                Diagnostic::new(format!(
+                    "`{}` and `{}` are shards of different {kind}: {difference}",
+                    first_dir.display(),
+                    dir.display()
+                ))
+                .with_help(help),
+            )));
+        }
+    }
+    Ok(manifests)
 }
 
 /// The positions of the shard folders `dirs` (whose shard numbers are `indices`, each below

@@ -362,6 +362,20 @@ pub(crate) struct Variant<'a> {
     pub port: Option<usize>,
 }
 
+/// The options' progress function, reporting one of several runs done one after another as
+/// part of the whole: `offset` done before it, `total` in all (progress counts over every
+/// variant, not each one's replications).
+pub(crate) fn offset_progress(options: &RunOptions, offset: u64, total: u64) -> Option<crate::replicate::ProgressFn> {
+    options.progress.clone().map(|report| {
+        Arc::new(move |p: Progress| {
+            report(Progress {
+                done: offset + p.done,
+                total: Some(total),
+            })
+        }) as crate::replicate::ProgressFn
+    })
+}
+
 /// Runs `replications` of every variant (of a sweep or comparison) with common random numbers:
 /// all in parallel, kept in memory; or, with `out` (a folder and each variant's folder name in
 /// it), one variant after another, each writing its results folder as `run --out` does.
@@ -382,19 +396,9 @@ pub(crate) fn run_each_variant(
     };
     let mut runs = Vec::new();
     for (i, (variant, folder)) in variants.iter().zip(folders).enumerate() {
-        // Progress counts over every variant, not each one's replications.
-        let offset = i as u64 * u64::from(replications);
-        let progress = options.progress.clone().map(|report| {
-            Arc::new(move |p: Progress| {
-                report(Progress {
-                    done: offset + p.done,
-                    total: Some(total),
-                })
-            }) as crate::replicate::ProgressFn
-        });
         let one = RunOptions {
             replications: Some(replications),
-            progress,
+            progress: offset_progress(options, i as u64 * u64::from(replications), total),
             ..options.clone()
         };
         let results = simulate(variant.model, &one)?;

@@ -31,7 +31,7 @@ impl Unit {
 }
 
 /// Days up to 4 months, weeks up to 3 years, years beyond.
-pub(super) fn unit_for(max_days: f64) -> Unit {
+fn unit_for(max_days: f64) -> Unit {
     if max_days <= 120.0 {
         Unit {
             name: "days",
@@ -51,7 +51,7 @@ pub(super) fn unit_for(max_days: f64) -> Unit {
 }
 
 /// The highest finite value of `pick` over the bands.
-pub(super) fn finite_max(bands: &[Band], pick: impl Fn(&Band) -> f64) -> f64 {
+fn finite_max(bands: &[Band], pick: impl Fn(&Band) -> f64) -> f64 {
     bands.iter().map(pick).filter(|v| v.is_finite()).fold(0.0, f64::max)
 }
 

@@ -7,22 +7,21 @@ use super::{
     Axis, Base, ChartText, DEFAULT_CHART_METRIC, Param, SweepPlan, SweepRequest, Values, assemble, axes, folder_name,
     grid, plan_into,
 };
-use crate::analysis::{Metric, Runs, Scope, check_limits};
+use crate::analysis::{Metric, Runs, Scope, check_limits, offset_progress};
 use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::guard::Limits;
 use crate::model::Date;
 use crate::output::{FolderKind, Staging, write_file};
-use crate::replicate::{Progress, RunOptions};
+use crate::replicate::RunOptions;
 use crate::results::Provenance;
 use crate::shard::{
     SHARD_FORMAT_VERSION, SWEEP_FORMAT_NAME, Shard, bad_folder, in_shard_order, merge_shards_within,
-    provenance_difference, read_file, read_header, sha256, simulate_shard,
+    provenance_difference, read_file, read_header, read_manifests, sha256, simulate_shard,
 };
 use crate::source::Scenario;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use super::Sweep;
 
@@ -124,17 +123,8 @@ impl SweepShardPlan {
         let total = variants.len() as u64 * range.len() as u64;
         let mut points = Vec::new();
         for (i, (variant, folder)) in variants.iter().zip(&plan.folders).enumerate() {
-            let offset = i as u64 * range.len() as u64;
-            let progress = options.progress.clone().map(|report| {
-                Arc::new(move |p: Progress| {
-                    report(Progress {
-                        done: offset + p.done,
-                        total: Some(total),
-                    })
-                }) as crate::replicate::ProgressFn
-            });
             let one = RunOptions {
-                progress,
+                progress: offset_progress(&options, i as u64 * range.len() as u64, total),
                 ..options.clone()
             };
             let state = simulate_shard(variant.model, self.shard, &one)?;
@@ -270,29 +260,16 @@ fn difference(a: &SweepManifest, b: &SweepManifest) -> Option<String> {
 /// `out` holding other files is refused unless `force`, and then its other files are kept.
 pub fn merge_sweep_shards(dirs: &[impl AsRef<Path>], out: &Path, force: bool, limits: &Limits) -> Result<Sweep, Error> {
     let dirs: Vec<PathBuf> = dirs.iter().map(|dir| dir.as_ref().to_path_buf()).collect();
-    let Some(first_dir) = dirs.first() else {
-        return Err(Error::Input(InputError::single(Diagnostic::new(
-            "no shard folders to merge",
-        ))));
-    };
     let staging = Staging::new(out, FolderKind::Sweep, force)?;
-    let manifests = dirs
-        .iter()
-        .map(|dir| read_manifest(dir, limits))
-        .collect::<Result<Vec<_>, _>>()?;
+    let manifests = read_manifests(
+        &dirs,
+        |dir| read_manifest(dir, limits),
+        difference,
+        "sweeps",
+        "merge only the shards of one sweep: the same scenario, changes, parameters, seed, replications, --shard N and backlog version",
+    )?;
     let first = &manifests[0];
-    for (dir, manifest) in dirs.iter().zip(&manifests).skip(1) {
-        if let Some(difference) = difference(first, manifest) {
-            return Err(Error::Input(InputError::single(
-                Diagnostic::new(format!(
-                    "`{}` and `{}` are shards of different sweeps: {difference}",
-                    first_dir.display(),
-                    dir.display()
-                ))
-                .with_help("merge only the shards of one sweep: the same scenario, changes, parameters, seed, replications, --shard N and backlog version"),
-            )));
-        }
-    }
+    let first_dir = &dirs[0];
     let indices: Vec<u32> = manifests.iter().map(|manifest| manifest.shard).collect();
     let order = in_shard_order(&dirs, &indices, first.shards, "sweep")?;
     let (axes, points) = rebuild_points(first).map_err(|problem| bad_folder(first_dir, problem))?;

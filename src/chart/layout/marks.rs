@@ -31,6 +31,20 @@ pub(super) struct Placed {
     pub(super) color: RGBColor,
 }
 
+impl Placed {
+    /// A marker's line without a label.
+    pub(super) fn line(x: i32, color: RGBColor) -> Placed {
+        Placed {
+            x,
+            row: None,
+            x0: x,
+            x1: x,
+            text: String::new(),
+            color,
+        }
+    }
+}
+
 /// Places labels in as few rows as possible (at most `max_rows`); see [`place_marks_in`].
 pub(super) fn place_marks<DB: DrawingBackend>(
     c: &Canvas<DB>,
@@ -67,14 +81,7 @@ fn place_marks_in<DB: DrawingBackend>(
         let (x, text, color) = &marks[i];
         if text.is_empty() {
             // A line the label of another mark speaks for.
-            placed.push(Placed {
-                x: *x,
-                row: None,
-                x0: *x,
-                x1: *x,
-                text: String::new(),
-                color: *color,
-            });
+            placed.push(Placed::line(*x, *color));
             continue;
         }
         let w = c.measure(text, size::NOTE, false);

@@ -22,17 +22,7 @@ const MAX_LABELLED_MARKS: usize = 60;
 
 /// Lines of `marks` without labels, one per pixel, and the note that says what they are.
 fn unlabelled(marks: &[(i32, String, RGBColor)]) -> (Vec<Placed>, Vec<(String, String)>) {
-    let mut lines: Vec<Placed> = marks
-        .iter()
-        .map(|(x, _, color)| Placed {
-            x: *x,
-            row: None,
-            x0: *x,
-            x1: *x,
-            text: String::new(),
-            color: *color,
-        })
-        .collect();
+    let mut lines: Vec<Placed> = marks.iter().map(|(x, _, color)| Placed::line(*x, *color)).collect();
     lines.sort_by_key(|line| line.x);
     lines.dedup_by_key(|line| line.x);
     let note = format!(
