@@ -74,8 +74,20 @@ impl Shard {
     /// The replications this shard runs out of `total`: a contiguous block, empty when there
     /// are more shards than replications and this one gets none.
     pub fn replications(&self, total: u32) -> Range<u32> {
-        let at = |k: u32| (u64::from(k) * u64::from(total) / u64::from(self.count)) as u32;
-        at(self.index)..at(self.index + 1)
+        self.block(total, 1, 0)
+    }
+
+    /// The replications of point `point` (of `points`, each run `replications` times) that
+    /// this shard runs, when the simulations of a sweep or a comparison (points ×
+    /// replications, point by point) are split into N contiguous blocks: the shards share the
+    /// work evenly however many points and replications there are. For one point it is
+    /// [`replications`](Self::replications).
+    pub fn block(&self, replications: u32, points: u32, point: u32) -> Range<u32> {
+        let all = u128::from(points) * u128::from(replications);
+        let at = |k: u32| all * u128::from(k) / u128::from(self.count);
+        let first = u128::from(point) * u128::from(replications);
+        let within = |flat: u128| (flat.clamp(first, first + u128::from(replications)) - first) as u32;
+        within(at(self.index))..within(at(self.index + 1))
     }
 }
 
@@ -220,10 +232,28 @@ struct Manifest {
     shards: u32,
     /// The replications this shard ran: `[first, end)`.
     replications_run: [u32; 2],
+    /// Which point of a sweep or comparison shard it is (absent in a run's shard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    point: Option<PointOf>,
     /// SHA-256 of `state.json`, hex.
     state_sha256: String,
     /// The rest of what the results folder needs, the scenario text as run included.
     run: RunRecord,
+}
+
+/// Point `point` (from 0) of the `points` of a sweep or a comparison, whose shard folder
+/// holds a run shard folder per point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct PointOf {
+    pub(crate) point: u32,
+    pub(crate) points: u32,
+}
+
+impl PointOf {
+    /// The replications of this point that `shard` runs (of `replications`).
+    fn block(self, shard: Shard, replications: u32) -> Range<u32> {
+        shard.block(replications, self.points, self.point)
+    }
 }
 
 /// The state of one shard of a run: what [`simulate_shard`] computes, [`write_folder`]
@@ -234,6 +264,7 @@ struct Manifest {
 #[derive(Debug, Clone)]
 pub struct ShardState {
     shard: Shard,
+    point: Option<PointOf>,
     range: Range<u32>,
     info: RunInfo,
     replications: Replications,
@@ -243,8 +274,18 @@ pub struct ShardState {
 /// only those replications are simulated, and their exact state is kept for
 /// [`merge_shards`]. Checked against the options' limits for the shard's replications.
 pub fn simulate_shard(model: &Model, shard: Shard, options: &RunOptions) -> Result<ShardState, Error> {
+    simulate_block(model, shard, None, options)
+}
+
+/// [`simulate_shard`] of one point of a sweep or a comparison (`point`), or of a run (`None`).
+pub(crate) fn simulate_block(
+    model: &Model,
+    shard: Shard,
+    point: Option<PointOf>,
+    options: &RunOptions,
+) -> Result<ShardState, Error> {
     let total = options.replications.unwrap_or(model.replications);
-    let range = shard.replications(total);
+    let range = point.map_or_else(|| shard.replications(total), |point| point.block(shard, total));
     let part = options.clone().replications(range.len() as u32);
     crate::guard::estimate(model, &part).check(&options.limits)?;
     let replications = run_range(model, options, range.clone())?;
@@ -252,6 +293,7 @@ pub fn simulate_shard(model: &Model, shard: Shard, options: &RunOptions) -> Resu
     info.provenance = info.provenance.with_engine(options.engine);
     Ok(ShardState {
         shard,
+        point,
         range,
         info,
         replications,
@@ -297,6 +339,7 @@ impl ShardState {
             shard: self.shard.index,
             shards: self.shard.count,
             replications_run: [self.range.start, self.range.end],
+            point: self.point,
             state_sha256: sha256(&state),
             run: RunRecord::of(&self.info),
         };
@@ -314,7 +357,7 @@ impl ShardState {
 
     /// [`read`](Self::read), refusing files larger than the limit on files read.
     pub fn read_within(dir: &Path, limits: &Limits) -> Result<ShardState, Error> {
-        let manifest = read_manifest(dir, limits)?;
+        let manifest = read_manifest(dir, limits, None)?;
         read_state(dir, manifest, limits)
     }
 }
@@ -345,23 +388,159 @@ pub(crate) fn read_file(dir: &Path, name: &str, limits: &Limits) -> Result<Strin
 /// What `shard.json` says a sweep shard is.
 pub(crate) const SWEEP_FORMAT_NAME: &str = "backlog-sweep-shard";
 
+/// What `shard.json` says a comparison's shard is.
+pub(crate) const COMPARE_FORMAT_NAME: &str = "backlog-compare-shard";
+
 /// What a shard folder holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ShardKind {
     /// A shard of a run (`run --shard K/N`).
     Run,
     /// A shard of a sweep (`sweep --shard K/N`): a run shard per point.
     Sweep,
+    /// A shard of a comparison (`compare --shard K/N`): a run shard per scenario.
+    Compare,
 }
 
-/// Whether the shard folder `dir` holds a shard of a run or of a sweep, from its `shard.json`
-/// (checked for its format version and backlog version, not yet whole).
+impl ShardKind {
+    /// `a run`, `a sweep`, `a comparison`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ShardKind::Run => "a run",
+            ShardKind::Sweep => "a sweep",
+            ShardKind::Compare => "a comparison",
+        }
+    }
+}
+
+/// Whether the shard folder `dir` holds a shard of a run, a sweep or a comparison, from its
+/// `shard.json` (checked for its format version and backlog version, not yet whole).
 pub fn shard_kind(dir: &Path, limits: &Limits) -> Result<ShardKind, Error> {
     let value = read_header(dir, limits)?;
+    Ok(kind_of(&value))
+}
+
+/// What the manifest `value` (read by [`read_header`]) is of.
+fn kind_of(value: &serde_json::Value) -> ShardKind {
     match value.get("format").and_then(serde_json::Value::as_str) {
-        Some(SWEEP_FORMAT_NAME) => Ok(ShardKind::Sweep),
-        _ => Ok(ShardKind::Run),
+        Some(SWEEP_FORMAT_NAME) => ShardKind::Sweep,
+        Some(COMPARE_FORMAT_NAME) => ShardKind::Compare,
+        _ => ShardKind::Run,
     }
+}
+
+/// Refuses the shard folder `dir`, whose manifest is `value`, unless it holds a shard of
+/// `wanted`.
+pub(crate) fn expect_kind(dir: &Path, value: &serde_json::Value, wanted: ShardKind) -> Result<(), Error> {
+    let found = kind_of(value);
+    if found == wanted {
+        return Ok(());
+    }
+    let found = found.describe();
+    Err(bad_folder(
+        dir,
+        format!(
+            "it is a shard of {found}, not of {}: merge it with the other shards of its {}",
+            wanted.describe(),
+            &found[found.find(' ').map_or(0, |at| at + 1)..]
+        ),
+    ))
+}
+
+/// One point's run shard folder inside the shard folder of a sweep or a comparison, as its
+/// `shard.json` names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct PointRecord {
+    /// The subfolder, named as the point's results folder.
+    pub(crate) folder: String,
+    /// The replications of the point this shard ran: `[first, end)`.
+    pub(crate) replications_run: [u32; 2],
+    /// SHA-256 of its `shard.json`, hex.
+    pub(crate) shard_sha256: String,
+}
+
+/// Runs shard `shard` of every point's replications (the `models`, each `replications` times;
+/// see [`Shard::block`]) and writes each point's run shard folder into `dir/folder`; returns
+/// what the manifest of the sweep's or comparison's shard names of each.
+pub(crate) fn run_points(
+    models: &[&Model],
+    folders: &[String],
+    shard: Shard,
+    replications: u32,
+    options: &RunOptions,
+    dir: &Path,
+) -> Result<Vec<PointRecord>, Error> {
+    let points = u32::try_from(models.len()).map_err(|_| Error::Search("too many points to shard".to_owned()))?;
+    let of = |point: usize| PointOf {
+        point: point as u32,
+        points,
+    };
+    let total: u64 = (0..models.len())
+        .map(|point| of(point).block(shard, replications).len() as u64)
+        .sum();
+    let mut done = 0;
+    let mut records = Vec::new();
+    for (point, (model, folder)) in models.iter().zip(folders).enumerate() {
+        let one = RunOptions {
+            progress: crate::analysis::offset_progress(options, done, total),
+            ..options.clone()
+        }
+        .replications(replications);
+        let state = simulate_block(model, shard, Some(of(point)), &one)?;
+        done += state.range.len() as u64;
+        let point_dir = dir.join(folder);
+        std::fs::create_dir_all(&point_dir).map_err(|source| Error::Write {
+            path: point_dir.clone(),
+            source,
+        })?;
+        state.write_files(&point_dir)?;
+        let manifest = std::fs::read(point_dir.join("shard.json")).map_err(|source| Error::Write {
+            path: point_dir.join("shard.json"),
+            source,
+        })?;
+        records.push(PointRecord {
+            folder: folder.clone(),
+            replications_run: [state.range.start, state.range.end],
+            shard_sha256: sha256(&manifest),
+        });
+    }
+    Ok(records)
+}
+
+/// Merges point `point` (of `points`) of the shard folders `dirs`, given in shard order with
+/// what each one's manifest names of its points (`records`): the point's run shards, each
+/// checked against the SHA-256 its shard's manifest names.
+pub(crate) fn merge_point(
+    dirs: &[&Path],
+    records: &[&[PointRecord]],
+    point: usize,
+    limits: &Limits,
+) -> Result<Results, Error> {
+    let point_dirs: Vec<PathBuf> = dirs
+        .iter()
+        .zip(records)
+        .map(|(dir, records)| {
+            let record = &records[point];
+            let point_dir = dir.join(&record.folder);
+            match read_file(&point_dir, "shard.json", limits) {
+                Ok(text) if sha256(text.as_bytes()) == record.shard_sha256 => Ok(point_dir),
+                Ok(_) => Err(bad_folder(
+                    dir,
+                    format!(
+                        "{}/shard.json is not the one shard.json names (its SHA-256 differs)",
+                        record.folder
+                    ),
+                )),
+                Err(error) => Err(error),
+            }
+        })
+        .collect::<Result<_, Error>>()?;
+    let of = PointOf {
+        point: point as u32,
+        points: records.first().map_or(0, |records| records.len() as u32),
+    };
+    merge_run(&point_dirs, limits, Some(of))
 }
 
 /// Reads `shard.json` as JSON and checks what every shard manifest holds: the format and its
@@ -373,7 +552,7 @@ pub(crate) fn read_header(dir: &Path, limits: &Limits) -> Result<serde_json::Val
         .map_err(|error| bad_folder(dir, format!("shard.json is not valid JSON ({error})")))?;
     if !matches!(
         value.get("format").and_then(serde_json::Value::as_str),
-        Some(FORMAT_NAME | SWEEP_FORMAT_NAME)
+        Some(FORMAT_NAME | SWEEP_FORMAT_NAME | COMPARE_FORMAT_NAME)
     ) {
         return Err(bad_folder(dir, "shard.json is not a backlog shard manifest"));
     }
@@ -398,15 +577,11 @@ pub(crate) fn read_header(dir: &Path, limits: &Limits) -> Result<serde_json::Val
     }
 }
 
-/// Reads and checks the `shard.json` of a run shard.
-fn read_manifest(dir: &Path, limits: &Limits) -> Result<Manifest, Error> {
+/// Reads and checks the `shard.json` of a run shard: of a run (`point` is `None`), or of
+/// point `point` of a sweep or a comparison.
+fn read_manifest(dir: &Path, limits: &Limits, point: Option<PointOf>) -> Result<Manifest, Error> {
     let value = read_header(dir, limits)?;
-    if value.get("format").and_then(serde_json::Value::as_str) != Some(FORMAT_NAME) {
-        return Err(bad_folder(
-            dir,
-            "it is a shard of a sweep, not of a run: merge it with the other shards of its sweep",
-        ));
-    }
+    expect_kind(dir, &value, ShardKind::Run)?;
     let manifest: Manifest =
         serde_json::from_value(value).map_err(|error| bad_folder(dir, format!("shard.json: {error}")))?;
     let shard = Shard::new(manifest.shard, manifest.shards).map_err(|_| {
@@ -418,7 +593,19 @@ fn read_manifest(dir: &Path, limits: &Limits) -> Result<Manifest, Error> {
     if let Some(problem) = manifest.run.problem() {
         return Err(bad_folder(dir, format!("shard.json: {problem}")));
     }
-    let range = shard.replications(manifest.provenance.replications);
+    if manifest.point != point {
+        return Err(bad_folder(
+            dir,
+            match (manifest.point, point) {
+                (Some(_), None) => {
+                    "it is one point of a sweep's or a comparison's shard: merge the shard folders of the sweep or comparison".to_owned()
+                }
+                _ => "shard.json names another point than its folder is".to_owned(),
+            },
+        ));
+    }
+    let total = manifest.provenance.replications;
+    let range = point.map_or_else(|| shard.replications(total), |point| point.block(shard, total));
     if manifest.replications_run != [range.start, range.end] {
         return Err(bad_folder(
             dir,
@@ -456,6 +643,7 @@ fn read_state(dir: &Path, manifest: Manifest, limits: &Limits) -> Result<ShardSt
     check_shape(&info, &range, &replications).map_err(|problem| bad_folder(dir, format!("state.json {problem}")))?;
     Ok(ShardState {
         shard,
+        point: manifest.point,
         range,
         info,
         replications,
@@ -540,16 +728,22 @@ pub fn merge_shards(dirs: &[impl AsRef<Path>]) -> Result<Results, Error> {
 /// [`merge_shards`], refusing files larger than the limit on files read.
 pub fn merge_shards_within(dirs: &[impl AsRef<Path>], limits: &Limits) -> Result<Results, Error> {
     let dirs: Vec<PathBuf> = dirs.iter().map(|dir| dir.as_ref().to_path_buf()).collect();
+    merge_run(&dirs, limits, None)
+}
+
+/// Merges the run shard folders `dirs`: of a run (`point` is `None`), or of one point of a
+/// sweep or a comparison.
+fn merge_run(dirs: &[PathBuf], limits: &Limits, point: Option<PointOf>) -> Result<Results, Error> {
     let manifests = read_manifests(
-        &dirs,
-        |dir| read_manifest(dir, limits),
+        dirs,
+        |dir| read_manifest(dir, limits, point),
         difference,
         "runs",
         "merge only the shards of one run: the same scenario, changes, seed, replications, --shard N and backlog version",
     )?;
     let first = &manifests[0];
     let indices: Vec<u32> = manifests.iter().map(|manifest| manifest.shard).collect();
-    let by_index = in_shard_order(&dirs, &indices, first.shards, "run")?;
+    let by_index = in_shard_order(dirs, &indices, first.shards, "run")?;
     let mut manifests: Vec<Option<Manifest>> = manifests.into_iter().map(Some).collect();
     let mut merged: Option<(RunInfo, Replications)> = None;
     for position in by_index {
@@ -801,5 +995,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The points × replications of a sweep or a comparison: every point's replications are
+    /// run once, in order of shards, and every shard runs as many simulations as another, give
+    /// or take one.
+    #[test]
+    fn blocks_cover_every_point_once_and_share_the_work() {
+        for replications in [0, 1, 2, 5, 1000] {
+            for points in [1, 2, 3, 50] {
+                for count in [1, 2, 3, 7, 11] {
+                    let shards: Vec<Shard> = (0..count).map(|k| Shard::new(k, count).unwrap()).collect();
+                    let loads: Vec<usize> = shards
+                        .iter()
+                        .map(|shard| (0..points).map(|p| shard.block(replications, points, p).len()).sum())
+                        .collect();
+                    let (least, most) = (loads.iter().min().unwrap(), loads.iter().max().unwrap());
+                    assert!(most - least <= 1, "{replications}×{points} in {count}: {loads:?}");
+                    for p in 0..points {
+                        let mut next = 0;
+                        for shard in &shards {
+                            let block = shard.block(replications, points, p);
+                            assert!(block.is_empty() || block.start == next, "{block:?} after {next}");
+                            next = next.max(block.end);
+                        }
+                        assert_eq!(next, replications);
+                    }
+                    if points == 1 {
+                        for shard in &shards {
+                            assert_eq!(shard.block(replications, 1, 0), shard.replications(replications));
+                        }
+                    }
+                }
+            }
+        }
+        let last = Shard::new(u32::MAX - 1, u32::MAX).unwrap();
+        assert_eq!(last.block(u32::MAX, u32::MAX, u32::MAX - 1).end, u32::MAX);
     }
 }

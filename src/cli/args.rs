@@ -24,7 +24,7 @@ pub(crate) enum Command {
     /// Simulate a scenario and report waits, the list over time and where people went.
     #[command(after_help = help::MORE, after_long_help = help::RUN)]
     Run(RunArgs),
-    /// Merge the shard folders of a run or a sweep (`run --shard K/N`, `sweep --shard K/N`) into the folder the whole run or sweep would have written.
+    /// Merge the shard folders of a run, a sweep or a comparison (`--shard K/N`) into the folder the unsharded command would have written.
     #[command(after_help = help::MORE, after_long_help = help::MERGE)]
     Merge(MergeArgs),
     /// Validate a scenario and print a short summary of it.
@@ -216,10 +216,10 @@ pub(crate) struct RunArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct MergeArgs {
-    /// Shard folders written by `backlog run --shard K/N --out DIR` (or `backlog sweep … --shard K/N --out DIR`), every K once, in any order.
+    /// Shard folders written by `backlog run --shard K/N --out DIR` (or `sweep`, `compare` with --shard), every K once, in any order.
     #[arg(value_name = "SHARD_DIR", required = true)]
     pub(crate) shards: Vec<PathBuf>,
-    /// Folder to write the folder the unsharded run (or sweep) would have written.
+    /// Folder to write the folder the unsharded run (or sweep, or comparison) would have written.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: PathBuf,
     /// Output format on standard output.
@@ -337,7 +337,7 @@ pub(crate) struct SweepArgs {
     /// (needs --out), e.g. "Daily quota at San Ysidro, people".
     #[arg(long, value_name = "TEXT", requires = "out")]
     pub(crate) x_label: Option<String>,
-    /// Run only shard K of N (K from 0 to N-1: a block of every point's replications) and write its exact state to the --out folder, for `backlog merge`.
+    /// Run only shard K of N (K from 0 to N-1: a block of the sweep's points × replications) and write its exact state to the --out folder, for `backlog merge`.
     #[arg(long, value_name = "K/N", requires = "out")]
     pub(crate) shard: Option<String>,
     #[command(flatten)]
@@ -362,6 +362,9 @@ pub(crate) struct CompareArgs {
     /// (every run cut at its end); without it they are refused.
     #[arg(long)]
     pub(crate) allow_different_periods: bool,
+    /// Run only shard K of N (K from 0 to N-1: a block of the scenarios × replications) and write its exact state to the --out folder, for `backlog merge`.
+    #[arg(long, value_name = "K/N", requires = "out")]
+    pub(crate) shard: Option<String>,
     #[command(flatten)]
     pub(crate) common: AnalysisArgs,
 }

@@ -3,8 +3,9 @@
 use super::args::CompareArgs;
 use super::output::{Bar, print, print_notes};
 use super::{analysis_options, changes};
+use backlog::analysis::compare::PeriodComparison;
 use backlog::analysis::{self, CompareRequest};
-use backlog::{CancelToken, Error, Scenario};
+use backlog::{CancelToken, Error, Note, Scenario, Shard};
 use std::io::Write;
 
 /// Runs `backlog compare`.
@@ -23,17 +24,23 @@ pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Writ
         force: args.force,
         allow_different_periods: args.allow_different_periods,
     };
-    let plan = analysis::compare::plan(request)?;
-    print_notes(plan.notes(), common.quiet);
-    if !common.quiet {
-        let periods = plan.periods();
-        if let Some(warning) = &periods.warning {
-            super::output::to_stderr(&format!("warning: {warning}\n"));
-        }
-        if let Some(explain) = periods.explain() {
-            super::output::note(&explain);
-        }
+    if let Some(shard) = args.shard.as_deref() {
+        let shard: Shard = shard.parse()?;
+        let plan = analysis::compare::plan_shard(request, shard)?;
+        warn(plan.notes(), plan.periods(), common.quiet);
+        let bar = Bar::new(common.quiet, "runs");
+        let ran = plan.run(&analysis_options(common, cancel, &bar));
+        bar.finish();
+        let ran = match ran? {
+            1 => "1 simulation".to_owned(),
+            n => format!("{n} simulations"),
+        };
+        let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
+        let line = format!("shard {shard}: {ran} of the comparison written to {}\n", dir.display());
+        return super::output::write_stdout(stdout, line.as_bytes());
     }
+    let plan = analysis::compare::plan(request)?;
+    warn(plan.notes(), plan.periods(), common.quiet);
     let bar = Bar::new(common.quiet, "runs");
     let comparison = plan.run(&analysis_options(common, cancel, &bar));
     bar.finish();
@@ -44,4 +51,17 @@ pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Writ
         }
     }
     print(stdout, &comparison, common.format)
+}
+
+/// Prints what validation noted, and how the scenarios' periods compare.
+fn warn(notes: &[Note], periods: &PeriodComparison, quiet: bool) {
+    print_notes(notes, quiet);
+    if !quiet {
+        if let Some(warning) = &periods.warning {
+            super::output::to_stderr(&format!("warning: {warning}\n"));
+        }
+        if let Some(explain) = periods.explain() {
+            super::output::note(&explain);
+        }
+    }
 }

@@ -1,9 +1,10 @@
-//! `backlog merge`: the shard folders of a run (or a sweep) merged into the folder the whole
-//! run (or sweep) would have written, byte for byte.
+//! `backlog merge`: the shard folders of a run (or a sweep, or a comparison) merged into the
+//! folder the unsharded command would have written, byte for byte.
 
 use super::args::MergeArgs;
 use super::output::print;
 use super::run::after_run;
+use backlog::analysis::compare::merge_compare_shards;
 use backlog::analysis::sweep::merge_sweep_shards;
 use backlog::results::OutputDir;
 use backlog::{CancelToken, Diagnostic, Error, InputError, Limits, ShardKind, merge_shards_within, shard_kind};
@@ -16,20 +17,27 @@ pub(super) fn run(args: MergeArgs, cancel: &CancelToken, stdout: &mut dyn Write)
         max_input_bytes: args.max_input,
         ..Limits::default()
     };
-    if let ShardKind::Sweep = kind_of(&args.shards, &limits)? {
-        if args.charts || args.report {
-            return Err(Error::Input(InputError::single(
-                Diagnostic::new("--charts and --report are for the shards of a run")
-                    .with_help("a sweep's folder gets its chart as `backlog sweep --out` writes it; drop the flags"),
-            )));
+    let kind = kind_of(&args.shards, &limits)?;
+    if kind != ShardKind::Run && (args.charts || args.report) {
+        return Err(Error::Input(InputError::single(
+            Diagnostic::new("--charts and --report are for the shards of a run").with_help(format!(
+                "the folder of {} gets its charts as the unsharded command writes them; drop the flags",
+                kind.describe()
+            )),
+        )));
+    }
+    match kind {
+        ShardKind::Sweep => {
+            let sweep = merge_sweep_shards(&args.shards, &args.out, args.force, &limits)?;
+            notes(&sweep.notes, args.quiet);
+            return print(stdout, &sweep, args.format);
         }
-        let sweep = merge_sweep_shards(&args.shards, &args.out, args.force, &limits)?;
-        if !args.quiet {
-            for note in &sweep.notes {
-                super::output::note(note);
-            }
+        ShardKind::Compare => {
+            let comparison = merge_compare_shards(&args.shards, &args.out, args.force, &limits)?;
+            notes(&comparison.notes, args.quiet);
+            return print(stdout, &comparison, args.format);
         }
-        return print(stdout, &sweep, args.format);
+        _ => {}
     }
     // The output folder is checked before any shard's state is read.
     let out = OutputDir::prepare(&args.out, args.force)?;
@@ -43,6 +51,14 @@ pub(super) fn run(args: MergeArgs, cancel: &CancelToken, stdout: &mut dyn Write)
     print(stdout, results.summary(), args.format)
 }
 
+fn notes(notes: &[String], quiet: bool) {
+    if !quiet {
+        for note in notes {
+            super::output::note(note);
+        }
+    }
+}
+
 /// What the shard folders `dirs` hold, refusing a mix of run and sweep shards.
 fn kind_of(dirs: &[PathBuf], limits: &Limits) -> Result<ShardKind, Error> {
     let mut first: Option<(ShardKind, &PathBuf)> = None;
@@ -51,19 +67,15 @@ fn kind_of(dirs: &[PathBuf], limits: &Limits) -> Result<ShardKind, Error> {
         match first {
             None => first = Some((kind, dir)),
             Some((earlier, earlier_dir)) if earlier != kind => {
-                let what = |kind: ShardKind| match kind {
-                    ShardKind::Run => "a run",
-                    ShardKind::Sweep => "a sweep",
-                };
                 return Err(Error::Input(InputError::single(
                     Diagnostic::new(format!(
                         "`{}` is a shard of {} and `{}` a shard of {}: they cannot be merged together",
                         earlier_dir.display(),
-                        what(earlier),
+                        earlier.describe(),
                         dir.display(),
-                        what(kind)
+                        kind.describe()
                     ))
-                    .with_help("merge the shards of one run, or of one sweep"),
+                    .with_help("merge the shards of one run, sweep or comparison"),
                 )));
             }
             Some(_) => {}

@@ -54,8 +54,8 @@ pub(super) fn run(
     print(stdout, &sweep, common.format)
 }
 
-/// Runs shard `shard` of the sweep `plan` into its --out folder; says which replications of
-/// every point it ran.
+/// Runs shard `shard` of the sweep `plan` into its --out folder; says how many simulations it
+/// ran.
 fn run_shard(
     plan: SweepShardPlan,
     shard: Shard,
@@ -66,16 +66,14 @@ fn run_shard(
     let common = &args.common;
     print_notes(plan.notes(), common.quiet);
     let bar = Bar::new(common.quiet, "runs");
-    let range = plan.run(&analysis_options(common, cancel, &bar));
+    let ran = plan.run(&analysis_options(common, cancel, &bar));
     bar.finish();
-    let range = range?;
-    let ran = match range.len() {
-        0 => "no replications".to_owned(),
-        1 => format!("replication {}", range.start),
-        _ => format!("replications {} to {}", range.start, range.end - 1),
+    let ran = match ran? {
+        1 => "1 simulation".to_owned(),
+        n => format!("{n} simulations"),
     };
     let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
-    let line = format!("shard {shard}: {ran} of every point written to {}\n", dir.display());
+    let line = format!("shard {shard}: {ran} of the sweep written to {}\n", dir.display());
     write_stdout(stdout, line.as_bytes())
 }
 

@@ -1,12 +1,14 @@
 //! Sharded runs (`run --shard K/N`, `backlog merge`): for every shipped scenario and N of 1, 2,
 //! 3 and 7, the shards merged in a shuffled order give the unsharded run's results folder byte
 //! for byte; mixed, missing, duplicate and corrupt shards are refused with exit code 2. The same
-//! for a sweep (`sweep --shard K/N`): its merged folder is the unsharded sweep's.
+//! for a sweep (`sweep --shard K/N`) and a comparison (`compare --shard K/N`): the merged folder
+//! is the unsharded one.
 
 use crate::cli::{backlog, project_root};
 use assert_cmd::Command;
+use backlog::analysis::compare::{merge_compare_shards, plan_shard as plan_compare_shard};
 use backlog::analysis::sweep::{merge_sweep_shards, plan, plan_shard};
-use backlog::analysis::{Param, SweepRequest, Values};
+use backlog::analysis::{CompareRequest, Param, SweepRequest, Values};
 use backlog::{Change, Limits, RunOptions, Scenario, Shard, merge_shards, simulate, simulate_shard};
 use std::path::Path;
 
@@ -393,4 +395,167 @@ fn the_command_line_merges_a_sweep_and_refuses_mixed_shards() {
     insta::assert_snapshot!("merge_sweep_mixed_values", refused(dir.path(), &["s0", "other"]));
     ok(dir.path(), &["merge", "s1", "s0", "--out", "merged", "-q"]);
     assert_same_folders(&dir.path().join("whole"), &dir.path().join("merged"), "sweep");
+}
+
+/// A sweep of five points at one replication each: its shards share the points, every shard
+/// runs some, and they merge into the unsharded sweep.
+#[test]
+fn a_sweep_of_single_runs_shares_its_points_between_shards() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let sweep = [
+        "sweep",
+        "deterministic",
+        "--param",
+        "ports.port.capacity.quota_per_day",
+        "--values",
+        "6,8,10,12,14",
+        "-r",
+        "1",
+        "-q",
+    ];
+    ok(dir.path(), &[&sweep[..], &["--out", "whole"]].concat());
+    for k in 0..3 {
+        let (shard, out) = (format!("{k}/3"), format!("s{k}"));
+        let output = in_dir(dir.path())
+            .args([&sweep[..], &["--shard", &shard, "--out", &out]].concat())
+            .output()
+            .expect("backlog runs");
+        assert!(output.status.success());
+        let said = String::from_utf8_lossy(&output.stdout);
+        let expected = if k == 0 { "1 simulation" } else { "2 simulations" };
+        assert!(said.contains(expected), "shard {k}: {said}");
+    }
+    ok(dir.path(), &["merge", "s2", "s1", "s0", "--out", "merged", "-q"]);
+    assert_same_folders(&dir.path().join("whole"), &dir.path().join("merged"), "sweep");
+}
+
+/// The comparison of two shipped scenarios over their common period (at one port, and of
+/// everyone), unsharded and in N shards for N of 1, 2, 3 and 7 merged in a shuffled order:
+/// the same folder, every scenario's results folder, comparison.csv, comparison.json and the
+/// comparison charts, byte for byte. With 3 replications of 2 scenarios, some of the 7
+/// shards are empty.
+#[test]
+fn a_comparison_merges_exactly() {
+    let root = project_root().join("scenarios");
+    let open = |name: &str| Scenario::open(&root.join(name), &Limits::default()).expect("a shipped scenario");
+    for port in [None, Some("san_ysidro")] {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let request = |out: std::path::PathBuf| CompareRequest {
+            scenarios: vec![open("tijuana-2018.toml"), open("tijuana-mpp-2019.toml")],
+            changes: vec![Change::parse("run.horizon_days=100").expect("a change")],
+            seed: None,
+            out: Some(out),
+            port: port.map(str::to_owned),
+            force: false,
+            allow_different_periods: true,
+        };
+        let options = RunOptions::new().replications(3);
+        let whole = dir.path().join("whole");
+        backlog::analysis::compare::plan(request(whole.clone()))
+            .and_then(|plan| plan.run(&options))
+            .expect("the comparison runs");
+        for count in [1, 2, 3, 7] {
+            let mut shards: Vec<_> = (0..count)
+                .map(|k| {
+                    let folder = dir.path().join(format!("{count}-{k}"));
+                    let shard = Shard::new(k, count).expect("a shard");
+                    plan_compare_shard(request(folder.clone()), shard)
+                        .and_then(|plan| plan.run(&options))
+                        .expect("the shard runs");
+                    folder
+                })
+                .collect();
+            shuffle(&mut shards);
+            let merged = dir.path().join(format!("merged-{count}"));
+            merge_compare_shards(&shards, &merged, false, &Limits::default()).expect("merges");
+            assert_same_folders(&whole, &merged, &format!("the comparison ({port:?}) in {count} shards"));
+        }
+    }
+}
+
+/// `backlog compare --shard` and `backlog merge` end to end; a missing shard, a duplicate, a
+/// shard of another comparison, a sweep's shard among them, and a manifest naming a folder
+/// outside the shard are refused.
+#[test]
+fn the_command_line_merges_a_comparison_and_refuses_mixed_shards() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = project_root().join("scenarios");
+    let (a, b) = (root.join("deterministic.toml"), root.join("mmc.toml"));
+    let (a, b) = (a.to_str().expect("a path"), b.to_str().expect("a path"));
+    let compare = ["compare", a, b, "-r", "3", "-q", "--set", "run.horizon_days=30"];
+    ok(dir.path(), &[&compare[..], &["--out", "whole"]].concat());
+    for k in 0..2 {
+        let (shard, out) = (format!("{k}/2"), format!("c{k}"));
+        ok(
+            dir.path(),
+            &[&compare[..], &["--shard", &shard, "--out", &out]].concat(),
+        );
+    }
+    ok(
+        dir.path(),
+        &[
+            "compare",
+            b,
+            a,
+            "-r",
+            "3",
+            "-q",
+            "--set",
+            "run.horizon_days=30",
+            "--shard",
+            "1/2",
+            "--out",
+            "swapped",
+        ],
+    );
+    ok(
+        dir.path(),
+        &[
+            "sweep",
+            "deterministic",
+            "--param",
+            "ports.port.capacity.quota_per_day",
+            "--values",
+            "8,12",
+            "-q",
+            "--shard",
+            "1/2",
+            "--out",
+            "sweep",
+        ],
+    );
+    let missing = refused(dir.path(), &["c1"]);
+    assert!(
+        missing.contains("shard 0/2 is missing") && missing.contains("backlog compare"),
+        "{missing}"
+    );
+    let twice = refused(dir.path(), &["c0", "c1", "c0"]);
+    assert!(twice.contains("given twice"), "{twice}");
+    let swapped = refused(dir.path(), &["c0", "swapped"]);
+    assert!(swapped.contains("shards of different comparisons"), "{swapped}");
+    let mixed = refused(dir.path(), &["c0", "sweep"]);
+    assert!(
+        mixed.contains("a shard of a comparison") && mixed.contains("a shard of a sweep"),
+        "{mixed}"
+    );
+    let charts = in_dir(dir.path())
+        .args(["merge", "c0", "c1", "--out", "results", "--charts"])
+        .output()
+        .expect("backlog runs");
+    assert_eq!(charts.status.code(), Some(2));
+
+    // A manifest whose folder names lead elsewhere is refused before anything is read there.
+    let escaped = dir.path().join("escaped");
+    std::fs::create_dir(&escaped).expect("a folder");
+    let manifest = std::fs::read_to_string(dir.path().join("c1/shard.json")).expect("a manifest");
+    std::fs::write(
+        escaped.join("shard.json"),
+        manifest.replace("\"folder\": \"mmc\"", "\"folder\": \"../c0/mmc\""),
+    )
+    .expect("written");
+    let outside = refused(dir.path(), &["c0", "escaped"]);
+    assert!(outside.contains("other folders than its scenarios"), "{outside}");
+
+    ok(dir.path(), &["merge", "c1", "c0", "--out", "merged", "-q"]);
+    assert_same_folders(&dir.path().join("whole"), &dir.path().join("merged"), "comparison");
 }

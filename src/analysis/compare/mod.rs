@@ -3,11 +3,13 @@
 
 mod paired;
 mod period;
+mod shard;
 
 use crate::report::Render;
 pub use paired::MetricRow;
 use paired::narrowing;
 pub use period::{Common, Period, Periods};
+pub use shard::{CompareShardPlan, merge_compare_shards, plan_shard};
 
 use super::sweep::metrics_json;
 use super::{Metric, Runs, Scope, Variant, align, format_interval, format_metric, run_each_variant};
@@ -180,6 +182,11 @@ fn letter(i: usize) -> String {
 
 /// Loads and checks every scenario of a comparison, and its output folder.
 pub fn plan(request: CompareRequest) -> Result<ComparePlan, Error> {
+    plan_into(request, FolderKind::Compare)
+}
+
+/// [`plan`], its output folder (if any) to be of `kind`.
+fn plan_into(request: CompareRequest, kind: FolderKind) -> Result<ComparePlan, Error> {
     if request.scenarios.len() < 2 {
         return Err(input(
             "compare needs two or more scenario files",
@@ -201,7 +208,7 @@ pub fn plan(request: CompareRequest) -> Result<ComparePlan, Error> {
         i64::try_from(seed).map_err(|_| input("--seed is too large", "use a seed up to 9223372036854775807"))?,
     );
     let files: Vec<&str> = request.scenarios.iter().map(Scenario::name).collect();
-    let periods = reconcile_periods(&own, &files, request.allow_different_periods)?;
+    let periods = reconcile_periods(Periods::of(&own), &files, request.allow_different_periods)?;
     let mut loaded = Vec::new();
     for (i, (scenario, model)) in request.scenarios.iter().zip(own).enumerate() {
         let file = scenario.name().to_owned();
@@ -237,7 +244,7 @@ pub fn plan(request: CompareRequest) -> Result<ComparePlan, Error> {
     let out = request
         .out
         .as_ref()
-        .map(|dir| Staging::new(dir, FolderKind::Compare, request.force))
+        .map(|dir| Staging::new(dir, kind, request.force))
         .transpose()?;
     Ok(ComparePlan {
         out,
@@ -252,10 +259,9 @@ pub fn plan(request: CompareRequest) -> Result<ComparePlan, Error> {
     })
 }
 
-/// Checks the periods of the scenarios (`own`, from `files`): the same, or, when allowed,
-/// different but sharing at least a day. Before anything runs.
-fn reconcile_periods(own: &[Model], files: &[&str], allow: bool) -> Result<PeriodComparison, Error> {
-    let periods = Periods::of(own);
+/// Checks the periods of the scenarios (with the changes, of `files`): the same, or, when
+/// allowed, different but sharing at least a day. Before anything runs.
+fn reconcile_periods(periods: Periods, files: &[&str], allow: bool) -> Result<PeriodComparison, Error> {
     if !periods.differ() {
         return Ok(PeriodComparison {
             periods,
@@ -319,8 +325,27 @@ impl ComparePlan {
     /// and the comparison charts.
     pub fn run(self, options: &RunOptions) -> Result<Comparison, Error> {
         let replications = options.replications.unwrap_or(self.first_replications);
-        let scenarios: Vec<Compared> = self
-            .loaded
+        let scenarios = self.compared(replications);
+        let variants = self.variants();
+        let out = self
+            .out
+            .as_ref()
+            .map(|staging| (staging.path(), self.folders.as_slice()));
+        let runs = run_each_variant(options, &variants, replications, out)?;
+        let done = Done {
+            scenarios,
+            seed: self.seed,
+            replications,
+            scope: self.scope,
+            runs,
+            periods: self.periods,
+        };
+        done.finish(self.out, &self.folders)
+    }
+
+    /// Each scenario as compared, run `replications` times.
+    fn compared(&self, replications: u32) -> Vec<Compared> {
+        self.loaded
             .iter()
             .enumerate()
             .map(|(i, (model, own_seed, file))| Compared {
@@ -330,35 +355,54 @@ impl ComparePlan {
                 own_seed: *own_seed,
                 provenance: Provenance::new(model, replications),
             })
-            .collect();
-        let variants: Vec<Variant<'_>> = self
-            .loaded
+            .collect()
+    }
+
+    /// Each scenario as run, with the port whose metrics are compared.
+    fn variants(&self) -> Vec<Variant<'_>> {
+        self.loaded
             .iter()
             .zip(&self.ports)
             .map(|((model, ..), &port)| Variant { model, port })
-            .collect();
-        let out = self
-            .out
-            .as_ref()
-            .map(|staging| (staging.path(), self.folders.as_slice()));
-        let runs = run_each_variant(options, &variants, replications, out)?;
+            .collect()
+    }
+}
+
+/// A comparison whose scenarios have run: what is left is comparing them and writing.
+struct Done {
+    scenarios: Vec<Compared>,
+    seed: u64,
+    replications: u32,
+    scope: Scope,
+    runs: Vec<Runs>,
+    periods: PeriodComparison,
+}
+
+impl Done {
+    /// Compares the runs; with an output folder (`out`, holding a results folder per scenario,
+    /// named `folders`), writes comparison.csv, comparison.json and the comparison charts.
+    fn finish(self, out: Option<Staging>, folders: &[String]) -> Result<Comparison, Error> {
         let mut notes: Vec<String> = self.periods.axis_note().into_iter().collect();
-        if let Some(staging) = &self.out {
-            let labels: Vec<String> = scenarios.iter().map(|s| format!("{}: {}", s.letter, s.name)).collect();
-            notes.extend(write_charts(staging.path(), &self.folders, &labels)?);
+        if let Some(staging) = &out {
+            let labels: Vec<String> = self
+                .scenarios
+                .iter()
+                .map(|s| format!("{}: {}", s.letter, s.name))
+                .collect();
+            notes.extend(write_charts(staging.path(), folders, &labels)?);
         }
-        let rows = paired::compare(&runs, self.periods.left_out());
+        let rows = paired::compare(&self.runs, self.periods.left_out());
         let comparison = Comparison {
-            scenarios,
+            scenarios: self.scenarios,
             seed: self.seed,
-            replications,
+            replications: self.replications,
             scope: self.scope,
-            runs,
+            runs: self.runs,
             rows,
             notes,
             periods: self.periods,
         };
-        if let Some(staging) = self.out {
+        if let Some(staging) = out {
             write_file(&staging.path().join("comparison.csv"), comparison.to_csv().as_bytes())?;
             write_file(&staging.path().join("comparison.json"), comparison.to_json().as_bytes())?;
             staging.commit()?;

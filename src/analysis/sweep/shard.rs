@@ -7,7 +7,7 @@ use super::{
     Axis, Base, ChartText, DEFAULT_CHART_METRIC, Param, SweepPlan, SweepRequest, Values, assemble, axes, folder_name,
     grid, plan_into,
 };
-use crate::analysis::{Metric, Runs, Scope, check_limits, offset_progress};
+use crate::analysis::{Metric, Runs, Scope, check_limits};
 use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::guard::Limits;
 use crate::model::Date;
@@ -15,12 +15,11 @@ use crate::output::{FolderKind, Staging, write_file};
 use crate::replicate::RunOptions;
 use crate::results::Provenance;
 use crate::shard::{
-    SHARD_FORMAT_VERSION, SWEEP_FORMAT_NAME, Shard, bad_folder, in_shard_order, merge_shards_within,
-    provenance_difference, read_file, read_header, read_manifests, sha256, simulate_shard,
+    PointRecord, SHARD_FORMAT_VERSION, SWEEP_FORMAT_NAME, Shard, ShardKind, bad_folder, expect_kind, in_shard_order,
+    merge_point, provenance_difference, read_header, read_manifests, run_points,
 };
 use crate::source::Scenario;
 use serde::{Deserialize, Serialize};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::Sweep;
@@ -48,15 +47,6 @@ struct SweepRecord {
     chart_x_label: Option<String>,
 }
 
-/// One point's run shard folder, as `shard.json` names it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct PointRecord {
-    /// The subfolder, named as the point's results folder.
-    folder: String,
-    /// SHA-256 of its `shard.json`, hex.
-    shard_sha256: String,
-}
-
 /// `shard.json` of a sweep shard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct SweepManifest {
@@ -71,12 +61,11 @@ struct SweepManifest {
     shard: u32,
     /// N.
     shards: u32,
-    /// The replications this shard ran at every point: `[first, end)`.
-    replications_run: [u32; 2],
     sweep: SweepRecord,
     /// The scenario before the swept values.
     base: Base,
-    /// Every point, in grid order.
+    /// Every point, in grid order, with the replications of it this shard ran (see
+    /// [`Shard::block`]).
     points: Vec<PointRecord>,
 }
 
@@ -106,43 +95,32 @@ impl SweepShardPlan {
         self.plan.notes()
     }
 
-    /// Runs the shard's replications of every point and writes the shard folder; returns the
-    /// replications it ran at every point.
-    pub fn run(self, options: &RunOptions) -> Result<Range<u32>, Error> {
+    /// Runs the shard's block of the sweep's simulations (points × replications, see
+    /// [`Shard::block`]) and writes the shard folder; returns how many it ran.
+    pub fn run(self, options: &RunOptions) -> Result<u64, Error> {
         let plan = &self.plan;
         let replications = options.replications.unwrap_or(plan.first.replications);
         let options = plan.options(options).replications(replications);
-        let range = self.shard.replications(replications);
         let variants = plan.variants();
-        check_limits(&variants, &options, range.len() as u32)?;
+        check_limits(&variants, &options, replications)?;
         let Some(staging) = &plan.out else {
             return Err(Error::Input(InputError::single(Diagnostic::new(
                 "a sweep shard needs an output folder",
             ))));
         };
-        let total = variants.len() as u64 * range.len() as u64;
-        let mut points = Vec::new();
-        for (i, (variant, folder)) in variants.iter().zip(&plan.folders).enumerate() {
-            let one = RunOptions {
-                progress: offset_progress(&options, i as u64 * range.len() as u64, total),
-                ..options.clone()
-            };
-            let state = simulate_shard(variant.model, self.shard, &one)?;
-            let dir = staging.path().join(folder);
-            std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
-                path: dir.clone(),
-                source,
-            })?;
-            state.write_files(&dir)?;
-            let manifest = std::fs::read(dir.join("shard.json")).map_err(|source| Error::Write {
-                path: dir.join("shard.json"),
-                source,
-            })?;
-            points.push(PointRecord {
-                folder: folder.clone(),
-                shard_sha256: sha256(&manifest),
-            });
-        }
+        let models: Vec<&crate::model::Model> = variants.iter().map(|variant| variant.model).collect();
+        let points = run_points(
+            &models,
+            &plan.folders,
+            self.shard,
+            replications,
+            &options,
+            staging.path(),
+        )?;
+        let ran = points
+            .iter()
+            .map(|point| u64::from(point.replications_run[1] - point.replications_run[0]))
+            .sum();
         let request = &plan.request;
         let manifest = SweepManifest {
             format: SWEEP_FORMAT_NAME.to_owned(),
@@ -150,7 +128,6 @@ impl SweepShardPlan {
             provenance: Provenance::new(&plan.first, replications),
             shard: self.shard.index(),
             shards: self.shard.count(),
-            replications_run: [range.start, range.end],
             sweep: SweepRecord {
                 params: request
                     .params
@@ -182,19 +159,14 @@ impl SweepShardPlan {
         if let Some(staging) = self.plan.out {
             staging.commit()?;
         }
-        Ok(range)
+        Ok(ran)
     }
 }
 
 /// Reads and checks the `shard.json` of a sweep shard.
 fn read_manifest(dir: &Path, limits: &Limits) -> Result<SweepManifest, Error> {
     let value = read_header(dir, limits)?;
-    if value.get("format").and_then(serde_json::Value::as_str) != Some(SWEEP_FORMAT_NAME) {
-        return Err(bad_folder(
-            dir,
-            "it is a shard of a run, not of a sweep: merge it with the other shards of its run",
-        ));
-    }
+    expect_kind(dir, &value, ShardKind::Sweep)?;
     let manifest: SweepManifest =
         serde_json::from_value(value).map_err(|error| bad_folder(dir, format!("shard.json: {error}")))?;
     let shard = Shard::new(manifest.shard, manifest.shards).map_err(|_| {
@@ -203,19 +175,18 @@ fn read_manifest(dir: &Path, limits: &Limits) -> Result<SweepManifest, Error> {
             format!("shard {} of {} does not exist", manifest.shard, manifest.shards),
         )
     })?;
-    let range = shard.replications(manifest.provenance.replications);
-    if manifest.replications_run != [range.start, range.end] {
-        return Err(bad_folder(
-            dir,
-            format!(
-                "shard {shard} of {} replications runs {}..{}, not the {}..{} it names",
-                manifest.provenance.replications,
-                range.start,
-                range.end,
-                manifest.replications_run[0],
-                manifest.replications_run[1]
-            ),
-        ));
+    let points = u32::try_from(manifest.points.len()).unwrap_or(u32::MAX);
+    for (point, record) in (0..points).zip(&manifest.points) {
+        let range = shard.block(manifest.provenance.replications, points, point);
+        if record.replications_run != [range.start, range.end] {
+            return Err(bad_folder(
+                dir,
+                format!(
+                    "shard {shard} runs replications {}..{} of point {}, not the {}..{} it names",
+                    range.start, range.end, record.folder, record.replications_run[0], record.replications_run[1]
+                ),
+            ));
+        }
     }
     Ok(manifest)
 }
@@ -277,25 +248,12 @@ pub fn merge_sweep_shards(dirs: &[impl AsRef<Path>], out: &Path, force: bool, li
     let mut periods: Vec<(Option<Date>, u32)> = Vec::new();
     let scope = first.sweep.port.clone().map_or(Scope::Total, Scope::Port);
     for (point, record) in first.points.iter().enumerate() {
-        let point_dirs: Vec<PathBuf> = order
+        let shard_dirs: Vec<&Path> = order.iter().map(|&position| dirs[position].as_path()).collect();
+        let records: Vec<&[PointRecord]> = order
             .iter()
-            .map(|&position| {
-                let dir = dirs[position].join(&record.folder);
-                let named = &manifests[position].points[point].shard_sha256;
-                match read_file(&dir, "shard.json", limits) {
-                    Ok(text) if sha256(text.as_bytes()) == *named => Ok(dir),
-                    Ok(_) => Err(bad_folder(
-                        &dirs[position],
-                        format!(
-                            "{}/shard.json is not the one shard.json names (its SHA-256 differs)",
-                            record.folder
-                        ),
-                    )),
-                    Err(error) => Err(error),
-                }
-            })
-            .collect::<Result<_, Error>>()?;
-        let results = merge_shards_within(&point_dirs, limits)?;
+            .map(|&position| manifests[position].points.as_slice())
+            .collect();
+        let results = merge_point(&shard_dirs, &records, point, limits)?;
         let port = match &scope {
             Scope::Total => None,
             Scope::Port(name) => Some(results.info.ports.iter().position(|port| port == name).ok_or_else(|| {
