@@ -34,15 +34,22 @@ pub enum Error {
     /// The search of a fit could not run (the optimiser failed): exit code 1.
     #[error("the search for the best parameters failed: {0}")]
     Search(String),
+    /// A search run in rounds (`--rounds DIR`) stopped before its results: a round waits for
+    /// other shards, or (for a shard) the search is complete. Exit code 3; a shard's command
+    /// line reports it and exits 0.
+    #[error("{0}")]
+    Rounds(crate::analysis::RoundStop),
 }
 
 impl Error {
-    /// 2 for bad input or a refused run, 130 when interrupted, 1 for anything else.
+    /// 2 for bad input or a refused run, 3 for a search in rounds that needs more rounds, 130
+    /// when interrupted, 1 for anything else.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) | Error::Limit(_) => 2,
             Error::Write { .. } | Error::Threads(_) | Error::Chart(_) | Error::Search(_) => 1,
             Error::Interrupted => 130,
+            Error::Rounds(_) => 3,
         }
     }
 }

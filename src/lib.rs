@@ -22,8 +22,10 @@
 //!   progress function, [`Limits`]), giving [`Results`];
 //! - scale-out: [`simulate_shard`] runs shard K of N ([`Shard`]) into a [`ShardState`], and
 //!   [`merge_shards`] merges shard folders into the [`Results`] of the whole run, exactly;
-//!   sweeps shard and merge the same way ([`analysis::sweep::plan_shard`],
-//!   [`analysis::sweep::merge_sweep_shards`]), and [`shard_kind`] tells their folders apart;
+//!   sweeps and comparisons shard and merge the same way ([`analysis::sweep::plan_shard`],
+//!   [`analysis::sweep::merge_sweep_shards`], [`analysis::compare::plan_shard`],
+//!   [`analysis::compare::merge_compare_shards`]), and [`shard_kind`] tells their folders
+//!   apart; searches run in rounds of shards ([`analysis::Rounds`]);
 //! - results: [`results`] owns the results folder (written by [`Results::write_folder`], read
 //!   back by [`Folder::read`]); [`chart`] draws charts and the report from a [`Folder`];
 //! - analysis: [`analysis`] sweeps, compares and searches for goals on [`Metric`]s, and fits

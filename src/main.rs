@@ -1,5 +1,6 @@
 //! The `backlog` command line: parses arguments, runs the command, maps errors to exit codes
-//! (0 ok, 1 failure, 2 bad input, 130 interrupted). The commands are in `cli`.
+//! (0 ok, 1 failure, 2 bad input, 3 a search in rounds that needs more rounds, 130 interrupted).
+//! The commands are in `cli`.
 
 mod cli;
 

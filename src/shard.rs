@@ -343,10 +343,8 @@ impl ShardState {
             state_sha256: sha256(&state),
             run: RunRecord::of(&self.info),
         };
-        let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-        text.push('\n');
         write_file(&dir.join("state.json"), &state)?;
-        write_file(&dir.join("shard.json"), text.as_bytes())
+        write_manifest(dir, &manifest)
     }
 
     /// Reads the shard folder `dir`, checking it whole: its format version, that it is of
@@ -577,19 +575,56 @@ pub(crate) fn read_header(dir: &Path, limits: &Limits) -> Result<serde_json::Val
     }
 }
 
+/// Reads the `shard.json` of a shard of `kind` in `dir`: its header checked (format, versions),
+/// then parsed whole; returns it with the shard it names, which must exist.
+pub(crate) fn read_manifest_of<M: serde::de::DeserializeOwned>(
+    dir: &Path,
+    limits: &Limits,
+    kind: ShardKind,
+) -> Result<(M, Shard), Error> {
+    let value = read_header(dir, limits)?;
+    expect_kind(dir, &value, kind)?;
+    let number = |key: &str| value.get(key).and_then(serde_json::Value::as_u64).unwrap_or_default();
+    let (index, count) = (number("shard"), number("shards"));
+    let manifest: M = serde_json::from_value(value).map_err(|error| bad_folder(dir, format!("shard.json: {error}")))?;
+    let shard = u32::try_from(index)
+        .ok()
+        .zip(u32::try_from(count).ok())
+        .and_then(|(index, count)| Shard::new(index, count).ok())
+        .ok_or_else(|| bad_folder(dir, format!("shard {index} of {count} does not exist")))?;
+    Ok((manifest, shard))
+}
+
+/// Checks that `points`, as a sweep's or comparison's shard `shard` names them, each ran the
+/// block of its `replications` that the shard runs.
+pub(crate) fn check_blocks(dir: &Path, shard: Shard, replications: u32, points: &[PointRecord]) -> Result<(), Error> {
+    let count = u32::try_from(points.len()).unwrap_or(u32::MAX);
+    for (point, record) in (0..count).zip(points) {
+        let range = shard.block(replications, count, point);
+        if record.replications_run != [range.start, range.end] {
+            return Err(bad_folder(
+                dir,
+                format!(
+                    "shard {shard} runs replications {}..{} of {}, not the {}..{} it names",
+                    range.start, range.end, record.folder, record.replications_run[0], record.replications_run[1]
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes the manifest `shard.json` of a shard into `dir`.
+pub(crate) fn write_manifest(dir: &Path, manifest: &impl Serialize) -> Result<(), Error> {
+    let mut text = serde_json::to_string_pretty(manifest).unwrap_or_default();
+    text.push('\n');
+    write_file(&dir.join("shard.json"), text.as_bytes())
+}
+
 /// Reads and checks the `shard.json` of a run shard: of a run (`point` is `None`), or of
 /// point `point` of a sweep or a comparison.
 fn read_manifest(dir: &Path, limits: &Limits, point: Option<PointOf>) -> Result<Manifest, Error> {
-    let value = read_header(dir, limits)?;
-    expect_kind(dir, &value, ShardKind::Run)?;
-    let manifest: Manifest =
-        serde_json::from_value(value).map_err(|error| bad_folder(dir, format!("shard.json: {error}")))?;
-    let shard = Shard::new(manifest.shard, manifest.shards).map_err(|_| {
-        bad_folder(
-            dir,
-            format!("shard {} of {} does not exist", manifest.shard, manifest.shards),
-        )
-    })?;
+    let (manifest, shard): (Manifest, Shard) = read_manifest_of(dir, limits, ShardKind::Run)?;
     if let Some(problem) = manifest.run.problem() {
         return Err(bad_folder(dir, format!("shard.json: {problem}")));
     }

@@ -3,7 +3,10 @@
 # slurmctld and slurmd, with a minimal slurm.conf in a temporary folder; no cgroups), submits
 # a sweep of the built-in what-if scenario's quota as a job array of 4 shards with submit.sh,
 # waits for it and its merge job, and checks that the merged folder is byte for byte the one
-# the unsharded sweep writes (every point's results folder, sweep.csv, sweep.json, the chart). It stops the daemons it started, by their pid, and removes its folder.
+# the unsharded sweep writes (every point's results folder, sweep.csv, sweep.json, the chart).
+# Then it drives a target search in rounds of 2 shards with search.sh and checks its answer
+# against the unsharded search's. It stops the daemons it started, by their pid, and removes
+# its folder.
 #
 #   deploy/slurm/test-local.sh [BACKLOG_BINARY]
 #
@@ -38,7 +41,7 @@ cleanup() {
   done
   if [ "$status" -ne 0 ]; then
     echo "failed; the daemons' logs:" >&2
-    tail -n 20 "$work"/*.log "$work"/munge/*.log "$work"/run/logs/*.log 2>/dev/null >&2 || true
+    tail -n 20 "$work"/*.log "$work"/munge/*.log "$work"/run/logs/*.log "$work"/search/logs/*.log 2>/dev/null >&2 || true
   fi
   rm -rf "$work"
 }
@@ -126,3 +129,14 @@ single=$((($(date +%s%N) - started) / 1000000))
 diff -r "$work/single" "$work/run/results"
 echo "== the merge of $shards shards of a $command run by Slurm is byte for byte the unsharded $command"
 echo "   wall time: $sharded ms through Slurm ($shards shards and the merge), $single ms unsharded"
+
+# A target search in rounds of 2 shards, driven by search.sh: the same answer as unsharded.
+search=(--param ports.port.capacity.quota_per_day --metric wait_mean --at-most 5 -r 4 --format json)
+started=$(date +%s%N)
+BACKLOG="$backlog" "$here/search.sh" target deterministic 2 "$work/search" "${search[@]}" > "$work/search.json"
+searched=$((($(date +%s%N) - started) / 1000000))
+"$backlog" target deterministic --quiet "${search[@]}" > "$work/search-single.json"
+diff "$work/search-single.json" "$work/search.json"
+rounds=$(find "$work/search/rounds" -maxdepth 1 -name 'round-*' | wc -l)
+echo "== a target search of $rounds rounds in 2 shards each, driven through Slurm by search.sh, gives the unsharded answer"
+echo "   wall time: $searched ms through Slurm"

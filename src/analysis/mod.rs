@@ -13,15 +13,18 @@
 //! - [`sweep`]: values of one or two parameters, and the grid of points they make;
 //! - [`compare`]: metrics of several scenarios side by side, with paired differences;
 //! - [`target`]: the monotone search for the parameter value that meets a goal;
-//! - [`fit`]: the values of parameters that make recorded figures most likely (calibration).
+//! - [`fit`]: the values of parameters that make recorded figures most likely (calibration);
+//! - [`Rounds`]: `target` and `fit` run in rounds, each round's simulations split in shards.
 
 pub mod compare;
 pub mod fit;
+pub(crate) mod rounds;
 pub mod sweep;
 pub mod target;
 
 pub use compare::{CompareRequest, Comparison};
 pub use fit::{Fit, FitParam, FitPlan, FitRequest};
+pub use rounds::{RoundStop, Rounds};
 pub use sweep::{Param, Sweep, SweepPlan, SweepRequest, Values};
 pub use target::{Target, TargetRequest};
 
@@ -436,8 +439,23 @@ pub(crate) fn run_variants(
     progress: &Counter<'_>,
     options: &RunOptions,
 ) -> Result<Vec<Runs>, Error> {
-    let tasks: Vec<(usize, u32)> = (0..variants.len())
-        .flat_map(|v| (0..replications).map(move |r| (v, r)))
+    let ranges = vec![0..replications; variants.len()];
+    run_variant_blocks(pool, variants, &ranges, cancel, progress, options)
+}
+
+/// [`run_variants`] of the replications `ranges[v]` of each variant `v`.
+pub(crate) fn run_variant_blocks(
+    pool: &rayon::ThreadPool,
+    variants: &[Variant<'_>],
+    ranges: &[std::ops::Range<u32>],
+    cancel: &CancelToken,
+    progress: &Counter<'_>,
+    options: &RunOptions,
+) -> Result<Vec<Runs>, Error> {
+    let tasks: Vec<(usize, u32)> = ranges
+        .iter()
+        .enumerate()
+        .flat_map(|(v, range)| range.clone().map(move |r| (v, r)))
         .collect();
     let shares: Vec<Vec<u32>> = variants
         .iter()

@@ -400,7 +400,20 @@ pub(crate) struct TargetArgs {
     #[arg(long)]
     pub(crate) step: Option<f64>,
     #[command(flatten)]
+    pub(crate) rounds: RoundsArgs,
+    #[command(flatten)]
     pub(crate) common: AnalysisArgs,
+}
+
+/// A search run in rounds on a batch system (`target`, `fit`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct RoundsArgs {
+    /// Keep the search's rounds in this folder, to run each round in shards (--shard K/N) on a batch system; without --shard, give the results once every round is in (exit code 3 while a round waits for shards). See docs/scale-out.md.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) rounds: Option<PathBuf>,
+    /// With --rounds: run shard K of N (K from 0 to N-1) of each round that can run, and stop at a round waiting for other shards.
+    #[arg(long, value_name = "K/N", requires = "rounds")]
+    pub(crate) shard: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -416,6 +429,8 @@ pub(crate) struct FitArgs {
     /// The values the preceding --param may take, LOW:HIGH, e.g. 10:80.
     #[arg(long, value_name = "LOW:HIGH", allow_hyphen_values = true, required = true)]
     pub(crate) range: Vec<String>,
+    #[command(flatten)]
+    pub(crate) rounds: RoundsArgs,
     /// Folder for fit.json, fit.csv, scenario.toml (the fitted scenario) and the back-test chart (backtest.png, backtest.svg).
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,

@@ -31,10 +31,7 @@ pub(super) fn run(args: CompareArgs, cancel: &CancelToken, stdout: &mut dyn Writ
         let bar = Bar::new(common.quiet, "runs");
         let ran = plan.run(&analysis_options(common, cancel, &bar));
         bar.finish();
-        let ran = match ran? {
-            1 => "1 simulation".to_owned(),
-            n => format!("{n} simulations"),
-        };
+        let ran = super::output::simulations(ran?);
         let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
         let line = format!("shard {shard}: {ran} of the comparison written to {}\n", dir.display());
         return super::output::write_stdout(stdout, line.as_bytes());

@@ -16,6 +16,12 @@ pub(super) fn run(
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
     let limits = args.limits.limits();
+    if args.rounds.shard.is_some() && args.out.is_some() {
+        return Err(Error::Input(InputError::single(
+            Diagnostic::new("--out is written by the coordinator, not by a shard of a round")
+                .with_help("drop --out from the shards' command; give it to `backlog fit … --rounds DIR --out DIR` once every round is in"),
+        )));
+    }
     let request = FitRequest {
         observed: args.observed.clone(),
         params: params(&args, matches)?,
@@ -34,9 +40,15 @@ pub(super) fn run(
     if let Some(threads) = args.threads {
         options = options.threads(threads as usize);
     }
-    let fit = plan.run(&bar.attach(options));
+    let options = bar.attach(options);
+    let fit = match super::rounds(&args.rounds)? {
+        Some(rounds) => plan.run_rounds(&options, &rounds),
+        None => plan.run(&options),
+    };
     bar.finish();
-    let fit = fit?;
+    let Some(fit) = super::search_step(fit, args.rounds.shard.is_some(), stdout)? else {
+        return Ok(());
+    };
     if !args.quiet {
         for text in &fit.notes {
             note(text);

@@ -11,6 +11,8 @@ macro_rules! exit_codes {
   2    bad input, refused before anything runs: a wrong scenario or CSV file, flag, value or
        path (with the file, line and column where there is one), or a run over a resource
        limit (--max-people, --max-memory, --max-input)
+  3    a search run in rounds (target, fit with --rounds and without --shard) needs more
+       rounds: run the shards of the round it names
   130  interrupted by Ctrl-C: the command stops within moments and writes no half-written file"
     };
 }
@@ -76,6 +78,10 @@ pub(crate) const MERGE: &str = concat!(
   backlog sweep deterministic --param ports.port.capacity.quota_per_day --values 50,100 --shard 0/2 --out sweep-shards/0
   backlog sweep deterministic --param ports.port.capacity.quota_per_day --values 50,100 --shard 1/2 --out sweep-shards/1
   backlog merge sweep-shards/1 sweep-shards/0 --out sweep
+  # A comparison in two shards, merged into the folder `compare --out` writes
+  backlog compare deterministic mmc --set run.horizon_days=30 --shard 0/2 --out compare-shards/0
+  backlog compare deterministic mmc --set run.horizon_days=30 --shard 1/2 --out compare-shards/1
+  backlog merge compare-shards/0 compare-shards/1 --out comparison
 
 ",
     exit_codes!()
@@ -101,8 +107,8 @@ pub(crate) const SWEEP: &str = concat!(
   backlog sweep policy-what-if --param ports.san_ysidro.capacity.quota_per_day --values 60,100,150
   # A grid of two parameters, with the files, a results folder per point and a chart of p90 waits
   backlog sweep policy-what-if --param ports.san_ysidro.capacity.quota_per_day --range 50:150:50 --param streams.caravan.join_share --values 0.3,0.5 --out sweep --chart-metric wait_p90
-  # Shard 0 of 4 of a sweep (a block of every point's replications; the others elsewhere), for
-  # `backlog merge`
+  # Shard 0 of 4 of a sweep (a quarter of its points × replications; the others elsewhere),
+  # for `backlog merge`
   backlog sweep policy-what-if --param ports.san_ysidro.capacity.quota_per_day --values 60,100,150 --shard 0/4 --out shards/0
 
 ",
@@ -116,6 +122,9 @@ pub(crate) const COMPARE: &str = concat!(
   backlog compare tijuana-2018 policy-what-if
   # The same with the files, a results folder per scenario and the comparison charts
   backlog compare tijuana-2018 policy-what-if -r 50 --out comparison
+  # Shard 0 of 4 of the comparison (a quarter of its scenarios × replications), for
+  # `backlog merge`
+  backlog compare tijuana-2018 policy-what-if -r 50 --shard 0/4 --out shards/0
 
 ",
     exit_codes!()
@@ -128,6 +137,10 @@ pub(crate) const TARGET: &str = concat!(
   backlog target policy-what-if --param ports.san_ysidro.capacity.quota_per_day --metric wait_p90 --at-most 60 --range 50:300
   # The largest share of the caravan who may sign with the p90 wait still within 30 days
   backlog target policy-what-if --param streams.caravan.join_share --metric wait_p90 --at-most 30 --range 0.1:0.9 --step 0.05
+  # The same search in rounds on a batch system: each round's shards (here 1 of 1), then the
+  # results once every round is in (exit code 3 while a round waits; docs/scale-out.md)
+  backlog target deterministic --param ports.port.capacity.quota_per_day --metric wait_mean --at-most 5 -r 4 --rounds rounds --shard 0/1
+  backlog target deterministic --param ports.port.capacity.quota_per_day --metric wait_mean --at-most 5 -r 4 --rounds rounds
 
 ",
     exit_codes!()

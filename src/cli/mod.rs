@@ -16,7 +16,7 @@ mod scenarios;
 mod sweep;
 mod target;
 
-use args::{AnalysisArgs, Cli, Command, EngineArg, ScenariosAction};
+use args::{AnalysisArgs, Cli, Command, EngineArg, RoundsArgs, ScenariosAction};
 use backlog::{CancelToken, Change, Error, Limits, RunOptions, Scenario};
 use clap::ArgMatches;
 use std::io::Write;
@@ -92,4 +92,29 @@ fn analysis_options(args: &AnalysisArgs, cancel: &CancelToken, bar: &output::Bar
         options = options.threads(threads as usize);
     }
     bar.attach(options)
+}
+
+/// The rounds folder of a search run in rounds (`--rounds DIR`, with `--shard K/N` for a shard).
+fn rounds(args: &RoundsArgs) -> Result<Option<backlog::analysis::Rounds>, Error> {
+    use backlog::analysis::Rounds;
+    let Some(dir) = &args.rounds else {
+        return Ok(None);
+    };
+    Ok(Some(match args.shard.as_deref() {
+        Some(shard) => Rounds::shard(dir, shard.parse()?),
+        None => Rounds::coordinator(dir),
+    }))
+}
+
+/// What a search in rounds gave: the results to print, or, for a shard, where the search
+/// stands (on standard output, with exit code 0). The coordinator's stop is an error (exit
+/// code 3).
+fn search_step<T>(result: Result<T, Error>, is_shard: bool, stdout: &mut dyn Write) -> Result<Option<T>, Error> {
+    match result {
+        Err(Error::Rounds(stop)) if is_shard => {
+            output::write_stdout(stdout, format!("{stop}\n").as_bytes())?;
+            Ok(None)
+        }
+        other => other.map(Some),
+    }
 }

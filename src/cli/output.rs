@@ -117,3 +117,11 @@ impl Drop for Bar {
         self.finish();
     }
 }
+
+/// `1 simulation`, `12 simulations`.
+pub(super) fn simulations(count: u64) -> String {
+    match count {
+        1 => "1 simulation".to_owned(),
+        n => format!("{n} simulations"),
+    }
+}

@@ -34,8 +34,14 @@ pub(super) fn run(args: TargetArgs, cancel: &CancelToken, stdout: &mut dyn Write
     let plan = analysis::target::plan(&scenario(args.scenario.as_deref(), &common.limits.limits())?, request)?;
     print_notes(plan.notes(), common.quiet);
     let bar = Bar::new(common.quiet, "runs");
-    let target = plan.run(&analysis_options(common, cancel, &bar));
+    let options = analysis_options(common, cancel, &bar);
+    let target = match super::rounds(&args.rounds)? {
+        Some(rounds) => plan.run_rounds(&options, &rounds),
+        None => plan.run(&options),
+    };
     bar.finish();
-    let target = target?;
-    print(stdout, &target, common.format)
+    match super::search_step(target, args.rounds.shard.is_some(), stdout)? {
+        Some(target) => print(stdout, &target, common.format),
+        None => Ok(()),
+    }
 }

@@ -346,6 +346,7 @@ fn every_help_ends_with_examples_and_exit_codes() {
             "  0    success",
             "  1    failure while running",
             "  2    bad input",
+            "  3    a search run in rounds",
             "  130  interrupted by Ctrl-C",
         ] {
             assert!(help[codes..].contains(code), "`{command} --help` lacks {code}");

@@ -11,5 +11,6 @@ mod horizon;
 mod library;
 mod policy;
 mod reliability;
+mod rounds;
 mod scenarios;
 mod shards;

@@ -12,12 +12,12 @@ use crate::analysis::{Runs, Scope, check_limits};
 use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::guard::Limits;
 use crate::model::Date;
-use crate::output::{FolderKind, Staging, write_file};
+use crate::output::{FolderKind, Staging};
 use crate::replicate::RunOptions;
 use crate::results::Provenance;
 use crate::shard::{
-    COMPARE_FORMAT_NAME, PointRecord, SHARD_FORMAT_VERSION, Shard, ShardKind, bad_folder, expect_kind, in_shard_order,
-    merge_point, provenance_difference, read_header, read_manifests, run_points,
+    COMPARE_FORMAT_NAME, PointRecord, SHARD_FORMAT_VERSION, Shard, ShardKind, bad_folder, check_blocks, in_shard_order,
+    merge_point, provenance_difference, read_manifest_of, read_manifests, run_points, write_manifest,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -157,9 +157,7 @@ impl CompareShardPlan {
             scenarios,
             points,
         };
-        let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-        text.push('\n');
-        write_file(&staging.path().join("shard.json"), text.as_bytes())?;
+        write_manifest(staging.path(), &manifest)?;
         if let Some(staging) = self.plan.out {
             staging.commit()?;
         }
@@ -169,16 +167,7 @@ impl CompareShardPlan {
 
 /// Reads and checks the `shard.json` of a comparison's shard.
 fn read_manifest(dir: &Path, limits: &Limits) -> Result<CompareManifest, Error> {
-    let value = read_header(dir, limits)?;
-    expect_kind(dir, &value, ShardKind::Compare)?;
-    let manifest: CompareManifest =
-        serde_json::from_value(value).map_err(|error| bad_folder(dir, format!("shard.json: {error}")))?;
-    let shard = Shard::new(manifest.shard, manifest.shards).map_err(|_| {
-        bad_folder(
-            dir,
-            format!("shard {} of {} does not exist", manifest.shard, manifest.shards),
-        )
-    })?;
+    let (manifest, shard): (CompareManifest, Shard) = read_manifest_of(dir, limits, ShardKind::Compare)?;
     if manifest.scenarios.len() < 2 || manifest.scenarios.len() != manifest.points.len() {
         return Err(bad_folder(
             dir,
@@ -210,19 +199,7 @@ fn read_manifest(dir: &Path, limits: &Limits) -> Result<CompareManifest, Error> 
             "shard.json names other folders than its scenarios' files give",
         ));
     }
-    let points = manifest.points.len() as u32;
-    for (point, record) in (0..points).zip(&manifest.points) {
-        let range = shard.block(manifest.replications, points, point);
-        if record.replications_run != [range.start, range.end] {
-            return Err(bad_folder(
-                dir,
-                format!(
-                    "shard {shard} runs replications {}..{} of {}, not the {}..{} it names",
-                    range.start, range.end, record.folder, record.replications_run[0], record.replications_run[1]
-                ),
-            ));
-        }
-    }
+    check_blocks(dir, shard, manifest.replications, &manifest.points)?;
     Ok(manifest)
 }
 

@@ -26,6 +26,8 @@ pub use observations::Observation;
 pub use observe::Series;
 pub use search::Phase;
 
+use super::Rounds;
+use super::rounds::Replay;
 use crate::cancel::CancelToken;
 use crate::chart::backtest::{BacktestChart, Panel, Recorded};
 use crate::chart::{self, Chart, Options};
@@ -43,6 +45,7 @@ use observe::{Dailies, Whose};
 use search::{Cost, Stop};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -464,6 +467,8 @@ struct Evaluated {
 /// what each set of values gave.
 struct Evaluator<'a> {
     plan: &'a FitPlan,
+    /// The rounds folder, when the search runs in rounds.
+    replay: Option<Replay<'a>>,
     options: &'a RunOptions,
     replications: u32,
     pool: rayon::ThreadPool,
@@ -495,8 +500,7 @@ impl Evaluator<'_> {
             return Err(Stop::Budget);
         }
         self.used.set(self.used.get() + 1);
-        let (_, dailies) = self.run(&values).map_err(Stop::Failed)?;
-        let moments = self.moments(&dailies);
+        let moments = self.observed_moments(&values).map_err(Stop::Failed)?;
         let log_likelihood = likelihood::log_likelihood(&self.plan.observations, &moments);
         self.record(phase, values, log_likelihood);
         let evaluated = Rc::new(Evaluated {
@@ -522,6 +526,40 @@ impl Evaluator<'_> {
             .collect()
     }
 
+    /// The moments of each figure's simulated values with `values`: simulated here, or, in
+    /// rounds, from the round that evaluates them.
+    fn observed_moments(&self, values: &[f64]) -> Result<Vec<Moments>, Error> {
+        let Some(replay) = &self.replay else {
+            let (_, dailies) = self.run(values, 0..self.replications)?;
+            return Ok(self.moments(&dailies));
+        };
+        let plan = self.plan;
+        let point = plan
+            .bounds
+            .iter()
+            .zip(values)
+            .map(|(bounds, value)| format!("{}={value}", bounds.path))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let width = plan.observations.len();
+        let stored = replay.round(&[point], self.replications, width, |ranges| {
+            let (_, dailies) = self.run(values, ranges[0].clone())?;
+            let by_figure: Vec<Vec<f64>> = plan
+                .observations
+                .iter()
+                .map(|o| observe::values(&dailies, o.whose, o.series, o.day))
+                .collect();
+            let per_replication = (0..ranges[0].len())
+                .map(|r| by_figure.iter().map(|values| values[r]).collect())
+                .collect();
+            Ok(vec![per_replication])
+        })?;
+        let replications = &stored[0];
+        Ok((0..width)
+            .map(|i| Moments::of(&replications.iter().map(|values| values[i]).collect::<Vec<f64>>()))
+            .collect())
+    }
+
     fn record(&self, phase: Phase, values: Vec<f64>, log_likelihood: f64) {
         self.evaluations.borrow_mut().push(Evaluation {
             phase,
@@ -530,8 +568,9 @@ impl Evaluator<'_> {
         });
     }
 
-    /// The replications of the scenario with `values`, checked against the limits first.
-    fn run(&self, values: &[f64]) -> Result<(Model, Dailies), Error> {
+    /// The replications `replications` of the scenario with `values`, checked against the
+    /// limits (of all the search's replications) first.
+    fn run(&self, values: &[f64], replications: Range<u32>) -> Result<(Model, Dailies), Error> {
         let plan = self.plan;
         let model = load_at(&plan.scenario, &plan.changes, &plan.bounds, values)?;
         let options = RunOptions {
@@ -541,7 +580,7 @@ impl Evaluator<'_> {
         crate::guard::estimate(&model, &options).check(&options.limits)?;
         let dailies = Dailies::run(
             &model,
-            self.replications,
+            replications,
             self.options.engine,
             &self.pool,
             self.cancel,
@@ -567,6 +606,18 @@ impl FitPlan {
     /// back-test. With an output folder, writes fit.json, fit.csv, scenario.toml and the
     /// back-test chart. Progress counts simulations; their total is not known in advance.
     pub fn run(self, options: &RunOptions) -> Result<Fit, Error> {
+        self.run_in(options, None)
+    }
+
+    /// [`run`](Self::run) in rounds kept in the folder of `rounds` (see [`Rounds`]), one
+    /// evaluation a round: a shard runs its part of each round it can and stops with
+    /// [`Error::Rounds`]; the coordinator gives the fit once every round is in, the same as
+    /// [`run`](Self::run)'s (it runs the fitted scenario for the back-test itself).
+    pub fn run_rounds(self, options: &RunOptions, rounds: &Rounds) -> Result<Fit, Error> {
+        self.run_in(options, Some(rounds))
+    }
+
+    fn run_in(self, options: &RunOptions, rounds: Option<&Rounds>) -> Result<Fit, Error> {
         let replications = options.replications.unwrap_or(self.first.replications);
         if replications < 2 {
             return Err(input(
@@ -584,8 +635,21 @@ impl FitPlan {
         }
         let k = self.bounds.len();
         let never = CancelToken::new();
+        let replay = match rounds {
+            Some(rounds) => {
+                let key = serde_json::json!({
+                    "provenance": Provenance::new(&self.first, replications).with_engine(options.engine),
+                    "params": format!("{:?}", self.bounds),
+                    "observations": crate::shard::sha256(format!("{:?}", self.observations).as_bytes()),
+                    "max_evals": self.max_evals,
+                });
+                Some(rounds.open("fit", key, &options.limits)?)
+            }
+            None => None,
+        };
         let evaluator = Evaluator {
             plan: &self,
+            replay,
             options,
             replications,
             pool: thread_pool(options.threads)?,
@@ -618,13 +682,16 @@ impl FitPlan {
                 return Err(Error::Search("the curvature ran out of its evaluations".to_owned()));
             }
         };
+        if let Some(stop) = evaluator.replay.as_ref().and_then(Replay::complete) {
+            return Err(stop);
+        }
         let estimates: Vec<f64> = self
             .bounds
             .iter()
             .zip(evaluator.values(&found.best))
             .map(|(b, v)| b.rounded(v))
             .collect();
-        let (model, fitted) = evaluator.run(&estimates)?;
+        let (model, fitted) = evaluator.run(&estimates, 0..replications)?;
         let log_likelihood = likelihood::log_likelihood(&self.observations, &evaluator.moments(&fitted));
         evaluator.record(Phase::Fitted, estimates.clone(), log_likelihood);
         let t = crate::analysis::t_quantile(0.975, f64::from(replications - 1));

@@ -262,12 +262,12 @@ pub(crate) struct Dailies {
 type Kept = (Vec<(DailySeries, Option<NumberSeries>)>, DailySeries, Vec<DailySeries>);
 
 impl Dailies {
-    /// Runs replications `0..replications` of `model` by `engine` on `pool`, kept in replication
-    /// order (so they do not depend on the number of threads); each finished one ticks
-    /// `progress`. A cancelled token stops them with [`Error::Interrupted`].
+    /// Runs the replications `replications` of `model` by `engine` on `pool`, kept in
+    /// replication order (so they do not depend on the number of threads); each finished one
+    /// ticks `progress`. A cancelled token stops them with [`Error::Interrupted`].
     pub(crate) fn run(
         model: &Model,
-        replications: u32,
+        replications: std::ops::Range<u32>,
         engine: Engine,
         pool: &rayon::ThreadPool,
         cancel: &CancelToken,
@@ -277,7 +277,7 @@ impl Dailies {
             return Err(Error::Interrupted);
         }
         let runs: Vec<Kept> = pool.install(|| {
-            (0..replications)
+            replications
                 .into_par_iter()
                 .map(|r| {
                     let mut replication = run_replication_with(model, r, engine, cancel)?;

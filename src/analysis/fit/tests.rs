@@ -55,7 +55,7 @@ fn figure(seed: i64) -> f64 {
     let pool = thread_pool(Some(1)).expect("a thread");
     let dailies = Dailies::run(
         &model,
-        1,
+        0..1,
         crate::Engine::Auto,
         &pool,
         &CancelToken::new(),

@@ -11,12 +11,12 @@ use crate::analysis::{Metric, Runs, Scope, check_limits};
 use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::guard::Limits;
 use crate::model::Date;
-use crate::output::{FolderKind, Staging, write_file};
+use crate::output::{FolderKind, Staging};
 use crate::replicate::RunOptions;
 use crate::results::Provenance;
 use crate::shard::{
-    PointRecord, SHARD_FORMAT_VERSION, SWEEP_FORMAT_NAME, Shard, ShardKind, bad_folder, expect_kind, in_shard_order,
-    merge_point, provenance_difference, read_header, read_manifests, run_points,
+    PointRecord, SHARD_FORMAT_VERSION, SWEEP_FORMAT_NAME, Shard, ShardKind, bad_folder, check_blocks, in_shard_order,
+    merge_point, provenance_difference, read_manifest_of, read_manifests, run_points, write_manifest,
 };
 use crate::source::Scenario;
 use serde::{Deserialize, Serialize};
@@ -153,9 +153,7 @@ impl SweepShardPlan {
             base: Base::of(&plan.first),
             points,
         };
-        let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-        text.push('\n');
-        write_file(&staging.path().join("shard.json"), text.as_bytes())?;
+        write_manifest(staging.path(), &manifest)?;
         if let Some(staging) = self.plan.out {
             staging.commit()?;
         }
@@ -165,29 +163,8 @@ impl SweepShardPlan {
 
 /// Reads and checks the `shard.json` of a sweep shard.
 fn read_manifest(dir: &Path, limits: &Limits) -> Result<SweepManifest, Error> {
-    let value = read_header(dir, limits)?;
-    expect_kind(dir, &value, ShardKind::Sweep)?;
-    let manifest: SweepManifest =
-        serde_json::from_value(value).map_err(|error| bad_folder(dir, format!("shard.json: {error}")))?;
-    let shard = Shard::new(manifest.shard, manifest.shards).map_err(|_| {
-        bad_folder(
-            dir,
-            format!("shard {} of {} does not exist", manifest.shard, manifest.shards),
-        )
-    })?;
-    let points = u32::try_from(manifest.points.len()).unwrap_or(u32::MAX);
-    for (point, record) in (0..points).zip(&manifest.points) {
-        let range = shard.block(manifest.provenance.replications, points, point);
-        if record.replications_run != [range.start, range.end] {
-            return Err(bad_folder(
-                dir,
-                format!(
-                    "shard {shard} runs replications {}..{} of point {}, not the {}..{} it names",
-                    range.start, range.end, record.folder, record.replications_run[0], record.replications_run[1]
-                ),
-            ));
-        }
-    }
+    let (manifest, shard): (SweepManifest, Shard) = read_manifest_of(dir, limits, ShardKind::Sweep)?;
+    check_blocks(dir, shard, manifest.provenance.replications, &manifest.points)?;
     Ok(manifest)
 }
 

@@ -5,6 +5,7 @@ mod search;
 
 pub use search::{Answer, Bound, Boundary, Direction, Evaluation, Goal, Grid, Refusal, Turn};
 
+use super::Rounds;
 use super::{Metric, Scope, Variant, align, format_interval, format_metric};
 use crate::cancel::CancelToken;
 use crate::error::{Diagnostic, Error, InputError, Note};
@@ -308,6 +309,17 @@ impl TargetPlan {
     /// Runs the search, every value tried with the same replications (those `options` gives,
     /// else the scenario's). Progress counts simulations; their total is not known in advance.
     pub fn run(self, options: &RunOptions) -> Result<Target, Error> {
+        self.run_in(options, None)
+    }
+
+    /// [`run`](Self::run) in rounds kept in the folder of `rounds` (see [`Rounds`]): a shard
+    /// runs its part of each round it can and stops with [`Error::Rounds`]; the coordinator
+    /// gives the search's results once every round is in, the same as [`run`](Self::run)'s.
+    pub fn run_rounds(self, options: &RunOptions, rounds: &Rounds) -> Result<Target, Error> {
+        self.run_in(options, Some(rounds))
+    }
+
+    fn run_in(self, options: &RunOptions, rounds: Option<&Rounds>) -> Result<Target, Error> {
         let TargetPlan {
             request,
             scenario,
@@ -333,7 +345,22 @@ impl TargetPlan {
         let never = CancelToken::new();
         let cancel = options.cancel.as_ref().unwrap_or(&never);
         let counter = Counter::new(None, options.progress.as_ref());
-        let found = search::search(&grid, &goal, |values| {
+        let replay = match rounds {
+            Some(rounds) => {
+                let key = json!({
+                    "provenance": Provenance::new(&first, replications).with_engine(options.engine),
+                    "param": request.param,
+                    "goal": goal.describe(),
+                    "grid": format!("{grid:?}"),
+                    "scope": scope.name(),
+                    "share_over_days": options.shares_of(&first),
+                });
+                Some(rounds.open("target", key, &options.limits)?)
+            }
+            None => None,
+        };
+        // The metric of the goal in each replication of `ranges[i]` at each value `values[i]`.
+        let run_blocks = |values: &[f64], ranges: &[std::ops::Range<u32>]| -> Result<Vec<Vec<f64>>, Error> {
             let models = values
                 .iter()
                 .map(|&value| {
@@ -366,12 +393,35 @@ impl TargetPlan {
                 .map(|(model, &port)| Variant { model, port })
                 .collect();
             super::check_limits(&variants, options, replications)?;
-            let runs = super::run_variants(&pool, &variants, replications, cancel, &counter, options)?;
+            let runs = super::run_variant_blocks(&pool, &variants, ranges, cancel, &counter, options)?;
             Ok(runs
                 .iter()
                 .map(|r| r.scalars.iter().map(|s| metric.goal_value(s)).collect())
                 .collect())
+        };
+        let found = search::search(&grid, &goal, |values| {
+            let Some(replay) = &replay else {
+                return run_blocks(values, &vec![0..replications; values.len()]);
+            };
+            let points: Vec<String> = values
+                .iter()
+                .map(|value| format!("{}={value}", request.param))
+                .collect();
+            let stored = replay.round(&points, replications, 1, |ranges| {
+                let values = run_blocks(values, ranges)?;
+                Ok(values
+                    .into_iter()
+                    .map(|point| point.into_iter().map(|value| vec![value]).collect())
+                    .collect())
+            })?;
+            Ok(stored
+                .into_iter()
+                .map(|point| point.into_iter().map(|values| values[0]).collect())
+                .collect())
         })?;
+        if let Some(stop) = replay.as_ref().and_then(|replay| replay.complete()) {
+            return Err(stop);
+        }
         match found {
             Ok(answer) => Ok(Target {
                 scenario: first.name.clone(),
