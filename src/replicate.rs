@@ -280,6 +280,21 @@ impl Replications {
         self.replications += next.replications;
     }
 
+    /// Every scope's pooled people statistics, in a fixed order.
+    pub(crate) fn pooled(&self) -> impl Iterator<Item = &PeopleStats> {
+        std::iter::once(&self.pooled_total)
+            .chain(&self.pooled_ports)
+            .chain(&self.pooled_classes)
+            .chain(&self.pooled_streams)
+    }
+
+    /// Whether [`append`](Self::append) of `next` (of the same shape) keeps every count
+    /// within its integer type.
+    pub(crate) fn can_append(&self, next: &Replications) -> bool {
+        self.events.checked_add(next.events).is_some()
+            && self.pooled().zip(next.pooled()).all(|(mine, theirs)| mine.can_merge(theirs))
+    }
+
     /// Adds people statistics pooled over some replications.
     fn merge_pooled(&mut self, pooled: &Pooled) {
         self.pooled_total.merge(&pooled.total);

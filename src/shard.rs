@@ -720,7 +720,9 @@ fn check_shape(info: &RunInfo, range: &Range<u32>, state: &Replications) -> Resu
                         .all(|values| values.len() == rows)
             })
     };
-    let outcomes_fit = |people: &crate::stats::PeopleStats| people.abandoned_by_outcome.len() == info.outcomes.len();
+    let outcomes_fit = |people: &crate::stats::PeopleStats| {
+        people.abandoned_by_outcome.len() == info.outcomes.len() && people.is_consistent()
+    };
     let fits = rows_fit
         && state.pooled_ports.len() == ports
         && state.pooled_classes.len() == classes
@@ -747,7 +749,7 @@ fn check_shape(info: &RunInfo, range: &Range<u32>, state: &Replications) -> Resu
     if fits {
         Ok(())
     } else {
-        Err("does not fit the scenario's ports, classes, streams, outcomes or days".to_owned())
+        Err("does not fit the scenario's ports, classes, streams, outcomes or days, or its counts of people and waits disagree".to_owned())
     }
 }
 
@@ -789,10 +791,10 @@ fn merge_run(dirs: &[PathBuf], limits: &Limits, point: Option<PointOf>) -> Resul
         match &mut merged {
             None => merged = Some((state.info, state.replications)),
             Some((_, replications)) => {
-                if replications.events.checked_add(state.replications.events).is_none() {
+                if !replications.can_append(&state.replications) {
                     return Err(bad_folder(
                         &dirs[position],
-                        "state.json counts more events than can be added up",
+                        "state.json counts more events or people than can be added up",
                     ));
                 }
                 replications.append(state.replications);

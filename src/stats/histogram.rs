@@ -98,12 +98,6 @@ impl LogHistogram {
         self.total += other.total;
     }
 
-    /// Number of values recorded.
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> u64 {
-        self.total
-    }
-
     /// The largest value equivalent to the q-quantile: the top of the bin holding the
     /// `ceil(q · n)`-th smallest value (at least the first). 0 when empty.
     pub(crate) fn value_at_quantile(&self, q: f64) -> u64 {
@@ -125,6 +119,22 @@ impl LogHistogram {
         let from = index_of(low).min(last);
         let to = index_of(high).saturating_add(1).min(last);
         self.counts.get(from..to).map_or(0, |bins| bins.iter().sum())
+    }
+
+    /// Whether recording could have made it: no bin beyond the largest value's, and a total
+    /// that is the sum of the counts (read from a file, it may be neither).
+    pub(crate) fn is_consistent(&self) -> bool {
+        self.counts.len() <= bins_up_to(u64::MAX)
+            && self
+                .counts
+                .iter()
+                .try_fold(0u64, |sum, &count| sum.checked_add(count))
+                == Some(self.total)
+    }
+
+    /// Values recorded.
+    pub(crate) fn total(&self) -> u64 {
+        self.total
     }
 
     /// The top of the bin holding the largest value recorded (0 when empty).
@@ -167,7 +177,7 @@ mod tests {
         for value in 1..=1000u64 {
             histogram.record_n(value * 1000, 1);
         }
-        assert_eq!(histogram.len(), 1000);
+        assert_eq!(histogram.total(), 1000);
         let median = histogram.value_at_quantile(0.5);
         assert!((500_000..=500_000 + 500).contains(&median), "{median}");
         let p99 = histogram.value_at_quantile(0.99);
@@ -192,7 +202,7 @@ mod tests {
             both.record_n(value, 2);
         }
         a.add(&b);
-        assert_eq!(a.len(), both.len());
+        assert_eq!(a.total(), both.total());
         for q in [0.0, 0.1, 0.5, 0.9, 1.0] {
             assert_eq!(a.value_at_quantile(q), both.value_at_quantile(q));
         }

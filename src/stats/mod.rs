@@ -50,6 +50,22 @@ impl WaitAccumulator {
         self.histogram.add(&other.histogram);
     }
 
+    /// Whether recording could have made it (read from a file, it may not be): as many
+    /// people as the histogram counts, waits of at least 0, and a sum that the people and
+    /// the longest wait allow.
+    pub(crate) fn is_consistent(&self) -> bool {
+        self.histogram.is_consistent()
+            && self.histogram.total() == self.people
+            && self.max_ticks >= 0
+            && (0..=i128::from(self.max_ticks) * i128::from(self.people)).contains(&self.sum_ticks)
+    }
+
+    /// Whether [`merge`](Self::merge) of `other` keeps every count within its type (both
+    /// consistent).
+    pub(crate) fn can_merge(&self, other: &WaitAccumulator) -> bool {
+        self.people.checked_add(other.people).is_some() && self.sum_ticks.checked_add(other.sum_ticks).is_some()
+    }
+
     /// Mean wait in days (NaN when empty).
     pub(crate) fn mean_days(&self) -> f64 {
         if self.people == 0 {
@@ -115,6 +131,28 @@ impl PeopleStats {
             abandoned_by_outcome: vec![0; outcomes],
             waiting_at_end: WaitAccumulator::default(),
         }
+    }
+
+    /// Whether recording could have made it (see [`WaitAccumulator::is_consistent`]).
+    pub(crate) fn is_consistent(&self) -> bool {
+        [&self.processed, &self.abandoned, &self.waiting_at_end]
+            .iter()
+            .all(|waits| waits.is_consistent())
+    }
+
+    /// Whether [`merge`](Self::merge) of `other` keeps every count within its type (both
+    /// consistent).
+    pub(crate) fn can_merge(&self, other: &PeopleStats) -> bool {
+        self.arrived.checked_add(other.arrived).is_some()
+            && self.did_not_join.checked_add(other.did_not_join).is_some()
+            && self.processed.can_merge(&other.processed)
+            && self.abandoned.can_merge(&other.abandoned)
+            && self.waiting_at_end.can_merge(&other.waiting_at_end)
+            && self
+                .abandoned_by_outcome
+                .iter()
+                .zip(&other.abandoned_by_outcome)
+                .all(|(mine, theirs)| mine.checked_add(*theirs).is_some())
     }
 
     /// Adds another's records.
@@ -366,6 +404,31 @@ impl Replication {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Statistics read from a file are checked before they are merged: counts that disagree,
+    /// and sums that would overflow, are caught rather than wrapped.
+    #[test]
+    fn inconsistent_or_overflowing_statistics_are_caught() {
+        let mut people = PeopleStats::new(1);
+        people.processed.record(86_400, 3);
+        people.arrived = 3;
+        assert!(people.is_consistent());
+        let mut edited: PeopleStats = serde_json::from_value(
+            serde_json::to_value(&people)
+                .map(|text| text.to_string().replace("\"people\":3", "\"people\":4"))
+                .and_then(|text| serde_json::from_str(&text))
+                .expect("JSON"),
+        )
+        .expect("read back");
+        assert!(!edited.is_consistent(), "4 people but 3 counted");
+        edited.processed.people = 3;
+        edited.processed.sum_ticks = -1;
+        assert!(!edited.is_consistent(), "a negative sum");
+        assert!(people.can_merge(&people));
+        let mut huge = people.clone();
+        huge.arrived = u64::MAX;
+        assert!(!people.can_merge(&huge));
+    }
 
     #[test]
     fn waits_merge_exactly() {
