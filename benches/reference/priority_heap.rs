@@ -19,6 +19,7 @@ enum Kind {
 /// negative), and its kind.
 type Event = Reverse<(u64, Kind)>;
 
+/// The event of `kind` at `time_days`.
 fn event(time_days: f64, kind: Kind) -> Event {
     Reverse((time_days.to_bits(), kind))
 }
