@@ -1,85 +1,196 @@
 #!/usr/bin/env bash
-# Runs the reference workloads W1 (M/M/5, one million customers) and W2 (metering x100)
-# in backlog and, side by side on the same machine, in SimPy and Ciw using the peer scripts
-# in ../shared/peers (when present), then prints customers per second and the ratios.
+# Measures backlog side by side with the hand-written reference programs (benches/reference)
+# and SimPy (benches/peers; W2 from ../shared/peers), in ONE interleaved run: every round runs
+# every program once, in turn, so that a busy stretch of the machine falls on all of them alike.
+# Prints people per second (people who arrived, whole process, median of the rounds), the ratio
+# to SimPy on the same workload and the ratio to the reference program.
 #
-# Usage: benches/compare-peers.sh [--runs N] [--simpy-w2-scale S] [--ciw]
-#   --runs N            runs per measurement; the median is reported (default 3)
-#   --simpy-w2-scale S  scale of W2 for SimPy (default 10; 100 takes about 7 minutes)
-#   --ciw               also run Ciw (slow: about 40 s for W1)
-# Environment: PEERS_PYTHON, a Python with simpy (and ciw) installed
-#   (default $HOME/peers-venv/bin/python; see ../shared/peers/README.md to install).
+# Usage: benches/compare-peers.sh [--runs N] [--w3] [--instructions] [--no-simpy]
+#                                 [--simpy-horizon-days D] [--simpy-w2-scale S]
+#   --runs N                rounds; medians and fastest are reported (default 3)
+#   --w3                    also W3: the built-in scenario, 1,000 replications, 1 and 2 threads
+#   --instructions          instead of timing, run each backlog workload (default threads; W3
+#                           at 20 replications) and reference once under valgrind
+#                           --tool=callgrind and print instructions per person
+#   --no-simpy              leave SimPy out
+#   --simpy-horizon-days D  horizon of SimPy's W1 runs (default 222222, as the workloads:
+#                           about 8-20 s each on a quiet machine); people/s hardly depends on it
+#   --simpy-w2-scale S      scale of W2 for SimPy (default 10; 100 takes about 7 minutes)
+# Environment: PEERS_PYTHON, a Python with simpy (default $HOME/peers-venv/bin/python). Install:
+#   python3 -m venv ~/peers-venv && ~/peers-venv/bin/pip install simpy==4.1.2 numpy
+#   (numpy only for W2, whose script is ../shared/peers/metering_simpy.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=3
-simpy_scale=10
-with_ciw=0
+with_w3=0
+instructions=0
+with_simpy=1
+simpy_horizon=222222
+simpy_w2_scale=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
-    --simpy-w2-scale) simpy_scale=$2; shift 2 ;;
-    --ciw) with_ciw=1; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
+    --w3) with_w3=1; shift ;;
+    --instructions) instructions=1; shift ;;
+    --no-simpy) with_simpy=0; shift ;;
+    --simpy-horizon-days) simpy_horizon=$2; shift 2 ;;
+    --simpy-w2-scale) simpy_w2_scale=$2; shift 2 ;;
+    *) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
   esac
 done
+for tool in jq awk; do
+  command -v "$tool" >/dev/null || { echo "compare-peers.sh needs $tool" >&2; exit 2; }
+done
 python=${PEERS_PYTHON:-$HOME/peers-venv/bin/python}
-peers=../shared/peers
+shared_peers=../shared/peers
 
 cargo build --release --locked --quiet
 backlog=target/release/backlog
+reference=$(cargo bench --locked --quiet --no-run --bench reference --message-format=json |
+  jq -r 'select(.reason == "compiler-artifact" and .target.name == "reference") | .executable')
 
-# median_of CMD...: runs CMD $runs times; prints "median_seconds peak_rss_kb fastest_seconds"
-# (the fastest run is the least disturbed by other work on a shared machine). Times come from
-# bash's own clock around the bare command: wrapping it in /usr/bin/time and date adds 5-7 ms
-# of process starts, a fifth of W1's time; peak memory comes from one more run under
-# /usr/bin/time.
-median_of() {
-  local times=() record start end
-  for _ in $(seq "$runs"); do
-    start=$EPOCHREALTIME
-    "$@" >/dev/null 2>&1
-    end=$EPOCHREALTIME
-    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')")
-  done
-  record=$(mktemp)
-  /usr/bin/time -f "%M" -o "$record" "$@" >/dev/null 2>&1
-  local rss; rss=$(tail -1 "$record")
-  rm -f "$record"
-  printf '%s\n' "${times[@]}" | sort -n | awk -v rss="$rss" '{a[NR]=$1} END {printf "%s %s %s\n", a[int((NR+1)/2)], rss, a[1]}'
+# Each program: a label, its workload, what it is (backlog, heap, recursion, simpy), the
+# reference it is compared with (heap, recursion or -), how its people are counted (json:
+# backlog's `joined` times replications; arrived: an `arrived:` line; metering: the JSON line of
+# metering_simpy.py), and its command.
+labels=() workloads=() roles=() refs=() counts=() commands=()
+add() {
+  labels+=("$1") workloads+=("$2") roles+=("$3") refs+=("$4") counts+=("$5")
+  shift 5
+  commands+=("$(printf '%q ' "$@")")
 }
+w=benches/workloads
+run_w1=("$backlog" run "$w/w1-mmc.toml" --quiet --format json)
+add "W1, default engine (direct recursion), 2 threads" w1 backlog recursion json "${run_w1[@]}" --threads 2
+add "W1, default engine, 1 thread" w1 backlog recursion json "${run_w1[@]}" --threads 1
+add "W1, --engine event-loop, 2 threads" w1 backlog heap json "${run_w1[@]}" --engine event-loop --threads 2
+add "W1, --engine event-loop, 1 thread" w1 backlog heap json "${run_w1[@]}" --engine event-loop --threads 1
+add "W1, reference heap loop" w1 heap - arrived "$reference" --bench --model w1-heap
+add "W1, reference direct recursion" w1 recursion - arrived "$reference" --bench --model w1-recursion
+for variant in patience priority; do
+  run_v=("$backlog" run "$w/w1-$variant.toml" --quiet --format json --engine event-loop)
+  add "W1 with $variant, event loop, 1 thread" "$variant" backlog heap json "${run_v[@]}" --threads 1
+  add "W1 with $variant, event loop, 2 threads" "$variant" backlog heap json "${run_v[@]}" --threads 2
+  add "W1 with $variant, reference heap loop" "$variant" heap - arrived "$reference" --bench --model "w1-$variant-heap"
+done
+add "W2 x100, 2 threads" w2 backlog - json "$backlog" run "$w/w2-metering.toml" --quiet --format json --threads 2
+add "W2 x100, 1 thread" w2 backlog - json "$backlog" run "$w/w2-metering.toml" --quiet --format json --threads 1
+if [ "$with_w3" = 1 ]; then
+  w3_replications=1000
+  if [ "$instructions" = 1 ]; then w3_replications=20; fi
+  add "W3, $w3_replications replications, 2 threads" w3 backlog - json "$backlog" run --quiet --format json --replications "$w3_replications" --threads 2
+  add "W3, $w3_replications replications, 1 thread" w3 backlog - json "$backlog" run --quiet --format json --replications "$w3_replications" --threads 1
+fi
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "backlog: $($backlog --version)"
-echo
+# count_people KIND FILE: the people who arrived, from a program's output.
+count_people() {
+  case "$1" in
+    json) jq '.joined.mean * .replications | round' "$2" ;;
+    arrived) awk '/^arrived:/ { print $2 }' "$2" ;;
+    metering) sed -n 's/^JSON //p' "$2" | jq .arrivals ;;
+  esac
+}
+machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 
-read -r w1_s w1_kb w1_min <<<"$(median_of "$backlog" run benches/workloads/w1-mmc.toml --quiet)"
-w1_n=$("$backlog" run benches/workloads/w1-mmc.toml --quiet --format json | grep -m1 -A1 '"processed"' | tail -1 | tr -dc '0-9.')
-read -r w1e_s w1e_kb w1e_min <<<"$(median_of "$backlog" run benches/workloads/w1-mmc.toml --quiet --engine event-loop)"
-read -r w1s_s w1s_kb w1s_min <<<"$(median_of "$backlog" run benches/workloads/w1-mmc.toml --quiet --threads 1)"
-read -r w2_s w2_kb w2_min <<<"$(median_of "$backlog" run benches/workloads/w2-metering.toml --quiet)"
-w2_n=3270000
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
-echo "W1 backlog: ${w1_s} s (fastest ${w1_min} s), peak ${w1_kb} KB, $(rate "$w1_n" "$w1_s") customers/s (whole process)"
-echo "   on one thread: ${w1s_s} s (fastest ${w1s_min} s); with --engine event-loop: ${w1e_s} s (fastest ${w1e_min} s), peak ${w1e_kb} KB"
-echo "W2 backlog: ${w2_s} s (fastest ${w2_min} s), peak ${w2_kb} KB, $(rate "$w2_n" "$w2_s") people/s (whole process)"
-
-if [ ! -d "$peers" ] || ! "$python" -c 'import simpy' 2>/dev/null; then
+if [ "$instructions" = 1 ]; then
+  command -v valgrind >/dev/null || { echo "--instructions needs valgrind" >&2; exit 2; }
+  echo "Instructions (valgrind --tool=callgrind, whole process, all threads), $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "machine: $machine; $($backlog --version)"
   echo
-  echo "SimPy comparison skipped: need $peers and a Python with simpy (set PEERS_PYTHON)."
+  echo "| run | people | instructions | per person |"
+  echo "|---|---|---|---|"
+  for i in "${!labels[@]}"; do
+    # One run per workload and engine: the default number of threads (2), as in the docs.
+    case "${labels[$i]}" in *"1 thread") continue ;; esac
+    eval "valgrind --tool=callgrind --callgrind-out-file=/dev/null ${commands[$i]}" >"$out/run" 2>"$out/err"
+    collected=$(awk '/Collected :/ { print $NF }' "$out/err")
+    people=$(count_people "${counts[$i]}" "$out/run")
+    awk -v l="${labels[$i]}" -v p="$people" -v c="$collected" \
+      'BEGIN { printf "| %s | %d | %.1f M | %.0f |\n", l, p, c / 1e6, c / p }'
+  done
   exit 0
 fi
-echo
-read -r s1_s s1_kb s1_min <<<"$(cd "$peers" && median_of "$python" mmc_simpy.py -n 1000000 --seed 1)"
-echo "W1 SimPy:   ${s1_s} s (fastest ${s1_min} s), peak ${s1_kb} KB, $(rate 1000000 "$s1_s") customers/s"
-echo "W1 ratio (customers per second, backlog / SimPy): $(awk -v a="$w1_n" -v b="$w1_s" -v c="$s1_s" 'BEGIN { printf "%.0fx", (a / b) / (1000000 / c) }') median, $(awk -v a="$w1_n" -v b="$w1_min" -v c="$s1_min" 'BEGIN { printf "%.0fx", (a / b) / (1000000 / c) }') fastest"
-echo "   on one thread: $(awk -v a="$w1_n" -v b="$w1s_s" -v c="$s1_s" 'BEGIN { printf "%.0fx", (a / b) / (1000000 / c) }') median; event loop: $(awk -v a="$w1_n" -v b="$w1e_s" -v c="$s1_s" 'BEGIN { printf "%.0fx", (a / b) / (1000000 / c) }') median"
-w2p_n=$((32700 * simpy_scale))
-read -r s2_s s2_kb s2_min <<<"$(cd "$peers" && median_of "$python" metering_simpy.py --scale "$simpy_scale" --seed 1)"
-echo "W2 SimPy at x${simpy_scale}: ${s2_s} s (fastest ${s2_min} s), peak ${s2_kb} KB, $(rate "$w2p_n" "$s2_s") people/s"
-echo "W2 ratio (people per second, backlog x100 / SimPy x${simpy_scale}): $(awk -v a="$w2_n" -v b="$w2_s" -v c="$w2p_n" -v d="$s2_s" 'BEGIN { printf "%.0fx", (a / b) / (c / d) }') median, $(awk -v a="$w2_n" -v b="$w2_min" -v c="$w2p_n" -v d="$s2_min" 'BEGIN { printf "%.0fx", (a / b) / (c / d) }') fastest"
-if [ "$with_ciw" = 1 ] && "$python" -c 'import ciw' 2>/dev/null; then
-  read -r c1_s c1_kb c1_min <<<"$(cd "$peers" && median_of "$python" mmc_ciw.py -n 1000000 --seed 1)"
-  echo "W1 Ciw:     ${c1_s} s (fastest ${c1_min} s), peak ${c1_kb} KB, $(rate 1000000 "$c1_s") customers/s"
-  echo "W1 ratio (backlog / Ciw): $(awk -v a="$w1_n" -v b="$w1_s" -v c="$c1_s" 'BEGIN { printf "%.0fx", (a / b) / (1000000 / c) }')"
+
+if [ "$with_simpy" = 1 ]; then
+  if ! "$python" -c 'import simpy' 2>/dev/null; then
+    echo "SimPy is missing: no Python with simpy at $python, so the SimPy columns stay empty."
+    echo "  Install it outside the repository: python3 -m venv ~/peers-venv &&"
+    echo "  ~/peers-venv/bin/pip install simpy==4.1.2 numpy   (or set PEERS_PYTHON)"
+    echo
+  else
+    add "W1, SimPy" w1 simpy - arrived "$python" benches/peers/w1_simpy.py --horizon-days "$simpy_horizon"
+    add "W1 with patience, SimPy" patience simpy - arrived "$python" benches/peers/w1_patience_simpy.py --horizon-days "$simpy_horizon"
+    add "W1 with priority, SimPy" priority simpy - arrived "$python" benches/peers/w1_priority_simpy.py --horizon-days "$simpy_horizon"
+    if [ -f "$shared_peers/metering_simpy.py" ] && "$python" -c 'import numpy' 2>/dev/null; then
+      add "W2 x$simpy_w2_scale, SimPy" w2 simpy - metering "$python" "$shared_peers/metering_simpy.py" --scale "$simpy_w2_scale" --seed 1
+    else
+      echo "W2 in SimPy left out: needs $shared_peers/metering_simpy.py and numpy in $python."
+      echo
+    fi
+  fi
 fi
+
+# The rounds: every program once per round, in turn. Times come from bash's own clock around
+# the bare command (wrapping it in /usr/bin/time adds milliseconds of process starts).
+for round in $(seq "$runs"); do
+  echo "round $round of $runs" >&2
+  for i in "${!labels[@]}"; do
+    start=$EPOCHREALTIME
+    eval "${commands[$i]}" >"$out/run.$i" 2>"$out/err.$i" || {
+      echo "failed: ${labels[$i]}" >&2
+      cat "$out/err.$i" >&2
+      exit 1
+    }
+    end=$EPOCHREALTIME
+    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", b - a }' >>"$out/times.$i"
+  done
+done
+
+# Median and fastest seconds, people, people/s of each program.
+declare -A rate simpy_rate ref_rate
+for i in "${!labels[@]}"; do
+  people[i]=$(count_people "${counts[$i]}" "$out/run.$i")
+  median[i]=$(sort -n "$out/times.$i" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+  fastest[i]=$(sort -n "$out/times.$i" | head -1)
+  rate[$i]=$(awk -v n="${people[$i]}" -v s="${median[$i]}" 'BEGIN { printf "%.0f", n / s }')
+  case "${roles[$i]}" in
+    simpy) simpy_rate[${workloads[$i]}]=${rate[$i]} ;;
+    heap | recursion) ref_rate[${workloads[$i]}.${roles[$i]}]=${rate[$i]} ;;
+  esac
+done
+
+echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $machine; $($backlog --version);"
+echo "$runs interleaved rounds; whole process; people who arrived per second of the median run."
+echo
+echo "| run | people | median s (fastest) | people/s | vs SimPy | vs the reference |"
+echo "|---|---|---|---|---|---|"
+for i in "${!labels[@]}"; do
+  vs_simpy=${simpy_rate[${workloads[$i]}]:-}
+  vs_ref=${ref_rate[${workloads[$i]}.${refs[$i]}]:-}
+  awk -v l="${labels[$i]}" -v p="${people[$i]}" -v m="${median[$i]}" -v f="${fastest[$i]}" \
+    -v r="${rate[$i]}" -v s="$vs_simpy" -v ref="$vs_ref" -v role="${roles[$i]}" 'BEGIN {
+      rate = r >= 1e6 ? sprintf("%.1f M", r / 1e6) : sprintf("%.0f", r)
+      vs_s = (s == "" || role == "simpy") ? "" : sprintf("%.0fx", r / s)
+      vs_r = ref == "" ? "" : sprintf("%.2fx", r / ref)
+      printf "| %s | %d | %.3f (%.3f) | %s | %s | %s |\n", l, p, m, f, rate, vs_s, vs_r
+    }'
+done
+
+# Speed-ups from the second thread, on the medians.
+echo
+for pair in "W1, default engine" "W1, --engine event-loop" "W1 with patience, event loop" \
+  "W1 with priority, event loop" "W2 x100" "W3"; do
+  one="" two=""
+  for i in "${!labels[@]}"; do
+    case "${labels[$i]}" in
+      "$pair"*"1 thread") one=${median[$i]} ;;
+      "$pair"*"2 threads") two=${median[$i]} ;;
+    esac
+  done
+  if [ -n "$one" ] && [ -n "$two" ]; then
+    awk -v l="$pair" -v a="$one" -v b="$two" 'BEGIN { printf "%s: 1 -> 2 threads %.2fx\n", l, a / b }'
+  fi
+done
