@@ -292,7 +292,10 @@ impl Replications {
     /// within its integer type.
     pub(crate) fn can_append(&self, next: &Replications) -> bool {
         self.events.checked_add(next.events).is_some()
-            && self.pooled().zip(next.pooled()).all(|(mine, theirs)| mine.can_merge(theirs))
+            && self
+                .pooled()
+                .zip(next.pooled())
+                .all(|(mine, theirs)| mine.can_merge(theirs))
     }
 
     /// Adds people statistics pooled over some replications.

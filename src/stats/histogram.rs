@@ -125,11 +125,7 @@ impl LogHistogram {
     /// that is the sum of the counts (read from a file, it may be neither).
     pub(crate) fn is_consistent(&self) -> bool {
         self.counts.len() <= bins_up_to(u64::MAX)
-            && self
-                .counts
-                .iter()
-                .try_fold(0u64, |sum, &count| sum.checked_add(count))
-                == Some(self.total)
+            && self.counts.iter().try_fold(0u64, |sum, &count| sum.checked_add(count)) == Some(self.total)
     }
 
     /// Values recorded.
