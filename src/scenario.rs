@@ -29,6 +29,20 @@ pub(crate) struct RawScenario {
     pub ports: S<Vec<RawPort>>,
     /// Arrival streams, at least one.
     pub streams: S<Vec<RawStream>>,
+    /// Queues after the ports (same keys as ports, plus a few of their own).
+    #[serde(default)]
+    pub stages: Option<S<Vec<RawPort>>>,
+    /// `[network]`: the final outcomes that routing may send people to.
+    #[serde(default)]
+    pub network: Option<S<RawNetwork>>,
+}
+
+/// `[network]`: settings of the network as a whole.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNetwork {
+    /// Names of the final outcomes, e.g. `["granted", "denied", "removed"]`.
+    pub outcomes: S<Vec<S<String>>>,
 }
 
 /// `[run]`: what to simulate and for how long.
@@ -72,11 +86,12 @@ pub(crate) struct RawClass {
     pub on_give_up: Option<S<String>>,
 }
 
-/// `[[ports]]`: one processing point with its own list.
+/// `[[ports]]` or `[[stages]]`: one processing point (or stage) with its own list. The keys
+/// `waits_in`, `patience_days` and `outcome` belong to stages only (validation says so).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPort {
-    /// Port name, unique; streams refer to it.
+    /// Port or stage name, unique across both; streams and routing refer to it.
     pub name: S<String>,
     /// `fifo` (default), `lifo`, `priority` or `mixed`.
     #[serde(default)]
@@ -89,6 +104,29 @@ pub(crate) struct RawPort {
     /// List numbers handed out to those who sign (optional).
     #[serde(default)]
     pub list_numbers: Option<S<RawListNumbers>>,
+    /// Where people go once processed here (network scenarios).
+    #[serde(default)]
+    pub after: Option<S<RawAfter>>,
+    /// Stages only: `us` (default) or `mexico`, where people wait.
+    #[serde(default)]
+    pub waits_in: Option<S<String>>,
+    /// Stages only: how long people wait at the stage before giving up.
+    #[serde(default)]
+    pub patience_days: Option<RawDist>,
+    /// Stages only: the final outcome of those who give up at the stage (default `gave_up`).
+    #[serde(default)]
+    pub outcome: Option<S<String>>,
+}
+
+/// `[ports.after]` / `[stages.after]`: routing on leaving a node by being processed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAfter {
+    /// Shares by next stage or final outcome name, summing to 1.
+    pub to: S<BTreeMap<String, S<f64>>>,
+    /// Time between leaving this node and joining the next.
+    #[serde(default)]
+    pub delay_days: Option<RawDist>,
 }
 
 /// `list_numbers = { first = …, people_per_number = … }`: numbers handed out in order of signing.
@@ -198,8 +236,18 @@ pub(crate) struct RawCapacityChange {
 pub(crate) struct RawStream {
     /// Stream name, unique; it keys the stream's random numbers.
     pub name: S<String>,
-    /// Name of the port this stream joins.
-    pub port: S<String>,
+    /// Name of the port (or stage) this stream joins; or `ports` with `choice`.
+    #[serde(default)]
+    pub port: Option<S<String>>,
+    /// Ports the stream's groups choose between (instead of `port`).
+    #[serde(default)]
+    pub ports: Option<S<Vec<S<String>>>>,
+    /// How groups choose between `ports`.
+    #[serde(default)]
+    pub choice: Option<S<RawChoice>>,
+    /// Moving from one port's list to another's after a long wait.
+    #[serde(default)]
+    pub relist: Option<S<RawRelist>>,
     /// `backlog`, `wave`, `poisson` or `trace`.
     pub kind: S<String>,
     // --- backlog and wave ---
@@ -257,6 +305,36 @@ pub(crate) struct RawStream {
     /// Where people who give up go, with shares summing to 1.
     #[serde(default)]
     pub outcomes: Option<S<BTreeMap<String, S<f64>>>>,
+}
+
+/// `choice = { rule = …, … }`: how a group picks one of the stream's `ports`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawChoice {
+    /// `shares`, `shortest_quoted_wait` or `logit`.
+    pub rule: S<String>,
+    /// Shares by port (rule `shares`).
+    #[serde(default)]
+    pub shares: Option<S<BTreeMap<String, S<f64>>>>,
+    /// Age of the posted waits people see, days (`shortest_quoted_wait`, `logit`).
+    #[serde(default)]
+    pub info_delay_days: Option<S<f64>>,
+    /// Travel time to each port, days (`shortest_quoted_wait`, `logit`).
+    #[serde(default)]
+    pub travel_days: Option<S<BTreeMap<String, S<f64>>>>,
+    /// Logit sensitivity to the quoted wait plus travel time, per day (`logit`).
+    #[serde(default)]
+    pub sensitivity_per_day: Option<S<f64>>,
+}
+
+/// `relist = { after_days = …, probability_per_day = … }`: moving to another port's list.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRelist {
+    /// Wait at one port after which a group may move.
+    pub after_days: S<f64>,
+    /// Probability per day of moving, once past `after_days`.
+    pub probability_per_day: S<f64>,
 }
 
 /// A point of a cumulative arrival curve.

@@ -5,6 +5,7 @@
 
 pub(crate) mod calendar;
 pub(crate) mod dist;
+pub(crate) mod network;
 
 pub use calendar::Date;
 pub(crate) use dist::Dist;

@@ -12,11 +12,13 @@
 
 pub(crate) mod csv_input;
 mod dist;
+mod network;
 mod ports;
 mod streams;
 pub(crate) mod suggest;
 
 use crate::error::{Diagnostic, InputError, Note, SourceFile};
+use crate::model::network::Network;
 use crate::model::{Date, Model};
 use crate::scenario::{self, DayOrDate, RawClass, RawRun, RawScenario, S};
 use std::collections::HashMap;
@@ -50,7 +52,23 @@ pub(crate) fn load_built_in(name: &str, text: &str, limits: &crate::guard::Limit
 }
 
 /// Validates `text`, reading CSV files relative to `base_dir`, or the built-in ones without one.
+/// A valid network is refused here, once for every command, until the engine simulates one.
 fn load(name: &str, text: &str, base_dir: Option<&Path>, limits: &crate::guard::Limits) -> Result<Model, InputError> {
+    let (model, refusal) = load_network(name, text, base_dir, limits)?;
+    match refusal {
+        Some(refusal) => Err(InputError::single(refusal)),
+        None => Ok(model),
+    }
+}
+
+/// Validates `text` with its network; the second part is the refusal of a network the engine
+/// does not simulate yet (`None` for a scenario of independent ports).
+fn load_network(
+    name: &str,
+    text: &str,
+    base_dir: Option<&Path>,
+    limits: &crate::guard::Limits,
+) -> Result<(Model, Option<Diagnostic>), InputError> {
     let source = SourceFile {
         name: name.to_owned(),
         text: Arc::from(text),
@@ -66,12 +84,23 @@ fn load(name: &str, text: &str, base_dir: Option<&Path>, limits: &crate::guard::
     let mut ctx = Ctx::new(&source, base_dir.unwrap_or(Path::new(".")));
     ctx.limits = *limits;
     ctx.built_in = base_dir.is_none();
-    let model = validate(&mut ctx, &raw);
-    match model {
-        Some(mut model) if ctx.diagnostics.is_empty() => {
+    let validated = validate(&mut ctx, &raw);
+    match validated {
+        Some((mut model, network)) if ctx.diagnostics.is_empty() => {
+            let nodes: Vec<&str> = model
+                .port_names()
+                .into_iter()
+                .chain(network.stages.iter().map(|stage| stage.node.name.as_str()))
+                .collect();
+            let streams: Vec<(&str, usize)> = model
+                .streams
+                .iter()
+                .map(|stream| (stream.name.as_str(), stream.port))
+                .collect();
+            let refusal = network::not_simulated(&ctx, &raw, &network, &nodes, &streams);
             model.text = Arc::clone(&source.text);
             model.notes = ctx.notes;
-            Ok(model)
+            Ok((model, refusal))
         }
         _ => {
             if ctx.diagnostics.is_empty() {
@@ -87,7 +116,8 @@ fn load(name: &str, text: &str, base_dir: Option<&Path>, limits: &crate::guard::
     }
 }
 
-fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
+/// The model and its network (empty for a scenario of independent ports).
+fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<(Model, Network)> {
     if *raw.schema.get_ref() != 1 {
         ctx.error_help(
             raw.schema.span(),
@@ -100,9 +130,11 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
     if !per_day_capacities_fit(ctx, raw) {
         return None;
     }
-    let ports = ports::ports(ctx, &raw.ports);
+    let ports = ports::ports(ctx, &raw.ports, raw.stages.as_ref());
     let streams = streams::streams(ctx, &raw.streams, &classes);
-    let (run, classes, ports, streams) = (run?, classes?, ports?, streams?);
+    let (run, classes, mut ports, mut streams) = (run?, classes?, ports?, streams?);
+    let choices = streams.iter_mut().map(streams::PartialStream::take_choice).collect();
+    let network = network::network(ctx, raw, std::mem::take(&mut ports.stages), choices)?;
     if let Some(index) = streams::too_many_outcomes(&streams, ports.drops_no_shows) {
         let raw_stream = &raw.streams.get_ref()[index];
         let span = raw_stream
@@ -125,7 +157,7 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
         if at_port.len() * classes.len() > usize::from(u16::MAX) {
             let raw_stream = &raw.streams.get_ref()[at_port[0]];
             ctx.error_help(
-                raw_stream.port.span(),
+                raw_stream.port.as_ref().map_or(raw_stream.name.span(), S::span),
                 format!(
                     "port `{name}` has {} streams and the scenario {} classes: more than 65,535 pairs of the two",
                     at_port.len(),
@@ -139,13 +171,13 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
     let outcomes = streams::outcomes(&streams, ports.drops_no_shows);
     let mut markers = ports.markers;
     markers.sort_by_key(|marker| (marker.day, marker.port));
-    let mut streams_at_port = vec![0u16; ports.ports.len()];
+    let mut streams_at_port = vec![0u16; ports.ports.len() + network.stages.len()];
     let mut slot_of = |port: usize| {
         let slot = streams_at_port[port];
         streams_at_port[port] += 1;
         slot
     };
-    Some(Model {
+    let model = Model {
         built_in: None,
         name: run.name,
         description: run.description,
@@ -170,7 +202,8 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
         text: Arc::from(""),
         changes: Vec::new(),
         notes: Vec::new(),
-    })
+    };
+    Some((model, network))
 }
 
 /// Whether the ports' per-day capacities (at most 16 bytes a day each) fit in the memory limit;
@@ -179,7 +212,7 @@ fn per_day_capacities_fit(ctx: &mut Ctx, raw: &RawScenario) -> bool {
     let Some(horizon) = ctx.horizon else {
         return true;
     };
-    let ports = raw.ports.get_ref().len();
+    let ports = raw.ports.get_ref().len() + raw.stages.as_ref().map_or(0, |stages| stages.get_ref().len());
     let bytes = ports as f64 * f64::from(horizon) * 16.0;
     let limit = ctx.limits.memory_bytes();
     if bytes <= limit as f64 {
@@ -428,6 +461,8 @@ pub(crate) struct Ctx<'a> {
     pub horizon: Option<u32>,
     /// Port names in file order (also of invalid ports, so that streams can refer to them).
     pub port_names: Vec<String>,
+    /// Stage names in file order (also of invalid stages).
+    pub stage_names: Vec<String>,
     /// The limits on files read and memory.
     pub limits: crate::guard::Limits,
     /// Whether the scenario is a built-in one, whose CSV files are built in too.
@@ -445,6 +480,7 @@ impl<'a> Ctx<'a> {
             start: StartDate::Absent,
             horizon: None,
             port_names: Vec::new(),
+            stage_names: Vec::new(),
             limits: crate::guard::Limits::default(),
             built_in: false,
         }

@@ -1,9 +1,10 @@
-//! Ports: discipline, capacity (quota or officers), weekdays, closures and schedules.
+//! Ports and stages: discipline, capacity (quota or officers), weekdays, closures and schedules.
 
 use super::{ANY, Ctx, Hi, Lo, dist, suggest};
 use crate::model::calendar::WEEKDAYS;
+use crate::model::network::WaitsIn;
 use crate::model::{
-    ByDay, Capacity, Counts, Discipline, ListNumbers, Marker, NoShow, Officers, Port, Quota, QuotaRandomness,
+    ByDay, Capacity, Dist, Counts, Discipline, ListNumbers, Marker, NoShow, Officers, Port, Quota, QuotaRandomness,
     TICKS_PER_DAY, Ticks,
 };
 use crate::scenario::{RawCapacity, RawClosure, RawListNumbers, RawPort, S};
@@ -11,9 +12,11 @@ use crate::validate::streams::MAX_GROUP;
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// The validated ports with their chart markers.
+/// The validated ports and stages with their chart markers.
 pub(crate) struct PortsOut {
     pub ports: Vec<Port>,
+    /// Stages, in file order (node `ports.len() + i`).
+    pub stages: Vec<PartialStage>,
     pub markers: Vec<Marker>,
     /// Whether some port drops absent groups (so the outcome `no_show` exists).
     pub drops_no_shows: bool,
@@ -24,7 +27,7 @@ const MAX_QUOTA: f64 = 1e9;
 /// Largest number of officers accepted.
 const MAX_OFFICERS: i64 = 1_000_000;
 
-pub(crate) fn ports(ctx: &mut Ctx, raw: &S<Vec<RawPort>>) -> Option<PortsOut> {
+pub(crate) fn ports(ctx: &mut Ctx, raw: &S<Vec<RawPort>>, stages: Option<&S<Vec<RawPort>>>) -> Option<PortsOut> {
     let list = raw.get_ref();
     if list.is_empty() {
         ctx.error_help(
@@ -33,10 +36,11 @@ pub(crate) fn ports(ctx: &mut Ctx, raw: &S<Vec<RawPort>>) -> Option<PortsOut> {
             "add a [[ports]] table with a `name` and a [ports.capacity] table",
         );
     }
+    let stage_list = stages.map_or(&[][..], |stages| stages.get_ref().as_slice());
     let mut seen = HashMap::new();
     let mut ok = !list.is_empty();
-    if list.len() > usize::from(u16::MAX) {
-        ctx.error(raw.span(), "a scenario may declare at most 65,535 ports");
+    if list.len() + stage_list.len() > usize::from(u16::MAX) {
+        ctx.error(raw.span(), "a scenario may declare at most 65,535 ports and stages");
         ok = false;
     }
     for port in list {
@@ -46,34 +50,108 @@ pub(crate) fn ports(ctx: &mut Ctx, raw: &S<Vec<RawPort>>) -> Option<PortsOut> {
             None => ok = false,
         }
     }
+    let ports_seen = seen.clone();
+    for stage in stage_list {
+        ctx.stage_names.push(stage.name.get_ref().clone());
+        let Some(name) = ctx.check_name(&stage.name, "stage") else {
+            ok = false;
+            continue;
+        };
+        if let Some(&first) = ports_seen.get(&name) {
+            let line = ctx.line_of(first);
+            ctx.error_help(
+                stage.name.span(),
+                format!("there is already a port named `{name}`"),
+                format!("names must be unique across ports and stages; the port `{name}` is on line {line}"),
+            );
+            ok = false;
+        } else {
+            ok &= ctx.unique(&mut seen, &name, stage.name.span(), "stage");
+        }
+    }
     let mut out = PortsOut {
         ports: Vec::new(),
+        stages: Vec::new(),
         markers: Vec::new(),
         drops_no_shows: false,
     };
     for (index, port) in list.iter().enumerate() {
-        let discipline = discipline(ctx, port);
-        let capacity = capacity(ctx, &port.capacity, &port.name, index, &mut out.markers);
-        let list_numbers = match &port.list_numbers {
-            None => Some(None),
-            Some(raw) => list_numbers(ctx, raw).map(Some),
+        ok &= not_of_ports(ctx, port);
+        match node(ctx, port, index, &mut out) {
+            Some(port) => out.ports.push(port),
+            None => ok = false,
+        }
+    }
+    for (index, stage) in stage_list.iter().enumerate() {
+        let waits_in = match &stage.waits_in {
+            None => Some(WaitsIn::Us),
+            Some(value) => ctx.choice(value, "waits_in", &[("us", WaitsIn::Us), ("mexico", WaitsIn::Mexico)]),
         };
-        match (discipline, capacity, list_numbers) {
-            (Some(discipline), Some(capacity), Some(list_numbers)) => {
-                if let Capacity::Quota(quota) = &capacity {
-                    out.drops_no_shows |= quota.no_show_share > 0.0 && quota.no_show == NoShow::Drop;
-                }
-                out.ports.push(Port {
-                    name: port.name.get_ref().clone(),
-                    discipline,
-                    capacity,
-                    list_numbers,
-                });
-            }
+        let patience_days = match &stage.patience_days {
+            None => Some(None),
+            Some(patience) => dist::dist(ctx, patience, "patience_days").map(Some),
+        };
+        let node = node(ctx, stage, list.len() + index, &mut out);
+        match (node, waits_in, patience_days) {
+            (Some(node), Some(waits_in), Some(patience_days)) => out.stages.push(PartialStage {
+                node,
+                waits_in,
+                patience_days,
+            }),
             _ => ok = false,
         }
     }
     ok.then_some(out)
+}
+
+/// A stage validated as far as it can be without the network's outcomes.
+pub(crate) struct PartialStage {
+    pub node: Port,
+    pub waits_in: WaitsIn,
+    pub patience_days: Option<Dist>,
+}
+
+/// Reports the keys of stages written on a port; false if there were any.
+fn not_of_ports(ctx: &mut Ctx, port: &RawPort) -> bool {
+    let keys: [KeySpan; 3] = [
+        ("waits_in", port.waits_in.as_ref().map(S::span)),
+        ("patience_days", port.patience_days.as_ref().map(|d| d.span.clone())),
+        ("outcome", port.outcome.as_ref().map(S::span)),
+    ];
+    let mut ok = true;
+    for (key, span) in keys {
+        if let Some(span) = span {
+            let help = if key == "patience_days" {
+                "at a port, patience belongs to the streams (or classes) that arrive there; remove it here"
+            } else {
+                "ports have no such key; remove it, or declare this queue as a [[stages]] table"
+            };
+            ctx.error_help(span, format!("`{key}` is a key of stages ([[stages]]), not of ports"), help);
+            ok = false;
+        }
+    }
+    ok
+}
+
+/// Validates what ports and stages share: discipline, capacity and list numbers. `node` is the
+/// node index (ports, then stages), which its calendar's markers carry.
+fn node(ctx: &mut Ctx, port: &RawPort, node: usize, out: &mut PortsOut) -> Option<Port> {
+    let discipline = discipline(ctx, port);
+    let capacity = capacity(ctx, &port.capacity, &port.name, node, &mut out.markers);
+    let list_numbers = match &port.list_numbers {
+        None => Some(None),
+        Some(raw) => list_numbers(ctx, raw).map(Some),
+    };
+    let (discipline, capacity, list_numbers) = (discipline?, capacity?, list_numbers?);
+    if let Capacity::Quota(quota) = &capacity {
+        out.drops_no_shows |= quota.no_show_share > 0.0 && quota.no_show == NoShow::Drop;
+    }
+    Some(Port {
+        name: port.name.get_ref().clone(),
+        discipline,
+        capacity,
+        list_numbers,
+    })
 }
 
 /// Largest first list number accepted.

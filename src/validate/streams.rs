@@ -2,6 +2,7 @@
 
 use super::csv_input::{self, CsvKind};
 use super::{ANY, Class, Ctx, Hi, Lo, WHOLE, dist, suggest};
+use crate::model::network::PortChoice;
 use crate::model::{Dist, RatePiece, Segment, Shape, Source, Stream};
 use crate::scenario::{RawCurvePoint, RawDist, RawRate, RawStream, S};
 use std::collections::{BTreeMap, HashMap};
@@ -31,12 +32,19 @@ pub(crate) struct PartialStream {
     stays_listed_by_class: Vec<bool>,
     /// Outcome shares by name, as written.
     outcomes: Option<Vec<(String, f64)>>,
+    /// How its groups choose a port, if they do.
+    choice: Option<PortChoice>,
 }
 
 impl PartialStream {
     /// Index of its port.
     pub(crate) fn port(&self) -> usize {
         self.port
+    }
+
+    /// Takes out how its groups choose a port, if they do.
+    pub(crate) fn take_choice(&mut self) -> Option<PortChoice> {
+        self.choice.take()
     }
 
     /// Whether anyone in the stream can give up waiting.
@@ -203,7 +211,7 @@ pub(crate) fn streams(
 }
 
 fn one_stream(ctx: &mut Ctx, raw: &RawStream, classes: Option<&[Class]>) -> Option<PartialStream> {
-    let port = port_index(ctx, &raw.port);
+    let entry = super::network::stream_entry(ctx, raw);
     let kind = ctx.choice(
         &raw.kind,
         "kind",
@@ -303,9 +311,11 @@ fn one_stream(ctx: &mut Ctx, raw: &RawStream, classes: Option<&[Class]>) -> Opti
     if !keys_ok {
         return None;
     }
+    let (port, choice) = entry?;
     Some(PartialStream {
         name: raw.name.get_ref().clone(),
-        port: port?,
+        port,
+        choice,
         source,
         group_size,
         class_cumulative,
@@ -319,10 +329,14 @@ fn one_stream(ctx: &mut Ctx, raw: &RawStream, classes: Option<&[Class]>) -> Opti
     })
 }
 
-fn port_index(ctx: &mut Ctx, port: &S<String>) -> Option<usize> {
+/// The node index of the port or stage named by `port` (ports first, then stages).
+pub(super) fn port_index(ctx: &mut Ctx, port: &S<String>) -> Option<usize> {
     let name = port.get_ref();
     if let Some(index) = ctx.port_names.iter().position(|p| p == name) {
         return Some(index);
+    }
+    if let Some(index) = ctx.stage_names.iter().position(|p| p == name) {
+        return Some(ctx.port_names.len() + index);
     }
     // A port whose name has a character names may not contain is already reported, with the
     // name to write instead; a stream that already uses that name needs no second message.
@@ -332,16 +346,22 @@ fn port_index(ctx: &mut Ctx, port: &S<String>) -> Option<usize> {
             .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
             .collect()
     };
-    if ctx.port_names.iter().any(|port| fixed(port) == *name && port != name) {
+    let nodes = || ctx.port_names.iter().chain(&ctx.stage_names);
+    if nodes().any(|port| fixed(port) == *name && port != name) {
         return None;
     }
-    let names: Vec<&str> = ctx.port_names.iter().map(String::as_str).collect();
+    let names: Vec<&str> = nodes().map(String::as_str).collect();
+    let (what, help) = if ctx.stage_names.is_empty() {
+        ("port", "the ports are")
+    } else {
+        ("port or stage", "the ports and stages are")
+    };
     let help = if names.is_empty() {
         "declare the port in a [[ports]] table".to_owned()
     } else {
-        suggest::help(name, &names, "the ports are")
+        suggest::help(name, &names, help)
     };
-    ctx.error_help(port.span(), format!("there is no port named `{name}`"), help);
+    ctx.error_help(port.span(), format!("there is no {what} named `{name}`"), help);
     None
 }
 
@@ -493,7 +513,7 @@ fn class_mix(
 }
 
 /// Shares by name in [0, 1], adding up to 1.
-fn shares(ctx: &mut Ctx, map: &S<BTreeMap<String, S<f64>>>, key: &str) -> Option<Vec<(String, f64, Range<usize>)>> {
+pub(super) fn shares(ctx: &mut Ctx, map: &S<BTreeMap<String, S<f64>>>, key: &str) -> Option<Vec<(String, f64, Range<usize>)>> {
     if map.get_ref().is_empty() {
         ctx.error(map.span(), format!("`{key}` must list at least one share"));
         return None;

@@ -63,7 +63,7 @@ pub(crate) fn quoted_list(items: &[&str]) -> String {
 }
 
 /// The keys at the top level of a scenario file.
-const TOP_LEVEL: [&str; 5] = ["schema", "run", "classes", "ports", "streams"];
+const TOP_LEVEL: [&str; 7] = ["schema", "run", "classes", "ports", "streams", "stages", "network"];
 
 /// The words between backticks in a message, in order.
 fn backticked(text: &str) -> Vec<&str> {
