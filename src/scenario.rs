@@ -239,15 +239,6 @@ pub(crate) struct RawStream {
     /// Name of the port (or stage) this stream joins; or `ports` with `choice`.
     #[serde(default)]
     pub port: Option<S<String>>,
-    /// Ports the stream's groups choose between (instead of `port`).
-    #[serde(default)]
-    pub ports: Option<S<Vec<S<String>>>>,
-    /// How groups choose between `ports`.
-    #[serde(default)]
-    pub choice: Option<S<RawChoice>>,
-    /// Moving from one port's list to another's after a long wait.
-    #[serde(default)]
-    pub relist: Option<S<RawRelist>>,
     /// `backlog`, `wave`, `poisson` or `trace`.
     pub kind: S<String>,
     // --- backlog and wave ---
@@ -305,6 +296,16 @@ pub(crate) struct RawStream {
     /// Where people who give up go, with shares summing to 1.
     #[serde(default)]
     pub outcomes: Option<S<BTreeMap<String, S<f64>>>>,
+    // --- networks (after the older keys, so that lists of allowed keys keep their order) ---
+    /// Ports the stream's groups choose between (instead of `port`).
+    #[serde(default)]
+    pub ports: Option<S<Vec<S<String>>>>,
+    /// How groups choose between `ports`.
+    #[serde(default)]
+    pub choice: Option<S<RawChoice>>,
+    /// Moving from one port's list to another's after a long wait.
+    #[serde(default)]
+    pub relist: Option<S<RawRelist>>,
 }
 
 /// `choice = { rule = …, … }`: how a group picks one of the stream's `ports`.

@@ -40,7 +40,8 @@ pub(crate) fn ports(ctx: &mut Ctx, raw: &S<Vec<RawPort>>, stages: Option<&S<Vec<
     let mut seen = HashMap::new();
     let mut ok = !list.is_empty();
     if list.len() + stage_list.len() > usize::from(u16::MAX) {
-        ctx.error(raw.span(), "a scenario may declare at most 65,535 ports and stages");
+        let what = if stage_list.is_empty() { "ports" } else { "ports and stages" };
+        ctx.error(raw.span(), format!("a scenario may declare at most 65,535 {what}"));
         ok = false;
     }
     for port in list {
