@@ -46,8 +46,8 @@ pub(crate) fn stream_entry(ctx: &mut Ctx, raw: &RawStream) -> Option<(usize, Opt
             );
             None
         }
-        (None, Some(ports)) => {
-            let ports = chosen_ports(ctx, ports);
+        (None, Some(raw_ports)) => {
+            let ports = chosen_ports(ctx, raw_ports);
             let choice = match &raw.choice {
                 Some(choice) => ports.as_ref().and_then(|ports| rule(ctx, choice, ports)),
                 None => {
@@ -57,8 +57,11 @@ pub(crate) fn stream_entry(ctx: &mut Ctx, raw: &RawStream) -> Option<(usize, Opt
                             "stream `{}` lists `ports` but no `choice` rule",
                             raw.name.get_ref()
                         ),
-                        "add e.g. `choice = { rule = \"shares\", shares = { a = 0.7, b = 0.3 } }`, or \
-                         `{ rule = \"shortest_quoted_wait\" }` or `{ rule = \"logit\", sensitivity_per_day = 0.1 }`",
+                        format!(
+                            "add e.g. `choice = {{ rule = \"shortest_quoted_wait\" }}`, `{{ rule = \"logit\", \
+                             sensitivity_per_day = 0.1 }}` or `{{ rule = \"shares\", shares = {{ {} = 0.5, … }} }}`",
+                            raw_ports.get_ref().first().map_or("…", |port| port.get_ref().as_str())
+                        ),
                     );
                     None
                 }
@@ -381,7 +384,7 @@ pub(crate) fn network(
         ctx.error_help(
             span,
             format!(
-                "people processed at `{name}` can never reach a final outcome: routing from {} only leads back among them",
+                "people processed at `{name}` can never reach a final outcome: routing from {} leads only among these, a closed loop",
                 suggest::quoted_list(&loop_names)
             ),
             "send a share of one of them to a final outcome (declared in [network] `outcomes`), or end processing at one of them by removing its `after`",
