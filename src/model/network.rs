@@ -20,7 +20,7 @@ pub(crate) struct Network {
     /// Stages, in file order (node `ports.len() + i`).
     pub stages: Vec<Stage>,
     /// Final outcomes routing may end in: those declared in `[network]`, in order, then
-    /// `gave_up` if a stage uses it without declaring it. Processing at a node without a route
+    /// `gave_up` if a stage whose people can give up names no outcome and it is not declared. Processing at a node without a route
     /// ends as `processed`, as at a port today, and is not listed here.
     pub outcomes: Vec<String>,
     /// The route of each node (ports, then stages); `None`: processing ends there.
@@ -48,11 +48,11 @@ impl Network {
         let ports = node_names.len() - self.stages.len();
         let mut lines = Vec::new();
         for stage in &self.stages {
-            let patience = match &stage.patience_days {
-                Some(patience) => format!(
+            let patience = match &stage.give_up {
+                Some(give_up) => format!(
                     "people give up after {} on average (outcome `{}`)",
-                    days(patience.mean()),
-                    self.outcomes.get(stage.give_up_outcome).map_or("?", String::as_str)
+                    days(give_up.patience_days.mean()),
+                    self.outcomes.get(give_up.outcome).map_or("?", String::as_str)
                 ),
                 None => "nobody gives up".to_owned(),
             };
@@ -154,10 +154,17 @@ pub(crate) struct Stage {
     pub node: Port,
     /// Where people wait while at the stage.
     pub waits_in: WaitsIn,
-    /// How long people wait at the stage before giving up (`None`: nobody gives up).
-    pub patience_days: Option<Dist>,
-    /// Index in [`Network::outcomes`] of the final outcome of those who give up here.
-    pub give_up_outcome: usize,
+    /// Whether and how people give up at the stage (`None`: nobody does).
+    pub give_up: Option<GiveUp>,
+}
+
+/// Giving up at a stage.
+#[derive(Debug, Clone)]
+pub(crate) struct GiveUp {
+    /// How long people wait at the stage before giving up.
+    pub patience_days: Dist,
+    /// Index in [`Network::outcomes`] of the final outcome of those who give up.
+    pub outcome: usize,
 }
 
 /// Where people wait while at a stage (MPP: in Mexico during court proceedings).

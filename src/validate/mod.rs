@@ -54,21 +54,21 @@ pub(crate) fn load_built_in(name: &str, text: &str, limits: &crate::guard::Limit
 /// Validates `text`, reading CSV files relative to `base_dir`, or the built-in ones without one.
 /// A valid network is refused here, once for every command, until the engine simulates one.
 fn load(name: &str, text: &str, base_dir: Option<&Path>, limits: &crate::guard::Limits) -> Result<Model, InputError> {
-    let (model, refusal) = load_network(name, text, base_dir, limits)?;
+    let (model, _network, refusal) = load_network(name, text, base_dir, limits)?;
     match refusal {
         Some(refusal) => Err(InputError::single(refusal)),
         None => Ok(model),
     }
 }
 
-/// Validates `text` with its network; the second part is the refusal of a network the engine
+/// Validates `text` with its network; the third part is the refusal of a network the engine
 /// does not simulate yet (`None` for a scenario of independent ports).
 fn load_network(
     name: &str,
     text: &str,
     base_dir: Option<&Path>,
     limits: &crate::guard::Limits,
-) -> Result<(Model, Option<Diagnostic>), InputError> {
+) -> Result<(Model, Network, Option<Diagnostic>), InputError> {
     let source = SourceFile {
         name: name.to_owned(),
         text: Arc::from(text),
@@ -100,7 +100,7 @@ fn load_network(
             let refusal = network::not_simulated(&ctx, &raw, &network, &nodes, &streams);
             model.text = Arc::clone(&source.text);
             model.notes = ctx.notes;
-            Ok((model, refusal))
+            Ok((model, network, refusal))
         }
         _ => {
             if ctx.diagnostics.is_empty() {

@@ -6,7 +6,7 @@ use super::ports::PartialStage;
 use super::streams::{cumulative, port_index, shares};
 use super::{ANY, Ctx, Hi, Lo, MAX_HORIZON, dist, suggest};
 use crate::error::Diagnostic;
-use crate::model::network::{ChoiceRule, Network, PortChoice, Relist, Route, Seen, Stage, Target};
+use crate::model::network::{ChoiceRule, GiveUp, Network, PortChoice, Relist, Route, Seen, Stage, Target};
 use crate::scenario::{RawAfter, RawChoice, RawPort, RawRelist, RawScenario, RawStream, S};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -351,12 +351,25 @@ pub(crate) fn network(
     let mut ok = true;
     let mut finished = Vec::new();
     for (stage, raw_stage) in stages.into_iter().zip(raw_stages) {
-        match give_up_outcome(ctx, raw_stage, &mut outcomes) {
-            Some(give_up_outcome) => finished.push(Stage {
+        let give_up = match (stage.patience_days, &raw_stage.outcome) {
+            (Some(patience_days), outcome) => {
+                give_up_outcome(ctx, outcome.as_ref(), &mut outcomes).map(|outcome| Some(GiveUp { patience_days, outcome }))
+            }
+            (None, Some(outcome)) => {
+                ctx.error_help(
+                    outcome.span(),
+                    "`outcome` needs someone who can give up at the stage",
+                    "add `patience_days` to the stage, or remove `outcome`",
+                );
+                None
+            }
+            (None, None) => Some(None),
+        };
+        match give_up {
+            Some(give_up) => finished.push(Stage {
                 node: stage.node,
                 waits_in: stage.waits_in,
-                patience_days: stage.patience_days,
-                give_up_outcome,
+                give_up,
             }),
             None => ok = false,
         }
@@ -439,9 +452,9 @@ fn declared_outcomes(ctx: &mut Ctx, raw: &RawScenario) -> Option<Vec<String>> {
 }
 
 /// The index of the final outcome of those who give up at a stage; `gave_up` is added to the
-/// outcomes when a stage uses it without declaring it.
-fn give_up_outcome(ctx: &mut Ctx, stage: &RawPort, outcomes: &mut Vec<String>) -> Option<usize> {
-    let Some(outcome) = &stage.outcome else {
+/// outcomes when a stage's `outcome` is absent or names it without declaring it.
+fn give_up_outcome(ctx: &mut Ctx, outcome: Option<&S<String>>, outcomes: &mut Vec<String>) -> Option<usize> {
+    let Some(outcome) = outcome else {
         if let Some(index) = outcomes.iter().position(|name| name == GAVE_UP) {
             return Some(index);
         }

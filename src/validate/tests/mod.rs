@@ -9,6 +9,7 @@ use crate::model::{
 use std::fs;
 
 mod csv_input;
+mod network;
 mod period;
 mod ports;
 mod streams;
