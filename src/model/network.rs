@@ -60,11 +60,16 @@ impl Network {
                 WaitsIn::Us => "the US",
                 WaitsIn::Mexico => "Mexico",
             };
-            lines.push(format!("stage `{}`: people wait in {waits}; {patience}", stage.node.name));
+            lines.push(format!(
+                "stage `{}`: people wait in {waits}; {patience}",
+                stage.node.name
+            ));
         }
-        for (stream, node_index) in streams.iter().zip(&self.choices).filter_map(|(stream, choice)| {
-            (choice.is_none() && stream.1 >= ports).then_some(stream)
-        }) {
+        for (stream, node_index) in streams
+            .iter()
+            .zip(&self.choices)
+            .filter_map(|(stream, choice)| (choice.is_none() && stream.1 >= ports).then_some(stream))
+        {
             lines.push(format!("stream `{stream}` joins stage `{}`", node(*node_index)));
         }
         for (from, route) in self.routes.iter().enumerate() {
@@ -84,10 +89,9 @@ impl Network {
                     format!("{} {name}", percent(share))
                 })
                 .collect();
-            let delay = route
-                .delay_days
-                .as_ref()
-                .map_or(String::new(), |delay| format!(", after {} on average", days(delay.mean())));
+            let delay = route.delay_days.as_ref().map_or(String::new(), |delay| {
+                format!(", after {} on average", days(delay.mean()))
+            });
             lines.push(format!("`{}` → {}{delay}", node(from), targets.join(", ")));
         }
         for (stream, choice) in self.choices.iter().enumerate() {
@@ -128,7 +132,11 @@ impl Network {
                 ports.join(", ")
             ));
         }
-        lines.iter().map(|line| format!("{indent}{line}")).collect::<Vec<_>>().join("\n")
+        lines
+            .iter()
+            .map(|line| format!("{indent}{line}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 

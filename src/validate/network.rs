@@ -3,7 +3,7 @@
 //! while the engine does not simulate one.
 
 use super::ports::PartialStage;
-use super::streams::{cumulative, port_index, shares};
+use super::streams::{by_name, cumulative, port_index, shares};
 use super::{ANY, Ctx, Hi, Lo, MAX_HORIZON, dist, suggest};
 use crate::error::Diagnostic;
 use crate::model::network::{ChoiceRule, GiveUp, Network, PortChoice, Relist, Route, Seen, Stage, Target};
@@ -53,10 +53,7 @@ pub(crate) fn stream_entry(ctx: &mut Ctx, raw: &RawStream) -> Option<(usize, Opt
                 None => {
                     ctx.error_help(
                         raw.name.span(),
-                        format!(
-                            "stream `{}` lists `ports` but no `choice` rule",
-                            raw.name.get_ref()
-                        ),
+                        format!("stream `{}` lists `ports` but no `choice` rule", raw.name.get_ref()),
                         format!(
                             "add e.g. `choice = {{ rule = \"shortest_quoted_wait\" }}`, `{{ rule = \"logit\", \
                              sensitivity_per_day = 0.1 }}` or `{{ rule = \"shares\", shares = {{ {} = 0.5, … }} }}`",
@@ -223,7 +220,10 @@ fn rule(ctx: &mut Ctx, raw: &S<RawChoice>, ports: &[(usize, Range<usize>)]) -> O
                 ctx.error_help(
                     choice.rule.span(),
                     "rule = \"shares\" needs `shares`",
-                    format!("add the share of groups going to each port, e.g. `shares = {{ {} = 0.5, {} = 0.5 }}`", names[0], names[1]),
+                    format!(
+                        "add the share of groups going to each port, e.g. `shares = {{ {} = 0.5, {} = 0.5 }}`",
+                        names[0], names[1]
+                    ),
                 );
                 return None;
             };
@@ -245,7 +245,13 @@ fn rule(ctx: &mut Ctx, raw: &S<RawChoice>, ports: &[(usize, Range<usize>)]) -> O
                     let mut out = Vec::new();
                     let mut ok = true;
                     for (name, days) in map.get_ref() {
-                        match ctx.check(days, &format!("{key}.{name}"), ANY, Lo::Incl(0.0), Hi::Incl(MAX_HORIZON)) {
+                        match ctx.check(
+                            days,
+                            &format!("{key}.{name}"),
+                            ANY,
+                            Lo::Incl(0.0),
+                            Hi::Incl(MAX_HORIZON),
+                        ) {
                             Some(value) => out.push((name.clone(), value, ctx.key_span(days.span(), name))),
                             None => ok = false,
                         }
@@ -298,35 +304,21 @@ fn by_port(
     read: impl Fn(&mut Ctx, &S<BTreeMap<String, S<f64>>>, &str) -> Option<Vec<(String, f64, Range<usize>)>>,
 ) -> Option<Vec<f64>> {
     let values = read(ctx, map, key)?;
-    let mut out = vec![0.0; ports.len()];
-    let mut ok = true;
-    for (name, value, span) in values {
-        match ports.iter().position(|port| *port == name) {
-            Some(i) => out[i] = value,
-            None => {
-                ctx.error_help(
-                    span,
-                    format!("`{key}` names `{name}`, which is not one of this stream's `ports`"),
-                    suggest::help(&name, ports, "its ports are"),
-                );
-                ok = false;
-            }
-        }
-    }
-    ok.then_some(out)
+    by_name(
+        ctx,
+        values,
+        ports,
+        key,
+        ("one of this stream's `ports`", "its ports are"),
+    )
 }
 
 fn relist(ctx: &mut Ctx, raw: &S<RawRelist>) -> Option<Relist> {
     let relist = raw.get_ref();
-    let after_days = ctx.check(
-        &relist.after_days,
-        "relist.after_days",
-        ANY,
-        Lo::Incl(0.0),
-        Hi::Incl(MAX_HORIZON),
-    );
+    let (after, probability) = (&relist.after_days, &relist.probability_per_day);
+    let after_days = ctx.check(after, "relist.after_days", ANY, Lo::Incl(0.0), Hi::Incl(MAX_HORIZON));
     let probability_per_day = ctx.check(
-        &relist.probability_per_day,
+        probability,
         "relist.probability_per_day",
         ANY,
         Lo::Excl(0.0),
@@ -347,14 +339,16 @@ pub(crate) fn network(
     choices: Vec<Option<PortChoice>>,
 ) -> Option<Network> {
     let mut outcomes = declared_outcomes(ctx, raw)?;
-    let raw_stages = raw.stages.as_ref().map_or(&[][..], |stages| stages.get_ref().as_slice());
+    let raw_stages = raw
+        .stages
+        .as_ref()
+        .map_or(&[][..], |stages| stages.get_ref().as_slice());
     let mut ok = true;
     let mut finished = Vec::new();
     for (stage, raw_stage) in stages.into_iter().zip(raw_stages) {
         let give_up = match (stage.patience_days, &raw_stage.outcome) {
-            (Some(patience_days), outcome) => {
-                give_up_outcome(ctx, outcome.as_ref(), &mut outcomes).map(|outcome| Some(GiveUp { patience_days, outcome }))
-            }
+            (Some(patience_days), outcome) => give_up_outcome(ctx, outcome.as_ref(), &mut outcomes)
+                .map(|outcome| Some(GiveUp { patience_days, outcome })),
             (None, Some(outcome)) => {
                 ctx.error_help(
                     outcome.span(),
@@ -391,9 +385,12 @@ pub(crate) fn network(
     if let Some(stuck) = closed_loop(&routes) {
         let name = nodes[stuck[0]].name.get_ref();
         let loop_names: Vec<&str> = stuck.iter().map(|&node| nodes[node].name.get_ref().as_str()).collect();
-        let span = nodes[stuck[0]].after.as_ref().map_or(nodes[stuck[0]].name.span(), |after| {
-            ctx.key_span(after.get_ref().to.span(), "to")
-        });
+        let span = nodes[stuck[0]]
+            .after
+            .as_ref()
+            .map_or(nodes[stuck[0]].name.span(), |after| {
+                ctx.key_span(after.get_ref().to.span(), "to")
+            });
         ctx.error_help(
             span,
             format!(
@@ -595,11 +592,22 @@ pub(crate) fn not_simulated(
         places.push((header_span(ctx, first.name.span(), "[[stages]]"), "it has [[stages]]"));
     }
     if let Some(network) = &raw.network {
-        places.push((header_span(ctx, network.span(), "[network]"), "it has a [network] table"));
+        places.push((
+            header_span(ctx, network.span(), "[network]"),
+            "it has a [network] table",
+        ));
     }
-    for port in raw.ports.get_ref().iter().chain(raw.stages.iter().flat_map(|s| s.get_ref())) {
+    for port in raw
+        .ports
+        .get_ref()
+        .iter()
+        .chain(raw.stages.iter().flat_map(|s| s.get_ref()))
+    {
         if let Some(after) = &port.after {
-            places.push((ctx.key_span(after.get_ref().to.span(), "to"), "it routes people on with `after`"));
+            places.push((
+                ctx.key_span(after.get_ref().to.span(), "to"),
+                "it routes people on with `after`",
+            ));
         }
     }
     for stream in raw.streams.get_ref() {

@@ -4,7 +4,7 @@ use super::{ANY, Ctx, Hi, Lo, dist, suggest};
 use crate::model::calendar::WEEKDAYS;
 use crate::model::network::WaitsIn;
 use crate::model::{
-    ByDay, Capacity, Dist, Counts, Discipline, ListNumbers, Marker, NoShow, Officers, Port, Quota, QuotaRandomness,
+    ByDay, Capacity, Counts, Discipline, Dist, ListNumbers, Marker, NoShow, Officers, Port, Quota, QuotaRandomness,
     TICKS_PER_DAY, Ticks,
 };
 use crate::scenario::{RawCapacity, RawClosure, RawListNumbers, RawPort, S};
@@ -40,7 +40,11 @@ pub(crate) fn ports(ctx: &mut Ctx, raw: &S<Vec<RawPort>>, stages: Option<&S<Vec<
     let mut seen = HashMap::new();
     let mut ok = !list.is_empty();
     if list.len() + stage_list.len() > usize::from(u16::MAX) {
-        let what = if stage_list.is_empty() { "ports" } else { "ports and stages" };
+        let what = if stage_list.is_empty() {
+            "ports"
+        } else {
+            "ports and stages"
+        };
         ctx.error(raw.span(), format!("a scenario may declare at most 65,535 {what}"));
         ok = false;
     }
@@ -127,7 +131,11 @@ fn not_of_ports(ctx: &mut Ctx, port: &RawPort) -> bool {
             } else {
                 "ports have no such key; remove it, or declare this queue as a [[stages]] table"
             };
-            ctx.error_help(span, format!("`{key}` is a key of stages ([[stages]]), not of ports"), help);
+            ctx.error_help(
+                span,
+                format!("`{key}` is a key of stages ([[stages]]), not of ports"),
+                help,
+            );
             ok = false;
         }
     }

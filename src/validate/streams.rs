@@ -494,26 +494,44 @@ fn class_mix(
         return None;
     };
     let shares = shares(ctx, mix, "class_mix")?;
-    let mut weights = vec![0.0; classes.len()];
+    let weights = by_name(ctx, shares, classes, "class_mix", ("a class", "the classes are"))?;
+    Some(cumulative(&weights))
+}
+
+/// Values by name placed in the order of `names` (0 for a name not given). A name that is not
+/// in `names` is reported as "`key` names `x`, which is not {what.0}", with the names as help
+/// ("{what.1}: …").
+pub(super) fn by_name(
+    ctx: &mut Ctx,
+    values: Vec<(String, f64, Range<usize>)>,
+    names: &[&str],
+    key: &str,
+    what: (&str, &str),
+) -> Option<Vec<f64>> {
+    let mut out = vec![0.0; names.len()];
     let mut ok = true;
-    for (name, share, span) in shares {
-        match classes.iter().position(|c| *c == name) {
-            Some(i) => weights[i] = share,
+    for (name, value, span) in values {
+        match names.iter().position(|known| *known == name) {
+            Some(i) => out[i] = value,
             None => {
                 ctx.error_help(
                     span,
-                    format!("`class_mix` names `{name}`, which is not a class"),
-                    suggest::help(&name, classes, "the classes are"),
+                    format!("`{key}` names `{name}`, which is not {}", what.0),
+                    suggest::help(&name, names, what.1),
                 );
                 ok = false;
             }
         }
     }
-    ok.then(|| cumulative(&weights))
+    ok.then_some(out)
 }
 
 /// Shares by name in [0, 1], adding up to 1.
-pub(super) fn shares(ctx: &mut Ctx, map: &S<BTreeMap<String, S<f64>>>, key: &str) -> Option<Vec<(String, f64, Range<usize>)>> {
+pub(super) fn shares(
+    ctx: &mut Ctx,
+    map: &S<BTreeMap<String, S<f64>>>,
+    key: &str,
+) -> Option<Vec<(String, f64, Range<usize>)>> {
     if map.get_ref().is_empty() {
         ctx.error(map.span(), format!("`{key}` must list at least one share"));
         return None;

@@ -24,7 +24,10 @@ fn valid_networks_are_refused_as_not_simulated_yet() {
                 stderr.starts_with("error: this scenario is a network (it has a [network] table), which backlog validates but does not simulate yet"),
                 "{stderr}"
             );
-            assert!(stderr.contains(&format!("{file}:12:1")), "points at [network]: {stderr}");
+            assert!(
+                stderr.contains(&format!("{file}:12:1")),
+                "points at [network]: {stderr}"
+            );
             assert!(stderr.contains("the network is valid"), "{stderr}");
             assert!(
                 stderr.contains("stream `arrivals` chooses between tijuana, mexicali by logit"),
@@ -40,11 +43,28 @@ fn valid_networks_are_refused_as_not_simulated_yet() {
 fn sweeps_and_comparisons_refuse_networks_too() {
     let file = "tests/networks/port-to-court.toml";
     let sweep = backlog()
-        .args(["sweep", file, "--param", "run.seed", "--values", "1,2", "--replications", "1", "--quiet"])
+        .args([
+            "sweep",
+            file,
+            "--param",
+            "run.seed",
+            "--values",
+            "1,2",
+            "--replications",
+            "1",
+            "--quiet",
+        ])
         .output()
         .expect("backlog runs");
     let compare = backlog()
-        .args(["compare", file, "scenarios/deterministic.toml", "--replications", "1", "--quiet"])
+        .args([
+            "compare",
+            file,
+            "scenarios/deterministic.toml",
+            "--replications",
+            "1",
+            "--quiet",
+        ])
         .output()
         .expect("backlog runs");
     for output in [sweep, compare] {

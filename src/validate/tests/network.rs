@@ -17,20 +17,13 @@ outcomes = [\"granted\", \"denied\", \"removed\"]
 
 [[ports]]
 name = \"tijuana\"
-[ports.capacity]
-kind = \"quota\"
-quota_per_day = 40
-[ports.after]
-to = { credible_fear = 1.0 }
+capacity = { kind = \"quota\", quota_per_day = 40 }
+after = { to = { credible_fear = 1.0 } }
 
 [[ports]]
 name = \"mexicali\"
-[ports.capacity]
-kind = \"quota\"
-quota_per_day = 10
-[ports.after]
-to = { credible_fear = 1.0 }
-delay_days = 2
+capacity = { kind = \"quota\", quota_per_day = 10 }
+after = { to = { credible_fear = 1.0 }, delay_days = 2 }
 
 [[stages]]
 name = \"credible_fear\"
@@ -62,10 +55,24 @@ people_per_day = 45
 
 [[streams]]
 name = \"pending\"
-port = \"court\"
-kind = \"backlog\"
 people = 1000
+kind = \"backlog\"
+port = \"court\"
 ";
+
+/// The diagnostic containing `message`, which must start where `place` first is in `text`.
+fn reported(text: &str, message: &str, place: &str) -> Diagnostic {
+    expect(text, message, at(text, place))
+}
+
+/// For each (written, changed, message, place): the diagnostic of [`NETWORK`] with `written`
+/// replaced by `changed` (see [`reported`]).
+fn each_reported(cases: &[(&str, &str, &str, &str)]) -> Vec<Diagnostic> {
+    cases
+        .iter()
+        .map(|(written, changed, message, place)| reported(&NETWORK.replace(written, changed), message, place))
+        .collect()
+}
 
 /// The model, the network and the refusal of `text`, which must be valid.
 fn network_of(text: &str) -> (Model, Network, Option<Diagnostic>) {
@@ -134,13 +141,19 @@ fn a_valid_network_becomes_node_indices_and_cumulative_shares() {
     // Valid, and refused at the first network key, `[network]`, with what was understood.
     let refusal = refusal.expect("a network is refused until the engine simulates it");
     assert_eq!(refusal.line_col(), Some(at(NETWORK, "[network]")));
-    assert!(refusal.message.contains("validates but does not simulate yet"), "{refusal}");
+    assert!(
+        refusal.message.contains("validates but does not simulate yet"),
+        "{refusal}"
+    );
     let help = refusal.help.unwrap_or_default();
     assert!(help.contains("`credible_fear` → 88% court, 12% removed"), "{help}");
     assert!(help.contains("stream `pending` joins stage `court`"), "{help}");
-    assert!(help.contains("stream `arrivals` chooses between tijuana, mexicali by logit"), "{help}");
+    assert!(
+        help.contains("stream `arrivals` chooses between tijuana, mexicali by logit"),
+        "{help}"
+    );
     // Every command loads through `load`, which refuses.
-    let diagnostic = expect(NETWORK, "not simulate yet", at(NETWORK, "[network]"));
+    let diagnostic = reported(NETWORK, "not simulate yet", "[network]");
     assert!(diagnostic.help.is_some());
 }
 
@@ -164,7 +177,10 @@ fn the_first_network_key_in_the_file_is_the_one_refused() {
     assert!(!network.is_empty());
     let refusal = refusal.expect("refused");
     assert_eq!(refusal.line_col(), Some(at(&text, "ports = [")));
-    assert!(refusal.message.contains("a stream chooses between `ports`"), "{refusal}");
+    assert!(
+        refusal.message.contains("a stream chooses between `ports`"),
+        "{refusal}"
+    );
     let ChoiceRule::ShortestQuotedWait { seen } = &network.choices[0].as_ref().expect("a choice").rule else {
         panic!("shortest quoted wait expected")
     };
@@ -173,14 +189,23 @@ fn the_first_network_key_in_the_file_is_the_one_refused() {
 
 #[test]
 fn routing_to_unknown_names_suggests_the_nearest() {
-    let text = NETWORK.replace("to = { credible_fear = 1.0 }\ndelay", "to = { credible_feer = 1.0 }\ndelay");
-    let found = expect(&text, "neither a stage nor a final outcome", at(&text, "credible_feer"));
-    assert_eq!(found.help.as_deref(), Some("did you mean `credible_fear`?"));
-    let text = NETWORK.replace("granted = 0.3", "grantd = 0.3");
-    let found = expect(&text, "`grantd`", at(&text, "grantd"));
-    assert_eq!(found.help.as_deref(), Some("did you mean `granted`?"));
-    let text = NETWORK.replace("to = { credible_fear = 1.0 }\ndelay", "to = { tijuana = 1.0 }\ndelay");
-    expect(&text, "a port; routing goes to stages", after(&text, "to = { credible_fear = 1.0 }\n\n[[ports]]\nname = \"mexicali\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 10\n[ports.after]\nto = { "));
+    let found = each_reported(&[
+        (
+            "{ credible_fear = 1.0 }, delay",
+            "{ credible_feer = 1.0 }, delay",
+            "neither a stage",
+            "credible_feer",
+        ),
+        ("granted = 0.3", "grantd = 0.3", "neither a stage", "grantd"),
+        (
+            "{ credible_fear = 1.0 }, delay",
+            "{ tijuana = 1.0 }, delay",
+            "a port; routing goes to",
+            "tijuana = 1.0",
+        ),
+    ]);
+    assert_eq!(found[0].help.as_deref(), Some("did you mean `credible_fear`?"));
+    assert_eq!(found[1].help.as_deref(), Some("did you mean `granted`?"));
 }
 
 #[test]
@@ -195,7 +220,7 @@ fn a_closed_loop_without_a_way_out_is_refused_but_feedback_is_not() {
     let text = NETWORK
         .replace("removed = 0.12, court = 0.88", "court = 1.0")
         .replace("granted = 0.3, denied = 0.6, court = 0.1", "credible_fear = 1.0");
-    let found = expect(&text, "can never reach a final outcome", at(&text, "to = { credible_fear = 1.0 }"));
+    let found = reported(&text, "can never reach a final outcome", "to = { credible_fear = 1.0 }");
     assert!(found.message.contains("a closed loop"), "{found}");
     // A node without `after` ends processing there: a way out.
     let open = text.replace("[stages.after]\nto = { credible_fear = 1.0 }\n", "");
@@ -203,22 +228,33 @@ fn a_closed_loop_without_a_way_out_is_refused_but_feedback_is_not() {
     // Shares of 0 are not a way out.
     let zero = NETWORK.replace("granted = 0.3, denied = 0.6, court = 0.1", "granted = 0, court = 1.0");
     let zero = zero.replace("removed = 0.12, court = 0.88", "removed = 0, court = 1");
-    expect(&zero, "can never reach a final outcome", at(&zero, "to = { credible_fear = 1.0 }"));
+    reported(&zero, "can never reach a final outcome", "to = { credible_fear = 1.0 }");
 }
 
 #[test]
 fn a_stream_has_port_or_ports_not_both_nor_neither() {
-    let text = NETWORK.replace("name = \"pending\"\n", "name = \"pending\"\nports = [\"tijuana\", \"mexicali\"]\n");
-    expect(&text, "either `port` or `ports`, not both", at(&text, "ports = [\"tijuana\", \"mexicali\"]\nport ="));
-    let text = NETWORK.replace("port = \"court\"\n", "");
-    expect(&text, "stream `pending` needs `port`", at(&text, "\"pending\""));
-    let text = NETWORK.replace("port = \"court\"\n", "port = \"court\"\nchoice = { rule = \"logit\" }\n");
-    expect(&text, "`choice` is only used by streams with `ports`", at(&text, "choice = { rule = \"logit\" }"));
+    let cases = [
+        (
+            "name = \"pending\"\n",
+            "name = \"pending\"\nports = [\"tijuana\", \"mexicali\"]\n",
+            "either `port` or `ports`, not both",
+            "ports = [\"tijuana\", \"mexicali\"]\npeople",
+        ),
+        ("port = \"court\"\n", "", "stream `pending` needs `port`", "\"pending\""),
+        (
+            "port = \"court\"\n",
+            "port = \"court\"\nchoice = { rule = \"logit\" }\n",
+            "`choice` is only used by streams with `ports`",
+            "choice = { rule = \"logit\" }",
+        ),
+    ];
+    each_reported(&cases);
 }
 
 #[test]
 fn choice_keys_belong_to_their_rule() {
-    let logit = "choice = { rule = \"logit\", sensitivity_per_day = 0.1, info_delay_days = 7, travel_days = { mexicali = 2 } }";
+    let logit =
+        "choice = { rule = \"logit\", sensitivity_per_day = 0.1, info_delay_days = 7, travel_days = { mexicali = 2 } }";
     let cases = [
         (
             "choice = { rule = \"shortest_quoted_wait\", sensitivity_per_day = 0.1 }",
@@ -253,7 +289,7 @@ fn choice_keys_belong_to_their_rule() {
     ];
     for (choice, message, place) in cases {
         let text = NETWORK.replace(logit, choice);
-        expect(&text, message, at(&text, place));
+        reported(&text, message, place);
     }
     // Shares follow the order of `ports`, not of the names.
     let text = NETWORK.replace(
@@ -272,30 +308,51 @@ fn choice_keys_belong_to_their_rule() {
 #[test]
 fn names_are_unique_across_ports_and_stages_and_outcomes() {
     let text = NETWORK.replace("name = \"court\"", "name = \"tijuana\"");
-    expect(&text, "there is already a port named `tijuana`", after(&text, "[[stages]]\nname = \"credible_fear\"\n[stages.capacity]\nkind = \"officers\"\nofficers = 3\nservice_days = 0.5\n[stages.after]\nto = { removed = 0.12, court = 0.88 }\ndelay_days = { dist = \"uniform\", min = 7, max = 21 }\n\n[[stages]]\nname = "));
+    reported(
+        &text,
+        "there is already a port named `tijuana`",
+        "\"tijuana\"\nwaits_in",
+    );
     let text = NETWORK.replace("\"removed\"]", "\"court\"]");
-    expect(&text, "`court` is already the name of a port or stage", at(&text, "\"court\"]"));
+    reported(&text, "`court` is already the name of a port or stage", "\"court\"]");
 }
 
 #[test]
 fn stage_keys_stay_on_stages_and_streams_at_stages_take_the_stage_patience() {
-    let text = NETWORK.replace("quota_per_day = 40\n", "quota_per_day = 40\n").replace(
-        "name = \"tijuana\"\n",
-        "name = \"tijuana\"\noutcome = \"removed\"\n",
-    );
-    expect(&text, "`outcome` is a key of stages", at(&text, "\"removed\"\n"));
+    let text = NETWORK.replace("name = \"tijuana\"\n", "name = \"tijuana\"\noutcome = \"removed\"\n");
+    reported(&text, "`outcome` is a key of stages", "\"removed\"\n");
     let text = NETWORK.replace("people = 1000\n", "people = 1000\noutcomes = { left = 1.0 }\n");
-    expect(&text, "`outcomes` is not used by a stream that joins a stage (`court`)", at(&text, "{ left"));
-    let text = NETWORK.replace("patience_days = 400\n", "patience_days = 400\noutcome = \"in_absentia\"\n");
-    expect(&text, "`outcome` names `in_absentia`, which is not a final outcome", at(&text, "\"in_absentia\""));
+    reported(
+        &text,
+        "`outcomes` is not used by a stream that joins a stage (`court`)",
+        "{ left",
+    );
+    let text = NETWORK.replace(
+        "patience_days = 400\n",
+        "patience_days = 400\noutcome = \"in_absentia\"\n",
+    );
+    reported(
+        &text,
+        "`outcome` names `in_absentia`, which is not a final outcome",
+        "\"in_absentia\"",
+    );
     // A declared outcome is used as given.
     let text = NETWORK
         .replace("\"removed\"]", "\"removed\", \"in_absentia\"]")
-        .replace("patience_days = 400\n", "patience_days = 400\noutcome = \"in_absentia\"\n");
+        .replace(
+            "patience_days = 400\n",
+            "patience_days = 400\noutcome = \"in_absentia\"\n",
+        );
     let (_, network, _) = network_of(&text);
     assert_eq!(network.outcomes, vec!["granted", "denied", "removed", "in_absentia"]);
-    assert_eq!(network.stages[1].give_up.as_ref().map(|give_up| give_up.outcome), Some(3));
+    assert_eq!(
+        network.stages[1].give_up.as_ref().map(|give_up| give_up.outcome),
+        Some(3)
+    );
     // `outcome` needs patience at the stage.
-    let text = NETWORK.replace("name = \"credible_fear\"\n", "name = \"credible_fear\"\noutcome = \"removed\"\n");
-    expect(&text, "`outcome` needs someone who can give up", at(&text, "\"removed\"\n"));
+    let text = NETWORK.replace(
+        "name = \"credible_fear\"\n",
+        "name = \"credible_fear\"\noutcome = \"removed\"\n",
+    );
+    reported(&text, "`outcome` needs someone who can give up", "\"removed\"\n");
 }
