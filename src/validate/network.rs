@@ -156,6 +156,9 @@ fn chosen_ports(ctx: &mut Ctx, ports: &S<Vec<S<String>>>) -> Option<Vec<(usize, 
     ok.then_some(out)
 }
 
+/// A key of `choice`, where its value is (if present) and the rules that use it.
+type RuleKey = (&'static str, Option<Range<usize>>, &'static [Rule]);
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Rule {
     Shares,
@@ -176,7 +179,7 @@ fn rule(ctx: &mut Ctx, raw: &S<RawChoice>, ports: &[(usize, Range<usize>)]) -> O
         ],
     )?;
     let rule_name = choice.rule.get_ref();
-    let keys: [(&str, Option<Range<usize>>, &[Rule]); 4] = [
+    let keys: [RuleKey; 4] = [
         ("shares", choice.shares.as_ref().map(S::span), &[Rule::Shares]),
         (
             "info_delay_days",
