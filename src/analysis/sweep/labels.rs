@@ -86,7 +86,8 @@ pub(crate) fn label(path: &str, scenario: Option<&str>) -> ParamLabel {
         ["classes", class, rest @ ..] => {
             class_key(rest).map(|(name, unit)| (name, unit, Some(format!("class {class}"))))
         }
-        ["ports", port, rest @ ..] => port_key(port, rest, &facts),
+        ["ports", port, rest @ ..] => port_key(port, rest, &facts).or_else(|| after_key(&format!("port {port}"), rest)),
+        ["stages", stage, rest @ ..] => stage_key(stage, rest, &facts),
         ["streams", stream, rest @ ..] => stream_key(stream, rest, &facts),
         _ => None,
     };
@@ -251,6 +252,44 @@ fn stream_key(stream: &str, keys: &[&str], facts: &Facts) -> Found {
             Some((name.to_owned(), unit, owner(Some(entry(index, "rate piece")?))))
         }
         ["until"] => plain("End of the stream", DAY),
+        ["ports"] => plain("Ports chosen between", None),
+        ["choice", "rule"] => plain("Rule of port choice", None),
+        ["choice", "shares", port] => plain(&format!("Share who choose {port}"), SHARE),
+        ["choice", "info_delay_days"] => plain("Age of the posted waits", DAYS),
+        ["choice", "travel_days"] => plain("Travel times", DAYS),
+        ["choice", "travel_days", port] => plain(&format!("Travel time to {port}"), DAYS),
+        // The unit of a sensitivity is "per day of wait": its name says so.
+        ["choice", "sensitivity_per_day"] => plain("Sensitivity of the choice to a day more of wait", None),
+        ["relist", "after_days"] => plain("Wait before moving to another list", DAYS),
+        ["relist", "probability_per_day"] => plain("Probability of moving to another list", Some("a day")),
+        _ => None,
+    }
+}
+
+/// A key of a stage: a port's keys, the stage's own, and routing (whose: `stage court`).
+fn stage_key(stage: &str, keys: &[&str], facts: &Facts) -> Found {
+    let owner = format!("stage {stage}");
+    let plain = |name: &str, unit: Option<&'static str>| Some((name.to_owned(), unit, Some(owner.clone())));
+    match keys {
+        ["waits_in"] => plain("Where people wait", None),
+        ["outcome"] => plain("Outcome of giving up", None),
+        ["patience_days", rest @ ..] => {
+            distribution("patience", DAYS, rest).map(|(name, unit)| (name, unit, Some(owner.clone())))
+        }
+        _ => port_key(stage, keys, facts)
+            .map(|(name, unit, _)| (name.replace("Port name", "Stage name"), unit, Some(owner.clone())))
+            .or_else(|| after_key(&owner, keys)),
+    }
+}
+
+/// A key of the routing (`after`) of a port or stage; `owner` is `port x` or `stage y`.
+fn after_key(owner: &str, keys: &[&str]) -> Found {
+    let owner = Some(owner.to_owned());
+    match keys {
+        ["after", "to", target] => Some((format!("Share of those processed who go to {target}"), SHARE, owner)),
+        ["after", "delay_days", rest @ ..] => {
+            distribution("delay before the next stage", DAYS, rest).map(|(name, unit)| (name, unit, owner))
+        }
         _ => None,
     }
 }
@@ -433,6 +472,34 @@ mod tests {
         assert_eq!(label("streams.s.people", None).axis_title(), "People (stream s)");
     }
 
+    /// Network keys: a stage is labelled as a port is, with its own keys; routing and choice.
+    #[test]
+    fn network_keys_have_labels() {
+        let title = |path: &str| label(path, None).axis_title();
+        assert_eq!(title("stages.court.capacity.officers"), "Officers (stage court)");
+        assert_eq!(title("stages.court.name"), "Stage name (stage court)");
+        assert_eq!(
+            title("stages.court.patience_days.mean"),
+            "Mean patience, days (stage court)"
+        );
+        assert_eq!(
+            title("ports.tijuana.after.to.credible_fear"),
+            "Share of those processed who go to credible_fear, 0 to 1 (port tijuana)"
+        );
+        assert_eq!(
+            title("stages.credible_fear.after.delay_days.max"),
+            "Most delay before the next stage, days (stage credible_fear)"
+        );
+        assert_eq!(
+            title("streams.arrivals.choice.travel_days.mexicali"),
+            "Travel time to mexicali, days (stream arrivals)"
+        );
+        assert_eq!(
+            title("streams.arrivals.relist.probability_per_day"),
+            "Probability of moving to another list, a day (stream arrivals)"
+        );
+    }
+
     /// Every key docs/scenario-format.md documents in its tables of keys has a label, and
     /// every one whose name carries a unit (`_days`, `_per_day`, `_hours`, `_share`) has its
     /// unit in the label.
@@ -447,6 +514,10 @@ mod tests {
             "ports.p.capacity.closures.0.",
             "ports.p.capacity.schedule.0.",
             "streams.s.",
+            "ports.p.after.",
+            "stages.g.",
+            "streams.s.choice.",
+            "streams.s.relist.",
         ];
         let labels_of = |key: &str| -> Vec<ParamLabel> {
             places
