@@ -152,14 +152,17 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<(Model, Network)> {
         return None;
     }
     // The engine keeps a group's (stream, class) pair at its port in two bytes.
-    for (port, name) in ports.ports.iter().enumerate().map(|(i, port)| (i, &port.name)) {
+    // A stage's streams count alike (a stage is node `ports + i`).
+    let stage_names = network.stages.iter().map(|stage| &stage.node.name);
+    for (port, name) in ports.ports.iter().map(|port| &port.name).chain(stage_names).enumerate() {
         let at_port: Vec<usize> = (0..streams.len()).filter(|&s| streams[s].port() == port).collect();
         if at_port.len() * classes.len() > usize::from(u16::MAX) {
             let raw_stream = &raw.streams.get_ref()[at_port[0]];
             ctx.error_help(
                 raw_stream.port.as_ref().map_or(raw_stream.name.span(), S::span),
                 format!(
-                    "port `{name}` has {} streams and the scenario {} classes: more than 65,535 pairs of the two",
+                    "{} `{name}` has {} streams and the scenario {} classes: more than 65,535 pairs of the two",
+                    if port < ports.ports.len() { "port" } else { "stage" },
                     at_port.len(),
                     classes.len()
                 ),
