@@ -425,30 +425,38 @@ impl<'m> Sim<'m> {
     /// Handles the window's arrivals, and the queue's events before order `end` (the
     /// window's end), in order; `false` if interrupted.
     fn run_until<T: Trace>(&mut self, end: u64, trace: &mut T) -> bool {
-        loop {
+        // The window's groups are taken out while they are handled, so they are read in place.
+        let window = std::mem::take(&mut self.window.arrivals);
+        let finished = self.handle(&window, end, trace);
+        self.window.arrivals = window;
+        finished
+    }
+
+    /// [`Sim::run_until`] with the window's groups in `arrivals`.
+    fn handle<T: Trace>(&mut self, arrivals: &[Arriving], end: u64, trace: &mut T) -> bool {
+        let mut next = self.next_arrival;
+        let mut events = self.events;
+        let finished = loop {
             let next_event = self.queue.next_order();
-            let arrival = self
-                .window
-                .arrivals
-                .get(self.next_arrival)
-                .filter(|group| arrival_order(group.time()) < next_event)
-                .copied();
+            let arrival = arrivals
+                .get(next)
+                .filter(|group| arrival_order(group.time()) < next_event);
             // The window holds every arrival before its end, so only events can be left.
             if arrival.is_none() && next_event >= end {
-                return true;
+                break true;
             }
-            self.events += 1;
+            events += 1;
             // A cheap check every 65,536 events keeps cancelling prompt even in one long replication.
-            if self.events & 0xffff == 0 && self.cancel.is_cancelled() {
-                return false;
+            if events & 0xffff == 0 && self.cancel.is_cancelled() {
+                break false;
             }
             if let Some(group) = arrival {
-                self.next_arrival += 1;
-                self.arrive(&group, trace);
+                next += 1;
+                self.arrive(group, trace);
                 continue;
             }
             // No arrival comes first, and the earliest event is before `end`.
-            let Some((time, event)) = self.queue.pop() else {
+            let Some((time, event)) = self.queue.take_earliest() else {
                 unreachable!("an event before the window's end is in the queue")
             };
             match event {
@@ -468,7 +476,11 @@ impl<'m> Sim<'m> {
                     self.start_services(port, time, trace);
                 }
             }
-        }
+            self.queue.handled();
+        };
+        self.next_arrival = next;
+        self.events = events;
+        finished
     }
 
     fn arrive<T: Trace>(&mut self, pending: &Arriving, trace: &mut T) {
