@@ -501,15 +501,15 @@ impl<'m> Sim<'m> {
 
     /// [`Sim::run_until`] with the window's groups in `arrivals`.
     fn handle<T: Trace>(&mut self, arrivals: &[Arriving], end: u64, trace: &mut T) -> bool {
+        // Where the next arrival falls among events (`u64::MAX` past the window's last).
+        let order_of = |index: usize| arrivals.get(index).map_or(u64::MAX, |group| arrival_order(group.time()));
         let mut next = self.next_arrival;
+        let mut next_arrival = order_of(next);
         let mut events = self.events;
         let finished = loop {
             let next_event = self.queue.next_order();
-            let arrival = arrivals
-                .get(next)
-                .filter(|group| arrival_order(group.time()) < next_event);
             // The window holds every arrival before its end, so only events can be left.
-            if arrival.is_none() && next_event >= end {
+            if next_arrival >= next_event && next_event >= end {
                 break true;
             }
             events += 1;
@@ -517,9 +517,10 @@ impl<'m> Sim<'m> {
             if events & 0xffff == 0 && self.cancel.is_cancelled() {
                 break false;
             }
-            if let Some(group) = arrival {
+            if next_arrival < next_event {
+                self.arrive(&arrivals[next], trace);
                 next += 1;
-                self.arrive(group, trace);
+                next_arrival = order_of(next);
                 continue;
             }
             // No arrival comes first, and the earliest event is before `end`.
@@ -540,7 +541,15 @@ impl<'m> Sim<'m> {
                     let state = &mut self.ports[port];
                     state.busy_officers -= 1;
                     trace.record(time, TraceEvent::ServiceEnd, port, 0, 0, state.people_on_list);
-                    self.start_services(port, time, trace);
+                    // Officers on duty around the clock need no calendar: the one freed
+                    // takes the next group here, without a call.
+                    match state.officers {
+                        Some(officers) if state.always_on_duty => {
+                            let on_duty = state.max_officers;
+                            take_groups(state, &mut self.queue, officers, on_duty, time, self.horizon, port, trace);
+                        }
+                        _ => self.start_services(port, time, trace),
+                    }
                 }
             }
             self.queue.handled();
@@ -756,31 +765,7 @@ impl<'m> Sim<'m> {
             }
             on_duty
         };
-        while state.busy_officers < on_duty {
-            let next = if state.discipline == Discipline::Fifo {
-                state.lanes[0].pop_front()
-            } else {
-                let oldest = match state.discipline {
-                    Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
-                    _ => true,
-                };
-                pick(&mut state.lanes, &mut state.rng, state.discipline, oldest)
-                    .map(|(lane, index)| state.lanes[lane].take(index))
-            };
-            let Some(group) = next else {
-                break;
-            };
-            if group.deadline <= time {
-                abandon(state, &group, port_index, trace);
-                if group.stays_listed() {
-                    let day = day_of(time, self.horizon_days) as u32;
-                    state.call_number(&group, day);
-                    strike_off(state, &group, time, day, port_index, trace);
-                }
-                continue;
-            }
-            serve(state, &mut self.queue, officers, &group, time, self.horizon, port_index, trace);
-        }
+        take_groups(state, &mut self.queue, officers, on_duty, time, self.horizon, port_index, trace);
     }
 
     fn finish<T: Trace>(mut self, trace: &mut T) -> Replication {
@@ -885,6 +870,47 @@ fn strike_off<T: Trace>(
         group.size,
         state.people_on_list,
     );
+}
+
+/// Idle officers of `state`'s port, `on_duty` of them on duty at `time`, take the next
+/// groups from the list (finding those who gave up on the way).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn take_groups<T: Trace>(
+    state: &mut PortState<'_>,
+    queue: &mut EventQueue,
+    officers: &Officers,
+    on_duty: u32,
+    time: Ticks,
+    horizon: Ticks,
+    port_index: usize,
+    trace: &mut T,
+) {
+    while state.busy_officers < on_duty {
+        let next = if state.discipline == Discipline::Fifo {
+            state.lanes[0].pop_front()
+        } else {
+            let oldest = match state.discipline {
+                Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
+                _ => true,
+            };
+            pick(&mut state.lanes, &mut state.rng, state.discipline, oldest)
+                .map(|(lane, index)| state.lanes[lane].take(index))
+        };
+        let Some(group) = next else {
+            break;
+        };
+        if group.deadline <= time {
+            abandon(state, &group, port_index, trace);
+            if group.stays_listed() {
+                let day = day_of(time, state.horizon_days as usize) as u32;
+                state.call_number(&group, day);
+                strike_off(state, &group, time, day, port_index, trace);
+            }
+            continue;
+        }
+        serve(state, queue, officers, &group, time, horizon, port_index, trace);
+    }
 }
 
 /// An idle officer of `state`'s port takes `group` (already off the list) at `time`: it is

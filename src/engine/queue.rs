@@ -121,7 +121,7 @@ impl EventQueue {
     }
 
     /// Schedules `kind` at `time`, which must be in `0..=MAX_TIME`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, time: Ticks, kind: EventKind) {
         debug_assert!((0..=MAX_TIME).contains(&time));
         debug_assert!(self.next_seq < 1 << SEQ_BITS);
