@@ -629,7 +629,8 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// A quota port calls its list.
+    /// A quota port calls its list (once a day at most: not worth inlining into the loop).
+    #[inline(never)]
     fn call<T: Trace>(&mut self, port_index: usize, time: Ticks, trace: &mut T) {
         let port = &self.model.ports[port_index];
         let Capacity::Quota(quota) = &port.capacity else { return };
