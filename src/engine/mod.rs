@@ -208,6 +208,8 @@ struct PortState<'m> {
     /// Daily bookkeeping per stream of the port.
     days: Vec<DayBook>,
     horizon_days: u32,
+    /// The horizon, at which services that would end later are scheduled to end.
+    horizon: Ticks,
     numbers: Option<NumberBook>,
     /// Present groups called so far, for an exact no-show share.
     present_calls: u64,
@@ -404,6 +406,7 @@ impl<'m> Sim<'m> {
                         .collect(),
                     days: (0..slots).map(|_| DayBook::new(model.horizon_days)).collect(),
                     horizon_days: model.horizon_days,
+                    horizon: model.horizon_ticks(),
                     numbers: port.list_numbers.map(|spec| NumberBook::new(spec, model.horizon_days)),
                     present_calls: 0,
                 }
@@ -502,7 +505,11 @@ impl<'m> Sim<'m> {
     /// [`Sim::run_until`] with the window's groups in `arrivals`.
     fn handle<T: Trace>(&mut self, arrivals: &[Arriving], end: u64, trace: &mut T) -> bool {
         // Where the next arrival falls among events (`u64::MAX` past the window's last).
-        let order_of = |index: usize| arrivals.get(index).map_or(u64::MAX, |group| arrival_order(group.time()));
+        let order_of = |index: usize| {
+            arrivals
+                .get(index)
+                .map_or(u64::MAX, |group| arrival_order(group.time()))
+        };
         let mut next = self.next_arrival;
         let mut next_arrival = order_of(next);
         let mut events = self.events;
@@ -546,7 +553,7 @@ impl<'m> Sim<'m> {
                     match state.officers {
                         Some(officers) if state.always_on_duty => {
                             let on_duty = state.max_officers;
-                            take_groups(state, &mut self.queue, officers, on_duty, time, self.horizon, port, trace);
+                            take_groups(state, &mut self.queue, officers, on_duty, time, port, trace);
                         }
                         _ => self.start_services(port, time, trace),
                     }
@@ -619,7 +626,7 @@ impl<'m> Sim<'m> {
                 && group.deadline > time
             {
                 // Nobody else is on the list: the group is the one an idle officer takes.
-                serve(state, &mut self.queue, officers, &group, time, self.horizon, port_index, trace);
+                serve(state, &mut self.queue, officers, &group, time, port_index, trace);
                 return;
             }
             state.lanes[lane].push_back(group);
@@ -766,7 +773,7 @@ impl<'m> Sim<'m> {
             }
             on_duty
         };
-        take_groups(state, &mut self.queue, officers, on_duty, time, self.horizon, port_index, trace);
+        take_groups(state, &mut self.queue, officers, on_duty, time, port_index, trace);
     }
 
     fn finish<T: Trace>(mut self, trace: &mut T) -> Replication {
@@ -876,14 +883,12 @@ fn strike_off<T: Trace>(
 /// Idle officers of `state`'s port, `on_duty` of them on duty at `time`, take the next
 /// groups from the list (finding those who gave up on the way).
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn take_groups<T: Trace>(
     state: &mut PortState<'_>,
     queue: &mut EventQueue,
     officers: &Officers,
     on_duty: u32,
     time: Ticks,
-    horizon: Ticks,
     port_index: usize,
     trace: &mut T,
 ) {
@@ -910,7 +915,7 @@ fn take_groups<T: Trace>(
             }
             continue;
         }
-        serve(state, queue, officers, &group, time, horizon, port_index, trace);
+        serve(state, queue, officers, &group, time, port_index, trace);
     }
 }
 
@@ -918,14 +923,12 @@ fn take_groups<T: Trace>(
 /// processed, and the service's end scheduled (at the horizon if later: it is never handled
 /// then, and every time stays within the queue's range however long a service is).
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn serve<T: Trace>(
     state: &mut PortState<'_>,
     queue: &mut EventQueue,
     officers: &Officers,
     group: &Waiting,
     time: Ticks,
-    horizon: Ticks,
     port_index: usize,
     trace: &mut T,
 ) {
@@ -936,7 +939,7 @@ fn serve<T: Trace>(
     state.busy_officers += 1;
     let service = state.next_service(&officers.service_days);
     queue.push(
-        time.saturating_add(service).min(horizon),
+        time.saturating_add(service).min(state.horizon),
         EventKind::ServiceDone {
             port: port_index as u16,
         },

@@ -207,10 +207,15 @@ mod tests {
             popped.push(time, EventKind::ServiceDone { port: port as u16 });
         }
         // Handling an event schedules none, one or two others.
-        for (round, scheduled) in [vec![4], vec![], vec![2, 11], vec![3], vec![3, 3, 0]].into_iter().enumerate() {
+        for (round, scheduled) in [vec![4], vec![], vec![2, 11], vec![3], vec![3, 3, 0]]
+            .into_iter()
+            .enumerate()
+        {
             assert_eq!(in_place.take_earliest(), popped.pop(), "round {round}");
             for (index, time) in scheduled.into_iter().enumerate() {
-                let kind = EventKind::Call { port: (10 * round + index) as u16 };
+                let kind = EventKind::Call {
+                    port: (10 * round + index) as u16,
+                };
                 in_place.push(time, kind);
                 popped.push(time, kind);
             }
