@@ -589,7 +589,8 @@ impl<'m> Sim<'m> {
             return;
         }
         let state = &mut self.ports[port_index];
-        let arrival_day = day_of(time, self.horizon_days) as u32;
+        // Arrivals come before the horizon.
+        let arrival_day = day_in_run(time);
         let ticket = match &mut state.numbers {
             Some(numbers) => numbers.sign(pending.size, arrival_day),
             None => 0,
@@ -933,7 +934,7 @@ fn serve<T: Trace>(
     trace: &mut T,
 ) {
     if state.numbers.is_some() {
-        state.call_number(group, day_of(time, state.horizon_days as usize) as u32);
+        state.call_number(group, day_in_run(time));
     }
     process(state, group, time, port_index, trace);
     state.busy_officers += 1;
@@ -956,7 +957,8 @@ fn service_ticks(days: f64) -> Ticks {
 #[inline(always)]
 fn process<T: Trace>(state: &mut PortState<'_>, group: &Waiting, time: Ticks, port_index: usize, trace: &mut T) {
     state.people_on_list -= u64::from(group.size);
-    let day = day_of(time, state.horizon_days as usize) as u32;
+    // Groups are processed before the horizon.
+    let day = day_in_run(time);
     state.days(group).processed(group, day);
     if group.counted() {
         state.cell(group).processed.record(time - group.joined, group.size);
