@@ -154,13 +154,17 @@ impl PortRun {
     /// Draws and serves blocks until the stream has no more groups before the horizon, or
     /// `cancel` stops it.
     fn pipeline<T: OfficerTimes + Send>(&mut self, draws: &mut Draws<'_>, free_at: &mut T, cancel: &CancelToken) {
-        let mut ready = Vec::with_capacity(BLOCK_GROUPS);
-        let mut next = Vec::with_capacity(BLOCK_GROUPS);
-        draws.fill(&mut ready);
-        while !ready.is_empty() && !cancel.is_cancelled() {
-            rayon::join(|| draws.fill(&mut next), || self.serve(&ready, free_at));
-            std::mem::swap(&mut ready, &mut next);
-        }
+        let fill = |draws: &mut Draws<'_>, block: &mut Vec<Drawn>| {
+            draws.fill(block);
+            !draws.exhausted
+        };
+        super::pipeline::run(draws, fill, |block| {
+            if cancel.is_cancelled() {
+                return false;
+            }
+            self.serve(block, free_at);
+            true
+        });
     }
 
     /// Serves a block of groups in arrival order.
@@ -250,6 +254,7 @@ impl Draws<'_> {
     /// Replaces `block` by the next groups arriving before the horizon (none at the end).
     fn fill(&mut self, block: &mut Vec<Drawn>) {
         block.clear();
+        block.reserve(BLOCK_GROUPS);
         if self.exhausted {
             return;
         }

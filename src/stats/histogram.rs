@@ -119,6 +119,29 @@ impl LogHistogram {
         0
     }
 
+    /// [`LogHistogram::value_at_quantile`] of each of `qs`, in one pass over the bins.
+    pub(crate) fn values_at_quantiles<const N: usize>(&self, qs: [f64; N]) -> [u64; N] {
+        let ranks = qs.map(|q| ((q.min(1.0) * self.total as f64).ceil() as u64).max(1));
+        let mut order: [usize; N] = std::array::from_fn(|i| i);
+        order.sort_by_key(|&i| ranks[i]);
+        let mut values = [0; N];
+        let mut found = 0;
+        let mut seen = 0u64;
+        for (index, &count) in self.counts.iter().enumerate() {
+            if found == N {
+                break;
+            }
+            seen += count;
+            while found < N && seen >= ranks[order[found]] {
+                let i = order[found];
+                let (low, high) = bin_range(index);
+                values[i] = if qs[i] <= 0.0 { low } else { high };
+                found += 1;
+            }
+        }
+        values
+    }
+
     /// Values recorded in the bins from the one holding `low` to the one holding `high`.
     pub(crate) fn count_between(&self, low: u64, high: u64) -> u64 {
         let last = self.counts.len();
@@ -175,6 +198,9 @@ mod tests {
         assert_eq!(histogram.count_between(0, 100_500), 100);
         assert!(histogram.max() >= 1_000_000 && histogram.max() <= 1_000_000 + 1000);
         assert_eq!(LogHistogram::default().value_at_quantile(0.5), 0);
+        let qs = [0.99, 0.0, 0.5, 1.0, 0.9, 0.5, 1e-9];
+        assert_eq!(histogram.values_at_quantiles(qs), qs.map(|q| histogram.value_at_quantile(q)));
+        assert_eq!(LogHistogram::default().values_at_quantiles(qs), [0; 7]);
         assert_eq!(LogHistogram::default().count_between(5, 10), 0);
     }
 
