@@ -420,6 +420,7 @@ impl<'m> Sim<'m> {
 
     /// Handles the window's arrivals, and the queue's events before order `end` (the
     /// window's end), in order; `false` if interrupted.
+    #[inline(never)]
     fn run_until<T: Trace>(&mut self, end: u64, trace: &mut T) -> bool {
         loop {
             let next_event = self.queue.next_order();
