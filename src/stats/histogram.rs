@@ -229,7 +229,7 @@ mod tests {
             let qs: [f64; 12] = std::array::from_fn(|i| [0.0, 1e-6, 0.03, 0.05, 0.051, 0.1, 0.5, 0.9, 0.95, 0.99, 0.9999, 1.0][i]);
             assert_eq!(histogram.values_at_quantiles(qs), qs.map(|q| histogram.value_at_quantile(q)));
         }
-        assert_eq!(LogHistogram::default().values_at_quantiles(qs), [0; 7]);
+        assert_eq!(LogHistogram::default().values_at_quantiles(qs), [0; 9]);
         assert_eq!(LogHistogram::default().count_between(5, 10), 0);
     }
 
