@@ -3,10 +3,10 @@
 //!
 //! The producer is one task for the whole replication, offered to the thread pool once
 //! (`rayon::join`) rather than once a block: when a worker is free it takes the task and
-//! keeps a ring of [`AHEAD`] blocks filled, sleeping only when the ring is full. When no
-//! worker is free (one thread, or every thread busy with replications of its own), nobody
-//! takes it and the consumer fills each block itself just before using it: one core does
-//! one core's work, with no thread spawned. Either way the blocks are filled in order by
+//! keeps a ring of [`AHEAD`] blocks filled, sleeping only when the ring is full, while the
+//! consumer waits for its blocks. When no worker is free (one thread, or every thread busy
+//! with replications of its own), nobody takes it and the consumer fills each block itself
+//! just before using it: one core does one core's work, with no thread spawned. Either way the blocks are filled in order by
 //! whoever holds the producer's state, so the results are the same whoever fills them.
 
 use std::collections::VecDeque;
@@ -31,9 +31,12 @@ where
         ring: Mutex::new(Ring {
             ready: VecDeque::with_capacity(AHEAD + 1),
             spare: Vec::with_capacity(AHEAD + 2),
+            producing: false,
+            exhausted: false,
             stopped: false,
         }),
         space: Condvar::new(),
+        filled: Condvar::new(),
     };
     let consumer = || {
         // Stops the producer however the consumer ends (a panic included), so it never waits
@@ -61,6 +64,11 @@ struct Producer<'s, S> {
 struct Ring<B> {
     ready: VecDeque<B>,
     spare: Vec<B>,
+    /// A worker runs the producer task: the consumer waits for its blocks rather than
+    /// competing with it for the producer's state.
+    producing: bool,
+    /// The last block is in the ring.
+    exhausted: bool,
     /// The consumer has finished or stopped.
     stopped: bool,
 }
@@ -72,6 +80,8 @@ struct Shared<'s, S, B> {
     ring: Mutex<Ring<B>>,
     /// Signalled when a ready block is taken or the consumer stops.
     space: Condvar,
+    /// Signalled when a block is put in the ring or the producer task ends.
+    filled: Condvar,
 }
 
 /// A panic on one side shows on the other: the join re-raises the first.
@@ -79,17 +89,36 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|_| panic!("the other stage of the pipeline panicked"))
 }
 
+fn wait<'a, T>(condvar: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    condvar
+        .wait(guard)
+        .unwrap_or_else(|_| panic!("the other stage of the pipeline panicked"))
+}
+
 impl<S, B: Default> Shared<'_, S, B> {
-    /// The next block in order: a ready one, the one the producer is filling, or one filled
-    /// here when the producer is idle or was never started; `None` after the last.
+    /// The next block in order: a ready one, the one the producer task is filling, or one
+    /// filled here when no worker runs the producer task; `None` after the last.
     fn next(&self, fill: &impl Fn(&mut S, &mut B) -> bool) -> Option<B> {
-        if let Some(block) = self.take_ready(&mut lock(&self.ring)) {
-            return Some(block);
+        let mut ring = lock(&self.ring);
+        loop {
+            if let Some(block) = ring.ready.pop_front() {
+                self.space.notify_one();
+                return Some(block);
+            }
+            if ring.exhausted {
+                return None;
+            }
+            if !ring.producing {
+                break;
+            }
+            ring = wait(&self.filled, ring);
         }
-        // Waits for a fill in progress, if any.
+        drop(ring);
         let mut producer = lock(&self.producer);
         let mut ring = lock(&self.ring);
-        if let Some(block) = self.take_ready(&mut ring) {
+        // The producer task may have started, and filled the block, meanwhile.
+        if let Some(block) = ring.ready.pop_front() {
+            self.space.notify_one();
             return Some(block);
         }
         if producer.finished {
@@ -101,22 +130,22 @@ impl<S, B: Default> Shared<'_, S, B> {
         Some(block)
     }
 
-    fn take_ready(&self, ring: &mut Ring<B>) -> Option<B> {
-        let block = ring.ready.pop_front()?;
-        self.space.notify_one();
-        Some(block)
-    }
-
     /// Fills blocks ahead until the last is filled or the consumer stops.
     fn produce(&self, fill: &impl Fn(&mut S, &mut B) -> bool) {
+        {
+            let mut ring = lock(&self.ring);
+            if ring.stopped {
+                return;
+            }
+            ring.producing = true;
+        }
+        // However this ends, the consumer stops waiting for it.
+        let _done = ProducingOnDrop(self);
         loop {
             let mut block = {
                 let mut ring = lock(&self.ring);
                 while ring.ready.len() >= AHEAD && !ring.stopped {
-                    ring = self
-                        .space
-                        .wait(ring)
-                        .unwrap_or_else(|_| panic!("the other stage of the pipeline panicked"));
+                    ring = wait(&self.space, ring);
                 }
                 if ring.stopped {
                     return;
@@ -129,8 +158,10 @@ impl<S, B: Default> Shared<'_, S, B> {
             }
             producer.finished = !fill(producer.state, &mut block);
             let finished = producer.finished;
-            lock(&self.ring).ready.push_back(block);
-            drop(producer);
+            let mut ring = lock(&self.ring);
+            ring.ready.push_back(block);
+            ring.exhausted = finished;
+            self.filled.notify_one();
             if finished {
                 return;
             }
@@ -146,6 +177,16 @@ impl<S, B> Drop for StopOnDrop<'_, '_, S, B> {
         let mut ring = self.0.ring.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         ring.stopped = true;
         self.0.space.notify_all();
+    }
+}
+
+struct ProducingOnDrop<'a, 's, S, B>(&'a Shared<'s, S, B>);
+
+impl<S, B> Drop for ProducingOnDrop<'_, '_, S, B> {
+    fn drop(&mut self) {
+        let mut ring = self.0.ring.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        ring.producing = false;
+        self.0.filled.notify_all();
     }
 }
 

@@ -145,8 +145,10 @@ impl Dist {
         Distribution::<f64>::sample(&Exp1, rng)
     }
 
+    /// [`Dist::sample`] out of line, for call sites where inlining even the common cases
+    /// would cost the surrounding loop more than the call.
     #[inline(never)]
-    fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    pub(crate) fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Fixed(value) => *value,
             Dist::Exponential { scale, .. } => Dist::standard_exponential(rng) * scale,
