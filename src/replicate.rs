@@ -9,12 +9,12 @@ use crate::model::Model;
 use crate::results::Results;
 use crate::stats::summary::Scalars;
 use crate::stats::{DailySeries, NumberSeries, PeopleStats, Replication, merged};
-use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
-use std::ops::Range;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// How far a run has got: simulations finished out of the total (`None` when not known in
 /// advance, as in a goal search).
@@ -573,7 +573,10 @@ impl InOrder {
     fn wait_for_turn(&self, r: u64, ahead: u64) -> bool {
         let mut state = lock(&self.state);
         while r >= u64::from(state.next) + ahead && state.failed.is_none() {
-            state = self.absorbed.wait(state).unwrap_or_else(|_| panic!("a worker panicked"));
+            state = self
+                .absorbed
+                .wait(state)
+                .unwrap_or_else(|_| panic!("a worker panicked"));
         }
         state.failed.is_none()
     }

@@ -155,6 +155,8 @@ impl PortRun {
     /// `cancel` stops it.
     fn pipeline<T: OfficerTimes + Send>(&mut self, draws: &mut Draws<'_>, free_at: &mut T, cancel: &CancelToken) {
         let fill = |draws: &mut Draws<'_>, block: &mut Vec<Drawn>| {
+            // Once, at the first fill of a block's buffer, rather than by doubling.
+            block.reserve(BLOCK_GROUPS);
             draws.fill(block);
             !draws.exhausted
         };
@@ -254,7 +256,6 @@ impl Draws<'_> {
     /// Replaces `block` by the next groups arriving before the horizon (none at the end).
     fn fill(&mut self, block: &mut Vec<Drawn>) {
         block.clear();
-        block.reserve(BLOCK_GROUPS);
         if self.exhausted {
             return;
         }
@@ -284,9 +285,10 @@ impl Draws<'_> {
                     group.service = ticks(Dist::standard_exponential(rng) * scale);
                 }
             }
+            // Out of line: inlining the other forms here cost the Poisson loop above.
             other => {
                 for group in block.iter_mut() {
-                    group.service = ticks(other.sample(rng));
+                    group.service = ticks(other.sample_other(rng));
                 }
             }
         }

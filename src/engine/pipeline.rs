@@ -86,7 +86,9 @@ struct Shared<'s, S, B> {
 
 /// A panic on one side shows on the other: the join re-raises the first.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|_| panic!("the other stage of the pipeline panicked"))
+    mutex
+        .lock()
+        .unwrap_or_else(|_| panic!("the other stage of the pipeline panicked"))
 }
 
 fn wait<'a, T>(condvar: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
@@ -222,7 +224,11 @@ mod tests {
                     )
                 });
                 assert!(finished);
-                assert_eq!(seen, (0..last).collect::<Vec<_>>(), "{threads} threads, blocks of {size}");
+                assert_eq!(
+                    seen,
+                    (0..last).collect::<Vec<_>>(),
+                    "{threads} threads, blocks of {size}"
+                );
             }
         }
     }
@@ -270,6 +276,9 @@ mod tests {
                 })
                 .collect()
         });
-        assert_eq!(sums, (0..64u64).map(|r| (0..100 + r).sum::<u64>()).collect::<Vec<u64>>());
+        assert_eq!(
+            sums,
+            (0..64u64).map(|r| (0..100 + r).sum::<u64>()).collect::<Vec<u64>>()
+        );
     }
 }

@@ -239,7 +239,15 @@ mod tests {
     /// sampler, with exactly its draws (and from the same point of the random stream on).
     #[test]
     fn gamma_draws_are_rand_distrs() {
-        for (shape, scale) in [(3.0976, 34.09), (1.0 + 1e-9, 2.0), (1.5, 0.1), (4.0, 1.5), (250.0, 1e-3), (1.0, 3.0), (0.4, 5.0)] {
+        for (shape, scale) in [
+            (3.0976, 34.09),
+            (1.0 + 1e-9, 2.0),
+            (1.5, 0.1),
+            (4.0, 1.5),
+            (250.0, 1e-3),
+            (1.0, 3.0),
+            (0.4, 5.0),
+        ] {
             let gamma = Gamma::new(shape, scale).unwrap();
             let dist = Dist::gamma(shape, scale).unwrap();
             assert_eq!(matches!(dist, Dist::Gamma { large: Some(_), .. }), shape > 1.0);

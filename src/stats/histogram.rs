@@ -216,18 +216,32 @@ mod tests {
         assert!(histogram.max() >= 1_000_000 && histogram.max() <= 1_000_000 + 1000);
         assert_eq!(LogHistogram::default().value_at_quantile(0.5), 0);
         let qs = [0.99, 0.0, 0.5, 1.0, 0.9, 0.5, 1e-9, 0.501, 0.999];
-        assert_eq!(histogram.values_at_quantiles(qs), qs.map(|q| histogram.value_at_quantile(q)));
+        assert_eq!(
+            histogram.values_at_quantiles(qs),
+            qs.map(|q| histogram.value_at_quantile(q))
+        );
         // Counts bunched in a few bins, and spread thinly over many.
         let mut lumpy = LogHistogram::default();
-        for (value, count) in [(0u64, 5u64), (17, 1), (18, 1), (4_000, 90), (4_001, 3), (86_400 * 300, 1)] {
+        for (value, count) in [
+            (0u64, 5u64),
+            (17, 1),
+            (18, 1),
+            (4_000, 90),
+            (4_001, 3),
+            (86_400 * 300, 1),
+        ] {
             lumpy.record_n(value, count);
         }
         for value in (0..50_000u64).step_by(7) {
             lumpy.record_n(value * 31, 1);
         }
         for histogram in [&lumpy, &histogram] {
-            let qs: [f64; 12] = std::array::from_fn(|i| [0.0, 1e-6, 0.03, 0.05, 0.051, 0.1, 0.5, 0.9, 0.95, 0.99, 0.9999, 1.0][i]);
-            assert_eq!(histogram.values_at_quantiles(qs), qs.map(|q| histogram.value_at_quantile(q)));
+            let qs: [f64; 12] =
+                std::array::from_fn(|i| [0.0, 1e-6, 0.03, 0.05, 0.051, 0.1, 0.5, 0.9, 0.95, 0.99, 0.9999, 1.0][i]);
+            assert_eq!(
+                histogram.values_at_quantiles(qs),
+                qs.map(|q| histogram.value_at_quantile(q))
+            );
         }
         assert_eq!(LogHistogram::default().values_at_quantiles(qs), [0; 9]);
         assert_eq!(LogHistogram::default().count_between(5, 10), 0);

@@ -384,7 +384,10 @@ mod tests {
         assert!((merged.mean_days() - 1.5).abs() < 1e-12);
         assert_eq!(merged.max_days(), 3.0);
         assert!((merged.quantile_days(0.5) - 1.0).abs() < 1e-3);
-        assert_eq!(merged.quantiles_days([0.5, 0.99]), [0.5, 0.99].map(|q| merged.quantile_days(q)));
+        assert_eq!(
+            merged.quantiles_days([0.5, 0.99]),
+            [0.5, 0.99].map(|q| merged.quantile_days(q))
+        );
         assert!(WaitAccumulator::default().quantiles_days([0.5])[0].is_nan());
         assert_eq!(merged.count_above_days(2.0), 1);
         assert!(WaitAccumulator::default().mean_days().is_nan());

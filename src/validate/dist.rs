@@ -450,9 +450,9 @@ pub(crate) fn from_counts(counts: &std::collections::BTreeMap<u32, u64>) -> Opti
 
 #[cfg(test)]
 mod tests {
-    use rand_distr::Gamma;
     use super::*;
     use crate::error::SourceFile;
+    use rand_distr::Gamma;
     use std::path::Path;
 
     #[derive(serde::Deserialize)]
