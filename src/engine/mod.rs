@@ -18,6 +18,7 @@ mod feed;
 mod fifo_officers;
 pub(crate) mod list;
 mod numbers;
+mod pipeline;
 pub(crate) mod queue;
 pub(crate) mod rng;
 
@@ -470,30 +471,26 @@ impl<'m> Sim<'m> {
         if self.horizon <= 0 {
             return true;
         }
-        let mut next = Window::default();
-        feed.fill(&mut self.window);
         let last = order_at(self.horizon);
-        loop {
+        let fill = |feed: &mut Feed<'_>, window: &mut Window| {
+            feed.fill(window);
+            window.end_order < last
+        };
+        pipeline::run(feed, fill, |window| {
+            std::mem::swap(&mut self.window, window);
             self.next_arrival = 0;
-            let end = self.window.end_order;
-            if end >= last {
-                return self.run_until(end, trace);
-            }
-            let (finished, ()) = rayon::join(|| self.run_until(end, trace), || feed.fill(&mut next));
-            if !finished {
-                return false;
-            }
-            debug_assert_eq!(
-                self.next_arrival,
-                self.window.arrivals.len(),
+            let finished = self.run_until(self.window.end_order, trace);
+            debug_assert!(
+                !finished || self.next_arrival == self.window.arrivals.len(),
                 "a window's arrivals all handled"
             );
-            std::mem::swap(&mut self.window, &mut next);
-        }
+            finished
+        })
     }
 
     /// Handles the window's arrivals, and the queue's events before order `end` (the
     /// window's end), in order; `false` if interrupted.
+    #[inline(never)]
     fn run_until<T: Trace>(&mut self, end: u64, trace: &mut T) -> bool {
         // The window's groups are taken out while they are handled, so they are read in place.
         let window = std::mem::take(&mut self.window.arrivals);
