@@ -6,8 +6,9 @@
 //! keeps a ring of [`AHEAD`] blocks filled, sleeping only when the ring is full, while the
 //! consumer waits for its blocks. When no worker is free (one thread, or every thread busy
 //! with replications of its own), nobody takes it and the consumer fills each block itself
-//! just before using it: one core does one core's work, with no thread spawned. Either way the blocks are filled in order by
-//! whoever holds the producer's state, so the results are the same whoever fills them.
+//! just before using it: one core does one core's work, with no thread spawned. Either way
+//! the blocks are filled in order by whoever holds the producer's state, so the results are
+//! the same whoever fills them.
 
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
