@@ -105,12 +105,14 @@ impl ResourceEstimate {
         let scalars = 256.0 + 8.0 * outcomes;
 
         // One replication while it runs: a waiting group takes 40 bytes, in a deque that may
-        // hold twice its length; two windows of arrivals of 48 bytes each and a block of 256 per
-        // stream; the direct recursion's two blocks of 24-byte draws.
+        // hold twice its length; up to five windows of arrivals of 48 bytes each (on two cores:
+        // the one in use, two filled ahead, one racing in, one being filled; see
+        // engine/pipeline.rs) and a block of 256 per stream; the direct recursion's five blocks
+        // of 24-byte draws.
         let engine = people_bound * 80.0
-            + 2.0 * 16384.0 * 48.0
+            + 5.0 * 16384.0 * 48.0
             + streams * (256.0 * 48.0 + 512.0)
-            + 2.0 * 16384.0 * 24.0
+            + 5.0 * 16384.0 * 24.0
             + (cells + ports) * classes * people_stats
             + cells * series_bytes * 2.0;
         let daily_scopes = ports + 1.0 + stream_scopes;

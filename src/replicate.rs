@@ -8,12 +8,13 @@ use crate::guard::Limits;
 use crate::model::Model;
 use crate::results::Results;
 use crate::stats::summary::Scalars;
-use crate::stats::{DailySeries, NumberSeries, PeopleStats, Replication};
-use rayon::prelude::*;
+use crate::stats::{DailySeries, NumberSeries, PeopleStats, Replication, merged};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// How far a run has got: simulations finished out of the total (`None` when not known in
 /// advance, as in a goal search).
@@ -327,13 +328,19 @@ struct Pooled {
     streams: Vec<PeopleStats>,
 }
 
-impl Pooled {
-    fn merge(mut self, other: Pooled) -> Pooled {
-        self.total.merge(&other.total);
-        for (mine, theirs) in self.ports.iter_mut().zip(&other.ports) {
-            mine.merge(theirs);
-        }
-        for (mine, theirs) in self.classes.iter_mut().zip(&other.classes) {
+/// People statistics of each class at each port (a cell) and of each reported stream, summed
+/// over some replications: everyone's, each port's and each class's follow from the cells, so
+/// a replication adds only its cells.
+#[derive(Debug)]
+struct PooledCells {
+    /// By port, then by class.
+    cells: Vec<Vec<PeopleStats>>,
+    streams: Vec<PeopleStats>,
+}
+
+impl PooledCells {
+    fn merge(mut self, other: PooledCells) -> PooledCells {
+        for (mine, theirs) in self.cells.iter_mut().flatten().zip(other.cells.iter().flatten()) {
             mine.merge(theirs);
         }
         for (mine, theirs) in self.streams.iter_mut().zip(&other.streams) {
@@ -341,12 +348,33 @@ impl Pooled {
         }
         self
     }
+
+    /// Everyone's, each port's and each class's statistics.
+    fn pooled(self, classes: usize, outcomes: usize) -> Pooled {
+        Pooled {
+            total: merged(self.cells.iter().flatten(), outcomes),
+            ports: self.cells.iter().map(|port| merged(port, outcomes)).collect(),
+            classes: (0..classes)
+                .map(|class| merged(self.cells.iter().map(|port| &port[class]), outcomes))
+                .collect(),
+            streams: self.streams,
+        }
+    }
+}
+
+/// The statistics of `parts` merged, borrowed when there is only one (no copy to make).
+fn one_or_merged<'a>(parts: impl IntoIterator<Item = &'a PeopleStats>, outcomes: usize) -> Cow<'a, PeopleStats> {
+    let mut parts = parts.into_iter();
+    match (parts.next(), parts.next()) {
+        (Some(only), None) => Cow::Borrowed(only),
+        (first, second) => Cow::Owned(merged(first.into_iter().chain(second).chain(parts), outcomes)),
+    }
 }
 
 /// One replication boiled down to what `Results` keeps; made on the worker threads.
 struct Digest {
     row: ReplicationRow,
-    pooled: Option<Pooled>,
+    pooled: Option<PooledCells>,
     daily_by_port: Vec<DailySeries>,
     daily_total: DailySeries,
     daily_by_stream: Vec<DailySeries>,
@@ -354,17 +382,9 @@ struct Digest {
 }
 
 impl Digest {
-    fn new(model: &Model, replication: Replication, shares: &[u32]) -> Self {
+    fn new(model: &Model, mut replication: Replication, shares: &[u32]) -> Self {
         let outcomes = model.outcomes.len();
-        let total = replication.total_people(outcomes);
         let daily_total = replication.total_daily();
-        let ports: Vec<PeopleStats> = (0..model.ports.len())
-            .map(|p| replication.port_people(p, outcomes))
-            .collect();
-        let classes: Vec<PeopleStats> = (0..model.classes.len())
-            .map(|c| replication.class_people(c, outcomes))
-            .collect();
-        let mut replication = replication;
         let (streams, daily_by_stream): (Vec<PeopleStats>, Vec<DailySeries>) = if streams_reported(model) {
             let taken = replication.take_streams(model.streams.iter().map(|stream| stream.port));
             model
@@ -382,35 +402,39 @@ impl Digest {
         } else {
             (Vec::new(), Vec::new())
         };
+        let ports = &replication.ports;
+        let total = one_or_merged(ports.iter().flat_map(|port| &port.by_class), outcomes);
         let row = ReplicationRow {
             index: replication.index,
             events: replication.events,
             total: Scalars::of(&total, Some(&daily_total), shares),
             ports: ports
                 .iter()
-                .zip(&replication.ports)
-                .map(|(people, port)| Scalars::of(people, Some(&port.daily), shares))
+                .map(|port| Scalars::of(&one_or_merged(&port.by_class, outcomes), Some(&port.daily), shares))
                 .collect(),
-            classes: classes.iter().map(|people| Scalars::of(people, None, shares)).collect(),
+            classes: (0..model.classes.len())
+                .map(|class| {
+                    let people = one_or_merged(ports.iter().map(|port| &port.by_class[class]), outcomes);
+                    Scalars::of(&people, None, shares)
+                })
+                .collect(),
             streams: streams
                 .iter()
                 .zip(&daily_by_stream)
                 .map(|(people, daily)| Scalars::of(people, Some(daily), shares))
                 .collect(),
         };
-        let (daily_by_port, numbers_by_port) = replication
-            .ports
-            .into_iter()
-            .map(|port| (port.daily, port.numbers))
-            .unzip();
+        let mut cells = Vec::with_capacity(replication.ports.len());
+        let mut daily_by_port = Vec::with_capacity(replication.ports.len());
+        let mut numbers_by_port = Vec::with_capacity(replication.ports.len());
+        for port in replication.ports {
+            cells.push(port.by_class);
+            daily_by_port.push(port.daily);
+            numbers_by_port.push(port.numbers);
+        }
         Digest {
             row,
-            pooled: Some(Pooled {
-                total,
-                ports,
-                classes,
-                streams,
-            }),
+            pooled: Some(PooledCells { cells, streams }),
             daily_by_port,
             daily_total,
             daily_by_stream,
@@ -454,47 +478,152 @@ pub(crate) fn run(model: &Model, options: &RunOptions) -> Result<Replications, E
 }
 
 /// Runs replications `range` of the model on a thread pool and merges them in order.
+///
+/// Each worker takes the next replication as soon as it has finished one: there is no
+/// barrier between batches, so no thread idles while another finishes a long replication
+/// (the tail of a run excepted, when idle workers draw arrivals ahead for those still
+/// running). Digests are absorbed in replication order as soon as their turn comes; a worker
+/// does not start a replication more than a batch's worth ([`batch_replications`]) ahead of
+/// the next to absorb, which bounds the digests held at once. People statistics pooled over
+/// replications are exact integer sums, so each worker adds up its own and they are merged
+/// at the end, in any order, to the same result.
+///
+/// [`batch_replications`]: crate::guard::batch_replications
 pub(crate) fn run_range(model: &Model, options: &RunOptions, range: Range<u32>) -> Result<Replications, Error> {
     let pool = thread_pool(options.threads)?;
     let never = CancelToken::new();
     let cancel = options.cancel.as_ref().unwrap_or(&never);
     let progress = Counter::new(Some(u64::from(range.len() as u32)), options.progress.as_ref());
     let shares = options.shares_of(model);
-    let mut results = Replications::new(model, shares.clone());
-    // Chunks bound memory (each replication holds histograms) while keeping every core busy.
     let digest_bytes = crate::guard::estimate(model, options).digest_bytes;
-    let chunk = crate::guard::batch_replications(pool.current_num_threads(), digest_bytes) as u32;
-    let mut start = range.start;
-    while start < range.end {
-        let end = start.saturating_add(chunk).min(range.end);
-        if cancel.is_cancelled() {
-            return Err(Error::Interrupted);
+    let threads = pool.current_num_threads();
+    let ahead = crate::guard::batch_replications(threads, digest_bytes) as u64;
+    let order = InOrder {
+        state: Mutex::new(Absorbing {
+            results: Replications::new(model, shares.clone()),
+            waiting: BTreeMap::new(),
+            next: range.start,
+            failed: None,
+        }),
+        absorbed: Condvar::new(),
+    };
+    let claimed = AtomicU64::new(u64::from(range.start));
+    let pooled = Mutex::new(None::<PooledCells>);
+    let worker = || {
+        let mut mine: Option<PooledCells> = None;
+        loop {
+            let r = claimed.fetch_add(1, Ordering::Relaxed);
+            if r >= u64::from(range.end) || !order.wait_for_turn(r, ahead) {
+                break;
+            }
+            if cancel.is_cancelled() {
+                order.fail(Error::Interrupted);
+                break;
+            }
+            let r = r as u32;
+            let replication = match run_replication_with(model, r, options.engine, cancel) {
+                Ok(replication) => replication,
+                Err(cancelled) => {
+                    order.fail(cancelled.into());
+                    break;
+                }
+            };
+            let mut digest = Digest::new(model, replication, &shares);
+            progress.tick();
+            if let Some(theirs) = digest.pooled.take() {
+                mine = Some(match mine {
+                    Some(sum) => sum.merge(theirs),
+                    None => theirs,
+                });
+            }
+            order.absorb(r, digest);
         }
-        let mut batch: Vec<Digest> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map(|r| {
-                    let digest = Digest::new(model, run_replication_with(model, r, options.engine, cancel)?, &shares);
-                    progress.tick();
-                    Ok(digest)
-                })
-                .collect::<Result<_, Error>>()
-        })?;
-        // Pooled statistics are exact integer sums, so merging them in a parallel tree gives
-        // the same result as merging in order.
-        let pooled = pool.install(|| {
-            batch
-                .par_iter_mut()
-                .filter_map(|digest| digest.pooled.take())
-                .reduce_with(Pooled::merge)
-        });
-        if let Some(pooled) = &pooled {
-            results.merge_pooled(pooled);
+        if let Some(mine) = mine {
+            let mut pooled = lock(&pooled);
+            *pooled = Some(match pooled.take() {
+                Some(sum) => sum.merge(mine),
+                None => mine,
+            });
         }
-        for digest in batch {
-            results.absorb(digest);
+    };
+    let workers = (range.len()).clamp(1, threads);
+    pool.scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|_| worker());
         }
-        start = end;
+    });
+    let state = order.state.into_inner().unwrap_or_else(|_| panic!("a worker panicked"));
+    if let Some(error) = state.failed {
+        return Err(error);
     }
+    let mut results = state.results;
+    if let Some(pooled) = pooled.into_inner().unwrap_or_else(|_| panic!("a worker panicked")) {
+        results.merge_pooled(&pooled.pooled(model.classes.len(), model.outcomes.len()));
+    }
+    debug_assert_eq!(results.replications, range.len() as u32, "every replication absorbed");
     Ok(results)
+}
+
+/// Digests absorbed in replication order as they come in from the workers.
+struct InOrder {
+    state: Mutex<Absorbing>,
+    /// Signalled when a digest is absorbed or the run fails.
+    absorbed: Condvar,
+}
+
+struct Absorbing {
+    results: Replications,
+    /// Digests finished ahead of their turn.
+    waiting: BTreeMap<u32, Digest>,
+    /// The next replication to absorb.
+    next: u32,
+    /// The first error, which stops every worker.
+    failed: Option<Error>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|_| panic!("a worker panicked"))
+}
+
+impl InOrder {
+    /// Waits until replication `r` is fewer than `ahead` after the next to absorb; `false`
+    /// if the run has failed.
+    fn wait_for_turn(&self, r: u64, ahead: u64) -> bool {
+        let mut state = lock(&self.state);
+        while r >= u64::from(state.next) + ahead && state.failed.is_none() {
+            state = self
+                .absorbed
+                .wait(state)
+                .unwrap_or_else(|_| panic!("a worker panicked"));
+        }
+        state.failed.is_none()
+    }
+
+    /// Absorbs replication `r`'s digest, and any waiting digests that follow it, when its
+    /// turn has come; keeps it waiting otherwise.
+    fn absorb(&self, r: u32, digest: Digest) {
+        let mut state = lock(&self.state);
+        if r != state.next {
+            state.waiting.insert(r, digest);
+            return;
+        }
+        state.results.absorb(digest);
+        state.next += 1;
+        loop {
+            let next = state.next;
+            let Some(digest) = state.waiting.remove(&next) else {
+                break;
+            };
+            state.results.absorb(digest);
+            state.next += 1;
+        }
+        self.absorbed.notify_all();
+    }
+
+    /// Stops the run with `error` (the first one given is kept).
+    fn fail(&self, error: Error) {
+        let mut state = lock(&self.state);
+        state.failed.get_or_insert(error);
+        self.absorbed.notify_all();
+    }
 }

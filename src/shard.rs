@@ -402,13 +402,18 @@ pub enum ShardKind {
 }
 
 impl ShardKind {
-    /// `a run`, `a sweep`, `a comparison`.
-    pub fn describe(self) -> &'static str {
+    /// `run`, `sweep`, `comparison`.
+    pub fn noun(self) -> &'static str {
         match self {
-            ShardKind::Run => "a run",
-            ShardKind::Sweep => "a sweep",
-            ShardKind::Compare => "a comparison",
+            ShardKind::Run => "run",
+            ShardKind::Sweep => "sweep",
+            ShardKind::Compare => "comparison",
         }
+    }
+
+    /// `a run`, `a sweep`, `a comparison`.
+    pub fn describe(self) -> String {
+        format!("a {}", self.noun())
     }
 }
 
@@ -435,13 +440,13 @@ pub(crate) fn expect_kind(dir: &Path, value: &serde_json::Value, wanted: ShardKi
     if found == wanted {
         return Ok(());
     }
-    let found = found.describe();
     Err(bad_folder(
         dir,
         format!(
-            "it is a shard of {found}, not of {}: merge it with the other shards of its {}",
+            "it is a shard of {}, not of {}: merge it with the other shards of its {}",
+            found.describe(),
             wanted.describe(),
-            &found[found.find(' ').map_or(0, |at| at + 1)..]
+            found.noun()
         ),
     ))
 }
@@ -506,15 +511,39 @@ pub(crate) fn run_points(
     Ok(records)
 }
 
+/// Simulations the points' blocks hold in all.
+pub(crate) fn simulations(points: &[PointRecord]) -> u64 {
+    points
+        .iter()
+        .map(|point| u64::from(point.replications_run[1].saturating_sub(point.replications_run[0])))
+        .sum()
+}
+
+/// Merges every point of the shard folders `dirs` of a sweep or a comparison, given in shard
+/// order with the points each one's manifest names (`records`), writes each point's results
+/// folder into `out`, and hands each one's results to `each`, in order.
+pub(crate) fn merge_each_point(
+    dirs: &[&Path],
+    records: &[&[PointRecord]],
+    out: &Path,
+    limits: &Limits,
+    mut each: impl FnMut(&PointRecord, &Results) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let Some(first) = records.first() else {
+        return Ok(());
+    };
+    for (point, record) in first.iter().enumerate() {
+        let results = merge_point(dirs, records, point, limits)?;
+        results.write_files(&out.join(&record.folder))?;
+        each(record, &results)?;
+    }
+    Ok(())
+}
+
 /// Merges point `point` (of `points`) of the shard folders `dirs`, given in shard order with
 /// what each one's manifest names of its points (`records`): the point's run shards, each
 /// checked against the SHA-256 its shard's manifest names.
-pub(crate) fn merge_point(
-    dirs: &[&Path],
-    records: &[&[PointRecord]],
-    point: usize,
-    limits: &Limits,
-) -> Result<Results, Error> {
+fn merge_point(dirs: &[&Path], records: &[&[PointRecord]], point: usize, limits: &Limits) -> Result<Results, Error> {
     let point_dirs: Vec<PathBuf> = dirs
         .iter()
         .zip(records)

@@ -293,6 +293,23 @@ impl Scope {
         }
     }
 
+    /// The runs of this scope in the merged `results` of a shard folder's point (`folder`, in
+    /// the shard folder `dir`), refused when the point has no such port.
+    pub(crate) fn merged_runs(&self, results: &Results, dir: &Path, folder: &str) -> Result<Runs, Error> {
+        let port = match self {
+            Scope::Total => None,
+            Scope::Port(name) => Some(
+                results
+                    .info
+                    .ports
+                    .iter()
+                    .position(|port| port == name)
+                    .ok_or_else(|| crate::shard::bad_folder(dir, format!("{folder} has no port named `{name}`")))?,
+            ),
+        };
+        Ok(Runs::of(results, port))
+    }
+
     /// `all`, or the port's name.
     pub fn name(&self) -> &str {
         match self {

@@ -4,7 +4,7 @@ use super::args::FitArgs;
 use super::output::{Bar, note, print, print_notes};
 use super::{changes, scenario};
 use backlog::analysis::{self, FitParam, FitRequest};
-use backlog::{CancelToken, Diagnostic, Error, InputError, RunOptions};
+use backlog::{CancelToken, Diagnostic, Error, InputError};
 use clap::ArgMatches;
 use std::io::Write;
 
@@ -33,14 +33,7 @@ pub(super) fn run(
     let plan = analysis::fit::plan(&scenario(args.scenario.as_deref(), &limits)?, request)?;
     print_notes(plan.notes(), args.quiet);
     let bar = Bar::spinner(args.quiet, "runs");
-    let mut options = RunOptions::new().cancel(cancel.clone()).limits(limits);
-    if let Some(replications) = args.replications {
-        options = options.replications(replications);
-    }
-    if let Some(threads) = args.threads {
-        options = options.threads(threads as usize);
-    }
-    let options = bar.attach(options);
+    let options = bar.attach(super::base_options(args.replications, args.threads, limits, cancel));
     let fit = match super::rounds(&args.rounds)? {
         Some(rounds) => plan.run_rounds(&options, &rounds),
         None => plan.run(&options),

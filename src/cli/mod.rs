@@ -81,17 +81,21 @@ fn changes(sets: &[String]) -> Result<Vec<Change>, Error> {
 
 /// Run options of `sweep`, `compare` and `target`, with a progress bar over `what`.
 fn analysis_options(args: &AnalysisArgs, cancel: &CancelToken, bar: &output::Bar) -> RunOptions {
-    let mut options = RunOptions::new()
-        .cancel(cancel.clone())
-        .limits(args.limits.limits())
-        .share_over_days(&args.share_over);
-    if let Some(replications) = args.replications {
+    let options = base_options(args.replications, args.threads, args.limits.limits(), cancel);
+    bar.attach(options.share_over_days(&args.share_over))
+}
+
+/// Run options with `--replications` and `--threads` when given (else the scenario's
+/// replications and every core), `limits` and the cancel token.
+fn base_options(replications: Option<u32>, threads: Option<u32>, limits: Limits, cancel: &CancelToken) -> RunOptions {
+    let mut options = RunOptions::new().cancel(cancel.clone()).limits(limits);
+    if let Some(replications) = replications {
         options = options.replications(replications);
     }
-    if let Some(threads) = args.threads {
+    if let Some(threads) = threads {
         options = options.threads(threads as usize);
     }
-    bar.attach(options)
+    options
 }
 
 /// The rounds folder of a search run in rounds (`--rounds DIR`, with `--shard K/N` for a shard).

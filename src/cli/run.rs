@@ -59,18 +59,9 @@ pub(super) fn run(args: RunArgs, cancel: &CancelToken, stdout: &mut dyn Write) -
 
 /// The run options the flags ask for (without a progress bar).
 fn run_options(args: &RunArgs, cancel: &CancelToken) -> RunOptions {
-    let mut options = RunOptions::new()
+    super::base_options(args.replications, args.threads, args.limits.limits(), cancel)
         .engine(args.engine.into())
-        .cancel(cancel.clone())
-        .limits(args.limits.limits())
-        .share_over_days(&args.share_over);
-    if let Some(replications) = args.replications {
-        options = options.replications(replications);
-    }
-    if let Some(threads) = args.threads {
-        options = options.threads(threads as usize);
-    }
-    options
+        .share_over_days(&args.share_over)
 }
 
 /// `--shard K/N`: needs `--out`, and leaves the charts, the report and the trace to the merge

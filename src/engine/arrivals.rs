@@ -30,8 +30,19 @@ pub(crate) struct StreamGen {
     sizes: SimRng,
     /// The group size when it is fixed (so the hot path skips matching the distribution).
     fixed_size: Option<u32>,
+    /// The current segment's group sizes, drawn when its groups were counted (when it has
+    /// at most [`KEPT_SIZES_PEOPLE`] people), and the index of the next to use.
+    kept_sizes: Vec<u32>,
+    next_kept_size: usize,
+    /// [`KEPT_SIZES_PEOPLE`] (lowered in tests).
+    kept_sizes_people: u64,
     state: State,
 }
+
+/// Segments of up to this many people keep the sizes drawn to count their groups (4 MB at
+/// most), so each size is drawn once; larger ones draw them again from a copy of the sizes'
+/// random numbers, so memory stays flat.
+const KEPT_SIZES_PEOPLE: u64 = 1 << 20;
 
 #[derive(Debug)]
 enum State {
@@ -72,6 +83,9 @@ impl StreamGen {
                 Dist::Fixed(size) => Some(size as u32),
                 _ => None,
             },
+            kept_sizes: Vec::new(),
+            next_kept_size: 0,
+            kept_sizes_people: KEPT_SIZES_PEOPLE,
             state: State::Records { next: 0 },
         };
         match &stream.source {
@@ -99,16 +113,27 @@ impl StreamGen {
 
     /// Positions the generator at the start of segment `index`, counting its groups.
     ///
-    /// The count uses a copy of the segment's size stream, which the generator then replays,
-    /// so that arrival times can be drawn in order without storing the groups.
+    /// The count draws the segment's group sizes, which the generator then uses in the same
+    /// order: kept from the count when there are few enough, otherwise drawn again from a
+    /// copy of the size stream. Either way arrival times can be drawn in order without
+    /// storing the groups.
     fn start_segment(&mut self, stream: &Stream, segments: &[Segment], index: usize, seed: u64, replication: u32) {
         let part = 1 + index as u64;
         self.sizes = keyed_rng(seed, replication, "stream-sizes", &stream.name, part);
+        self.kept_sizes.clear();
+        self.next_kept_size = 0;
         let (groups, people) = match segments.get(index) {
+            Some(segment) if segment.people <= self.kept_sizes_people && self.fixed_size.is_none() => {
+                let kept = &mut self.kept_sizes;
+                let groups = count_groups(segment.people, &stream.group_size, &mut self.sizes, |size| {
+                    kept.push(size);
+                });
+                (groups, segment.people)
+            }
             Some(segment) => {
                 let mut counting = self.sizes.clone();
                 (
-                    count_groups(segment.people, &stream.group_size, &mut counting),
+                    count_groups(segment.people, &stream.group_size, &mut counting, |_| {}),
                     segment.people,
                 )
             }
@@ -274,7 +299,14 @@ impl StreamGen {
             let size = if *groups_left == 0 {
                 saturating_u32(*people_left)
             } else {
-                draw_size(&stream.group_size, &mut self.sizes).min(saturating_u32(*people_left))
+                let size = match self.kept_sizes.get(self.next_kept_size) {
+                    Some(&size) => {
+                        self.next_kept_size += 1;
+                        size
+                    }
+                    None => draw_size(&stream.group_size, &mut self.sizes),
+                };
+                size.min(saturating_u32(*people_left))
             };
             *people_left -= u64::from(size);
             let fraction = shape_quantile(current.shape, *position);
@@ -313,7 +345,9 @@ fn enter_piece(
     }
 }
 
-fn count_groups(people: u64, group_size: &Dist, sizes: &mut SimRng) -> u64 {
+/// Groups of `people` people, drawing their sizes from `sizes` (unless fixed) and handing
+/// each to `drawn`.
+fn count_groups(people: u64, group_size: &Dist, sizes: &mut SimRng, mut drawn: impl FnMut(u32)) -> u64 {
     if let Dist::Fixed(size) = group_size {
         let size = (*size as u64).max(1);
         return people.div_ceil(size);
@@ -321,7 +355,9 @@ fn count_groups(people: u64, group_size: &Dist, sizes: &mut SimRng) -> u64 {
     let mut left = people;
     let mut groups = 0;
     while left > 0 {
-        left = left.saturating_sub(u64::from(draw_size(group_size, sizes)));
+        let size = draw_size(group_size, sizes);
+        drawn(size);
+        left = left.saturating_sub(u64::from(size));
         groups += 1;
     }
     groups
@@ -336,7 +372,8 @@ fn saturating_u32(value: u64) -> u32 {
 fn draw_size(group_size: &Dist, rng: &mut SimRng) -> u32 {
     match group_size {
         Dist::Fixed(size) => *size as u32,
-        other => (other.sample(rng) as u32).max(1),
+        // Out of line: sizes that are drawn are empirical, which is out of line anyway.
+        other => (other.sample_other(rng) as u32).max(1),
     }
 }
 
@@ -433,10 +470,63 @@ mod tests {
     }
 
     #[test]
+    fn kept_sizes_are_the_sizes_drawn_again() {
+        let model = crate::engine::tests::model_from(
+            r#"schema = 1
+            [run]
+            name = "sizes"
+            horizon_days = 40
+            seed = 3
+            [[ports]]
+            name = "a"
+            capacity = { kind = "quota", quota_per_day = 10 }
+            [[streams]]
+            name = "wave"
+            port = "a"
+            kind = "wave"
+            curve = [{ at = 0, people = 0 }, { at = 10, people = 700 }, { at = 12, people = 701 }, { at = 30, people = 1034 }]
+            group_size = { dist = "empirical", values = [1, 2, 3, 9], weights = [0.5, 0.2, 0.2, 0.1] }
+            [[streams]]
+            name = "backlog"
+            port = "a"
+            kind = "backlog"
+            people = 500
+            waited_days = { dist = "uniform", min = 0, max = 50 }
+            group_size = { dist = "empirical", values = [1, 4, 6], weights = [1, 1, 1] }
+            "#,
+        );
+        for stream in &model.streams {
+            let all = |kept_sizes_people: u64| {
+                let mut generator = StreamGen::new(stream, model.seed, 2);
+                generator.kept_sizes_people = kept_sizes_people;
+                // The backlog is drawn whole in `new`: start it again with the bound.
+                if let Source::Segments { segments, waited_days } = &stream.source {
+                    generator.rng = keyed_rng(model.seed, 2, "stream", &stream.name, 0);
+                    generator.start_segment(stream, segments, 0, model.seed, 2);
+                    if let Some(waited) = waited_days {
+                        let groups = generator.buffer_all(stream, segments, waited, model.seed, 2);
+                        generator.state = State::Buffered { groups, next: 0 };
+                    }
+                }
+                let mut groups = Vec::new();
+                let mut pending = Pending::default();
+                while generator.next_into(stream, model.seed, 2, &mut pending) {
+                    groups.push(pending);
+                }
+                groups
+            };
+            let kept = all(KEPT_SIZES_PEOPLE);
+            assert!(kept.len() > 100, "{}: {} groups", stream.name, kept.len());
+            assert!(kept.iter().any(|group| group.size > 1));
+            assert_eq!(kept, all(0), "{}", stream.name);
+        }
+    }
+
+    #[test]
     fn counts_groups_exactly() {
         let mut rng = keyed_rng(1, 0, "t", "t", 0);
-        assert_eq!(count_groups(1000, &Dist::Fixed(10.0), &mut rng), 100);
-        assert_eq!(count_groups(1001, &Dist::Fixed(10.0), &mut rng), 101);
-        assert_eq!(count_groups(0, &Dist::Fixed(3.0), &mut rng), 0);
+        assert_eq!(count_groups(1000, &Dist::Fixed(10.0), &mut rng, |_| {}), 100);
+        assert_eq!(count_groups(1001, &Dist::Fixed(10.0), &mut rng, |_| {}), 101);
+        assert_eq!(count_groups(0, &Dist::Fixed(3.0), &mut rng, |_| {}), 0);
     }
 }

@@ -158,6 +158,8 @@ impl<'m> Feed<'m> {
     /// Fills `window` with the next groups of the merge.
     pub(super) fn fill(&mut self, window: &mut Window) {
         window.arrivals.clear();
+        // Once, at the first fill of a window's buffer, rather than by doubling.
+        window.arrivals.reserve(self.window_groups.min(WINDOW_GROUPS));
         while window.arrivals.len() < self.window_groups {
             let Some(Reverse(key)) = self.heads.pop() else {
                 break;

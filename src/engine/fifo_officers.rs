@@ -154,13 +154,19 @@ impl PortRun {
     /// Draws and serves blocks until the stream has no more groups before the horizon, or
     /// `cancel` stops it.
     fn pipeline<T: OfficerTimes + Send>(&mut self, draws: &mut Draws<'_>, free_at: &mut T, cancel: &CancelToken) {
-        let mut ready = Vec::with_capacity(BLOCK_GROUPS);
-        let mut next = Vec::with_capacity(BLOCK_GROUPS);
-        draws.fill(&mut ready);
-        while !ready.is_empty() && !cancel.is_cancelled() {
-            rayon::join(|| draws.fill(&mut next), || self.serve(&ready, free_at));
-            std::mem::swap(&mut ready, &mut next);
-        }
+        let fill = |draws: &mut Draws<'_>, block: &mut Vec<Drawn>| {
+            // Once, at the first fill of a block's buffer, rather than by doubling.
+            block.reserve(BLOCK_GROUPS);
+            draws.fill(block);
+            !draws.exhausted
+        };
+        super::pipeline::run(draws, fill, |block| {
+            if cancel.is_cancelled() {
+                return false;
+            }
+            self.serve(block, free_at);
+            true
+        });
     }
 
     /// Serves a block of groups in arrival order.
@@ -279,9 +285,10 @@ impl Draws<'_> {
                     group.service = ticks(Dist::standard_exponential(rng) * scale);
                 }
             }
+            // Out of line: inlining the other forms here cost the Poisson loop above.
             other => {
                 for group in block.iter_mut() {
-                    group.service = ticks(other.sample(rng));
+                    group.service = ticks(other.sample_other(rng));
                 }
             }
         }

@@ -18,12 +18,13 @@ mod feed;
 mod fifo_officers;
 pub(crate) mod list;
 mod numbers;
+mod pipeline;
 pub(crate) mod queue;
 pub(crate) mod rng;
 
 use crate::cancel::{CancelToken, Cancelled};
 use crate::model::{
-    Capacity, Discipline, Model, NoShow, Officers, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks,
+    Capacity, Discipline, Dist, Model, NoShow, Officers, Quota, QuotaRandomness, TICKS_PER_DAY, Ticks,
     non_negative_days_to_ticks,
 };
 use crate::stats::{PeopleStats, PortResult, Replication, StreamResult};
@@ -168,7 +169,10 @@ fn day_in_run(time: Ticks) -> u32 {
     (time as u64 / TICKS_PER_DAY as u64) as u32
 }
 
-struct PortState {
+/// Service times a port draws ahead at most, a block at a time.
+const SERVICE_BLOCK: usize = 256;
+
+struct PortState<'m> {
     lanes: Vec<Lane>,
     /// People held in the lanes (including those whose patience ran out but who were not yet found).
     people_on_list: u64,
@@ -179,7 +183,21 @@ struct PortState {
     /// Whether that many officers are on duty around the clock every day, so that starting
     /// a service never needs the calendar.
     always_on_duty: bool,
+    /// The port's officers (`None` at a quota port).
+    officers: Option<&'m Officers>,
+    discipline: Discipline,
+    /// Whether an arrival that finds nobody on the list and an officer idle is served at
+    /// once: officers around the clock every day, taking the first group there is (not by
+    /// lottery).
+    serves_at_once: bool,
     rng: SimRng,
+    /// Whether service times are drawn ahead into `services`: when the port's random
+    /// numbers serve nothing else (officers not picking by lottery), so they are the same
+    /// numbers in the same order.
+    services_ahead: bool,
+    services: Vec<Ticks>,
+    /// Index of the next of them to use.
+    next_service: usize,
     /// Absent groups sent back during a call, re-queued when the call ends.
     sent_back: Vec<Waiting>,
     /// Statistics per stream of the port and class: `cells[slot * classes + class]`.
@@ -191,12 +209,47 @@ struct PortState {
     /// Daily bookkeeping per stream of the port.
     days: Vec<DayBook>,
     horizon_days: u32,
+    /// The horizon, at which services that would end later are scheduled to end.
+    horizon: Ticks,
     numbers: Option<NumberBook>,
     /// Present groups called so far, for an exact no-show share.
     present_calls: u64,
 }
 
-impl PortState {
+impl PortState<'_> {
+    /// The next service time at an officers port whose service times are `service_days`.
+    #[inline(always)]
+    fn next_service(&mut self, service_days: &Dist) -> Ticks {
+        if !self.services_ahead {
+            return service_ticks(service_days.sample(&mut self.rng));
+        }
+        if self.next_service >= self.services.len() {
+            self.draw_services(service_days);
+        }
+        let service = self.services[self.next_service];
+        self.next_service += 1;
+        service
+    }
+
+    /// Draws the next block of service times (16 at first, doubling up to
+    /// [`SERVICE_BLOCK`], so a port that serves few draws few), in a loop of its own that
+    /// keeps the sampler inlined.
+    #[inline(never)]
+    fn draw_services(&mut self, service_days: &Dist) {
+        let block = (self.services.len() * 2).clamp(16, SERVICE_BLOCK);
+        self.services.clear();
+        self.next_service = 0;
+        let rng = &mut self.rng;
+        match service_days {
+            Dist::Exponential { scale, .. } => self
+                .services
+                .extend((0..block).map(|_| service_ticks(Dist::standard_exponential(rng) * scale))),
+            other => self
+                .services
+                .extend((0..block).map(|_| service_ticks(other.sample(rng)))),
+        }
+    }
+
     /// The statistics `group` counts in.
     #[inline(always)]
     fn cell(&mut self, group: &Waiting) -> &mut PeopleStats {
@@ -289,7 +342,7 @@ struct Sim<'m> {
     window: Window,
     /// Index of the next of them to arrive.
     next_arrival: usize,
-    ports: Vec<PortState>,
+    ports: Vec<PortState<'m>>,
     next_group_id: u32,
     no_show_outcome: u8,
     events: u64,
@@ -323,7 +376,24 @@ impl<'m> Sim<'m> {
                         }
                         Capacity::Quota(_) => false,
                     },
+                    officers: match &port.capacity {
+                        Capacity::Officers(officers) => Some(officers),
+                        Capacity::Quota(_) => None,
+                    },
+                    discipline: port.discipline,
+                    serves_at_once: match &port.capacity {
+                        Capacity::Officers(officers) => {
+                            officers.is_round_the_clock()
+                                && officers.officers_by_day.constant().is_some()
+                                && !matches!(port.discipline, Discipline::Mixed { .. })
+                        }
+                        Capacity::Quota(_) => false,
+                    },
                     rng: keyed_rng(model.seed, replication, "port", &port.name, 0),
+                    services_ahead: matches!(port.capacity, Capacity::Officers(_))
+                        && !matches!(port.discipline, Discipline::Mixed { .. }),
+                    services: Vec::new(),
+                    next_service: 0,
                     sent_back: Vec::new(),
                     cells: (0..slots * model.classes.len())
                         .map(|_| PeopleStats::new(outcomes))
@@ -337,6 +407,7 @@ impl<'m> Sim<'m> {
                         .collect(),
                     days: (0..slots).map(|_| DayBook::new(model.horizon_days)).collect(),
                     horizon_days: model.horizon_days,
+                    horizon: model.horizon_ticks(),
                     numbers: port.list_numbers.map(|spec| NumberBook::new(spec, model.horizon_days)),
                     present_calls: 0,
                 }
@@ -400,55 +471,64 @@ impl<'m> Sim<'m> {
         if self.horizon <= 0 {
             return true;
         }
-        let mut next = Window::default();
-        feed.fill(&mut self.window);
         let last = order_at(self.horizon);
-        loop {
+        let fill = |feed: &mut Feed<'_>, window: &mut Window| {
+            feed.fill(window);
+            window.end_order < last
+        };
+        pipeline::run(feed, fill, |window| {
+            std::mem::swap(&mut self.window, window);
             self.next_arrival = 0;
-            let end = self.window.end_order;
-            if end >= last {
-                return self.run_until(end, trace);
-            }
-            let (finished, ()) = rayon::join(|| self.run_until(end, trace), || feed.fill(&mut next));
-            if !finished {
-                return false;
-            }
-            debug_assert_eq!(
-                self.next_arrival,
-                self.window.arrivals.len(),
+            let finished = self.run_until(self.window.end_order, trace);
+            debug_assert!(
+                !finished || self.next_arrival == self.window.arrivals.len(),
                 "a window's arrivals all handled"
             );
-            std::mem::swap(&mut self.window, &mut next);
-        }
+            finished
+        })
     }
 
     /// Handles the window's arrivals, and the queue's events before order `end` (the
     /// window's end), in order; `false` if interrupted.
+    #[inline(never)]
     fn run_until<T: Trace>(&mut self, end: u64, trace: &mut T) -> bool {
-        loop {
+        // The window's groups are taken out while they are handled, so they are read in place.
+        let window = std::mem::take(&mut self.window.arrivals);
+        let finished = self.handle(&window, end, trace);
+        self.window.arrivals = window;
+        finished
+    }
+
+    /// [`Sim::run_until`] with the window's groups in `arrivals`.
+    fn handle<T: Trace>(&mut self, arrivals: &[Arriving], end: u64, trace: &mut T) -> bool {
+        // Where the next arrival falls among events (`u64::MAX` past the window's last).
+        let order_of = |index: usize| {
+            arrivals
+                .get(index)
+                .map_or(u64::MAX, |group| arrival_order(group.time()))
+        };
+        let mut next = self.next_arrival;
+        let mut next_arrival = order_of(next);
+        let mut events = self.events;
+        let finished = loop {
             let next_event = self.queue.next_order();
-            let arrival = self
-                .window
-                .arrivals
-                .get(self.next_arrival)
-                .filter(|group| arrival_order(group.time()) < next_event)
-                .copied();
             // The window holds every arrival before its end, so only events can be left.
-            if arrival.is_none() && next_event >= end {
-                return true;
+            if next_arrival >= next_event && next_event >= end {
+                break true;
             }
-            self.events += 1;
+            events += 1;
             // A cheap check every 65,536 events keeps cancelling prompt even in one long replication.
-            if self.events & 0xffff == 0 && self.cancel.is_cancelled() {
-                return false;
+            if events & 0xffff == 0 && self.cancel.is_cancelled() {
+                break false;
             }
-            if let Some(group) = arrival {
-                self.next_arrival += 1;
-                self.arrive(&group, trace);
+            if next_arrival < next_event {
+                self.arrive(&arrivals[next], trace);
+                next += 1;
+                next_arrival = order_of(next);
                 continue;
             }
             // No arrival comes first, and the earliest event is before `end`.
-            let Some((time, event)) = self.queue.pop() else {
+            let Some((time, event)) = self.queue.take_earliest() else {
                 unreachable!("an event before the window's end is in the queue")
             };
             match event {
@@ -465,10 +545,22 @@ impl<'m> Sim<'m> {
                     let state = &mut self.ports[port];
                     state.busy_officers -= 1;
                     trace.record(time, TraceEvent::ServiceEnd, port, 0, 0, state.people_on_list);
-                    self.start_services(port, time, trace);
+                    // Officers on duty around the clock need no calendar: the one freed
+                    // takes the next group here, without a call.
+                    match state.officers {
+                        Some(officers) if state.always_on_duty => {
+                            let on_duty = state.max_officers;
+                            take_groups(state, &mut self.queue, officers, on_duty, time, port, trace);
+                        }
+                        _ => self.start_services(port, time, trace),
+                    }
                 }
             }
-        }
+            self.queue.handled();
+        };
+        self.next_arrival = next;
+        self.events = events;
+        finished
     }
 
     fn arrive<T: Trace>(&mut self, pending: &Arriving, trace: &mut T) {
@@ -494,7 +586,8 @@ impl<'m> Sim<'m> {
             return;
         }
         let state = &mut self.ports[port_index];
-        let arrival_day = day_of(time, self.horizon_days) as u32;
+        // Arrivals come before the horizon.
+        let arrival_day = day_in_run(time);
         let ticket = match &mut state.numbers {
             Some(numbers) => numbers.sign(pending.size, arrival_day),
             None => 0,
@@ -520,15 +613,29 @@ impl<'m> Sim<'m> {
         } else {
             0
         };
-        state.lanes[lane].push_back(group);
         state.people_on_list += u64::from(group.size);
         trace.record(time, TraceEvent::Join, port_index, id, group.size, state.people_on_list);
-        if let Capacity::Officers(_) = self.model.ports[port_index].capacity {
-            self.start_services(port_index, time, trace);
+        // Checked inline: at a busy port most arrivals find every officer busy (a quota port
+        // has none).
+        if state.busy_officers < state.max_officers {
+            if let Some(officers) = state.officers
+                && state.serves_at_once
+                && state.people_on_list == u64::from(group.size)
+                && group.deadline > time
+            {
+                // Nobody else is on the list: the group is the one an idle officer takes.
+                serve(state, &mut self.queue, officers, &group, time, port_index, trace);
+                return;
+            }
+            state.lanes[lane].push_back(group);
+            self.start_idle_officers(port_index, time, trace);
+        } else {
+            state.lanes[lane].push_back(group);
         }
     }
 
-    /// A quota port calls its list.
+    /// A quota port calls its list (once a day at most: not worth inlining into the loop).
+    #[inline(never)]
     fn call<T: Trace>(&mut self, port_index: usize, time: Ticks, trace: &mut T) {
         let port = &self.model.ports[port_index];
         let Capacity::Quota(quota) = &port.capacity else { return };
@@ -649,9 +756,8 @@ impl<'m> Sim<'m> {
     }
 
     fn start_idle_officers<T: Trace>(&mut self, port_index: usize, time: Ticks, trace: &mut T) {
-        let state = &self.ports[port_index];
-        let port = &self.model.ports[port_index];
-        let Capacity::Officers(officers) = &port.capacity else {
+        let state = &mut self.ports[port_index];
+        let Some(officers) = state.officers else {
             return;
         };
         let on_duty = if state.always_on_duty {
@@ -665,45 +771,7 @@ impl<'m> Sim<'m> {
             }
             on_duty
         };
-        let state = &mut self.ports[port_index];
-        while state.busy_officers < on_duty {
-            let next = if port.discipline == Discipline::Fifo {
-                state.lanes[0].pop_front()
-            } else {
-                let oldest = match port.discipline {
-                    Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
-                    _ => true,
-                };
-                pick(&mut state.lanes, &mut state.rng, port.discipline, oldest)
-                    .map(|(lane, index)| state.lanes[lane].take(index))
-            };
-            let Some(group) = next else {
-                break;
-            };
-            if group.deadline <= time {
-                abandon(state, &group, port_index, trace);
-                if group.stays_listed() {
-                    let day = day_of(time, self.horizon_days) as u32;
-                    state.call_number(&group, day);
-                    strike_off(state, &group, time, day, port_index, trace);
-                }
-                continue;
-            }
-            if state.numbers.is_some() {
-                state.call_number(&group, day_of(time, self.horizon_days) as u32);
-            }
-            process(state, &group, time, port_index, trace);
-            state.busy_officers += 1;
-            let service = non_negative_days_to_ticks(officers.service_days.sample(&mut state.rng)).max(0);
-            // A completion at or after the horizon is never handled, so it is scheduled at the
-            // horizon: every time stays within the queue's range however long a service is.
-            self.queue.push(
-                time.saturating_add(service).min(self.horizon),
-                EventKind::ServiceDone {
-                    port: port_index as u16,
-                },
-            );
-        }
+        take_groups(state, &mut self.queue, officers, on_duty, time, port_index, trace);
     }
 
     fn finish<T: Trace>(mut self, trace: &mut T) -> Replication {
@@ -769,7 +837,7 @@ fn pick(lanes: &mut [Lane], rng: &mut SimRng, discipline: Discipline, oldest: bo
 
 /// Records that `group` (already taken off the list) gave up at its deadline.
 #[inline]
-fn abandon<T: Trace>(state: &mut PortState, group: &Waiting, port_index: usize, trace: &mut T) {
+fn abandon<T: Trace>(state: &mut PortState<'_>, group: &Waiting, port_index: usize, trace: &mut T) {
     state.people_on_list -= u64::from(group.size);
     let day = day_of(group.deadline, state.horizon_days as usize) as u32;
     state.days(group).gave_up(group, day);
@@ -792,7 +860,7 @@ fn abandon<T: Trace>(state: &mut PortState, group: &Waiting, port_index: usize, 
 /// called at `time` (on `day`) and struck off the list.
 #[cold]
 fn strike_off<T: Trace>(
-    state: &mut PortState,
+    state: &mut PortState<'_>,
     group: &Waiting,
     time: Ticks,
     day: u32,
@@ -810,11 +878,84 @@ fn strike_off<T: Trace>(
     );
 }
 
+/// Idle officers of `state`'s port, `on_duty` of them on duty at `time`, take the next
+/// groups from the list (finding those who gave up on the way).
+#[inline(always)]
+fn take_groups<T: Trace>(
+    state: &mut PortState<'_>,
+    queue: &mut EventQueue,
+    officers: &Officers,
+    on_duty: u32,
+    time: Ticks,
+    port_index: usize,
+    trace: &mut T,
+) {
+    while state.busy_officers < on_duty {
+        let next = if state.discipline == Discipline::Fifo {
+            state.lanes[0].pop_front()
+        } else {
+            let oldest = match state.discipline {
+                Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
+                _ => true,
+            };
+            pick(&mut state.lanes, &mut state.rng, state.discipline, oldest)
+                .map(|(lane, index)| state.lanes[lane].take(index))
+        };
+        let Some(group) = next else {
+            break;
+        };
+        if group.deadline <= time {
+            abandon(state, &group, port_index, trace);
+            if group.stays_listed() {
+                let day = day_of(time, state.horizon_days as usize) as u32;
+                state.call_number(&group, day);
+                strike_off(state, &group, time, day, port_index, trace);
+            }
+            continue;
+        }
+        serve(state, queue, officers, &group, time, port_index, trace);
+    }
+}
+
+/// An idle officer of `state`'s port takes `group` (already off the list) at `time`: it is
+/// processed, and the service's end scheduled (at the horizon if later: it is never handled
+/// then, and every time stays within the queue's range however long a service is).
+#[inline(always)]
+fn serve<T: Trace>(
+    state: &mut PortState<'_>,
+    queue: &mut EventQueue,
+    officers: &Officers,
+    group: &Waiting,
+    time: Ticks,
+    port_index: usize,
+    trace: &mut T,
+) {
+    if state.numbers.is_some() {
+        state.call_number(group, day_in_run(time));
+    }
+    process(state, group, time, port_index, trace);
+    state.busy_officers += 1;
+    let service = state.next_service(&officers.service_days);
+    queue.push(
+        time.saturating_add(service).min(state.horizon),
+        EventKind::ServiceDone {
+            port: port_index as u16,
+        },
+    );
+}
+
+/// A service time in days as ticks (never negative).
+#[inline(always)]
+fn service_ticks(days: f64) -> Ticks {
+    non_negative_days_to_ticks(days).max(0)
+}
+
 /// Records that `group` (already taken off the list) is processed at `time`.
 #[inline(always)]
-fn process<T: Trace>(state: &mut PortState, group: &Waiting, time: Ticks, port_index: usize, trace: &mut T) {
+fn process<T: Trace>(state: &mut PortState<'_>, group: &Waiting, time: Ticks, port_index: usize, trace: &mut T) {
     state.people_on_list -= u64::from(group.size);
-    let day = day_of(time, state.horizon_days as usize) as u32;
+    // Groups are processed before the horizon.
+    let day = day_in_run(time);
     state.days(group).processed(group, day);
     if group.counted() {
         state.cell(group).processed.record(time - group.joined, group.size);

@@ -105,6 +105,9 @@ pub(crate) fn arrival_order(time: Ticks) -> u64 {
 pub(crate) struct EventQueue {
     heap: BinaryHeap<Reverse<u128>>,
     next_seq: u64,
+    /// Whether the first event in the heap is one already handled (see
+    /// [`EventQueue::take_earliest`]).
+    earliest_handled: bool,
 }
 
 impl EventQueue {
@@ -113,16 +116,25 @@ impl EventQueue {
         EventQueue {
             heap: BinaryHeap::with_capacity(capacity),
             next_seq: 0,
+            earliest_handled: false,
         }
     }
 
     /// Schedules `kind` at `time`, which must be in `0..=MAX_TIME`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, time: Ticks, kind: EventKind) {
         debug_assert!((0..=MAX_TIME).contains(&time));
         debug_assert!(self.next_seq < 1 << SEQ_BITS);
-        self.heap.push(Reverse(encode(time, self.next_seq, kind)));
+        let entry = Reverse(encode(time, self.next_seq, kind));
         self.next_seq += 1;
+        if self.earliest_handled {
+            self.earliest_handled = false;
+            if let Some(mut earliest) = self.heap.peek_mut() {
+                *earliest = entry;
+                return;
+            }
+        }
+        self.heap.push(entry);
     }
 
     /// The time and phase of the earliest event, to compare with [`arrival_order`]
@@ -135,9 +147,30 @@ impl EventQueue {
     }
 
     /// Removes and returns the earliest event.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn pop(&mut self) -> Option<(Ticks, EventKind)> {
         self.heap.pop().map(|Reverse(entry)| decode(entry))
+    }
+
+    /// Takes the earliest event to handle. It stays in the queue until the first event
+    /// scheduled while it is handled takes its place (one sift instead of a pop and a push:
+    /// the queue then holds the same events), or until [`EventQueue::handled`].
+    #[inline(always)]
+    pub(crate) fn take_earliest(&mut self) -> Option<(Ticks, EventKind)> {
+        debug_assert!(!self.earliest_handled, "one event at a time");
+        let &Reverse(entry) = self.heap.peek()?;
+        self.earliest_handled = true;
+        Some(decode(entry))
+    }
+
+    /// The event taken by [`EventQueue::take_earliest`] is handled: drops it unless an
+    /// event scheduled meanwhile took its place.
+    #[inline(always)]
+    pub(crate) fn handled(&mut self) {
+        if self.earliest_handled {
+            self.earliest_handled = false;
+            self.heap.pop();
+        }
     }
 }
 
@@ -162,6 +195,34 @@ mod tests {
                 (10, EventKind::ShiftStart { port: 1 }),
             ]
         );
+    }
+
+    #[test]
+    fn an_event_scheduled_while_one_is_handled_takes_its_place() {
+        let times = [7, 3, 3, 9, 1, 4, 4, 12, 0, 5];
+        let mut in_place = EventQueue::default();
+        let mut popped = EventQueue::default();
+        for (port, &time) in times.iter().enumerate() {
+            in_place.push(time, EventKind::ServiceDone { port: port as u16 });
+            popped.push(time, EventKind::ServiceDone { port: port as u16 });
+        }
+        // Handling an event schedules none, one or two others.
+        for (round, scheduled) in [vec![4], vec![], vec![2, 11], vec![3], vec![3, 3, 0]]
+            .into_iter()
+            .enumerate()
+        {
+            assert_eq!(in_place.take_earliest(), popped.pop(), "round {round}");
+            for (index, time) in scheduled.into_iter().enumerate() {
+                let kind = EventKind::Call {
+                    port: (10 * round + index) as u16,
+                };
+                in_place.push(time, kind);
+                popped.push(time, kind);
+            }
+            in_place.handled();
+        }
+        let rest = |queue: &mut EventQueue| std::iter::from_fn(|| queue.pop()).collect::<Vec<_>>();
+        assert_eq!(rest(&mut in_place), rest(&mut popped));
     }
 
     #[test]

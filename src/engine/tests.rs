@@ -202,6 +202,74 @@ fn windows_of_any_size_give_the_same_run() {
     assert!(run_replication(&model, 0) == reference);
 }
 
+/// Runs replication 0 of `model`, drawing every port's service times one at a time.
+fn run_drawing_services_one_at_a_time(model: &Model) -> (Replication, Vec<(Ticks, TraceEvent, u32, u64)>) {
+    let mut recorder = Recorder::default();
+    let cancel = CancelToken::new();
+    let mut sim = Sim::new(model, 0, &cancel);
+    for port in &mut sim.ports {
+        port.services_ahead = false;
+    }
+    sim.run(&mut Feed::new(model, 0), &mut recorder);
+    (sim.finish(&mut recorder), recorder.0)
+}
+
+#[test]
+fn service_times_drawn_ahead_give_the_same_run() {
+    // Officers around the clock (served at once when idle) and on shifts, under each
+    // discipline that draws ahead, with patience; and a lottery port, which never does.
+    for (discipline, shift) in [
+        ("fifo", ""),
+        ("lifo", ""),
+        ("priority", ""),
+        ("fifo", "shift_start_hours = 8\nshift_end_hours = 16"),
+        ("priority", "shift_start_hours = 6\nshift_end_hours = 20"),
+        ("mixed", ""),
+    ] {
+        let discipline = match discipline {
+            "mixed" => "discipline = \"mixed\"\noldest_share = 0.5".to_string(),
+            other => format!("discipline = \"{other}\""),
+        };
+        let text = format!(
+            r#"schema = 1
+            [run]
+            name = "ahead"
+            horizon_days = 200
+            seed = 3
+            [[classes]]
+            name = "urgent"
+            [[classes]]
+            name = "normal"
+            [[ports]]
+            name = "office"
+            {discipline}
+            [ports.capacity]
+            kind = "officers"
+            officers = 3
+            service_days = {{ dist = "exponential", mean = 0.5 }}
+            {shift}
+            [[streams]]
+            name = "walk_ins"
+            port = "office"
+            kind = "poisson"
+            people_per_day = 5
+            class_mix = {{ urgent = 0.3, normal = 0.7 }}
+            patience_days = {{ dist = "exponential", mean = 3 }}
+            "#
+        );
+        let model = model_from(&text);
+        let (reference, trace) = run_drawing_services_one_at_a_time(&model);
+        assert!(trace.len() > 1_000, "{} events", trace.len());
+        assert!(
+            trace.iter().any(|event| event.1 == TraceEvent::Abandon),
+            "{discipline}: someone gives up"
+        );
+        let (replication, events) = run_with_windows(&model, 1 << 30);
+        assert!(replication == reference, "{discipline} {shift}: other statistics");
+        assert!(events == trace, "{discipline} {shift}: other events");
+    }
+}
+
 #[test]
 fn a_stream_stepping_back_in_time_is_held_at_its_latest_arrival() {
     // Validation keeps every stream in time order; a model built directly need not be.

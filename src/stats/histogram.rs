@@ -113,6 +113,46 @@ impl LogHistogram {
         0
     }
 
+    /// [`LogHistogram::value_at_quantile`] of each of `qs`, in one pass over the bins.
+    pub(crate) fn values_at_quantiles<const N: usize>(&self, qs: [f64; N]) -> [u64; N] {
+        /// Bins summed at a time while no rank is reached (the sum vectorises).
+        const CHUNK: usize = 16;
+        let ranks = qs.map(|q| ((q.min(1.0) * self.total as f64).ceil() as u64).max(1));
+        let mut order: [usize; N] = std::array::from_fn(|i| i);
+        order.sort_by_key(|&i| ranks[i]);
+        let mut values = [0; N];
+        let mut found = 0;
+        let mut seen = 0u64;
+        let counts = &self.counts;
+        let mut index = 0;
+        while let Some(&next_rank) = order.get(found).map(|&i| &ranks[i]) {
+            // Whole chunks that do not reach the next rank are skipped (the first bin to
+            // reach it is never in one, as the running sum only grows).
+            while let Some(chunk) = counts.get(index..index + CHUNK) {
+                let sum: u64 = chunk.iter().sum();
+                if seen + sum >= next_rank {
+                    break;
+                }
+                seen += sum;
+                index += CHUNK;
+            }
+            let Some(&count) = counts.get(index) else {
+                break;
+            };
+            seen += count;
+            while let Some(&i) = order.get(found) {
+                if seen < ranks[i] {
+                    break;
+                }
+                let (low, high) = bin_range(index);
+                values[i] = if qs[i] <= 0.0 { low } else { high };
+                found += 1;
+            }
+            index += 1;
+        }
+        values
+    }
+
     /// Values recorded in the bins from the one holding `low` to the one holding `high`.
     pub(crate) fn count_between(&self, low: u64, high: u64) -> u64 {
         let last = self.counts.len();
@@ -181,6 +221,35 @@ mod tests {
         assert_eq!(histogram.count_between(0, 100_500), 100);
         assert!(histogram.max() >= 1_000_000 && histogram.max() <= 1_000_000 + 1000);
         assert_eq!(LogHistogram::default().value_at_quantile(0.5), 0);
+        let qs = [0.99, 0.0, 0.5, 1.0, 0.9, 0.5, 1e-9, 0.501, 0.999];
+        assert_eq!(
+            histogram.values_at_quantiles(qs),
+            qs.map(|q| histogram.value_at_quantile(q))
+        );
+        // Counts bunched in a few bins, and spread thinly over many.
+        let mut lumpy = LogHistogram::default();
+        for (value, count) in [
+            (0u64, 5u64),
+            (17, 1),
+            (18, 1),
+            (4_000, 90),
+            (4_001, 3),
+            (86_400 * 300, 1),
+        ] {
+            lumpy.record_n(value, count);
+        }
+        for value in (0..50_000u64).step_by(7) {
+            lumpy.record_n(value * 31, 1);
+        }
+        for histogram in [&lumpy, &histogram] {
+            let qs: [f64; 12] =
+                std::array::from_fn(|i| [0.0, 1e-6, 0.03, 0.05, 0.051, 0.1, 0.5, 0.9, 0.95, 0.99, 0.9999, 1.0][i]);
+            assert_eq!(
+                histogram.values_at_quantiles(qs),
+                qs.map(|q| histogram.value_at_quantile(q))
+            );
+        }
+        assert_eq!(LogHistogram::default().values_at_quantiles(qs), [0; 9]);
         assert_eq!(LogHistogram::default().count_between(5, 10), 0);
     }
 

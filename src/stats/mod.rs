@@ -83,6 +83,16 @@ impl WaitAccumulator {
         ticks_to_days(value as Ticks)
     }
 
+    /// [`WaitAccumulator::quantile_days`] of each of `qs`, in one pass over the histogram.
+    pub(crate) fn quantiles_days<const N: usize>(&self, qs: [f64; N]) -> [f64; N] {
+        if self.people == 0 {
+            return [f64::NAN; N];
+        }
+        self.histogram
+            .values_at_quantiles(qs)
+            .map(|value| ticks_to_days(value.min(self.max_ticks as u64) as Ticks))
+    }
+
     /// Longest wait in days (NaN when empty).
     pub(crate) fn max_days(&self) -> f64 {
         if self.people == 0 {
@@ -307,7 +317,7 @@ impl DailySeries {
 
 /// Statistics merged: a copy of the first, then the others added (a copy costs less than
 /// adding to an empty one, whose histograms would grow as they are added to).
-fn merged<'a>(parts: impl IntoIterator<Item = &'a PeopleStats>, outcomes: usize) -> PeopleStats {
+pub(crate) fn merged<'a>(parts: impl IntoIterator<Item = &'a PeopleStats>, outcomes: usize) -> PeopleStats {
     let mut parts = parts.into_iter();
     let Some(first) = parts.next() else {
         return PeopleStats::new(outcomes);
@@ -371,11 +381,6 @@ impl Replication {
     /// Everyone at one port, merged over classes.
     pub(crate) fn port_people(&self, port: usize, outcomes: usize) -> PeopleStats {
         merged(&self.ports[port].by_class, outcomes)
-    }
-
-    /// One class at every port, merged over ports.
-    pub(crate) fn class_people(&self, class: usize, outcomes: usize) -> PeopleStats {
-        merged(self.ports.iter().map(|port| &port.by_class[class]), outcomes)
     }
 
     /// Takes each stream's results out of its port, in the model's stream order (`ports` gives
@@ -442,6 +447,11 @@ mod tests {
         assert!((merged.mean_days() - 1.5).abs() < 1e-12);
         assert_eq!(merged.max_days(), 3.0);
         assert!((merged.quantile_days(0.5) - 1.0).abs() < 1e-3);
+        assert_eq!(
+            merged.quantiles_days([0.5, 0.99]),
+            [0.5, 0.99].map(|q| merged.quantile_days(q))
+        );
+        assert!(WaitAccumulator::default().quantiles_days([0.5])[0].is_nan());
         assert_eq!(merged.count_above_days(2.0), 1);
         assert!(WaitAccumulator::default().mean_days().is_nan());
     }

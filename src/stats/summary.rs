@@ -171,9 +171,7 @@ impl Scalars {
         let waits = &people.processed;
         let mut wait_days = [f64::NAN; 6];
         wait_days[0] = waits.mean_days();
-        for (slot, q) in wait_days[1..5].iter_mut().zip(WAIT_QUANTILES) {
-            *slot = waits.quantile_days(q);
-        }
+        wait_days[1..5].copy_from_slice(&waits.quantiles_days(WAIT_QUANTILES));
         wait_days[5] = waits.max_days();
         let share = |days: f64| {
             if waits.people == 0 {

@@ -6,7 +6,7 @@ use crate::model::dist::truncated_normal_mean;
 use crate::scenario::{RawDist, RawDistFields, S};
 use rand::distr::Uniform;
 use rand::distr::weighted::WeightedIndex;
-use rand_distr::{Gamma, LogNormal, Normal, Triangular};
+use rand_distr::{LogNormal, Normal, Triangular};
 use std::ops::Range;
 
 /// Distribution kinds and the fields each one takes.
@@ -347,8 +347,8 @@ impl DistCtx<'_, '_, '_> {
         if !(shape.is_finite() && scale.is_finite() && mean.is_finite() && shape > 0.0 && scale > 0.0) {
             return self.invalid("the parameters are too extreme");
         }
-        match Gamma::new(shape, scale) {
-            Ok(gamma) => Some(Dist::Gamma { gamma, mean }),
+        match Dist::gamma(shape, scale) {
+            Ok(gamma) => Some(gamma),
             Err(error) => self.invalid(error),
         }
     }
@@ -452,6 +452,7 @@ pub(crate) fn from_counts(counts: &std::collections::BTreeMap<u32, u64>) -> Opti
 mod tests {
     use super::*;
     use crate::error::SourceFile;
+    use rand_distr::Gamma;
     use std::path::Path;
 
     #[derive(serde::Deserialize)]
@@ -529,7 +530,7 @@ mod tests {
         let d = parse("{ dist = \"gamma\", shape = 2, scale = 3 }").unwrap();
         assert!(matches!(d, Dist::Gamma { .. }) && d.mean() == 6.0);
         let d = parse("{ dist = \"gamma\", mean = 6, sd = 3 }").unwrap();
-        let Dist::Gamma { gamma, mean } = &d else { panic!() };
+        let Dist::Gamma { gamma, mean, .. } = &d else { panic!() };
         assert_eq!(*mean, 6.0);
         assert_eq!(format!("{gamma:?}"), format!("{:?}", Gamma::new(4.0, 1.5).unwrap()));
         let d = parse("{ dist = \"empirical\", values = [1, 3], weights = [3, 1] }").unwrap();

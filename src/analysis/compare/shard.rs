@@ -8,7 +8,7 @@ use super::{
     ComparePlan, CompareRequest, Compared, Comparison, Done, Period, PeriodComparison, Periods, folder_names, letter,
     plan_into, reconcile_periods,
 };
-use crate::analysis::{Runs, Scope, check_limits};
+use crate::analysis::{Scope, check_limits};
 use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::guard::Limits;
 use crate::model::Date;
@@ -17,7 +17,7 @@ use crate::replicate::RunOptions;
 use crate::results::Provenance;
 use crate::shard::{
     COMPARE_FORMAT_NAME, PointRecord, SHARD_FORMAT_VERSION, Shard, ShardKind, bad_folder, check_blocks, in_shard_order,
-    merge_point, provenance_difference, read_manifest_of, read_manifests, run_points, write_manifest,
+    merge_each_point, provenance_difference, read_manifest_of, read_manifests, run_points, simulations, write_manifest,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -124,10 +124,7 @@ impl CompareShardPlan {
             options,
             staging.path(),
         )?;
-        let ran = points
-            .iter()
-            .map(|point| u64::from(point.replications_run[1] - point.replications_run[0]))
-            .sum();
+        let ran = simulations(&points);
         let scenarios = plan
             .compared(replications)
             .into_iter()
@@ -275,20 +272,10 @@ pub fn merge_compare_shards(
         .collect();
     let scope = first.port.clone().map_or(Scope::Total, Scope::Port);
     let mut runs = Vec::new();
-    for (point, record) in first.points.iter().enumerate() {
-        let results = merge_point(&shard_dirs, &records, point, limits)?;
-        let port = match &scope {
-            Scope::Total => None,
-            Scope::Port(name) => Some(results.info.ports.iter().position(|port| port == name).ok_or_else(|| {
-                bad_folder(
-                    shard_dirs[0],
-                    format!("scenario {} has no port named `{name}`", record.folder),
-                )
-            })?),
-        };
-        results.write_files(&staging.path().join(&record.folder))?;
-        runs.push(Runs::of(&results, port));
-    }
+    merge_each_point(&shard_dirs, &records, staging.path(), limits, |record, results| {
+        runs.push(scope.merged_runs(results, shard_dirs[0], &record.folder)?);
+        Ok(())
+    })?;
     let files: Vec<&str> = first.scenarios.iter().map(|record| record.file.as_str()).collect();
     let periods = Periods {
         each: first

@@ -1,13 +1,14 @@
-//! Sharded sweeps: shard K of N runs block K of every point's replications (the block
-//! `run --shard K/N` runs) and writes, per point, the run shard folder `run --shard` would;
-//! merging merges each point as [`merge_shards`](crate::merge_shards) does and writes the
-//! sweep's folder, byte for byte the unsharded one. docs/scale-out.md documents the format.
+//! Sharded sweeps: shard K of N runs block K of the sweep's simulations (points ×
+//! replications, see [`Shard::block`]) and writes, per point, the run shard folder of the
+//! replications of it that it ran; merging merges each point as
+//! [`merge_shards`](crate::merge_shards) does and writes the sweep's folder, byte for byte the
+//! unsharded one. docs/scale-out.md documents the format.
 
 use super::{
     Axis, Base, ChartText, DEFAULT_CHART_METRIC, Param, SweepPlan, SweepRequest, Values, assemble, axes, folder_name,
     grid, plan_into,
 };
-use crate::analysis::{Metric, Runs, Scope, check_limits};
+use crate::analysis::{Metric, Scope, check_limits};
 use crate::error::{Diagnostic, Error, InputError, Note};
 use crate::guard::Limits;
 use crate::model::Date;
@@ -16,7 +17,7 @@ use crate::replicate::RunOptions;
 use crate::results::Provenance;
 use crate::shard::{
     PointRecord, SHARD_FORMAT_VERSION, SWEEP_FORMAT_NAME, Shard, ShardKind, bad_folder, check_blocks, in_shard_order,
-    merge_point, provenance_difference, read_manifest_of, read_manifests, run_points, write_manifest,
+    merge_each_point, provenance_difference, read_manifest_of, read_manifests, run_points, simulations, write_manifest,
 };
 use crate::source::Scenario;
 use serde::{Deserialize, Serialize};
@@ -117,10 +118,7 @@ impl SweepShardPlan {
             &options,
             staging.path(),
         )?;
-        let ran = points
-            .iter()
-            .map(|point| u64::from(point.replications_run[1] - point.replications_run[0]))
-            .sum();
+        let ran = simulations(&points);
         let request = &plan.request;
         let manifest = SweepManifest {
             format: SWEEP_FORMAT_NAME.to_owned(),
@@ -224,26 +222,16 @@ pub fn merge_sweep_shards(dirs: &[impl AsRef<Path>], out: &Path, force: bool, li
     let mut runs = Vec::new();
     let mut periods: Vec<(Option<Date>, u32)> = Vec::new();
     let scope = first.sweep.port.clone().map_or(Scope::Total, Scope::Port);
-    for (point, record) in first.points.iter().enumerate() {
-        let shard_dirs: Vec<&Path> = order.iter().map(|&position| dirs[position].as_path()).collect();
-        let records: Vec<&[PointRecord]> = order
-            .iter()
-            .map(|&position| manifests[position].points.as_slice())
-            .collect();
-        let results = merge_point(&shard_dirs, &records, point, limits)?;
-        let port = match &scope {
-            Scope::Total => None,
-            Scope::Port(name) => Some(results.info.ports.iter().position(|port| port == name).ok_or_else(|| {
-                bad_folder(
-                    &dirs[order[0]],
-                    format!("point {} has no port named `{name}`", record.folder),
-                )
-            })?),
-        };
-        results.write_files(&staging.path().join(&record.folder))?;
+    let shard_dirs: Vec<&Path> = order.iter().map(|&position| dirs[position].as_path()).collect();
+    let records: Vec<&[PointRecord]> = order
+        .iter()
+        .map(|&position| manifests[position].points.as_slice())
+        .collect();
+    merge_each_point(&shard_dirs, &records, staging.path(), limits, |record, results| {
         periods.push((results.info.start_date, results.info.horizon_days));
-        runs.push(Runs::of(&results, port));
-    }
+        runs.push(scope.merged_runs(results, shard_dirs[0], &record.folder)?);
+        Ok(())
+    })?;
     let metric: Metric = first.sweep.chart_metric.parse().map_err(|_| {
         bad_folder(
             first_dir,
