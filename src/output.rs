@@ -266,7 +266,7 @@ pub(crate) enum FolderKind {
 impl FolderKind {
     /// Names of the files backlog writes in such a folder.
     fn owns_file(self, name: &str) -> bool {
-        const CHARTS: [&str; 4] = ["backlog", "waits", "quoted", "outcomes"];
+        const CHARTS: [&str; 6] = ["backlog", "waits", "quoted", "outcomes", "flows", "nodes"];
         let image = |stem: &str| name == format!("{stem}.png") || name == format!("{stem}.svg");
         match self {
             FolderKind::Run => {
@@ -279,6 +279,7 @@ impl FolderKind {
                         | "replications.csv"
                         | "scenario.toml"
                         | "markers.csv"
+                        | "flows.csv"
                         | "manifest.json"
                         | "report.html"
                 ) || CHARTS.iter().any(|chart| image(chart))

@@ -8,6 +8,7 @@ use crate::guard::Limits;
 use crate::model::Model;
 use crate::results::Results;
 use crate::stats::summary::Scalars;
+use crate::stats::network::NetworkStats;
 use crate::stats::{DailySeries, NumberSeries, PeopleStats, Replication, merged};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -174,6 +175,9 @@ pub(crate) struct ReplicationRow {
     pub classes: Vec<Scalars>,
     /// Per stream, when streams are reported (see [`streams_reported`]).
     pub streams: Vec<Scalars>,
+    /// Everyone end to end through a network (`None` for independent ports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<Scalars>,
 }
 
 /// Every replication of a run (or of a shard of it), merged in replication order. Serialised
@@ -205,6 +209,9 @@ pub(crate) struct Replications {
     pub events: u64,
     /// The waits (days) whose shares are reported.
     pub share_over_days: Vec<u32>,
+    /// Flows and end-to-end times through a network, pooled (`None` for independent ports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkStats>,
 }
 
 impl Replications {
@@ -232,6 +239,10 @@ impl Replications {
             daily_by_port: model.ports.iter().map(|_| Vec::new()).collect(),
             daily_total: Vec::new(),
             events: 0,
+            network: (!model.network.is_empty()).then(|| {
+                let ends = crate::model::network::Ends::new(&model.network, &model.outcomes);
+                NetworkStats::new(model.ports.len(), ends.names.len(), outcomes)
+            }),
         }
     }
 
@@ -243,6 +254,9 @@ impl Replications {
             series.push(daily);
         }
         self.daily_total.push(digest.daily_total);
+        if let (Some(mine), Some(theirs)) = (self.network.as_mut(), digest.network) {
+            mine.merge(&theirs);
+        }
         for (series, daily) in self.daily_by_stream.iter_mut().zip(digest.daily_by_stream) {
             series.push(daily);
         }
@@ -265,6 +279,9 @@ impl Replications {
             streams: next.pooled_streams,
         });
         self.events += next.events;
+        if let (Some(mine), Some(theirs)) = (self.network.as_mut(), next.network) {
+            mine.merge(&theirs);
+        }
         self.rows.extend(next.rows);
         for (series, next) in self.daily_by_port.iter_mut().zip(next.daily_by_port) {
             series.extend(next);
@@ -293,6 +310,11 @@ impl Replications {
     /// within its integer type.
     pub(crate) fn can_append(&self, next: &Replications) -> bool {
         self.events.checked_add(next.events).is_some()
+            && match (&self.network, &next.network) {
+                (Some(mine), Some(theirs)) => mine.can_merge(theirs),
+                (None, None) => true,
+                _ => false,
+            }
             && self
                 .pooled()
                 .zip(next.pooled())
@@ -379,6 +401,7 @@ struct Digest {
     daily_total: DailySeries,
     daily_by_stream: Vec<DailySeries>,
     numbers_by_port: Vec<Option<NumberSeries>>,
+    network: Option<NetworkStats>,
 }
 
 impl Digest {
@@ -423,7 +446,12 @@ impl Digest {
                 .zip(&daily_by_stream)
                 .map(|(people, daily)| Scalars::of(people, Some(daily), shares))
                 .collect(),
+            network: replication
+                .network
+                .as_ref()
+                .map(|network| Scalars::of(&network.people, None, shares)),
         };
+        let network = replication.network.take();
         let mut cells = Vec::with_capacity(replication.ports.len());
         let mut daily_by_port = Vec::with_capacity(replication.ports.len());
         let mut numbers_by_port = Vec::with_capacity(replication.ports.len());
@@ -439,6 +467,7 @@ impl Digest {
             daily_total,
             daily_by_stream,
             numbers_by_port,
+            network,
         }
     }
 }

@@ -143,6 +143,9 @@ struct RunRecord {
     markers: Vec<MarkerRecord>,
     share_over_days: Vec<u32>,
     scenario_text: String,
+    /// The network's shape (absent for independent ports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    network: Option<crate::results::NetworkInfo>,
 }
 
 impl RunRecord {
@@ -188,6 +191,7 @@ impl RunRecord {
                 .collect(),
             share_over_days: info.share_over_days.clone(),
             scenario_text: info.text.to_string(),
+            network: info.network.clone(),
         }
     }
 
@@ -212,6 +216,7 @@ impl RunRecord {
                 .collect(),
             text: Arc::from(self.scenario_text.as_str()),
             share_over_days: self.share_over_days.clone(),
+            network: self.network.clone(),
         }
     }
 }
@@ -752,7 +757,19 @@ fn check_shape(info: &RunInfo, range: &Range<u32>, state: &Replications) -> Resu
     let outcomes_fit = |people: &crate::stats::PeopleStats| {
         people.abandoned_by_outcome.len() == info.outcomes.len() && people.is_consistent()
     };
+    let network_fits = match (&state.network, &info.network) {
+        (None, None) => rows_fit && state.rows.iter().all(|row| row.network.is_none()),
+        (Some(stats), Some(network)) => {
+            stats.is_consistent()
+                && stats.nodes == ports
+                && stats.ends == network.ends.len()
+                && outcomes_fit(&stats.people)
+                && state.rows.iter().all(|row| row.network.is_some())
+        }
+        _ => false,
+    };
     let fits = rows_fit
+        && network_fits
         && state.pooled_ports.len() == ports
         && state.pooled_classes.len() == classes
         && state.pooled_streams.len() == streams

@@ -38,6 +38,10 @@ pub(super) struct PortPlan<'m> {
 /// duty around the clock in the same number every day and serves its list FIFO, at most one
 /// stream feeds each port, and every stream is Poisson, joins whole and has no patience.
 pub(super) fn plan(model: &Model) -> Option<Vec<PortPlan<'_>>> {
+    // In a network, people move between lists: only the event loop follows them.
+    if !model.network.is_empty() {
+        return None;
+    }
     let mut plans = model
         .ports
         .iter()
@@ -91,6 +95,7 @@ pub(super) fn run(
         });
     }
     Ok(Replication {
+        network: None,
         index: replication,
         ports,
         events,

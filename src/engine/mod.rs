@@ -17,6 +17,7 @@ mod daybook;
 mod feed;
 mod fifo_officers;
 pub(crate) mod list;
+mod network;
 mod numbers;
 mod pipeline;
 pub(crate) mod queue;
@@ -214,6 +215,8 @@ struct PortState<'m> {
     numbers: Option<NumberBook>,
     /// Present groups called so far, for an exact no-show share.
     present_calls: u64,
+    /// The node's part in a network (`None` for independent ports).
+    net: Option<Box<network::NodeNet>>,
 }
 
 impl PortState<'_> {
@@ -346,12 +349,15 @@ struct Sim<'m> {
     next_group_id: u32,
     no_show_outcome: u8,
     events: u64,
+    /// The network's part (`None` for independent ports).
+    net: Option<network::NetSim>,
 }
 
 impl<'m> Sim<'m> {
     fn new(model: &'m Model, replication: u32, cancel: &'m CancelToken) -> Self {
         let horizon_days = model.horizon_days as usize;
         let outcomes = model.outcomes.len();
+        let net = network::NetSim::new(model, replication);
         let ports = model
             .ports
             .iter()
@@ -361,7 +367,8 @@ impl<'m> Sim<'m> {
                     Discipline::Priority => model.classes.len(),
                     _ => 1,
                 };
-                let slots = model.streams_at(index).max(1);
+                let receives = net.is_some() && network::NetSim::receives(model, index);
+                let slots = (model.streams_at(index) + usize::from(receives)).max(1);
                 PortState {
                     lanes: (0..lanes).map(|_| Lane::default()).collect(),
                     people_on_list: 0,
@@ -410,6 +417,7 @@ impl<'m> Sim<'m> {
                     horizon: model.horizon_ticks(),
                     numbers: port.list_numbers.map(|spec| NumberBook::new(spec, model.horizon_days)),
                     present_calls: 0,
+                    net: net.as_ref().map(|net| Box::new(network::NodeNet::new(model, index, net.posts(index)))),
                 }
             })
             .collect();
@@ -428,6 +436,7 @@ impl<'m> Sim<'m> {
             next_group_id: 0,
             no_show_outcome,
             events: 0,
+            net,
         };
         for (index, port) in model.ports.iter().enumerate() {
             match &port.capacity {
@@ -494,13 +503,18 @@ impl<'m> Sim<'m> {
     fn run_until<T: Trace>(&mut self, end: u64, trace: &mut T) -> bool {
         // The window's groups are taken out while they are handled, so they are read in place.
         let window = std::mem::take(&mut self.window.arrivals);
-        let finished = self.handle(&window, end, trace);
+        let finished = if self.net.is_some() {
+            self.handle::<T, true>(&window, end, trace)
+        } else {
+            self.handle::<T, false>(&window, end, trace)
+        };
         self.window.arrivals = window;
         finished
     }
 
-    /// [`Sim::run_until`] with the window's groups in `arrivals`.
-    fn handle<T: Trace>(&mut self, arrivals: &[Arriving], end: u64, trace: &mut T) -> bool {
+    /// [`Sim::run_until`] with the window's groups in `arrivals`; `NETWORK`: the model is a
+    /// network (groups also come from other lists, see [`network`]).
+    fn handle<T: Trace, const NETWORK: bool>(&mut self, arrivals: &[Arriving], end: u64, trace: &mut T) -> bool {
         // Where the next arrival falls among events (`u64::MAX` past the window's last).
         let order_of = |index: usize| {
             arrivals
@@ -512,8 +526,13 @@ impl<'m> Sim<'m> {
         let mut events = self.events;
         let finished = loop {
             let next_event = self.queue.next_order();
+            let next_transfer = if NETWORK {
+                self.net.as_ref().map_or(u64::MAX, network::NetSim::next_order)
+            } else {
+                u64::MAX
+            };
             // The window holds every arrival before its end, so only events can be left.
-            if next_arrival >= next_event && next_event >= end {
+            if next_arrival >= next_event && next_event >= end && next_transfer >= end {
                 break true;
             }
             events += 1;
@@ -521,8 +540,19 @@ impl<'m> Sim<'m> {
             if events & 0xffff == 0 && self.cancel.is_cancelled() {
                 break false;
             }
+            // A group on its way between lists comes before an arrival at the same tick.
+            if NETWORK && next_transfer <= next_arrival && next_transfer < next_event {
+                self.transfer(trace);
+                continue;
+            }
             if next_arrival < next_event {
-                self.arrive(&arrivals[next], trace);
+                if NETWORK {
+                    self.post(arrivals[next].time());
+                    let port = self.arrive_in_network(&arrivals[next], trace);
+                    self.route(port);
+                } else {
+                    self.arrive(&arrivals[next], trace);
+                }
                 next += 1;
                 next_arrival = order_of(next);
                 continue;
@@ -531,6 +561,9 @@ impl<'m> Sim<'m> {
             let Some((time, event)) = self.queue.take_earliest() else {
                 unreachable!("an event before the window's end is in the queue")
             };
+            if NETWORK {
+                self.post(time);
+            }
             match event {
                 EventKind::Call { port } => self.call(port as usize, time, trace),
                 EventKind::ShiftStart { port } => {
@@ -556,6 +589,10 @@ impl<'m> Sim<'m> {
                     }
                 }
             }
+            if NETWORK {
+                let (EventKind::Call { port } | EventKind::ShiftStart { port } | EventKind::ServiceDone { port }) = event;
+                self.route(usize::from(port));
+            }
             self.queue.handled();
         };
         self.next_arrival = next;
@@ -570,41 +607,56 @@ impl<'m> Sim<'m> {
         let port_index = usize::from(pending.port);
         let counted = self.warm_up == 0 || pending.arrival >= self.warm_up;
         if !pending.joins {
-            let state = &mut self.ports[port_index];
-            if counted {
-                let cell = usize::from(pending.slot) * state.classes + usize::from(pending.class);
-                state.cells[cell].did_not_join += u64::from(pending.size);
-            }
-            trace.record(
-                time,
-                TraceEvent::NoJoin,
-                port_index,
-                id,
-                pending.size,
-                state.people_on_list,
-            );
+            self.did_not_join(port_index, pending, id, counted, trace);
             return;
         }
-        let state = &mut self.ports[port_index];
-        // Arrivals come before the horizon.
-        let arrival_day = day_in_run(time);
-        let ticket = match &mut state.numbers {
-            Some(numbers) => numbers.sign(pending.size, arrival_day),
-            None => 0,
-        };
-        let cell = usize::from(pending.slot) * state.classes + usize::from(pending.class);
+        let cell = usize::from(pending.slot) * self.ports[port_index].classes + usize::from(pending.class);
         let group = Waiting {
             joined: pending.joined,
             deadline: pending.deadline,
             id,
             size: pending.size,
-            ticket,
+            ticket: 0,
             cell: cell as u16,
             outcome: pending.outcome,
             flags: if counted { Waiting::COUNTED } else { 0 }
                 | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
         };
+        self.join(port_index, group, time, trace);
+    }
+
+    /// A group of `pending`'s stream, numbered `id`, arrives at `port_index` and does not join.
+    fn did_not_join<T: Trace>(&mut self, port_index: usize, pending: &Arriving, id: u32, counted: bool, trace: &mut T) {
+        let state = &mut self.ports[port_index];
         if counted {
+            let cell = usize::from(pending.slot) * state.classes + usize::from(pending.class);
+            state.cells[cell].did_not_join += u64::from(pending.size);
+        }
+        if let Some(net) = &mut state.net {
+            net.did_not_join(pending.size, counted);
+        }
+        trace.record(
+            pending.time(),
+            TraceEvent::NoJoin,
+            port_index,
+            id,
+            pending.size,
+            state.people_on_list,
+        );
+    }
+
+    /// `group` joins the list of `port_index` at `time` (before the horizon), and is served
+    /// at once if an officer is free.
+    #[inline(always)]
+    fn join<T: Trace>(&mut self, port_index: usize, mut group: Waiting, time: Ticks, trace: &mut T) {
+        let state = &mut self.ports[port_index];
+        let arrival_day = day_in_run(time);
+        if let Some(numbers) = &mut state.numbers {
+            group.ticket = numbers.sign(group.size, arrival_day);
+        }
+        let cell = usize::from(group.cell);
+        let id = group.id;
+        if group.counted() {
             state.cells[cell].arrived += u64::from(group.size);
         }
         state.days(&group).join(&group, arrival_day);
@@ -631,6 +683,118 @@ impl<'m> Sim<'m> {
             self.start_idle_officers(port_index, time, trace);
         } else {
             state.lanes[lane].push_back(group);
+        }
+    }
+
+    /// A stream's group arrives in a network: at its stream's node, or at the port it
+    /// chooses (directly, or after travelling there); the node where it arrived is returned.
+    fn arrive_in_network<T: Trace>(&mut self, pending: &Arriving, trace: &mut T) -> usize {
+        let port = usize::from(pending.port);
+        let counted = self.warm_up == 0 || pending.arrival >= self.warm_up;
+        let Some(net) = self.net.as_mut() else {
+            unreachable!("a network has its part")
+        };
+        let Some(stream) = net.chooser(port, pending.slot) else {
+            if pending.joins {
+                net.stats.flow_to_node(None, port, pending.size, counted);
+            }
+            self.arrive(pending, trace);
+            return port;
+        };
+        let Some(choice) = self.model.network.choices[stream].as_ref() else {
+            unreachable!("a choosing stream has its choice")
+        };
+        let time = pending.time();
+        let ports = &self.ports;
+        let posted = |port: usize, day: usize| {
+            ports[port]
+                .net
+                .as_ref()
+                .map_or(0.0, |node| node.posted_wait_days(day))
+        };
+        let (to, travel) = net.choose(stream, choice, time, posted);
+        let id = self.next_group_id;
+        self.next_group_id = self.next_group_id.wrapping_add(1);
+        if !pending.joins {
+            self.did_not_join(to, pending, id, counted, trace);
+            return to;
+        }
+        let classes = self.ports[to].classes;
+        let cell = usize::from(net.network_slot[to]) * classes + usize::from(pending.class);
+        let group = Waiting {
+            joined: pending.joined,
+            deadline: pending.deadline,
+            id,
+            size: pending.size,
+            ticket: 0,
+            cell: cell as u16,
+            outcome: pending.outcome,
+            flags: if counted { Waiting::COUNTED } else { 0 }
+                | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
+        };
+        if travel == 0 {
+            net.stats.flow_to_node(None, to, group.size, counted);
+            self.join(to, group, time, trace);
+            return to;
+        }
+        let patience = if group.deadline == Ticks::MAX {
+            Ticks::MAX
+        } else {
+            group.deadline - group.joined
+        };
+        let transfer = network::Transfer {
+            to,
+            from: None,
+            group,
+            class: pending.class,
+            first_joined: time + travel,
+            patience: Some(patience),
+        };
+        if let Some(node) = self.ports[to].net.as_deref_mut() {
+            net.travel(transfer, time.saturating_add(travel), node);
+        }
+        to
+    }
+
+    /// The next group on its way between lists joins its list.
+    fn transfer<T: Trace>(&mut self, trace: &mut T) {
+        let Some((time, transfer)) = self.net.as_mut().and_then(network::NetSim::take_next) else {
+            return;
+        };
+        self.post(time);
+        let to = transfer.to;
+        let classes = self.ports[to].classes;
+        let Some(net) = self.net.as_mut() else { return };
+        let group = net.joining(&transfer, time, classes);
+        if let Some(node) = self.ports[to].net.as_deref_mut() {
+            node.joined(&group, transfer.first_joined.min(time));
+        }
+        self.join(to, group, time, trace);
+        self.route(to);
+    }
+
+    /// Posts the waits of the ports that streams choose between, before anything happens at
+    /// `time` (before the horizon).
+    #[inline]
+    fn post(&mut self, time: Ticks) {
+        let Some(net) = self.net.as_mut() else { return };
+        let ports = &mut self.ports;
+        net.post(day_in_run(time) as usize, |port, day| {
+            let state = &mut ports[port];
+            let names = state.people_on_list;
+            if let Some(node) = state.net.as_deref_mut() {
+                node.post(day, names);
+            }
+        });
+    }
+
+    /// Sends on the groups processed at `node`.
+    #[inline]
+    fn route(&mut self, node: usize) {
+        if let (Some(net), Some(node)) = (self.net.as_mut(), self.ports[node].net.as_deref_mut())
+            && !node.departures.is_empty()
+        {
+            net.route(node);
         }
     }
 
@@ -696,6 +860,9 @@ impl<'m> Sim<'m> {
                             stats.abandoned.record(time - group.joined, group.size);
                             stats.abandoned_by_outcome[no_show_outcome] += u64::from(group.size);
                         }
+                        if let Some(net) = state.net.as_deref_mut() {
+                            net.left(&group, usize::from(self.no_show_outcome), time);
+                        }
                         trace.record(
                             time,
                             TraceEvent::NoShowDrop,
@@ -720,6 +887,10 @@ impl<'m> Sim<'m> {
             } else {
                 used += cost.min(budget);
                 process(state, &group, time, port_index, trace);
+                if let Some(net) = state.net.as_deref_mut() {
+                    let class = state.cell_class[usize::from(group.cell)];
+                    net.processed(&group, class, time, time);
+                }
                 continue;
             }
             if quota.counts.absent_use_quota() {
@@ -776,6 +947,7 @@ impl<'m> Sim<'m> {
 
     fn finish<T: Trace>(mut self, trace: &mut T) -> Replication {
         let horizon = self.horizon;
+        let mut network = self.net.take().map(|net| net.stats);
         let mut ports = Vec::with_capacity(self.ports.len());
         for (port_index, mut state) in self.ports.drain(..).enumerate() {
             let mut lanes = std::mem::take(&mut state.lanes);
@@ -793,6 +965,9 @@ impl<'m> Sim<'m> {
                                 .waiting_at_end
                                 .record(horizon - group.joined, group.size);
                         }
+                        if let Some(net) = state.net.as_deref_mut() {
+                            net.still_waiting(&group);
+                        }
                         trace.record(
                             horizon,
                             TraceEvent::StillWaiting,
@@ -804,12 +979,16 @@ impl<'m> Sim<'m> {
                     }
                 }
             }
+            if let (Some(network), Some(node)) = (network.as_mut(), state.net.take()) {
+                network.merge(&node.stats);
+            }
             ports.push(state.into_result());
         }
         Replication {
             index: self.replication,
             ports,
             events: self.events,
+            network,
         }
     }
 }
@@ -845,6 +1024,9 @@ fn abandon<T: Trace>(state: &mut PortState<'_>, group: &Waiting, port_index: usi
         let stats = state.cell(group);
         stats.abandoned.record(group.deadline - group.joined, group.size);
         stats.abandoned_by_outcome[group.outcome as usize] += u64::from(group.size);
+    }
+    if let Some(net) = state.net.as_deref_mut() {
+        net.left(group, usize::from(group.outcome), group.deadline);
     }
     trace.record(
         group.deadline,
@@ -936,6 +1118,10 @@ fn serve<T: Trace>(
     process(state, group, time, port_index, trace);
     state.busy_officers += 1;
     let service = state.next_service(&officers.service_days);
+    if let Some(net) = state.net.as_deref_mut() {
+        let class = state.cell_class[usize::from(group.cell)];
+        net.processed(group, class, time, time.saturating_add(service));
+    }
     queue.push(
         time.saturating_add(service).min(state.horizon),
         EventKind::ServiceDone {

@@ -24,7 +24,7 @@ impl Model {
         if self.classes.len() > 1 {
             let _ = writeln!(out, "  classes (highest priority first): {}", self.classes.join(", "));
         }
-        for port in &self.ports {
+        for (index, port) in self.ports.iter().enumerate() {
             let capacity = match &port.capacity {
                 Capacity::Quota(quota) => {
                     let days = quota.quota_by_day.iter().filter(|&&q| q > 0.0).count();
@@ -69,15 +69,24 @@ impl Model {
                 },
                 None => String::new(),
             };
-            let _ = writeln!(out, "  port {}: {discipline}; {capacity}{numbers}", port.name);
+            let node = if self.is_stage(index) { "stage" } else { "port" };
+            let _ = writeln!(out, "  {node} {}: {discipline}; {capacity}{numbers}", port.name);
         }
-        for stream in &self.streams {
+        for (index, stream) in self.streams.iter().enumerate() {
             let people = expected_people(stream, self);
             let _ = writeln!(
                 out,
                 "  stream {} -> {}: about {} people{}",
                 stream.name,
-                self.ports[stream.port].name,
+                match &self.network.choices.get(index).and_then(Option::as_ref) {
+                    Some(choice) => choice
+                        .ports
+                        .iter()
+                        .map(|&port| self.ports[port].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                    None => self.ports[stream.port].name.clone(),
+                },
                 thousands(people),
                 if stream.join_share < 1.0 {
                     format!(" ({:.0}% join the list)", stream.join_share * 100.0)
@@ -88,6 +97,15 @@ impl Model {
             if stream.stays_listed_by_class.iter().any(|&stays| stays) {
                 let _ = writeln!(out, "    names of those who give up stay listed until called");
             }
+        }
+        if !self.network.is_empty() {
+            let streams: Vec<(&str, usize)> = self
+                .streams
+                .iter()
+                .map(|stream| (stream.name.as_str(), stream.port))
+                .collect();
+            let _ = writeln!(out, "  network:");
+            let _ = writeln!(out, "{}", self.network.describe(&self.port_names(), &streams, "    "));
         }
         out
     }

@@ -70,8 +70,10 @@ pub struct Model {
     pub(crate) classes: Vec<String>,
     /// Named outcomes of people who leave the list unprocessed.
     pub(crate) outcomes: Vec<String>,
-    /// Ports.
+    /// Ports, then the network's stages (node `network.first_stage + i` is stage `i`).
     pub(crate) ports: Vec<Port>,
+    /// Stages, routing and port choice (empty for a scenario of independent ports).
+    pub(crate) network: network::Network,
     /// Arrival streams.
     pub(crate) streams: Vec<Stream>,
     /// Dated policy changes and closures, for reports and charts.
@@ -156,6 +158,11 @@ impl Model {
     /// officers (the same results as the event loop, faster) rather than the event loop.
     pub fn uses_direct_recursion(&self) -> bool {
         crate::engine::uses_direct_recursion(self)
+    }
+
+    /// Whether node `node` (an index of `ports`) is a stage of the network, not a port.
+    pub(crate) fn is_stage(&self, node: usize) -> bool {
+        !self.network.stages.is_empty() && node >= self.network.first_stage
     }
 
     /// Number of streams that join port `port`.

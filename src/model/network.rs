@@ -11,14 +11,17 @@
 //! stream's name). So a draw at one node never shifts the draws of another, and adding a stage
 //! downstream never changes the numbers drawn upstream (see docs/networks.md).
 
-use super::{Dist, Port};
+use super::Dist;
 
 /// The network parts of a scenario; empty (see [`Network::is_empty`]) for a scenario of
 /// independent ports.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Network {
-    /// Stages, in file order (node `ports.len() + i`).
+    /// Stages, in file order: stage `i` is node `first_stage + i`, whose queue is
+    /// `Model::ports[first_stage + i]`.
     pub stages: Vec<Stage>,
+    /// Node index of the first stage: the number of ports.
+    pub first_stage: usize,
     /// Final outcomes routing may end in: those declared in `[network]`, in order, then
     /// `gave_up` if a stage whose people can give up names no outcome and it is not declared. Processing at a node without a route
     /// ends as `processed`, as at a port today, and is not listed here.
@@ -45,9 +48,9 @@ impl Network {
     /// stages, `streams` the name and node index of each stream.
     pub(crate) fn describe(&self, node_names: &[&str], streams: &[(&str, usize)], indent: &str) -> String {
         let node = |index: usize| node_names.get(index).copied().unwrap_or("?");
-        let ports = node_names.len() - self.stages.len();
+        let ports = self.first_stage;
         let mut lines = Vec::new();
-        for stage in &self.stages {
+        for (index, stage) in self.stages.iter().enumerate() {
             let patience = match &stage.give_up {
                 Some(give_up) => format!(
                     "people give up after {} on average (outcome `{}`)",
@@ -62,7 +65,7 @@ impl Network {
             };
             lines.push(format!(
                 "stage `{}`: people wait in {waits}; {patience}",
-                stage.node.name
+                node(ports + index)
             ));
         }
         for (stream, node_index) in streams
@@ -155,11 +158,10 @@ fn days(days: f64) -> String {
     }
 }
 
-/// A stage: a queue after the ports, with a port's capacity, discipline and calendar.
+/// What a stage adds to its queue (in `Model::ports`, validated as a port's): where people
+/// wait, and who gives up.
 #[derive(Debug, Clone)]
 pub(crate) struct Stage {
-    /// The queue itself, validated as a port is.
-    pub node: Port,
     /// Where people wait while at the stage.
     pub waits_in: WaitsIn,
     /// Whether and how people give up at the stage (`None`: nobody does).
@@ -269,4 +271,50 @@ pub(crate) struct Relist {
     pub after_days: f64,
     /// Probability per day of moving once past `after_days`, in (0, 1].
     pub probability_per_day: f64,
+}
+
+/// Where a person's journey through the network can end: the declared final outcomes, the
+/// outcomes of leaving a list unprocessed, `processed` (at a node without a route),
+/// `did_not_join`, and `pending` (still in the network at the end of the run). Each name once.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Ends {
+    /// The names, in that order.
+    pub names: Vec<String>,
+    /// The end of each of [`Network::outcomes`].
+    pub of_outcome: Vec<usize>,
+    /// The end of each of `Model::outcomes` (leaving a list unprocessed).
+    pub of_leaving: Vec<usize>,
+    /// The end of processing at a node without a route.
+    pub processed: usize,
+    /// The end of arriving without joining a list.
+    pub did_not_join: usize,
+    /// Still in the network at the end of the run (censored).
+    pub pending: usize,
+}
+
+impl Ends {
+    /// The ends of a network whose lists are left unprocessed with `leaving` outcomes.
+    pub(crate) fn new(network: &Network, leaving: &[String]) -> Self {
+        let mut names: Vec<String> = Vec::new();
+        let mut index_of = |name: &str| match names.iter().position(|known| known == name) {
+            Some(index) => index,
+            None => {
+                names.push(name.to_owned());
+                names.len() - 1
+            }
+        };
+        let of_outcome = network.outcomes.iter().map(|name| index_of(name)).collect();
+        let of_leaving = leaving.iter().map(|name| index_of(name)).collect();
+        let processed = index_of("processed");
+        let did_not_join = index_of("did_not_join");
+        let pending = index_of("pending");
+        Ends {
+            names,
+            of_outcome,
+            of_leaving,
+            processed,
+            did_not_join,
+            pending,
+        }
+    }
 }

@@ -260,6 +260,34 @@ pub(crate) fn markers_csv(info: &RunInfo) -> String {
     finish(w)
 }
 
+/// `flows.csv` of a network: people per replication moving from `arrivals` or a node to a
+/// node or an end, with the kind of each place (`arrivals`, `port`, `stage`, `end`).
+pub(crate) fn flows_csv(summary: &super::NetworkSummary, ports: &[String]) -> String {
+    let kind = |name: &str| {
+        if name == "arrivals" {
+            "arrivals"
+        } else if summary.stages.iter().any(|stage| stage == name) {
+            "stage"
+        } else if ports.iter().any(|port| port == name) {
+            "port"
+        } else {
+            "end"
+        }
+    };
+    let mut w = writer();
+    let _ = w.write_record(["from", "from_kind", "to", "to_kind", "people"]);
+    for flow in &summary.flows {
+        let _ = w.write_record([
+            flow.from.as_str(),
+            kind(&flow.from),
+            flow.to.as_str(),
+            if kind(&flow.to) == "arrivals" { "end" } else { kind(&flow.to) },
+            &csv_number(flow.people),
+        ]);
+    }
+    finish(w)
+}
+
 /// A bin width in days that gives at most about 60 bins up to `max_days`.
 fn bin_width_days(max_days: f64) -> f64 {
     const WIDTHS: [f64; 14] = [

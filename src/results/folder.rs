@@ -401,13 +401,16 @@ pub(super) fn write(dir: &Path, results: &Results) -> Result<(), Error> {
     for (name, contents) in files {
         write_file(&dir.join(name), contents.as_bytes())?;
     }
+    if let Some(network) = &results.summary().network {
+        write_file(&dir.join("flows.csv"), super::csv::flows_csv(network, &info.ports).as_bytes())?;
+    }
     Ok(())
 }
 
 /// `manifest.json`: where the folder came from (the provenance every file shares) and what
 /// each file holds, so that the CSV files can stay plain.
 fn manifest(results: &Results) -> String {
-    let files = serde_json::json!({
+    let mut files = serde_json::json!({
         "summary.json": "every number with its mean and 95% confidence interval, overall and per scope",
         "summary.csv": "the same, one row per scope and metric",
         "daily.csv": "per scope, day and series: the mean and percentile bands across replications",
@@ -416,6 +419,9 @@ fn manifest(results: &Results) -> String {
         "scenario.toml": "the scenario exactly as run",
         "markers.csv": "the scenario's dated capacity changes and closures",
     });
+    if results.summary().network.is_some() {
+        files["flows.csv"] = "people per replication moving between places of the network: from arrivals or a port or stage, to a port, stage or end".into();
+    }
     let document = serde_json::json!({
         "format_version": FORMAT_VERSION,
         "provenance": results.provenance(),

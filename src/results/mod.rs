@@ -73,6 +73,17 @@ pub(crate) struct RunInfo {
     pub(crate) text: Arc<str>,
     /// The waits (days) whose shares are reported.
     pub(crate) share_over_days: Vec<u32>,
+    /// The network's shape (`None` for independent ports).
+    pub(crate) network: Option<NetworkInfo>,
+}
+
+/// What the results of a network need to know of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct NetworkInfo {
+    /// Index of the first stage among the ports (the stages come after the ports).
+    pub(crate) first_stage: usize,
+    /// Where journeys end (see `model::network::Ends`).
+    pub(crate) ends: Vec<String>,
 }
 
 impl RunInfo {
@@ -93,6 +104,10 @@ impl RunInfo {
             markers: model.markers.clone(),
             text: Arc::clone(&model.text),
             share_over_days,
+            network: (!model.network.is_empty()).then(|| NetworkInfo {
+                first_stage: model.network.first_stage,
+                ends: crate::model::network::Ends::new(&model.network, &model.outcomes).names,
+            }),
         }
     }
 
@@ -293,6 +308,22 @@ pub struct PooledWaits {
     pub max: Option<f64>,
 }
 
+impl PooledWaits {
+    /// The pooled statistics of `waits`.
+    fn of(waits: &crate::stats::WaitAccumulator) -> Self {
+        let finite = |value: f64| value.is_finite().then_some(value);
+        PooledWaits {
+            people: waits.people,
+            mean: finite(waits.mean_days()),
+            p50: finite(waits.quantile_days(WAIT_QUANTILES[0])),
+            p90: finite(waits.quantile_days(WAIT_QUANTILES[1])),
+            p95: finite(waits.quantile_days(WAIT_QUANTILES[2])),
+            p99: finite(waits.quantile_days(WAIT_QUANTILES[3])),
+            max: finite(waits.max_days()),
+        }
+    }
+}
+
 /// Everything reported about one scope: everyone, a port, or a class. The names are those of
 /// [`Metric`](crate::Metric) (`processed`, `wait_p90`, …) wherever a metric has the same meaning,
 /// in `summary.json`, `summary.csv`, `replications.csv` and the analyses alike.
@@ -395,6 +426,101 @@ pub struct Summary {
     pub streams: Vec<ScopeSummary>,
     /// Events handled in all replications.
     pub events: u64,
+    /// End-to-end times and flows through a network (absent for independent ports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkSummary>,
+}
+
+/// The network part of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkSummary {
+    /// The stages, which are also in `ports`, after the ports.
+    pub stages: Vec<String>,
+    /// Everyone end to end, counted as a port counts people: `joined` entered the network,
+    /// `processed` reached a final outcome by being processed (their waits run from first
+    /// joining any list to that outcome), `abandoned` left a list unprocessed, and
+    /// `waiting_at_end` were still in the network at the end (on a list, in service or on
+    /// their way; censored).
+    pub end_to_end: ScopeSummary,
+    /// Where journeys ended, with the time from first joining a list (for `pending`, the time
+    /// so far), pooled over replications.
+    pub ends: Vec<EndSummary>,
+    /// People per replication moving from `arrivals` or a node to a node or an end (flows of
+    /// nobody left out).
+    pub flows: Vec<Flow>,
+}
+
+/// One end of journeys through a network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndSummary {
+    /// Its name: a final outcome, an outcome of leaving a list, `processed`, `did_not_join` or
+    /// `pending`.
+    pub name: String,
+    /// People per replication.
+    pub people: f64,
+    /// Time from first joining a list to the end, days, pooled over replications.
+    pub time_days: PooledWaits,
+}
+
+/// People moving between two places of a network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flow {
+    /// `arrivals` (from outside), or a port or stage.
+    pub from: String,
+    /// A port, a stage or an end.
+    pub to: String,
+    /// People per replication.
+    pub people: f64,
+}
+
+impl NetworkSummary {
+    fn new(info: &RunInfo, network: &NetworkInfo, results: &Replications) -> Option<NetworkSummary> {
+        let stats = results.network.as_ref()?;
+        let per_replication = |people: u64| people as f64 / f64::from(results.replications.max(1));
+        let end_to_end = scope(
+            info,
+            "end_to_end",
+            &results.rows,
+            |row| row.network.as_ref().unwrap_or(&row.total),
+            &stats.people,
+            false,
+        );
+        let ends = network
+            .ends
+            .iter()
+            .zip(&stats.end_to_end)
+            .map(|(name, times)| EndSummary {
+                name: name.clone(),
+                people: per_replication(times.people),
+                time_days: PooledWaits::of(times),
+            })
+            .collect();
+        let places: Vec<&str> = info
+            .ports
+            .iter()
+            .chain(&network.ends)
+            .map(String::as_str)
+            .collect();
+        let mut flows = Vec::new();
+        for from in 0..=info.ports.len() {
+            for (to, name) in places.iter().enumerate() {
+                let people = stats.flow(from.checked_sub(1), to);
+                if people > 0 {
+                    flows.push(Flow {
+                        from: from.checked_sub(1).map_or("arrivals", |node| info.ports[node].as_str()).to_owned(),
+                        to: (*name).to_owned(),
+                        people: per_replication(people),
+                    });
+                }
+            }
+        }
+        Some(NetworkSummary {
+            stages: info.ports[network.first_stage.min(info.ports.len())..].to_vec(),
+            end_to_end,
+            ends,
+            flows,
+        })
+    }
 }
 
 impl Summary {
@@ -460,6 +586,10 @@ impl Summary {
             classes,
             streams,
             events: results.events,
+            network: info
+                .network
+                .as_ref()
+                .and_then(|network| NetworkSummary::new(info, network, results)),
         }
     }
 }
@@ -476,7 +606,6 @@ fn scope(
         |f: &dyn Fn(&Scalars) -> f64| Estimate::from_values(&rows.iter().map(|row| f(pick(row))).collect::<Vec<_>>());
     let wait = |i: usize| estimate(&|s: &Scalars| s.wait_days[i]);
     let first_empty_days: Vec<f64> = rows.iter().map(|row| pick(row).first_empty_day).collect();
-    let finite = |value: f64| value.is_finite().then_some(value);
     let waits = &pooled.processed;
     ScopeSummary {
         name: name.to_owned(),
@@ -501,15 +630,7 @@ fn scope(
                 (days.to_string(), estimate(&share))
             })
             .collect(),
-        pooled_wait_days: PooledWaits {
-            people: waits.people,
-            mean: finite(waits.mean_days()),
-            p50: finite(waits.quantile_days(WAIT_QUANTILES[0])),
-            p90: finite(waits.quantile_days(WAIT_QUANTILES[1])),
-            p95: finite(waits.quantile_days(WAIT_QUANTILES[2])),
-            p99: finite(waits.quantile_days(WAIT_QUANTILES[3])),
-            max: finite(waits.max_days()),
-        },
+        pooled_wait_days: PooledWaits::of(waits),
         abandoned_wait_mean: estimate(&|s| s.abandoned_waited_days_mean),
         abandoned_by_outcome: info
             .outcomes

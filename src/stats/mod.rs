@@ -6,6 +6,7 @@
 
 pub(crate) mod exact;
 pub(crate) mod histogram;
+pub(crate) mod network;
 pub(crate) mod summary;
 
 use crate::model::{TICKS_PER_DAY, Ticks, ticks_to_days};
@@ -370,6 +371,8 @@ pub(crate) struct Replication {
     pub ports: Vec<PortResult>,
     /// Events the engine handled.
     pub events: u64,
+    /// Flows and end-to-end times of a network (`None` for independent ports).
+    pub network: Option<network::NetworkStats>,
 }
 
 impl Replication {

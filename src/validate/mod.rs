@@ -18,7 +18,6 @@ mod streams;
 pub(crate) mod suggest;
 
 use crate::error::{Diagnostic, InputError, Note, SourceFile};
-use crate::model::network::Network;
 use crate::model::{Date, Model};
 use crate::scenario::{self, DayOrDate, RawClass, RawRun, RawScenario, S};
 use std::collections::HashMap;
@@ -52,23 +51,12 @@ pub(crate) fn load_built_in(name: &str, text: &str, limits: &crate::guard::Limit
 }
 
 /// Validates `text`, reading CSV files relative to `base_dir`, or the built-in ones without one.
-/// A valid network is refused here, once for every command, until the engine simulates one.
-fn load(name: &str, text: &str, base_dir: Option<&Path>, limits: &crate::guard::Limits) -> Result<Model, InputError> {
-    let (model, _network, refusal) = load_network(name, text, base_dir, limits)?;
-    match refusal {
-        Some(refusal) => Err(InputError::single(refusal)),
-        None => Ok(model),
-    }
-}
-
-/// Validates `text` with its network; the third part is the refusal of a network the engine
-/// does not simulate yet (`None` for a scenario of independent ports).
-fn load_network(
+fn load(
     name: &str,
     text: &str,
     base_dir: Option<&Path>,
     limits: &crate::guard::Limits,
-) -> Result<(Model, Network, Option<Diagnostic>), InputError> {
+) -> Result<Model, InputError> {
     let source = SourceFile {
         name: name.to_owned(),
         text: Arc::from(text),
@@ -86,21 +74,10 @@ fn load_network(
     ctx.built_in = base_dir.is_none();
     let validated = validate(&mut ctx, &raw);
     match validated {
-        Some((mut model, network)) if ctx.diagnostics.is_empty() => {
-            let nodes: Vec<&str> = model
-                .port_names()
-                .into_iter()
-                .chain(network.stages.iter().map(|stage| stage.node.name.as_str()))
-                .collect();
-            let streams: Vec<(&str, usize)> = model
-                .streams
-                .iter()
-                .map(|stream| (stream.name.as_str(), stream.port))
-                .collect();
-            let refusal = network::not_simulated(&ctx, &raw, &network, &nodes, &streams);
+        Some(mut model) if ctx.diagnostics.is_empty() => {
             model.text = Arc::clone(&source.text);
             model.notes = ctx.notes;
-            Ok((model, network, refusal))
+            Ok(model)
         }
         _ => {
             if ctx.diagnostics.is_empty() {
@@ -117,7 +94,7 @@ fn load_network(
 }
 
 /// The model and its network (empty for a scenario of independent ports).
-fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<(Model, Network)> {
+fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
     if *raw.schema.get_ref() != 1 {
         ctx.error_help(
             raw.schema.span(),
@@ -134,7 +111,9 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<(Model, Network)> {
     let streams = streams::streams(ctx, &raw.streams, &classes);
     let (run, classes, mut ports, mut streams) = (run?, classes?, ports?, streams?);
     let choices = streams.iter_mut().map(streams::PartialStream::take_choice).collect();
-    let network = network::network(ctx, raw, std::mem::take(&mut ports.stages), choices)?;
+    let first_stage = ports.ports.len();
+    let (network, stage_queues) = network::network(ctx, raw, first_stage, std::mem::take(&mut ports.stages), choices)?;
+    ports.ports.extend(stage_queues);
     if let Some(index) = streams::too_many_outcomes(&streams, ports.drops_no_shows) {
         let raw_stream = &raw.streams.get_ref()[index];
         let span = raw_stream
@@ -153,8 +132,7 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<(Model, Network)> {
     }
     // The engine keeps a group's (stream, class) pair at its port in two bytes.
     // A stage's streams count alike (a stage is node `ports + i`).
-    let stage_names = network.stages.iter().map(|stage| &stage.node.name);
-    for (port, name) in ports.ports.iter().map(|port| &port.name).chain(stage_names).enumerate() {
+    for (port, name) in ports.ports.iter().map(|port| &port.name).enumerate() {
         let at_port: Vec<usize> = (0..streams.len()).filter(|&s| streams[s].port() == port).collect();
         if at_port.len() * classes.len() > usize::from(u16::MAX) {
             let raw_stream = &raw.streams.get_ref()[at_port[0]];
@@ -162,7 +140,7 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<(Model, Network)> {
                 raw_stream.port.as_ref().map_or(raw_stream.name.span(), S::span),
                 format!(
                     "{} `{name}` has {} streams and the scenario {} classes: more than 65,535 pairs of the two",
-                    if port < ports.ports.len() { "port" } else { "stage" },
+                    if port < first_stage { "port" } else { "stage" },
                     at_port.len(),
                     classes.len()
                 ),
@@ -171,10 +149,28 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<(Model, Network)> {
             return None;
         }
     }
-    let outcomes = streams::outcomes(&streams, ports.drops_no_shows);
+    let mut outcomes = streams::outcomes(&streams, ports.drops_no_shows);
+    // Giving up at a stage is leaving a list unprocessed: its outcome is counted as a port's are.
+    for give_up in network.stages.iter().filter_map(|stage| stage.give_up.as_ref()) {
+        let name = &network.outcomes[give_up.outcome];
+        if !outcomes.names.contains(name) {
+            outcomes.names.push(name.clone());
+        }
+    }
+    if outcomes.names.len() > streams::MAX_OUTCOMES {
+        ctx.error_help(
+            raw.network.as_ref().map_or(raw.run.name.span(), S::span),
+            format!(
+                "the streams' outcomes and the stages' give-up outcomes come to more than {} different names",
+                streams::MAX_OUTCOMES
+            ),
+            "use the same outcome names in several streams and stages; results are counted by name",
+        );
+        return None;
+    }
     let mut markers = ports.markers;
     markers.sort_by_key(|marker| (marker.day, marker.port));
-    let mut streams_at_port = vec![0u16; ports.ports.len() + network.stages.len()];
+    let mut streams_at_port = vec![0u16; ports.ports.len()];
     let mut slot_of = |port: usize| {
         let slot = streams_at_port[port];
         streams_at_port[port] += 1;
@@ -201,12 +197,13 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<(Model, Network)> {
             .collect(),
         outcomes: outcomes.names,
         ports: ports.ports,
+        network,
         markers,
         text: Arc::from(""),
         changes: Vec::new(),
         notes: Vec::new(),
     };
-    Some((model, network))
+    Some(model)
 }
 
 /// Whether the ports' per-day capacities (at most 16 bytes a day each) fit in the memory limit;

@@ -5,7 +5,7 @@
 use super::ports::PartialStage;
 use super::streams::{by_name, cumulative, port_index, shares};
 use super::{ANY, Ctx, Hi, Lo, MAX_HORIZON, dist, suggest};
-use crate::error::Diagnostic;
+use crate::model::Port;
 use crate::model::network::{ChoiceRule, GiveUp, Network, PortChoice, Relist, Route, Seen, Stage, Target};
 use crate::scenario::{RawAfter, RawChoice, RawPort, RawRelist, RawScenario, RawStream, S};
 use std::collections::{BTreeMap, HashMap};
@@ -333,14 +333,16 @@ fn relist(ctx: &mut Ctx, raw: &S<RawRelist>) -> Option<Relist> {
     })
 }
 
-/// The validated network: final outcomes, stages with their give-up outcomes, and routes.
-/// `choices` are the streams' port choices, in file order.
+/// The validated network (final outcomes, stages with their give-up outcomes, and routes),
+/// and the stages' queues, which join the ports as nodes `first_stage..`. `choices` are the
+/// streams' port choices, in file order.
 pub(crate) fn network(
     ctx: &mut Ctx,
     raw: &RawScenario,
+    first_stage: usize,
     stages: Vec<PartialStage>,
     choices: Vec<Option<PortChoice>>,
-) -> Option<Network> {
+) -> Option<(Network, Vec<Port>)> {
     let mut outcomes = declared_outcomes(ctx, raw)?;
     let raw_stages = raw
         .stages
@@ -348,6 +350,7 @@ pub(crate) fn network(
         .map_or(&[][..], |stages| stages.get_ref().as_slice());
     let mut ok = true;
     let mut finished = Vec::new();
+    let mut queues = Vec::new();
     for (stage, raw_stage) in stages.into_iter().zip(raw_stages) {
         let give_up = match (stage.patience_days, &raw_stage.outcome) {
             (Some(patience_days), outcome) => give_up_outcome(ctx, outcome.as_ref(), &mut outcomes)
@@ -363,11 +366,13 @@ pub(crate) fn network(
             (None, None) => Some(None),
         };
         match give_up {
-            Some(give_up) => finished.push(Stage {
-                node: stage.node,
-                waits_in: stage.waits_in,
-                give_up,
-            }),
+            Some(give_up) => {
+                queues.push(stage.node);
+                finished.push(Stage {
+                    waits_in: stage.waits_in,
+                    give_up,
+                });
+            }
             None => ok = false,
         }
     }
@@ -404,13 +409,15 @@ pub(crate) fn network(
         );
         return None;
     }
-    Some(Network {
+    let network = Network {
         stages: finished,
+        first_stage,
         outcomes,
         routes,
         choices,
         declared: raw.network.is_some(),
-    })
+    };
+    Some((network, queues))
 }
 
 /// The outcome names declared in `[network]`: valid names, each once, none a port or stage.
@@ -574,65 +581,3 @@ fn closed_loop(routes: &[Option<Route>]) -> Option<Vec<usize>> {
     (!stuck.is_empty()).then_some(stuck)
 }
 
-/// The refusal of a valid network while the engine does not simulate one: an error at the first
-/// network key in the file, whose help says what was validated. `None` for a scenario of
-/// independent ports. Every way of running a scenario goes through validation, so this one check
-/// keeps every command from running a network as if it were independent ports.
-pub(crate) fn not_simulated(
-    ctx: &Ctx,
-    raw: &RawScenario,
-    network: &Network,
-    node_names: &[&str],
-    streams: &[(&str, usize)],
-) -> Option<Diagnostic> {
-    if network.is_empty() {
-        return None;
-    }
-    let mut places: Vec<(Range<usize>, &str)> = Vec::new();
-    if let Some(stages) = &raw.stages
-        && let Some(first) = stages.get_ref().first()
-    {
-        places.push((header_span(ctx, first.name.span(), "[[stages]]"), "it has [[stages]]"));
-    }
-    if let Some(network) = &raw.network {
-        places.push((
-            header_span(ctx, network.span(), "[network]"),
-            "it has a [network] table",
-        ));
-    }
-    for port in raw
-        .ports
-        .get_ref()
-        .iter()
-        .chain(raw.stages.iter().flat_map(|s| s.get_ref()))
-    {
-        if let Some(after) = &port.after {
-            places.push((
-                ctx.key_span(after.get_ref().to.span(), "to"),
-                "it routes people on with `after`",
-            ));
-        }
-    }
-    for stream in raw.streams.get_ref() {
-        if let Some(ports) = &stream.ports {
-            places.push((ctx.key_span(ports.span(), "ports"), "a stream chooses between `ports`"));
-        }
-    }
-    let (span, what) = places.into_iter().min_by_key(|(span, _)| span.start)?;
-    let summary = network.describe(node_names, streams, "          ");
-    let message = format!("this scenario is a network ({what}), which backlog validates but does not simulate yet");
-    Some(ctx.diagnostic(span, message).with_help(format!(
-        "the network is valid, and was understood as:\n{summary}\n        this version of backlog runs only scenarios whose streams each join one port, where processing ends; see docs/networks.md"
-    )))
-}
-
-/// The span of the last `header` written before `offset` (where a table's header is), or
-/// `fallback`'s start if there is none.
-fn header_span(ctx: &Ctx, fallback: Range<usize>, header: &str) -> Range<usize> {
-    let text = &ctx.source.text;
-    let before = text.get(..fallback.start).unwrap_or("");
-    match before.rfind(header) {
-        Some(start) => start..start + header.len(),
-        None => text.find(header).map_or(fallback, |start| start..start + header.len()),
-    }
-}

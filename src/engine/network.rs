@@ -1,0 +1,514 @@
+//! Networks in the event loop: routing on leaving a node, delays between nodes, giving up at
+//! stages, port choice on posted waits, and the flows and end-to-end times these make (see
+//! docs/networks.md).
+//!
+//! Each node's part ([`NodeNet`]) lives in its port state, so the places where a group leaves a
+//! list record its end there; the part of the whole run ([`NetSim`]) holds the groups on their
+//! way to a list, in an ordered queue of its own whose entries fall among the event queue's as
+//! arrivals do.
+
+use super::list::Waiting;
+use super::rng::{SimRng, keyed_rng};
+use super::service_ticks;
+use crate::model::network::{ChoiceRule, Ends, PortChoice, Target};
+use crate::model::{Dist, Model, TICKS_PER_DAY, Ticks, days_to_ticks};
+use crate::stats::QUOTED_WAIT_WINDOW_DAYS;
+use crate::stats::network::{Ending, NetworkStats};
+use rand::RngExt;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// A group on its way to a node's list.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Transfer {
+    /// The node it joins.
+    pub to: usize,
+    /// The node it comes from (`None`: from outside, after travelling to a chosen port).
+    pub from: Option<usize>,
+    /// The group as it left, or as it arrived for one that travels to a chosen port.
+    pub group: Waiting,
+    /// Its class.
+    pub class: u16,
+    /// When it first joined a list (for one from outside: when it joins this one).
+    pub first_joined: Ticks,
+    /// How long it waits before giving up, from joining (`None`: as the node it joins says).
+    pub patience: Option<Ticks>,
+}
+
+/// A node's part in the network.
+#[derive(Debug)]
+pub(super) struct NodeNet {
+    node: usize,
+    /// When the groups on this list who came from another list first joined one.
+    earlier: HashMap<u32, Ticks>,
+    /// Groups processed here and not yet sent on, in the order processed: when they leave,
+    /// the group, its class, and when it first joined a list.
+    pub(super) departures: Vec<(Ticks, Waiting, u16, Ticks)>,
+    /// The journeys that ended here.
+    pub(super) stats: NetworkStats,
+    ends: Ends,
+    horizon: Ticks,
+    /// People processed on each day, and names on the list at the start of each day, at a
+    /// port that streams choose between (empty elsewhere).
+    processed_by_day: Vec<u64>,
+    names_by_day: Vec<u64>,
+}
+
+impl NodeNet {
+    /// Node `node`'s part; `posts`: streams choose it on posted waits.
+    pub(super) fn new(model: &Model, node: usize, posts: bool) -> Self {
+        let ends = Ends::new(&model.network, &model.outcomes);
+        let days = if posts { model.horizon_days as usize } else { 0 };
+        NodeNet {
+            node,
+            earlier: HashMap::new(),
+            departures: Vec::new(),
+            stats: NetworkStats::new(model.ports.len(), ends.names.len(), model.outcomes.len()),
+            ends,
+            horizon: model.horizon_ticks(),
+            processed_by_day: vec![0; days],
+            names_by_day: Vec::with_capacity(days),
+        }
+    }
+
+    /// When `group`, leaving this list, first joined one (forgetting it here).
+    #[inline]
+    fn first_joined(&mut self, group: &Waiting) -> Ticks {
+        if self.earlier.is_empty() {
+            return group.joined;
+        }
+        self.earlier.remove(&group.id).unwrap_or(group.joined)
+    }
+
+    /// Notes that `group`, joining this list at `time`, first joined one at `first_joined`.
+    pub(super) fn joined(&mut self, group: &Waiting, first_joined: Ticks) {
+        if first_joined < group.joined {
+            self.earlier.insert(group.id, first_joined);
+        }
+    }
+
+    /// `group` left the list unprocessed at `at`, with outcome `outcome` (of `Model::outcomes`).
+    #[inline]
+    pub(super) fn left(&mut self, group: &Waiting, outcome: usize, at: Ticks) {
+        let start = self.first_joined(group);
+        let end = self.ends.of_leaving[outcome];
+        self.stats
+            .end(self.node, end, Ending::Left { outcome }, group.size, at - start, group.counted());
+    }
+
+    /// `group` (of class `class`) was processed at `time`, and leaves the node at `leave`.
+    #[inline]
+    pub(super) fn processed(&mut self, group: &Waiting, class: u16, time: Ticks, leave: Ticks) {
+        if let Some(people) = self.processed_by_day.get_mut((time / TICKS_PER_DAY) as usize) {
+            *people += u64::from(group.size);
+        }
+        let start = self.first_joined(group);
+        self.departures.push((leave, *group, class, start));
+    }
+
+    /// `group` is still on the list at the end of the run.
+    pub(super) fn still_waiting(&mut self, group: &Waiting) {
+        let start = self.first_joined(group);
+        self.stats.end(
+            self.node,
+            self.ends.pending,
+            Ending::Pending,
+            group.size,
+            self.horizon - start,
+            group.counted(),
+        );
+    }
+
+    /// `people` arrived from outside and did not join the list.
+    pub(super) fn did_not_join(&mut self, people: u32, counted: bool) {
+        if counted {
+            self.stats.flows[self.node] += u64::from(people);
+        }
+        self.stats.end(self.node, self.ends.did_not_join, Ending::DidNotJoin, people, 0, counted);
+    }
+
+    /// Notes the names on the list at the start of each day up to `day` (the list has not
+    /// changed since the last of them).
+    pub(super) fn post(&mut self, day: usize, names: u64) {
+        let days = self.processed_by_day.len();
+        while self.names_by_day.len() <= day.min(days.saturating_sub(1)) {
+            self.names_by_day.push(names);
+        }
+    }
+
+    /// The wait posted at the start of `day`: names on the list then, over the mean people
+    /// processed a day in the [`QUOTED_WAIT_WINDOW_DAYS`] days before (the quoted wait at the
+    /// end of the day before); infinite when names wait and nobody was processed.
+    pub(super) fn posted_wait_days(&self, day: usize) -> f64 {
+        let names = self.names_by_day.get(day).copied().unwrap_or(0);
+        if names == 0 {
+            return 0.0;
+        }
+        let first = day.saturating_sub(QUOTED_WAIT_WINDOW_DAYS);
+        let processed: u64 = self.processed_by_day[first..day].iter().sum();
+        if processed == 0 {
+            return f64::INFINITY;
+        }
+        names as f64 / (processed as f64 / (day - first) as f64)
+    }
+}
+
+/// Where a node sends the groups processed there.
+#[derive(Debug)]
+struct Router {
+    targets: Vec<Target>,
+    cumulative: Vec<f64>,
+    delay_days: Option<Dist>,
+    rng: SimRng,
+    delay_rng: SimRng,
+}
+
+/// The network's part of a replication.
+#[derive(Debug)]
+pub(super) struct NetSim {
+    /// Groups on their way: (tick, sequence, index into `transfers`).
+    queue: BinaryHeap<Reverse<(Ticks, u64, u32)>>,
+    next_seq: u64,
+    transfers: Vec<Transfer>,
+    free: Vec<u32>,
+    routers: Vec<Option<Router>>,
+    /// Per node: its stage's patience, random numbers and outcome (of `Model::outcomes`).
+    give_up: Vec<Option<(Dist, SimRng, u8)>>,
+    /// Per node: the slot of groups that come through the network.
+    pub(super) network_slot: Vec<u16>,
+    /// Per port, per slot: the stream that chooses from there, if it chooses.
+    choosers: Vec<Vec<Option<usize>>>,
+    choice_rngs: Vec<Option<SimRng>>,
+    /// Ports whose posted waits are kept, and the days posted so far.
+    posting: Vec<usize>,
+    posted_days: usize,
+    /// Flows from outside and between nodes.
+    pub(super) stats: NetworkStats,
+    of_outcome: Vec<usize>,
+    processed_end: usize,
+    horizon: Ticks,
+}
+
+impl NetSim {
+    /// The network's part of replication `replication`, or `None` for independent ports.
+    pub(super) fn new(model: &Model, replication: u32) -> Option<NetSim> {
+        let network = &model.network;
+        if network.is_empty() {
+            return None;
+        }
+        let nodes = model.ports.len();
+        let rng = |role: &str, name: &str| keyed_rng(model.seed, replication, role, name, 0);
+        let routers = (0..nodes)
+            .map(|node| {
+                let route = network.routes.get(node)?.as_ref()?;
+                let name = &model.ports[node].name;
+                Some(Router {
+                    targets: route.targets.clone(),
+                    cumulative: route.cumulative.clone(),
+                    delay_days: route.delay_days.clone(),
+                    rng: rng("routing", name),
+                    delay_rng: rng("delay", name),
+                })
+            })
+            .collect();
+        let give_up = (0..nodes)
+            .map(|node| {
+                let stage = node.checked_sub(network.first_stage).and_then(|i| network.stages.get(i))?;
+                let give_up = stage.give_up.as_ref()?;
+                let name = &model.ports[node].name;
+                let outcome = &network.outcomes[give_up.outcome];
+                let index = model.outcomes.iter().position(|known| known == outcome).unwrap_or(0);
+                Some((give_up.patience_days.clone(), rng("patience", name), index as u8))
+            })
+            .collect();
+        let network_slot = (0..nodes).map(|node| model.streams_at(node) as u16).collect();
+        let mut choosers: Vec<Vec<Option<usize>>> = (0..nodes).map(|node| vec![None; model.streams_at(node)]).collect();
+        let mut choice_rngs = Vec::with_capacity(model.streams.len());
+        let mut posting = Vec::new();
+        for (index, (stream, choice)) in model.streams.iter().zip(&network.choices).enumerate() {
+            choice_rngs.push(choice.as_ref().map(|_| rng("choice", &stream.name)));
+            if let Some(choice) = choice {
+                choosers[stream.port][usize::from(stream.slot)] = Some(index);
+                if !matches!(choice.rule, ChoiceRule::Shares { .. }) {
+                    posting.extend(&choice.ports);
+                }
+            }
+        }
+        posting.sort_unstable();
+        posting.dedup();
+        let ends = Ends::new(network, &model.outcomes);
+        Some(NetSim {
+            queue: BinaryHeap::new(),
+            next_seq: 0,
+            transfers: Vec::new(),
+            free: Vec::new(),
+            routers,
+            give_up,
+            network_slot,
+            choosers,
+            choice_rngs,
+            posting,
+            posted_days: 0,
+            stats: NetworkStats::new(nodes, ends.names.len(), model.outcomes.len()),
+            of_outcome: ends.of_outcome,
+            processed_end: ends.processed,
+            horizon: model.horizon_ticks(),
+        })
+    }
+
+    /// Whether node `node` keeps posted waits.
+    pub(super) fn posts(&self, node: usize) -> bool {
+        self.posting.binary_search(&node).is_ok()
+    }
+
+    /// Whether node `node` takes groups from the network (so needs a slot for them).
+    pub(super) fn receives(model: &Model, node: usize) -> bool {
+        let network = &model.network;
+        network
+            .routes
+            .iter()
+            .flatten()
+            .any(|route| route.targets.contains(&Target::Node(node)))
+            || network.choices.iter().flatten().any(|choice| choice.ports.contains(&node))
+    }
+
+    /// Where the next transfer falls among events (as an arrival at its tick does), or
+    /// `u64::MAX` if none is on its way.
+    #[inline]
+    pub(super) fn next_order(&self) -> u64 {
+        self.queue
+            .peek()
+            .map_or(u64::MAX, |Reverse((time, _, _))| super::queue::arrival_order(*time))
+    }
+
+    /// Takes the next transfer and its time.
+    pub(super) fn take_next(&mut self) -> Option<(Ticks, Transfer)> {
+        let Reverse((time, _, index)) = self.queue.pop()?;
+        self.free.push(index);
+        Some((time, self.transfers[index as usize]))
+    }
+
+    /// Puts `transfer` on its way, to join its list at `at` (before the horizon).
+    fn send(&mut self, transfer: Transfer, at: Ticks) {
+        let index = match self.free.pop() {
+            Some(index) => {
+                self.transfers[index as usize] = transfer;
+                index
+            }
+            None => {
+                self.transfers.push(transfer);
+                (self.transfers.len() - 1) as u32
+            }
+        };
+        self.queue.push(Reverse((at, self.next_seq, index)));
+        self.next_seq += 1;
+    }
+
+    /// Sends on the groups processed at `node` (in the order processed): to the next node
+    /// after the route's delay, or to a final outcome; they end as `processed` where no route
+    /// goes on, and as `pending` if they would move on only at or after the horizon.
+    pub(super) fn route(&mut self, net: &mut NodeNet) {
+        let node = net.node;
+        let mut departures = std::mem::take(&mut net.departures);
+        for (leave, group, class, start) in departures.drain(..) {
+            let counted = group.counted();
+            let pending = |net: &mut NodeNet| {
+                net.stats
+                    .end(node, net.ends.pending, Ending::Pending, group.size, self.horizon - start, counted)
+            };
+            let Some(router) = self.routers[node].as_mut() else {
+                if leave >= self.horizon {
+                    pending(net);
+                } else {
+                    net.stats
+                        .end(node, self.processed_end, Ending::Decided, group.size, leave - start, counted);
+                }
+                continue;
+            };
+            let draw: f64 = router.rng.random();
+            let target = router
+                .cumulative
+                .iter()
+                .position(|&threshold| draw < threshold)
+                .map_or(router.targets[router.targets.len() - 1], |index| router.targets[index]);
+            match target {
+                Target::Outcome(outcome) => {
+                    if leave >= self.horizon {
+                        pending(net);
+                    } else {
+                        let end = self.of_outcome[outcome];
+                        net.stats.end(node, end, Ending::Decided, group.size, leave - start, counted);
+                    }
+                }
+                Target::Node(to) => {
+                    let delay = router
+                        .delay_days
+                        .as_ref()
+                        .map_or(0, |delay| service_ticks(delay.sample(&mut router.delay_rng)));
+                    let at = leave.saturating_add(delay);
+                    if at >= self.horizon {
+                        pending(net);
+                        continue;
+                    }
+                    self.stats.flow_to_node(Some(node), to, group.size, counted);
+                    let transfer = Transfer {
+                        to,
+                        from: Some(node),
+                        group,
+                        class,
+                        first_joined: start,
+                        patience: None,
+                    };
+                    self.send(transfer, at);
+                }
+            }
+        }
+        net.departures = departures;
+    }
+
+    /// The group `transfer` as it joins its list at `time`: its wait there starts, and its
+    /// patience is the stage's (drawn now) or what it brought.
+    pub(super) fn joining(&mut self, transfer: &Transfer, time: Ticks, classes: usize) -> Waiting {
+        let mut group = transfer.group;
+        group.joined = time;
+        group.cell = (usize::from(self.network_slot[transfer.to]) * classes + usize::from(transfer.class)) as u16;
+        group.ticket = 0;
+        match (transfer.patience, &mut self.give_up[transfer.to]) {
+            (Some(patience), _) => {
+                group.deadline = if patience == Ticks::MAX {
+                    Ticks::MAX
+                } else {
+                    time.saturating_add(patience)
+                };
+            }
+            (None, Some((patience_days, rng, outcome))) => {
+                group.deadline = time.saturating_add(service_ticks(patience_days.sample(rng)));
+                group.outcome = *outcome;
+                group.flags &= !Waiting::STAYS_LISTED;
+            }
+            (None, None) => {
+                group.deadline = Ticks::MAX;
+                group.flags &= !Waiting::STAYS_LISTED;
+            }
+        }
+        if transfer.from.is_none() {
+            self.stats.flow_to_node(None, transfer.to, group.size, group.counted());
+        }
+        group
+    }
+
+    /// The stream that chooses its port from `port`'s slot `slot`, if one does.
+    #[inline]
+    pub(super) fn chooser(&self, port: usize, slot: u16) -> Option<usize> {
+        self.choosers[port].get(usize::from(slot)).copied().flatten()
+    }
+
+    /// The port that a group of stream `stream` (choosing by `choice`) arriving at `time`
+    /// chooses, and its travel time there; `nodes` are the node states, for posted waits.
+    pub(super) fn choose(
+        &mut self,
+        stream: usize,
+        choice: &PortChoice,
+        time: Ticks,
+        posted: impl Fn(usize, usize) -> f64,
+    ) -> (usize, Ticks) {
+        let (index, travel_days) = match &choice.rule {
+            ChoiceRule::Shares { cumulative } => {
+                let draw: f64 = self.rng(stream).random();
+                let index = cumulative
+                    .iter()
+                    .position(|&threshold| draw < threshold)
+                    .unwrap_or(cumulative.len() - 1);
+                (index, 0.0)
+            }
+            ChoiceRule::ShortestQuotedWait { seen } => {
+                let day = seen_day(time, seen.info_delay_days);
+                let costs = costs(choice, &seen.travel_days, day, &posted);
+                let mut best = 0;
+                for (index, &cost) in costs.iter().enumerate() {
+                    if cost < costs[best] {
+                        best = index;
+                    }
+                }
+                (best, seen.travel_days[best])
+            }
+            ChoiceRule::Logit {
+                sensitivity_per_day,
+                seen,
+            } => {
+                let day = seen_day(time, seen.info_delay_days);
+                let mut costs = costs(choice, &seen.travel_days, day, &posted);
+                // Ports with no throughput yet are only chosen when all are alike: their
+                // costs then count only the travel.
+                if costs.iter().all(|cost| cost.is_infinite()) {
+                    costs.clone_from(&seen.travel_days);
+                }
+                let lowest = costs.iter().copied().fold(f64::INFINITY, f64::min);
+                let weights: Vec<f64> = costs
+                    .iter()
+                    .map(|cost| (-sensitivity_per_day * (cost - lowest)).exp())
+                    .collect();
+                let total: f64 = weights.iter().sum();
+                let mut draw = self.rng(stream).random::<f64>() * total;
+                let mut chosen = weights.len() - 1;
+                for (index, weight) in weights.iter().enumerate() {
+                    if draw < *weight {
+                        chosen = index;
+                        break;
+                    }
+                    draw -= weight;
+                }
+                (chosen, seen.travel_days[chosen])
+            }
+        };
+        (choice.ports[index], days_to_ticks(travel_days).max(0))
+    }
+
+    fn rng(&mut self, stream: usize) -> &mut SimRng {
+        self.choice_rngs[stream]
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("a choosing stream has its random numbers"))
+    }
+
+    /// Sends a group of a choosing stream to its chosen port, which it reaches at `at`, or
+    /// counts it as still on its way if that is at or after the horizon.
+    pub(super) fn travel(&mut self, transfer: Transfer, at: Ticks, net: &mut NodeNet) {
+        if at >= self.horizon {
+            let group = &transfer.group;
+            self.stats.flow_to_node(None, transfer.to, group.size, group.counted());
+            net.stats
+                .end(transfer.to, net.ends.pending, Ending::Pending, group.size, 0, group.counted());
+        } else {
+            self.send(transfer, at);
+        }
+    }
+
+    /// Before anything happens on `day`, posts the waits of the days since the last post;
+    /// `names(port)` is the names on a port's list now.
+    #[inline]
+    pub(super) fn post(&mut self, day: usize, mut post: impl FnMut(usize, usize)) {
+        if day < self.posted_days || self.posting.is_empty() {
+            return;
+        }
+        for &port in &self.posting {
+            post(port, day);
+        }
+        self.posted_days = day + 1;
+    }
+}
+
+/// The day whose posted waits a group arriving at `time` sees.
+fn seen_day(time: Ticks, info_delay_days: f64) -> usize {
+    let seen = time.saturating_sub(days_to_ticks(info_delay_days));
+    (seen.max(0) / TICKS_PER_DAY) as usize
+}
+
+/// Each chosen port's posted wait on `day` plus the travel to it, days.
+fn costs(choice: &PortChoice, travel_days: &[f64], day: usize, posted: &impl Fn(usize, usize) -> f64) -> Vec<f64> {
+    choice
+        .ports
+        .iter()
+        .zip(travel_days)
+        .map(|(&port, travel)| posted(port, day) + travel)
+        .collect()
+}
