@@ -610,18 +610,7 @@ impl<'m> Sim<'m> {
             self.did_not_join(port_index, pending, id, counted, trace);
             return;
         }
-        let cell = usize::from(pending.slot) * self.ports[port_index].classes + usize::from(pending.class);
-        let group = Waiting {
-            joined: pending.joined,
-            deadline: pending.deadline,
-            id,
-            size: pending.size,
-            ticket: 0,
-            cell: cell as u16,
-            outcome: pending.outcome,
-            flags: if counted { Waiting::COUNTED } else { 0 }
-                | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
-        };
+        let group = group_of(pending, id, counted, pending.slot, self.ports[port_index].classes);
         self.join(port_index, group, time, trace);
     }
 
@@ -694,45 +683,42 @@ impl<'m> Sim<'m> {
         let Some(net) = self.net.as_mut() else {
             unreachable!("a network has its part")
         };
-        let Some(stream) = net.chooser(port, pending.slot) else {
+        let chooser = net.chooser(port, pending.slot);
+        if chooser.is_none() && !net.gives_up_at(port) {
             if pending.joins {
                 net.stats.flow_to_node(None, port, pending.size, counted);
             }
             self.arrive(pending, trace);
             return port;
-        };
-        let Some(choice) = self.model.network.choices[stream].as_ref() else {
-            unreachable!("a choosing stream has its choice")
-        };
+        }
         let time = pending.time();
-        let ports = &self.ports;
-        let posted = |port: usize, day: usize| {
-            ports[port]
-                .net
-                .as_ref()
-                .map_or(0.0, |node| node.posted_wait_days(day))
+        let (to, travel) = match chooser.and_then(|stream| Some((stream, self.model.network.choices[stream].as_ref()?))) {
+            Some((stream, choice)) => {
+                let ports = &self.ports;
+                let posted = |port: usize, day: usize| {
+                    ports[port]
+                        .net
+                        .as_ref()
+                        .map_or(0.0, |node| node.posted_wait_days(day))
+                };
+                net.choose(stream, choice, time, posted)
+            }
+            None => (port, 0),
         };
-        let (to, travel) = net.choose(stream, choice, time, posted);
         let id = self.next_group_id;
         self.next_group_id = self.next_group_id.wrapping_add(1);
         if !pending.joins {
             self.did_not_join(to, pending, id, counted, trace);
             return to;
         }
-        let classes = self.ports[to].classes;
-        let cell = usize::from(net.network_slot[to]) * classes + usize::from(pending.class);
-        let group = Waiting {
-            joined: pending.joined,
-            deadline: pending.deadline,
-            id,
-            size: pending.size,
-            ticket: 0,
-            cell: cell as u16,
-            outcome: pending.outcome,
-            flags: if counted { Waiting::COUNTED } else { 0 }
-                | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
+        let slot = if chooser.is_some() {
+            net.network_slot[to]
+        } else {
+            pending.slot
         };
+        let mut group = group_of(pending, id, counted, slot, self.ports[to].classes);
         if travel == 0 {
+            net.stage_patience(to, &mut group, time);
             net.stats.flow_to_node(None, to, group.size, counted);
             self.join(to, group, time, trace);
             return to;
@@ -740,7 +726,7 @@ impl<'m> Sim<'m> {
         let patience = if group.deadline == Ticks::MAX {
             Ticks::MAX
         } else {
-            group.deadline - group.joined
+            group.deadline - time
         };
         let transfer = network::Transfer {
             to,
@@ -990,6 +976,23 @@ impl<'m> Sim<'m> {
             events: self.events,
             network,
         }
+    }
+}
+
+/// The group of `pending`, numbered `id`, as it joins a list in slot `slot` of a port with
+/// `classes` classes (`counted`: in per-person statistics).
+#[inline(always)]
+fn group_of(pending: &Arriving, id: u32, counted: bool, slot: u16, classes: usize) -> Waiting {
+    let cell = usize::from(slot) * classes + usize::from(pending.class);
+    Waiting {
+        joined: pending.joined,
+        deadline: pending.deadline,
+        id,
+        size: pending.size,
+        ticket: 0,
+        cell: cell as u16,
+        outcome: pending.outcome,
+        flags: if counted { Waiting::COUNTED } else { 0 } | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
     }
 }
 

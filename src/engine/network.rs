@@ -373,28 +373,39 @@ impl NetSim {
         group.joined = time;
         group.cell = (usize::from(self.network_slot[transfer.to]) * classes + usize::from(transfer.class)) as u16;
         group.ticket = 0;
-        match (transfer.patience, &mut self.give_up[transfer.to]) {
-            (Some(patience), _) => {
+        match transfer.patience {
+            Some(patience) => {
                 group.deadline = if patience == Ticks::MAX {
                     Ticks::MAX
                 } else {
                     time.saturating_add(patience)
                 };
             }
-            (None, Some((patience_days, rng, outcome))) => {
-                group.deadline = time.saturating_add(service_ticks(patience_days.sample(rng)));
-                group.outcome = *outcome;
-                group.flags &= !Waiting::STAYS_LISTED;
-            }
-            (None, None) => {
+            None => {
                 group.deadline = Ticks::MAX;
                 group.flags &= !Waiting::STAYS_LISTED;
+                self.stage_patience(transfer.to, &mut group, time);
             }
         }
         if transfer.from.is_none() {
             self.stats.flow_to_node(None, transfer.to, group.size, group.counted());
         }
         group
+    }
+
+    /// Whether people give up at node `node` (a stage with patience).
+    #[inline]
+    pub(super) fn gives_up_at(&self, node: usize) -> bool {
+        self.give_up[node].is_some()
+    }
+
+    /// At a stage where people give up, `group`, arriving there at `time`, draws its patience
+    /// from the stage's and takes the stage's outcome.
+    pub(super) fn stage_patience(&mut self, node: usize, group: &mut Waiting, time: Ticks) {
+        if let Some((patience_days, rng, outcome)) = &mut self.give_up[node] {
+            group.deadline = time.saturating_add(days_to_ticks(patience_days.sample(rng)));
+            group.outcome = *outcome;
+        }
     }
 
     /// The stream that chooses its port from `port`'s slot `slot`, if one does.
