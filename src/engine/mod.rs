@@ -736,9 +736,7 @@ impl<'m> Sim<'m> {
             first_joined: time + travel,
             patience: Some(patience),
         };
-        if let Some(node) = self.ports[to].net.as_deref_mut() {
-            net.travel(transfer, time.saturating_add(travel), node);
-        }
+        net.travel(transfer, time.saturating_add(travel));
         to
     }
 

@@ -93,7 +93,7 @@ impl NodeNet {
         let start = self.first_joined(group);
         let end = self.ends.of_leaving[outcome];
         self.stats
-            .end(self.node, end, Ending::Left { outcome }, group.size, at - start, group.counted());
+            .end(Some(self.node), end, Ending::Left { outcome }, group.size, at - start, group.counted());
     }
 
     /// `group` (of class `class`) was processed at `time`, and leaves the node at `leave`.
@@ -110,7 +110,7 @@ impl NodeNet {
     pub(super) fn still_waiting(&mut self, group: &Waiting) {
         let start = self.first_joined(group);
         self.stats.end(
-            self.node,
+            Some(self.node),
             self.ends.pending,
             Ending::Pending,
             group.size,
@@ -124,7 +124,7 @@ impl NodeNet {
         if counted {
             self.stats.flows[self.node] += u64::from(people);
         }
-        self.stats.end(self.node, self.ends.did_not_join, Ending::DidNotJoin, people, 0, counted);
+        self.stats.end(Some(self.node), self.ends.did_not_join, Ending::DidNotJoin, people, 0, counted);
     }
 
     /// Notes the names on the list at the start of each day up to `day` (the list has not
@@ -186,6 +186,7 @@ pub(super) struct NetSim {
     pub(super) stats: NetworkStats,
     of_outcome: Vec<usize>,
     processed_end: usize,
+    pending_end: usize,
     horizon: Ticks,
 }
 
@@ -252,6 +253,7 @@ impl NetSim {
             stats: NetworkStats::new(nodes, ends.names.len(), model.outcomes.len()),
             of_outcome: ends.of_outcome,
             processed_end: ends.processed,
+            pending_end: ends.pending,
             horizon: model.horizon_ticks(),
         })
     }
@@ -314,14 +316,14 @@ impl NetSim {
             let counted = group.counted();
             let pending = |net: &mut NodeNet| {
                 net.stats
-                    .end(node, net.ends.pending, Ending::Pending, group.size, self.horizon - start, counted)
+                    .end(Some(node), net.ends.pending, Ending::Pending, group.size, self.horizon - start, counted)
             };
             let Some(router) = self.routers[node].as_mut() else {
                 if leave >= self.horizon {
                     pending(net);
                 } else {
                     net.stats
-                        .end(node, self.processed_end, Ending::Decided, group.size, leave - start, counted);
+                        .end(Some(node), self.processed_end, Ending::Decided, group.size, leave - start, counted);
                 }
                 continue;
             };
@@ -337,7 +339,7 @@ impl NetSim {
                         pending(net);
                     } else {
                         let end = self.of_outcome[outcome];
-                        net.stats.end(node, end, Ending::Decided, group.size, leave - start, counted);
+                        net.stats.end(Some(node), end, Ending::Decided, group.size, leave - start, counted);
                     }
                 }
                 Target::Node(to) => {
@@ -482,13 +484,12 @@ impl NetSim {
     }
 
     /// Sends a group of a choosing stream to its chosen port, which it reaches at `at`, or
-    /// counts it as still on its way if that is at or after the horizon.
-    pub(super) fn travel(&mut self, transfer: Transfer, at: Ticks, net: &mut NodeNet) {
+    /// counts it as still on its way (from outside, pending) if that is at or after the horizon.
+    pub(super) fn travel(&mut self, transfer: Transfer, at: Ticks) {
         if at >= self.horizon {
             let group = &transfer.group;
-            self.stats.flow_to_node(None, transfer.to, group.size, group.counted());
-            net.stats
-                .end(transfer.to, net.ends.pending, Ending::Pending, group.size, 0, group.counted());
+            self.stats
+                .end(None, self.pending_end, Ending::Pending, group.size, 0, group.counted());
         } else {
             self.send(transfer, at);
         }
