@@ -270,7 +270,13 @@ fn random_network(
     delay_days: f64,
     horizon_days: u32,
     warm_up_days: u32,
+    relist: bool,
 ) -> String {
+    let relist = if relist {
+        "relist = { after_days = 2, probability_per_day = 0.3 }\n"
+    } else {
+        ""
+    };
     let choice = [
         "{ rule = \"shares\", shares = { a = 0.3, b = 0.7 } }",
         "{ rule = \"shortest_quoted_wait\", info_delay_days = 2, travel_days = { b = 1.5 } }",
@@ -291,7 +297,7 @@ fn random_network(
          [[stages]]\nname = \"court\"\npatience_days = {{ dist = \"exponential\", mean = 20 }}\n\
          [stages.capacity]\nkind = \"quota\"\nquota_per_day = 5\nweekdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n\
          [stages.after]\nto = {{ granted = {decided}, screening = {feedback} }}\n\n\
-         [[streams]]\nname = \"arrivals\"\nports = [\"a\", \"b\"]\nchoice = {choice}\nkind = \"poisson\"\npeople_per_day = 12\n\
+         [[streams]]\nname = \"arrivals\"\nports = [\"a\", \"b\"]\nchoice = {choice}\n{relist}kind = \"poisson\"\npeople_per_day = 12\n\
          group_size = {{ dist = \"empirical\", values = [1, 2, 3], weights = [0.5, 0.3, 0.2] }}\njoin_share = 0.9\n\
          patience_days = {{ dist = \"exponential\", mean = 15 }}\n\n\
          [[streams]]\nname = \"pending\"\nport = \"court\"\nkind = \"backlog\"\npeople = 40\n\
@@ -364,8 +370,9 @@ proptest::proptest! {
         delay_days in 0.01..3.0f64,
         horizon_days in 5u32..60,
         warm_up in 0u32..3,
+        relist: bool,
     ) {
-        let text = random_network(seed, rule, quota_port, screening_officers, positive, feedback, delay_days, horizon_days, warm_up);
+        let text = random_network(seed, rule, quota_port, screening_officers, positive, feedback, delay_days, horizon_days, warm_up, relist);
         let model = model_from(&text);
         for replication in 0..2 {
             let run = crate::engine::run_replication(&model, replication);
@@ -380,7 +387,7 @@ proptest::proptest! {
 /// The same network gives byte-identical results on one thread and on two.
 #[test]
 fn networks_give_the_same_results_whatever_the_threads() {
-    let model = model_from(&random_network(7, 2, true, 2, 0.8, 0.2, 1.0, 90, 5));
+    let model = model_from(&random_network(7, 2, true, 2, 0.8, 0.2, 1.0, 90, 5, true));
     let run = |threads: usize| {
         let options = crate::replicate::RunOptions::new().replications(6).threads(threads);
         let results = crate::replicate::simulate(&model, &options).expect("runs");
@@ -395,7 +402,7 @@ fn networks_give_the_same_results_whatever_the_threads() {
 /// ports' own results do not depend on where their processed people go next.
 #[test]
 fn a_stage_added_downstream_changes_nothing_upstream() {
-    let with = random_network(11, 1, false, 2, 0.9, 0.1, 2.0, 80, 0);
+    let with = random_network(11, 1, false, 2, 0.9, 0.1, 2.0, 80, 0, false);
     // The same ports and stream, with processing ending at the ports.
     let cut = with.find("[[stages]]").expect("stages");
     let streams = with.find("[[streams]]").expect("streams");
@@ -434,4 +441,25 @@ fn a_stage_added_downstream_changes_nothing_upstream() {
             );
         }
     }
+}
+
+/// Groups that wait long at one port move to the other's list: counted as `moved` at the port
+/// they leave (not as having left the network), they flow to the other port, and their time
+/// end to end runs from first joining a list.
+#[test]
+fn groups_that_wait_long_move_to_another_ports_list() {
+    let text = random_network(3, 0, true, 2, 0.9, 0.0, 0.5, 60, 0, true).replace("quota_per_day = 6", "quota_per_day = 1");
+    let model = model_from(&text);
+    let moved = model.outcomes.iter().position(|name| name == "moved").expect("an outcome `moved`");
+    let run = crate::engine::run_replication(&model, 0);
+    check_conservation(&model, &run).expect("conservation");
+    let network = run.network.as_ref().expect("network statistics");
+    let people_a = run.port_people(0, model.outcomes.len());
+    let moved_from_a = people_a.abandoned_by_outcome[moved];
+    assert!(moved_from_a > 0, "people move from the slow port a: {people_a:?}");
+    let ends = Ends::new(&model.network, &model.outcomes);
+    let pending = network.flow(Some(0), model.ports.len() + ends.pending);
+    assert!(network.flow(Some(0), 1) <= moved_from_a && moved_from_a <= network.flow(Some(0), 1) + pending);
+    assert_eq!(ends.of_leaving[moved], ends.names.iter().position(|name| name == "moved").expect("an end `moved`"));
+    assert_eq!(network.flow(Some(0), model.ports.len() + ends.of_leaving[moved]), 0, "moving is not an end");
 }

@@ -157,6 +157,11 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
             outcomes.names.push(name.clone());
         }
     }
+    // Moving to another port's list leaves the first list unprocessed, as `moved`.
+    let relists = network.choices.iter().flatten().any(|choice| choice.relist.is_some());
+    if relists && !outcomes.names.iter().any(|name| name == crate::model::network::MOVED) {
+        outcomes.names.push(crate::model::network::MOVED.to_owned());
+    }
     if outcomes.names.len() > streams::MAX_OUTCOMES {
         ctx.error_help(
             raw.network.as_ref().map_or(raw.run.name.span(), S::span),
