@@ -36,6 +36,7 @@ use crate::model::Model;
 use crate::replicate::Counter;
 use crate::replicate::{Progress, RunOptions, simulate, thread_pool};
 use crate::results::Results;
+use crate::stats::merged;
 use crate::stats::summary::{Estimate, Scalars};
 use crate::validate::suggest;
 use rayon::prelude::*;
@@ -275,13 +276,22 @@ pub enum Scope {
     Port(String),
 }
 
+/// The scope name of everyone end to end through a network (when no port or stage has it).
+pub(crate) const END_TO_END: &str = "end_to_end";
+
 impl Scope {
-    /// `None` for everyone, or the index of the port in `model`.
+    /// `None` for everyone, or the index of the port (or stage) in `model`; the scope
+    /// [`END_TO_END`] of a network is one past its last node.
     pub fn index(&self, model: &Model) -> Result<Option<usize>, InputError> {
         match self {
             Scope::Total => Ok(None),
             Scope::Port(name) => match model.ports.iter().position(|port| &port.name == name) {
                 Some(index) => Ok(Some(index)),
+                None if name == END_TO_END && !model.network.is_empty() => Ok(Some(model.ports.len())),
+                None if name == END_TO_END => Err(InputError::single(
+                    Diagnostic::new(format!("`{}` is not a network, so it has no `{END_TO_END}` scope", model.name))
+                        .with_help("end-to-end metrics need stages, routing or port choice; use --port with a port's name, or leave it out for everyone"),
+                )),
                 None => {
                     let names: Vec<&str> = model.ports.iter().map(|port| port.name.as_str()).collect();
                     Err(InputError::single(
@@ -296,14 +306,14 @@ impl Scope {
     /// The runs of this scope in the merged `results` of a shard folder's point (`folder`, in
     /// the shard folder `dir`), refused when the point has no such port.
     pub(crate) fn merged_runs(&self, results: &Results, dir: &Path, folder: &str) -> Result<Runs, Error> {
+        let ports = &results.info.ports;
         let port = match self {
             Scope::Total => None,
             Scope::Port(name) => Some(
-                results
-                    .info
-                    .ports
+                ports
                     .iter()
                     .position(|port| port == name)
+                    .or_else(|| (name == END_TO_END && results.info.network.is_some()).then_some(ports.len()))
                     .ok_or_else(|| crate::shard::bad_folder(dir, format!("{folder} has no port named `{name}`")))?,
             ),
         };
@@ -336,7 +346,11 @@ impl Runs {
                 .iter()
                 .map(|row| match port {
                     None => row.total.clone(),
-                    Some(p) => row.ports[p].clone(),
+                    Some(p) => match row.ports.get(p) {
+                        Some(scalars) => scalars.clone(),
+                        // One past the last node: everyone end to end through a network.
+                        None => row.network.clone().unwrap_or_else(|| row.total.clone()),
+                    },
                 })
                 .collect(),
         }
@@ -492,11 +506,12 @@ pub(crate) fn run_variant_blocks(
                         Some(&replication.total_daily()),
                         shares,
                     ),
-                    Some(p) => Scalars::of(
-                        &replication.port_people(p, outcomes),
-                        Some(&replication.ports[p].daily),
-                        shares,
-                    ),
+                    Some(p) => match (replication.ports.get(p), &replication.network) {
+                        (Some(port), _) => Scalars::of(&merged(&port.by_class, outcomes), Some(&port.daily), shares),
+                        // One past the last node: everyone end to end through a network.
+                        (None, Some(network)) => Scalars::of(&network.people, None, shares),
+                        (None, None) => unreachable!("a scope's index is a node's or a network's"),
+                    },
                 };
                 progress.tick();
                 Ok(scalars)

@@ -491,6 +491,7 @@ impl crate::report::Render for Comparison {
         }
         let whose = match &self.scope {
             Scope::Total => "Everyone".to_owned(),
+            Scope::Port(name) if name == super::END_TO_END => "Everyone end to end through the network".to_owned(),
             Scope::Port(name) => format!("Port {name}"),
         };
         let base = &self.scenarios[0].letter;

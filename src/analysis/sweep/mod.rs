@@ -471,6 +471,7 @@ impl crate::report::Render for Sweep {
         crate::report::table::changes_lines(&mut out, p);
         let whose = match &self.scope {
             Scope::Total => "Everyone".to_owned(),
+            Scope::Port(name) if name == super::END_TO_END => "Everyone end to end through the network".to_owned(),
             Scope::Port(name) => format!("Port {name}"),
         };
         out.push_str(&format!(

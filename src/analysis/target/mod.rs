@@ -536,6 +536,7 @@ impl crate::report::Render for Target {
             .map_or(String::new(), |d| format!(" by day {d} (runs cut there)"));
         let whose = match &self.scope {
             Scope::Total => String::new(),
+            Scope::Port(name) if name == super::END_TO_END => " end to end through the network".to_owned(),
             Scope::Port(name) => format!(" at port {name}"),
         };
         let mut out = format!(
