@@ -235,11 +235,12 @@ impl StreamGen {
             return false;
         };
         // The state stays in locals for the whole block.
-        let (mut t, mut mean_gap, mut end) = (*t_days, *mean_gap_days, *end_days);
+        let (mut current, mut t, mut mean_gap, mut end) = (*piece, *t_days, *mean_gap_days, *end_days);
+        let fixed_size = self.fixed_size;
         let mut more = true;
         let mut drawn = 0;
         while drawn < limit {
-            if *piece >= pieces.len() {
+            if current >= pieces.len() {
                 more = false;
                 break;
             }
@@ -248,13 +249,13 @@ impl StreamGen {
             if next >= end {
                 // Memoryless: the next piece starts afresh at its own start.
                 t = end;
-                enter_piece(pieces, *piece + 1, piece, &mut t, &mut mean_gap, &mut end);
+                enter_piece(pieces, current + 1, &mut current, &mut t, &mut mean_gap, &mut end);
                 continue;
             }
             t = next;
             // Never before day 0: the time starts there and only grows.
             let arrival = non_negative_days_to_ticks(t);
-            let size = match self.fixed_size {
+            let size = match fixed_size {
                 Some(size) => size,
                 None => draw_size(&stream.group_size, &mut self.sizes),
             };
@@ -265,7 +266,7 @@ impl StreamGen {
                 break;
             }
         }
-        (*t_days, *mean_gap_days, *end_days) = (t, mean_gap, end);
+        (*piece, *t_days, *mean_gap_days, *end_days) = (current, t, mean_gap, end);
         more
     }
 

@@ -167,7 +167,11 @@ impl<'m> Feed<'m> {
             let index = key as u16 as usize;
             // The stream's groups go in a run, without touching the heap, until one comes
             // after another stream's next group (keys are unique: they end in the stream).
-            let others = self.heads.peek().map_or(u128::MAX, |&Reverse(other)| other);
+            let Some(&Reverse(others)) = self.heads.peek() else {
+                // The only stream left: its groups go in whole blocks.
+                self.fill_from(index, window);
+                continue;
+            };
             loop {
                 let drawn = &mut self.streams[index];
                 window.arrivals.push(drawn.block[drawn.next]);
@@ -190,6 +194,29 @@ impl<'m> Feed<'m> {
             Some(&Reverse(key)) => arrival_order(merge_key_time(key)),
             None => order_at(self.horizon),
         };
+    }
+
+    /// Fills `window` with the groups of stream `index`, the only one left in the merge,
+    /// copied a block at a time, and puts the stream back into the merge if it has more.
+    fn fill_from(&mut self, index: usize, window: &mut Window) {
+        loop {
+            let drawn = &mut self.streams[index];
+            let room = self.window_groups - window.arrivals.len();
+            let end = drawn.next + room.min(drawn.block.len() - drawn.next);
+            window.arrivals.extend_from_slice(&drawn.block[drawn.next..end]);
+            drawn.next = end;
+            if drawn.next == drawn.block.len() {
+                draw_block(self.model, self.replication, self.horizon, drawn, index);
+            }
+            let drawn = &self.streams[index];
+            let Some(group) = drawn.block.get(drawn.next) else {
+                return;
+            };
+            if window.arrivals.len() == self.window_groups {
+                self.heads.push(Reverse(group.merge_key(index)));
+                return;
+            }
+        }
     }
 }
 
@@ -216,20 +243,49 @@ fn draw_block(model: &Model, replication: u32, horizon: Ticks, drawn: &mut Strea
     };
     let generator = &mut drawn.generator;
     drawn.exhausted = if let Source::Poisson { pieces } = &stream.source {
-        // The Poisson loop keeps its state in locals for the whole block.
-        let more = generator.poisson_block(pieces, stream, BLOCK_GROUPS, |arrival, size, class, rng| {
-            if arrival >= horizon {
-                return false;
-            }
-            let pending = Pending {
-                arrival,
-                joined: arrival,
-                size,
-                class,
+        // The Poisson loop keeps its state in locals for the whole block. Its arrivals only
+        // grow (the time is a running sum, rounded monotonically), so none is held back.
+        let more = if stream.join_share >= 1.0 && stream.patience_by_class.iter().all(Option::is_none) {
+            // Everyone joins and nobody gives up: no draw on arrival.
+            let plain = Arriving {
+                deadline: Ticks::MAX,
+                port: stream.port as u16,
+                slot: stream.slot,
+                joins: true,
+                ..Arriving::default()
             };
-            take(arriving(stream, &pending, rng));
-            true
-        });
+            generator.poisson_block(pieces, stream, BLOCK_GROUPS, |arrival, size, class, _| {
+                if arrival >= horizon {
+                    return false;
+                }
+                block.push(Arriving {
+                    arrival,
+                    joined: arrival,
+                    size,
+                    class,
+                    stays_listed: stream.stays_listed_by_class[usize::from(class)],
+                    ..plain
+                });
+                true
+            })
+        } else {
+            generator.poisson_block(pieces, stream, BLOCK_GROUPS, |arrival, size, class, rng| {
+                if arrival >= horizon {
+                    return false;
+                }
+                let pending = Pending {
+                    arrival,
+                    joined: arrival,
+                    size,
+                    class,
+                };
+                block.push(arriving(stream, &pending, rng));
+                true
+            })
+        };
+        if let Some(last) = block.last() {
+            *latest = last.arrival;
+        }
         !more
     } else {
         let mut pending = Pending::default();

@@ -259,6 +259,10 @@ impl PortState<'_> {
     /// The daily bookkeeping of `group`'s stream.
     #[inline(always)]
     fn days(&mut self, group: &Waiting) -> &mut DayBook {
+        if self.days.len() == 1 {
+            // A port with one stream (most): no lookup of the group's stream.
+            return &mut self.days[0];
+        }
         &mut self.days[usize::from(self.cell_slot[usize::from(group.cell)])]
     }
 
@@ -609,7 +613,7 @@ impl<'m> Sim<'m> {
         }
         state.days(&group).join(&group, arrival_day);
         let lane = if state.lanes.len() > 1 {
-            usize::from(state.cell_class[cell])
+            usize::from(pending.class)
         } else {
             0
         };
@@ -893,6 +897,9 @@ fn take_groups<T: Trace>(
     while state.busy_officers < on_duty {
         let next = if state.discipline == Discipline::Fifo {
             state.lanes[0].pop_front()
+        } else if state.discipline == Discipline::Priority {
+            // The front of the first lane that has a group (as `pick` finds it, without the index).
+            state.lanes.iter_mut().find_map(Lane::pop_front)
         } else {
             let oldest = match state.discipline {
                 Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
