@@ -234,9 +234,11 @@ impl StreamGen {
         else {
             return false;
         };
-        // The state stays in locals for the whole block.
+        // The state stays in locals for the whole block, the random numbers' too (in place,
+        // they would be stored and loaded around every group written out by `take`).
         let (mut current, mut t, mut mean_gap, mut end) = (*piece, *t_days, *mean_gap_days, *end_days);
         let fixed_size = self.fixed_size;
+        let mut rng = self.rng.clone();
         let mut more = true;
         let mut drawn = 0;
         while drawn < limit {
@@ -244,7 +246,7 @@ impl StreamGen {
                 more = false;
                 break;
             }
-            let gap: f64 = Exp1.sample(&mut self.rng);
+            let gap: f64 = Exp1.sample(&mut rng);
             let next = t + gap * mean_gap;
             if next >= end {
                 // Memoryless: the next piece starts afresh at its own start.
@@ -259,14 +261,15 @@ impl StreamGen {
                 Some(size) => size,
                 None => draw_size(&stream.group_size, &mut self.sizes),
             };
-            let class = draw_class(&stream.class_cumulative, &mut self.rng);
+            let class = draw_class(&stream.class_cumulative, &mut rng);
             drawn += 1;
-            if !take(arrival, size, class, &mut self.rng) {
+            if !take(arrival, size, class, &mut rng) {
                 more = false;
                 break;
             }
         }
         (*piece, *t_days, *mean_gap_days, *end_days) = (current, t, mean_gap, end);
+        self.rng = rng;
         more
     }
 

@@ -239,15 +239,19 @@ impl PortState<'_> {
         let block = (self.services.len() * 2).clamp(16, SERVICE_BLOCK);
         self.services.clear();
         self.next_service = 0;
-        let rng = &mut self.rng;
+        // The random numbers' state in a local, so that it stays in registers while the
+        // times are written out.
+        let mut rng = self.rng.clone();
+        let rng_in_loop = &mut rng;
         match service_days {
             Dist::Exponential { scale, .. } => self
                 .services
-                .extend((0..block).map(|_| service_ticks(Dist::standard_exponential(rng) * scale))),
+                .extend((0..block).map(|_| service_ticks(Dist::standard_exponential(rng_in_loop) * scale))),
             other => self
                 .services
-                .extend((0..block).map(|_| service_ticks(other.sample(rng)))),
+                .extend((0..block).map(|_| service_ticks(other.sample(rng_in_loop)))),
         }
+        self.rng = rng;
     }
 
     /// The statistics `group` counts in.
