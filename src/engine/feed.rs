@@ -442,7 +442,10 @@ mod tests {
                 );
             }
             let joined: Vec<Arriving> = cut.into_iter().flat_map(|window| window.arrivals).collect();
-            assert!(joined == *whole, "the same groups in the same order ({groups} a window)");
+            assert!(
+                joined == *whole,
+                "the same groups in the same order ({groups} a window)"
+            );
         }
         // The same as merging each stream's whole sequence by always taking the earliest
         // next group, the rule the event loop's queue of one arrival per stream followed.
