@@ -234,38 +234,42 @@ impl StreamGen {
         else {
             return false;
         };
-        // The state stays in locals for the whole block.
-        let (mut t, mut mean_gap, mut end) = (*t_days, *mean_gap_days, *end_days);
+        // The state stays in locals for the whole block, the random numbers' too (in place,
+        // they would be stored and loaded around every group written out by `take`).
+        let (mut current, mut t, mut mean_gap, mut end) = (*piece, *t_days, *mean_gap_days, *end_days);
+        let fixed_size = self.fixed_size;
+        let mut rng = self.rng.clone();
         let mut more = true;
         let mut drawn = 0;
         while drawn < limit {
-            if *piece >= pieces.len() {
+            if current >= pieces.len() {
                 more = false;
                 break;
             }
-            let gap: f64 = Exp1.sample(&mut self.rng);
+            let gap: f64 = Exp1.sample(&mut rng);
             let next = t + gap * mean_gap;
             if next >= end {
                 // Memoryless: the next piece starts afresh at its own start.
                 t = end;
-                enter_piece(pieces, *piece + 1, piece, &mut t, &mut mean_gap, &mut end);
+                enter_piece(pieces, current + 1, &mut current, &mut t, &mut mean_gap, &mut end);
                 continue;
             }
             t = next;
             // Never before day 0: the time starts there and only grows.
             let arrival = non_negative_days_to_ticks(t);
-            let size = match self.fixed_size {
+            let size = match fixed_size {
                 Some(size) => size,
                 None => draw_size(&stream.group_size, &mut self.sizes),
             };
-            let class = draw_class(&stream.class_cumulative, &mut self.rng);
+            let class = draw_class(&stream.class_cumulative, &mut rng);
             drawn += 1;
-            if !take(arrival, size, class, &mut self.rng) {
+            if !take(arrival, size, class, &mut rng) {
                 more = false;
                 break;
             }
         }
-        (*t_days, *mean_gap_days, *end_days) = (t, mean_gap, end);
+        (*piece, *t_days, *mean_gap_days, *end_days) = (current, t, mean_gap, end);
+        self.rng = rng;
         more
     }
 

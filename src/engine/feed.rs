@@ -23,7 +23,7 @@
 use super::arrivals::{Pending, StreamGen};
 use super::queue::{arrival_order, order_at};
 use super::rng::SimRng;
-use crate::model::{Model, Source, Stream, Ticks, days_to_ticks};
+use crate::model::{Dist, Model, Source, Stream, Ticks, days_to_ticks, non_negative_days_to_ticks};
 use rand::RngExt;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -103,7 +103,8 @@ struct StreamBlock {
     next: usize,
     /// Whether the generator has no more groups before the horizon.
     exhausted: bool,
-    /// The latest arrival drawn, which the next may not precede.
+    /// The latest arrival drawn, which the next may not precede (not kept for a Poisson
+    /// stream, whose arrivals only grow).
     latest: Ticks,
 }
 
@@ -167,7 +168,11 @@ impl<'m> Feed<'m> {
             let index = key as u16 as usize;
             // The stream's groups go in a run, without touching the heap, until one comes
             // after another stream's next group (keys are unique: they end in the stream).
-            let others = self.heads.peek().map_or(u128::MAX, |&Reverse(other)| other);
+            let Some(&Reverse(others)) = self.heads.peek() else {
+                // The only stream left: its groups go in whole blocks.
+                self.fill_from(index, window);
+                continue;
+            };
             loop {
                 let drawn = &mut self.streams[index];
                 window.arrivals.push(drawn.block[drawn.next]);
@@ -191,6 +196,41 @@ impl<'m> Feed<'m> {
             None => order_at(self.horizon),
         };
     }
+
+    /// Fills `window` with the groups of stream `index`, the only one left in the merge, a
+    /// block at a time (drawn straight into the window while whole blocks fit), and puts the
+    /// stream back into the merge if it has more.
+    fn fill_from(&mut self, index: usize, window: &mut Window) {
+        loop {
+            let drawn = &mut self.streams[index];
+            let room = self.window_groups - window.arrivals.len();
+            let end = drawn.next + room.min(drawn.block.len() - drawn.next);
+            window.arrivals.extend_from_slice(&drawn.block[drawn.next..end]);
+            drawn.next = end;
+            if drawn.next == drawn.block.len() {
+                // Whole blocks are drawn straight into the window while they fit.
+                while !drawn.exhausted && self.window_groups - window.arrivals.len() >= BLOCK_GROUPS {
+                    drawn.exhausted = draw_groups(
+                        self.model,
+                        self.replication,
+                        self.horizon,
+                        drawn,
+                        index,
+                        Some(&mut window.arrivals),
+                    );
+                }
+                draw_block(self.model, self.replication, self.horizon, drawn, index);
+            }
+            let drawn = &self.streams[index];
+            let Some(group) = drawn.block.get(drawn.next) else {
+                return;
+            };
+            if window.arrivals.len() == self.window_groups {
+                self.heads.push(Reverse(group.merge_key(index)));
+                return;
+            }
+        }
+    }
 }
 
 /// Replaces `drawn`'s block by the next groups before `horizon` of stream `index` of `model`.
@@ -200,8 +240,23 @@ fn draw_block(model: &Model, replication: u32, horizon: Ticks, drawn: &mut Strea
     if drawn.exhausted {
         return;
     }
+    drawn.exhausted = draw_groups(model, replication, horizon, drawn, index, None);
+}
+
+/// Draws the next groups before `horizon` (up to [`BLOCK_GROUPS`]) of stream `index` of
+/// `model` after the end of `into`, or of `drawn`'s block if `None`; whether the stream has
+/// no more groups.
+fn draw_groups(
+    model: &Model,
+    replication: u32,
+    horizon: Ticks,
+    drawn: &mut StreamBlock,
+    index: usize,
+    into: Option<&mut Vec<Arriving>>,
+) -> bool {
     let stream = &model.streams[index];
-    let (block, latest) = (&mut drawn.block, &mut drawn.latest);
+    let latest = &mut drawn.latest;
+    let block = into.unwrap_or(&mut drawn.block);
     let mut take = |mut group: Arriving| {
         if group.arrival < *latest {
             // Its patience runs from when it is handled.
@@ -215,21 +270,48 @@ fn draw_block(model: &Model, replication: u32, horizon: Ticks, drawn: &mut Strea
         block.push(group);
     };
     let generator = &mut drawn.generator;
-    drawn.exhausted = if let Source::Poisson { pieces } = &stream.source {
-        // The Poisson loop keeps its state in locals for the whole block.
-        let more = generator.poisson_block(pieces, stream, BLOCK_GROUPS, |arrival, size, class, rng| {
-            if arrival >= horizon {
-                return false;
-            }
-            let pending = Pending {
-                arrival,
-                joined: arrival,
-                size,
-                class,
+    if let Source::Poisson { pieces } = &stream.source {
+        // The Poisson loop keeps its state in locals for the whole block. Its arrivals only
+        // grow (the time is a running sum, rounded monotonically), so none is held back
+        // (and `latest` is not needed).
+        let more = if stream.join_share >= 1.0 && stream.patience_by_class.iter().all(Option::is_none) {
+            // Everyone joins and nobody gives up: no draw on arrival.
+            let plain = Arriving {
+                deadline: Ticks::MAX,
+                port: stream.port as u16,
+                slot: stream.slot,
+                joins: true,
+                ..Arriving::default()
             };
-            take(arriving(stream, &pending, rng));
-            true
-        });
+            generator.poisson_block(pieces, stream, BLOCK_GROUPS, |arrival, size, class, _| {
+                if arrival >= horizon {
+                    return false;
+                }
+                block.push(Arriving {
+                    arrival,
+                    joined: arrival,
+                    size,
+                    class,
+                    stays_listed: stream.stays_listed_by_class[usize::from(class)],
+                    ..plain
+                });
+                true
+            })
+        } else {
+            generator.poisson_block(pieces, stream, BLOCK_GROUPS, |arrival, size, class, rng| {
+                if arrival >= horizon {
+                    return false;
+                }
+                let pending = Pending {
+                    arrival,
+                    joined: arrival,
+                    size,
+                    class,
+                };
+                block.push(arriving(stream, &pending, rng));
+                true
+            })
+        };
         !more
     } else {
         let mut pending = Pending::default();
@@ -242,7 +324,7 @@ fn draw_block(model: &Model, replication: u32, horizon: Ticks, drawn: &mut Strea
             take(arriving(stream, &pending, &mut generator.rng));
         }
         exhausted
-    };
+    }
 }
 
 /// `pending`'s draws on arrival, from its stream's random numbers, in the event loop's order.
@@ -251,6 +333,11 @@ fn arriving(stream: &Stream, pending: &Pending, rng: &mut SimRng) -> Arriving {
     let time = pending.arrival.max(0);
     let joins = stream.join_share >= 1.0 || rng.random::<f64>() < stream.join_share;
     let deadline = match &stream.patience_by_class[pending.class as usize] {
+        // The common case inline, as `Dist::sample` draws it; a patience that is never
+        // negative needs no rounding of negative days.
+        Some(Dist::Exponential { scale, .. }) if joins => {
+            time.saturating_add(non_negative_days_to_ticks(Dist::standard_exponential(rng) * scale))
+        }
         Some(patience) if joins => time.saturating_add(days_to_ticks(patience.sample(rng))),
         _ => Ticks::MAX,
     };
@@ -336,23 +423,30 @@ mod tests {
         assert_eq!(whole.len(), 1);
         let whole = &whole[0].arrivals;
         assert!(whole.len() > 10_000, "{} groups", whole.len());
-        let cut = windows(&mut Feed::with_window_groups(&model, 3, 50));
-        for (window, next) in cut.iter().zip(cut.iter().skip(1)) {
-            assert_eq!(window.arrivals.len(), 50, "full windows but the last");
+        // Windows shorter than a stream's block, and longer (once the other streams are
+        // exhausted, whole blocks of the last are drawn straight into the window).
+        for groups in [50, 300, 1000] {
+            let cut = windows(&mut Feed::with_window_groups(&model, 3, groups));
+            for (window, next) in cut.iter().zip(cut.iter().skip(1)) {
+                assert_eq!(window.arrivals.len(), groups, "full windows but the last");
+                assert!(
+                    window
+                        .arrivals
+                        .iter()
+                        .all(|group| arrival_order(group.time()) <= window.end_order)
+                );
+                assert_eq!(
+                    arrival_order(next.arrivals[0].time()),
+                    window.end_order,
+                    "ends at the next group"
+                );
+            }
+            let joined: Vec<Arriving> = cut.into_iter().flat_map(|window| window.arrivals).collect();
             assert!(
-                window
-                    .arrivals
-                    .iter()
-                    .all(|group| arrival_order(group.time()) <= window.end_order)
-            );
-            assert_eq!(
-                arrival_order(next.arrivals[0].time()),
-                window.end_order,
-                "ends at the next group"
+                joined == *whole,
+                "the same groups in the same order ({groups} a window)"
             );
         }
-        let joined: Vec<Arriving> = cut.into_iter().flat_map(|window| window.arrivals).collect();
-        assert!(joined == *whole, "the same groups in the same order");
         // The same as merging each stream's whole sequence by always taking the earliest
         // next group, the rule the event loop's queue of one arrival per stream followed.
         let mut feed = Feed::new(&model, 3);

@@ -245,15 +245,19 @@ impl PortState<'_> {
         let block = (self.services.len() * 2).clamp(16, SERVICE_BLOCK);
         self.services.clear();
         self.next_service = 0;
-        let rng = &mut self.rng;
+        // The random numbers' state in a local, so that it stays in registers while the
+        // times are written out.
+        let mut rng = self.rng.clone();
+        let rng_in_loop = &mut rng;
         match service_days {
             Dist::Exponential { scale, .. } => self
                 .services
-                .extend((0..block).map(|_| service_ticks(Dist::standard_exponential(rng) * scale))),
+                .extend((0..block).map(|_| service_ticks(Dist::standard_exponential(rng_in_loop) * scale))),
             other => self
                 .services
-                .extend((0..block).map(|_| service_ticks(other.sample(rng)))),
+                .extend((0..block).map(|_| service_ticks(other.sample(rng_in_loop)))),
         }
+        self.rng = rng;
     }
 
     /// The statistics `group` counts in.
@@ -265,6 +269,10 @@ impl PortState<'_> {
     /// The daily bookkeeping of `group`'s stream.
     #[inline(always)]
     fn days(&mut self, group: &Waiting) -> &mut DayBook {
+        if self.days.len() == 1 {
+            // A port with one stream (most): no lookup of the group's stream.
+            return &mut self.days[0];
+        }
         &mut self.days[usize::from(self.cell_slot[usize::from(group.cell)])]
     }
 
@@ -660,7 +668,7 @@ impl<'m> Sim<'m> {
         }
         state.days(&group).join(&group, arrival_day);
         let lane = if state.lanes.len() > 1 {
-            usize::from(state.cell_class[cell])
+            usize::from(pending.class)
         } else {
             0
         };
@@ -1167,6 +1175,9 @@ fn take_groups<T: Trace>(
     while state.busy_officers < on_duty {
         let next = if state.discipline == Discipline::Fifo {
             state.lanes[0].pop_front()
+        } else if state.discipline == Discipline::Priority {
+            // The front of the first lane that has a group (as `pick` finds it, without the index).
+            state.lanes.iter_mut().find_map(Lane::pop_front)
         } else {
             let oldest = match state.discipline {
                 Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,

@@ -42,6 +42,7 @@ macro_rules! ensure {
 
 mod generator;
 mod oracle;
+mod regressions;
 mod shards;
 
 use super::{Event, Recorder, model_from};

@@ -120,6 +120,11 @@ pub(super) struct OpenCall {
     pub(super) people_called: u64,
     pub(super) groups_called: u64,
     pub(super) largest_called: u32,
+    /// Groups reported as having given up by the time of the call, names not struck, since its
+    /// last pick, in the order reported. Either the call found them and went on (then stopped
+    /// at a group that does not fit, or emptied the list), or the run ended right after the call
+    /// and reported them then, the first being names that stayed listed where the call stopped.
+    pub(super) gone_since_pick: Vec<u32>,
 }
 
 impl OpenCall {
@@ -237,6 +242,18 @@ pub(super) fn check_replication(
                 .any(|s| s.port == port && s.stays_listed_by_class.iter().any(|&stays| stays))
         })
         .collect();
+    // Ports where some who give up leave the list at once.
+    let leaves_list: Vec<bool> = (0..ports)
+        .map(|port| {
+            model.streams.iter().any(|s| {
+                s.port == port
+                    && s.patience_by_class
+                        .iter()
+                        .zip(&s.stays_listed_by_class)
+                        .any(|(patience, &stays)| patience.is_some() && !stays)
+            })
+        })
+        .collect();
 
     for (index, event) in events.iter().enumerate() {
         // A call ends at the first event that is not one of its picks (or abandons found at it).
@@ -257,7 +274,7 @@ pub(super) fn check_replication(
                     &shadows[call.port],
                     &groups,
                     rules[call.port],
-                    &stays_listed,
+                    (&stays_listed, &leaves_list),
                 )?;
                 shadows[call.port].flush_sent_back();
             }
@@ -356,6 +373,9 @@ pub(super) fn check_replication(
                         event.time,
                         group.gave_up_at
                     );
+                }
+                if let Some(call) = open.as_mut().filter(|call| call.port == port) {
+                    call.gone_since_pick.clear();
                 }
                 let lane = shadows[port].lane_of(event.group).unwrap_or(0);
                 shadows[port].remove(event.group);
@@ -457,6 +477,9 @@ pub(super) fn check_replication(
                 let on_list = if group.struck_at.is_some() {
                     shadows[port].lane_of(event.group).is_some()
                 } else {
+                    if let Some(call) = open.as_mut().filter(|call| call.port == port) {
+                        call.gone_since_pick.push(event.group);
+                    }
                     shadows[port].remove(event.group)
                 };
                 ensure!(on_list, "abandon of a group not on the list: {event:?}");
@@ -515,6 +538,7 @@ pub(super) fn check_replication(
                     people_called: 0,
                     groups_called: 0,
                     largest_called: 0,
+                    gone_since_pick: Vec::new(),
                 });
             }
             TraceEvent::ServiceEnd => {
@@ -537,7 +561,7 @@ pub(super) fn check_replication(
             &shadows[call.port],
             &groups,
             rules[call.port],
-            &stays_listed,
+            (&stays_listed, &leaves_list),
         )?;
     }
     ensure!(
@@ -671,7 +695,7 @@ pub(super) fn end_call(
     shadow: &Shadow,
     groups: &HashMap<u32, Group>,
     rule: Rule,
-    stays_listed: &[bool],
+    (stays_listed, leaves_list): (&[bool], &[bool]),
 ) -> Result<(), TestCaseError> {
     let Capacity::Quota(quota) = &model.ports[call.port].capacity else {
         unreachable!("calls are at quota ports")
@@ -720,7 +744,7 @@ pub(super) fn end_call(
         ),
     }
     // Quota left over: the list was emptied, or the call stopped at a group that does not fit
-    // (and had not given up), which keeps its place.
+    // (and had not given up, unless its names stayed listed), which keeps its place.
     let mixed_lottery =
         matches!(model.ports[call.port].discipline, Discipline::Mixed { oldest_share } if oldest_share < 1.0);
     if call.used < call.budget && rule != Rule::Any && !mixed_lottery {
@@ -729,20 +753,42 @@ pub(super) fn end_call(
         } else {
             shadow.front()
         };
-        if let Some(id) = next {
-            let group = groups[&id];
-            let fits = quota.counts.cost(group.size) <= call.budget - call.used;
+        // Groups reported gone after the last pick are off the shadow list. Either the call
+        // found them all (they left the list), then emptied the list or stopped at the next
+        // group; or the run ended right after the call and reported what was left on the list,
+        // front first, starting with the names that stayed listed where the call stopped. Where
+        // everyone who gives up stays listed, it is the latter; where nobody does, the former;
+        // where both can happen, the trace does not say which. (Under LIFO the call stopped at
+        // the back, which the end of the run reports last.)
+        let reported: &[u32] = if rule == Rule::Front {
+            &call.gone_since_pick
+        } else {
+            &[]
+        };
+        let candidates: Vec<u32> = match (stays_listed[call.port], leaves_list[call.port]) {
+            (true, false) => reported.first().copied().or(next).into_iter().collect(),
+            (true, true) if next.is_some() => reported.iter().copied().chain(next).collect(),
+            (true, true) => Vec::new(),
+            (false, _) => next.into_iter().collect(),
+        };
+        let left = call.budget - call.used;
+        if let Some(&first) = candidates.first() {
+            let stopped_at = candidates
+                .iter()
+                .copied()
+                .find(|id| quota.counts.cost(groups[id].size) > left);
+            let Some(id) = stopped_at else {
+                return Err(TestCaseError::fail(format!(
+                    "port {} day {}: quota {} used {} but group {first} ({} people) was left waiting",
+                    call.port,
+                    call.time / TICKS_PER_DAY,
+                    call.budget,
+                    call.used,
+                    groups[&first].size
+                )));
+            };
             ensure!(
-                !fits,
-                "port {} day {}: quota {} used {} but group {id} ({} people) was left waiting",
-                call.port,
-                call.time / TICKS_PER_DAY,
-                call.budget,
-                call.used,
-                group.size
-            );
-            ensure!(
-                stays_listed[call.port] || group.gave_up_at.is_none_or(|deadline| deadline > call.time),
+                stays_listed[call.port] || groups[&id].gave_up_at.is_none_or(|deadline| deadline > call.time),
                 "the call stopped at group {id}, which had already given up"
             );
         }
