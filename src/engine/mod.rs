@@ -668,7 +668,7 @@ impl<'m> Sim<'m> {
         }
         state.days(&group).join(&group, arrival_day);
         let lane = if state.lanes.len() > 1 {
-            usize::from(pending.class)
+            usize::from(state.cell_class[cell])
         } else {
             0
         };
