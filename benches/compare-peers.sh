@@ -6,7 +6,7 @@
 # to SimPy on the same workload and the ratio to the reference program.
 #
 # Usage: benches/compare-peers.sh [--runs N] [--w3] [--instructions] [--no-simpy]
-#                                 [--simpy-horizon-days D] [--simpy-w2-scale S]
+#                                 [--simpy-horizon-days D] [--simpy-w2-scale S] [--simpy-w4-scale S]
 #   --runs N                rounds; medians and fastest are reported (default 3)
 #   --w3                    also W3: the built-in scenario, 1,000 replications, 1 and 2 threads
 #   --instructions          instead of timing, run each backlog workload (default threads; W3
@@ -16,6 +16,9 @@
 #   --simpy-horizon-days D  horizon of SimPy's W1 runs (default 222222, as the workloads:
 #                           about 8-20 s each on a quiet machine); people/s hardly depends on it
 #   --simpy-w2-scale S      scale of W2 for SimPy (default 10; 100 takes about 7 minutes)
+#   --simpy-w4-scale S      scale of W4 (the court network) for SimPy (default 0.1: 1 million
+#                           people; 1 is the whole 10 million)
+# W4's programs also get their peak memory (GNU time's maximum resident set) from one more run.
 # Environment: PEERS_PYTHON, a Python with simpy (default $HOME/peers-venv/bin/python). Install:
 #   python3 -m venv ~/peers-venv && ~/peers-venv/bin/pip install simpy==4.1.2 numpy
 #   (numpy only for W2, whose script is ../shared/peers/metering_simpy.py).
@@ -28,6 +31,7 @@ instructions=0
 with_simpy=1
 simpy_horizon=222222
 simpy_w2_scale=10
+simpy_w4_scale=0.1
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
     --no-simpy) with_simpy=0; shift ;;
     --simpy-horizon-days) simpy_horizon=$2; shift 2 ;;
     --simpy-w2-scale) simpy_w2_scale=$2; shift 2 ;;
+    --simpy-w4-scale) simpy_w4_scale=$2; shift 2 ;;
     *) echo "unknown option $1 (see the top of $0)" >&2; exit 2 ;;
   esac
 done
@@ -76,6 +81,8 @@ for variant in patience priority; do
 done
 add "W2 x100, 2 threads" w2 backlog - json "$backlog" run "$w/w2-metering.toml" --quiet --format json --threads 2
 add "W2 x100, 1 thread" w2 backlog - json "$backlog" run "$w/w2-metering.toml" --quiet --format json --threads 1
+add "W4 court network, 2 threads" w4 backlog - network "$backlog" run "$w/w4-court.toml" --quiet --format json --threads 2
+add "W4 court network, 1 thread" w4 backlog - network "$backlog" run "$w/w4-court.toml" --quiet --format json --threads 1
 if [ "$with_w3" = 1 ]; then
   w3_replications=1000
   if [ "$instructions" = 1 ]; then w3_replications=20; fi
@@ -87,6 +94,7 @@ fi
 count_people() {
   case "$1" in
     json) jq '.joined.mean * .replications | round' "$2" ;;
+    network) jq '.network.end_to_end.joined.mean * .replications | round' "$2" ;;
     arrived) awk '/^arrived:/ { print $2 }' "$2" ;;
     metering) sed -n 's/^JSON //p' "$2" | jq .arrivals ;;
   esac
@@ -124,6 +132,7 @@ if [ "$with_simpy" = 1 ]; then
     add "W1, SimPy" w1 simpy - arrived "$python" benches/peers/w1_simpy.py --horizon-days "$simpy_horizon"
     add "W1 with patience, SimPy" patience simpy - arrived "$python" benches/peers/w1_patience_simpy.py --horizon-days "$simpy_horizon"
     add "W1 with priority, SimPy" priority simpy - arrived "$python" benches/peers/w1_priority_simpy.py --horizon-days "$simpy_horizon"
+    add "W4 x$simpy_w4_scale, SimPy" w4 simpy - arrived "$python" benches/peers/w4_court_simpy.py --scale "$simpy_w4_scale"
     if [ -f "$shared_peers/metering_simpy.py" ] && "$python" -c 'import numpy' 2>/dev/null; then
       add "W2 x$simpy_w2_scale, SimPy" w2 simpy - metering "$python" "$shared_peers/metering_simpy.py" --scale "$simpy_w2_scale" --seed 1
     else
@@ -182,7 +191,7 @@ done
 # Speed-ups from the second thread, on the medians.
 echo
 for pair in "W1, default engine" "W1, --engine event-loop" "W1 with patience, event loop" \
-  "W1 with priority, event loop" "W2 x100" "W3"; do
+  "W1 with priority, event loop" "W2 x100" "W4 court network" "W3"; do
   one="" two=""
   for i in "${!labels[@]}"; do
     case "${labels[$i]}" in
@@ -194,3 +203,13 @@ for pair in "W1, default engine" "W1, --engine event-loop" "W1 with patience, ev
     awk -v l="$pair" -v a="$one" -v b="$two" 'BEGIN { printf "%s: 1 -> 2 threads %.2fx\n", l, a / b }'
   fi
 done
+
+# Peak memory (maximum resident set) of one run of each W4 program, by GNU time.
+if command -v /usr/bin/time >/dev/null; then
+  echo
+  for i in "${!labels[@]}"; do
+    [ "${workloads[$i]}" = w4 ] || continue
+    eval "/usr/bin/time -f '%M' ${commands[$i]}" >/dev/null 2>"$out/mem.$i"
+    awk -v l="${labels[$i]}" -v p="${people[$i]}" 'END { printf "%s: peak memory %.0f MB, %.0f bytes per person\n", l, $1 / 1024, $1 * 1024 / p }' "$out/mem.$i"
+  done
+fi

@@ -119,3 +119,38 @@ fn sweeps_and_comparisons_take_stages_as_ports() {
         .expect("backlog runs");
     assert!(compare.status.success(), "{}", String::from_utf8_lossy(&compare.stderr));
 }
+
+/// `--port end_to_end` gives a network's end-to-end metrics; a scenario of independent ports
+/// has none, and says so.
+#[test]
+fn end_to_end_metrics_are_a_scope_of_networks_only() {
+    let sweep = backlog()
+        .args([
+            "sweep",
+            NETWORK,
+            "--param",
+            "stages.court.capacity.quota_per_day",
+            "--values",
+            "60,120",
+            "--replications",
+            "2",
+            "--port",
+            "end_to_end",
+            "--format",
+            "csv",
+            "--quiet",
+        ])
+        .output()
+        .expect("backlog runs");
+    let stdout = String::from_utf8_lossy(&sweep.stdout);
+    assert!(sweep.status.success(), "{}", String::from_utf8_lossy(&sweep.stderr));
+    assert!(stdout.contains("end_to_end"), "{stdout}");
+    let refused = backlog()
+        .args(["sweep", "scenarios/mmc.toml", "--param", "run.seed", "--values", "1,2"])
+        .args(["--replications", "1", "--port", "end_to_end", "--quiet"])
+        .output()
+        .expect("backlog runs");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not a network, so it has no `end_to_end` scope"), "{stderr}");
+}
