@@ -140,6 +140,17 @@ fn caption(kind: Kind, results: &Folder) -> String {
                            and at the end, with people who left broken down by what they did. Those outcomes are \
                            the scenario's assumptions."
             .to_owned(),
+        Kind::Flows => "How people moved through the network, from arrival through the ports and stages to where \
+                        their journeys ended: each band is as wide as the people per run it carries (means over \
+                        runs). Each end gives the mean time from first joining a list; for people still in the \
+                        network, the time so far. Moves back or sideways are listed under the chart."
+            .to_owned(),
+        Kind::Nodes => format!(
+            "People on the list of each port and stage at the end of each day: the line is the mean of {} \
+             simulated runs, the darker band the middle half of runs, the lighter one 90% of them. The panels \
+             share their dates; each has its own vertical scale.",
+            results.replications()
+        ),
     }
 }
 
@@ -149,6 +160,8 @@ fn heading(kind: Kind) -> &'static str {
         Kind::Waits => "How long people waited",
         Kind::Quoted => "The wait a newcomer would be quoted",
         Kind::Outcomes => "Where people went",
+        Kind::Flows => "How people moved through the network",
+        Kind::Nodes => "People waiting at each port and stage",
     }
 }
 
@@ -190,13 +203,14 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
         escape(&results.period()),
         escape(&results.source_line())
     );
+    let kinds = Kind::all_of(results);
     html.push_str("<nav>");
-    for kind in Kind::ALL {
+    for &kind in &kinds {
         let _ = write!(html, "<a href=\"#{}\">{}</a>", kind.name(), heading(kind));
     }
     html.push_str("<a href=\"#summary\">Summary</a><a href=\"#scenario\">Scenario</a><a href=\"#provenance\">Provenance</a></nav>\n");
     let stem = file_stem(results.scenario());
-    for kind in Kind::ALL {
+    for &kind in &kinds {
         html.push_str(&chart_section(kind, results, &stem, options)?);
     }
     let _ = writeln!(
@@ -314,6 +328,7 @@ fn hover_attributes(kind: Kind, data: &ChartData, plot: Option<&super::canvas::P
     let hover = match data.hover {
         Hover::Line { shift } => format!(" data-hover=\"line\" data-shift=\"{}\"", csv_number(shift)),
         Hover::Bins => " data-hover=\"bins\"".to_owned(),
+        Hover::None => return String::new(),
     };
     let unit = if kind == Kind::Quoted {
         " data-unit=\"days\""

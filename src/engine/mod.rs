@@ -417,7 +417,9 @@ impl<'m> Sim<'m> {
                     horizon: model.horizon_ticks(),
                     numbers: port.list_numbers.map(|spec| NumberBook::new(spec, model.horizon_days)),
                     present_calls: 0,
-                    net: net.as_ref().map(|net| Box::new(network::NodeNet::new(model, index, net.posts(index)))),
+                    net: net
+                        .as_ref()
+                        .map(|net| Box::new(network::NodeNet::new(model, index, net.posts(index)))),
                 }
             })
             .collect();
@@ -590,7 +592,8 @@ impl<'m> Sim<'m> {
                 }
             }
             if NETWORK {
-                let (EventKind::Call { port } | EventKind::ShiftStart { port } | EventKind::ServiceDone { port }) = event;
+                let (EventKind::Call { port } | EventKind::ShiftStart { port } | EventKind::ServiceDone { port }) =
+                    event;
                 self.route(usize::from(port));
             }
             self.queue.handled();
@@ -706,12 +709,7 @@ impl<'m> Sim<'m> {
         };
         let time = pending.time();
         let ports = &self.ports;
-        let posted = |port: usize, day: usize| {
-            ports[port]
-                .net
-                .as_ref()
-                .map_or(0.0, |node| node.posted_wait_days(day))
-        };
+        let posted = |port: usize, day: usize| ports[port].net.as_ref().map_or(0.0, |node| node.posted_wait_days(day));
         let (to, travel) = net.choose(stream, choice, time, posted);
         let id = self.next_group_id;
         self.next_group_id = self.next_group_id.wrapping_add(1);

@@ -92,8 +92,14 @@ impl NodeNet {
     pub(super) fn left(&mut self, group: &Waiting, outcome: usize, at: Ticks) {
         let start = self.first_joined(group);
         let end = self.ends.of_leaving[outcome];
-        self.stats
-            .end(self.node, end, Ending::Left { outcome }, group.size, at - start, group.counted());
+        self.stats.end(
+            self.node,
+            end,
+            Ending::Left { outcome },
+            group.size,
+            at - start,
+            group.counted(),
+        );
     }
 
     /// `group` (of class `class`) was processed at `time`, and leaves the node at `leave`.
@@ -124,7 +130,14 @@ impl NodeNet {
         if counted {
             self.stats.flows[self.node] += u64::from(people);
         }
-        self.stats.end(self.node, self.ends.did_not_join, Ending::DidNotJoin, people, 0, counted);
+        self.stats.end(
+            self.node,
+            self.ends.did_not_join,
+            Ending::DidNotJoin,
+            people,
+            0,
+            counted,
+        );
     }
 
     /// Notes the names on the list at the start of each day up to `day` (the list has not
@@ -213,7 +226,9 @@ impl NetSim {
             .collect();
         let give_up = (0..nodes)
             .map(|node| {
-                let stage = node.checked_sub(network.first_stage).and_then(|i| network.stages.get(i))?;
+                let stage = node
+                    .checked_sub(network.first_stage)
+                    .and_then(|i| network.stages.get(i))?;
                 let give_up = stage.give_up.as_ref()?;
                 let name = &model.ports[node].name;
                 let outcome = &network.outcomes[give_up.outcome];
@@ -269,7 +284,11 @@ impl NetSim {
             .iter()
             .flatten()
             .any(|route| route.targets.contains(&Target::Node(node)))
-            || network.choices.iter().flatten().any(|choice| choice.ports.contains(&node))
+            || network
+                .choices
+                .iter()
+                .flatten()
+                .any(|choice| choice.ports.contains(&node))
     }
 
     /// Where the next transfer falls among events (as an arrival at its tick does), or
@@ -313,15 +332,27 @@ impl NetSim {
         for (leave, group, class, start) in departures.drain(..) {
             let counted = group.counted();
             let pending = |net: &mut NodeNet| {
-                net.stats
-                    .end(node, net.ends.pending, Ending::Pending, group.size, self.horizon - start, counted)
+                net.stats.end(
+                    node,
+                    net.ends.pending,
+                    Ending::Pending,
+                    group.size,
+                    self.horizon - start,
+                    counted,
+                )
             };
             let Some(router) = self.routers[node].as_mut() else {
                 if leave >= self.horizon {
                     pending(net);
                 } else {
-                    net.stats
-                        .end(node, self.processed_end, Ending::Decided, group.size, leave - start, counted);
+                    net.stats.end(
+                        node,
+                        self.processed_end,
+                        Ending::Decided,
+                        group.size,
+                        leave - start,
+                        counted,
+                    );
                 }
                 continue;
             };
@@ -337,7 +368,8 @@ impl NetSim {
                         pending(net);
                     } else {
                         let end = self.of_outcome[outcome];
-                        net.stats.end(node, end, Ending::Decided, group.size, leave - start, counted);
+                        net.stats
+                            .end(node, end, Ending::Decided, group.size, leave - start, counted);
                     }
                 }
                 Target::Node(to) => {
@@ -476,8 +508,14 @@ impl NetSim {
         if at >= self.horizon {
             let group = &transfer.group;
             self.stats.flow_to_node(None, transfer.to, group.size, group.counted());
-            net.stats
-                .end(transfer.to, net.ends.pending, Ending::Pending, group.size, 0, group.counted());
+            net.stats.end(
+                transfer.to,
+                net.ends.pending,
+                Ending::Pending,
+                group.size,
+                0,
+                group.counted(),
+            );
         } else {
             self.send(transfer, at);
         }

@@ -100,8 +100,16 @@ impl NetworkStats {
     /// Whether [`merge`](Self::merge) of `other` keeps every count within its type.
     pub(crate) fn can_merge(&self, other: &NetworkStats) -> bool {
         self.same_shape(other)
-            && self.flows.iter().zip(&other.flows).all(|(a, b)| a.checked_add(*b).is_some())
-            && self.end_to_end.iter().zip(&other.end_to_end).all(|(a, b)| a.can_merge(b))
+            && self
+                .flows
+                .iter()
+                .zip(&other.flows)
+                .all(|(a, b)| a.checked_add(*b).is_some())
+            && self
+                .end_to_end
+                .iter()
+                .zip(&other.end_to_end)
+                .all(|(a, b)| a.can_merge(b))
             && self.people.can_merge(&other.people)
     }
 
