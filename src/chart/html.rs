@@ -87,6 +87,40 @@ fn summary_table(results: &Folder) -> String {
         }
         html.push_str("</table></div>\n");
     }
+    if let Some(network) = &results.summary.network {
+        html.push_str(&network_tables(network));
+    }
+    html
+}
+
+/// The network section: everyone end to end, where journeys ended and the flows.
+fn network_tables(network: &crate::results::NetworkSummary) -> String {
+    let mut html = String::from("<h3 id=\"network\">Network</h3>\n<div class=\"wide\"><table class=\"summary\">\n");
+    for (label, value) in crate::report::network::end_to_end_lines(network) {
+        if label.is_empty() {
+            let _ = writeln!(html, "<tr><th colspan=\"2\">{}</th></tr>", escape(&value));
+        } else {
+            let _ = writeln!(html, "<tr><td>{}</td><td class=\"n\">{}</td></tr>", escape(&label), escape(&value));
+        }
+    }
+    html.push_str("</table></div>\n");
+    for grid in crate::report::network::grids(network) {
+        let _ = writeln!(html, "<h3>{}</h3>\n<div class=\"wide\"><table class=\"summary\">", escape(grid.title));
+        html.push_str("<tr>");
+        for column in &grid.columns {
+            let _ = write!(html, "<th>{}</th>", escape(column));
+        }
+        html.push_str("</tr>\n");
+        for row in &grid.rows {
+            html.push_str("<tr>");
+            for (column, cell) in row.iter().enumerate() {
+                let class = if column < grid.names { "" } else { " class=\"n\"" };
+                let _ = write!(html, "<td{class}>{}</td>", escape(cell));
+            }
+            html.push_str("</tr>\n");
+        }
+        html.push_str("</table></div>\n");
+    }
     html
 }
 
