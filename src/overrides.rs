@@ -143,6 +143,11 @@ enum Kind {
     Rate,
     Dist,
     ListNumbers,
+    Stage,
+    Network,
+    After,
+    Choice,
+    Relist,
     /// `class_mix`, `outcomes`: any key (a class or outcome name).
     Map,
 }
@@ -170,6 +175,8 @@ const ROOT: &[(&str, Child)] = &[
     ("classes", N(Kind::Class)),
     ("ports", N(Kind::Port)),
     ("streams", N(Kind::Stream)),
+    ("stages", N(Kind::Stage)),
+    ("network", T(Kind::Network)),
 ];
 const RUN: &[(&str, Child)] = &[
     ("name", V),
@@ -188,7 +195,29 @@ const PORT: &[(&str, Child)] = &[
     ("oldest_share", V),
     ("capacity", T(Kind::Capacity)),
     ("list_numbers", T(Kind::ListNumbers)),
+    ("after", T(Kind::After)),
 ];
+const STAGE: &[(&str, Child)] = &[
+    ("name", V),
+    ("discipline", V),
+    ("oldest_share", V),
+    ("capacity", T(Kind::Capacity)),
+    ("list_numbers", T(Kind::ListNumbers)),
+    ("after", T(Kind::After)),
+    ("waits_in", V),
+    ("patience_days", D),
+    ("outcome", V),
+];
+const NETWORK: &[(&str, Child)] = &[("outcomes", V)];
+const AFTER: &[(&str, Child)] = &[("to", T(Kind::Map)), ("delay_days", D)];
+const CHOICE: &[(&str, Child)] = &[
+    ("rule", V),
+    ("shares", T(Kind::Map)),
+    ("sensitivity_per_day", V),
+    ("info_delay_days", V),
+    ("travel_days", T(Kind::Map)),
+];
+const RELIST: &[(&str, Child)] = &[("after_days", V), ("probability_per_day", V)];
 const LIST_NUMBERS: &[(&str, Child)] = &[("first", V), ("people_per_number", V)];
 const CAPACITY: &[(&str, Child)] = &[
     ("kind", V),
@@ -230,6 +259,9 @@ const STREAM: &[(&str, Child)] = &[
     ("patience_days", D),
     ("on_give_up", V),
     ("outcomes", T(Kind::Map)),
+    ("ports", V),
+    ("choice", T(Kind::Choice)),
+    ("relist", T(Kind::Relist)),
 ];
 const CURVE_POINT: &[(&str, Child)] = &[("at", V), ("people", V)];
 const RATE: &[(&str, Child)] = &[("from", V), ("people_per_day", V)];
@@ -262,6 +294,11 @@ impl Kind {
             Kind::Rate => RATE,
             Kind::Dist => DIST,
             Kind::ListNumbers => LIST_NUMBERS,
+            Kind::Stage => STAGE,
+            Kind::Network => NETWORK,
+            Kind::After => AFTER,
+            Kind::Choice => CHOICE,
+            Kind::Relist => RELIST,
             Kind::Map => &[],
         }
     }
@@ -291,6 +328,11 @@ impl Kind {
             Kind::Rate => "rate piece",
             Kind::Dist => "distribution",
             Kind::ListNumbers => "port's list numbers",
+            Kind::Stage => "stage",
+            Kind::Network => "[network] table",
+            Kind::After => "routing table",
+            Kind::Choice => "port choice",
+            Kind::Relist => "re-listing table",
             Kind::Map => "table",
         }
     }
@@ -300,6 +342,7 @@ impl Kind {
             Kind::Class => "classes",
             Kind::Port => "ports",
             Kind::Stream => "streams",
+            Kind::Stage => "stages",
             Kind::Closure => "closures",
             Kind::Change => "schedule entries",
             Kind::CurvePoint => "curve points",

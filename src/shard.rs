@@ -1042,6 +1042,7 @@ mod tests {
             }],
             share_over_days: Vec::new(),
             scenario_text: String::new(),
+            network: None,
         };
         assert_eq!(record(Some((2018, 11, 1)), 10, 99).problem(), None);
         assert!(

@@ -171,6 +171,12 @@ impl Lane {
         }
     }
 
+    /// Index of the group numbered `id` (searched from the front: the groups looked for have
+    /// waited long, so are near it under FIFO).
+    pub(crate) fn index_of(&self, id: u32) -> Option<usize> {
+        self.groups.iter().position(|group| group.id == id && group.size != 0)
+    }
+
     /// Removes every group, oldest first in list order.
     pub(crate) fn drain(&mut self) -> impl Iterator<Item = Waiting> + '_ {
         self.tombstones = 0;

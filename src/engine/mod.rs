@@ -62,6 +62,8 @@ pub(crate) enum TraceEvent {
     Call,
     /// A group was still on the list at the horizon.
     StillWaiting,
+    /// A group left the list for another port's (it re-listed).
+    Move,
 }
 
 impl TraceEvent {
@@ -78,6 +80,7 @@ impl TraceEvent {
             TraceEvent::ServiceEnd => "service_end",
             TraceEvent::Call => "call",
             TraceEvent::StillWaiting => "still_waiting",
+            TraceEvent::Move => "move",
         }
     }
 }
@@ -348,6 +351,8 @@ struct Sim<'m> {
     ports: Vec<PortState<'m>>,
     next_group_id: u32,
     no_show_outcome: u8,
+    /// Index of the outcome `moved` (of groups that move to another port's list).
+    moved_outcome: usize,
     events: u64,
     /// The network's part (`None` for independent ports).
     net: Option<network::NetSim>,
@@ -417,9 +422,7 @@ impl<'m> Sim<'m> {
                     horizon: model.horizon_ticks(),
                     numbers: port.list_numbers.map(|spec| NumberBook::new(spec, model.horizon_days)),
                     present_calls: 0,
-                    net: net
-                        .as_ref()
-                        .map(|net| Box::new(network::NodeNet::new(model, index, net.posts(index)))),
+                    net: net.as_ref().map(|net| Box::new(network::NodeNet::new(model, index, net.posts(index)))),
                 }
             })
             .collect();
@@ -437,6 +440,11 @@ impl<'m> Sim<'m> {
             ports,
             next_group_id: 0,
             no_show_outcome,
+            moved_outcome: model
+                .outcomes
+                .iter()
+                .position(|name| name == crate::model::network::MOVED)
+                .unwrap_or(0),
             events: 0,
             net,
         };
@@ -592,8 +600,7 @@ impl<'m> Sim<'m> {
                 }
             }
             if NETWORK {
-                let (EventKind::Call { port } | EventKind::ShiftStart { port } | EventKind::ServiceDone { port }) =
-                    event;
+                let (EventKind::Call { port } | EventKind::ShiftStart { port } | EventKind::ServiceDone { port }) = event;
                 self.route(usize::from(port));
             }
             self.queue.handled();
@@ -613,18 +620,7 @@ impl<'m> Sim<'m> {
             self.did_not_join(port_index, pending, id, counted, trace);
             return;
         }
-        let cell = usize::from(pending.slot) * self.ports[port_index].classes + usize::from(pending.class);
-        let group = Waiting {
-            joined: pending.joined,
-            deadline: pending.deadline,
-            id,
-            size: pending.size,
-            ticket: 0,
-            cell: cell as u16,
-            outcome: pending.outcome,
-            flags: if counted { Waiting::COUNTED } else { 0 }
-                | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
-        };
+        let group = group_of(pending, id, counted, pending.slot, self.ports[port_index].classes);
         self.join(port_index, group, time, trace);
     }
 
@@ -697,48 +693,50 @@ impl<'m> Sim<'m> {
         let Some(net) = self.net.as_mut() else {
             unreachable!("a network has its part")
         };
-        let Some(stream) = net.chooser(port, pending.slot) else {
+        let chooser = net.chooser(port, pending.slot);
+        if chooser.is_none() && !net.gives_up_at(port) {
             if pending.joins {
                 net.stats.flow_to_node(None, port, pending.size, counted);
             }
             self.arrive(pending, trace);
             return port;
-        };
-        let Some(choice) = self.model.network.choices[stream].as_ref() else {
-            unreachable!("a choosing stream has its choice")
-        };
+        }
         let time = pending.time();
-        let ports = &self.ports;
-        let posted = |port: usize, day: usize| ports[port].net.as_ref().map_or(0.0, |node| node.posted_wait_days(day));
-        let (to, travel) = net.choose(stream, choice, time, posted);
+        let (to, travel) = match chooser.and_then(|stream| Some((stream, self.model.network.choices[stream].as_ref()?))) {
+            Some((stream, choice)) => {
+                let ports = &self.ports;
+                let posted = |port: usize, day: usize| {
+                    ports[port]
+                        .net
+                        .as_ref()
+                        .map_or(0.0, |node| node.posted_wait_days(day))
+                };
+                net.choose(stream, choice, time, None, posted)
+            }
+            None => (port, 0),
+        };
         let id = self.next_group_id;
         self.next_group_id = self.next_group_id.wrapping_add(1);
         if !pending.joins {
             self.did_not_join(to, pending, id, counted, trace);
             return to;
         }
-        let classes = self.ports[to].classes;
-        let cell = usize::from(net.network_slot[to]) * classes + usize::from(pending.class);
-        let group = Waiting {
-            joined: pending.joined,
-            deadline: pending.deadline,
-            id,
-            size: pending.size,
-            ticket: 0,
-            cell: cell as u16,
-            outcome: pending.outcome,
-            flags: if counted { Waiting::COUNTED } else { 0 }
-                | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
+        let slot = if chooser.is_some() {
+            net.network_slot[to]
+        } else {
+            pending.slot
         };
+        let mut group = group_of(pending, id, counted, slot, self.ports[to].classes);
         if travel == 0 {
+            net.stage_patience(to, &mut group, time);
             net.stats.flow_to_node(None, to, group.size, counted);
-            self.join(to, group, time, trace);
+            self.join_chosen(to, group, pending.class, time, chooser, trace);
             return to;
         }
         let patience = if group.deadline == Ticks::MAX {
             Ticks::MAX
         } else {
-            group.deadline - group.joined
+            group.deadline - time
         };
         let transfer = network::Transfer {
             to,
@@ -747,19 +745,24 @@ impl<'m> Sim<'m> {
             class: pending.class,
             first_joined: time + travel,
             patience: Some(patience),
+            chooser,
+            moving: false,
         };
-        if let Some(node) = self.ports[to].net.as_deref_mut() {
-            net.travel(transfer, time.saturating_add(travel), node);
-        }
+        net.travel(transfer, time.saturating_add(travel));
         to
     }
 
-    /// The next group on its way between lists joins its list.
+    /// The next group on its way between lists joins its list (or, for a check whether a
+    /// group moves, moves if it still waits).
     fn transfer<T: Trace>(&mut self, trace: &mut T) {
         let Some((time, transfer)) = self.net.as_mut().and_then(network::NetSim::take_next) else {
             return;
         };
         self.post(time);
+        if transfer.moving {
+            self.move_on(transfer, time, trace);
+            return;
+        }
         let to = transfer.to;
         let classes = self.ports[to].classes;
         let Some(net) = self.net.as_mut() else { return };
@@ -767,8 +770,83 @@ impl<'m> Sim<'m> {
         if let Some(node) = self.ports[to].net.as_deref_mut() {
             node.joined(&group, transfer.first_joined.min(time));
         }
-        self.join(to, group, time, trace);
+        self.join_chosen(to, group, transfer.class, time, transfer.chooser, trace);
         self.route(to);
+    }
+
+    /// `group` (of class `class`) joins the list of `to` at `time`; a group of a stream that
+    /// re-lists (`chooser`) may then move to another port's list after a while.
+    fn join_chosen<T: Trace>(
+        &mut self,
+        to: usize,
+        group: Waiting,
+        class: u16,
+        time: Ticks,
+        chooser: Option<usize>,
+        trace: &mut T,
+    ) {
+        let relist = chooser
+            .and_then(|stream| self.model.network.choices.get(stream)?.as_ref()?.relist.map(|relist| (stream, relist)));
+        if let (Some((stream, relist)), Some(net)) = (relist, self.net.as_mut())
+            && let Some(at) = net.move_time(stream, &relist, time, group.deadline)
+            && let Some(node) = self.ports[to].net.as_deref_mut()
+        {
+            node.may_move.insert(group.id);
+            net.schedule_move(to, &group, class, stream, at);
+        }
+        self.join(to, group, time, trace);
+    }
+
+    /// The group of `check` moves from the list of `check.to`, if it still waits there, to the
+    /// list of another port its stream chooses between, chosen by the same rule.
+    fn move_on<T: Trace>(&mut self, check: network::Transfer, time: Ticks, trace: &mut T) {
+        let from = check.to;
+        let state = &mut self.ports[from];
+        let (Some(node), Some(stream)) = (state.net.as_deref_mut(), check.chooser) else {
+            return;
+        };
+        if !node.may_move.contains(&check.group.id) {
+            return;
+        }
+        let lane = if state.lanes.len() > 1 { usize::from(check.class) } else { 0 };
+        let Some(index) = state.lanes[lane].index_of(check.group.id) else {
+            node.may_move.remove(&check.group.id);
+            return;
+        };
+        let group = state.lanes[lane].take(index);
+        let start = node.first_joined(&group);
+        state.people_on_list -= u64::from(group.size);
+        state.days(&group).dropped(&group, day_in_run(time));
+        if group.counted() {
+            let moved = self.moved_outcome;
+            let stats = state.cell(&group);
+            stats.abandoned.record(time - group.joined, group.size);
+            stats.abandoned_by_outcome[moved] += u64::from(group.size);
+        }
+        trace.record(time, TraceEvent::Move, from, group.id, group.size, state.people_on_list);
+        let (Some(net), Some(Some(choice))) = (self.net.as_mut(), self.model.network.choices.get(stream)) else {
+            return;
+        };
+        let ports = &self.ports;
+        let posted = |port: usize, day: usize| ports[port].net.as_ref().map_or(0.0, |node| node.posted_wait_days(day));
+        let (to, travel) = net.choose(stream, choice, time, Some(from), posted);
+        let at = time.saturating_add(travel);
+        let patience = if group.deadline == Ticks::MAX {
+            Ticks::MAX
+        } else {
+            (group.deadline - at).max(0)
+        };
+        let transfer = network::Transfer {
+            to,
+            from: Some(from),
+            group,
+            class: check.class,
+            first_joined: start,
+            patience: Some(patience),
+            chooser: Some(stream),
+            moving: false,
+        };
+        net.move_to(transfer, at);
     }
 
     /// Posts the waits of the ports that streams choose between, before anything happens at
@@ -988,6 +1066,23 @@ impl<'m> Sim<'m> {
             events: self.events,
             network,
         }
+    }
+}
+
+/// The group of `pending`, numbered `id`, as it joins a list in slot `slot` of a port with
+/// `classes` classes (`counted`: in per-person statistics).
+#[inline(always)]
+fn group_of(pending: &Arriving, id: u32, counted: bool, slot: u16, classes: usize) -> Waiting {
+    let cell = usize::from(slot) * classes + usize::from(pending.class);
+    Waiting {
+        joined: pending.joined,
+        deadline: pending.deadline,
+        id,
+        size: pending.size,
+        ticket: 0,
+        cell: cell as u16,
+        outcome: pending.outcome,
+        flags: if counted { Waiting::COUNTED } else { 0 } | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
     }
 }
 

@@ -10,13 +10,13 @@
 use super::list::Waiting;
 use super::rng::{SimRng, keyed_rng};
 use super::service_ticks;
-use crate::model::network::{ChoiceRule, Ends, PortChoice, Target};
+use crate::model::network::{ChoiceRule, Ends, PortChoice, Relist, Target};
 use crate::model::{Dist, Model, TICKS_PER_DAY, Ticks, days_to_ticks};
 use crate::stats::QUOTED_WAIT_WINDOW_DAYS;
 use crate::stats::network::{Ending, NetworkStats};
 use rand::RngExt;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 /// A group on its way to a node's list.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +33,10 @@ pub(super) struct Transfer {
     pub first_joined: Ticks,
     /// How long it waits before giving up, from joining (`None`: as the node it joins says).
     pub patience: Option<Ticks>,
+    /// The choosing stream it belongs to, if it may move between ports' lists.
+    pub chooser: Option<usize>,
+    /// Not a group on its way but the check whether it moves from the list of `to`.
+    pub moving: bool,
 }
 
 /// A node's part in the network.
@@ -41,6 +45,8 @@ pub(super) struct NodeNet {
     node: usize,
     /// When the groups on this list who came from another list first joined one.
     earlier: HashMap<u32, Ticks>,
+    /// Groups on this list that may move to another port's list.
+    pub(super) may_move: HashSet<u32>,
     /// Groups processed here and not yet sent on, in the order processed: when they leave,
     /// the group, its class, and when it first joined a list.
     pub(super) departures: Vec<(Ticks, Waiting, u16, Ticks)>,
@@ -62,6 +68,7 @@ impl NodeNet {
         NodeNet {
             node,
             earlier: HashMap::new(),
+            may_move: HashSet::new(),
             departures: Vec::new(),
             stats: NetworkStats::new(model.ports.len(), ends.names.len(), model.outcomes.len()),
             ends,
@@ -73,7 +80,10 @@ impl NodeNet {
 
     /// When `group`, leaving this list, first joined one (forgetting it here).
     #[inline]
-    fn first_joined(&mut self, group: &Waiting) -> Ticks {
+    pub(super) fn first_joined(&mut self, group: &Waiting) -> Ticks {
+        if !self.may_move.is_empty() {
+            self.may_move.remove(&group.id);
+        }
         if self.earlier.is_empty() {
             return group.joined;
         }
@@ -92,14 +102,8 @@ impl NodeNet {
     pub(super) fn left(&mut self, group: &Waiting, outcome: usize, at: Ticks) {
         let start = self.first_joined(group);
         let end = self.ends.of_leaving[outcome];
-        self.stats.end(
-            self.node,
-            end,
-            Ending::Left { outcome },
-            group.size,
-            at - start,
-            group.counted(),
-        );
+        self.stats
+            .end(Some(self.node), end, Ending::Left { outcome }, group.size, at - start, group.counted());
     }
 
     /// `group` (of class `class`) was processed at `time`, and leaves the node at `leave`.
@@ -116,7 +120,7 @@ impl NodeNet {
     pub(super) fn still_waiting(&mut self, group: &Waiting) {
         let start = self.first_joined(group);
         self.stats.end(
-            self.node,
+            Some(self.node),
             self.ends.pending,
             Ending::Pending,
             group.size,
@@ -130,14 +134,7 @@ impl NodeNet {
         if counted {
             self.stats.flows[self.node] += u64::from(people);
         }
-        self.stats.end(
-            self.node,
-            self.ends.did_not_join,
-            Ending::DidNotJoin,
-            people,
-            0,
-            counted,
-        );
+        self.stats.end(Some(self.node), self.ends.did_not_join, Ending::DidNotJoin, people, 0, counted);
     }
 
     /// Notes the names on the list at the start of each day up to `day` (the list has not
@@ -192,6 +189,7 @@ pub(super) struct NetSim {
     /// Per port, per slot: the stream that chooses from there, if it chooses.
     choosers: Vec<Vec<Option<usize>>>,
     choice_rngs: Vec<Option<SimRng>>,
+    relist_rngs: Vec<Option<SimRng>>,
     /// Ports whose posted waits are kept, and the days posted so far.
     posting: Vec<usize>,
     posted_days: usize,
@@ -199,6 +197,7 @@ pub(super) struct NetSim {
     pub(super) stats: NetworkStats,
     of_outcome: Vec<usize>,
     processed_end: usize,
+    pending_end: usize,
     horizon: Ticks,
 }
 
@@ -226,9 +225,7 @@ impl NetSim {
             .collect();
         let give_up = (0..nodes)
             .map(|node| {
-                let stage = node
-                    .checked_sub(network.first_stage)
-                    .and_then(|i| network.stages.get(i))?;
+                let stage = node.checked_sub(network.first_stage).and_then(|i| network.stages.get(i))?;
                 let give_up = stage.give_up.as_ref()?;
                 let name = &model.ports[node].name;
                 let outcome = &network.outcomes[give_up.outcome];
@@ -239,9 +236,16 @@ impl NetSim {
         let network_slot = (0..nodes).map(|node| model.streams_at(node) as u16).collect();
         let mut choosers: Vec<Vec<Option<usize>>> = (0..nodes).map(|node| vec![None; model.streams_at(node)]).collect();
         let mut choice_rngs = Vec::with_capacity(model.streams.len());
+        let mut relist_rngs = Vec::with_capacity(model.streams.len());
         let mut posting = Vec::new();
         for (index, (stream, choice)) in model.streams.iter().zip(&network.choices).enumerate() {
             choice_rngs.push(choice.as_ref().map(|_| rng("choice", &stream.name)));
+            relist_rngs.push(
+                choice
+                    .as_ref()
+                    .and_then(|choice| choice.relist)
+                    .map(|_| rng("relist", &stream.name)),
+            );
             if let Some(choice) = choice {
                 choosers[stream.port][usize::from(stream.slot)] = Some(index);
                 if !matches!(choice.rule, ChoiceRule::Shares { .. }) {
@@ -262,11 +266,13 @@ impl NetSim {
             network_slot,
             choosers,
             choice_rngs,
+            relist_rngs,
             posting,
             posted_days: 0,
             stats: NetworkStats::new(nodes, ends.names.len(), model.outcomes.len()),
             of_outcome: ends.of_outcome,
             processed_end: ends.processed,
+            pending_end: ends.pending,
             horizon: model.horizon_ticks(),
         })
     }
@@ -284,11 +290,7 @@ impl NetSim {
             .iter()
             .flatten()
             .any(|route| route.targets.contains(&Target::Node(node)))
-            || network
-                .choices
-                .iter()
-                .flatten()
-                .any(|choice| choice.ports.contains(&node))
+            || network.choices.iter().flatten().any(|choice| choice.ports.contains(&node))
     }
 
     /// Where the next transfer falls among events (as an arrival at its tick does), or
@@ -332,27 +334,15 @@ impl NetSim {
         for (leave, group, class, start) in departures.drain(..) {
             let counted = group.counted();
             let pending = |net: &mut NodeNet| {
-                net.stats.end(
-                    node,
-                    net.ends.pending,
-                    Ending::Pending,
-                    group.size,
-                    self.horizon - start,
-                    counted,
-                )
+                net.stats
+                    .end(Some(node), net.ends.pending, Ending::Pending, group.size, self.horizon - start, counted)
             };
             let Some(router) = self.routers[node].as_mut() else {
                 if leave >= self.horizon {
                     pending(net);
                 } else {
-                    net.stats.end(
-                        node,
-                        self.processed_end,
-                        Ending::Decided,
-                        group.size,
-                        leave - start,
-                        counted,
-                    );
+                    net.stats
+                        .end(Some(node), self.processed_end, Ending::Decided, group.size, leave - start, counted);
                 }
                 continue;
             };
@@ -368,8 +358,7 @@ impl NetSim {
                         pending(net);
                     } else {
                         let end = self.of_outcome[outcome];
-                        net.stats
-                            .end(node, end, Ending::Decided, group.size, leave - start, counted);
+                        net.stats.end(Some(node), end, Ending::Decided, group.size, leave - start, counted);
                     }
                 }
                 Target::Node(to) => {
@@ -390,6 +379,8 @@ impl NetSim {
                         class,
                         first_joined: start,
                         patience: None,
+                        chooser: None,
+                        moving: false,
                     };
                     self.send(transfer, at);
                 }
@@ -405,22 +396,18 @@ impl NetSim {
         group.joined = time;
         group.cell = (usize::from(self.network_slot[transfer.to]) * classes + usize::from(transfer.class)) as u16;
         group.ticket = 0;
-        match (transfer.patience, &mut self.give_up[transfer.to]) {
-            (Some(patience), _) => {
+        match transfer.patience {
+            Some(patience) => {
                 group.deadline = if patience == Ticks::MAX {
                     Ticks::MAX
                 } else {
                     time.saturating_add(patience)
                 };
             }
-            (None, Some((patience_days, rng, outcome))) => {
-                group.deadline = time.saturating_add(service_ticks(patience_days.sample(rng)));
-                group.outcome = *outcome;
-                group.flags &= !Waiting::STAYS_LISTED;
-            }
-            (None, None) => {
+            None => {
                 group.deadline = Ticks::MAX;
                 group.flags &= !Waiting::STAYS_LISTED;
+                self.stage_patience(transfer.to, &mut group, time);
             }
         }
         if transfer.from.is_none() {
@@ -429,39 +416,64 @@ impl NetSim {
         group
     }
 
+    /// Whether people give up at node `node` (a stage with patience).
+    #[inline]
+    pub(super) fn gives_up_at(&self, node: usize) -> bool {
+        self.give_up[node].is_some()
+    }
+
+    /// At a stage where people give up, `group`, arriving there at `time`, draws its patience
+    /// from the stage's and takes the stage's outcome.
+    pub(super) fn stage_patience(&mut self, node: usize, group: &mut Waiting, time: Ticks) {
+        if let Some((patience_days, rng, outcome)) = &mut self.give_up[node] {
+            group.deadline = time.saturating_add(days_to_ticks(patience_days.sample(rng)));
+            group.outcome = *outcome;
+        }
+    }
+
     /// The stream that chooses its port from `port`'s slot `slot`, if one does.
     #[inline]
     pub(super) fn chooser(&self, port: usize, slot: u16) -> Option<usize> {
         self.choosers[port].get(usize::from(slot)).copied().flatten()
     }
 
-    /// The port that a group of stream `stream` (choosing by `choice`) arriving at `time`
-    /// chooses, and its travel time there; `nodes` are the node states, for posted waits.
+    /// The port that a group of stream `stream` (choosing by `choice`) chooses at `time`,
+    /// other than `leaving` (the port it moves from, if it moves), and its travel time there;
+    /// `posted(port, day)` is a port's posted wait.
     pub(super) fn choose(
         &mut self,
         stream: usize,
         choice: &PortChoice,
         time: Ticks,
+        leaving: Option<usize>,
         posted: impl Fn(usize, usize) -> f64,
     ) -> (usize, Ticks) {
+        let open = |index: usize| Some(choice.ports[index]) != leaving;
         let (index, travel_days) = match &choice.rule {
             ChoiceRule::Shares { cumulative } => {
-                let draw: f64 = self.rng(stream).random();
-                let index = cumulative
+                let mut previous = 0.0;
+                let weights: Vec<f64> = cumulative
                     .iter()
-                    .position(|&threshold| draw < threshold)
-                    .unwrap_or(cumulative.len() - 1);
-                (index, 0.0)
+                    .enumerate()
+                    .map(|(index, &threshold)| {
+                        let share = threshold - previous;
+                        previous = threshold;
+                        if open(index) { share } else { 0.0 }
+                    })
+                    .collect();
+                let draw: f64 = self.rng(stream).random();
+                (weighted(&weights, draw), 0.0)
             }
             ChoiceRule::ShortestQuotedWait { seen } => {
                 let day = seen_day(time, seen.info_delay_days);
                 let costs = costs(choice, &seen.travel_days, day, &posted);
-                let mut best = 0;
+                let mut best = None;
                 for (index, &cost) in costs.iter().enumerate() {
-                    if cost < costs[best] {
-                        best = index;
+                    if open(index) && best.is_none_or(|best: usize| cost < costs[best]) {
+                        best = Some(index);
                     }
                 }
+                let best = best.unwrap_or(0);
                 (best, seen.travel_days[best])
             }
             ChoiceRule::Logit {
@@ -472,28 +484,59 @@ impl NetSim {
                 let mut costs = costs(choice, &seen.travel_days, day, &posted);
                 // Ports with no throughput yet are only chosen when all are alike: their
                 // costs then count only the travel.
-                if costs.iter().all(|cost| cost.is_infinite()) {
+                if (0..costs.len()).filter(|&index| open(index)).all(|index| costs[index].is_infinite()) {
                     costs.clone_from(&seen.travel_days);
                 }
-                let lowest = costs.iter().copied().fold(f64::INFINITY, f64::min);
-                let weights: Vec<f64> = costs
-                    .iter()
-                    .map(|cost| (-sensitivity_per_day * (cost - lowest)).exp())
+                let lowest = (0..costs.len())
+                    .filter(|&index| open(index))
+                    .map(|index| costs[index])
+                    .fold(f64::INFINITY, f64::min);
+                let weights: Vec<f64> = (0..costs.len())
+                    .map(|index| {
+                        if open(index) {
+                            (-sensitivity_per_day * (costs[index] - lowest)).exp()
+                        } else {
+                            0.0
+                        }
+                    })
                     .collect();
-                let total: f64 = weights.iter().sum();
-                let mut draw = self.rng(stream).random::<f64>() * total;
-                let mut chosen = weights.len() - 1;
-                for (index, weight) in weights.iter().enumerate() {
-                    if draw < *weight {
-                        chosen = index;
-                        break;
-                    }
-                    draw -= weight;
-                }
+                let draw: f64 = self.rng(stream).random();
+                let chosen = weighted(&weights, draw);
                 (chosen, seen.travel_days[chosen])
             }
         };
         (choice.ports[index], days_to_ticks(travel_days).max(0))
+    }
+
+    /// When a group of stream `stream` that joins a port's list at `time` would move to
+    /// another port's (after `after_days`, then each day with `probability_per_day`), if
+    /// the stream relists and that is before it gives up at `deadline` and before the horizon.
+    pub(super) fn move_time(&mut self, stream: usize, relist: &Relist, time: Ticks, deadline: Ticks) -> Option<Ticks> {
+        let rng = self.relist_rngs[stream].as_mut()?;
+        let draw: f64 = rng.random();
+        let failures = if relist.probability_per_day >= 1.0 {
+            0.0
+        } else {
+            ((1.0 - draw).ln() / (1.0 - relist.probability_per_day).ln()).floor()
+        };
+        let at = time.saturating_add(days_to_ticks(relist.after_days + failures));
+        (at < deadline && at < self.horizon).then_some(at)
+    }
+
+    /// Schedules the check, at `at`, whether `group` (of stream `stream`) still waits at
+    /// port `port` and so moves.
+    pub(super) fn schedule_move(&mut self, port: usize, group: &Waiting, class: u16, stream: usize, at: Ticks) {
+        let check = Transfer {
+            to: port,
+            from: None,
+            group: *group,
+            class,
+            first_joined: group.joined,
+            patience: None,
+            chooser: Some(stream),
+            moving: true,
+        };
+        self.send(check, at);
     }
 
     fn rng(&mut self, stream: usize) -> &mut SimRng {
@@ -503,20 +546,27 @@ impl NetSim {
     }
 
     /// Sends a group of a choosing stream to its chosen port, which it reaches at `at`, or
-    /// counts it as still on its way if that is at or after the horizon.
-    pub(super) fn travel(&mut self, transfer: Transfer, at: Ticks, net: &mut NodeNet) {
+    /// counts it as still on its way (from outside, pending) if that is at or after the horizon.
+    pub(super) fn travel(&mut self, transfer: Transfer, at: Ticks) {
         if at >= self.horizon {
             let group = &transfer.group;
-            self.stats.flow_to_node(None, transfer.to, group.size, group.counted());
-            net.stats.end(
-                transfer.to,
-                net.ends.pending,
-                Ending::Pending,
-                group.size,
-                0,
-                group.counted(),
-            );
+            self.stats
+                .end(None, self.pending_end, Ending::Pending, group.size, 0, group.counted());
         } else {
+            self.send(transfer, at);
+        }
+    }
+
+    /// Sends a group that moves from one port's list (`transfer.from`) to another's, which it
+    /// reaches at `at`; if that is at or after the horizon it is still on its way (pending).
+    pub(super) fn move_to(&mut self, transfer: Transfer, at: Ticks) {
+        let group = &transfer.group;
+        if at >= self.horizon {
+            let (from, elapsed) = (transfer.from, self.horizon - transfer.first_joined);
+            self.stats
+                .end(from, self.pending_end, Ending::Pending, group.size, elapsed, group.counted());
+        } else {
+            self.stats.flow_to_node(transfer.from, transfer.to, group.size, group.counted());
             self.send(transfer, at);
         }
     }
@@ -533,6 +583,22 @@ impl NetSim {
         }
         self.posted_days = day + 1;
     }
+}
+
+/// The index that `draw` (uniform in [0, 1)) picks with probabilities proportional to
+/// `weights` (the last with a weight, if rounding runs past the end).
+fn weighted(weights: &[f64], draw: f64) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut left = draw * total;
+    let mut chosen = weights.iter().rposition(|&weight| weight > 0.0).unwrap_or(0);
+    for (index, &weight) in weights.iter().enumerate() {
+        if weight > 0.0 && left < weight {
+            chosen = index;
+            break;
+        }
+        left -= weight;
+    }
+    chosen
 }
 
 /// The day whose posted waits a group arriving at `time` sees.

@@ -31,6 +31,7 @@ fn backlog_model(people: u64, quota: f64, call_hours: f64, horizon_days: u32) ->
             }),
             list_numbers: None,
         }],
+        network: Default::default(),
         streams: vec![Stream {
             name: "backlog".into(),
             port: 0,

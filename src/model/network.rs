@@ -158,6 +158,9 @@ fn days(days: f64) -> String {
     }
 }
 
+/// The outcome, at the list it leaves, of a group that moves to another port's list.
+pub(crate) const MOVED: &str = "moved";
+
 /// What a stage adds to its queue (in `Model::ports`, validated as a port's): where people
 /// wait, and who gives up.
 #[derive(Debug, Clone)]

@@ -54,14 +54,19 @@ impl NetworkStats {
         self.flows[row * (self.nodes + self.ends) + to] += u64::from(people);
     }
 
-    /// Counts `people` ending at `end` from node `from`, `elapsed` after first joining a list,
-    /// in the way `how` (`counted`: they count in per-person statistics).
+    /// Counts `people` ending at `end` from node `from` (`None`: from outside, which they
+    /// entered without reaching a list), `elapsed` after first joining a list, in the way `how`
+    /// (`counted`: they count in per-person statistics).
     #[inline]
-    pub(crate) fn end(&mut self, from: usize, end: usize, how: Ending, people: u32, elapsed: Ticks, counted: bool) {
+    pub(crate) fn end(&mut self, from: Option<usize>, end: usize, how: Ending, people: u32, elapsed: Ticks, counted: bool) {
         if !counted {
             return;
         }
-        self.flows[(from + 1) * (self.nodes + self.ends) + self.nodes + end] += u64::from(people);
+        if from.is_none() {
+            self.people.arrived += u64::from(people);
+        }
+        let row = from.map_or(0, |node| node + 1);
+        self.flows[row * (self.nodes + self.ends) + self.nodes + end] += u64::from(people);
         self.end_to_end[end].record(elapsed, people);
         match how {
             Ending::Decided => self.people.processed.record(elapsed, people),
@@ -100,16 +105,8 @@ impl NetworkStats {
     /// Whether [`merge`](Self::merge) of `other` keeps every count within its type.
     pub(crate) fn can_merge(&self, other: &NetworkStats) -> bool {
         self.same_shape(other)
-            && self
-                .flows
-                .iter()
-                .zip(&other.flows)
-                .all(|(a, b)| a.checked_add(*b).is_some())
-            && self
-                .end_to_end
-                .iter()
-                .zip(&other.end_to_end)
-                .all(|(a, b)| a.can_merge(b))
+            && self.flows.iter().zip(&other.flows).all(|(a, b)| a.checked_add(*b).is_some())
+            && self.end_to_end.iter().zip(&other.end_to_end).all(|(a, b)| a.can_merge(b))
             && self.people.can_merge(&other.people)
     }
 
@@ -150,8 +147,8 @@ mod tests {
         let mut a = NetworkStats::new(2, 3, 1);
         a.flow_to_node(None, 0, 5, true);
         a.flow_to_node(Some(0), 1, 4, true);
-        a.end(1, 2, Ending::Decided, 4, 86_400, true);
-        a.end(1, 0, Ending::Pending, 9, 86_400, false);
+        a.end(Some(1), 2, Ending::Decided, 4, 86_400, true);
+        a.end(Some(1), 0, Ending::Pending, 9, 86_400, false);
         let mut b = a.clone();
         b.merge(&a);
         assert_eq!(b.flow(None, 0), 10);

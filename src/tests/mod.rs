@@ -7,6 +7,7 @@ mod fifo_recursion;
 mod outcomes;
 mod policy;
 mod properties;
+mod network;
 mod theory;
 
 use crate::cancel::CancelToken;

@@ -51,7 +51,12 @@ pub(crate) fn load_built_in(name: &str, text: &str, limits: &crate::guard::Limit
 }
 
 /// Validates `text`, reading CSV files relative to `base_dir`, or the built-in ones without one.
-fn load(name: &str, text: &str, base_dir: Option<&Path>, limits: &crate::guard::Limits) -> Result<Model, InputError> {
+fn load(
+    name: &str,
+    text: &str,
+    base_dir: Option<&Path>,
+    limits: &crate::guard::Limits,
+) -> Result<Model, InputError> {
     let source = SourceFile {
         name: name.to_owned(),
         text: Arc::from(text),
@@ -151,6 +156,11 @@ fn validate(ctx: &mut Ctx, raw: &RawScenario) -> Option<Model> {
         if !outcomes.names.contains(name) {
             outcomes.names.push(name.clone());
         }
+    }
+    // Moving to another port's list leaves the first list unprocessed, as `moved`.
+    let relists = network.choices.iter().flatten().any(|choice| choice.relist.is_some());
+    if relists && !outcomes.names.iter().any(|name| name == crate::model::network::MOVED) {
+        outcomes.names.push(crate::model::network::MOVED.to_owned());
     }
     if outcomes.names.len() > streams::MAX_OUTCOMES {
         ctx.error_help(

@@ -94,6 +94,18 @@ fn merges_exactly(scenario: &str, replications: u32, horizon_days: Option<u32>) 
 }
 
 #[test]
+fn border_2019_merges_exactly() {
+    merges_exactly("border-2019.toml", 7, Some(45));
+}
+
+/// One replication over three days (a court day among them): building the 2.8 million pending
+/// cases alone takes about 18 s a replication in a debug build.
+#[test]
+fn court_2024_merges_exactly() {
+    merges_exactly("court-2024.toml", 1, Some(3));
+}
+
+#[test]
 fn cbp_one_2023_merges_exactly() {
     merges_exactly("cbp-one-2023.toml", 3, Some(10));
 }
@@ -111,6 +123,11 @@ fn deterministic_merges_exactly() {
 #[test]
 fn juarez_2019_merges_exactly() {
     merges_exactly("juarez-2019.toml", 7, Some(60));
+}
+
+#[test]
+fn mpp_2019_merges_exactly() {
+    merges_exactly("mpp-2019.toml", 4, Some(60));
 }
 
 #[test]

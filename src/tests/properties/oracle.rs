@@ -286,6 +286,11 @@ pub(super) fn check_replication(
                 people[port][0] += u64::from(event.people);
             }
             TraceEvent::NoJoin => people[port][4] += u64::from(event.people),
+            TraceEvent::Move => {
+                return Err(TestCaseError::fail(format!(
+                    "a group moved between lists in a scenario of independent ports: {event:?}"
+                )));
+            }
             TraceEvent::Process | TraceEvent::NoShowDrop | TraceEvent::NoShowBack | TraceEvent::NameStruck => {
                 let Some(group) = group else {
                     return Err(TestCaseError::fail(format!(

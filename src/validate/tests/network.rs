@@ -74,20 +74,23 @@ fn each_reported(cases: &[(&str, &str, &str, &str)]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The model, the network and the refusal of `text`, which must be valid.
-fn network_of(text: &str) -> (Model, Network, Option<Diagnostic>) {
-    match load_network("s.toml", text, Some(Path::new("")), &crate::guard::Limits::default()) {
-        Ok(loaded) => loaded,
+/// The model and its network of `text`, which must be valid.
+fn network_of(text: &str) -> (Model, Network) {
+    match super::super::load("s.toml", text, Some(Path::new("")), &crate::guard::Limits::default()) {
+        Ok(model) => {
+            let network = model.network.clone();
+            (model, network)
+        }
         Err(error) => panic!("unexpected errors:\n{error}\nin:\n{text}"),
     }
 }
 
 #[test]
 fn a_valid_network_becomes_node_indices_and_cumulative_shares() {
-    let (model, network, refusal) = network_of(NETWORK);
-    assert_eq!(model.port_names(), vec!["tijuana", "mexicali"]);
-    let stages: Vec<&str> = network.stages.iter().map(|stage| stage.node.name.as_str()).collect();
-    assert_eq!(stages, vec!["credible_fear", "court"]);
+    let (model, network) = network_of(NETWORK);
+    // The stages' queues come after the ports, as nodes 2 and 3.
+    assert_eq!(model.port_names(), vec!["tijuana", "mexicali", "credible_fear", "court"]);
+    assert_eq!((network.first_stage, network.stages.len()), (2, 2));
     // Outcomes: the declared ones, then `gave_up` for the court's patience.
     assert_eq!(network.outcomes, vec!["granted", "denied", "removed", "gave_up"]);
     let court = &network.stages[1];
@@ -138,34 +141,26 @@ fn a_valid_network_becomes_node_indices_and_cumulative_shares() {
     // The stream at the court joins node 3, first of the streams there.
     assert_eq!((model.streams[1].port, model.streams[1].slot), (3, 0));
 
-    // Valid, and refused at the first network key, `[network]`, with what was understood.
-    let refusal = refusal.expect("a network is refused until the engine simulates it");
-    assert_eq!(refusal.line_col(), Some(at(NETWORK, "[network]")));
+    // `check` says what was understood.
+    let described = model.describe();
+    assert!(described.contains("`credible_fear` → 88% court, 12% removed"), "{described}");
+    assert!(described.contains("stream `pending` joins stage `court`"), "{described}");
     assert!(
-        refusal.message.contains("validates but does not simulate yet"),
-        "{refusal}"
+        described.contains("stream `arrivals` chooses between tijuana, mexicali by logit"),
+        "{described}"
     );
-    let help = refusal.help.unwrap_or_default();
-    assert!(help.contains("`credible_fear` → 88% court, 12% removed"), "{help}");
-    assert!(help.contains("stream `pending` joins stage `court`"), "{help}");
-    assert!(
-        help.contains("stream `arrivals` chooses between tijuana, mexicali by logit"),
-        "{help}"
-    );
-    // Every command loads through `load`, which refuses.
-    let diagnostic = reported(NETWORK, "not simulate yet", "[network]");
-    assert!(diagnostic.help.is_some());
+    assert!(described.contains("  stage court: "), "{described}");
 }
 
 #[test]
-fn scenarios_of_independent_ports_have_an_empty_network_and_are_not_refused() {
-    let (_, network, refusal) = network_of(&scenario("", PORT, STREAM));
-    assert!(network.is_empty() && refusal.is_none());
+fn scenarios_of_independent_ports_have_an_empty_network() {
+    let (model, network) = network_of(&scenario("", PORT, STREAM));
+    assert!(network.is_empty() && !model.describe().contains("network:"));
     assert_eq!(network.routes.len(), 1);
 }
 
 #[test]
-fn the_first_network_key_in_the_file_is_the_one_refused() {
+fn a_stream_may_choose_between_ports_without_stages() {
     let text = scenario(
         "",
         PORT,
@@ -173,14 +168,8 @@ fn the_first_network_key_in_the_file_is_the_one_refused() {
          kind = \"poisson\"\npeople_per_day = 3\n\n[[ports]]\nname = \"q\"\n[ports.capacity]\nkind = \"quota\"\n\
          quota_per_day = 1\n",
     );
-    let (_, network, refusal) = network_of(&text);
+    let (_, network) = network_of(&text);
     assert!(!network.is_empty());
-    let refusal = refusal.expect("refused");
-    assert_eq!(refusal.line_col(), Some(at(&text, "ports = [")));
-    assert!(
-        refusal.message.contains("a stream chooses between `ports`"),
-        "{refusal}"
-    );
     let ChoiceRule::ShortestQuotedWait { seen } = &network.choices[0].as_ref().expect("a choice").rule else {
         panic!("shortest quoted wait expected")
     };
@@ -224,7 +213,7 @@ fn a_closed_loop_without_a_way_out_is_refused_but_feedback_is_not() {
     assert!(found.message.contains("a closed loop"), "{found}");
     // A node without `after` ends processing there: a way out.
     let open = text.replace("[stages.after]\nto = { credible_fear = 1.0 }\n", "");
-    assert!(network_of(&open).2.is_some());
+    assert!(!network_of(&open).1.is_empty());
     // Shares of 0 are not a way out.
     let zero = NETWORK.replace("granted = 0.3, denied = 0.6, court = 0.1", "granted = 0, court = 1.0");
     let zero = zero.replace("removed = 0.12, court = 0.88", "removed = 0, court = 1");
@@ -296,7 +285,7 @@ fn choice_keys_belong_to_their_rule() {
         logit,
         "choice = { rule = \"shares\", shares = { tijuana = 0.25, mexicali = 0.75 } }",
     );
-    let (_, network, _) = network_of(&text);
+    let (_, network) = network_of(&text);
     assert_eq!(
         network.choices[0].as_ref().map(|choice| &choice.rule),
         Some(&ChoiceRule::Shares {
@@ -343,7 +332,7 @@ fn stage_keys_stay_on_stages_and_streams_at_stages_take_the_stage_patience() {
             "patience_days = 400\n",
             "patience_days = 400\noutcome = \"in_absentia\"\n",
         );
-    let (_, network, _) = network_of(&text);
+    let (_, network) = network_of(&text);
     assert_eq!(network.outcomes, vec!["granted", "denied", "removed", "in_absentia"]);
     assert_eq!(
         network.stages[1].give_up.as_ref().map(|give_up| give_up.outcome),
