@@ -100,12 +100,21 @@ fn network_tables(network: &crate::results::NetworkSummary) -> String {
         if label.is_empty() {
             let _ = writeln!(html, "<tr><th colspan=\"2\">{}</th></tr>", escape(&value));
         } else {
-            let _ = writeln!(html, "<tr><td>{}</td><td class=\"n\">{}</td></tr>", escape(&label), escape(&value));
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
+                escape(&label),
+                escape(&value)
+            );
         }
     }
     html.push_str("</table></div>\n");
     for grid in crate::report::network::grids(network) {
-        let _ = writeln!(html, "<h3>{}</h3>\n<div class=\"wide\"><table class=\"summary\">", escape(grid.title));
+        let _ = writeln!(
+            html,
+            "<h3>{}</h3>\n<div class=\"wide\"><table class=\"summary\">",
+            escape(grid.title)
+        );
         html.push_str("<tr>");
         for column in &grid.columns {
             let _ = write!(html, "<th>{}</th>", escape(column));

@@ -80,7 +80,10 @@ fn a_network_run_draws_the_flow_and_node_charts_in_both_formats() {
         "the source line"
     );
     // The ends carry their people and the mean time to them.
-    assert!(flows.iter().any(|t| t.contains(" · after ") && t.contains(" days")), "{flows:?}");
+    assert!(
+        flows.iter().any(|t| t.contains(" · after ") && t.contains(" days")),
+        "{flows:?}"
+    );
     let nodes = svg_texts(&read(&dir.join("nodes.svg")));
     for text in [
         "People waiting at each port and stage",
@@ -99,7 +102,10 @@ fn a_network_run_draws_the_flow_and_node_charts_in_both_formats() {
         .arg(dir)
         .assert()
         .success();
-    assert!(read(&again.join("flows.svg")) == read(&dir.join("flows.svg")), "deterministic");
+    assert!(
+        read(&again.join("flows.svg")) == read(&dir.join("flows.svg")),
+        "deterministic"
+    );
     let html = read(&dir.join("report.html"));
     for text in [
         "<section id=\"flows\">",
@@ -117,7 +123,12 @@ fn a_network_run_draws_the_flow_and_node_charts_in_both_formats() {
 
 #[test]
 fn the_summary_of_a_network_has_its_section() {
-    let output = backlog().arg("run").args(NETWORK).arg("--quiet").output().expect("runs");
+    let output = backlog()
+        .arg("run")
+        .args(NETWORK)
+        .arg("--quiet")
+        .output()
+        .expect("runs");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8(output.stdout).expect("UTF-8");
     let section = &stdout[stdout.find("Network, end to end").expect("a network section")..];
