@@ -441,32 +441,61 @@ fn draw_diagram<DB: DrawingBackend>(c: &Canvas<DB>, diagram: &Diagram, body: Rec
         Slot::Place(i) => places[i].people,
         Slot::Pass(l) => diagram.drawn[l].people,
     };
-    // One scale for every column: the fullest fits the height.
+    // One scale for every column: the fullest fits the height. Each place keeps room for its
+    // label (two lines) where that leaves the bands at least half as wide as without.
     let height = f64::from(body.height());
     let most = stacks.iter().map(Vec::len).max().unwrap_or(1).max(1) as f64;
     let gap = f64::from(c.px(22.0)).min(height / (3.0 * most));
-    let scale = stacks
-        .iter()
-        .filter(|stack| !stack.is_empty())
-        .map(|stack| {
-            let total: f64 = stack.iter().map(value).sum();
-            (height - gap * (stack.len() as f64 - 1.0)) / total.max(f64::MIN_POSITIVE)
-        })
-        .fold(f64::INFINITY, f64::min);
-    let scale = if scale.is_finite() { scale.max(0.0) } else { 0.0 };
     let min_bar = f64::from(c.px(1.5));
+    let label_h = f64::from(c.line_height(size::LABEL) + c.line_height(size::NOTE) + c.px(4.0));
+    let room = |slot: &Slot, scale: f64, label_room: f64| {
+        let bar = (value(slot) * scale).max(min_bar);
+        match slot {
+            Slot::Place(_) => bar.max(label_room - gap),
+            Slot::Pass(_) => bar,
+        }
+    };
+    let scale_with = |label_room: f64| {
+        stacks
+            .iter()
+            .filter(|stack| !stack.is_empty())
+            .map(|stack| {
+                let free = height - gap * (stack.len() as f64 - 1.0);
+                let used = |scale: f64| stack.iter().map(|slot| room(slot, scale, label_room)).sum::<f64>();
+                let total: f64 = stack.iter().map(value).sum();
+                // The largest scale at which the column fits, by bisection (`used` grows with it).
+                let (mut low, mut high) = (0.0, free.max(0.0) / total.max(f64::MIN_POSITIVE));
+                for _ in 0..50 {
+                    let mid = (low + high) / 2.0;
+                    if used(mid) <= free { low = mid } else { high = mid }
+                }
+                low
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let plain = scale_with(0.0);
+    let labelled = scale_with(label_h);
+    let (scale, label_room) = if labelled >= plain / 2.0 {
+        (labelled, label_h)
+    } else {
+        (plain, 0.0)
+    };
+    let scale = if scale.is_finite() { scale.max(0.0) } else { 0.0 };
     let mut spans: Vec<Vec<Span>> = Vec::with_capacity(columns);
     for stack in &stacks {
-        let heights: Vec<f64> = stack.iter().map(|slot| (value(slot) * scale).max(min_bar)).collect();
-        let used: f64 = heights.iter().sum::<f64>() + gap * (stack.len() as f64 - 1.0).max(0.0);
+        let rooms: Vec<f64> = stack.iter().map(|slot| room(slot, scale, label_room)).collect();
+        let used: f64 = rooms.iter().sum::<f64>() + gap * (stack.len() as f64 - 1.0).max(0.0);
         let mut y = f64::from(body.y0) + ((height - used) / 2.0).max(0.0);
         spans.push(
-            heights
+            stack
                 .iter()
-                .map(|h| {
-                    let span = Span { y0: y, y1: y + h };
-                    y += h + gap;
-                    span
+                .zip(&rooms)
+                .map(|(slot, room)| {
+                    // The bar in the middle of its room.
+                    let bar = (value(slot) * scale).max(min_bar);
+                    let top = y + (room - bar) / 2.0;
+                    y += room + gap;
+                    Span { y0: top, y1: top + bar }
                 })
                 .collect(),
         );
