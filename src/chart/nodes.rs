@@ -106,10 +106,14 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, results: &Folder, title: 
         };
         let plot = layout::layout_plot(c, rect, &spec);
         plot.draw_grid(c)?;
+        let nobody = points.iter().all(|(_, b)| !(b.p95 > 0.0 || b.mean > 0.0));
         if points.is_empty() {
             plot.draw_empty(c, "No daily counts in daily.csv")?;
         } else {
             draw_mean_with_bands(c, &plot, &points, color(*stage))?;
+            if nobody {
+                plot.draw_empty(c, "Nobody on this list at any day's end")?;
+            }
         }
         plot.draw_axes(c)?;
     }
