@@ -433,8 +433,8 @@ fn draw_diagram<DB: DrawingBackend>(c: &Canvas<DB>, diagram: &Diagram, body: Rec
         stacks[place.column.min(columns - 1)].push(Slot::Place(i));
     }
     for (l, link) in diagram.drawn.iter().enumerate() {
-        for column in places[link.from].column + 1..places[link.to].column {
-            stacks[column].push(Slot::Pass(l));
+        for stack in &mut stacks[places[link.from].column + 1..places[link.to].column] {
+            stack.push(Slot::Pass(l));
         }
     }
     let value = |slot: &Slot| match *slot {
