@@ -169,3 +169,45 @@ fn network_charts_of_a_folder_without_a_network_are_refused() {
         .code(2)
         .stderr(predicate::str::contains("not compared"));
 }
+
+/// Moves back to an earlier column (feedback from the court to screening) or sideways
+/// (re-listing from port to port) are not drawn but listed under the flow chart.
+#[test]
+fn moves_back_or_sideways_are_listed_under_the_flow_chart() {
+    let dir = scratch("feedback");
+    let text = read(&crate::cli::project_root().join("tests/networks/port-to-court.toml"))
+        .replace(
+            "to = { granted = 0.3, denied = 0.7 }",
+            "to = { granted = 0.3, denied = 0.6, credible_fear = 0.1 }",
+        )
+        .replace(
+            "relist = { after_days = 60, probability_per_day = 0.02 }",
+            "relist = { after_days = 5, probability_per_day = 0.2 }",
+        );
+    assert!(
+        text.contains("credible_fear = 0.1") && text.contains("after_days = 5"),
+        "{text}"
+    );
+    let scenario = dir.join("feedback.toml");
+    std::fs::write(&scenario, text).expect("scenario");
+    let results = dir.join("results");
+    backlog()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--quiet", "-r", "2", "--set", "run.horizon_days=150", "--out"])
+        .arg(&results)
+        .assert()
+        .success();
+    backlog()
+        .args(["chart", "--kind", "flows", "--format", "svg"])
+        .arg(&results)
+        .assert()
+        .success();
+    let texts = svg_texts(&read(&results.join("flows.svg"))).join(" ");
+    assert!(texts.contains("Not drawn, moves back or sideways"), "{texts}");
+    assert!(texts.contains("court → credible_fear "), "{texts}");
+    assert!(
+        texts.contains("mexicali → tijuana ") || texts.contains("tijuana → mexicali "),
+        "{texts}"
+    );
+}
