@@ -251,7 +251,11 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
     for &kind in &kinds {
         let _ = write!(html, "<a href=\"#{}\">{}</a>", kind.name(), heading(kind));
     }
-    html.push_str("<a href=\"#summary\">Summary</a><a href=\"#scenario\">Scenario</a><a href=\"#provenance\">Provenance</a></nav>\n");
+    html.push_str("<a href=\"#summary\">Summary</a>");
+    if results.summary.network.is_some() {
+        html.push_str("<a href=\"#network\">Network</a>");
+    }
+    html.push_str("<a href=\"#scenario\">Scenario</a><a href=\"#provenance\">Provenance</a></nav>\n");
     let stem = file_stem(results.scenario());
     for &kind in &kinds {
         html.push_str(&chart_section(kind, results, &stem, options)?);

@@ -111,6 +111,7 @@ fn a_network_run_draws_the_flow_and_node_charts_in_both_formats() {
         "<section id=\"flows\">",
         "<section id=\"nodes\">",
         "<h3 id=\"network\">Network</h3>",
+        "<a href=\"#network\">Network</a>",
         "Network, end to end (people)",
         "Where journeys ended",
         "pending (time so far)",
