@@ -21,11 +21,14 @@ macro_rules! shipped {
 
 /// Every scenario of `scenarios/`, by name (a test checks that none is missing).
 pub(crate) const SCENARIOS: &[Shipped] = shipped![
+    "border-2019",
     "cbp-one-2023",
+    "court-2024",
     "csv-inputs",
     "deterministic",
     "juarez-2019",
     "mmc",
+    "mpp-2019",
     "policy-what-if",
     "tijuana-2018",
     "tijuana-mpp-2019",

@@ -409,7 +409,7 @@ impl Digest {
         let outcomes = model.outcomes.len();
         let daily_total = replication.total_daily();
         let (streams, daily_by_stream): (Vec<PeopleStats>, Vec<DailySeries>) = if streams_reported(model) {
-            let taken = replication.take_streams(model.streams.iter().map(|stream| stream.port));
+            let taken = replication.take_streams(&model.slots().of_stream, outcomes);
             model
                 .streams
                 .iter()

@@ -363,6 +363,7 @@ impl<'m> Sim<'m> {
         let horizon_days = model.horizon_days as usize;
         let outcomes = model.outcomes.len();
         let net = network::NetSim::new(model, replication);
+        let slots = model.slots();
         let ports = model
             .ports
             .iter()
@@ -372,8 +373,7 @@ impl<'m> Sim<'m> {
                     Discipline::Priority => model.classes.len(),
                     _ => 1,
                 };
-                let receives = net.is_some() && network::NetSim::receives(model, index);
-                let slots = (model.streams_at(index) + usize::from(receives)).max(1);
+                let slots = slots.count[index];
                 PortState {
                     lanes: (0..lanes).map(|_| Lane::default()).collect(),
                     people_on_list: 0,
@@ -721,10 +721,9 @@ impl<'m> Sim<'m> {
             self.did_not_join(to, pending, id, counted, trace);
             return to;
         }
-        let slot = if chooser.is_some() {
-            net.network_slot[to]
-        } else {
-            pending.slot
+        let slot = match chooser {
+            Some(stream) => net.chooser_slot(stream, to),
+            None => pending.slot,
         };
         let mut group = group_of(pending, id, counted, slot, self.ports[to].classes);
         if travel == 0 {

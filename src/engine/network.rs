@@ -184,8 +184,8 @@ pub(super) struct NetSim {
     routers: Vec<Option<Router>>,
     /// Per node: its stage's patience, random numbers and outcome (of `Model::outcomes`).
     give_up: Vec<Option<(Dist, SimRng, u8)>>,
-    /// Per node: the slot of groups that come through the network.
-    pub(super) network_slot: Vec<u16>,
+    /// Where groups that come through the network count.
+    slots: crate::model::network::Slots,
     /// Per port, per slot: the stream that chooses from there, if it chooses.
     choosers: Vec<Vec<Option<usize>>>,
     choice_rngs: Vec<Option<SimRng>>,
@@ -233,7 +233,6 @@ impl NetSim {
                 Some((give_up.patience_days.clone(), rng("patience", name), index as u8))
             })
             .collect();
-        let network_slot = (0..nodes).map(|node| model.streams_at(node) as u16).collect();
         let mut choosers: Vec<Vec<Option<usize>>> = (0..nodes).map(|node| vec![None; model.streams_at(node)]).collect();
         let mut choice_rngs = Vec::with_capacity(model.streams.len());
         let mut relist_rngs = Vec::with_capacity(model.streams.len());
@@ -263,7 +262,7 @@ impl NetSim {
             free: Vec::new(),
             routers,
             give_up,
-            network_slot,
+            slots: model.slots(),
             choosers,
             choice_rngs,
             relist_rngs,
@@ -282,15 +281,13 @@ impl NetSim {
         self.posting.binary_search(&node).is_ok()
     }
 
-    /// Whether node `node` takes groups from the network (so needs a slot for them).
-    pub(super) fn receives(model: &Model, node: usize) -> bool {
-        let network = &model.network;
-        network
-            .routes
+    /// The slot at port `port` of the groups of choosing stream `stream`.
+    #[inline]
+    pub(super) fn chooser_slot(&self, stream: usize, port: usize) -> u16 {
+        self.slots.of_stream[stream]
             .iter()
-            .flatten()
-            .any(|route| route.targets.contains(&Target::Node(node)))
-            || network.choices.iter().flatten().any(|choice| choice.ports.contains(&node))
+            .find(|&&(at, _)| at == port)
+            .map_or(0, |&(_, slot)| slot)
     }
 
     /// Where the next transfer falls among events (as an arrival at its tick does), or
@@ -394,7 +391,11 @@ impl NetSim {
     pub(super) fn joining(&mut self, transfer: &Transfer, time: Ticks, classes: usize) -> Waiting {
         let mut group = transfer.group;
         group.joined = time;
-        group.cell = (usize::from(self.network_slot[transfer.to]) * classes + usize::from(transfer.class)) as u16;
+        let slot = match transfer.chooser {
+            Some(stream) => self.chooser_slot(stream, transfer.to),
+            None => self.slots.routed[transfer.to].unwrap_or(0),
+        };
+        group.cell = (usize::from(slot) * classes + usize::from(transfer.class)) as u16;
         group.ticket = 0;
         match transfer.patience {
             Some(patience) => {

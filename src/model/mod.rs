@@ -165,6 +165,12 @@ impl Model {
         !self.network.stages.is_empty() && node >= self.network.first_stage
     }
 
+    /// Where the groups of each node count (see [`network::Slots`]).
+    pub(crate) fn slots(&self) -> network::Slots {
+        let streams: Vec<(usize, u16)> = self.streams.iter().map(|stream| (stream.port, stream.slot)).collect();
+        network::Slots::new(&self.network, self.ports.len(), &streams)
+    }
+
     /// Number of streams that join port `port`.
     pub(crate) fn streams_at(&self, port: usize) -> usize {
         self.streams.iter().filter(|stream| stream.port == port).count()

@@ -158,6 +158,72 @@ fn days(days: f64) -> String {
     }
 }
 
+/// Where the groups of each node count: every node's (stream, class) cells come in slots, one
+/// per stream that joins it, then one per choosing stream that may come to it from elsewhere,
+/// then one for the groups routed to it from other nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Slots {
+    /// Slots per node (at least one).
+    pub count: Vec<usize>,
+    /// Per stream: its slot at each of its ports (those of its choice, in order), or at its
+    /// one node.
+    pub of_stream: Vec<Vec<(usize, u16)>>,
+    /// Per node: the slot of groups routed there from other nodes, if any are.
+    pub routed: Vec<Option<u16>>,
+}
+
+impl Slots {
+    /// The slots of `streams` (joining `stream_nodes`, with their slots there) in `network`
+    /// of `nodes` nodes.
+    pub(crate) fn new(network: &Network, nodes: usize, streams: &[(usize, u16)]) -> Slots {
+        let mut count = vec![0usize; nodes];
+        for &(node, _) in streams {
+            count[node] += 1;
+        }
+        let mut of_stream = Vec::with_capacity(streams.len());
+        for (index, &(node, slot)) in streams.iter().enumerate() {
+            match network.choices.get(index).and_then(Option::as_ref) {
+                Some(choice) => of_stream.push(
+                    choice
+                        .ports
+                        .iter()
+                        .map(|&port| {
+                            if port == node {
+                                (port, slot)
+                            } else {
+                                count[port] += 1;
+                                (port, (count[port] - 1) as u16)
+                            }
+                        })
+                        .collect(),
+                ),
+                None => of_stream.push(vec![(node, slot)]),
+            }
+        }
+        let routed = (0..nodes)
+            .map(|node| {
+                let target = network
+                    .routes
+                    .iter()
+                    .flatten()
+                    .any(|route| route.targets.contains(&Target::Node(node)));
+                target.then(|| {
+                    count[node] += 1;
+                    (count[node] - 1) as u16
+                })
+            })
+            .collect();
+        for slots in &mut count {
+            *slots = (*slots).max(1);
+        }
+        Slots {
+            count,
+            of_stream,
+            routed,
+        }
+    }
+}
+
 /// The outcome, at the list it leaves, of a group that moves to another port's list.
 pub(crate) const MOVED: &str = "moved";
 

@@ -386,16 +386,37 @@ impl Replication {
         merged(&self.ports[port].by_class, outcomes)
     }
 
-    /// Takes each stream's results out of its port, in the model's stream order (`ports` gives
-    /// each stream's port): `None` for a stream alone at its port, whose results are the port's.
-    pub(crate) fn take_streams(&mut self, ports: impl Iterator<Item = usize>) -> Vec<Option<StreamResult>> {
-        // A port's streams come in slot order, so its results are taken in turn.
-        let mut own: Vec<_> = self
+    /// Takes each stream's results out of its ports, in the model's stream order: `places`
+    /// gives each stream's (port, slot) pairs (several for a stream whose groups choose their
+    /// port; their results are merged). `None` for a stream alone at its one port, whose
+    /// results are the port's.
+    pub(crate) fn take_streams(&mut self, places: &[Vec<(usize, u16)>], outcomes: usize) -> Vec<Option<StreamResult>> {
+        let mut own: Vec<Vec<Option<StreamResult>>> = self
             .ports
             .iter_mut()
-            .map(|port| std::mem::take(&mut port.streams).into_iter())
+            .map(|port| std::mem::take(&mut port.streams).into_iter().map(Some).collect())
             .collect();
-        ports.map(|port| own[port].next()).collect()
+        places
+            .iter()
+            .map(|places| {
+                let mut parts = places.iter().map(|&(port, slot)| {
+                    match own[port].get_mut(usize::from(slot)).and_then(Option::take) {
+                        Some(result) => Some(result),
+                        None if places.len() > 1 => Some(StreamResult {
+                            people: self.port_people(port, outcomes),
+                            daily: self.ports[port].daily.clone(),
+                        }),
+                        None => None,
+                    }
+                });
+                let mut merged = parts.next().flatten()?;
+                for part in parts.flatten() {
+                    merged.people.merge(&part.people);
+                    merged.daily.add(&part.daily);
+                }
+                Some(merged)
+            })
+            .collect()
     }
 
     /// Daily series summed over ports.

@@ -282,7 +282,7 @@ impl Dailies {
                 .map(|r| {
                     let mut replication = run_replication_with(model, r, engine, cancel)?;
                     let total = replication.total_daily();
-                    let taken = replication.take_streams(model.streams.iter().map(|stream| stream.port));
+                    let taken = replication.take_streams(&model.slots().of_stream, model.outcomes.len());
                     let streams = model
                         .streams
                         .iter()
