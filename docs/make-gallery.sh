@@ -20,6 +20,13 @@ for kind in backlog waits quoted outcomes; do
   cp "$work/tijuana/$kind.png" "$img/tijuana-$kind.png"
 done
 
+# Remain in Mexico 2019, a network (the port, MPP returns and hearings, screening): how people
+# moved through it, and each list.
+"$backlog" run scenarios/mpp-2019.toml --quiet --out "$work/mpp" --charts > /dev/null
+for kind in flows nodes; do
+  cp "$work/mpp/$kind.png" "$img/mpp-2019-$kind.png"
+done
+
 # CBP One 2023: the backlog.
 "$backlog" run scenarios/cbp-one-2023.toml --quiet --out "$work/cbp-one" > /dev/null
 "$backlog" chart "$work/cbp-one" --kind backlog --format png --out "$work/cbp-one-charts" > /dev/null

@@ -182,6 +182,11 @@ pub(super) fn draw<DB: DrawingBackend>(
         Kind::Quoted => quoted_waits(c, results, legend, title),
         Kind::Waits => waits(c, results, legend, title),
         Kind::Outcomes => where_people_went(c, results, labels, title),
+        // Refused by `write_compare` before anything is drawn.
+        Kind::Flows | Kind::Nodes => Err(crate::error::Error::Chart(format!(
+            "the {} chart is drawn of one results folder, not compared",
+            kind.name()
+        ))),
     }
 }
 

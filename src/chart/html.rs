@@ -87,6 +87,49 @@ fn summary_table(results: &Folder) -> String {
         }
         html.push_str("</table></div>\n");
     }
+    if let Some(network) = &results.summary.network {
+        html.push_str(&network_tables(network));
+    }
+    html
+}
+
+/// The network section: everyone end to end, where journeys ended and the flows.
+fn network_tables(network: &crate::results::NetworkSummary) -> String {
+    let mut html = String::from("<h3 id=\"network\">Network</h3>\n<div class=\"wide\"><table class=\"summary\">\n");
+    for (label, value) in crate::report::network::end_to_end_lines(network) {
+        if label.is_empty() {
+            let _ = writeln!(html, "<tr><th colspan=\"2\">{}</th></tr>", escape(&value));
+        } else {
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
+                escape(&label),
+                escape(&value)
+            );
+        }
+    }
+    html.push_str("</table></div>\n");
+    for grid in crate::report::network::grids(network) {
+        let _ = writeln!(
+            html,
+            "<h3>{}</h3>\n<div class=\"wide\"><table class=\"summary\">",
+            escape(grid.title)
+        );
+        html.push_str("<tr>");
+        for column in &grid.columns {
+            let _ = write!(html, "<th>{}</th>", escape(column));
+        }
+        html.push_str("</tr>\n");
+        for row in &grid.rows {
+            html.push_str("<tr>");
+            for (column, cell) in row.iter().enumerate() {
+                let class = if column < grid.names { "" } else { " class=\"n\"" };
+                let _ = write!(html, "<td{class}>{}</td>", escape(cell));
+            }
+            html.push_str("</tr>\n");
+        }
+        html.push_str("</table></div>\n");
+    }
     html
 }
 
@@ -140,6 +183,17 @@ fn caption(kind: Kind, results: &Folder) -> String {
                            and at the end, with people who left broken down by what they did. Those outcomes are \
                            the scenario's assumptions."
             .to_owned(),
+        Kind::Flows => "How people moved through the network, from arrival through the ports and stages to where \
+                        their journeys ended: each band is as wide as the people per run it carries (means over \
+                        runs). Each end gives the mean time from first joining a list; for people still in the \
+                        network, the time so far. Moves back or sideways are listed under the chart."
+            .to_owned(),
+        Kind::Nodes => format!(
+            "People on the list of each port and stage at the end of each day: the line is the mean of {} \
+             simulated runs, the darker band the middle half of runs, the lighter one 90% of them. The panels \
+             share their dates; each has its own vertical scale.",
+            results.replications()
+        ),
     }
 }
 
@@ -149,6 +203,8 @@ fn heading(kind: Kind) -> &'static str {
         Kind::Waits => "How long people waited",
         Kind::Quoted => "The wait a newcomer would be quoted",
         Kind::Outcomes => "Where people went",
+        Kind::Flows => "How people moved through the network",
+        Kind::Nodes => "People waiting at each port and stage",
     }
 }
 
@@ -190,13 +246,18 @@ pub(super) fn report(results: &Folder, options: &Options) -> Result<String, Erro
         escape(&results.period()),
         escape(&results.source_line())
     );
+    let kinds = Kind::all_of(results);
     html.push_str("<nav>");
-    for kind in Kind::ALL {
+    for &kind in &kinds {
         let _ = write!(html, "<a href=\"#{}\">{}</a>", kind.name(), heading(kind));
     }
-    html.push_str("<a href=\"#summary\">Summary</a><a href=\"#scenario\">Scenario</a><a href=\"#provenance\">Provenance</a></nav>\n");
+    html.push_str("<a href=\"#summary\">Summary</a>");
+    if results.summary.network.is_some() {
+        html.push_str("<a href=\"#network\">Network</a>");
+    }
+    html.push_str("<a href=\"#scenario\">Scenario</a><a href=\"#provenance\">Provenance</a></nav>\n");
     let stem = file_stem(results.scenario());
-    for kind in Kind::ALL {
+    for &kind in &kinds {
         html.push_str(&chart_section(kind, results, &stem, options)?);
     }
     let _ = writeln!(
@@ -314,6 +375,7 @@ fn hover_attributes(kind: Kind, data: &ChartData, plot: Option<&super::canvas::P
     let hover = match data.hover {
         Hover::Line { shift } => format!(" data-hover=\"line\" data-shift=\"{}\"", csv_number(shift)),
         Hover::Bins => " data-hover=\"bins\"".to_owned(),
+        Hover::None => return String::new(),
     };
     let unit = if kind == Kind::Quoted {
         " data-unit=\"days\""

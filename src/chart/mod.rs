@@ -8,7 +8,8 @@
 //! - [`write()`] draws charts of one folder ([`Kind`]), [`write_compare`] of several on the same
 //!   axes, [`write_report`] the report; a sweep's chart and a fit's back-test are drawn by the
 //!   sweep and the fit themselves;
-//! - inside, `backlog`, `waits`, `quoted`, `outcomes` draw one folder and `compare` several;
+//! - inside, `backlog`, `waits`, `quoted`, `outcomes` draw one folder, `flows` and `nodes` one
+//!   folder of a network, and `compare` several;
 //!   `layout` and `series` are shared (the frame, axes, labelled markers and data marks),
 //!   `style` holds the palette, fonts and number formats, `canvas` draws on SVG or PNG and
 //!   `html` writes `report.html`.
@@ -17,8 +18,10 @@ mod backlog;
 pub(crate) mod backtest;
 mod canvas;
 mod compare;
+mod flows;
 mod html;
 mod layout;
+mod nodes;
 mod outcomes;
 mod quoted;
 mod series;
@@ -46,11 +49,35 @@ pub enum Kind {
     Quoted,
     /// Where people went: processed, left (by outcome), still waiting.
     Outcomes,
+    /// How people moved through a network: from arrivals through ports and stages to where
+    /// their journeys ended (networks only).
+    Flows,
+    /// People on the list of each port and stage over time, one panel each (networks only).
+    Nodes,
 }
 
 impl Kind {
-    /// Every kind, in the order charts are listed.
+    /// Every kind drawn of any results folder, in the order charts are listed.
     pub const ALL: [Kind; 4] = [Kind::Backlog, Kind::Waits, Kind::Quoted, Kind::Outcomes];
+
+    /// The kinds drawn only of the results of a network.
+    pub const NETWORK: [Kind; 2] = [Kind::Flows, Kind::Nodes];
+
+    /// Every kind `folder` has: [`ALL`](Self::ALL), and [`NETWORK`](Self::NETWORK) when it
+    /// holds the results of a network.
+    pub fn all_of(folder: &Folder) -> Vec<Kind> {
+        let network: &[Kind] = if folder.summary.network.is_some() {
+            &Kind::NETWORK
+        } else {
+            &[]
+        };
+        Kind::ALL.iter().chain(network).copied().collect()
+    }
+
+    /// Whether only the results of a network have this chart.
+    pub fn needs_network(self) -> bool {
+        Kind::NETWORK.contains(&self)
+    }
 
     /// The name used on the command line and in file names.
     pub fn name(self) -> &'static str {
@@ -59,6 +86,8 @@ impl Kind {
             Kind::Waits => "waits",
             Kind::Quoted => "quoted",
             Kind::Outcomes => "outcomes",
+            Kind::Flows => "flows",
+            Kind::Nodes => "nodes",
         }
     }
 }
@@ -166,6 +195,8 @@ impl Chart<'_> {
             Chart::Single(Kind::Waits, results) => waits::draw(c, results, title),
             Chart::Single(Kind::Quoted, results) => quoted::draw(c, results, title),
             Chart::Single(Kind::Outcomes, results) => outcomes::draw(c, results, title),
+            Chart::Single(Kind::Flows, results) => flows::draw(c, results, title),
+            Chart::Single(Kind::Nodes, results) => nodes::draw(c, results, title),
             Chart::Compare(kind, results, labels) => compare::draw(c, kind, results, labels, title),
             Chart::Sweep(data) => sweep::draw(c, data, title),
             Chart::Backtest(data) => backtest::draw(c, data, title),
@@ -225,7 +256,9 @@ pub const SIZE_LIMITS: (u32, u32) = (240, 4000);
 /// Most folders one comparison chart shows (one colour each).
 pub const MAX_COMPARED: usize = compare::MAX_SERIES;
 
-/// Draws `kinds` of a results folder in `formats` into `out`; returns the files written.
+/// Draws `kinds` of a results folder in `formats` into `out`; returns the files written. The
+/// kinds of a network ([`Kind::NETWORK`]) are refused, before anything is written, for a
+/// folder that holds no network (see [`Kind::all_of`]).
 pub fn write(
     folder: &Folder,
     kinds: &[Kind],
@@ -234,6 +267,20 @@ pub fn write(
     options: &Options,
     cancel: &CancelToken,
 ) -> Result<Vec<PathBuf>, Error> {
+    let missing = kinds
+        .iter()
+        .find(|kind| kind.needs_network() && folder.summary.network.is_none());
+    if let Some(kind) = missing {
+        return Err(input(
+            format!(
+                "`{}` holds no network, so it has no {} chart",
+                folder.dir.display(),
+                kind.name()
+            ),
+            "the flows and nodes charts are drawn of a run of a network (a scenario with [[stages]] \
+             or streams that choose between ports; see docs/networks.md)",
+        ));
+    }
     let charts: Vec<Chart<'_>> = kinds.iter().map(|&kind| Chart::Single(kind, folder)).collect();
     write_charts_until(&charts, out, formats, options, cancel)
 }
@@ -253,6 +300,12 @@ pub fn write_compare(
         return Err(input(
             format!("a comparison chart cannot show {} folders", folders.len()),
             &format!("compare one to {MAX_COMPARED} folders (one colour each)"),
+        ));
+    }
+    if let Some(kind) = kinds.iter().find(|kind| kind.needs_network()) {
+        return Err(input(
+            format!("the {} chart is drawn of one results folder, not compared", kind.name()),
+            "compare the backlog, waits, quoted or outcomes charts, or draw each folder's own",
         ));
     }
     if labels.len() != folders.len() {

@@ -121,7 +121,7 @@ pub(crate) struct ChartArgs {
     /// Legend labels of the compared folders, comma-separated (default: scenario names).
     #[arg(long, value_name = "A,B,...", requires = "compare")]
     pub(crate) labels: Option<String>,
-    /// Which chart.
+    /// Which chart: flows and nodes are of networks only; all is every chart the folder has.
     #[arg(long, value_enum, default_value_t = KindArg::All)]
     pub(crate) kind: KindArg,
     /// Folder for the charts (default: the results folder; with --compare, the current folder).
@@ -150,6 +150,8 @@ pub(crate) enum KindArg {
     Waits,
     Quoted,
     Outcomes,
+    Flows,
+    Nodes,
     All,
 }
 

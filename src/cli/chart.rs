@@ -65,12 +65,15 @@ pub(super) fn chart(args: ChartArgs, cancel: &CancelToken, stdout: &mut dyn Writ
         title: args.title.clone(),
         force: args.force,
     };
+    // `all` is every kind of one folder (see `Kind::all_of`), or every kind compared.
     let kinds: Vec<Kind> = match args.kind {
         KindArg::Backlog => vec![Kind::Backlog],
         KindArg::Waits => vec![Kind::Waits],
         KindArg::Quoted => vec![Kind::Quoted],
         KindArg::Outcomes => vec![Kind::Outcomes],
-        KindArg::All => Kind::ALL.to_vec(),
+        KindArg::Flows => vec![Kind::Flows],
+        KindArg::Nodes => vec![Kind::Nodes],
+        KindArg::All => Vec::new(),
     };
     let formats: &[Format] = match args.format {
         ChartFormatArg::Png => &[Format::Png],
@@ -78,6 +81,7 @@ pub(super) fn chart(args: ChartArgs, cancel: &CancelToken, stdout: &mut dyn Writ
         ChartFormatArg::Both => &[Format::Png, Format::Svg],
     };
     if !args.compare.is_empty() {
+        let kinds = if kinds.is_empty() { Kind::ALL.to_vec() } else { kinds };
         return compare(&args, &kinds, formats, &options, cancel, stdout);
     }
     if args.labels.is_some() {
@@ -91,6 +95,7 @@ pub(super) fn chart(args: ChartArgs, cancel: &CancelToken, stdout: &mut dyn Writ
     };
     let folder = Folder::read_within(dir, &input_limit(args.max_input))?;
     folder_notes(&folder);
+    let kinds = if kinds.is_empty() { Kind::all_of(&folder) } else { kinds };
     let out = args.out.clone().unwrap_or_else(|| dir.clone());
     let written = chart::write(&folder, &kinds, &out, formats, &options, cancel)?;
     print_written(stdout, &written)

@@ -181,7 +181,8 @@ pub(super) fn after_run(
     }
     if charts {
         let formats = [chart::Format::Png, chart::Format::Svg];
-        chart::write(&folder, &Kind::ALL, dir, &formats, &chart::Options::default(), cancel)?;
+        let kinds = Kind::all_of(&folder);
+        chart::write(&folder, &kinds, dir, &formats, &chart::Options::default(), cancel)?;
     }
     if report {
         if cancel.is_cancelled() {

@@ -1,5 +1,7 @@
-//! What is printed for people to read: the summary table, and the trace of one replication.
+//! What is printed for people to read: the summary table (with its network section), and the
+//! trace of one replication.
 
+pub(crate) mod network;
 pub(crate) mod table;
 
 pub(crate) use table::summary_lines;

@@ -7,7 +7,7 @@ use crate::stats::summary::Estimate;
 use std::fmt::Write as _;
 
 /// Days with two decimals below 10 (waits of M/M/c size), one above.
-fn days(value: f64) -> String {
+pub(super) fn days(value: f64) -> String {
     if value.abs() < 10.0 {
         format!("{value:.2}")
     } else {
@@ -16,7 +16,7 @@ fn days(value: f64) -> String {
 }
 
 /// `mean [low, high]`, or `–` when undefined.
-fn estimate(estimate: &Estimate, format: fn(f64) -> String) -> String {
+pub(super) fn estimate(estimate: &Estimate, format: fn(f64) -> String) -> String {
     match (estimate.mean, estimate.ci95_low, estimate.ci95_high) {
         (Some(mean), Some(low), Some(high)) => format!("{} [{}, {}]", format(mean), format(low), format(high)),
         (Some(mean), _, _) => format(mean),
@@ -116,6 +116,9 @@ fn to_table(summary: &Summary, date_of_day: impl Fn(i64) -> Option<String>) -> S
         for row in &table.rows {
             let _ = writeln!(out, "{}", line(row));
         }
+    }
+    if let Some(network) = &summary.network {
+        out.push_str(&super::network::text(network));
     }
     out
 }

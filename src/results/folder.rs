@@ -73,6 +73,9 @@ pub struct Folder {
     pub summary: Summary,
     /// Daily series of everyone (scope `all`) by name, one band per day.
     pub daily: BTreeMap<String, Vec<Band>>,
+    /// People on the list at each day's end per port or stage (scopes `port:NAME`), by name,
+    /// one band per row as in `daily`.
+    pub ports_on_list: BTreeMap<String, Vec<Band>>,
     /// Days per row of `daily` (1, unless the horizon was too long to keep every day).
     pub row_days: u32,
     /// Waits of everyone (scope `all`) by population.
@@ -206,9 +209,16 @@ fn finite(dir: &Path, name: &str, text: &str) -> Result<f64, Error> {
     Ok(value)
 }
 
-/// The daily bands by series name, and the days per row (rows start at day 0 and step by a
-/// fixed number of days, which is 1 unless the horizon was very long).
-fn parse_daily(dir: &Path, text: &str) -> Result<(BTreeMap<String, Vec<Band>>, u32), Error> {
+/// Daily bands by name: every series of everyone, and `on_list` of each port or stage.
+#[derive(Debug, Default)]
+struct Daily {
+    all: BTreeMap<String, Vec<Band>>,
+    ports_on_list: BTreeMap<String, Vec<Band>>,
+}
+
+/// The daily bands, and the days per row (rows start at day 0 and step by a fixed number of
+/// days, which is 1 unless the horizon was very long).
+fn parse_daily(dir: &Path, text: &str) -> Result<(Daily, u32), Error> {
     let name = "daily.csv";
     let rows = csv_rows(
         dir,
@@ -216,7 +226,7 @@ fn parse_daily(dir: &Path, text: &str) -> Result<(BTreeMap<String, Vec<Band>>, u
         text,
         &["scope", "day", "series", "mean", "p5", "p25", "p50", "p75", "p95"],
     )?;
-    let mut series: BTreeMap<String, Vec<Band>> = BTreeMap::new();
+    let mut daily = Daily::default();
     let all: Vec<&Vec<String>> = rows.iter().filter(|row| row[0] == "all").collect();
     let day_of = |row: &Vec<String>| -> Result<usize, Error> {
         row[1]
@@ -231,7 +241,15 @@ fn parse_daily(dir: &Path, text: &str) -> Result<(BTreeMap<String, Vec<Band>>, u
             break;
         }
     }
-    for row in all {
+    let port_rows = rows
+        .iter()
+        .filter(|row| row[2] == "on_list")
+        .filter_map(|row| Some((row[0].strip_prefix("port:")?, row)));
+    let rows = all
+        .into_iter()
+        .map(|row| (None, row))
+        .chain(port_rows.map(|(port, row)| (Some(port), row)));
+    for (port, row) in rows {
         let day = day_of(row)?;
         // Only a quoted wait can be infinite (nobody processed in the window); counts of
         // people are never negative.
@@ -248,7 +266,10 @@ fn parse_daily(dir: &Path, text: &str) -> Result<(BTreeMap<String, Vec<Band>>, u
             p75: values[4],
             p95: values[5],
         };
-        let days = series.entry(row[2].clone()).or_default();
+        let days = match port {
+            Some(port) => daily.ports_on_list.entry(port.to_owned()).or_default(),
+            None => daily.all.entry(row[2].clone()).or_default(),
+        };
         if day != days.len() * row_days {
             return Err(bad_file(
                 dir,
@@ -259,12 +280,12 @@ fn parse_daily(dir: &Path, text: &str) -> Result<(BTreeMap<String, Vec<Band>>, u
         days.push(band);
     }
     for needed in ["on_list", "processed", "joined", "abandoned", "quoted_wait_days"] {
-        if !series.contains_key(needed) {
+        if !daily.all.contains_key(needed) {
             return Err(bad_file(dir, name, format!("it has no `{needed}` series")));
         }
     }
     let row_days = u32::try_from(row_days).map_err(|_| bad_file(dir, name, "its days are too far apart"))?;
-    Ok((series, row_days))
+    Ok((daily, row_days))
 }
 
 fn parse_waits(dir: &Path, text: &str) -> Result<BTreeMap<String, Population>, Error> {
@@ -402,7 +423,10 @@ pub(super) fn write(dir: &Path, results: &Results) -> Result<(), Error> {
         write_file(&dir.join(name), contents.as_bytes())?;
     }
     if let Some(network) = &results.summary().network {
-        write_file(&dir.join("flows.csv"), super::csv::flows_csv(network, &info.ports).as_bytes())?;
+        write_file(
+            &dir.join("flows.csv"),
+            super::csv::flows_csv(network, &info.ports).as_bytes(),
+        )?;
     }
     Ok(())
 }
@@ -450,7 +474,13 @@ impl Folder {
         if let Some(date) = summary.start_date.as_deref().filter(|date| Date::parse(date).is_none()) {
             return Err(bad_file(dir, "summary.json", format!("`{date}` is not a start date")));
         }
-        let (daily, row_days) = parse_daily(dir, &read(dir, "daily.csv", limits)?)?;
+        let (
+            Daily {
+                all: daily,
+                ports_on_list,
+            },
+            row_days,
+        ) = parse_daily(dir, &read(dir, "daily.csv", limits)?)?;
         let waits = parse_waits(dir, &read(dir, "waits.csv", limits)?)?;
         let scenario_text = if is_file(&dir.join("scenario.toml")) {
             Some(read(dir, "scenario.toml", limits)?)
@@ -464,6 +494,7 @@ impl Folder {
             dir: dir.to_path_buf(),
             summary,
             daily,
+            ports_on_list,
             row_days,
             waits,
             markers,
@@ -535,14 +566,17 @@ mod tests {
     #[test]
     fn daily_rows_of_other_scopes_are_ignored_and_inf_is_infinite() {
         let text = "# backlog\nscope,day,date,series,mean,p5,p25,p50,p75,p95\n\
-                    all,0,,on_list,1,0,1,1,2,3\nport:a,0,,on_list,9,9,9,9,9,9\n\
+                    all,0,,on_list,1,0,1,1,2,3\nport:a,0,,on_list,9,9,9,9,9,9\nport:a,0,,joined,5,5,5,5,5,5\n\
                     all,0,,processed,1,1,1,1,1,1\nall,0,,joined,1,1,1,1,1,1\n\
                     all,0,,abandoned,0,0,0,0,0,0\nall,0,,quoted_wait_days,inf,1,2,inf,inf,inf\n";
         let (daily, row_days) = parse_daily(Path::new("x"), text).expect("parses");
         assert_eq!(row_days, 1);
-        assert_eq!(daily["on_list"].len(), 1);
-        assert_eq!(daily["on_list"][0].p95, 3.0);
-        assert!(daily["quoted_wait_days"][0].p50.is_infinite());
+        assert_eq!(daily.all["on_list"].len(), 1);
+        assert_eq!(daily.all["on_list"][0].p95, 3.0);
+        assert!(daily.all["quoted_wait_days"][0].p50.is_infinite());
+        // A port's list is kept apart, and only its list.
+        assert_eq!(daily.ports_on_list["a"][0].p50, 9.0);
+        assert_eq!(daily.ports_on_list.len(), 1);
     }
 
     #[test]

@@ -78,17 +78,16 @@ fn artifacts() -> PathBuf {
 /// The report of a short run of the Tijuana scenario (dated, with policy markers), with the
 /// checks injected, as `report.html` in `dir`; returns `dir`.
 fn instrumented_report(dir: &Path) -> PathBuf {
+    instrumented_report_of(dir, &["scenarios/tijuana-2018.toml", "--replications", "3"])
+}
+
+/// [`instrumented_report`] of `backlog run RUN`.
+fn instrumented_report_of(dir: &Path, run: &[&str]) -> PathBuf {
     let results = dir.join("results");
     backlog()
-        .args([
-            "run",
-            "scenarios/tijuana-2018.toml",
-            "--quiet",
-            "--replications",
-            "3",
-            "--report",
-            "--out",
-        ])
+        .arg("run")
+        .args(run)
+        .args(["--quiet", "--report", "--out"])
         .arg(&results)
         .assert()
         .success();
@@ -292,5 +291,41 @@ fn the_report_works_in_a_browser_on_a_desktop_and_a_phone() {
         check(width, &verdict, &console);
         let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("{} ({}): {e}", png.display(), browser.display()));
         assert!(bytes.starts_with(b"\x89PNG"), "{} is a PNG", png.display());
+    }
+}
+
+/// The report of a network shows its flow and node charts, one drawing of each at each width,
+/// with the checks every report passes.
+#[test]
+fn the_report_of_a_network_works_in_a_browser_on_a_desktop_and_a_phone() {
+    chromium();
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    let run = [
+        "tests/networks/port-to-court.toml",
+        "--replications",
+        "2",
+        "--set",
+        "run.horizon_days=120",
+        "--set",
+        "streams.pending_cases.people=2000",
+    ];
+    let dir = instrumented_report_of(scratch.path(), &run);
+    for (width, height) in [(1280, 1000), (390, 844)] {
+        let png = scratch.path().join(format!("network-{width}.png"));
+        let (verdict, console) = load(&dir, width, height, &png);
+        check(width, &verdict, &console);
+        let charts = verdict["charts"].as_array().expect("charts");
+        for id in ["flows", "nodes"] {
+            let shown: Vec<&Value> = charts
+                .iter()
+                .filter(|c| c["id"] == id && c["visible"].as_bool() == Some(true))
+                .collect();
+            assert_eq!(shown.len(), 1, "{id}: one chart shown at {width} px: {verdict}");
+            assert!(
+                number(shown[0], "width") >= 300.0 && number(shown[0], "boxWidth") <= f64::from(width),
+                "{id} at {width} px: {}",
+                shown[0]
+            );
+        }
     }
 }

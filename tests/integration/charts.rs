@@ -10,10 +10,10 @@ use std::sync::OnceLock;
 const KINDS: [&str; 4] = ["backlog", "waits", "quoted", "outcomes"];
 
 /// fontconfig cannot find its configuration: text must come from the embedded font.
-const NO_FONTCONFIG: (&str, &str) = ("FONTCONFIG_FILE", "/nonexistent/fonts.conf");
+pub(crate) const NO_FONTCONFIG: (&str, &str) = ("FONTCONFIG_FILE", "/nonexistent/fonts.conf");
 
 /// A folder of the test build that the tests can use and leave behind.
-fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("charts").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch folder");
@@ -51,13 +51,13 @@ fn other_results() -> &'static Path {
     run_once(&DIR, "other", &["--seed", "7"])
 }
 
-struct Image {
-    width: u32,
-    height: u32,
+pub(crate) struct Image {
+    pub(crate) width: u32,
+    pub(crate) height: u32,
     rgb: Vec<u8>,
 }
 
-fn decode_png(path: &Path) -> Image {
+pub(crate) fn decode_png(path: &Path) -> Image {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
         .read_info()
@@ -85,7 +85,7 @@ fn luminance_variance(image: &Image, rows: std::ops::Range<u32>) -> f64 {
     values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64
 }
 
-fn assert_not_blank(path: &Path, image: &Image) {
+pub(crate) fn assert_not_blank(path: &Path, image: &Image) {
     let variance = luminance_variance(image, 0..image.height);
     assert!(
         variance > 200.0,
@@ -98,7 +98,7 @@ fn assert_not_blank(path: &Path, image: &Image) {
 }
 
 /// The text of every `<text>` element of an SVG (entities left as they are).
-fn svg_texts(svg: &str) -> Vec<String> {
+pub(crate) fn svg_texts(svg: &str) -> Vec<String> {
     svg.split("<text")
         .skip(1)
         .filter_map(|rest| {
@@ -109,7 +109,7 @@ fn svg_texts(svg: &str) -> Vec<String> {
         .collect()
 }
 
-fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -9,6 +9,7 @@ mod compare;
 mod fit;
 mod horizon;
 mod library;
+mod network_charts;
 mod networks;
 mod policy;
 mod reliability;

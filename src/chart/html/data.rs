@@ -17,6 +17,8 @@ pub(super) enum Hover {
     },
     /// A histogram: the row whose first two columns (from, to) hold x.
     Bins,
+    /// No values under the pointer: a diagram, or panels of their own (the table has them).
+    None,
 }
 
 /// One CSV table to download.
@@ -97,6 +99,49 @@ pub(super) fn chart_data(kind: Kind, results: &Folder, stem: &str) -> ChartData 
                 plot: table(kind.name(), by_day(results, &columns)),
                 hover: line,
                 bars: Some(table("outcomes-at-end", bars)),
+            }
+        }
+        Kind::Flows => {
+            let mut csv = String::from("from,to,people_per_run\n");
+            for flow in results.summary.network.iter().flat_map(|network| &network.flows) {
+                let _ = writeln!(
+                    csv,
+                    "{},{},{}",
+                    csv_text(&flow.from),
+                    csv_text(&flow.to),
+                    csv_number(flow.people)
+                );
+            }
+            ChartData {
+                plot: table(kind.name(), csv),
+                hover: Hover::None,
+                bars: None,
+            }
+        }
+        Kind::Nodes => {
+            let names: Vec<(String, &[Band])> = results
+                .summary
+                .ports
+                .iter()
+                .map(|port| {
+                    let bands = results.ports_on_list.get(&port.name).map_or(&[][..], Vec::as_slice);
+                    (port.name.clone(), bands)
+                })
+                .collect();
+            let headers: Vec<[String; 3]> = names
+                .iter()
+                .map(|(name, _)| ["mean", "p5", "p95"].map(|statistic| csv_text(&format!("{name}_{statistic}"))))
+                .collect();
+            let mut columns: Vec<(&str, Vec<f64>)> = Vec::new();
+            for ((_, bands), header) in names.iter().zip(&headers) {
+                columns.push((&header[0], bands.iter().map(|b| b.mean).collect()));
+                columns.push((&header[1], bands.iter().map(|b| b.p5).collect()));
+                columns.push((&header[2], bands.iter().map(|b| b.p95).collect()));
+            }
+            ChartData {
+                plot: table(kind.name(), by_day(results, &columns)),
+                hover: Hover::None,
+                bars: None,
             }
         }
     }
