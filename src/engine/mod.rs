@@ -430,7 +430,9 @@ impl<'m> Sim<'m> {
                     horizon: model.horizon_ticks(),
                     numbers: port.list_numbers.map(|spec| NumberBook::new(spec, model.horizon_days)),
                     present_calls: 0,
-                    net: net.as_ref().map(|net| Box::new(network::NodeNet::new(model, index, net.posts(index)))),
+                    net: net
+                        .as_ref()
+                        .map(|net| Box::new(network::NodeNet::new(model, index, net.posts(index)))),
                 }
             })
             .collect();
@@ -608,7 +610,8 @@ impl<'m> Sim<'m> {
                 }
             }
             if NETWORK {
-                let (EventKind::Call { port } | EventKind::ShiftStart { port } | EventKind::ServiceDone { port }) = event;
+                let (EventKind::Call { port } | EventKind::ShiftStart { port } | EventKind::ServiceDone { port }) =
+                    event;
                 self.route(usize::from(port));
             }
             self.queue.handled();
@@ -710,15 +713,12 @@ impl<'m> Sim<'m> {
             return port;
         }
         let time = pending.time();
-        let (to, travel) = match chooser.and_then(|stream| Some((stream, self.model.network.choices[stream].as_ref()?))) {
+        let (to, travel) = match chooser.and_then(|stream| Some((stream, self.model.network.choices[stream].as_ref()?)))
+        {
             Some((stream, choice)) => {
                 let ports = &self.ports;
-                let posted = |port: usize, day: usize| {
-                    ports[port]
-                        .net
-                        .as_ref()
-                        .map_or(0.0, |node| node.posted_wait_days(day))
-                };
+                let posted =
+                    |port: usize, day: usize| ports[port].net.as_ref().map_or(0.0, |node| node.posted_wait_days(day));
                 net.choose(stream, choice, time, None, posted)
             }
             None => (port, 0),
@@ -792,8 +792,15 @@ impl<'m> Sim<'m> {
         chooser: Option<usize>,
         trace: &mut T,
     ) {
-        let relist = chooser
-            .and_then(|stream| self.model.network.choices.get(stream)?.as_ref()?.relist.map(|relist| (stream, relist)));
+        let relist = chooser.and_then(|stream| {
+            self.model
+                .network
+                .choices
+                .get(stream)?
+                .as_ref()?
+                .relist
+                .map(|relist| (stream, relist))
+        });
         if let (Some((stream, relist)), Some(net)) = (relist, self.net.as_mut())
             && let Some(at) = net.move_time(stream, &relist, time, group.deadline)
             && let Some(node) = self.ports[to].net.as_deref_mut()
@@ -815,7 +822,11 @@ impl<'m> Sim<'m> {
         if !node.may_move.contains(&check.group.id) {
             return;
         }
-        let lane = if state.lanes.len() > 1 { usize::from(check.class) } else { 0 };
+        let lane = if state.lanes.len() > 1 {
+            usize::from(check.class)
+        } else {
+            0
+        };
         let Some(index) = state.lanes[lane].index_of(check.group.id) else {
             node.may_move.remove(&check.group.id);
             return;
@@ -1089,7 +1100,8 @@ fn group_of(pending: &Arriving, id: u32, counted: bool, slot: u16, classes: usiz
         ticket: 0,
         cell: cell as u16,
         outcome: pending.outcome,
-        flags: if counted { Waiting::COUNTED } else { 0 } | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
+        flags: if counted { Waiting::COUNTED } else { 0 }
+            | if pending.stays_listed { Waiting::STAYS_LISTED } else { 0 },
     }
 }
 

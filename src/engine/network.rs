@@ -17,6 +17,32 @@ use crate::stats::network::{Ending, NetworkStats};
 use rand::RngExt;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hashes a group number by one multiplication: group numbers are not chosen by anyone, so
+/// they need no protection from collisions made on purpose, and millions of groups may wait
+/// in a court's list with an entry each.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u32(&mut self, id: u32) {
+        self.0 = u64::from(id).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// Maps and sets keyed by group number.
+pub(super) type ById = BuildHasherDefault<IdHasher>;
 
 /// A group on its way to a node's list.
 #[derive(Debug, Clone, Copy)]
@@ -44,9 +70,9 @@ pub(super) struct Transfer {
 pub(super) struct NodeNet {
     node: usize,
     /// When the groups on this list who came from another list first joined one.
-    earlier: HashMap<u32, Ticks>,
+    earlier: HashMap<u32, Ticks, ById>,
     /// Groups on this list that may move to another port's list.
-    pub(super) may_move: HashSet<u32>,
+    pub(super) may_move: HashSet<u32, ById>,
     /// Groups processed here and not yet sent on, in the order processed: when they leave,
     /// the group, its class, and when it first joined a list.
     pub(super) departures: Vec<(Ticks, Waiting, u16, Ticks)>,
@@ -67,8 +93,8 @@ impl NodeNet {
         let days = if posts { model.horizon_days as usize } else { 0 };
         NodeNet {
             node,
-            earlier: HashMap::new(),
-            may_move: HashSet::new(),
+            earlier: HashMap::default(),
+            may_move: HashSet::default(),
             departures: Vec::new(),
             stats: NetworkStats::new(model.ports.len(), ends.names.len(), model.outcomes.len()),
             ends,
@@ -102,8 +128,14 @@ impl NodeNet {
     pub(super) fn left(&mut self, group: &Waiting, outcome: usize, at: Ticks) {
         let start = self.first_joined(group);
         let end = self.ends.of_leaving[outcome];
-        self.stats
-            .end(Some(self.node), end, Ending::Left { outcome }, group.size, at - start, group.counted());
+        self.stats.end(
+            Some(self.node),
+            end,
+            Ending::Left { outcome },
+            group.size,
+            at - start,
+            group.counted(),
+        );
     }
 
     /// `group` (of class `class`) was processed at `time`, and leaves the node at `leave`.
@@ -134,7 +166,14 @@ impl NodeNet {
         if counted {
             self.stats.flows[self.node] += u64::from(people);
         }
-        self.stats.end(Some(self.node), self.ends.did_not_join, Ending::DidNotJoin, people, 0, counted);
+        self.stats.end(
+            Some(self.node),
+            self.ends.did_not_join,
+            Ending::DidNotJoin,
+            people,
+            0,
+            counted,
+        );
     }
 
     /// Notes the names on the list at the start of each day up to `day` (the list has not
@@ -225,7 +264,9 @@ impl NetSim {
             .collect();
         let give_up = (0..nodes)
             .map(|node| {
-                let stage = node.checked_sub(network.first_stage).and_then(|i| network.stages.get(i))?;
+                let stage = node
+                    .checked_sub(network.first_stage)
+                    .and_then(|i| network.stages.get(i))?;
                 let give_up = stage.give_up.as_ref()?;
                 let name = &model.ports[node].name;
                 let outcome = &network.outcomes[give_up.outcome];
@@ -331,15 +372,27 @@ impl NetSim {
         for (leave, group, class, start) in departures.drain(..) {
             let counted = group.counted();
             let pending = |net: &mut NodeNet| {
-                net.stats
-                    .end(Some(node), net.ends.pending, Ending::Pending, group.size, self.horizon - start, counted)
+                net.stats.end(
+                    Some(node),
+                    net.ends.pending,
+                    Ending::Pending,
+                    group.size,
+                    self.horizon - start,
+                    counted,
+                )
             };
             let Some(router) = self.routers[node].as_mut() else {
                 if leave >= self.horizon {
                     pending(net);
                 } else {
-                    net.stats
-                        .end(Some(node), self.processed_end, Ending::Decided, group.size, leave - start, counted);
+                    net.stats.end(
+                        Some(node),
+                        self.processed_end,
+                        Ending::Decided,
+                        group.size,
+                        leave - start,
+                        counted,
+                    );
                 }
                 continue;
             };
@@ -355,7 +408,8 @@ impl NetSim {
                         pending(net);
                     } else {
                         let end = self.of_outcome[outcome];
-                        net.stats.end(Some(node), end, Ending::Decided, group.size, leave - start, counted);
+                        net.stats
+                            .end(Some(node), end, Ending::Decided, group.size, leave - start, counted);
                     }
                 }
                 Target::Node(to) => {
@@ -485,7 +539,10 @@ impl NetSim {
                 let mut costs = costs(choice, &seen.travel_days, day, &posted);
                 // Ports with no throughput yet are only chosen when all are alike: their
                 // costs then count only the travel.
-                if (0..costs.len()).filter(|&index| open(index)).all(|index| costs[index].is_infinite()) {
+                if (0..costs.len())
+                    .filter(|&index| open(index))
+                    .all(|index| costs[index].is_infinite())
+                {
                     costs.clone_from(&seen.travel_days);
                 }
                 let lowest = (0..costs.len())
@@ -564,10 +621,17 @@ impl NetSim {
         let group = &transfer.group;
         if at >= self.horizon {
             let (from, elapsed) = (transfer.from, self.horizon - transfer.first_joined);
-            self.stats
-                .end(from, self.pending_end, Ending::Pending, group.size, elapsed, group.counted());
+            self.stats.end(
+                from,
+                self.pending_end,
+                Ending::Pending,
+                group.size,
+                elapsed,
+                group.counted(),
+            );
         } else {
-            self.stats.flow_to_node(transfer.from, transfer.to, group.size, group.counted());
+            self.stats
+                .flow_to_node(transfer.from, transfer.to, group.size, group.counted());
             self.send(transfer, at);
         }
     }

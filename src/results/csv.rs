@@ -281,7 +281,11 @@ pub(crate) fn flows_csv(summary: &super::NetworkSummary, ports: &[String]) -> St
             flow.from.as_str(),
             kind(&flow.from),
             flow.to.as_str(),
-            if kind(&flow.to) == "arrivals" { "end" } else { kind(&flow.to) },
+            if kind(&flow.to) == "arrivals" {
+                "end"
+            } else {
+                kind(&flow.to)
+            },
             &csv_number(flow.people),
         ]);
     }

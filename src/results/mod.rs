@@ -495,19 +495,17 @@ impl NetworkSummary {
                 time_days: PooledWaits::of(times),
             })
             .collect();
-        let places: Vec<&str> = info
-            .ports
-            .iter()
-            .chain(&network.ends)
-            .map(String::as_str)
-            .collect();
+        let places: Vec<&str> = info.ports.iter().chain(&network.ends).map(String::as_str).collect();
         let mut flows = Vec::new();
         for from in 0..=info.ports.len() {
             for (to, name) in places.iter().enumerate() {
                 let people = stats.flow(from.checked_sub(1), to);
                 if people > 0 {
                     flows.push(Flow {
-                        from: from.checked_sub(1).map_or("arrivals", |node| info.ports[node].as_str()).to_owned(),
+                        from: from
+                            .checked_sub(1)
+                            .map_or("arrivals", |node| info.ports[node].as_str())
+                            .to_owned(),
                         to: (*name).to_owned(),
                         people: per_replication(people),
                     });

@@ -58,7 +58,15 @@ impl NetworkStats {
     /// entered without reaching a list), `elapsed` after first joining a list, in the way `how`
     /// (`counted`: they count in per-person statistics).
     #[inline]
-    pub(crate) fn end(&mut self, from: Option<usize>, end: usize, how: Ending, people: u32, elapsed: Ticks, counted: bool) {
+    pub(crate) fn end(
+        &mut self,
+        from: Option<usize>,
+        end: usize,
+        how: Ending,
+        people: u32,
+        elapsed: Ticks,
+        counted: bool,
+    ) {
         if !counted {
             return;
         }
@@ -105,8 +113,16 @@ impl NetworkStats {
     /// Whether [`merge`](Self::merge) of `other` keeps every count within its type.
     pub(crate) fn can_merge(&self, other: &NetworkStats) -> bool {
         self.same_shape(other)
-            && self.flows.iter().zip(&other.flows).all(|(a, b)| a.checked_add(*b).is_some())
-            && self.end_to_end.iter().zip(&other.end_to_end).all(|(a, b)| a.can_merge(b))
+            && self
+                .flows
+                .iter()
+                .zip(&other.flows)
+                .all(|(a, b)| a.checked_add(*b).is_some())
+            && self
+                .end_to_end
+                .iter()
+                .zip(&other.end_to_end)
+                .all(|(a, b)| a.can_merge(b))
             && self.people.can_merge(&other.people)
     }
 

@@ -4,10 +4,10 @@
 //! confidence intervals at 99.9%, Erlang C and a trace recorder.
 
 mod fifo_recursion;
+mod network;
 mod outcomes;
 mod policy;
 mod properties;
-mod network;
 mod theory;
 
 use crate::cancel::CancelToken;

@@ -42,7 +42,9 @@ impl Case {
     }
 
     fn network<'a>(&self, run: &'a Replication) -> &'a NetworkStats {
-        run.network.as_ref().expect("a network's replication has its statistics")
+        run.network
+            .as_ref()
+            .expect("a network's replication has its statistics")
     }
 
     fn ends(&self) -> Ends {
@@ -94,7 +96,10 @@ fn a_tandem_of_two_m_m_1_queues_sums_two_independent_sojourns() {
     let (a, b) = (mu1 - lambda, mu2 - lambda);
     let processed = case.ends().processed;
     case.interval(|run| case.network(run).end_to_end[processed].mean_days())
-        .assert_covers("tandem M/M/1 → M/M/1 mean sojourn 1/(μ₁−λ) + 1/(μ₂−λ) (days)", 1.0 / a + 1.0 / b);
+        .assert_covers(
+            "tandem M/M/1 → M/M/1 mean sojourn 1/(μ₁−λ) + 1/(μ₂−λ) (days)",
+            1.0 / a + 1.0 / b,
+        );
     for t in [0.5, 1.0, 2.0] {
         let theory = (b * (-a * t).exp() - a * (-b * t).exp()) / (b - a);
         case.interval(|run| {
@@ -104,8 +109,10 @@ fn a_tandem_of_two_m_m_1_queues_sums_two_independent_sojourns() {
         .assert_covers(&format!("tandem P(sojourn > {t} days), hypoexponential"), theory);
     }
     let rho2 = lambda / mu2;
-    case.node_wait(1)
-        .assert_covers("tandem second queue Wq = ρ₂/(μ₂−λ) (Burke: Poisson input)", rho2 / (mu2 - lambda));
+    case.node_wait(1).assert_covers(
+        "tandem second queue Wq = ρ₂/(μ₂−λ) (Burke: Poisson input)",
+        rho2 / (mu2 - lambda),
+    );
 }
 
 /// An open Jackson network with feedback. People come in through a port so fast (μ = 1,000 a
@@ -143,13 +150,24 @@ fn an_open_jackson_network_with_feedback_matches_the_traffic_equations() {
         let rho: f64 = lambda / mu;
         case.interval(|run| {
             let network = case.network(run);
-            (0..=3usize).map(|from| network.flow(from.checked_sub(1), node)).sum::<u64>() as f64 / days
+            (0..=3usize)
+                .map(|from| network.flow(from.checked_sub(1), node))
+                .sum::<u64>() as f64
+                / days
         })
-        .assert_covers(&format!("Jackson stage {name}: arrivals a day λ from the traffic equations"), lambda);
-        case.node_wait(node)
-            .assert_covers(&format!("Jackson stage {name}: Wq = ρ/(μ−λ) per visit (days)"), rho / (mu - lambda));
+        .assert_covers(
+            &format!("Jackson stage {name}: arrivals a day λ from the traffic equations"),
+            lambda,
+        );
+        case.node_wait(node).assert_covers(
+            &format!("Jackson stage {name}: Wq = ρ/(μ−λ) per visit (days)"),
+            rho / (mu - lambda),
+        );
         case.node_list(node).assert_covers(
-            &format!("Jackson stage {name}: on the list ρ²/(1−ρ), so ρ/(1−ρ) = {:.4} in the system", rho / (1.0 - rho)),
+            &format!(
+                "Jackson stage {name}: on the list ρ²/(1−ρ), so ρ/(1−ρ) = {:.4} in the system",
+                rho / (1.0 - rho)
+            ),
             rho * rho / (1.0 - rho),
         );
     }
@@ -177,10 +195,14 @@ fn random_splitting_of_poisson_arrivals_gives_two_m_m_1_queues() {
     let (lambda, mu) = (8.0, 10.0);
     let rho = lambda / mu;
     for (node, name) in [(0, "left"), (1, "right")] {
-        case.node_wait(node)
-            .assert_covers(&format!("split port {name}: Wq = ρ/(μ−λ) at λ = 8 (days)"), rho / (mu - lambda));
-        case.node_list(node)
-            .assert_covers(&format!("split port {name}: on the list ρ²/(1−ρ)"), rho * rho / (1.0 - rho));
+        case.node_wait(node).assert_covers(
+            &format!("split port {name}: Wq = ρ/(μ−λ) at λ = 8 (days)"),
+            rho / (mu - lambda),
+        );
+        case.node_list(node).assert_covers(
+            &format!("split port {name}: on the list ρ²/(1−ρ)"),
+            rho * rho / (1.0 - rho),
+        );
     }
 }
 
@@ -190,8 +212,12 @@ fn random_splitting_of_poisson_arrivals_gives_two_m_m_1_queues() {
 /// the daily choices follow from the counts alone: [`expected_choices`] works them out by hand.
 fn stale_information(info_delay_days: u32) -> Model {
     const DAYS: u32 = 60;
-    let curve: Vec<String> = (0..=DAYS).map(|day| format!("{{ at = {day}, people = {} }}", 20 * day)).collect();
-    let port = |name: &str| format!("[[ports]]\nname = \"{name}\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 10\n\n");
+    let curve: Vec<String> = (0..=DAYS)
+        .map(|day| format!("{{ at = {day}, people = {} }}", 20 * day))
+        .collect();
+    let port = |name: &str| {
+        format!("[[ports]]\nname = \"{name}\"\n[ports.capacity]\nkind = \"quota\"\nquota_per_day = 10\n\n")
+    };
     model_from(&format!(
         "{}{}{}[[streams]]\nname = \"arrivals\"\nports = [\"a\", \"b\"]\n\
          choice = {{ rule = \"shortest_quoted_wait\", info_delay_days = {info_delay_days} }}\n\
@@ -240,14 +266,20 @@ fn choice_on_stale_posted_waits_swings_between_ports_as_worked_out_by_hand() {
         let simulated: Vec<usize> = (0..60)
             .map(|day| {
                 let arrived = [run.ports[0].daily.arrived[day], run.ports[1].daily.arrived[day]];
-                assert!(arrived.contains(&0) && arrived.iter().sum::<u64>() == 20, "day {day}: {arrived:?}");
+                assert!(
+                    arrived.contains(&0) && arrived.iter().sum::<u64>() == 20,
+                    "day {day}: {arrived:?}"
+                );
                 usize::from(arrived[1] > 0)
             })
             .collect();
         let expected = expected_choices(60, delay as usize);
         assert_eq!(simulated, expected, "info delay {delay} days");
         // Everyone goes one way, then the other: the choice alternates.
-        assert!(expected.windows(2).filter(|pair| pair[0] != pair[1]).count() >= 4, "{expected:?}");
+        assert!(
+            expected.windows(2).filter(|pair| pair[0] != pair[1]).count() >= 4,
+            "{expected:?}"
+        );
         let longest = expected.chunk_by(|a, b| a == b).map(<[usize]>::len).max().unwrap_or(0);
         longest_runs.push(longest);
     }
@@ -334,19 +366,22 @@ fn check_conservation(model: &Model, run: &Replication) -> Result<(), String> {
         }
         let settled = people.processed.people + people.abandoned.people + people.waiting_at_end.people;
         if settled != people.arrived {
-            return Err(format!("node {node}: {} joined but {settled} are accounted for", people.arrived));
+            return Err(format!(
+                "node {node}: {} joined but {settled} are accounted for",
+                people.arrived
+            ));
         }
     }
     let entered: u64 = (0..places).map(|to| network.flow(None, to)).sum();
     let ended: u64 = network.end_to_end.iter().map(|times| times.people).sum();
     if entered != ended {
-        return Err(format!("{entered} people came in, {ended} are at an end (pending included)"));
+        return Err(format!(
+            "{entered} people came in, {ended} are at an end (pending included)"
+        ));
     }
     let everyone = &network.people;
-    let by_kind = everyone.processed.people
-        + everyone.abandoned.people
-        + everyone.waiting_at_end.people
-        + everyone.did_not_join;
+    let by_kind =
+        everyone.processed.people + everyone.abandoned.people + everyone.waiting_at_end.people + everyone.did_not_join;
     if everyone.arrived + everyone.did_not_join != entered || by_kind != entered {
         return Err(format!("end to end: {everyone:?} against {entered} who came in"));
     }
@@ -411,7 +446,11 @@ fn a_stage_added_downstream_changes_nothing_upstream() {
         .replace("[ports.after]\nto = { screening = 1.0 }\n", "");
     let without = without[..without.find("[[streams]]\nname = \"pending\"").expect("court stream")].to_owned();
     let (with, without) = (model_from(&with), model_from(&without));
-    assert!(without.network.routes.iter().all(Option::is_none), "{:?}", without.network);
+    assert!(
+        without.network.routes.iter().all(Option::is_none),
+        "{:?}",
+        without.network
+    );
     for replication in 0..3 {
         let (a, b) = (
             crate::engine::run_replication(&with, replication),
@@ -448,9 +487,14 @@ fn a_stage_added_downstream_changes_nothing_upstream() {
 /// end to end runs from first joining a list.
 #[test]
 fn groups_that_wait_long_move_to_another_ports_list() {
-    let text = random_network(3, 0, true, 2, 0.9, 0.0, 0.5, 60, 0, true).replace("quota_per_day = 6", "quota_per_day = 1");
+    let text =
+        random_network(3, 0, true, 2, 0.9, 0.0, 0.5, 60, 0, true).replace("quota_per_day = 6", "quota_per_day = 1");
     let model = model_from(&text);
-    let moved = model.outcomes.iter().position(|name| name == "moved").expect("an outcome `moved`");
+    let moved = model
+        .outcomes
+        .iter()
+        .position(|name| name == "moved")
+        .expect("an outcome `moved`");
     let run = crate::engine::run_replication(&model, 0);
     check_conservation(&model, &run).expect("conservation");
     let network = run.network.as_ref().expect("network statistics");
@@ -460,6 +504,16 @@ fn groups_that_wait_long_move_to_another_ports_list() {
     let ends = Ends::new(&model.network, &model.outcomes);
     let pending = network.flow(Some(0), model.ports.len() + ends.pending);
     assert!(network.flow(Some(0), 1) <= moved_from_a && moved_from_a <= network.flow(Some(0), 1) + pending);
-    assert_eq!(ends.of_leaving[moved], ends.names.iter().position(|name| name == "moved").expect("an end `moved`"));
-    assert_eq!(network.flow(Some(0), model.ports.len() + ends.of_leaving[moved]), 0, "moving is not an end");
+    assert_eq!(
+        ends.of_leaving[moved],
+        ends.names
+            .iter()
+            .position(|name| name == "moved")
+            .expect("an end `moved`")
+    );
+    assert_eq!(
+        network.flow(Some(0), model.ports.len() + ends.of_leaving[moved]),
+        0,
+        "moving is not an end"
+    );
 }

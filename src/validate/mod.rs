@@ -51,12 +51,7 @@ pub(crate) fn load_built_in(name: &str, text: &str, limits: &crate::guard::Limit
 }
 
 /// Validates `text`, reading CSV files relative to `base_dir`, or the built-in ones without one.
-fn load(
-    name: &str,
-    text: &str,
-    base_dir: Option<&Path>,
-    limits: &crate::guard::Limits,
-) -> Result<Model, InputError> {
+fn load(name: &str, text: &str, base_dir: Option<&Path>, limits: &crate::guard::Limits) -> Result<Model, InputError> {
     let source = SourceFile {
         name: name.to_owned(),
         text: Arc::from(text),

@@ -580,4 +580,3 @@ fn closed_loop(routes: &[Option<Route>]) -> Option<Vec<usize>> {
     let stuck: Vec<usize> = (0..routes.len()).filter(|&node| !exits[node]).collect();
     (!stuck.is_empty()).then_some(stuck)
 }
-

@@ -42,7 +42,16 @@ fn a_network_run_writes_flows_that_balance_at_every_node() {
     let out = |threads: &str| {
         let path = dir.path().join(format!("j{threads}"));
         let output = backlog()
-            .args(["run", NETWORK, "--replications", "3", "--quiet", "--threads", threads, "--out"])
+            .args([
+                "run",
+                NETWORK,
+                "--replications",
+                "3",
+                "--quiet",
+                "--threads",
+                threads,
+                "--out",
+            ])
             .arg(&path)
             .output()
             .expect("backlog runs");
@@ -58,14 +67,21 @@ fn a_network_run_writes_flows_that_balance_at_every_node() {
     for node in ["tijuana", "mexicali", "credible_fear", "court"] {
         let into: f64 = flows.iter().filter(|f| f.1 == node).map(|f| f.2).sum();
         let out: f64 = flows.iter().filter(|f| f.0 == node).map(|f| f.2).sum();
-        assert!(into > 0.0 && (into - out).abs() < 1e-6 * into, "{node}: {into} in, {out} out");
+        assert!(
+            into > 0.0 && (into - out).abs() < 1e-6 * into,
+            "{node}: {into} in, {out} out"
+        );
     }
     assert!(flows.iter().any(|f| f.0 == "credible_fear" && f.1 == "court"));
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(one.join("summary.json")).expect("summary")).expect("JSON");
     let network = &summary["network"];
     assert_eq!(network["stages"], serde_json::json!(["credible_fear", "court"]));
-    assert!(network["end_to_end"]["wait_mean"]["mean"].as_f64().is_some_and(|days| days > 0.0));
+    assert!(
+        network["end_to_end"]["wait_mean"]["mean"]
+            .as_f64()
+            .is_some_and(|days| days > 0.0)
+    );
     let ends: Vec<&str> = network["ends"]
         .as_array()
         .expect("ends")
@@ -108,13 +124,7 @@ fn sweeps_and_comparisons_take_stages_as_ports() {
     let compare = backlog()
         .args(["compare", NETWORK])
         .arg(&faster)
-        .args([
-            "--replications",
-            "2",
-            "--port",
-            "court",
-            "--quiet",
-        ])
+        .args(["--replications", "2", "--port", "court", "--quiet"])
         .output()
         .expect("backlog runs");
     assert!(compare.status.success(), "{}", String::from_utf8_lossy(&compare.stderr));
@@ -152,5 +162,8 @@ fn end_to_end_metrics_are_a_scope_of_networks_only() {
         .expect("backlog runs");
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("is not a network, so it has no `end_to_end` scope"), "{stderr}");
+    assert!(
+        stderr.contains("is not a network, so it has no `end_to_end` scope"),
+        "{stderr}"
+    );
 }

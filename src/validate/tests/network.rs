@@ -89,7 +89,10 @@ fn network_of(text: &str) -> (Model, Network) {
 fn a_valid_network_becomes_node_indices_and_cumulative_shares() {
     let (model, network) = network_of(NETWORK);
     // The stages' queues come after the ports, as nodes 2 and 3.
-    assert_eq!(model.port_names(), vec!["tijuana", "mexicali", "credible_fear", "court"]);
+    assert_eq!(
+        model.port_names(),
+        vec!["tijuana", "mexicali", "credible_fear", "court"]
+    );
     assert_eq!((network.first_stage, network.stages.len()), (2, 2));
     // Outcomes: the declared ones, then `gave_up` for the court's patience.
     assert_eq!(network.outcomes, vec!["granted", "denied", "removed", "gave_up"]);
@@ -143,8 +146,14 @@ fn a_valid_network_becomes_node_indices_and_cumulative_shares() {
 
     // `check` says what was understood.
     let described = model.describe();
-    assert!(described.contains("`credible_fear` → 88% court, 12% removed"), "{described}");
-    assert!(described.contains("stream `pending` joins stage `court`"), "{described}");
+    assert!(
+        described.contains("`credible_fear` → 88% court, 12% removed"),
+        "{described}"
+    );
+    assert!(
+        described.contains("stream `pending` joins stage `court`"),
+        "{described}"
+    );
     assert!(
         described.contains("stream `arrivals` chooses between tijuana, mexicali by logit"),
         "{described}"
