@@ -320,6 +320,9 @@ fn random_network(
         officers("ports", 2, 0.3)
     };
     let decided = 1.0 - feedback;
+    let run = format!(
+        "schema = 1\n\n[run]\nname = \"random network\"\nhorizon_days = {horizon_days}\nwarm_up_days = {warm_up_days}\nseed = {seed}\nreplications = 2\n\n"
+    );
     format!(
         "{}[network]\noutcomes = [\"granted\", \"removed\"]\n\n\
          [[ports]]\nname = \"a\"\n{port_a}[ports.after]\nto = {{ screening = 1.0 }}\ndelay_days = {delay_days}\n\n\
@@ -334,9 +337,7 @@ fn random_network(
          patience_days = {{ dist = \"exponential\", mean = 15 }}\n\n\
          [[streams]]\nname = \"pending\"\nport = \"court\"\nkind = \"backlog\"\npeople = 40\n\
          waited_days = {{ dist = \"uniform\", min = 0, max = 30 }}\n",
-        format!(
-            "schema = 1\n\n[run]\nname = \"random network\"\nhorizon_days = {horizon_days}\nwarm_up_days = {warm_up_days}\nseed = {seed}\nreplications = 2\n\n"
-        ),
+        run,
         officers("ports", 1, 0.2),
         officers("stages", screening_officers, 0.25),
         1.0 - positive,
