@@ -621,6 +621,7 @@ impl<'m> Sim<'m> {
         finished
     }
 
+    #[inline(always)]
     fn arrive<T: Trace>(&mut self, pending: &Arriving, trace: &mut T) {
         let time = pending.time();
         let id = self.next_group_id;
@@ -636,6 +637,7 @@ impl<'m> Sim<'m> {
     }
 
     /// A group of `pending`'s stream, numbered `id`, arrives at `port_index` and does not join.
+    #[inline(never)]
     fn did_not_join<T: Trace>(&mut self, port_index: usize, pending: &Arriving, id: u32, counted: bool, trace: &mut T) {
         let state = &mut self.ports[port_index];
         if counted {
