@@ -4,7 +4,7 @@
 
 use super::table::{days, estimate};
 use crate::format::thousands;
-use crate::results::NetworkSummary;
+use crate::results::{Estimate, NetworkSummary};
 use std::fmt::Write as _;
 
 /// A table of the section: a title, column headings (the first over the row names) and rows.
@@ -34,8 +34,15 @@ pub(crate) fn end_to_end_lines(network: &NetworkSummary) -> Vec<(String, String)
     if total.did_not_join.mean.is_some_and(|people| people > 0.0) {
         rows.push(("did not join", &total.did_not_join));
     }
+    let mut rows: Vec<(String, &Estimate)> = rows.into_iter().map(|(label, value)| (label.to_owned(), value)).collect();
+    if let Some(mexico) = &network.waiting_in_mexico {
+        rows.push((
+            format!("  of them waiting in Mexico ({})", mexico.stages.join(", ")),
+            &mexico.waiting_at_end,
+        ));
+    }
     for (label, value) in rows {
-        lines.push((label.to_owned(), estimate(value, thousands)));
+        lines.push((label, estimate(value, thousands)));
     }
     lines.push((
         String::new(),

@@ -84,6 +84,9 @@ pub(crate) struct NetworkInfo {
     pub(crate) first_stage: usize,
     /// Where journeys end (see `model::network::Ends`).
     pub(crate) ends: Vec<String>,
+    /// The stages where people wait in Mexico (`waits_in = "mexico"`), by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) in_mexico: Vec<String>,
 }
 
 impl RunInfo {
@@ -107,6 +110,14 @@ impl RunInfo {
             network: (!model.network.is_empty()).then(|| NetworkInfo {
                 first_stage: model.network.first_stage,
                 ends: crate::model::network::Ends::new(&model.network, &model.outcomes).names,
+                in_mexico: model
+                    .network
+                    .stages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, stage)| stage.waits_in == crate::model::network::WaitsIn::Mexico)
+                    .map(|(index, _)| model.ports[model.network.first_stage + index].name.clone())
+                    .collect(),
             }),
         }
     }
@@ -448,6 +459,20 @@ pub struct NetworkSummary {
     /// People per replication moving from `arrivals` or a node to a node or an end (flows of
     /// nobody left out).
     pub flows: Vec<Flow>,
+    /// The stages where people wait in Mexico (MPP), and the people on their lists at the end
+    /// (absent when no stage is in Mexico).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_in_mexico: Option<InMexico>,
+}
+
+/// People waiting in Mexico at the end of the run: on the lists of the stages whose people
+/// wait there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InMexico {
+    /// The stages.
+    pub stages: Vec<String>,
+    /// People on their lists at the end, per replication.
+    pub waiting_at_end: Estimate,
 }
 
 /// One end of journeys through a network.
@@ -512,11 +537,27 @@ impl NetworkSummary {
                 }
             }
         }
+        let in_mexico: Vec<usize> = network
+            .in_mexico
+            .iter()
+            .filter_map(|stage| info.ports.iter().position(|port| port == stage))
+            .collect();
+        let waiting_in_mexico = (!in_mexico.is_empty()).then(|| InMexico {
+            stages: network.in_mexico.clone(),
+            waiting_at_end: Estimate::from_values(
+                &results
+                    .rows
+                    .iter()
+                    .map(|row| in_mexico.iter().map(|&p| row.ports[p].waiting_at_end).sum::<f64>())
+                    .collect::<Vec<_>>(),
+            ),
+        });
         Some(NetworkSummary {
             stages: info.ports[network.first_stage.min(info.ports.len())..].to_vec(),
             end_to_end,
             ends,
             flows,
+            waiting_in_mexico,
         })
     }
 }
