@@ -775,9 +775,9 @@ impl<'m> Sim<'m> {
         let to = transfer.to;
         let classes = self.ports[to].classes;
         let Some(net) = self.net.as_mut() else { return };
-        let group = net.joining(&transfer, time, classes);
+        let mut group = net.joining(&transfer, time, classes);
         if let Some(node) = self.ports[to].net.as_deref_mut() {
-            node.joined(&group, transfer.first_joined.min(time));
+            node.joined(&mut group, transfer.first_joined.min(time));
         }
         self.join_chosen(to, group, transfer.class, time, transfer.chooser, trace);
         self.route(to);

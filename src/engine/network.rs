@@ -73,6 +73,9 @@ pub(super) struct NodeNet {
     earlier: HashMap<u32, Ticks, ById>,
     /// Groups on this list that may move to another port's list.
     pub(super) may_move: HashSet<u32, ById>,
+    /// Whether groups' `ticket` is their list number (else it holds how much earlier they
+    /// first joined a list; see [`NodeNet::joined`]).
+    numbers: bool,
     /// Groups processed here and not yet sent on, in the order processed: when they leave,
     /// the group, its class, and when it first joined a list.
     pub(super) departures: Vec<(Ticks, Waiting, u16, Ticks)>,
@@ -95,6 +98,7 @@ impl NodeNet {
             node,
             earlier: HashMap::default(),
             may_move: HashSet::default(),
+            numbers: model.ports[node].list_numbers.is_some(),
             departures: Vec::new(),
             stats: NetworkStats::new(model.ports.len(), ends.names.len(), model.outcomes.len()),
             ends,
@@ -110,16 +114,28 @@ impl NodeNet {
         if !self.may_move.is_empty() {
             self.may_move.remove(&group.id);
         }
-        if self.earlier.is_empty() {
-            return group.joined;
+        let in_ticket = if self.numbers { 0 } else { Ticks::from(group.ticket) };
+        if !self.earlier.is_empty()
+            && let Some(first_joined) = self.earlier.remove(&group.id)
+        {
+            return first_joined;
         }
-        self.earlier.remove(&group.id).unwrap_or(group.joined)
+        group.joined - in_ticket
     }
 
-    /// Notes that `group`, joining this list at `time`, first joined one at `first_joined`.
-    pub(super) fn joined(&mut self, group: &Waiting, first_joined: Ticks) {
-        if first_joined < group.joined {
-            self.earlier.insert(group.id, first_joined);
+    /// Notes that `group`, joining this list, first joined one at `first_joined`. A list
+    /// without list numbers keeps the time in between in the group's unused `ticket` (a
+    /// map of millions of groups waiting in a court costs a cache miss each way).
+    pub(super) fn joined(&mut self, group: &mut Waiting, first_joined: Ticks) {
+        let earlier_by = group.joined - first_joined;
+        if earlier_by <= 0 {
+            return;
+        }
+        match u32::try_from(earlier_by) {
+            Ok(seconds) if !self.numbers => group.ticket = seconds,
+            _ => {
+                self.earlier.insert(group.id, first_joined);
+            }
         }
     }
 
