@@ -34,7 +34,10 @@ pub(crate) fn end_to_end_lines(network: &NetworkSummary) -> Vec<(String, String)
     if total.did_not_join.mean.is_some_and(|people| people > 0.0) {
         rows.push(("did not join", &total.did_not_join));
     }
-    let mut rows: Vec<(String, &Estimate)> = rows.into_iter().map(|(label, value)| (label.to_owned(), value)).collect();
+    let mut rows: Vec<(String, &Estimate)> = rows
+        .into_iter()
+        .map(|(label, value)| (label.to_owned(), value))
+        .collect();
     if let Some(mexico) = &network.waiting_in_mexico {
         rows.push((
             format!("  of them waiting in Mexico ({})", mexico.stages.join(", ")),
