@@ -532,6 +532,14 @@ impl NetSim {
                         if open(index) { share } else { 0.0 }
                     })
                     .collect();
+                // A group moving on from the only port with a share goes to the others alike.
+                let weights = if weights.iter().all(|&weight| weight == 0.0) {
+                    (0..weights.len())
+                        .map(|index| if open(index) { 1.0 } else { 0.0 })
+                        .collect()
+                } else {
+                    weights
+                };
                 let draw: f64 = self.rng(stream).random();
                 (weighted(&weights, draw), 0.0)
             }

@@ -518,3 +518,18 @@ fn groups_that_wait_long_move_to_another_ports_list() {
         "moving is not an end"
     );
 }
+
+/// A group that moves from the only port with a share goes to another port, never back to the
+/// one it leaves.
+#[test]
+fn moving_from_the_only_port_with_a_share_goes_elsewhere() {
+    let text = random_network(5, 0, true, 2, 0.9, 0.0, 0.5, 60, 0, true)
+        .replace("shares = { a = 0.3, b = 0.7 }", "shares = { a = 1.0, b = 0.0 }")
+        .replace("quota_per_day = 6", "quota_per_day = 1");
+    let model = model_from(&text);
+    let run = crate::engine::run_replication(&model, 0);
+    check_conservation(&model, &run).expect("conservation");
+    let network = run.network.as_ref().expect("network statistics");
+    assert!(network.flow(Some(0), 1) > 0, "people move from a to b");
+    assert_eq!(network.flow(Some(0), 0), 0, "nobody moves from a back to a");
+}
