@@ -197,17 +197,8 @@ const PORT: &[(&str, Child)] = &[
     ("list_numbers", T(Kind::ListNumbers)),
     ("after", T(Kind::After)),
 ];
-const STAGE: &[(&str, Child)] = &[
-    ("name", V),
-    ("discipline", V),
-    ("oldest_share", V),
-    ("capacity", T(Kind::Capacity)),
-    ("list_numbers", T(Kind::ListNumbers)),
-    ("after", T(Kind::After)),
-    ("waits_in", V),
-    ("patience_days", D),
-    ("outcome", V),
-];
+/// A stage's own keys; it takes every key of a port too (see [`Kind::child`]).
+const STAGE: &[(&str, Child)] = &[("waits_in", V), ("patience_days", D), ("outcome", V)];
 const NETWORK: &[(&str, Child)] = &[("outcomes", V)];
 const AFTER: &[(&str, Child)] = &[("to", T(Kind::Map)), ("delay_days", D)];
 const CHOICE: &[(&str, Child)] = &[
@@ -303,14 +294,17 @@ impl Kind {
         }
     }
 
+    /// Every key the kind allows: its own, and for a stage a port's first.
+    fn all_keys(self) -> impl Iterator<Item = &'static (&'static str, Child)> {
+        let ports = if self == Kind::Stage { PORT } else { &[] };
+        ports.iter().chain(self.keys())
+    }
+
     fn child(self, key: &str) -> Option<Child> {
         if self == Kind::Map {
             return Some(V);
         }
-        self.keys()
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map(|&(_, child)| child)
+        self.all_keys().find(|(name, _)| *name == key).map(|&(_, child)| child)
     }
 
     /// How an element is called in messages: "port", "stream", …
@@ -402,7 +396,7 @@ fn resolve(root: &dyn TableLike, path: &str) -> Result<Vec<Step>, Box<Diagnostic
         let shown = segments[..=i].join(".");
         let parent = segments[..i].join(".");
         let Some(child) = kind.child(key) else {
-            let allowed: Vec<&str> = kind.keys().iter().map(|(name, _)| *name).collect();
+            let allowed: Vec<&str> = kind.all_keys().map(|(name, _)| *name).collect();
             let why = if parent.is_empty() {
                 format!("`{key}` is not a top-level key of a scenario")
             } else {
@@ -475,7 +469,7 @@ fn resolve(root: &dyn TableLike, path: &str) -> Result<Vec<Step>, Box<Diagnostic
                 };
                 steps.push(Step::Element(index));
                 if i + 1 == segments.len() {
-                    let example = next.keys().iter().find(|(k, _)| *k != "name").map_or("…", |(k, _)| *k);
+                    let example = next.all_keys().find(|(k, _)| *k != "name").map_or("…", |(k, _)| *k);
                     return Err(Box::new(
                         cannot(format!(
                             "`{path}` is a whole {}; only a value inside it can be set",

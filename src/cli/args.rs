@@ -281,7 +281,7 @@ pub(crate) struct AnalysisArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, short = 'j', allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub(crate) threads: Option<u32>,
-    /// Metrics of this port only (default: everyone).
+    /// Metrics of this port or stage only, or `end_to_end`: a network's people end to end (default: everyone).
     #[arg(long, value_name = "NAME")]
     pub(crate) port: Option<String>,
     /// Output format on standard output.

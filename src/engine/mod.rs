@@ -719,8 +719,7 @@ impl<'m> Sim<'m> {
         {
             Some((stream, choice)) => {
                 let ports = &self.ports;
-                let posted =
-                    |port: usize, day: usize| ports[port].net.as_ref().map_or(0.0, |node| node.posted_wait_days(day));
+                let posted = |port: usize, day: usize| posted_wait_days(ports, port, day);
                 net.choose(stream, choice, time, None, posted)
             }
             None => (port, 0),
@@ -848,7 +847,7 @@ impl<'m> Sim<'m> {
             return;
         };
         let ports = &self.ports;
-        let posted = |port: usize, day: usize| ports[port].net.as_ref().map_or(0.0, |node| node.posted_wait_days(day));
+        let posted = |port: usize, day: usize| posted_wait_days(ports, port, day);
         let (to, travel) = net.choose(stream, choice, time, Some(from), posted);
         let at = time.saturating_add(travel);
         let patience = if group.deadline == Ticks::MAX {
@@ -1087,6 +1086,11 @@ impl<'m> Sim<'m> {
             network,
         }
     }
+}
+
+/// The wait posted at port `port` at the start of `day` (0 at a port that posts none).
+fn posted_wait_days(ports: &[PortState<'_>], port: usize, day: usize) -> f64 {
+    ports[port].net.as_ref().map_or(0.0, |node| node.posted_wait_days(day))
 }
 
 /// The group of `pending`, numbered `id`, as it joins a list in slot `slot` of a port with

@@ -179,9 +179,6 @@ impl NodeNet {
 
     /// `people` arrived from outside and did not join the list.
     pub(super) fn did_not_join(&mut self, people: u32, counted: bool) {
-        if counted {
-            self.stats.flows[self.node] += u64::from(people);
-        }
         self.stats.end(
             Some(self.node),
             self.ends.did_not_join,
@@ -254,6 +251,9 @@ pub(super) struct NetSim {
     processed_end: usize,
     pending_end: usize,
     horizon: Ticks,
+    /// Buffers of a choice: each port's cost and weight.
+    costs: Vec<f64>,
+    weights: Vec<f64>,
 }
 
 impl NetSim {
@@ -330,6 +330,8 @@ impl NetSim {
             processed_end: ends.processed,
             pending_end: ends.pending,
             horizon: model.horizon_ticks(),
+            costs: Vec::new(),
+            weights: Vec::new(),
         })
     }
 
@@ -520,32 +522,29 @@ impl NetSim {
         posted: impl Fn(usize, usize) -> f64,
     ) -> (usize, Ticks) {
         let open = |index: usize| Some(choice.ports[index]) != leaving;
+        // The costs and weights are written into buffers kept from one choice to the next.
+        let mut costs = std::mem::take(&mut self.costs);
+        let mut weights = std::mem::take(&mut self.weights);
+        weights.clear();
         let (index, travel_days) = match &choice.rule {
             ChoiceRule::Shares { cumulative } => {
                 let mut previous = 0.0;
-                let weights: Vec<f64> = cumulative
-                    .iter()
-                    .enumerate()
-                    .map(|(index, &threshold)| {
-                        let share = threshold - previous;
-                        previous = threshold;
-                        if open(index) { share } else { 0.0 }
-                    })
-                    .collect();
+                for (index, &threshold) in cumulative.iter().enumerate() {
+                    weights.push(if open(index) { threshold - previous } else { 0.0 });
+                    previous = threshold;
+                }
                 // A group moving on from the only port with a share goes to the others alike.
-                let weights = if weights.iter().all(|&weight| weight == 0.0) {
-                    (0..weights.len())
-                        .map(|index| if open(index) { 1.0 } else { 0.0 })
-                        .collect()
-                } else {
-                    weights
-                };
+                if weights.iter().all(|&weight| weight == 0.0) {
+                    for (index, weight) in weights.iter_mut().enumerate() {
+                        *weight = if open(index) { 1.0 } else { 0.0 };
+                    }
+                }
                 let draw: f64 = self.rng(stream).random();
                 (weighted(&weights, draw), 0.0)
             }
             ChoiceRule::ShortestQuotedWait { seen } => {
                 let day = seen_day(time, seen.info_delay_days);
-                let costs = costs(choice, &seen.travel_days, day, &posted);
+                fill_costs(&mut costs, choice, &seen.travel_days, day, &posted);
                 let mut best = None;
                 for (index, &cost) in costs.iter().enumerate() {
                     if open(index) && best.is_none_or(|best: usize| cost < costs[best]) {
@@ -560,7 +559,7 @@ impl NetSim {
                 seen,
             } => {
                 let day = seen_day(time, seen.info_delay_days);
-                let mut costs = costs(choice, &seen.travel_days, day, &posted);
+                fill_costs(&mut costs, choice, &seen.travel_days, day, &posted);
                 // Ports with no throughput yet are only chosen when all are alike: their
                 // costs then count only the travel.
                 if (0..costs.len())
@@ -573,20 +572,20 @@ impl NetSim {
                     .filter(|&index| open(index))
                     .map(|index| costs[index])
                     .fold(f64::INFINITY, f64::min);
-                let weights: Vec<f64> = (0..costs.len())
-                    .map(|index| {
-                        if open(index) {
-                            (-sensitivity_per_day * (costs[index] - lowest)).exp()
-                        } else {
-                            0.0
-                        }
-                    })
-                    .collect();
+                weights.extend(costs.iter().enumerate().map(|(index, cost)| {
+                    if open(index) {
+                        (-sensitivity_per_day * (cost - lowest)).exp()
+                    } else {
+                        0.0
+                    }
+                }));
                 let draw: f64 = self.rng(stream).random();
                 let chosen = weighted(&weights, draw);
                 (chosen, seen.travel_days[chosen])
             }
         };
+        self.costs = costs;
+        self.weights = weights;
         (choice.ports[index], days_to_ticks(travel_days).max(0))
     }
 
@@ -696,12 +695,20 @@ fn seen_day(time: Ticks, info_delay_days: f64) -> usize {
     (seen.max(0) / TICKS_PER_DAY) as usize
 }
 
-/// Each chosen port's posted wait on `day` plus the travel to it, days.
-fn costs(choice: &PortChoice, travel_days: &[f64], day: usize, posted: &impl Fn(usize, usize) -> f64) -> Vec<f64> {
-    choice
-        .ports
-        .iter()
-        .zip(travel_days)
-        .map(|(&port, travel)| posted(port, day) + travel)
-        .collect()
+/// Writes into `costs` each chosen port's posted wait on `day` plus the travel to it, days.
+fn fill_costs(
+    costs: &mut Vec<f64>,
+    choice: &PortChoice,
+    travel_days: &[f64],
+    day: usize,
+    posted: &impl Fn(usize, usize) -> f64,
+) {
+    costs.clear();
+    costs.extend(
+        choice
+            .ports
+            .iter()
+            .zip(travel_days)
+            .map(|(&port, travel)| posted(port, day) + travel),
+    );
 }

@@ -70,8 +70,11 @@ impl NetworkStats {
         if !counted {
             return;
         }
-        if from.is_none() {
-            self.people.arrived += u64::from(people);
+        match (from, how) {
+            (None, _) => self.people.arrived += u64::from(people),
+            // They came from outside to the node's door and turned away there.
+            (Some(node), Ending::DidNotJoin) => self.flows[node] += u64::from(people),
+            (Some(_), _) => {}
         }
         let row = from.map_or(0, |node| node + 1);
         self.flows[row * (self.nodes + self.ends) + self.nodes + end] += u64::from(people);

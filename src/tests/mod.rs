@@ -38,6 +38,21 @@ pub(crate) fn by_engine(model: &Model, replication: u32, engine: Engine) -> Repl
 
 /// Replications `0..count` of `model`, run directly on the engine on all cores, in order.
 ///
+/// A model and its replications, run once and shared by the tests that use it.
+pub(crate) struct Case {
+    pub(crate) model: Model,
+    pub(crate) runs: Vec<Replication>,
+}
+
+impl Case {
+    /// Validates `text` and runs its replications.
+    pub(crate) fn run(text: &str) -> Case {
+        let model = model_from(text);
+        let runs = replications(&model, model.replications);
+        Case { model, runs }
+    }
+}
+
 /// The theory tests need each replication's own wait histogram (to get one proportion per
 /// replication), which `replicate::run` merges away; `properties.rs` checks that
 /// `replicate::run` reports exactly what the engine returns.

@@ -6,7 +6,7 @@
 //! about a tenth of a day. Warm-ups and horizons follow the M/M/1 case of `theory.rs` (the
 //! queues here are no more loaded, so they relax at least as fast).
 
-use super::{Interval, model_from, replications};
+use super::{Case, Interval, model_from};
 use crate::model::Model;
 use crate::model::network::Ends;
 use crate::stats::Replication;
@@ -28,19 +28,7 @@ fn run_table(name: &str, horizon_days: u32, warm_up_days: u32, replications: u32
     )
 }
 
-/// A model and its replications.
-struct Case {
-    model: Model,
-    runs: Vec<Replication>,
-}
-
 impl Case {
-    fn run(text: &str) -> Case {
-        let model = model_from(text);
-        let runs = replications(&model, model.replications);
-        Case { model, runs }
-    }
-
     fn network<'a>(&self, run: &'a Replication) -> &'a NetworkStats {
         run.network
             .as_ref()

@@ -13,11 +13,10 @@
 //! Time is scaled so that a service takes a tenth of a day: the same queues with more people a
 //! day need fewer days, which keeps the daily series (one entry per day) short.
 
-use super::{ErlangC, Interval, Recorder, model_from, replications};
+use super::{Case, ErlangC, Interval, Recorder, model_from};
 use crate::engine::TraceEvent;
-use crate::model::{Model, TICKS_PER_DAY};
+use crate::model::TICKS_PER_DAY;
 use crate::replicate::{self, RunOptions};
-use crate::stats::Replication;
 use crate::stats::summary::Scalars;
 use std::sync::OnceLock;
 
@@ -68,19 +67,7 @@ struct RunLength {
     replications: u32,
 }
 
-/// A model and its replications, run once and shared by the tests that use it.
-struct Case {
-    model: Model,
-    runs: Vec<Replication>,
-}
-
 impl Case {
-    fn run(text: &str) -> Case {
-        let model = model_from(text);
-        let runs = replications(&model, model.replications);
-        Case { model, runs }
-    }
-
     /// Everyone's scalars in each replication, as `replicate::run` reports them in `rows`.
     fn scalars(&self) -> Vec<Scalars> {
         let outcomes = self.model.outcomes.len();

@@ -95,27 +95,30 @@ fn a_network_run_writes_flows_that_balance_at_every_node() {
     assert!(manifest.contains("flows.csv"));
 }
 
-/// A stage is a scope as a port is: sweeps and comparisons report it by name.
-#[test]
-fn sweeps_and_comparisons_take_stages_as_ports() {
-    let sweep = backlog()
+/// `backlog sweep` of the network's court capacity over `values`, with `extra` arguments;
+/// it must succeed, and its standard output is returned.
+fn sweep_court(values: &str, extra: &[&str]) -> String {
+    let output = backlog()
         .args([
             "sweep",
             NETWORK,
             "--param",
             "stages.court.capacity.quota_per_day",
             "--values",
-            "60,90",
-            "--replications",
-            "2",
-            "--port",
-            "court",
-            "--quiet",
+            values,
         ])
+        .args(["--replications", "2", "--quiet"])
+        .args(extra)
         .output()
         .expect("backlog runs");
-    let stdout = String::from_utf8_lossy(&sweep.stdout);
-    assert!(sweep.status.success(), "{}", String::from_utf8_lossy(&sweep.stderr));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A stage is a scope as a port is: sweeps and comparisons report it by name.
+#[test]
+fn sweeps_and_comparisons_take_stages_as_ports() {
+    let stdout = sweep_court("60,90", &["--port", "court"]);
     assert!(stdout.contains("court"), "{stdout}");
     let dir = tempfile::tempdir().expect("temporary folder");
     let faster = dir.path().join("faster-court.toml");
@@ -134,26 +137,7 @@ fn sweeps_and_comparisons_take_stages_as_ports() {
 /// has none, and says so.
 #[test]
 fn end_to_end_metrics_are_a_scope_of_networks_only() {
-    let sweep = backlog()
-        .args([
-            "sweep",
-            NETWORK,
-            "--param",
-            "stages.court.capacity.quota_per_day",
-            "--values",
-            "60,120",
-            "--replications",
-            "2",
-            "--port",
-            "end_to_end",
-            "--format",
-            "csv",
-            "--quiet",
-        ])
-        .output()
-        .expect("backlog runs");
-    let stdout = String::from_utf8_lossy(&sweep.stdout);
-    assert!(sweep.status.success(), "{}", String::from_utf8_lossy(&sweep.stderr));
+    let stdout = sweep_court("60,120", &["--port", "end_to_end", "--format", "csv"]);
     assert!(stdout.contains("end_to_end"), "{stdout}");
     let refused = backlog()
         .args(["sweep", "scenarios/mmc.toml", "--param", "run.seed", "--values", "1,2"])
