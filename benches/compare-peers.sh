@@ -73,6 +73,7 @@ add "W1, --engine event-loop, 2 threads" w1 backlog heap json "${run_w1[@]}" --e
 add "W1, --engine event-loop, 1 thread" w1 backlog heap json "${run_w1[@]}" --engine event-loop --threads 1
 add "W1, reference heap loop" w1 heap - arrived "$reference" --bench --model w1-heap
 add "W1, reference direct recursion" w1 recursion - arrived "$reference" --bench --model w1-recursion
+add "W1, reference heap loop with backlog's books" w1 books - arrived "$reference" --bench --model w1-heap-books
 for variant in patience priority; do
   run_v=("$backlog" run "$w/w1-$variant.toml" --quiet --format json --engine event-loop)
   add "W1 with $variant, event loop, 1 thread" "$variant" backlog heap json "${run_v[@]}" --threads 1
@@ -167,7 +168,7 @@ for i in "${!labels[@]}"; do
   rate[$i]=$(awk -v n="${people[$i]}" -v s="${median[$i]}" 'BEGIN { printf "%.0f", n / s }')
   case "${roles[$i]}" in
     simpy) simpy_rate[${workloads[$i]}]=${rate[$i]} ;;
-    heap | recursion) ref_rate[${workloads[$i]}.${roles[$i]}]=${rate[$i]} ;;
+    heap | recursion | books) ref_rate[${workloads[$i]}.${roles[$i]}]=${rate[$i]} ;;
   esac
 done
 
@@ -203,6 +204,18 @@ for pair in "W1, default engine" "W1, --engine event-loop" "W1 with patience, ev
     awk -v l="$pair" -v a="$one" -v b="$two" 'BEGIN { printf "%s: 1 -> 2 threads %.2fx\n", l, a / b }'
   fi
 done
+
+# The event loop against the heap loop that keeps backlog's books (histogram, daily counts).
+if [ -n "${ref_rate[w1.books]:-}" ]; then
+  echo
+  for i in "${!labels[@]}"; do
+    case "${labels[$i]}" in
+      "W1, --engine event-loop"*)
+        awk -v l="${labels[$i]}" -v r="${rate[$i]}" -v b="${ref_rate[w1.books]}" \
+          'BEGIN { printf "%s against the heap loop with backlog'"'"'s books: %.2fx\n", l, r / b }' ;;
+    esac
+  done
+fi
 
 # Peak memory (maximum resident set) of one run of each W4 program, by GNU time.
 if command -v /usr/bin/time >/dev/null; then

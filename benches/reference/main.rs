@@ -4,6 +4,8 @@
 //!
 //! - `w1-heap`: W1 (M/M/5, 4.5 arrivals a day, exponential service with mean 1 day) by a
 //!   binary-heap event loop ([`mmc_heap`]);
+//! - `w1-heap-books`: the same loop keeping backlog's per-customer books besides: a wait
+//!   histogram, the longest and summed wait, daily arrivals and starts ([`books_heap`]);
 //! - `w1-recursion`: W1 by the FIFO direct recursion over the officers' free times
 //!   ([`mmc_recursion`]);
 //! - `w1-patience-heap`: W1 with exponential patience of mean 2 days ([`patience_heap`]);
@@ -16,6 +18,7 @@
 //! In test mode (`cargo test`, no `--bench`) it runs small sizes and checks the references
 //! against each other and against the closed forms instead.
 
+mod books_heap;
 mod mmc_heap;
 mod mmc_recursion;
 mod patience_heap;
@@ -35,7 +38,13 @@ const PATIENCE_MEAN_DAYS: f64 = 2.0;
 /// The priority variant's share of high-priority customers.
 const HIGH_SHARE: f64 = 0.3;
 /// The references, by name.
-const MODELS: [&str; 4] = ["w1-heap", "w1-recursion", "w1-patience-heap", "w1-priority-heap"];
+const MODELS: [&str; 5] = [
+    "w1-heap",
+    "w1-heap-books",
+    "w1-recursion",
+    "w1-patience-heap",
+    "w1-priority-heap",
+];
 
 /// Independent random streams, one per use, so that every model draws its arrivals and
 /// service times alike and the references can be compared draw for draw.
@@ -105,6 +114,11 @@ fn run(model: &str, horizon_days: f64, seed: u64) -> Stats {
     let (c, rate) = (OFFICERS, RATE_PER_DAY);
     match model {
         "w1-heap" => mmc_heap::simulate(c, rate, horizon_days, seed),
+        "w1-heap-books" => {
+            let (stats, books) = books_heap::simulate(c, rate, horizon_days, seed);
+            println!("median_wait_days: {:.6}", books.median_wait_days());
+            stats
+        }
         "w1-recursion" => mmc_recursion::simulate(c, rate, horizon_days, seed),
         "w1-patience-heap" => patience_heap::simulate(c, rate, PATIENCE_MEAN_DAYS, horizon_days, seed),
         "w1-priority-heap" => priority_heap::simulate(c, rate, HIGH_SHARE, horizon_days, seed),
@@ -152,6 +166,12 @@ fn check() {
     let horizon_days = 2_000.0;
     for (officers, rate, seed) in [(1, 0.8, 3), (5, RATE_PER_DAY, 1), (5, RATE_PER_DAY, 2), (12, 10.0, 4)] {
         let heap = mmc_heap::simulate(officers, rate, horizon_days, seed);
+        let (with_books, books) = books_heap::simulate(officers, rate, horizon_days, seed);
+        assert_eq!(
+            with_books, heap,
+            "the books change no draw, {officers} officers, seed {seed}"
+        );
+        assert_eq!(books.started(), heap.served());
         let recursion = mmc_recursion::simulate(officers, rate, horizon_days, seed);
         assert_eq!(heap, recursion, "heap and recursion, {officers} officers, seed {seed}");
         assert_eq!(heap.arrived, heap.served() + heap.waiting_at_end);
@@ -197,6 +217,16 @@ fn check() {
         theory::erlang_c_mean_wait_days(OFFICERS, RATE_PER_DAY),
         0.1,
         "W1 mean wait",
+    );
+    // The books' median wait: P(wait > t) = C·e^(−(c − λ)t) with Erlang C's C = mean wait · (c − λ).
+    let (_, books) = books_heap::simulate(OFFICERS, RATE_PER_DAY, horizon_days, 1);
+    let decay_per_day = f64::from(OFFICERS) - RATE_PER_DAY;
+    let waiting_share = theory::erlang_c_mean_wait_days(OFFICERS, RATE_PER_DAY) * decay_per_day;
+    close(
+        books.median_wait_days(),
+        (2.0 * waiting_share).ln() / decay_per_day,
+        0.1,
+        "W1 median wait",
     );
     let (abandon_share, served_wait, little) = theory::erlang_a(OFFICERS, RATE_PER_DAY, PATIENCE_MEAN_DAYS);
     close(abandon_share, little, 1e-9, "Erlang A by arrivals and by Little's law");
