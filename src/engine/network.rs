@@ -16,7 +16,7 @@ use crate::stats::QUOTED_WAIT_WINDOW_DAYS;
 use crate::stats::network::{Ending, NetworkStats};
 use rand::RngExt;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Hashes a group number by one multiplication: group numbers are not chosen by anyone, so
@@ -215,6 +215,83 @@ impl NodeNet {
     }
 }
 
+/// Items on their way, handed out in order of (tick, sequence number). Each goes to the back
+/// of `in_order` if it is due no earlier than the last one there (every group is, on a route
+/// without a random delay from a node that lets groups go in time order, as a call does),
+/// else to `queue`, a heap of (tick, sequence number, index into `items`). The earlier of the
+/// two fronts comes next, so the order is that of one heap, at a FIFO's cost for most.
+#[derive(Debug)]
+struct OnTheWay<T> {
+    in_order: VecDeque<(Ticks, u64, T)>,
+    queue: BinaryHeap<Reverse<(Ticks, u64, u32)>>,
+    next_seq: u64,
+    /// The heap's items, and the places free among them.
+    items: Vec<T>,
+    free: Vec<u32>,
+}
+
+impl<T> Default for OnTheWay<T> {
+    fn default() -> Self {
+        OnTheWay {
+            in_order: VecDeque::new(),
+            queue: BinaryHeap::new(),
+            next_seq: 0,
+            items: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy> OnTheWay<T> {
+    /// The tick of the next item.
+    #[inline]
+    fn next_time(&self) -> Option<Ticks> {
+        let in_order = self.in_order.front().map(|&(time, _, _)| time);
+        let queued = self.queue.peek().map(|&Reverse((time, _, _))| time);
+        match (in_order, queued) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Takes the next item and its tick.
+    fn take(&mut self) -> Option<(Ticks, T)> {
+        let in_order_first = match (self.in_order.front(), self.queue.peek()) {
+            (Some(&(time, seq, _)), Some(&Reverse((queued_time, queued_seq, _)))) => {
+                (time, seq) < (queued_time, queued_seq)
+            }
+            (front, _) => front.is_some(),
+        };
+        if in_order_first {
+            return self.in_order.pop_front().map(|(time, _, item)| (time, item));
+        }
+        let Reverse((time, _, index)) = self.queue.pop()?;
+        self.free.push(index);
+        Some((time, self.items[index as usize]))
+    }
+
+    /// Puts `item` on its way, due at `at`.
+    fn send(&mut self, item: T, at: Ticks) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if self.in_order.back().is_none_or(|&(last, _, _)| at >= last) {
+            self.in_order.push_back((at, seq, item));
+            return;
+        }
+        let index = match self.free.pop() {
+            Some(index) => {
+                self.items[index as usize] = item;
+                index
+            }
+            None => {
+                self.items.push(item);
+                (self.items.len() - 1) as u32
+            }
+        };
+        self.queue.push(Reverse((at, seq, index)));
+    }
+}
+
 /// Where a node sends the groups processed there.
 #[derive(Debug)]
 struct Router {
@@ -228,11 +305,8 @@ struct Router {
 /// The network's part of a replication.
 #[derive(Debug)]
 pub(super) struct NetSim {
-    /// Groups on their way: (tick, sequence, index into `transfers`).
-    queue: BinaryHeap<Reverse<(Ticks, u64, u32)>>,
-    next_seq: u64,
-    transfers: Vec<Transfer>,
-    free: Vec<u32>,
+    /// Groups on their way.
+    on_the_way: OnTheWay<Transfer>,
     routers: Vec<Option<Router>>,
     /// Per node: its stage's patience, random numbers and outcome (of `Model::outcomes`).
     give_up: Vec<Option<(Dist, SimRng, u8)>>,
@@ -313,10 +387,7 @@ impl NetSim {
         posting.dedup();
         let ends = Ends::new(network, &model.outcomes);
         Some(NetSim {
-            queue: BinaryHeap::new(),
-            next_seq: 0,
-            transfers: Vec::new(),
-            free: Vec::new(),
+            on_the_way: OnTheWay::default(),
             routers,
             give_up,
             slots: model.slots(),
@@ -353,32 +424,19 @@ impl NetSim {
     /// `u64::MAX` if none is on its way.
     #[inline]
     pub(super) fn next_order(&self) -> u64 {
-        self.queue
-            .peek()
-            .map_or(u64::MAX, |Reverse((time, _, _))| super::queue::arrival_order(*time))
+        self.on_the_way
+            .next_time()
+            .map_or(u64::MAX, super::queue::arrival_order)
     }
 
     /// Takes the next transfer and its time.
     pub(super) fn take_next(&mut self) -> Option<(Ticks, Transfer)> {
-        let Reverse((time, _, index)) = self.queue.pop()?;
-        self.free.push(index);
-        Some((time, self.transfers[index as usize]))
+        self.on_the_way.take()
     }
 
     /// Puts `transfer` on its way, to join its list at `at` (before the horizon).
     fn send(&mut self, transfer: Transfer, at: Ticks) {
-        let index = match self.free.pop() {
-            Some(index) => {
-                self.transfers[index as usize] = transfer;
-                index
-            }
-            None => {
-                self.transfers.push(transfer);
-                (self.transfers.len() - 1) as u32
-            }
-        };
-        self.queue.push(Reverse((at, self.next_seq, index)));
-        self.next_seq += 1;
+        self.on_the_way.send(transfer, at);
     }
 
     /// Sends on the groups processed at `node` (in the order processed): to the next node
@@ -711,4 +769,43 @@ fn fill_costs(
             .zip(travel_days)
             .map(|(&port, travel)| posted(port, day) + travel),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_on_their_way_come_out_as_from_one_heap() {
+        // Sends due in time order (no delay) mixed with sends due later by a random delay,
+        // taken between sends; a plain heap of (tick, sequence) is the oracle.
+        let mut on_the_way = OnTheWay::default();
+        let mut oracle = BinaryHeap::new();
+        let mut state = 7u64;
+        let mut draw = |below: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % below
+        };
+        let (mut now, mut seq) = (0, 0u64);
+        for step in 0..5_000u32 {
+            for _ in 0..draw(3) {
+                let at = now + if draw(4) == 0 { draw(50) as Ticks } else { 0 };
+                on_the_way.send(step, at);
+                oracle.push(Reverse((at, seq, step)));
+                seq += 1;
+            }
+            let expected = oracle.pop().map(|Reverse((at, _, item))| (at, item));
+            assert_eq!(on_the_way.next_time(), expected.map(|(at, _)| at), "step {step}");
+            assert_eq!(on_the_way.take(), expected, "step {step}");
+            if let Some((at, _)) = expected {
+                now = at + draw(2) as Ticks;
+            }
+        }
+        assert!(
+            !on_the_way.queue.is_empty() || !on_the_way.items.is_empty(),
+            "the heap was used"
+        );
+    }
 }
