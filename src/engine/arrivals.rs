@@ -22,6 +22,41 @@ pub(crate) struct Pending {
     pub class: u16,
 }
 
+/// Bits of the key a radix pass sorts by: 2,048 buckets, whose counts stay in the first-level cache.
+const RADIX_BITS: u32 = 11;
+
+/// `groups` in order of when their waits started, those that started at the same tick in the
+/// order given: what a stable sort by `joined` gives, by a least-significant-digit radix
+/// sort (a backlog of millions sorts in a few passes over the bits its start times span,
+/// where a comparison sort took a quarter of a court scenario's time).
+fn sort_by_joined(mut groups: Vec<Pending>) -> Vec<Pending> {
+    let Some(earliest) = groups.iter().map(|pending| pending.joined).min() else {
+        return groups;
+    };
+    let key = |pending: &Pending| pending.joined.abs_diff(earliest);
+    let span = groups.iter().map(key).max().unwrap_or(0);
+    let bits = u64::BITS - span.leading_zeros();
+    let mut sorted = vec![Pending::default(); groups.len()];
+    for shift in (0..bits).step_by(RADIX_BITS as usize) {
+        let digit = |pending: &Pending| ((key(pending) >> shift) & ((1 << RADIX_BITS) - 1)) as usize;
+        let mut starts = vec![0usize; 1 << RADIX_BITS];
+        for pending in &groups {
+            starts[digit(pending)] += 1;
+        }
+        let mut total = 0;
+        for start in &mut starts {
+            (*start, total) = (total, total + *start);
+        }
+        for pending in &groups {
+            let place = &mut starts[digit(pending)];
+            sorted[*place] = *pending;
+            *place += 1;
+        }
+        std::mem::swap(&mut groups, &mut sorted);
+    }
+    groups
+}
+
 /// The arrival state of one stream in one replication.
 #[derive(Debug)]
 pub(crate) struct StreamGen {
@@ -161,8 +196,7 @@ impl StreamGen {
             pending.joined = pending.arrival - days_to_ticks(waited.sample(&mut self.rng));
             groups.push(pending);
         }
-        groups.sort_by_key(|pending| pending.joined);
-        groups
+        sort_by_joined(groups)
     }
 
     /// Draws the next group into `out`; `false` (leaving `out` as it was) when the stream is
@@ -415,6 +449,33 @@ fn shape_quantile(shape: Shape, u: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_radix_sort_is_a_stable_sort_by_start() {
+        // Spans of a few ticks (one pass, many ties), of 2^40 (four passes), and of the whole
+        // range of ticks, negative starts included.
+        let mut state = 99u64;
+        let mut draw = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state
+        };
+        for span in [5u64, 1 << 40, u64::MAX] {
+            let groups: Vec<Pending> = (0..3_000u32)
+                .map(|index| Pending {
+                    arrival: i64::from(index),
+                    joined: (draw() % span).wrapping_sub(span / 2) as i64,
+                    size: index,
+                    class: 0,
+                })
+                .collect();
+            let mut expected = groups.clone();
+            expected.sort_by_key(|pending| pending.joined);
+            assert_eq!(sort_by_joined(groups), expected, "span {span}");
+        }
+        assert!(sort_by_joined(Vec::new()).is_empty());
+    }
 
     #[test]
     fn shapes_are_monotone_and_cover_the_window() {
