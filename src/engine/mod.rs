@@ -923,6 +923,9 @@ impl<'m> Sim<'m> {
         let day = day as u32;
         let no_show_outcome = self.no_show_outcome;
         if port.discipline == Discipline::Fifo {
+            // At most ports a present group called is simply processed: no number to note,
+            // no no-shows, no network.
+            let plain = state.numbers.is_none() && quota.no_show_share <= 0.0 && state.net.is_none();
             // The front group is taken at once (no index to look it up by).
             while used < budget {
                 let Some(group) = state.lanes[0].pop_front() else {
@@ -940,7 +943,10 @@ impl<'m> Sim<'m> {
                     state.lanes[0].push_front(group);
                     break;
                 }
-                if answer(state, quota, no_show_outcome, &group, time, day, port_index, trace) {
+                if plain && group.deadline > time {
+                    process(state, &group, time, port_index, trace);
+                    used += cost.min(budget);
+                } else if answer(state, quota, no_show_outcome, &group, time, day, port_index, trace) {
                     used += cost.min(budget);
                 }
             }
