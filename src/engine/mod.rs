@@ -921,75 +921,56 @@ impl<'m> Sim<'m> {
         };
         let mut used = 0u64;
         let day = day as u32;
-        while used < budget {
-            let Some((lane, index)) = pick(&mut state.lanes, &mut state.rng, port.discipline, used < oldest_slots)
-            else {
-                break;
-            };
-            let group = *state.lanes[lane].get(index);
-            let gone = group.deadline <= time;
-            if gone && !group.stays_listed() {
+        let no_show_outcome = self.no_show_outcome;
+        if port.discipline == Discipline::Fifo {
+            // At most ports a present group called is simply processed: no number to note,
+            // no no-shows, no network.
+            let plain = state.numbers.is_none() && quota.no_show_share <= 0.0 && state.net.is_none();
+            // The front group is taken at once (no index to look it up by).
+            while used < budget {
+                let Some(group) = state.lanes[0].pop_front() else {
+                    break;
+                };
+                if group.deadline <= time && !group.stays_listed() {
+                    abandon(state, &group, port_index, trace);
+                    continue;
+                }
+                let cost = quota.counts.cost(group.size);
+                // A group that doesn't fit goes back to its place and ends the call, unless it
+                // is larger than the whole day's quota: then it is taken alone, so it never
+                // blocks the list.
+                if used + cost > budget && used > 0 {
+                    state.lanes[0].push_front(group);
+                    break;
+                }
+                if plain && group.deadline > time {
+                    process(state, &group, time, port_index, trace);
+                    used += cost.min(budget);
+                } else if answer(state, quota, no_show_outcome, &group, time, day, port_index, trace) {
+                    used += cost.min(budget);
+                }
+            }
+        } else {
+            while used < budget {
+                let Some((lane, index)) = pick(&mut state.lanes, &mut state.rng, port.discipline, used < oldest_slots)
+                else {
+                    break;
+                };
+                let group = *state.lanes[lane].get(index);
+                if group.deadline <= time && !group.stays_listed() {
+                    state.lanes[lane].take(index);
+                    abandon(state, &group, port_index, trace);
+                    continue;
+                }
+                let cost = quota.counts.cost(group.size);
+                // As under FIFO: a group that doesn't fit keeps its place and ends the call.
+                if used + cost > budget && used > 0 {
+                    break;
+                }
                 state.lanes[lane].take(index);
-                abandon(state, &group, port_index, trace);
-                continue;
-            }
-            let cost = quota.counts.cost(group.size);
-            // A group that doesn't fit keeps its place and ends the call, unless it is larger
-            // than the whole day's quota: then it is taken alone, so it never blocks the list.
-            if used + cost > budget && used > 0 {
-                break;
-            }
-            state.lanes[lane].take(index);
-            state.call_number(&group, day);
-            if gone {
-                abandon(state, &group, port_index, trace);
-                strike_off(state, &group, time, day, port_index, trace);
-            } else if state.absent(quota) {
-                match quota.no_show {
-                    NoShow::Drop => {
-                        state.people_on_list -= u64::from(group.size);
-                        state.days(&group).dropped(&group, day);
-                        if group.counted() {
-                            let no_show_outcome = usize::from(self.no_show_outcome);
-                            let stats = state.cell(&group);
-                            stats.abandoned.record(time - group.joined, group.size);
-                            stats.abandoned_by_outcome[no_show_outcome] += u64::from(group.size);
-                        }
-                        if let Some(net) = state.net.as_deref_mut() {
-                            net.left(&group, usize::from(self.no_show_outcome), time);
-                        }
-                        trace.record(
-                            time,
-                            TraceEvent::NoShowDrop,
-                            port_index,
-                            group.id,
-                            group.size,
-                            state.people_on_list,
-                        );
-                    }
-                    NoShow::Back => {
-                        state.sent_back.push(group);
-                        trace.record(
-                            time,
-                            TraceEvent::NoShowBack,
-                            port_index,
-                            group.id,
-                            group.size,
-                            state.people_on_list,
-                        );
-                    }
+                if answer(state, quota, no_show_outcome, &group, time, day, port_index, trace) {
+                    used += cost.min(budget);
                 }
-            } else {
-                used += cost.min(budget);
-                process(state, &group, time, port_index, trace);
-                if let Some(net) = state.net.as_deref_mut() {
-                    let class = state.cell_class[usize::from(group.cell)];
-                    net.processed(&group, class, time, time);
-                }
-                continue;
-            }
-            if quota.counts.absent_use_quota() {
-                used += cost.min(budget);
             }
         }
         // Absent groups go to the end of the line: the back of the list, or under LIFO
@@ -1130,6 +1111,69 @@ fn pick(lanes: &mut [Lane], rng: &mut SimRng, discipline: Discipline, oldest: bo
             index.map(|index| (0, index))
         }
     }
+}
+
+/// Records what became of `group`, called (and taken off the list) at `time` on `day` by
+/// quota port `port_index`; whether that uses up its share of the quota.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn answer<T: Trace>(
+    state: &mut PortState<'_>,
+    quota: &Quota,
+    no_show_outcome: u8,
+    group: &Waiting,
+    time: Ticks,
+    day: u32,
+    port_index: usize,
+    trace: &mut T,
+) -> bool {
+    state.call_number(group, day);
+    if group.deadline <= time {
+        abandon(state, group, port_index, trace);
+        strike_off(state, group, time, day, port_index, trace);
+    } else if state.absent(quota) {
+        match quota.no_show {
+            NoShow::Drop => {
+                state.people_on_list -= u64::from(group.size);
+                state.days(group).dropped(group, day);
+                if group.counted() {
+                    let stats = state.cell(group);
+                    stats.abandoned.record(time - group.joined, group.size);
+                    stats.abandoned_by_outcome[usize::from(no_show_outcome)] += u64::from(group.size);
+                }
+                if let Some(net) = state.net.as_deref_mut() {
+                    net.left(group, usize::from(no_show_outcome), time);
+                }
+                trace.record(
+                    time,
+                    TraceEvent::NoShowDrop,
+                    port_index,
+                    group.id,
+                    group.size,
+                    state.people_on_list,
+                );
+            }
+            NoShow::Back => {
+                state.sent_back.push(*group);
+                trace.record(
+                    time,
+                    TraceEvent::NoShowBack,
+                    port_index,
+                    group.id,
+                    group.size,
+                    state.people_on_list,
+                );
+            }
+        }
+    } else {
+        process(state, group, time, port_index, trace);
+        if let Some(net) = state.net.as_deref_mut() {
+            let class = state.cell_class[usize::from(group.cell)];
+            net.processed(group, class, time, time);
+        }
+        return true;
+    }
+    quota.counts.absent_use_quota()
 }
 
 /// Records that `group` (already taken off the list) gave up at its deadline.

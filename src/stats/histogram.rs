@@ -73,18 +73,21 @@ impl LogHistogram {
     #[inline]
     pub(crate) fn record_n(&mut self, value: u64, count: u64) {
         let index = index_of(value);
-        if index >= self.counts.len() {
-            self.grow(index);
+        // One bounds check: a bin past the end is added to once grown.
+        match self.counts.get_mut(index) {
+            Some(bin) => *bin += count,
+            None => self.grow_to_add(index, count),
         }
-        self.counts[index] += count;
         self.total += count;
     }
 
+    /// Grows to hold bin `index`, and adds `count` to it.
     #[cold]
-    fn grow(&mut self, index: usize) {
+    fn grow_to_add(&mut self, index: usize, count: u64) {
         // Whole buckets at a time, so a run of growing waits resizes rarely.
         let length = (index | (HALF_COUNT - 1)) + 1;
         self.counts.resize(length, 0);
+        self.counts[index] += count;
     }
 
     /// Adds every count of `other`.
