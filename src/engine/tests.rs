@@ -229,7 +229,7 @@ fn service_times_drawn_by_the_feed_neither_run_out_nor_pile_up() {
         seed = 5
         [[ports]]
         name = "office"
-        discipline = "lifo"
+        discipline = "fifo"
         [ports.capacity]
         kind = "officers"
         officers = 2
@@ -253,12 +253,13 @@ fn service_times_drawn_by_the_feed_neither_run_out_nor_pile_up() {
             let port = &sim.ports[0];
             let unused = port.services.len() - port.next_service + port.services_fed.len();
             let listed: usize = port.lanes.iter().map(Lane::len).sum();
-            assert!(port.gave_up_groups > 5_000, "{} gave up", port.gave_up_groups);
+            let gave_up = port.gave_up_groups as usize;
+            assert!(gave_up > 5_000, "{gave_up} gave up");
             // Those of groups on the list, and of groups found to have given up in the few
-            // windows the feed is ahead.
+            // windows the feed is ahead: not one for each group that gave up.
             assert!(
-                unused <= listed + 5 * window_groups,
-                "{unused} unused for {listed} listed, windows of {window_groups}"
+                unused <= listed + gave_up / 20,
+                "{unused} unused for {listed} listed and {gave_up} gone, windows of {window_groups}"
             );
             assert!(
                 sim.finish(&mut recorder) == reference,
