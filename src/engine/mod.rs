@@ -1312,7 +1312,10 @@ fn port_rng(model: &Model, replication: u32, port: usize) -> SimRng {
 /// draws (whose random numbers serve nothing else).
 #[inline(always)]
 fn own(rng: &mut Option<SimRng>) -> &mut SimRng {
-    rng.as_mut().expect("the port's random numbers are its own")
+    let Some(rng) = rng else {
+        unreachable!("only a port whose service times the feed draws lends its random numbers")
+    };
+    rng
 }
 
 /// Records that `group` (already taken off the list) is processed at `time`.
