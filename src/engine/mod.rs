@@ -1,7 +1,8 @@
 //! The discrete-event engine: one replication of a model.
 //!
 //! Arrivals are drawn ahead, a window of groups at a time, on the other core while the event
-//! loop runs, and come already in order (see `feed`). The engine's own events live in an
+//! loop runs, and come already in order (see `feed`); so are the service times of officers
+//! whose random numbers serve nothing else. The engine's own events live in an
 //! [`EventQueue`] ordered by (tick, phase, sequence). At one tick, service completions come
 //! first, then arrivals (longest-waiting first, then by stream), then list calls and shift
 //! starts in the order scheduled; so a list called at the instant people arrive sees them.
