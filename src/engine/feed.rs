@@ -15,6 +15,13 @@
 //! ([`WINDOW_GROUPS`] of them), whatever their times, so memory stays flat even for a batch
 //! of millions arriving at one tick.
 //!
+//! At officers whose random numbers serve nothing else, the feed also draws the service
+//! times ahead (see [`fed_service_days`]): a port's service times are used in order of
+//! service start, whoever draws them, so they are the same numbers. A window brings enough
+//! of them that the event loop never runs out: no more services start at a port than groups
+//! have joined it, less those found to have given up (as of a window already simulated:
+//! the count only grows, so an older one is a safe bound).
+//!
 //! The merge relies on each stream's groups coming in time order. Validated streams do; the
 //! feed keeps it so for any stream by holding a group that would arrive before its
 //! predecessor back to its predecessor's arrival (its wait still starts when it joined; its
@@ -23,10 +30,14 @@
 use super::arrivals::{Pending, StreamGen};
 use super::queue::{arrival_order, order_at};
 use super::rng::SimRng;
-use crate::model::{Dist, Model, Source, Stream, Ticks, days_to_ticks, non_negative_days_to_ticks};
+use super::{draw_service_times, port_rng};
+use crate::model::{
+    Capacity, Discipline, Dist, Model, Source, Stream, Ticks, days_to_ticks, non_negative_days_to_ticks,
+};
 use rand::RngExt;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Groups in a window: enough that handing windows between cores costs little, few enough
 /// that the two windows in flight stay small (about 650 KB each).
@@ -92,6 +103,34 @@ pub(super) struct Window {
     /// the horizon's order when no group is left: the event loop handles the queue's events
     /// before it, and leaves the rest to the next window.
     pub end_order: u64,
+    /// Service times drawn ahead, in order, by port (none at a port the feed does not draw
+    /// for; empty if it draws for none).
+    pub services: Vec<Vec<Ticks>>,
+}
+
+/// The service times of port `port` of `model` if the feed draws them: at officers whose
+/// random numbers serve nothing else (not picking by lottery), in a model without a network
+/// (where groups also join lists from other lists, which the feed does not see).
+pub(super) fn fed_service_days(model: &Model, port: usize) -> Option<&Dist> {
+    let port = &model.ports[port];
+    match &port.capacity {
+        Capacity::Officers(officers)
+            if model.network.is_empty() && !matches!(port.discipline, Discipline::Mixed { .. }) =>
+        {
+            Some(&officers.service_days)
+        }
+        _ => None,
+    }
+}
+
+/// A port's random numbers, from which the feed draws its service times.
+#[derive(Debug)]
+struct FedPort<'m> {
+    port: usize,
+    service_days: &'m Dist,
+    rng: SimRng,
+    /// Service times drawn so far.
+    drawn: u64,
 }
 
 /// One stream's generator and its block of groups drawn and not yet merged.
@@ -119,6 +158,12 @@ pub(super) struct Feed<'m> {
     heads: BinaryHeap<Reverse<u128>>,
     /// Groups in a window.
     window_groups: usize,
+    /// The ports the feed draws service times for.
+    fed: Vec<FedPort<'m>>,
+    /// Groups that joined each port so far (counted only if the feed draws for a port).
+    joined: Vec<u64>,
+    /// Whether every group joins the only port, so that a window's groups need no counting.
+    all_join_one_port: bool,
 }
 
 impl<'m> Feed<'m> {
@@ -146,6 +191,18 @@ impl<'m> Feed<'m> {
                 .collect(),
             heads: BinaryHeap::with_capacity(model.streams.len()),
             window_groups: window_groups.max(1),
+            fed: (0..model.ports.len())
+                .filter_map(|port| {
+                    Some(FedPort {
+                        port,
+                        service_days: fed_service_days(model, port)?,
+                        rng: port_rng(model, replication, port),
+                        drawn: 0,
+                    })
+                })
+                .collect(),
+            joined: vec![0; model.ports.len()],
+            all_join_one_port: model.ports.len() == 1 && model.streams.iter().all(|stream| stream.join_share >= 1.0),
         };
         for index in 0..feed.streams.len() {
             draw_block(model, replication, feed.horizon, &mut feed.streams[index], index);
@@ -156,8 +213,47 @@ impl<'m> Feed<'m> {
         feed
     }
 
-    /// Fills `window` with the next groups of the merge.
-    pub(super) fn fill(&mut self, window: &mut Window) {
+    /// Leaves the drawing of service times to the event loop.
+    #[cfg(test)]
+    pub(super) fn without_services(mut self) -> Self {
+        self.fed.clear();
+        self
+    }
+
+    /// Fills `window` with the next groups of the merge, and the service times they may
+    /// need, given each port's groups found to have given up (`gave_up`, by port, as of some
+    /// window before).
+    pub(super) fn fill(&mut self, window: &mut Window, gave_up: &[AtomicU64]) {
+        self.fill_arrivals(window);
+        if !self.fed.is_empty() {
+            self.draw_services(window, gave_up);
+        }
+    }
+
+    /// Draws as many service times for each port the feed draws for as the port may start
+    /// by the end of `window`: one for each group that joined it so far, less those found to
+    /// have given up (`gave_up`), less those drawn before.
+    fn draw_services(&mut self, window: &mut Window, gave_up: &[AtomicU64]) {
+        if self.all_join_one_port {
+            self.joined[0] += window.arrivals.len() as u64;
+        } else {
+            for group in &window.arrivals {
+                self.joined[usize::from(group.port)] += u64::from(group.joins);
+            }
+        }
+        window.services.resize_with(self.joined.len(), Vec::new);
+        for fed in &mut self.fed {
+            let owed = self.joined[fed.port].saturating_sub(gave_up[fed.port].load(Ordering::Relaxed));
+            let count = owed.saturating_sub(fed.drawn);
+            fed.drawn += count;
+            let times = &mut window.services[fed.port];
+            times.clear();
+            draw_service_times(times, count as usize, fed.service_days, &mut fed.rng);
+        }
+    }
+
+    /// Fills `window`'s groups with the next groups of the merge.
+    fn fill_arrivals(&mut self, window: &mut Window) {
         window.arrivals.clear();
         // Once, at the first fill of a window's buffer, rather than by doubling.
         window.arrivals.reserve(self.window_groups.min(WINDOW_GROUPS));
@@ -371,7 +467,7 @@ mod tests {
         let mut all = Vec::new();
         loop {
             let mut window = Window::default();
-            feed.fill(&mut window);
+            feed.fill_arrivals(&mut window);
             let last = window.end_order == order_at(feed.horizon);
             all.push(window);
             if last {

@@ -1,7 +1,8 @@
 //! The discrete-event engine: one replication of a model.
 //!
 //! Arrivals are drawn ahead, a window of groups at a time, on the other core while the event
-//! loop runs, and come already in order (see `feed`). The engine's own events live in an
+//! loop runs, and come already in order (see `feed`); so are the service times of officers
+//! whose random numbers serve nothing else. The engine's own events live in an
 //! [`EventQueue`] ordered by (tick, phase, sequence). At one tick, service completions come
 //! first, then arrivals (longest-waiting first, then by stream), then list calls and shift
 //! starts in the order scheduled; so a list called at the instant people arrive sees them.
@@ -38,6 +39,7 @@ use rand::RngExt;
 use rand::distr::Distribution;
 use rand_distr::Poisson;
 use rng::{SimRng, keyed_rng};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What a trace line reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,14 +196,24 @@ struct PortState<'m> {
     /// once: officers around the clock every day, taking the first group there is (not by
     /// lottery).
     serves_at_once: bool,
-    rng: SimRng,
-    /// Whether service times are drawn ahead into `services`: when the port's random
-    /// numbers serve nothing else (officers not picking by lottery), so they are the same
-    /// numbers in the same order.
+    /// The port's random numbers (`None` where the feed owns them to draw service times, see
+    /// [`feed::fed_service_days`]).
+    rng: Option<SimRng>,
+    /// Whether service times are drawn ahead into `services` (by the feed, or here a block
+    /// at a time): when the port's random numbers serve nothing else (officers not picking
+    /// by lottery), so they are the same numbers in the same order.
     services_ahead: bool,
+    /// Service times drawn and not yet used: with `services_fed`, at a port the feed draws
+    /// for, one for each group on the list at most, besides those of groups found to have
+    /// given up in the last few windows (8 bytes a group).
     services: Vec<Ticks>,
     /// Index of the next of them to use.
     next_service: usize,
+    /// Service times the feed drew after those in `services`, used once those run out.
+    services_fed: Vec<Ticks>,
+    /// Groups found to have given up so far (the feed draws fewer service times ahead for
+    /// them).
+    gave_up_groups: u64,
     /// Absent groups sent back during a call, re-queued when the call ends.
     sent_back: Vec<Waiting>,
     /// Statistics per stream of the port and class: `cells[slot * classes + class]`.
@@ -227,7 +239,7 @@ impl PortState<'_> {
     #[inline(always)]
     fn next_service(&mut self, service_days: &Dist) -> Ticks {
         if !self.services_ahead {
-            return service_ticks(service_days.sample(&mut self.rng));
+            return service_ticks(service_days.sample(own(&mut self.rng)));
         }
         if self.next_service >= self.services.len() {
             self.draw_services(service_days);
@@ -237,27 +249,32 @@ impl PortState<'_> {
         service
     }
 
-    /// Draws the next block of service times (16 at first, doubling up to
-    /// [`SERVICE_BLOCK`], so a port that serves few draws few), in a loop of its own that
-    /// keeps the sampler inlined.
+    /// Refills the service times once used up: with those the feed drew next, or at a port
+    /// it does not draw for, with the next block drawn here (16 at first, doubling up to
+    /// [`SERVICE_BLOCK`], so a port that serves few draws few).
     #[inline(never)]
     fn draw_services(&mut self, service_days: &Dist) {
+        self.next_service = 0;
+        if self.rng.is_none() {
+            // The feed's random numbers: it has drawn enough (see `feed`).
+            std::mem::swap(&mut self.services, &mut self.services_fed);
+            self.services_fed.clear();
+            return;
+        }
         let block = (self.services.len() * 2).clamp(16, SERVICE_BLOCK);
         self.services.clear();
-        self.next_service = 0;
-        // The random numbers' state in a local, so that it stays in registers while the
-        // times are written out.
-        let mut rng = self.rng.clone();
-        let rng_in_loop = &mut rng;
-        match service_days {
-            Dist::Exponential { scale, .. } => self
-                .services
-                .extend((0..block).map(|_| service_ticks(Dist::standard_exponential(rng_in_loop) * scale))),
-            other => self
-                .services
-                .extend((0..block).map(|_| service_ticks(other.sample(rng_in_loop)))),
+        draw_service_times(&mut self.services, block, service_days, own(&mut self.rng));
+    }
+
+    /// Takes `drawn`, service times the feed drew ahead, to use after those drawn before
+    /// (by swapping buffers when those are in use, so that no time is copied).
+    #[inline]
+    fn add_services(&mut self, drawn: &mut Vec<Ticks>) {
+        if self.services_fed.is_empty() {
+            std::mem::swap(&mut self.services_fed, drawn);
+        } else {
+            self.services_fed.extend_from_slice(drawn);
         }
-        self.rng = rng;
     }
 
     /// The statistics `group` counts in.
@@ -299,7 +316,7 @@ impl PortState<'_> {
             let whole = |x: f64| (x + 1e-9).floor();
             return whole(calls * share) > whole((calls - 1.0) * share);
         }
-        self.rng.random::<f64>() < share
+        own(&mut self.rng).random::<f64>() < share
     }
 
     /// The port's results: statistics by class and by stream, and daily series.
@@ -409,11 +426,15 @@ impl<'m> Sim<'m> {
                         }
                         Capacity::Quota(_) => false,
                     },
-                    rng: keyed_rng(model.seed, replication, "port", &port.name, 0),
+                    rng: feed::fed_service_days(model, index)
+                        .is_none()
+                        .then(|| port_rng(model, replication, index)),
                     services_ahead: matches!(port.capacity, Capacity::Officers(_))
                         && !matches!(port.discipline, Discipline::Mixed { .. }),
                     services: Vec::new(),
                     next_service: 0,
+                    services_fed: Vec::new(),
+                    gave_up_groups: 0,
                     sent_back: Vec::new(),
                     cells: (0..slots * model.classes.len())
                         .map(|_| PeopleStats::new(outcomes))
@@ -494,25 +515,35 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// Runs the replication window by window, drawing each next window's arrivals (with
-    /// `feed`) while the current one is simulated; `false` if cancelled.
+    /// Runs the replication window by window, drawing each next window's arrivals and
+    /// service times (with `feed`) while the current one is simulated; `false` if cancelled.
     fn run<T: Trace + Send>(&mut self, feed: &mut Feed<'_>, trace: &mut T) -> bool {
         if self.horizon <= 0 {
             return true;
         }
         let last = order_at(self.horizon);
+        // Each port's groups found to have given up, as of a window already simulated.
+        let gave_up: Vec<AtomicU64> = self.ports.iter().map(|_| AtomicU64::new(0)).collect();
         let fill = |feed: &mut Feed<'_>, window: &mut Window| {
-            feed.fill(window);
+            feed.fill(window, &gave_up);
             window.end_order < last
         };
         pipeline::run(feed, fill, |window| {
             std::mem::swap(&mut self.window, window);
             self.next_arrival = 0;
+            for (state, drawn) in self.ports.iter_mut().zip(&mut self.window.services) {
+                if !drawn.is_empty() {
+                    state.add_services(drawn);
+                }
+            }
             let finished = self.run_until(self.window.end_order, trace);
             debug_assert!(
                 !finished || self.next_arrival == self.window.arrivals.len(),
                 "a window's arrivals all handled"
             );
+            for (state, count) in self.ports.iter().zip(&gave_up) {
+                count.store(state.gave_up_groups, Ordering::Relaxed);
+            }
             finished
         })
     }
@@ -904,7 +935,7 @@ impl<'m> Sim<'m> {
         let budget = match quota.randomness {
             QuotaRandomness::Fixed => nominal.floor() as u64,
             QuotaRandomness::Poisson => {
-                Poisson::new(nominal).map_or(0, |poisson| poisson.sample(&mut state.rng) as u64)
+                Poisson::new(nominal).map_or(0, |poisson| poisson.sample(own(&mut state.rng)) as u64)
             }
         };
         trace.record(
@@ -1094,7 +1125,7 @@ fn group_of(pending: &Arriving, id: u32, counted: bool, slot: u16, classes: usiz
 
 /// The next candidate on the list: (lane, index), or `None` if the list is empty.
 #[inline(always)]
-fn pick(lanes: &mut [Lane], rng: &mut SimRng, discipline: Discipline, oldest: bool) -> Option<(usize, usize)> {
+fn pick(lanes: &mut [Lane], rng: &mut Option<SimRng>, discipline: Discipline, oldest: bool) -> Option<(usize, usize)> {
     match discipline {
         Discipline::Fifo => lanes[0].front_index().map(|index| (0, index)),
         Discipline::Lifo => lanes[0].back_index().map(|index| (0, index)),
@@ -1106,7 +1137,7 @@ fn pick(lanes: &mut [Lane], rng: &mut SimRng, discipline: Discipline, oldest: bo
             let index = if oldest {
                 lanes[0].front_index()
             } else {
-                lanes[0].random_index(rng)
+                lanes[0].random_index(own(rng))
             };
             index.map(|index| (0, index))
         }
@@ -1179,6 +1210,7 @@ fn answer<T: Trace>(
 /// Records that `group` (already taken off the list) gave up at its deadline.
 #[inline]
 fn abandon<T: Trace>(state: &mut PortState<'_>, group: &Waiting, port_index: usize, trace: &mut T) {
+    state.gave_up_groups += 1;
     state.people_on_list -= u64::from(group.size);
     let day = day_of(group.deadline, state.horizon_days as usize) as u32;
     state.days(group).gave_up(group, day);
@@ -1235,18 +1267,16 @@ fn take_groups<T: Trace>(
     trace: &mut T,
 ) {
     while state.busy_officers < on_duty {
-        let next = if state.discipline == Discipline::Fifo {
-            state.lanes[0].pop_front()
-        } else if state.discipline == Discipline::Priority {
+        let next = match state.discipline {
+            Discipline::Fifo => state.lanes[0].pop_front(),
             // The front of the first lane that has a group (as `pick` finds it, without the index).
-            state.lanes.iter_mut().find_map(Lane::pop_front)
-        } else {
-            let oldest = match state.discipline {
-                Discipline::Mixed { oldest_share } => state.rng.random::<f64>() < oldest_share,
-                _ => true,
-            };
-            pick(&mut state.lanes, &mut state.rng, state.discipline, oldest)
-                .map(|(lane, index)| state.lanes[lane].take(index))
+            Discipline::Priority => state.lanes.iter_mut().find_map(Lane::pop_front),
+            Discipline::Lifo => state.lanes[0].back_index().map(|index| state.lanes[0].take(index)),
+            Discipline::Mixed { oldest_share } => {
+                let oldest = own(&mut state.rng).random::<f64>() < oldest_share;
+                pick(&mut state.lanes, &mut state.rng, state.discipline, oldest)
+                    .map(|(lane, index)| state.lanes[lane].take(index))
+            }
         };
         let Some(group) = next else {
             break;
@@ -1299,6 +1329,38 @@ fn serve<T: Trace>(
 #[inline(always)]
 fn service_ticks(days: f64) -> Ticks {
     non_negative_days_to_ticks(days).max(0)
+}
+
+/// Appends the next `count` service times drawn from `rng` to `times`, in a loop of its own
+/// that keeps the sampler inlined.
+#[inline(never)]
+fn draw_service_times(times: &mut Vec<Ticks>, count: usize, service_days: &Dist, rng: &mut SimRng) {
+    // The random numbers' state in a local, so that it stays in registers while the times
+    // are written out.
+    let mut local = rng.clone();
+    let rng_in_loop = &mut local;
+    match service_days {
+        Dist::Exponential { scale, .. } => {
+            times.extend((0..count).map(|_| service_ticks(Dist::standard_exponential(rng_in_loop) * scale)));
+        }
+        other => times.extend((0..count).map(|_| service_ticks(other.sample(rng_in_loop)))),
+    }
+    *rng = local;
+}
+
+/// The random numbers of port `port` of `model` in replication `replication`.
+fn port_rng(model: &Model, replication: u32, port: usize) -> SimRng {
+    keyed_rng(model.seed, replication, "port", &model.ports[port].name, 0)
+}
+
+/// A port's own random numbers, which every port has but one whose service times the feed
+/// draws (whose random numbers serve nothing else).
+#[inline(always)]
+fn own(rng: &mut Option<SimRng>) -> &mut SimRng {
+    let Some(rng) = rng else {
+        unreachable!("only a port whose service times the feed draws lends its random numbers")
+    };
+    rng
 }
 
 /// Records that `group` (already taken off the list) is processed at `time`.

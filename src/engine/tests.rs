@@ -203,16 +203,71 @@ fn windows_of_any_size_give_the_same_run() {
     assert!(run_replication(&model, 0) == reference);
 }
 
-/// Runs replication 0 of `model`, drawing every port's service times one at a time.
+/// Runs replication 0 of `model`, drawing every port's service times one at a time in the
+/// event loop.
 fn run_drawing_services_one_at_a_time(model: &Model) -> (Replication, Vec<(Ticks, TraceEvent, u32, u64)>) {
     let mut recorder = Recorder::default();
     let cancel = CancelToken::new();
     let mut sim = Sim::new(model, 0, &cancel);
-    for port in &mut sim.ports {
+    for (index, port) in sim.ports.iter_mut().enumerate() {
         port.services_ahead = false;
+        port.rng = Some(port_rng(model, 0, index));
     }
-    sim.run(&mut Feed::new(model, 0), &mut recorder);
+    sim.run(&mut Feed::new(model, 0).without_services(), &mut recorder);
     (sim.finish(&mut recorder), recorder.0)
+}
+
+#[test]
+fn service_times_drawn_by_the_feed_neither_run_out_nor_pile_up() {
+    // Ten times more arrivals than the officers serve, most giving up: the feed draws for
+    // groups that may still be served, not for every group that joined.
+    let model = model_from(
+        r#"schema = 1
+        [run]
+        name = "overload"
+        horizon_days = 400
+        seed = 5
+        [[ports]]
+        name = "office"
+        discipline = "fifo"
+        [ports.capacity]
+        kind = "officers"
+        officers = 2
+        service_days = { dist = "exponential", mean = 1 }
+        [[streams]]
+        name = "walk_ins"
+        port = "office"
+        kind = "poisson"
+        people_per_day = 20
+        patience_days = { dist = "exponential", mean = 1 }
+        "#,
+    );
+    let (reference, trace) = run_drawing_services_one_at_a_time(&model);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        for window_groups in [1, 7, 100] {
+            let mut recorder = Recorder::default();
+            let cancel = CancelToken::new();
+            let mut sim = Sim::new(&model, 0, &cancel);
+            pool.install(|| sim.run(&mut Feed::with_window_groups(&model, 0, window_groups), &mut recorder));
+            let port = &sim.ports[0];
+            let unused = port.services.len() - port.next_service + port.services_fed.len();
+            let listed: usize = port.lanes.iter().map(Lane::len).sum();
+            let gave_up = port.gave_up_groups as usize;
+            assert!(gave_up > 5_000, "{gave_up} gave up");
+            // Those of groups on the list, and of groups found to have given up in the few
+            // windows the feed is ahead: not one for each group that gave up.
+            assert!(
+                unused <= listed + gave_up / 20,
+                "{unused} unused for {listed} listed and {gave_up} gone, windows of {window_groups}"
+            );
+            assert!(
+                sim.finish(&mut recorder) == reference,
+                "windows of {window_groups}: other statistics"
+            );
+            assert!(recorder.0 == trace, "windows of {window_groups}: other events");
+        }
+    }
 }
 
 #[test]
