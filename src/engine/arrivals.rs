@@ -132,8 +132,7 @@ impl StreamGen {
                 }
             }
             Source::Poisson { pieces } => {
-                let (mut piece, mut t_days, mut mean_gap_days, mut end_days) = (0, 0.0, 0.0, 0.0);
-                enter_piece(pieces, 0, &mut piece, &mut t_days, &mut mean_gap_days, &mut end_days);
+                let (piece, t_days, mean_gap_days, end_days) = enter_piece(pieces, 0, (0, 0.0, 0.0, 0.0));
                 generator.state = State::Poisson {
                     piece,
                     t_days,
@@ -284,8 +283,7 @@ impl StreamGen {
             let next = t + gap * mean_gap;
             if next >= end {
                 // Memoryless: the next piece starts afresh at its own start.
-                t = end;
-                enter_piece(pieces, current + 1, &mut current, &mut t, &mut mean_gap, &mut end);
+                (current, t, mean_gap, end) = enter_piece(pieces, current + 1, (current, end, mean_gap, end));
                 continue;
             }
             t = next;
@@ -360,27 +358,31 @@ impl StreamGen {
     }
 }
 
-/// Moves a Poisson generator to the first piece from `index` on with a positive rate (past
-/// the last piece when there is none), and its time to at least that piece's start.
+/// A Poisson generator's rate piece, time, mean days between groups and piece end (as in
+/// [`State::Poisson`]).
+type PoissonAt = (usize, f64, f64, f64);
+
+/// Moves a Poisson generator at `at` to the first piece from `index` on with a positive rate
+/// (past the last piece when there is none), and its time to at least that piece's start.
+///
+/// By value rather than through references: a reference to the drawing loop's locals, handed
+/// out of line, would keep them in memory for every group.
 #[inline(never)]
-fn enter_piece(
-    pieces: &[RatePiece],
-    index: usize,
-    piece: &mut usize,
-    t_days: &mut f64,
-    mean_gap_days: &mut f64,
-    end_days: &mut f64,
-) {
-    *piece = index;
-    while let Some(current) = pieces.get(*piece) {
+fn enter_piece(pieces: &[RatePiece], index: usize, at: PoissonAt) -> PoissonAt {
+    let (_, t_days, mean_gap_days, end_days) = at;
+    let mut piece = index;
+    while let Some(current) = pieces.get(piece) {
         if current.groups_per_day > 0.0 {
-            *t_days = t_days.max(current.start_days);
-            *mean_gap_days = 1.0 / current.groups_per_day;
-            *end_days = current.end_days;
-            return;
+            return (
+                piece,
+                t_days.max(current.start_days),
+                1.0 / current.groups_per_day,
+                current.end_days,
+            );
         }
-        *piece += 1;
+        piece += 1;
     }
+    (piece, t_days, mean_gap_days, end_days)
 }
 
 /// Groups of `people` people, drawing their sizes from `sizes` (unless fixed) and handing

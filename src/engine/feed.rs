@@ -434,7 +434,14 @@ fn arriving(stream: &Stream, pending: &Pending, rng: &mut SimRng) -> Arriving {
         Some(Dist::Exponential { scale, .. }) if joins => {
             time.saturating_add(non_negative_days_to_ticks(Dist::standard_exponential(rng) * scale))
         }
-        Some(patience) if joins => time.saturating_add(days_to_ticks(patience.sample(rng))),
+        Some(patience) if joins => {
+            // From a copy of the random numbers: handing the caller's out of line (the rarer
+            // distributions are drawn there) would keep them in memory for every group.
+            let mut apart = rng.clone();
+            let days = patience.sample(&mut apart);
+            *rng = apart;
+            time.saturating_add(days_to_ticks(days))
+        }
         _ => Ticks::MAX,
     };
     let outcome = if deadline == Ticks::MAX || stream.outcome_cumulative.len() <= 1 {
