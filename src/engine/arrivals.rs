@@ -256,6 +256,37 @@ impl StreamGen {
         pieces: &[RatePiece],
         stream: &Stream,
         limit: usize,
+        take: impl FnMut(Ticks, u32, u16, &mut SimRng) -> bool,
+    ) -> bool {
+        self.poisson_loop::<false>(pieces, stream, limit, take)
+    }
+
+    /// [`StreamGen::poisson_block`] for a stream whose groups all have one size and one class
+    /// ([`StreamGen::is_one_kind`]): a loop that asks nothing about each group.
+    #[inline(always)]
+    pub(crate) fn poisson_block_one_kind(
+        &mut self,
+        pieces: &[RatePiece],
+        stream: &Stream,
+        limit: usize,
+        take: impl FnMut(Ticks, u32, u16, &mut SimRng) -> bool,
+    ) -> bool {
+        debug_assert!(self.is_one_kind(stream));
+        self.poisson_loop::<true>(pieces, stream, limit, take)
+    }
+
+    /// Whether every group of `stream` has its fixed size and the first class.
+    pub(crate) fn is_one_kind(&self, stream: &Stream) -> bool {
+        self.fixed_size.is_some() && stream.class_cumulative.len() <= 1
+    }
+
+    /// The Poisson loop; `ONE_KIND`: every group has the fixed size and the first class.
+    #[inline(always)]
+    fn poisson_loop<const ONE_KIND: bool>(
+        &mut self,
+        pieces: &[RatePiece],
+        stream: &Stream,
+        limit: usize,
         mut take: impl FnMut(Ticks, u32, u16, &mut SimRng) -> bool,
     ) -> bool {
         let State::Poisson {
@@ -271,6 +302,7 @@ impl StreamGen {
         // they would be stored and loaded around every group written out by `take`).
         let (mut current, mut t, mut mean_gap, mut end) = (*piece, *t_days, *mean_gap_days, *end_days);
         let fixed_size = self.fixed_size;
+        let one_size = fixed_size.unwrap_or(1);
         let mut rng = self.rng.clone();
         let mut more = true;
         let mut drawn = 0;
@@ -289,11 +321,15 @@ impl StreamGen {
             t = next;
             // Never before day 0: the time starts there and only grows.
             let arrival = non_negative_days_to_ticks(t);
-            let size = match fixed_size {
-                Some(size) => size,
-                None => draw_size(&stream.group_size, &mut self.sizes),
+            let (size, class) = if ONE_KIND {
+                (one_size, 0)
+            } else {
+                let size = match fixed_size {
+                    Some(size) => size,
+                    None => draw_size(&stream.group_size, &mut self.sizes),
+                };
+                (size, draw_class(&stream.class_cumulative, &mut rng))
             };
-            let class = draw_class(&stream.class_cumulative, &mut rng);
             drawn += 1;
             if !take(arrival, size, class, &mut rng) {
                 more = false;

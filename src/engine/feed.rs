@@ -379,7 +379,7 @@ fn draw_groups(
                 joins: true,
                 ..Arriving::default()
             };
-            generator.poisson_block(pieces, stream, BLOCK_GROUPS, |arrival, size, class, _| {
+            let take = |arrival, size, class: u16, _: &mut SimRng| {
                 if arrival >= horizon {
                     return false;
                 }
@@ -392,7 +392,12 @@ fn draw_groups(
                     ..plain
                 });
                 true
-            })
+            };
+            if generator.is_one_kind(stream) {
+                generator.poisson_block_one_kind(pieces, stream, BLOCK_GROUPS, take)
+            } else {
+                generator.poisson_block(pieces, stream, BLOCK_GROUPS, take)
+            }
         } else {
             generator.poisson_block(pieces, stream, BLOCK_GROUPS, |arrival, size, class, rng| {
                 if arrival >= horizon {
