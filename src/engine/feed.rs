@@ -30,10 +30,8 @@
 use super::arrivals::{Pending, StreamGen};
 use super::queue::{arrival_order, order_at};
 use super::rng::SimRng;
-use super::{draw_service_times, port_rng};
-use crate::model::{
-    Capacity, Discipline, Dist, Model, Source, Stream, Ticks, days_to_ticks, non_negative_days_to_ticks,
-};
+use super::{draw_service_times, draws_services_ahead, port_rng};
+use crate::model::{Capacity, Dist, Model, Source, Stream, Ticks, days_to_ticks, non_negative_days_to_ticks};
 use rand::RngExt;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -114,9 +112,7 @@ pub(super) struct Window {
 pub(super) fn fed_service_days(model: &Model, port: usize) -> Option<&Dist> {
     let port = &model.ports[port];
     match &port.capacity {
-        Capacity::Officers(officers)
-            if model.network.is_empty() && !matches!(port.discipline, Discipline::Mixed { .. }) =>
-        {
+        Capacity::Officers(officers) if model.network.is_empty() && draws_services_ahead(port) => {
             Some(&officers.service_days)
         }
         _ => None,
@@ -379,7 +375,7 @@ fn draw_groups(
                 joins: true,
                 ..Arriving::default()
             };
-            let take = |arrival, size, class: u16, _: &mut SimRng| {
+            generator.poisson_block_no_draws(pieces, stream, BLOCK_GROUPS, |arrival, size, class, _| {
                 if arrival >= horizon {
                     return false;
                 }
@@ -392,12 +388,7 @@ fn draw_groups(
                     ..plain
                 });
                 true
-            };
-            if generator.is_one_kind(stream) {
-                generator.poisson_block_one_kind(pieces, stream, BLOCK_GROUPS, take)
-            } else {
-                generator.poisson_block(pieces, stream, BLOCK_GROUPS, take)
-            }
+            })
         } else {
             generator.poisson_block(pieces, stream, BLOCK_GROUPS, |arrival, size, class, rng| {
                 if arrival >= horizon {

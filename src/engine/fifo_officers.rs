@@ -265,24 +265,20 @@ impl Draws<'_> {
             return;
         }
         let horizon = self.horizon;
-        let take = |arrival, size, class, _: &mut SimRng| {
-            if arrival >= horizon {
-                return false;
-            }
-            block.push(Drawn {
-                arrival,
-                service: 0,
-                size,
-                class,
-            });
-            true
-        };
-        let generator = &mut self.generator;
-        let more = if generator.is_one_kind(self.stream) {
-            generator.poisson_block_one_kind(self.pieces, self.stream, BLOCK_GROUPS, take)
-        } else {
-            generator.poisson_block(self.pieces, self.stream, BLOCK_GROUPS, take)
-        };
+        let more =
+            self.generator
+                .poisson_block_no_draws(self.pieces, self.stream, BLOCK_GROUPS, |arrival, size, class, _| {
+                    if arrival >= horizon {
+                        return false;
+                    }
+                    block.push(Drawn {
+                        arrival,
+                        service: 0,
+                        size,
+                        class,
+                    });
+                    true
+                });
         self.exhausted = !more;
         // The service times in a loop of their own, which keeps the sampler inlined, with the
         // common exponential matched once per block rather than once per draw.

@@ -429,8 +429,7 @@ impl<'m> Sim<'m> {
                     rng: feed::fed_service_days(model, index)
                         .is_none()
                         .then(|| port_rng(model, replication, index)),
-                    services_ahead: matches!(port.capacity, Capacity::Officers(_))
-                        && !matches!(port.discipline, Discipline::Mixed { .. }),
+                    services_ahead: draws_services_ahead(port),
                     services: Vec::new(),
                     next_service: 0,
                     services_fed: Vec::new(),
@@ -1346,6 +1345,12 @@ fn draw_service_times(times: &mut Vec<Ticks>, count: usize, service_days: &Dist,
         other => times.extend((0..count).map(|_| service_ticks(other.sample(rng_in_loop)))),
     }
     *rng = local;
+}
+
+/// Whether `port`'s service times can be drawn ahead: officers not picking by lottery, whose
+/// random numbers then serve nothing else, so that they are the same numbers in the same order.
+fn draws_services_ahead(port: &crate::model::Port) -> bool {
+    matches!(port.capacity, Capacity::Officers(_)) && !matches!(port.discipline, Discipline::Mixed { .. })
 }
 
 /// The random numbers of port `port` of `model` in replication `replication`.
