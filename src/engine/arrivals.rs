@@ -364,9 +364,14 @@ impl StreamGen {
                 self.start_segment(stream, segments, index + 1, seed, replication);
                 continue;
             }
-            // The next of `groups_left` ordered uniforms on [position, 1).
+            // The next of `groups_left` ordered uniforms on [position, 1): drawn in any case,
+            // so that the stream's later numbers are the same, but needed only by a window of
+            // some length (a batch at one instant, such as a backlog, has every group at its start).
             let e: f64 = Exp1.sample(&mut self.rng);
-            *position += (1.0 - *position) * -(-e / *groups_left as f64).exp_m1();
+            let width_days = current.end_days - current.start_days;
+            if width_days > 0.0 {
+                *position += (1.0 - *position) * -(-e / *groups_left as f64).exp_m1();
+            }
             *groups_left -= 1;
             let size = if *groups_left == 0 {
                 saturating_u32(*people_left)
@@ -381,8 +386,11 @@ impl StreamGen {
                 size.min(saturating_u32(*people_left))
             };
             *people_left -= u64::from(size);
-            let fraction = shape_quantile(current.shape, *position);
-            let arrival = days_to_ticks(current.start_days + (current.end_days - current.start_days) * fraction);
+            let arrival = if width_days > 0.0 {
+                days_to_ticks(current.start_days + width_days * shape_quantile(current.shape, *position))
+            } else {
+                days_to_ticks(current.start_days)
+            };
             let class = draw_class(&stream.class_cumulative, &mut self.rng);
             return Some(Pending {
                 arrival,
