@@ -178,37 +178,49 @@ fn day_in_run(time: Ticks) -> u32 {
 /// Service times a port draws ahead at most, a block at a time.
 const SERVICE_BLOCK: usize = 256;
 
+// In C order, so that what an arrival and a service touch is in the first few cache lines,
+// not spread over the whole struct as the compiler would lay it out by alignment.
+#[repr(C)]
 struct PortState<'m> {
-    lanes: Vec<Lane>,
     /// People held in the lanes (including those whose patience ran out but who were not yet found).
     people_on_list: u64,
     busy_officers: u32,
     /// Most officers on duty on any day (0 for quota ports): at that many busy, arrivals
     /// need not look for an idle one.
     max_officers: u32,
-    /// Whether that many officers are on duty around the clock every day, so that starting
-    /// a service never needs the calendar.
-    always_on_duty: bool,
+    lanes: Vec<Lane>,
     /// The port's officers (`None` at a quota port).
     officers: Option<&'m Officers>,
-    discipline: Discipline,
-    /// Whether an arrival that finds nobody on the list and an officer idle is served at
-    /// once: officers around the clock every day, taking the first group there is (not by
-    /// lottery).
-    serves_at_once: bool,
-    /// The port's random numbers (`None` where the feed owns them to draw service times, see
-    /// [`feed::fed_service_days`]).
-    rng: Option<SimRng>,
-    /// Whether service times are drawn ahead into `services` (by the feed, or here a block
-    /// at a time): when the port's random numbers serve nothing else (officers not picking
-    /// by lottery), so they are the same numbers in the same order.
-    services_ahead: bool,
     /// Service times drawn and not yet used: with `services_fed`, at a port the feed draws
     /// for, one for each group on the list at most, besides those of groups found to have
     /// given up in the last few windows (8 bytes a group).
     services: Vec<Ticks>,
     /// Index of the next of them to use.
     next_service: usize,
+    /// Statistics per stream of the port and class: `cells[slot * classes + class]`.
+    cells: Vec<PeopleStats>,
+    /// Daily bookkeeping per stream of the port.
+    days: Vec<DayBook>,
+    numbers: Option<Box<NumberBook>>,
+    /// The node's part in a network (`None` for independent ports).
+    net: Option<Box<network::NodeNet>>,
+    /// The horizon, at which services that would end later are scheduled to end.
+    horizon: Ticks,
+    /// Whether that many officers are on duty around the clock every day, so that starting
+    /// a service never needs the calendar.
+    always_on_duty: bool,
+    /// Whether an arrival that finds nobody on the list and an officer idle is served at
+    /// once: officers around the clock every day, taking the first group there is (not by
+    /// lottery).
+    serves_at_once: bool,
+    /// Whether service times are drawn ahead into `services` (by the feed, or here a block
+    /// at a time): when the port's random numbers serve nothing else (officers not picking
+    /// by lottery), so they are the same numbers in the same order.
+    services_ahead: bool,
+    discipline: Discipline,
+    /// The port's random numbers (`None` where the feed owns them to draw service times, see
+    /// [`feed::fed_service_days`]).
+    rng: Option<SimRng>,
     /// Service times the feed drew after those in `services`, used once those run out.
     services_fed: Vec<Ticks>,
     /// Groups found to have given up so far (the feed draws fewer service times ahead for
@@ -216,22 +228,13 @@ struct PortState<'m> {
     gave_up_groups: u64,
     /// Absent groups sent back during a call, re-queued when the call ends.
     sent_back: Vec<Waiting>,
-    /// Statistics per stream of the port and class: `cells[slot * classes + class]`.
-    cells: Vec<PeopleStats>,
     classes: usize,
     /// The stream slot and the class of each cell.
     cell_slot: Vec<u16>,
     cell_class: Vec<u16>,
-    /// Daily bookkeeping per stream of the port.
-    days: Vec<DayBook>,
     horizon_days: u32,
-    /// The horizon, at which services that would end later are scheduled to end.
-    horizon: Ticks,
-    numbers: Option<NumberBook>,
     /// Present groups called so far, for an exact no-show share.
     present_calls: u64,
-    /// The node's part in a network (`None` for independent ports).
-    net: Option<Box<network::NodeNet>>,
 }
 
 impl PortState<'_> {
@@ -322,7 +325,7 @@ impl PortState<'_> {
     /// The port's results: statistics by class and by stream, and daily series.
     fn into_result(self) -> PortResult {
         let classes = self.classes;
-        let numbers = self.numbers.map(NumberBook::into_series);
+        let numbers = self.numbers.map(|numbers| numbers.into_series());
         let mut dailies: Vec<_> = self.days.into_iter().map(DayBook::into_series).collect();
         if dailies.len() == 1 {
             return PortResult {
@@ -448,7 +451,9 @@ impl<'m> Sim<'m> {
                     days: (0..slots).map(|_| DayBook::new(model.horizon_days)).collect(),
                     horizon_days: model.horizon_days,
                     horizon: model.horizon_ticks(),
-                    numbers: port.list_numbers.map(|spec| NumberBook::new(spec, model.horizon_days)),
+                    numbers: port
+                        .list_numbers
+                        .map(|spec| Box::new(NumberBook::new(spec, model.horizon_days))),
                     present_calls: 0,
                     net: net
                         .as_ref()
