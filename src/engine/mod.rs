@@ -201,6 +201,7 @@ struct PortState<'m> {
     cells: Vec<PeopleStats>,
     /// Daily bookkeeping per stream of the port.
     days: Vec<DayBook>,
+    /// The port's list numbers, if it hands them out.
     numbers: Option<Box<NumberBook>>,
     /// The node's part in a network (`None` for independent ports).
     net: Option<Box<network::NodeNet>>,
