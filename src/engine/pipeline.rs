@@ -19,7 +19,7 @@ const AHEAD: usize = 2;
 /// Blocks used that wait before a worker running the producer task fills them again. A block
 /// just used is still in the consumer's caches, and writing it from another core would take
 /// each of its cache lines from there first: on W2 at two threads, filling the block used
-/// four blocks before rather than the last took the run from 0.178 s to 0.135 s. (The
+/// four blocks before rather than the last took the run from 0.176 s to 0.140 s. (The
 /// consumer, filling a block itself, takes the last used: it is in its own caches.)
 const COOLING: usize = 4;
 
